@@ -181,11 +181,25 @@ mod tests {
     fn interception_of_a_whitelisted_vehicle_is_refused_with_the_reason() {
         let mut f = facts(Status::Claimed);
         f.whitelist_reason = Some("企业自用车辆");
-        let err = decide(&f, Role::CountyOfficer, "张伟", &handle(HandlingMethod::Interception), today())
-            .expect_err("refused");
-        assert!(matches!(err, TransitionError::Whitelisted { ref reason, .. } if reason == "企业自用车辆"));
+        let err = decide(
+            &f,
+            Role::CountyOfficer,
+            "张伟",
+            &handle(HandlingMethod::Interception),
+            today(),
+        )
+        .expect_err("refused");
+        assert!(
+            matches!(err, TransitionError::Whitelisted { ref reason, .. } if reason == "企业自用车辆")
+        );
         assert_eq!(
-            decide(&f, Role::CountyOfficer, "张伟", &handle(HandlingMethod::PhoneWarning), today()),
+            decide(
+                &f,
+                Role::CountyOfficer,
+                "张伟",
+                &handle(HandlingMethod::PhoneWarning),
+                today()
+            ),
             Ok(Status::Handled)
         );
     }
@@ -194,7 +208,13 @@ mod tests {
     fn only_the_claimant_handles() {
         let f = facts(Status::Claimed);
         assert!(matches!(
-            decide(&f, Role::CountyOfficer, "李强", &handle(HandlingMethod::Fine), today()),
+            decide(
+                &f,
+                Role::CountyOfficer,
+                "李强",
+                &handle(HandlingMethod::Fine),
+                today()
+            ),
             Err(TransitionError::NotClaimant { .. })
         ));
     }
@@ -223,10 +243,14 @@ mod tests {
     #[test]
     fn reasons_and_texts_are_required() {
         let f = facts(Status::Claimed);
-        let blank = OrderAction::Return { reason: "  ".into() };
+        let blank = OrderAction::Return {
+            reason: "  ".into(),
+        };
         assert_eq!(
             decide(&f, Role::CountyOfficer, "张伟", &blank, today()),
-            Err(TransitionError::ReasonRequired { action: ActionKind::Return })
+            Err(TransitionError::ReasonRequired {
+                action: ActionKind::Return
+            })
         );
         let no_result = OrderAction::Handle {
             method: HandlingMethod::Education,
@@ -244,12 +268,24 @@ mod tests {
         let mut f = facts(Status::Rectifying);
         f.rectification_required = true;
         assert_eq!(
-            decide(&f, Role::CountyOfficer, "张伟", &OrderAction::SubmitForSpotCheck, today()),
+            decide(
+                &f,
+                Role::CountyOfficer,
+                "张伟",
+                &OrderAction::SubmitForSpotCheck,
+                today()
+            ),
             Err(TransitionError::NoRectificationRecorded)
         );
         f.rectifications_recorded = 1;
         assert_eq!(
-            decide(&f, Role::CountyOfficer, "张伟", &OrderAction::SubmitForSpotCheck, today()),
+            decide(
+                &f,
+                Role::CountyOfficer,
+                "张伟",
+                &OrderAction::SubmitForSpotCheck,
+                today()
+            ),
             Ok(Status::Submitted)
         );
     }
@@ -262,6 +298,9 @@ mod tests {
         };
         let json = serde_json::to_string(&a).expect("serialize");
         assert!(json.contains("\"action\":\"transfer\""));
-        assert_eq!(serde_json::from_str::<OrderAction>(&json).expect("parse"), a);
+        assert_eq!(
+            serde_json::from_str::<OrderAction>(&json).expect("parse"),
+            a
+        );
     }
 }

@@ -148,8 +148,14 @@ mod tests {
         for day in ["2026-02-16", "2026-02-17", "2026-02-20", "2026-02-23"] {
             assert!(!cal.is_working_day(d(day)), "{day} is a holiday");
         }
-        assert!(cal.is_working_day(d("2026-02-14")), "Saturday 14 Feb is a make-up day");
-        assert!(cal.is_working_day(d("2026-02-28")), "Saturday 28 Feb is a make-up day");
+        assert!(
+            cal.is_working_day(d("2026-02-14")),
+            "Saturday 14 Feb is a make-up day"
+        );
+        assert!(
+            cal.is_working_day(d("2026-02-28")),
+            "Saturday 28 Feb is a make-up day"
+        );
         assert!(!cal.is_working_day(d("2026-03-01")), "an ordinary Sunday");
         assert!(cal.is_working_day(d("2026-03-02")));
         assert!(cal.covered_years().contains(&2026));
@@ -192,8 +198,14 @@ mod tests {
             cal.extend_from_json(r#"{"workdays":[{"date":"2027-01-01","name":"x"}]}"#),
             Err(CalendarError::Contradiction(_))
         ));
-        assert!(matches!(cal.extend_from_json("{"), Err(CalendarError::Parse(_))));
-        assert!(matches!(cal.extend_from_json(r#"{"holidays":5}"#), Err(CalendarError::Parse(_))));
+        assert!(matches!(
+            cal.extend_from_json("{"),
+            Err(CalendarError::Parse(_))
+        ));
+        assert!(matches!(
+            cal.extend_from_json(r#"{"holidays":5}"#),
+            Err(CalendarError::Parse(_))
+        ));
         // A refused file changed nothing.
         assert!(!cal.is_working_day(d("2027-01-01")));
     }

@@ -94,8 +94,17 @@ mod tests {
         for industry in Industry::ALL {
             assert!(cat.all().iter().any(|v| v.industry == industry));
         }
-        for name in ["超速", "疲劳驾驶", "包车牌与线路不符", "异地经营", "长期未上线"] {
-            assert!(cat.all().iter().any(|v| v.name.contains(name)), "{name} is listed");
+        for name in [
+            "超速",
+            "疲劳驾驶",
+            "包车牌与线路不符",
+            "异地经营",
+            "长期未上线",
+        ] {
+            assert!(
+                cat.all().iter().any(|v| v.name.contains(name)),
+                "{name} is listed"
+            );
         }
         assert!(!cat.codes_matching("超速").is_empty());
         assert!(cat.get(&cat.all()[0].code).is_some());

@@ -37,9 +37,12 @@ impl Divisions {
 
     /// The county with this code and the city it belongs to.
     pub fn county(&self, code: &str) -> Option<(&City, &County)> {
-        self.cities
-            .iter()
-            .find_map(|city| city.counties.iter().find(|c| c.code == code).map(|c| (city, c)))
+        self.cities.iter().find_map(|city| {
+            city.counties
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| (city, c))
+        })
     }
 
     pub fn city(&self, code: &str) -> Option<&City> {

@@ -241,11 +241,36 @@ pub const TRANSITIONS: &[(Role, Status, ActionKind, Status)] = &[
     (R::CountyOfficer, S::Returned, A::Claim, S::Claimed),
     (R::CountyOfficer, S::Claimed, A::Handle, S::Handled),
     (R::CountyOfficer, S::Handled, A::Handle, S::Handled),
-    (R::CountyOfficer, S::Handled, A::RequireRectification, S::Rectifying),
-    (R::CountyOfficer, S::Handled, A::RecordRectification, S::Rectifying),
-    (R::CountyOfficer, S::Rectifying, A::RecordRectification, S::Rectifying),
-    (R::CountyOfficer, S::Handled, A::SubmitForSpotCheck, S::Submitted),
-    (R::CountyOfficer, S::Rectifying, A::SubmitForSpotCheck, S::Submitted),
+    (
+        R::CountyOfficer,
+        S::Handled,
+        A::RequireRectification,
+        S::Rectifying,
+    ),
+    (
+        R::CountyOfficer,
+        S::Handled,
+        A::RecordRectification,
+        S::Rectifying,
+    ),
+    (
+        R::CountyOfficer,
+        S::Rectifying,
+        A::RecordRectification,
+        S::Rectifying,
+    ),
+    (
+        R::CountyOfficer,
+        S::Handled,
+        A::SubmitForSpotCheck,
+        S::Submitted,
+    ),
+    (
+        R::CountyOfficer,
+        S::Rectifying,
+        A::SubmitForSpotCheck,
+        S::Submitted,
+    ),
     (R::CountyOfficer, S::Pending, A::Return, S::Returned),
     (R::CountyOfficer, S::Claimed, A::Return, S::Returned),
     (R::CountyOfficer, S::Pending, A::Transfer, S::Transferred),
@@ -285,7 +310,11 @@ pub enum TransitionError {
 }
 
 /// The state an action leads to, or why it is refused.
-pub fn next_status(role: Role, from: Status, action: ActionKind) -> Result<Status, TransitionError> {
+pub fn next_status(
+    role: Role,
+    from: Status,
+    action: ActionKind,
+) -> Result<Status, TransitionError> {
     TRANSITIONS
         .iter()
         .find(|(r, f, a, _)| *r == role && *f == from && *a == action)
@@ -320,7 +349,12 @@ mod tests {
     #[test]
     fn the_happy_path_reaches_closed() {
         let mut s = S::Pending;
-        for a in [A::Claim, A::Handle, A::RecordRectification, A::SubmitForSpotCheck] {
+        for a in [
+            A::Claim,
+            A::Handle,
+            A::RecordRectification,
+            A::SubmitForSpotCheck,
+        ] {
             s = next_status(R::CountyOfficer, s, a).expect("officer step");
         }
         assert_eq!(s, S::Submitted);

@@ -1,1 +1,22 @@
-//! placeholder
+//! CaseDesk's offline cache: one SQLite file (WAL, foreign keys on) per desk, migrated from
+//! `migrations/desk` at start-up in one transaction, refusing a file written by a newer version.
+//! It answers the inbox (filters, trigram full-text search, pages that stay fast on a million
+//! orders), records every user action together with its outbox mutation in one transaction, and
+//! keeps evidence files in a content-addressed folder.
+
+mod db;
+pub mod draft;
+mod error;
+pub mod evidence;
+pub mod inbox;
+pub mod load;
+pub mod order;
+pub mod outbox;
+pub mod setting;
+
+pub use db::{Store, SCHEMA_VERSION};
+pub use error::StoreError;
+pub use evidence::{EvidenceError, EvidenceStore};
+pub use inbox::{DueFilter, InboxCount, InboxFilter, InboxRow, SortKey};
+pub use order::{ActionOutcome, EvidenceRow, OrderRecord, TimelineEvent};
+pub use outbox::OutboxEntry;

@@ -1,0 +1,147 @@
+//! Opening the cache: pragmas, migrations, and the refusal of newer schemas.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::error::StoreError;
+
+/// Migrations in order; the schema version is the number of migrations applied.
+const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/desk/0001_init.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the cache file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut conn = Connection::open(path).map_err(open_err)?;
+        conn.busy_timeout(Duration::from_millis(2000))
+            .map_err(open_err)?;
+        // WAL: readers never block the writer; NORMAL is durable across application crashes
+        // (a power loss may lose the last commit, never corrupt the file).
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(StoreError::from)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn, path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version recorded in the file.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    // All pending migrations and the new version number commit together or not at all.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = i as i64 + 1;
+        tx.execute_batch(sql)
+            .map_err(|source| StoreError::Migration { version, source })?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_an_empty_file_and_reopens_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cache.sqlite");
+        let store = Store::open(&path).expect("open new");
+        assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+        let mode: String = store
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .expect("mode");
+        assert_eq!(mode, "wal");
+        let fk: i64 = store
+            .conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .expect("fk");
+        assert_eq!(fk, 1);
+        drop(store);
+        Store::open(&path).expect("reopen");
+    }
+
+    #[test]
+    fn refuses_a_newer_schema_and_leaves_it_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cache.sqlite");
+        {
+            let conn = Connection::open(&path).expect("raw open");
+            conn.execute_batch("CREATE TABLE future(x); PRAGMA user_version = 99;")
+                .expect("future schema");
+        }
+        let err = Store::open(&path).err().expect("refused");
+        assert!(matches!(err, StoreError::NewerSchema { found: 99, .. }));
+        assert!(err.to_string().contains("newer CaseDesk"));
+        let conn = Connection::open(&path).expect("raw reopen");
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("version");
+        assert_eq!(v, 99, "the newer file is untouched");
+    }
+
+    #[test]
+    fn a_failed_migration_changes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cache.sqlite");
+        {
+            // A table in the way makes migration 1 fail half-way.
+            let conn = Connection::open(&path).expect("raw open");
+            conn.execute_batch("CREATE TABLE draft(x);")
+                .expect("obstacle");
+        }
+        assert!(matches!(
+            Store::open(&path),
+            Err(StoreError::Migration { version: 1, .. })
+        ));
+        let conn = Connection::open(&path).expect("raw reopen");
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name IN ('setting', 'work_order')",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(tables, 0, "no half-applied schema");
+    }
+}

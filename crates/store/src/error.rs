@@ -1,0 +1,48 @@
+use std::path::PathBuf;
+
+use casedesk_domain::TransitionError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("cannot open the cache at {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("the cache at {path} was written by a newer CaseDesk (schema {found}, this version knows {known}); update CaseDesk")]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("the cache is locked by another CaseDesk process; close it and try again")]
+    Locked,
+    #[error("migration {version} failed: {source}")]
+    Migration {
+        version: i64,
+        source: rusqlite::Error,
+    },
+    #[error("work order {0} not found")]
+    OrderNotFound(String),
+    #[error(transparent)]
+    Refused(#[from] TransitionError),
+    #[error("corrupt record: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Sql(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ) {
+                return StoreError::Locked;
+            }
+        }
+        StoreError::Sql(e)
+    }
+}

@@ -1,0 +1,420 @@
+//! The inbox (工单列表): filtered, searched, sorted pages of work orders.
+//!
+//! Search picks its plan by how many orders the term matches (PLATFORM-NOTES: letting SQLite
+//! run MATCH once per row of a status index took 47 s on a million rows):
+//! - a term of 3+ characters is first probed in the trigram index; up to [`SELECTIVE_LIMIT`]
+//!   matches are fetched by rowid and sorted (a plate, an enterprise);
+//! - a broad term (more matches) walks the filter's sort index in order and tests each row with
+//!   `instr`, stopping when the page is full;
+//! - a term under 3 characters (豫A, 超速) uses the plate index as a prefix range, the catalog's
+//!   violation codes, and `instr` on enterprise and place.
+
+use casedesk_domain::{plate, Catalog, CreditCode, Divisions, Industry, Status, WorkingCalendar};
+use chrono::{Datelike, Duration, NaiveDate};
+use rusqlite::types::Value;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Store, StoreError};
+
+/// Most trigram matches fetched by rowid before a term counts as broad.
+pub const SELECTIVE_LIMIT: usize = 2000;
+/// Counts stop here and report "N+" rather than count a million rows.
+pub const COUNT_CAP: u64 = 100_000;
+/// Largest page the inbox serves.
+pub const MAX_PAGE_SIZE: u32 = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DueFilter {
+    Overdue,
+    Today,
+    ThisWeek,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SortKey {
+    #[default]
+    Deadline,
+    DetectedAt,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "InboxQuery")]
+pub struct InboxFilter {
+    pub status: Option<Status>,
+    pub industry: Option<Industry>,
+    pub violation_code: Option<String>,
+    pub clue_category: Option<u8>,
+    pub due: Option<DueFilter>,
+    pub mine: bool,
+    pub search: Option<String>,
+    pub sort: SortKey,
+    pub descending: bool,
+    /// 1-based.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl Default for InboxFilter {
+    fn default() -> InboxFilter {
+        InboxFilter {
+            status: None,
+            industry: None,
+            violation_code: None,
+            clue_category: None,
+            due: None,
+            mine: false,
+            search: None,
+            sort: SortKey::Deadline,
+            descending: false,
+            page: 1,
+            page_size: 50,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InboxRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub order_no: String,
+    pub status: Status,
+    pub industry: Industry,
+    pub violation_code: String,
+    pub violation_name: String,
+    pub clue_category: u8,
+    pub plate: String,
+    pub enterprise_name: String,
+    pub credit_code: CreditCode,
+    pub county_name: String,
+    pub place: String,
+    pub detected_at: String,
+    pub deadline: String,
+    /// 0 = due today, negative = overdue by that many working days.
+    #[ts(type = "number")]
+    pub working_days_left: i64,
+    pub claimed_by: Option<String>,
+    pub whitelisted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InboxPage {
+    pub rows: Vec<InboxRow>,
+    pub page: u32,
+    pub page_size: u32,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InboxCount {
+    #[ts(type = "number")]
+    pub total: u64,
+    /// The total is a lower bound ("100000+").
+    pub capped: bool,
+}
+
+/// Who is asking and when: the inputs the filters need beyond the query itself.
+pub struct InboxContext<'a> {
+    pub me: &'a str,
+    pub today: NaiveDate,
+    pub calendar: &'a WorkingCalendar,
+}
+
+struct Plan {
+    where_sql: String,
+    params: Vec<Value>,
+    /// Rows come from a fixed rowid list; the sort happens in memory.
+    by_rowid: bool,
+}
+
+pub(crate) const ROW_COLUMNS: &str = "wo.id, wo.order_no, wo.status, wo.industry, wo.violation_code, \
+    wo.violation_name, wo.clue_category, wo.plate, wo.enterprise_name, e.credit_code, wo.county_code, \
+    wo.place, wo.detected_at, wo.deadline, wo.claimed_by, v.whitelist_reason IS NOT NULL";
+
+/// `FROM` for a row: CROSS JOIN keeps work_order the outer loop whatever the planner thinks.
+pub(crate) const ROW_FROM: &str =
+    "work_order wo CROSS JOIN enterprise e ON e.id = wo.enterprise_id \
+    LEFT JOIN vehicle v ON v.id = wo.vehicle_id";
+
+pub(crate) fn read_row(
+    r: &rusqlite::Row<'_>,
+    ctx_today: NaiveDate,
+    calendar: &WorkingCalendar,
+) -> rusqlite::Result<InboxRow> {
+    let corrupt = |what: &str, v: String| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("bad {what}: {v}").into(),
+        )
+    };
+    let status: String = r.get(2)?;
+    let industry: String = r.get(3)?;
+    let credit: String = r.get(9)?;
+    let county_code: String = r.get(10)?;
+    let deadline: String = r.get(13)?;
+    let deadline_date = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d")
+        .map_err(|_| corrupt("deadline", deadline.clone()))?;
+    let status = Status::from_code(&status).ok_or_else(|| corrupt("status", status.clone()))?;
+    let working_days_left = if status.is_finished() {
+        0
+    } else {
+        calendar.working_days_left(ctx_today, deadline_date)
+    };
+    Ok(InboxRow {
+        id: r.get(0)?,
+        order_no: r.get(1)?,
+        status,
+        industry: Industry::from_code(&industry)
+            .ok_or_else(|| corrupt("industry", industry.clone()))?,
+        violation_code: r.get(4)?,
+        violation_name: r.get(5)?,
+        clue_category: r.get(6)?,
+        plate: r.get(7)?,
+        enterprise_name: r.get(8)?,
+        credit_code: CreditCode::from_code(&credit)
+            .ok_or_else(|| corrupt("credit code", credit))?,
+        county_name: county_name(&county_code),
+        place: r.get(11)?,
+        detected_at: r.get(12)?,
+        deadline,
+        working_days_left,
+        claimed_by: r.get(14)?,
+        whitelisted: r.get(15)?,
+    })
+}
+
+pub(crate) fn county_name(code: &str) -> String {
+    Divisions::embedded()
+        .county(code)
+        .map(|(_, c)| c.name.clone())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// The FTS5 query for a literal substring: one quoted phrase.
+fn fts_phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+impl Store {
+    fn plan(&self, q: &InboxFilter, ctx: &InboxContext<'_>) -> Result<Plan, StoreError> {
+        let mut params: Vec<Value> = Vec::new();
+        let mut conds: Vec<String> = Vec::new();
+        let term = q
+            .search
+            .as_deref()
+            .map(plate::normalize)
+            .filter(|t| !t.is_empty());
+        let mut by_rowid = false;
+        if let Some(term) = &term {
+            if term.chars().count() >= 3 {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT rowid FROM work_order_fts WHERE work_order_fts MATCH ?1 LIMIT ?2",
+                )?;
+                let ids: Vec<i64> = stmt
+                    .query_map(
+                        rusqlite::params![fts_phrase(term), SELECTIVE_LIMIT as i64 + 1],
+                        |r| r.get(0),
+                    )?
+                    .collect::<Result<_, _>>()?;
+                if ids.len() <= SELECTIVE_LIMIT {
+                    by_rowid = true;
+                    conds.push("wo.id IN (SELECT value FROM json_each(?))".into());
+                    params.push(Value::Text(
+                        serde_json::to_string(&ids)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    ));
+                } else {
+                    conds.push(
+                        "(instr(wo.plate, ?) > 0 OR instr(wo.enterprise_name, ?) > 0 \
+                         OR instr(wo.violation_name, ?) > 0 OR instr(wo.place, ?) > 0)"
+                            .into(),
+                    );
+                    for _ in 0..4 {
+                        params.push(Value::Text(term.clone()));
+                    }
+                }
+            } else {
+                let mut parts = vec!["(wo.plate >= ? AND wo.plate < ?)".to_string()];
+                params.push(Value::Text(term.clone()));
+                params.push(Value::Text(format!("{term}\u{10FFFF}")));
+                let codes = Catalog::embedded().codes_matching(term);
+                if !codes.is_empty() {
+                    parts.push(format!(
+                        "wo.violation_code IN ({})",
+                        vec!["?"; codes.len()].join(",")
+                    ));
+                    params.extend(codes.iter().map(|c| Value::Text(c.to_string())));
+                }
+                parts.push("instr(wo.enterprise_name, ?) > 0".into());
+                parts.push("instr(wo.place, ?) > 0".into());
+                params.push(Value::Text(term.clone()));
+                params.push(Value::Text(term.clone()));
+                conds.push(format!("({})", parts.join(" OR ")));
+            }
+        }
+        // With a rowid list, a unary + keeps SQLite from walking a filter index instead.
+        let col = |name: &str| {
+            if by_rowid {
+                format!("+wo.{name}")
+            } else {
+                format!("wo.{name}")
+            }
+        };
+        if let Some(s) = q.status {
+            conds.push(format!("{} = ?", col("status")));
+            params.push(Value::Text(s.code().into()));
+        }
+        if let Some(i) = q.industry {
+            conds.push(format!("{} = ?", col("industry")));
+            params.push(Value::Text(i.code().into()));
+        }
+        if let Some(v) = &q.violation_code {
+            conds.push(format!("{} = ?", col("violation_code")));
+            params.push(Value::Text(v.clone()));
+        }
+        if let Some(c) = q.clue_category {
+            conds.push(format!("{} = ?", col("clue_category")));
+            params.push(Value::Integer(c.into()));
+        }
+        if q.mine {
+            conds.push(format!("{} = ?", col("claimed_by")));
+            params.push(Value::Text(ctx.me.to_string()));
+        }
+        if let Some(due) = q.due {
+            let today = ctx.today.format("%Y-%m-%d").to_string();
+            match due {
+                DueFilter::Overdue => {
+                    conds.push(format!(
+                        "{} < ? AND wo.status NOT IN ('closed', 'transferred')",
+                        col("deadline")
+                    ));
+                    params.push(Value::Text(today));
+                }
+                DueFilter::Today => {
+                    conds.push(format!("{} = ?", col("deadline")));
+                    params.push(Value::Text(today));
+                }
+                DueFilter::ThisWeek => {
+                    let days_to_sunday = 6 - ctx.today.weekday().num_days_from_monday() as i64;
+                    let sunday = ctx.today + Duration::days(days_to_sunday);
+                    conds.push(format!("{} BETWEEN ? AND ?", col("deadline")));
+                    params.push(Value::Text(today));
+                    params.push(Value::Text(sunday.format("%Y-%m-%d").to_string()));
+                }
+            }
+        }
+        let where_sql = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        Ok(Plan {
+            where_sql,
+            params,
+            by_rowid,
+        })
+    }
+
+    fn order_by(q: &InboxFilter) -> String {
+        let col = match q.sort {
+            SortKey::Deadline => "wo.deadline",
+            SortKey::DetectedAt => "wo.detected_at",
+        };
+        let dir = if q.descending { "DESC" } else { "ASC" };
+        format!("ORDER BY {col} {dir}, wo.id {dir}")
+    }
+
+    /// One page of the inbox.
+    pub fn list_inbox(
+        &self,
+        q: &InboxFilter,
+        ctx: &InboxContext<'_>,
+    ) -> Result<InboxPage, StoreError> {
+        let page_size = q.page_size.clamp(1, MAX_PAGE_SIZE);
+        let page = q.page.max(1);
+        let plan = self.plan(q, ctx)?;
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM {ROW_FROM} {} {} LIMIT ? OFFSET ?",
+            plan.where_sql,
+            Self::order_by(q)
+        );
+        let mut params = plan.params;
+        params.push(Value::Integer(page_size as i64 + 1));
+        params.push(Value::Integer((page as i64 - 1) * page_size as i64));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows: Vec<InboxRow> = stmt
+            .query_map(rusqlite::params_from_iter(params), |r| {
+                read_row(r, ctx.today, ctx.calendar)
+            })?
+            .collect::<Result<_, _>>()?;
+        let has_more = rows.len() > page_size as usize;
+        rows.truncate(page_size as usize);
+        Ok(InboxPage {
+            rows,
+            page,
+            page_size,
+            has_more,
+        })
+    }
+
+    /// How many orders the query matches, up to [`COUNT_CAP`].
+    pub fn count_inbox(
+        &self,
+        q: &InboxFilter,
+        ctx: &InboxContext<'_>,
+    ) -> Result<InboxCount, StoreError> {
+        let plan = self.plan(q, ctx)?;
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT 1 FROM work_order wo {} LIMIT ?)",
+            plan.where_sql
+        );
+        let mut params = plan.params;
+        params.push(Value::Integer(COUNT_CAP as i64 + 1));
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(params), |r| r.get(0))?;
+        let n = n as u64;
+        Ok(InboxCount {
+            total: n.min(COUNT_CAP),
+            capped: n > COUNT_CAP,
+        })
+    }
+
+    /// SQLite's plan for the inbox query, for tests that guard against slow plans.
+    pub fn explain_inbox(
+        &self,
+        q: &InboxFilter,
+        ctx: &InboxContext<'_>,
+    ) -> Result<(bool, String), StoreError> {
+        let plan = self.plan(q, ctx)?;
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT {ROW_COLUMNS} FROM {ROW_FROM} {} {} LIMIT 50",
+            plan.where_sql,
+            Self::order_by(q)
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let lines: Vec<String> = stmt
+            .query_map(rusqlite::params_from_iter(plan.params), |r| {
+                r.get::<_, String>(3)
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok((plan.by_rowid, lines.join("\n")))
+    }
+
+    /// Number of orders in the cache.
+    pub fn order_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM work_order", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+}

@@ -1,0 +1,471 @@
+//! One work order: its record, its timeline, and the actions that change it.
+//!
+//! Every action runs in one IMMEDIATE transaction that re-reads the order, asks the domain's
+//! [`decide`], updates the order, appends its event (and evidence rows), and writes the outbox
+//! mutation. A crash at any point leaves either all of it or none of it.
+
+use casedesk_domain::action::{decide, OrderAction, OrderFacts};
+use casedesk_domain::whitelist::WhitelistReason;
+use casedesk_domain::{
+    ClueSource, CreditCode, HandlingMethod, Industry, Role, Status, WorkingCalendar,
+};
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::inbox::{county_name, read_row, InboxRow, ROW_COLUMNS, ROW_FROM};
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum EventKind {
+    Created,
+    Claimed,
+    Handled,
+    RectificationRequired,
+    RectificationRecorded,
+    SubmittedForSpotCheck,
+    Returned,
+    Transferred,
+    SpotCheckPassed,
+    SpotCheckFailed,
+}
+
+impl EventKind {
+    pub(crate) fn of(action: &OrderAction) -> EventKind {
+        match action {
+            OrderAction::Claim => EventKind::Claimed,
+            OrderAction::Handle { .. } => EventKind::Handled,
+            OrderAction::RequireRectification { .. } => EventKind::RectificationRequired,
+            OrderAction::RecordRectification { .. } => EventKind::RectificationRecorded,
+            OrderAction::SubmitForSpotCheck => EventKind::SubmittedForSpotCheck,
+            OrderAction::Return { .. } => EventKind::Returned,
+            OrderAction::Transfer { .. } => EventKind::Transferred,
+            OrderAction::SpotCheck { passed: true, .. } => EventKind::SpotCheckPassed,
+            OrderAction::SpotCheck { passed: false, .. } => EventKind::SpotCheckFailed,
+        }
+    }
+
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::Claimed => "claimed",
+            EventKind::Handled => "handled",
+            EventKind::RectificationRequired => "rectification_required",
+            EventKind::RectificationRecorded => "rectification_recorded",
+            EventKind::SubmittedForSpotCheck => "submitted_for_spot_check",
+            EventKind::Returned => "returned",
+            EventKind::Transferred => "transferred",
+            EventKind::SpotCheckPassed => "spot_check_passed",
+            EventKind::SpotCheckFailed => "spot_check_failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "Evidence")]
+pub struct EvidenceRow {
+    pub hash: String,
+    pub file_name: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub mime: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "TimelineEntry")]
+pub struct TimelineEvent {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub kind: EventKind,
+    pub method: Option<HandlingMethod>,
+    pub result: Option<String>,
+    pub notes: Option<String>,
+    pub reason: Option<String>,
+    pub requirement: Option<String>,
+    pub deadline: Option<String>,
+    pub to_unit: Option<String>,
+    pub evidence: Vec<EvidenceRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "Enterprise")]
+pub struct EnterpriseRecord {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub industry: Industry,
+    pub credit_code: CreditCode,
+    pub credit_score: u32,
+    pub county_name: String,
+}
+
+/// Everything the cache knows about one order (the timeline is read separately).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderRecord {
+    pub row: InboxRow,
+    pub source: ClueSource,
+    pub driver_name: String,
+    pub driver_phone: String,
+    pub whitelist_reason: Option<WhitelistReason>,
+    pub enterprise: EnterpriseRecord,
+    pub rectification_requirement: Option<String>,
+    pub rectification_deadline: Option<String>,
+    pub rectifications: u32,
+    pub transfer_to: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionOutcome {
+    pub status: Status,
+    pub version: i64,
+    pub event_id: i64,
+    pub mutation_id: String,
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+impl Store {
+    /// Finds an order's id by its number (工单号) or by its numeric id.
+    pub fn resolve_order(&self, key: &str) -> Result<i64, StoreError> {
+        let by_no: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM work_order WHERE order_no = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = by_no {
+            return Ok(id);
+        }
+        if let Ok(id) = key.parse::<i64>() {
+            let exists: Option<i64> = self
+                .conn
+                .query_row("SELECT id FROM work_order WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if let Some(id) = exists {
+                return Ok(id);
+            }
+        }
+        Err(StoreError::OrderNotFound(key.to_string()))
+    }
+
+    pub fn order(
+        &self,
+        id: i64,
+        today: NaiveDate,
+        calendar: &WorkingCalendar,
+    ) -> Result<OrderRecord, StoreError> {
+        let row = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ROW_COLUMNS} FROM {ROW_FROM} WHERE wo.id = ?1"
+            ))?
+            .query_row([id], |r| read_row(r, today, calendar))
+            .optional()?
+            .ok_or_else(|| StoreError::OrderNotFound(id.to_string()))?;
+        let sql =
+            "SELECT wo.source, coalesce(d.name, ''), coalesce(d.phone, ''), v.whitelist_reason,
+                e.id, e.name, e.industry, e.credit_code, e.credit_score, e.county_code,
+                wo.rectification_requirement, wo.rectification_deadline, wo.rectifications,
+                wo.transfer_to, wo.version
+            FROM work_order wo JOIN enterprise e ON e.id = wo.enterprise_id
+            LEFT JOIN vehicle v ON v.id = wo.vehicle_id
+            LEFT JOIN driver d ON d.id = wo.driver_id
+            WHERE wo.id = ?1";
+        self.conn
+            .query_row(sql, [id], |r| {
+                let source: String = r.get(0)?;
+                let wl: Option<String> = r.get(3)?;
+                let industry: String = r.get(6)?;
+                let credit: String = r.get(7)?;
+                let county: String = r.get(9)?;
+                Ok((
+                    source,
+                    r.get(1)?,
+                    r.get(2)?,
+                    wl,
+                    r.get(4)?,
+                    r.get(5)?,
+                    industry,
+                    credit,
+                    r.get(8)?,
+                    county,
+                    r.get(10)?,
+                    r.get(11)?,
+                    r.get(12)?,
+                    r.get(13)?,
+                    r.get(14)?,
+                ))
+            })
+            .map_err(StoreError::from)
+            .and_then(
+                |(
+                    source,
+                    driver_name,
+                    driver_phone,
+                    wl,
+                    eid,
+                    ename,
+                    industry,
+                    credit,
+                    score,
+                    county,
+                    req,
+                    rdl,
+                    rects,
+                    transfer_to,
+                    version,
+                ): (
+                    String,
+                    String,
+                    String,
+                    Option<String>,
+                    i64,
+                    String,
+                    String,
+                    String,
+                    u32,
+                    String,
+                    Option<String>,
+                    Option<String>,
+                    u32,
+                    Option<String>,
+                    i64,
+                )| {
+                    Ok(OrderRecord {
+                        row,
+                        source: ClueSource::from_code(&source).ok_or_else(|| corrupt("source"))?,
+                        driver_name,
+                        driver_phone,
+                        whitelist_reason: wl.as_deref().and_then(WhitelistReason::from_code),
+                        enterprise: EnterpriseRecord {
+                            id: eid,
+                            name: ename,
+                            industry: Industry::from_code(&industry)
+                                .ok_or_else(|| corrupt("industry"))?,
+                            credit_code: CreditCode::from_code(&credit)
+                                .ok_or_else(|| corrupt("credit"))?,
+                            credit_score: score,
+                            county_name: county_name(&county),
+                        },
+                        rectification_requirement: req,
+                        rectification_deadline: rdl,
+                        rectifications: rects,
+                        transfer_to,
+                        version,
+                    })
+                },
+            )
+    }
+
+    /// The order's events, oldest first, with their evidence.
+    pub fn timeline(&self, id: i64) -> Result<Vec<TimelineEvent>, StoreError> {
+        let mut ev_stmt = self.conn.prepare_cached(
+            "SELECT hash, file_name, size, mime FROM evidence WHERE event_id = ?1 ORDER BY rowid",
+        )?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, at, actor, kind, payload FROM event WHERE order_id = ?1 ORDER BY id",
+        )?;
+        let raw: Vec<(i64, String, String, String, String)> = stmt
+            .query_map([id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(raw.len());
+        for (event_id, at, actor, _kind, payload) in raw {
+            let action: OrderAction = serde_json::from_str(&payload)
+                .map_err(|e| StoreError::Corrupt(format!("event {event_id}: {e}")))?;
+            let evidence = ev_stmt
+                .query_map([event_id], |r| {
+                    Ok(EvidenceRow {
+                        hash: r.get(0)?,
+                        file_name: r.get(1)?,
+                        size: r.get::<_, i64>(2)? as u64,
+                        mime: r.get(3)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+            let mut e = TimelineEvent {
+                id: event_id,
+                at,
+                actor,
+                kind: EventKind::of(&action),
+                method: None,
+                result: None,
+                notes: None,
+                reason: None,
+                requirement: None,
+                deadline: None,
+                to_unit: None,
+                evidence,
+            };
+            match action {
+                OrderAction::Claim | OrderAction::SubmitForSpotCheck => {}
+                OrderAction::Handle {
+                    method,
+                    result,
+                    notes,
+                } => {
+                    e.method = Some(method);
+                    e.result = Some(result);
+                    e.notes = Some(notes).filter(|n| !n.is_empty());
+                }
+                OrderAction::RequireRectification {
+                    requirement,
+                    deadline,
+                } => {
+                    e.requirement = Some(requirement);
+                    e.deadline = Some(deadline.to_string());
+                }
+                OrderAction::RecordRectification { description, .. } => {
+                    e.notes = Some(description);
+                }
+                OrderAction::Return { reason } => e.reason = Some(reason),
+                OrderAction::Transfer { to_unit, reason } => {
+                    e.to_unit = Some(to_unit);
+                    e.reason = Some(reason);
+                }
+                OrderAction::SpotCheck { notes, .. } => {
+                    e.notes = Some(notes).filter(|n| !n.is_empty())
+                }
+            }
+            out.push(e);
+        }
+        Ok(out)
+    }
+
+    /// Applies one user action with its event and outbox mutation, atomically.
+    #[allow(clippy::too_many_arguments)]
+    pub fn apply_action(
+        &mut self,
+        id: i64,
+        actor: &str,
+        role: Role,
+        action: &OrderAction,
+        today: NaiveDate,
+        now: &str,
+        device_id: &str,
+    ) -> Result<ActionOutcome, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let facts_row: Option<(
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            u32,
+            i64,
+            String,
+        )> = tx
+            .query_row(
+                "SELECT wo.status, wo.claimed_by, wo.plate, v.whitelist_reason,
+                        wo.rectification_requirement, wo.rectifications, wo.version, wo.order_no
+                 FROM work_order wo LEFT JOIN vehicle v ON v.id = wo.vehicle_id WHERE wo.id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let (status, claimed_by, plate, wl, requirement, rectifications, version, order_no) =
+            facts_row.ok_or_else(|| StoreError::OrderNotFound(id.to_string()))?;
+        let status = Status::from_code(&status).ok_or_else(|| corrupt("status"))?;
+        let wl_text = wl
+            .as_deref()
+            .and_then(WhitelistReason::from_code)
+            .map(|r| r.name_zh());
+        let facts = OrderFacts {
+            status,
+            claimed_by: claimed_by.as_deref(),
+            plate: &plate,
+            whitelist_reason: wl_text,
+            rectification_required: requirement.is_some(),
+            rectifications_recorded: rectifications,
+        };
+        let to = decide(&facts, role, actor, action, today)?;
+
+        let changed = match action {
+            OrderAction::Claim => tx.execute(
+                "UPDATE work_order SET status = ?1, claimed_by = ?2, version = version + 1, updated_at = ?3
+                 WHERE id = ?4 AND version = ?5",
+                params![to.code(), actor, now, id, version],
+            )?,
+            OrderAction::RequireRectification { requirement, deadline } => tx.execute(
+                "UPDATE work_order SET status = ?1, rectification_requirement = ?2,
+                    rectification_deadline = ?3, version = version + 1, updated_at = ?4
+                 WHERE id = ?5 AND version = ?6",
+                params![to.code(), requirement, deadline.to_string(), now, id, version],
+            )?,
+            OrderAction::RecordRectification { .. } => tx.execute(
+                "UPDATE work_order SET status = ?1, rectifications = rectifications + 1,
+                    version = version + 1, updated_at = ?2
+                 WHERE id = ?3 AND version = ?4",
+                params![to.code(), now, id, version],
+            )?,
+            OrderAction::Transfer { to_unit, .. } => tx.execute(
+                "UPDATE work_order SET status = ?1, transfer_to = ?2, version = version + 1, updated_at = ?3
+                 WHERE id = ?4 AND version = ?5",
+                params![to.code(), to_unit, now, id, version],
+            )?,
+            _ => tx.execute(
+                "UPDATE work_order SET status = ?1, version = version + 1, updated_at = ?2
+                 WHERE id = ?3 AND version = ?4",
+                params![to.code(), now, id, version],
+            )?,
+        };
+        if changed != 1 {
+            return Err(corrupt("order changed during the action"));
+        }
+        let payload =
+            serde_json::to_string(action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO event(order_id, at, actor, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, now, actor, EventKind::of(action).code(), payload],
+        )?;
+        let event_id = tx.last_insert_rowid();
+        if let OrderAction::RecordRectification { evidence, .. } = action {
+            for f in evidence {
+                tx.execute(
+                    "INSERT OR IGNORE INTO evidence(event_id, hash, file_name, size, mime)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![event_id, f.hash, f.file_name, f.size as i64, f.mime],
+                )?;
+            }
+        }
+        let mutation_id = uuid::Uuid::now_v7().to_string();
+        tx.execute(
+            "INSERT INTO outbox(mutation_id, device_id, order_id, order_no, action, payload, base_version, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![mutation_id, device_id, id, order_no, action.kind().code(), payload, version, now],
+        )?;
+        tx.commit()?;
+        Ok(ActionOutcome {
+            status: to,
+            version: version + 1,
+            event_id,
+            mutation_id,
+        })
+    }
+}

@@ -1,0 +1,247 @@
+//! Inbox filters, search and plans on a real SQLite file.
+
+mod common;
+
+use casedesk_domain::action::OrderAction;
+use casedesk_domain::{Role, Status};
+use casedesk_store::inbox::{InboxContext, SELECTIVE_LIMIT};
+use casedesk_store::{DueFilter, InboxFilter, SortKey, Store};
+use common::{calendar, fill, today};
+
+fn setup(n: usize) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("cache.sqlite")).expect("open");
+    fill(&mut store, n);
+    (dir, store)
+}
+
+#[test]
+fn filters_sort_and_page() {
+    let (_dir, mut store) = setup(60);
+    let cal = calendar();
+    let ctx = InboxContext {
+        me: "张伟",
+        today: today(),
+        calendar: &cal,
+    };
+    let id = store.resolve_order("GD20261124000007").expect("resolve");
+    store
+        .apply_action(
+            id,
+            "张伟",
+            Role::CountyOfficer,
+            &OrderAction::Claim,
+            today(),
+            "2026-11-24 09:00",
+            "d",
+        )
+        .expect("claim");
+
+    let all = store
+        .list_inbox(
+            &InboxFilter {
+                page_size: 25,
+                ..Default::default()
+            },
+            &ctx,
+        )
+        .expect("page");
+    assert_eq!(all.rows.len(), 25);
+    assert!(all.has_more);
+    assert!(
+        all.rows.windows(2).all(|w| w[0].deadline <= w[1].deadline),
+        "sorted by deadline"
+    );
+    let last = store
+        .list_inbox(
+            &InboxFilter {
+                page_size: 25,
+                page: 3,
+                ..Default::default()
+            },
+            &ctx,
+        )
+        .expect("page 3");
+    assert_eq!(last.rows.len(), 10);
+    assert!(!last.has_more);
+
+    let mine = InboxFilter {
+        mine: true,
+        ..Default::default()
+    };
+    let rows = store.list_inbox(&mine, &ctx).expect("mine").rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, Status::Claimed);
+    let claimed = InboxFilter {
+        status: Some(Status::Claimed),
+        ..Default::default()
+    };
+    assert_eq!(store.count_inbox(&claimed, &ctx).expect("count").total, 1);
+
+    let desc = InboxFilter {
+        sort: SortKey::DetectedAt,
+        descending: true,
+        ..Default::default()
+    };
+    let rows = store.list_inbox(&desc, &ctx).expect("desc").rows;
+    assert!(rows
+        .windows(2)
+        .all(|w| w[0].detected_at >= w[1].detected_at));
+
+    let today_due = InboxFilter {
+        due: Some(DueFilter::Today),
+        ..Default::default()
+    };
+    for r in store.list_inbox(&today_due, &ctx).expect("today").rows {
+        assert_eq!(r.deadline, "2026-11-24");
+        assert_eq!(r.working_days_left, 0);
+    }
+    let overdue = InboxFilter {
+        due: Some(DueFilter::Overdue),
+        ..Default::default()
+    };
+    let rows = store.list_inbox(&overdue, &ctx).expect("overdue").rows;
+    assert!(!rows.is_empty());
+    assert!(rows
+        .iter()
+        .all(|r| r.deadline.as_str() < "2026-11-24" && r.working_days_left < 0));
+    let week = InboxFilter {
+        due: Some(DueFilter::ThisWeek),
+        ..Default::default()
+    };
+    assert!(store
+        .list_inbox(&week, &ctx)
+        .expect("week")
+        .rows
+        .iter()
+        .all(|r| ("2026-11-24"..="2026-11-29").contains(&r.deadline.as_str())));
+
+    let cat1 = InboxFilter {
+        clue_category: Some(1),
+        ..Default::default()
+    };
+    assert!(store
+        .list_inbox(&cat1, &ctx)
+        .expect("cat")
+        .rows
+        .iter()
+        .all(|r| r.clue_category == 1));
+}
+
+#[test]
+fn search_finds_plates_enterprises_violations_and_places() {
+    let (_dir, store) = setup(60);
+    let cal = calendar();
+    let ctx = InboxContext {
+        me: "张伟",
+        today: today(),
+        calendar: &cal,
+    };
+    let search = |t: &str| InboxFilter {
+        search: Some(t.into()),
+        ..Default::default()
+    };
+    // A full plate, typed loosely.
+    let rows = store
+        .list_inbox(&search("豫g·00012"), &ctx)
+        .expect("plate")
+        .rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].plate, "豫G00012");
+    // Short prefix (below trigram length).
+    assert_eq!(
+        store
+            .count_inbox(&search("豫G"), &ctx)
+            .expect("prefix")
+            .total,
+        60
+    );
+    // Enterprise name.
+    let rows = store
+        .list_inbox(&search("宏运物流"), &ctx)
+        .expect("enterprise")
+        .rows;
+    assert_eq!(rows.len(), 30);
+    assert!(rows.iter().all(|r| r.enterprise_name.contains("宏运物流")));
+    // A two-character violation type goes through the catalog.
+    let rows = store
+        .list_inbox(&search("超速"), &ctx)
+        .expect("violation")
+        .rows;
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.violation_name.contains("超速")));
+    // Place.
+    assert!(
+        store
+            .count_inbox(&search("京港澳"), &ctx)
+            .expect("place")
+            .total
+            == 60
+    );
+    // Nothing, and quotes in the term are harmless.
+    assert_eq!(
+        store
+            .count_inbox(&search("不存在的企业\""), &ctx)
+            .expect("none")
+            .total,
+        0
+    );
+}
+
+#[test]
+fn search_plans_never_run_match_per_row() {
+    // More rows than the selective limit, all sharing 京港澳 (broad) and each with its own plate.
+    let (_dir, store) = setup(SELECTIVE_LIMIT + 500);
+    let cal = calendar();
+    let ctx = InboxContext {
+        me: "张伟",
+        today: today(),
+        calendar: &cal,
+    };
+    let q = |t: &str| InboxFilter {
+        status: Some(Status::Pending),
+        search: Some(t.into()),
+        ..Default::default()
+    };
+
+    let (by_rowid, plan) = store.explain_inbox(&q("豫G01234"), &ctx).expect("plan");
+    assert!(by_rowid, "a plate is selective");
+    assert!(
+        !plan.contains("wo_status"),
+        "selective search must not walk the status index:\n{plan}"
+    );
+    assert!(
+        !plan.contains("work_order_fts"),
+        "MATCH ran once as a probe, not in the query:\n{plan}"
+    );
+
+    let (by_rowid, plan) = store.explain_inbox(&q("京港澳"), &ctx).expect("plan");
+    assert!(!by_rowid, "a term in every row is broad");
+    assert!(
+        plan.contains("wo_status_deadline"),
+        "broad search walks the sort index:\n{plan}"
+    );
+    assert!(
+        !plan.contains("TEMP B-TREE"),
+        "no sort of all matches:\n{plan}"
+    );
+    let page = store.list_inbox(&q("京港澳"), &ctx).expect("broad page");
+    assert_eq!(page.rows.len(), 50);
+    let count = store.count_inbox(&q("京港澳"), &ctx).expect("broad count");
+    assert_eq!(count.total, SELECTIVE_LIMIT as u64 + 500);
+    assert!(!count.capped);
+
+    let (_, plan) = store
+        .explain_inbox(
+            &InboxFilter {
+                status: Some(Status::Pending),
+                ..Default::default()
+            },
+            &ctx,
+        )
+        .expect("plan");
+    assert!(
+        plan.contains("wo_status_deadline") && !plan.contains("TEMP B-TREE"),
+        "{plan}"
+    );
+}
