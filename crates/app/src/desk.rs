@@ -389,3 +389,16 @@ impl Desk {
         Ok(self.store.clear_draft(key)?)
     }
 }
+
+/// The data folder used when none is given: `$CASEDESK_DATA`, else `$XDG_DATA_HOME/casedesk`,
+/// else `~/.local/share/casedesk`. The window and the CLI share it.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CASEDESK_DATA") {
+        return PathBuf::from(dir);
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("casedesk")
+}

@@ -8,7 +8,7 @@ mod desk;
 mod dto;
 mod error;
 
-pub use desk::{Clock, Desk, Profile};
+pub use desk::{default_data_dir, Clock, Desk, Profile};
 pub use dto::{DemoSummary, DeskStatus, OrderDetail};
 pub use error::{AppError, ErrorCode};
 

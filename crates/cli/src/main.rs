@@ -1,0 +1,413 @@
+//! `casedesk-cli`: the desk's services over the same `casedesk-app` functions as the window,
+//! for administrators and scripts. Failures print one line on stderr and exit non-zero.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use casedesk_app::{
+    default_data_dir, AppError, Desk, DueFilter, HandlingMethod, InboxFilter, SortKey,
+};
+use casedesk_domain::{Industry, Status};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(
+    name = "casedesk-cli",
+    version,
+    about = "CaseDesk 信用交通办案工作台 — command line"
+)]
+struct Cli {
+    /// Data folder holding the offline cache (default: $XDG_DATA_HOME/casedesk).
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fill an empty cache with realistic Henan demo data.
+    Demo {
+        #[arg(long, default_value_t = 10_000)]
+        orders: u64,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// List the inbox.
+    List {
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        #[arg(long, value_enum)]
+        industry: Option<IndustryArg>,
+        /// Violation code from the catalog, e.g. KY-001.
+        #[arg(long)]
+        violation: Option<String>,
+        /// Clue category 1, 2 or 3.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
+        category: Option<u8>,
+        #[arg(long, value_enum)]
+        due: Option<DueArg>,
+        /// Only orders claimed by me.
+        #[arg(long)]
+        mine: bool,
+        /// Plate, enterprise, violation type or place.
+        #[arg(long)]
+        search: Option<String>,
+        /// Sort by detection time instead of deadline.
+        #[arg(long)]
+        by_detection: bool,
+        #[arg(long)]
+        desc: bool,
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        #[arg(long, default_value_t = 50)]
+        page_size: u32,
+    },
+    /// Show one work order with its timeline.
+    Show { id: String },
+    /// Claim (认领) a work order.
+    Claim { id: String },
+    /// Record handling (处置).
+    Handle {
+        id: String,
+        #[arg(long, value_enum)]
+        method: MethodArg,
+        #[arg(long)]
+        result: String,
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    /// Set a rectification requirement with a deadline (YYYY-MM-DD).
+    Require {
+        id: String,
+        #[arg(long)]
+        requirement: String,
+        #[arg(long)]
+        deadline: String,
+    },
+    /// Record a rectification (整改) with evidence files.
+    Rectify {
+        id: String,
+        #[arg(long)]
+        description: String,
+        #[arg(long = "file")]
+        files: Vec<PathBuf>,
+    },
+    /// Submit for spot check (提交抽查).
+    Submit { id: String },
+    /// Return (退回) with a reason.
+    Return {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Transfer (转办) to another unit with a reason.
+    Transfer {
+        id: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// What is waiting to be sent to the hub.
+    Outbox,
+    /// The desk's user, jurisdiction and cache state.
+    Status,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatusArg {
+    Pending,
+    Claimed,
+    Handled,
+    Rectifying,
+    Submitted,
+    Closed,
+    Returned,
+    Transferred,
+}
+#[derive(Clone, Copy, ValueEnum)]
+enum IndustryArg {
+    ScheduledCoach,
+    CharterCoach,
+    Hazmat,
+    GeneralFreight,
+}
+#[derive(Clone, Copy, ValueEnum)]
+enum DueArg {
+    Overdue,
+    Today,
+    ThisWeek,
+}
+#[derive(Clone, Copy, ValueEnum)]
+enum MethodArg {
+    PhoneWarning,
+    Interception,
+    Fine,
+    Education,
+    NoticeToAuthority,
+}
+
+impl From<StatusArg> for Status {
+    fn from(s: StatusArg) -> Status {
+        match s {
+            StatusArg::Pending => Status::Pending,
+            StatusArg::Claimed => Status::Claimed,
+            StatusArg::Handled => Status::Handled,
+            StatusArg::Rectifying => Status::Rectifying,
+            StatusArg::Submitted => Status::Submitted,
+            StatusArg::Closed => Status::Closed,
+            StatusArg::Returned => Status::Returned,
+            StatusArg::Transferred => Status::Transferred,
+        }
+    }
+}
+
+impl From<IndustryArg> for Industry {
+    fn from(i: IndustryArg) -> Industry {
+        match i {
+            IndustryArg::ScheduledCoach => Industry::ScheduledCoach,
+            IndustryArg::CharterCoach => Industry::CharterCoach,
+            IndustryArg::Hazmat => Industry::Hazmat,
+            IndustryArg::GeneralFreight => Industry::GeneralFreight,
+        }
+    }
+}
+
+impl From<MethodArg> for HandlingMethod {
+    fn from(m: MethodArg) -> HandlingMethod {
+        match m {
+            MethodArg::PhoneWarning => HandlingMethod::PhoneWarning,
+            MethodArg::Interception => HandlingMethod::Interception,
+            MethodArg::Fine => HandlingMethod::Fine,
+            MethodArg::Education => HandlingMethod::Education,
+            MethodArg::NoticeToAuthority => HandlingMethod::NoticeToAuthority,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line, in both languages, for scripts and for people.
+            eprintln!("casedesk-cli: {} / {}", e.message_zh, e.message_en);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print<T: Serialize>(
+    json: bool,
+    value: &T,
+    text: impl FnOnce(&T) -> String,
+) -> Result<(), AppError> {
+    if json {
+        let s = serde_json::to_string_pretty(value)
+            .map_err(|e| AppError::invalid(format!("无法输出 JSON：{e}"), e.to_string()))?;
+        println!("{s}");
+    } else {
+        println!("{}", text(value));
+    }
+    Ok(())
+}
+
+fn detail_text(d: &casedesk_app::OrderDetail) -> String {
+    let r = &d.row;
+    let mut s = format!(
+        "{} [{}] {} {}\n  企业: {} ({:?}, {} 分)\n  违法: {} (线索类别 {})  地点: {}\n  检测: {}  时限: {} (剩余 {} 个工作日)\n",
+        r.order_no,
+        r.status.name_zh(),
+        r.plate,
+        if r.whitelisted { "[白名单]" } else { "" },
+        d.enterprise.name,
+        d.enterprise.credit_code,
+        d.enterprise.credit_score,
+        r.violation_name,
+        r.clue_category,
+        r.place,
+        r.detected_at,
+        r.deadline,
+        r.working_days_left
+    );
+    for t in &d.timeline {
+        s.push_str(&format!("  - {} {} {:?}", t.at, t.actor, t.kind));
+        for f in [&t.result, &t.notes, &t.reason, &t.requirement, &t.to_unit]
+            .into_iter()
+            .flatten()
+        {
+            s.push_str(&format!(" · {f}"));
+        }
+        for e in &t.evidence {
+            s.push_str(&format!(" · 附件 {} ({} B)", e.file_name, e.size));
+        }
+        s.push('\n');
+    }
+    s.trim_end().to_string()
+}
+
+fn run(cli: Cli) -> Result<(), AppError> {
+    let data = cli.data.unwrap_or_else(default_data_dir);
+    let mut desk = Desk::open(&data)?;
+    let json = cli.json;
+    match cli.command {
+        Command::Demo { orders, seed } => {
+            let s = desk.load_demo(orders, seed)?;
+            print(json, &s, |s| {
+                format!(
+                    "loaded {} orders, {} enterprises, {} vehicles in {} ms",
+                    s.orders, s.enterprises, s.vehicles, s.millis
+                )
+            })
+        }
+        Command::List {
+            status,
+            industry,
+            violation,
+            category,
+            due,
+            mine,
+            search,
+            by_detection,
+            desc,
+            page,
+            page_size,
+        } => {
+            let q = InboxFilter {
+                status: status.map(Into::into),
+                industry: industry.map(Into::into),
+                violation_code: violation,
+                clue_category: category,
+                due: due.map(|d| match d {
+                    DueArg::Overdue => DueFilter::Overdue,
+                    DueArg::Today => DueFilter::Today,
+                    DueArg::ThisWeek => DueFilter::ThisWeek,
+                }),
+                mine,
+                search,
+                sort: if by_detection {
+                    SortKey::DetectedAt
+                } else {
+                    SortKey::Deadline
+                },
+                descending: desc,
+                page,
+                page_size,
+            };
+            let p = desk.list_inbox(&q)?;
+            print(json, &p, |p| {
+                p.rows
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                            r.order_no,
+                            r.status.name_zh(),
+                            r.plate,
+                            r.violation_name,
+                            r.enterprise_name,
+                            r.deadline,
+                            r.claimed_by.as_deref().unwrap_or("-")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        Command::Show { id } => {
+            let id = desk.resolve_order(&id)?;
+            print(json, &desk.order(id)?, detail_text)
+        }
+        Command::Claim { id } => {
+            let id = desk.resolve_order(&id)?;
+            print(json, &desk.claim(id)?, detail_text)
+        }
+        Command::Handle {
+            id,
+            method,
+            result,
+            notes,
+        } => {
+            let id = desk.resolve_order(&id)?;
+            print(
+                json,
+                &desk.handle(id, method.into(), &result, &notes)?,
+                detail_text,
+            )
+        }
+        Command::Require {
+            id,
+            requirement,
+            deadline,
+        } => {
+            let id = desk.resolve_order(&id)?;
+            print(
+                json,
+                &desk.require_rectification(id, &requirement, &deadline)?,
+                detail_text,
+            )
+        }
+        Command::Rectify {
+            id,
+            description,
+            files,
+        } => {
+            let id = desk.resolve_order(&id)?;
+            print(
+                json,
+                &desk.record_rectification(id, &description, &files)?,
+                detail_text,
+            )
+        }
+        Command::Submit { id } => {
+            let id = desk.resolve_order(&id)?;
+            print(json, &desk.submit_for_spot_check(id)?, detail_text)
+        }
+        Command::Return { id, reason } => {
+            let id = desk.resolve_order(&id)?;
+            print(json, &desk.return_order(id, &reason)?, detail_text)
+        }
+        Command::Transfer { id, to, reason } => {
+            let id = desk.resolve_order(&id)?;
+            print(json, &desk.transfer(id, &to, &reason)?, detail_text)
+        }
+        Command::Outbox => {
+            let o = desk.outbox()?;
+            print(json, &o, |o| {
+                if o.is_empty() {
+                    "outbox empty: nothing waiting to be sent".to_string()
+                } else {
+                    o.iter()
+                        .map(|e| {
+                            format!(
+                                "{}\t{}\t{}\t{:?}\tbase v{}",
+                                e.seq, e.mutation_id, e.order_no, e.action, e.base_version
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }
+            })
+        }
+        Command::Status => {
+            let s = desk.status()?;
+            print(json, &s, |s| {
+                format!(
+                    "{} ({:?}) · {} {} · {} orders · {} unsent · {}",
+                    s.user_name,
+                    s.role,
+                    s.city_name,
+                    s.county_name,
+                    s.order_count,
+                    s.unsent,
+                    s.data_dir
+                )
+            })
+        }
+    }
+}
