@@ -1,0 +1,180 @@
+import { defineStore } from "pinia";
+import { computed, reactive, ref } from "vue";
+import * as api from "../api/desk";
+import type { InboxQuery } from "../bindings/InboxQuery";
+import type { InboxRow } from "../bindings/InboxRow";
+import type { InboxCount } from "../bindings/InboxCount";
+import type { SortKey } from "../bindings/SortKey";
+import { formatInt } from "../utils/format";
+
+export const PAGE_SIZES = [50, 100, 200];
+
+/** The filter part of the query (everything the user narrows the list with). */
+export type InboxFilters = Pick<InboxQuery, "status" | "industry" | "violation_code" | "clue_category" | "due" | "mine" | "search">;
+
+export function emptyFilters(): InboxFilters {
+  return { status: null, industry: null, violation_code: null, clue_category: null, due: null, mine: false, search: null };
+}
+
+export function defaultQuery(): InboxQuery {
+  return { ...emptyFilters(), sort: "deadline", descending: false, page: 1, page_size: 50 };
+}
+
+/** A clean copy for the backend: trimmed search, empty strings as null. */
+export function buildQuery(q: InboxQuery): InboxQuery {
+  const search = q.search?.trim() ?? "";
+  return {
+    status: q.status || null,
+    industry: q.industry || null,
+    violation_code: q.violation_code || null,
+    clue_category: q.clue_category ?? null,
+    due: q.due || null,
+    mine: !!q.mine,
+    search: search === "" ? null : search,
+    sort: q.sort,
+    descending: q.descending,
+    page: Math.max(1, Math.floor(q.page)),
+    page_size: q.page_size,
+  };
+}
+
+export function hasFilters(q: InboxQuery): boolean {
+  const b = buildQuery(q);
+  return (
+    b.status !== null || b.industry !== null || b.violation_code !== null || b.clue_category !== null ||
+    b.due !== null || b.mine || b.search !== null
+  );
+}
+
+/** "1,234" or "10,000+" (capped: the total is only a lower bound). */
+export function countDisplay(c: InboxCount | null): string {
+  if (!c) return "";
+  return c.capped ? `${formatInt(c.total)}+` : formatInt(c.total);
+}
+
+export const useInboxStore = defineStore("inbox", () => {
+  const query = reactive<InboxQuery>(defaultQuery());
+  const rows = ref<InboxRow[]>([]);
+  const hasMore = ref(false);
+  const count = ref<InboxCount | null>(null);
+  const loading = ref(false);
+  const counting = ref(false);
+  const loaded = ref(false);
+  const error = ref<unknown>(null);
+  const selectedIndex = ref(-1);
+  let seq = 0;
+
+  const selected = computed<InboxRow | null>(() => rows.value[selectedIndex.value] ?? null);
+  const filtered = computed(() => hasFilters(query));
+  const countText = computed(() => countDisplay(count.value));
+  /** Total for the pager: the count when known, stretched while the backend says there is more. */
+  const pagerTotal = computed(() => {
+    const seen = (query.page - 1) * query.page_size + rows.value.length + (hasMore.value ? query.page_size : 0);
+    if (!count.value) return seen;
+    return count.value.capped ? Math.max(count.value.total, seen) : count.value.total;
+  });
+
+  /** Load the page first (so it paints), then the count separately. */
+  async function reload(): Promise<void> {
+    const my = ++seq;
+    const q = buildQuery(query);
+    loading.value = true;
+    error.value = null;
+    try {
+      const page = await api.listInbox(q);
+      if (my !== seq) return;
+      rows.value = page.rows;
+      hasMore.value = page.has_more;
+      loaded.value = true;
+      if (selectedIndex.value >= page.rows.length) selectedIndex.value = -1;
+    } catch (e) {
+      if (my !== seq) return;
+      error.value = e;
+      throw e;
+    } finally {
+      if (my === seq) loading.value = false;
+    }
+    counting.value = true;
+    try {
+      const c = await api.countInbox(q);
+      if (my === seq) count.value = c;
+    } catch {
+      if (my === seq) count.value = null;
+    } finally {
+      if (my === seq) counting.value = false;
+    }
+  }
+
+  function resetPaging() {
+    query.page = 1;
+    selectedIndex.value = -1;
+  }
+
+  function setFilters(patch: Partial<InboxFilters>) {
+    Object.assign(query, patch);
+    resetPaging();
+    return reload();
+  }
+
+  function clearFilters() {
+    Object.assign(query, emptyFilters());
+    resetPaging();
+    return reload();
+  }
+
+  function setPage(page: number) {
+    query.page = Math.max(1, page);
+    selectedIndex.value = -1;
+    return reload();
+  }
+
+  function setPageSize(size: number) {
+    query.page_size = size;
+    resetPaging();
+    return reload();
+  }
+
+  function setSort(sort: SortKey, descending: boolean) {
+    query.sort = sort;
+    query.descending = descending;
+    resetPaging();
+    return reload();
+  }
+
+  function select(index: number): InboxRow | null {
+    if (index < 0 || index >= rows.value.length) return null;
+    selectedIndex.value = index;
+    return rows.value[index];
+  }
+
+  function selectId(id: number): InboxRow | null {
+    return select(rows.value.findIndex((r) => r.id === id));
+  }
+
+  /** Next row on this page; stays on the last one (returns null) at the end. */
+  function next(): InboxRow | null {
+    if (rows.value.length === 0) return null;
+    if (selectedIndex.value >= rows.value.length - 1) return null;
+    return select(selectedIndex.value + 1);
+  }
+
+  /** Previous row; stays on the first one (returns null) at the start. */
+  function previous(): InboxRow | null {
+    if (rows.value.length === 0) return null;
+    if (selectedIndex.value === -1) return select(0);
+    if (selectedIndex.value <= 0) return null;
+    return select(selectedIndex.value - 1);
+  }
+
+  /** Replace a row after an action changed it (the list keeps its order until the next reload). */
+  function updateRow(row: InboxRow) {
+    const i = rows.value.findIndex((r) => r.id === row.id);
+    if (i >= 0) rows.value.splice(i, 1, row);
+  }
+
+  return {
+    query, rows, hasMore, count, loading, counting, loaded, error, selectedIndex,
+    selected, filtered, countText, pagerTotal,
+    reload, setFilters, clearFilters, setPage, setPageSize, setSort, select, selectId, next, previous, updateRow,
+  };
+});

@@ -1,0 +1,82 @@
+import { defineStore } from "pinia";
+import { ref } from "vue";
+import * as api from "../api/desk";
+import type { ActionKind } from "../bindings/ActionKind";
+import type { HandlingMethod } from "../bindings/HandlingMethod";
+import type { OrderDetail } from "../bindings/OrderDetail";
+import { useDeskStore } from "./desk";
+import { useInboxStore } from "./inbox";
+
+export const useOrderStore = defineStore("order", () => {
+  const detail = ref<OrderDetail | null>(null);
+  const openId = ref<number | null>(null);
+  const loading = ref(false);
+  const error = ref<unknown>(null);
+  /** The action currently running (for button loading states). */
+  const busy = ref<ActionKind | null>(null);
+  let seq = 0;
+
+  async function open(id: number): Promise<OrderDetail | null> {
+    const my = ++seq;
+    openId.value = id;
+    loading.value = true;
+    error.value = null;
+    if (detail.value?.row.id !== id) detail.value = null;
+    try {
+      const d = await api.getOrder(id);
+      if (my === seq) detail.value = d;
+      return d;
+    } catch (e) {
+      if (my === seq) error.value = api.toDeskError(e);
+      throw api.toDeskError(e);
+    } finally {
+      if (my === seq) loading.value = false;
+    }
+  }
+
+  function close() {
+    seq++;
+    openId.value = null;
+    detail.value = null;
+    loading.value = false;
+    error.value = null;
+  }
+
+  function can(kind: ActionKind): boolean {
+    return !!detail.value && detail.value.allowed_actions.includes(kind);
+  }
+
+  /** Run one action: returns the updated detail, refreshes the inbox row and the desk status. */
+  async function run(kind: ActionKind, call: (id: number) => Promise<OrderDetail>): Promise<OrderDetail> {
+    const current = detail.value;
+    if (!current) throw api.toDeskError("no order open");
+    busy.value = kind;
+    try {
+      const d = await call(current.row.id);
+      if (openId.value === d.row.id) detail.value = d;
+      useInboxStore().updateRow(d.row);
+      void useDeskStore().loadStatus();
+      return d;
+    } catch (e) {
+      throw api.toDeskError(e);
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  const claim = () => run("claim", (id) => api.claimOrder(id));
+  const handle = (method: HandlingMethod, result: string, notes: string) =>
+    run("handle", (id) => api.handleOrder(id, method, result, notes));
+  const requireRectification = (requirement: string, deadline: string) =>
+    run("require_rectification", (id) => api.requireRectification(id, requirement, deadline));
+  const recordRectification = (description: string, files: string[]) =>
+    run("record_rectification", (id) => api.recordRectification(id, description, files));
+  const submitForSpotCheck = () => run("submit_for_spot_check", (id) => api.submitForSpotCheck(id));
+  const returnOrder = (reason: string) => run("return", (id) => api.returnOrder(id, reason));
+  const transfer = (toUnit: string, reason: string) => run("transfer", (id) => api.transferOrder(id, toUnit, reason));
+
+  return {
+    detail, openId, loading, error, busy, open, close, can,
+    claim, handle, requireRectification, recordRectification, submitForSpotCheck, returnOrder, transfer,
+  };
+});

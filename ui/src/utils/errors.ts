@@ -1,0 +1,17 @@
+import { ElMessage } from "element-plus";
+import { toDeskError } from "../api/desk";
+import { currentLocale } from "../i18n";
+
+/** The user-facing, localized text for any failure (never a stack trace). */
+export function errorText(e: unknown): string {
+  const err = toDeskError(e);
+  return currentLocale() === "en" ? err.message_en || err.message_zh : err.message_zh || err.message_en;
+}
+
+export function showError(e: unknown): void {
+  ElMessage({ type: "error", message: errorText(e), duration: 6000, showClose: true, grouping: true });
+}
+
+export function showSuccess(message: string): void {
+  ElMessage({ type: "success", message, duration: 3000, grouping: true });
+}

@@ -1,0 +1,119 @@
+import type { InboxCount } from "../bindings/InboxCount";
+
+type T = (key: string, named?: Record<string, unknown>, plural?: number) => string;
+
+/** "剩余 2 个工作日" / "今日到期" / "逾期 3 个工作日" */
+export function workingDaysLabel(left: number, t: T): string {
+  if (left === 0) return t("days.today");
+  if (left > 0) return t("days.left", { n: left }, left);
+  const n = -left;
+  return t("days.overdue", { n }, n);
+}
+
+/** Severity used for colouring the deadline text (colour always comes with the text above). */
+export function workingDaysLevel(left: number): "overdue" | "today" | "soon" | "ok" {
+  if (left < 0) return "overdue";
+  if (left === 0) return "today";
+  if (left <= 2) return "soon";
+  return "ok";
+}
+
+const grouped = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/** 1234 -> "1,234" */
+export function formatInt(n: number): string {
+  return grouped.format(n);
+}
+
+/** Count text for the inbox: "共 1,234 条" or "10,000+ 条" when the backend capped the count. */
+export function countLabel(count: InboxCount, t: T): string {
+  const n = formatInt(count.total);
+  return count.capped ? t("inbox.countCapped", { n }) : t("inbox.count", { n });
+}
+
+/** One decimal: 0.9112 -> "91.1%" (input is a ratio). */
+export function formatPercent(ratio: number): string {
+  return `${(ratio * 100).toFixed(1)}%`;
+}
+
+/** Two decimals for money. */
+export function formatMoney(n: number): string {
+  return new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** Normalise a backend time to "2026-11-24 14:03" (accepts that form, ISO with T/seconds/zone). */
+export function formatDateTime(s: string | null | undefined): string {
+  if (!s) return "";
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(s);
+  if (m) return `${m[1]} ${m[2]}`;
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return s;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** "2026-11-24" from anything date-like. */
+export function formatDate(s: string | null | undefined): string {
+  if (!s) return "";
+  const m = /^(\d{4}-\d{2}-\d{2})/.exec(s);
+  return m ? m[1] : s;
+}
+
+/** Day of week (0 = Sunday) of a YYYY-MM-DD date, independent of the time zone. */
+export function weekdayOf(date: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return null;
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDay();
+}
+
+/** 1536 -> "1.5 KB" */
+export function formatBytes(size: number): string {
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`;
+  return `${(size / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Plates in 豫A·12345 style: a middle dot after the province + city letter. */
+export function formatPlate(plate: string): string {
+  if (!plate || plate.includes("·")) return plate;
+  const m = /^([\u4e00-\u9fa5][A-Z])(.+)$/.exec(plate);
+  return m ? `${m[1]}·${m[2]}` : plate;
+}
+
+/** Last path segment of a Unix or Windows path. */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
+/** Valid YYYY-MM-DD calendar date. */
+export function isIsoDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+}
+
+/** Local calendar date of a Date as YYYY-MM-DD. */
+export function isoDate(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Rectification deadline check: a real date, not before the desk's today. Returns the rule key. */
+export function checkDeadline(value: string, todayIso: string): "deadline" | "deadlineFormat" | "deadlinePast" | null {
+  if (!value) return "deadline";
+  if (!isIsoDate(value)) return "deadlineFormat";
+  if (value < todayIso) return "deadlinePast";
+  return null;
+}
+
+/** Clean a pasted path: trim, drop surrounding quotes. */
+export function cleanPath(raw: string): string {
+  return raw.trim().replace(/^["']|["']$/g, "").trim();
+}
+
+/** Absolute Unix path, Windows drive path or UNC path. */
+export function isAbsolutePath(p: string): boolean {
+  return p.startsWith("/") || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith("\\\\");
+}

@@ -1,0 +1,7 @@
+/** True when a key press belongs to text entry (inputs, textareas, selects, editable content). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!target || !(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+}

@@ -1,0 +1,29 @@
+// Shared factory for vi.mock("../src/api/desk"): real error helpers, mocked commands.
+import { vi } from "vitest";
+
+export async function apiMock(importOriginal: () => Promise<unknown>) {
+  const actual = (await importOriginal()) as typeof import("../src/api/desk");
+  return {
+    DeskError: actual.DeskError,
+    toDeskError: actual.toDeskError,
+    deskStatus: vi.fn(),
+    catalog: vi.fn(async () => []),
+    listInbox: vi.fn(),
+    countInbox: vi.fn(),
+    getOrder: vi.fn(),
+    claimOrder: vi.fn(),
+    handleOrder: vi.fn(),
+    requireRectification: vi.fn(),
+    recordRectification: vi.fn(),
+    submitForSpotCheck: vi.fn(),
+    returnOrder: vi.fn(),
+    transferOrder: vi.fn(),
+    loadDemo: vi.fn(),
+    listOutbox: vi.fn(async () => []),
+    saveDraft: vi.fn(async () => null),
+    loadDraft: vi.fn(async () => null),
+    clearDraft: vi.fn(async () => null),
+    frontendReady: vi.fn(async () => undefined),
+    pickEvidenceFiles: vi.fn(async () => []),
+  };
+}

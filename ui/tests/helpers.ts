@@ -1,0 +1,102 @@
+import { mount, type ComponentMountingOptions } from "@vue/test-utils";
+import ElementPlus from "element-plus";
+import { createPinia, setActivePinia, type Pinia } from "pinia";
+import type { Component } from "vue";
+import { i18n } from "../src/i18n";
+import type { InboxRow } from "../src/bindings/InboxRow";
+import type { OrderDetail } from "../src/bindings/OrderDetail";
+import type { DeskStatus } from "../src/bindings/DeskStatus";
+
+export function makeRow(id: number, patch: Partial<InboxRow> = {}): InboxRow {
+  return {
+    id,
+    order_no: `GD2026112400${String(id).padStart(3, "0")}`,
+    status: "pending",
+    industry: "hazmat",
+    violation_code: "H01",
+    violation_name: "疲劳驾驶",
+    clue_category: 1,
+    plate: "豫G12345",
+    enterprise_name: "长垣市安达危险货物运输有限公司",
+    credit_code: "yellow",
+    county_name: "长垣市",
+    place: "G4 京港澳高速 K620",
+    detected_at: "2026-11-24 14:03",
+    deadline: "2026-11-27",
+    working_days_left: 2,
+    claimed_by: null,
+    whitelisted: false,
+    ...patch,
+  };
+}
+
+export function makeDetail(id: number, patch: Partial<OrderDetail> = {}, rowPatch: Partial<InboxRow> = {}): OrderDetail {
+  return {
+    row: makeRow(id, rowPatch),
+    source: "in_trip",
+    driver_name: "张建国",
+    driver_phone: "13803730000",
+    vehicle_whitelist_reason: null,
+    enterprise: {
+      id: 7,
+      name: "长垣市安达危险货物运输有限公司",
+      industry: "hazmat",
+      credit_code: "yellow",
+      credit_score: 856,
+      county_name: "长垣市",
+    },
+    rectification_requirement: null,
+    rectification_deadline: null,
+    transfer_to: null,
+    version: 1,
+    timeline: [
+      {
+        id: 1, at: "2026-11-24 14:03", actor: "省平台", kind: "created", method: null, result: null, notes: null,
+        reason: null, requirement: null, deadline: null, to_unit: null, evidence: [],
+      },
+    ],
+    allowed_actions: ["claim"],
+    ...patch,
+  };
+}
+
+export const deskStatus: DeskStatus = {
+  user_name: "李明",
+  role: "county_officer",
+  county_code: "410783",
+  county_name: "长垣市",
+  city_name: "新乡市",
+  order_count: 10000,
+  unsent: 3,
+  today: "2026-11-24",
+  data_dir: "/tmp/casedesk",
+};
+
+export function freshPinia(): Pinia {
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  return pinia;
+}
+
+export function mountApp<C extends Component>(comp: C, pinia: Pinia, options: ComponentMountingOptions<C> = {}) {
+  i18n.global.locale.value = "zh-CN";
+  return mount(comp, {
+    attachTo: document.body,
+    ...options,
+    global: { plugins: [pinia, i18n, ElementPlus], ...(options.global ?? {}) },
+  } as ComponentMountingOptions<C>);
+}
+
+/** Resolve pending promises and let Vue re-render a few times (async-validator is promise based). */
+export async function settle(rounds = 5) {
+  for (let i = 0; i < rounds; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
+/** Element Plus debounces showing a form-item error (validateStateDebounced). */
+export async function settleErrors() {
+  await settle();
+  await new Promise((r) => setTimeout(r, 250));
+  await settle();
+}

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import * as api from "../src/api/desk";
+import InboxView from "../src/views/InboxView.vue";
+import { useDeskStore } from "../src/stores/desk";
+import { deskStatus, freshPinia, makeRow, mountApp, settle } from "./helpers";
+
+vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
+const m = vi.mocked(api);
+
+const rows = [makeRow(1, { whitelisted: true }), makeRow(2, { working_days_left: -3 }), makeRow(3, { working_days_left: 0 })];
+
+describe("inbox view", () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    vi.stubGlobal("requestAnimationFrame", (cb: FrameRequestCallback) => setTimeout(() => cb(0), 0));
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    document.body.innerHTML = "";
+  });
+
+  it("offers demo data when the cache is empty, then paints rows and reports ready once", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus, order_count: 0 };
+    m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 0, capped: false });
+    const w = mountApp(InboxView, pinia);
+    await settle();
+    const btn = document.querySelector('[data-testid="load-demo-button"]') as HTMLElement;
+    expect(btn).toBeTruthy();
+    expect(document.body.textContent).toContain("本机缓存中还没有工单");
+
+    m.loadDemo.mockResolvedValue({ orders: 10000, enterprises: 300, vehicles: 2000, millis: 1500 });
+    m.deskStatus.mockResolvedValue({ ...deskStatus, order_count: 10000 });
+    m.listInbox.mockResolvedValue({ rows, page: 1, page_size: 50, has_more: true });
+    m.countInbox.mockResolvedValue({ total: 10000, capped: true });
+    btn.click();
+    await settle(10);
+    expect(m.loadDemo).toHaveBeenCalledWith(10000);
+    expect(document.querySelectorAll(".el-table__row").length).toBe(3);
+    expect(document.querySelector('[data-testid="inbox-count"]')!.textContent).toBe("10,000+ 条");
+    const text = document.querySelector('[data-testid="inbox-table"]')!.textContent!;
+    expect(text).toContain("白名单");
+    expect(text).toContain("逾期 3 个工作日");
+    expect(text).toContain("今日到期");
+    expect(m.frontendReady).toHaveBeenCalledTimes(1);
+    w.unmount();
+  });
+
+  it("says when filters hide everything and clears them", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 0, capped: false });
+    const w = mountApp(InboxView, pinia);
+    await settle();
+    const input = document.querySelector('[data-testid="search-input"] input') as HTMLInputElement;
+    input.value = "豫Z99999";
+    input.dispatchEvent(new Event("input"));
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    await settle();
+    expect(m.listInbox.mock.lastCall![0].search).toBe("豫Z99999");
+    expect(document.body.textContent).toContain("当前筛选条件下没有工单");
+    (document.querySelector('[data-testid="clear-filters"]') as HTMLElement).click();
+    await settle();
+    expect(m.listInbox.mock.lastCall![0].search).toBeNull();
+    w.unmount();
+  });
+
+  it("j/k move through the rows and open the drawer; keys are ignored while typing", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.listInbox.mockResolvedValue({ rows, page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 3, capped: false });
+    m.getOrder.mockImplementation(async (id: number) => {
+      const { makeDetail } = await import("./helpers");
+      return makeDetail(id);
+    });
+    const w = mountApp(InboxView, pinia);
+    await settle();
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "j" }));
+    await settle();
+    expect(m.getOrder).toHaveBeenLastCalledWith(1);
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown" }));
+    await settle();
+    expect(m.getOrder).toHaveBeenLastCalledWith(2);
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "k" }));
+    await settle();
+    expect(m.getOrder).toHaveBeenLastCalledWith(1);
+    const input = document.querySelector('[data-testid="search-input"] input') as HTMLInputElement;
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "j", bubbles: true }));
+    await settle();
+    expect(m.getOrder).toHaveBeenCalledTimes(3);
+    expect(document.querySelector('[data-testid="order-drawer"] [data-testid="order-no"]')).toBeTruthy();
+    w.unmount();
+  });
+});
