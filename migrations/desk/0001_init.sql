@@ -68,6 +68,9 @@ CREATE INDEX wo_category_deadline   ON work_order(clue_category, deadline);
 CREATE INDEX wo_claimed_deadline    ON work_order(claimed_by, deadline);
 CREATE INDEX wo_claimed_detected    ON work_order(claimed_by, detected_at);
 CREATE INDEX wo_deadline            ON work_order(deadline);
+-- The default view hides finished orders, which are most of an old cache.
+CREATE INDEX wo_open_deadline       ON work_order(deadline) WHERE status NOT IN ('closed', 'transferred');
+CREATE INDEX wo_open_detected       ON work_order(detected_at) WHERE status NOT IN ('closed', 'transferred');
 CREATE INDEX wo_detected            ON work_order(detected_at);
 -- Plate prefixes shorter than a trigram (豫A) search by range on this index.
 CREATE INDEX wo_plate               ON work_order(plate);

@@ -54,6 +54,9 @@ enum Command {
         /// Only orders claimed by me.
         #[arg(long)]
         mine: bool,
+        /// Hide closed and transferred orders.
+        #[arg(long)]
+        open: bool,
         /// Plate, enterprise, violation type or place.
         #[arg(long)]
         search: Option<String>,
@@ -272,6 +275,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             category,
             due,
             mine,
+            open,
             search,
             by_detection,
             desc,
@@ -289,6 +293,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     DueArg::ThisWeek => DueFilter::ThisWeek,
                 }),
                 mine,
+                open_only: open,
                 search,
                 sort: if by_detection {
                     SortKey::DetectedAt

@@ -51,6 +51,9 @@ pub struct InboxFilter {
     pub clue_category: Option<u8>,
     pub due: Option<DueFilter>,
     pub mine: bool,
+    /// Hide closed and transferred orders (the default view of an officer's inbox).
+    #[serde(default)]
+    pub open_only: bool,
     pub search: Option<String>,
     pub sort: SortKey,
     pub descending: bool,
@@ -68,6 +71,7 @@ impl Default for InboxFilter {
             clue_category: None,
             due: None,
             mine: false,
+            open_only: false,
             search: None,
             sort: SortKey::Deadline,
             descending: false,
@@ -283,6 +287,10 @@ impl Store {
         if let Some(c) = q.clue_category {
             conds.push(format!("{} = ?", col("clue_category")));
             params.push(Value::Integer(c.into()));
+        }
+        if q.open_only {
+            // Same text as the partial indexes' WHERE, so SQLite can use them.
+            conds.push(format!("{} NOT IN ('closed', 'transferred')", col("status")));
         }
         if q.mine {
             conds.push(format!("{} = ?", col("claimed_by")));

@@ -4,7 +4,11 @@ import type { Industry } from "./Industry";
 import type { SortKey } from "./SortKey";
 import type { Status } from "./Status";
 
-export type InboxQuery = { status: Status | null, industry: Industry | null, violation_code: string | null, clue_category: number | null, due: DueFilter | null, mine: boolean, search: string | null, sort: SortKey, descending: boolean, 
+export type InboxQuery = { status: Status | null, industry: Industry | null, violation_code: string | null, clue_category: number | null, due: DueFilter | null, mine: boolean, 
+/**
+ * Hide closed and transferred orders (the default view of an officer's inbox).
+ */
+open_only: boolean, search: string | null, sort: SortKey, descending: boolean, 
 /**
  * 1-based.
  */
