@@ -81,7 +81,9 @@ async fn require_rectification(
     requirement: String,
     deadline: String,
 ) -> Res<OrderDetail> {
-    with(&shell, |d| d.require_rectification(id, &requirement, &deadline))
+    with(&shell, |d| {
+        d.require_rectification(id, &requirement, &deadline)
+    })
 }
 
 #[tauri::command]

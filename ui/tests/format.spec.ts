@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { i18n } from "../src/i18n";
 import {
   checkDeadline, cleanPath, countLabel, formatBytes, formatDateTime, formatInt, formatPercent, formatPlate,
-  isAbsolutePath, workingDaysLabel, workingDaysLevel, weekdayOf,
+  isAbsolutePath, isFinished, workingDaysLabel, workingDaysLevel, weekdayOf,
 } from "../src/utils/format";
 
 const t = i18n.global.t as unknown as Parameters<typeof workingDaysLabel>[1];
@@ -30,6 +30,10 @@ describe("working-days label", () => {
     expect(workingDaysLevel(0)).toBe("today");
     expect(workingDaysLevel(2)).toBe("soon");
     expect(workingDaysLevel(5)).toBe("ok");
+    expect(isFinished("closed")).toBe(true);
+    expect(isFinished("transferred")).toBe(true);
+    expect(isFinished("submitted")).toBe(false);
+    expect(isFinished("returned")).toBe(false);
   });
 });
 

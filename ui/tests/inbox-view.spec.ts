@@ -60,10 +60,86 @@ describe("inbox view", () => {
     input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
     await settle();
     expect(m.listInbox.mock.lastCall![0].search).toBe("豫Z99999");
+    expect(document.body.textContent).toContain("当前筛选条件下没有未办结的工单");
+    (document.querySelector('[data-testid="filter-open"] input') as HTMLInputElement).click();
+    await settle();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: "豫Z99999", open_only: false });
     expect(document.body.textContent).toContain("当前筛选条件下没有工单");
+    expect(document.querySelector('[data-testid="show-finished"]')).toBeNull();
     (document.querySelector('[data-testid="clear-filters"]') as HTMLElement).click();
     await settle();
     expect(m.listInbox.mock.lastCall![0].search).toBeNull();
+    w.unmount();
+  });
+
+  it("only-open checkbox is on by default, sent with every query, and survives 清除筛选", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 0, capped: false });
+    const w = mountApp(InboxView, pinia);
+    await settle();
+    const box = document.querySelector('[data-testid="filter-open"]') as HTMLElement;
+    expect(box.textContent).toContain("只看未办结");
+    expect(box.classList.contains("is-checked")).toBe(true);
+    expect(m.listInbox.mock.lastCall![0].open_only).toBe(true);
+    expect(m.countInbox.mock.lastCall![0].open_only).toBe(true);
+
+    // nothing open: the empty state says that open_only hides the rest and offers to show it
+    expect(document.querySelector('[data-testid="empty-open-only"]')!.textContent).toContain("没有未办结的工单");
+    expect(document.body.textContent).toContain("已办结和已转办的工单被“只看未办结”隐藏");
+
+    // a search on top: the filtered empty state mentions open_only too; 清除筛选 keeps it on
+    const input = document.querySelector('[data-testid="search-input"] input') as HTMLInputElement;
+    input.value = "豫Z99999";
+    input.dispatchEvent(new Event("input"));
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    await settle();
+    expect(document.body.textContent).toContain("当前筛选条件下没有未办结的工单");
+    (document.querySelector('[data-testid="clear-filters"]') as HTMLElement).click();
+    await settle();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: null, open_only: true });
+    expect(box.classList.contains("is-checked")).toBe(true);
+
+    // "显示已办结工单" unticks it
+    (document.querySelector('[data-testid="show-finished"]') as HTMLElement).click();
+    await settle();
+    expect(m.listInbox.mock.lastCall![0].open_only).toBe(false);
+    expect(box.classList.contains("is-checked")).toBe(false);
+    expect(document.body.textContent).toContain("没有需要办理的工单");
+
+    // and ticking the checkbox again turns it back on
+    (box.querySelector("input") as HTMLInputElement).click();
+    await settle();
+    expect(m.listInbox.mock.lastCall![0].open_only).toBe(true);
+    w.unmount();
+  });
+
+  it("finished orders show a muted dash, never 今日到期, in 办理时限", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    const finished = [
+      makeRow(1, { status: "closed", working_days_left: 0 }),
+      makeRow(2, { status: "transferred", working_days_left: -4 }),
+      makeRow(3, { status: "claimed", working_days_left: 0 }),
+    ];
+    m.listInbox.mockResolvedValue({ rows: finished, page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 3, capped: false });
+    const w = mountApp(InboxView, pinia);
+    await settle();
+    const cells = [...document.querySelectorAll(".el-table__body .el-table__row")].map(
+      (tr) => tr.querySelector(".deadline")!,
+    );
+    expect(cells[0].textContent).toBe("—");
+    expect(cells[0].classList.contains("deadline-finished")).toBe(true);
+    expect(cells[0].getAttribute("title")).toBe("已办结，不再计算办理时限");
+    expect(cells[1].textContent).toBe("—");
+    expect(cells[1].getAttribute("title")).toBe("已转办，不再计算办理时限");
+    expect(cells[1].classList.contains("deadline-overdue")).toBe(false);
+    expect(cells[2].textContent).toBe("今日到期");
+    const text = document.querySelector('[data-testid="inbox-table"]')!.textContent!;
+    expect(text.match(/今日到期/g)).toHaveLength(1);
+    expect(text).not.toContain("逾期");
     w.unmount();
   });
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../src/api/desk";
-import { buildQuery, countDisplay, defaultQuery, hasFilters, useInboxStore } from "../src/stores/inbox";
+import { buildQuery, countDisplay, defaultQuery, hasFilters, reconcileFilters, useInboxStore } from "../src/stores/inbox";
 import { freshPinia, makeRow } from "./helpers";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
@@ -22,11 +22,60 @@ describe("inbox store", () => {
     const q = { ...defaultQuery(), search: "  豫A123 ", status: "pending" as const, page: 0 };
     expect(buildQuery(q)).toEqual({
       status: "pending", industry: null, violation_code: null, clue_category: null, due: null, mine: false,
-      search: "豫A123", sort: "deadline", descending: false, page: 1, page_size: 50,
+      open_only: true, search: "豫A123", sort: "deadline", descending: false, page: 1, page_size: 50,
     });
     expect(buildQuery({ ...defaultQuery(), search: "   " }).search).toBeNull();
     expect(hasFilters(defaultQuery())).toBe(false);
     expect(hasFilters({ ...defaultQuery(), mine: true })).toBe(true);
+    // open_only is the inbox's scope, not a narrowing filter
+    expect(hasFilters({ ...defaultQuery(), open_only: false })).toBe(false);
+  });
+
+  it("open_only is on by default and in every query sent", async () => {
+    expect(defaultQuery().open_only).toBe(true);
+    const s = useInboxStore();
+    await s.reload();
+    await s.setFilters({ status: "claimed" });
+    await s.setPage(2);
+    await s.setSort("detected_at", true);
+    for (const [q] of [...m.listInbox.mock.calls, ...m.countInbox.mock.calls]) {
+      expect(q.open_only).toBe(true);
+    }
+    await s.setFilters({ open_only: false });
+    expect(m.listInbox.mock.lastCall![0].open_only).toBe(false);
+    expect(m.countInbox.mock.lastCall![0].open_only).toBe(false);
+  });
+
+  it("clearing filters leaves open_only as it was", async () => {
+    const s = useInboxStore();
+    await s.setFilters({ mine: true, search: "豫G", due: "today" });
+    await s.clearFilters();
+    let q = m.listInbox.mock.lastCall![0];
+    expect(q.open_only).toBe(true);
+    expect(q.mine).toBe(false);
+    expect(q.search).toBeNull();
+    await s.setFilters({ open_only: false, mine: true });
+    await s.clearFilters();
+    q = m.listInbox.mock.lastCall![0];
+    expect(q.open_only).toBe(false);
+    expect(q.mine).toBe(false);
+  });
+
+  it("a finished status and open_only do not contradict each other", async () => {
+    const f = { ...defaultQuery() };
+    reconcileFilters(Object.assign(f, { status: "closed" as const }), { status: "closed" });
+    expect(f.open_only).toBe(false);
+    reconcileFilters(Object.assign(f, { open_only: true }), { open_only: true });
+    expect(f.status).toBeNull();
+    const g = { ...defaultQuery(), status: "claimed" as const };
+    reconcileFilters(g, { open_only: true });
+    expect(g.status).toBe("claimed");
+
+    const s = useInboxStore();
+    await s.setFilters({ status: "transferred" });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "transferred", open_only: false });
+    await s.setFilters({ open_only: true });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: null, open_only: true });
   });
 
   it("lists first, then counts separately with the same query", async () => {

@@ -95,7 +95,7 @@ fn an_officer_claims_handles_and_rectifies_with_a_photo_and_it_survives_reopenin
         )
         .expect("handle");
         let d = desk
-            .record_rectification(id, "企业已更换监控终端", &[photo.clone()])
+            .record_rectification(id, "企业已更换监控终端", std::slice::from_ref(&photo))
             .expect("rectify");
         assert_eq!(d.row.status, Status::Rectifying);
         let hash = &d.timeline.last().expect("entry").evidence[0].hash;

@@ -38,8 +38,11 @@ pub struct EvidenceStore {
     max_bytes: u64,
 }
 
-/// File kinds we accept, by extension, with the bytes their contents must start with.
-fn expected_kind(ext: &str) -> Option<(&'static str, fn(&[u8]) -> bool)> {
+/// Tells whether a file's first bytes are those of its kind.
+type MagicCheck = fn(&[u8]) -> bool;
+
+/// File kinds we accept, by extension: their MIME type and the check of their first bytes.
+fn expected_kind(ext: &str) -> Option<(&'static str, MagicCheck)> {
     fn jpeg(b: &[u8]) -> bool {
         b.starts_with(&[0xFF, 0xD8, 0xFF])
     }

@@ -290,7 +290,10 @@ impl Store {
         }
         if q.open_only {
             // Same text as the partial indexes' WHERE, so SQLite can use them.
-            conds.push(format!("{} NOT IN ('closed', 'transferred')", col("status")));
+            conds.push(format!(
+                "{} NOT IN ('closed', 'transferred')",
+                col("status")
+            ));
         }
         if q.mine {
             conds.push(format!("{} = ?", col("claimed_by")));

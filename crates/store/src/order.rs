@@ -128,6 +128,26 @@ pub struct ActionOutcome {
     pub mutation_id: String,
 }
 
+/// The order's columns that the rules look at.
+struct FactsRow {
+    status: String,
+    claimed_by: Option<String>,
+    plate: String,
+    whitelist: Option<String>,
+    rectification_required: bool,
+    rectifications: u32,
+    version: i64,
+    order_no: String,
+}
+
+fn bad(what: &str, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("bad {what}: {value}").into(),
+    )
+}
+
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
@@ -183,90 +203,36 @@ impl Store {
             LEFT JOIN vehicle v ON v.id = wo.vehicle_id
             LEFT JOIN driver d ON d.id = wo.driver_id
             WHERE wo.id = ?1";
-        self.conn
-            .query_row(sql, [id], |r| {
-                let source: String = r.get(0)?;
-                let wl: Option<String> = r.get(3)?;
-                let industry: String = r.get(6)?;
-                let credit: String = r.get(7)?;
-                let county: String = r.get(9)?;
-                Ok((
-                    source,
-                    r.get(1)?,
-                    r.get(2)?,
-                    wl,
-                    r.get(4)?,
-                    r.get(5)?,
-                    industry,
-                    credit,
-                    r.get(8)?,
-                    county,
-                    r.get(10)?,
-                    r.get(11)?,
-                    r.get(12)?,
-                    r.get(13)?,
-                    r.get(14)?,
-                ))
-            })
-            .map_err(StoreError::from)
-            .and_then(
-                |(
-                    source,
-                    driver_name,
-                    driver_phone,
-                    wl,
-                    eid,
-                    ename,
-                    industry,
-                    credit,
-                    score,
-                    county,
-                    req,
-                    rdl,
-                    rects,
-                    transfer_to,
-                    version,
-                ): (
-                    String,
-                    String,
-                    String,
-                    Option<String>,
-                    i64,
-                    String,
-                    String,
-                    String,
-                    u32,
-                    String,
-                    Option<String>,
-                    Option<String>,
-                    u32,
-                    Option<String>,
-                    i64,
-                )| {
-                    Ok(OrderRecord {
-                        row,
-                        source: ClueSource::from_code(&source).ok_or_else(|| corrupt("source"))?,
-                        driver_name,
-                        driver_phone,
-                        whitelist_reason: wl.as_deref().and_then(WhitelistReason::from_code),
-                        enterprise: EnterpriseRecord {
-                            id: eid,
-                            name: ename,
-                            industry: Industry::from_code(&industry)
-                                .ok_or_else(|| corrupt("industry"))?,
-                            credit_code: CreditCode::from_code(&credit)
-                                .ok_or_else(|| corrupt("credit"))?,
-                            credit_score: score,
-                            county_name: county_name(&county),
-                        },
-                        rectification_requirement: req,
-                        rectification_deadline: rdl,
-                        rectifications: rects,
-                        transfer_to,
-                        version,
-                    })
+        let record = self.conn.query_row(sql, [id], |r| {
+            let source: String = r.get(0)?;
+            let wl: Option<String> = r.get(3)?;
+            let industry: String = r.get(6)?;
+            let credit: String = r.get(7)?;
+            let county: String = r.get(9)?;
+            Ok(OrderRecord {
+                row,
+                source: ClueSource::from_code(&source).ok_or_else(|| bad("source", &source))?,
+                driver_name: r.get(1)?,
+                driver_phone: r.get(2)?,
+                whitelist_reason: wl.as_deref().and_then(WhitelistReason::from_code),
+                enterprise: EnterpriseRecord {
+                    id: r.get(4)?,
+                    name: r.get(5)?,
+                    industry: Industry::from_code(&industry)
+                        .ok_or_else(|| bad("industry", &industry))?,
+                    credit_code: CreditCode::from_code(&credit)
+                        .ok_or_else(|| bad("credit code", &credit))?,
+                    credit_score: r.get(8)?,
+                    county_name: county_name(&county),
                 },
-            )
+                rectification_requirement: r.get(10)?,
+                rectification_deadline: r.get(11)?,
+                rectifications: r.get(12)?,
+                transfer_to: r.get(13)?,
+                version: r.get(14)?,
+            })
+        })?;
+        Ok(record)
     }
 
     /// The order's events, oldest first, with their evidence.
@@ -360,37 +326,37 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let facts_row: Option<(
-            String,
-            Option<String>,
-            String,
-            Option<String>,
-            Option<String>,
-            u32,
-            i64,
-            String,
-        )> = tx
+        let facts_row = tx
             .query_row(
                 "SELECT wo.status, wo.claimed_by, wo.plate, v.whitelist_reason,
-                        wo.rectification_requirement, wo.rectifications, wo.version, wo.order_no
+                        wo.rectification_requirement IS NOT NULL, wo.rectifications, wo.version,
+                        wo.order_no
                  FROM work_order wo LEFT JOIN vehicle v ON v.id = wo.vehicle_id WHERE wo.id = ?1",
                 [id],
                 |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                    ))
+                    Ok(FactsRow {
+                        status: r.get(0)?,
+                        claimed_by: r.get(1)?,
+                        plate: r.get(2)?,
+                        whitelist: r.get(3)?,
+                        rectification_required: r.get(4)?,
+                        rectifications: r.get(5)?,
+                        version: r.get(6)?,
+                        order_no: r.get(7)?,
+                    })
                 },
             )
             .optional()?;
-        let (status, claimed_by, plate, wl, requirement, rectifications, version, order_no) =
-            facts_row.ok_or_else(|| StoreError::OrderNotFound(id.to_string()))?;
+        let FactsRow {
+            status,
+            claimed_by,
+            plate,
+            whitelist: wl,
+            rectification_required,
+            rectifications,
+            version,
+            order_no,
+        } = facts_row.ok_or_else(|| StoreError::OrderNotFound(id.to_string()))?;
         let status = Status::from_code(&status).ok_or_else(|| corrupt("status"))?;
         let wl_text = wl
             .as_deref()
@@ -401,7 +367,7 @@ impl Store {
             claimed_by: claimed_by.as_deref(),
             plate: &plate,
             whitelist_reason: wl_text,
-            rectification_required: requirement.is_some(),
+            rectification_required,
             rectifications_recorded: rectifications,
         };
         let to = decide(&facts, role, actor, action, today)?;

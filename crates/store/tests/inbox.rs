@@ -116,9 +116,15 @@ fn filters_sort_and_page() {
         .iter()
         .all(|r| ("2026-11-24"..="2026-11-29").contains(&r.deadline.as_str())));
 
-    let open = InboxFilter { open_only: true, ..Default::default() };
+    let open = InboxFilter {
+        open_only: true,
+        ..Default::default()
+    };
     let (_, plan) = store.explain_inbox(&open, &ctx).expect("plan");
-    assert!(plan.contains("wo_open_deadline") && !plan.contains("TEMP B-TREE"), "{plan}");
+    assert!(
+        plan.contains("wo_open_deadline") && !plan.contains("TEMP B-TREE"),
+        "{plan}"
+    );
 
     let cat1 = InboxFilter {
         clue_category: Some(1),

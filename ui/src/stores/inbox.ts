@@ -5,19 +5,35 @@ import type { InboxQuery } from "../bindings/InboxQuery";
 import type { InboxRow } from "../bindings/InboxRow";
 import type { InboxCount } from "../bindings/InboxCount";
 import type { SortKey } from "../bindings/SortKey";
-import { formatInt } from "../utils/format";
+import { formatInt, isFinished } from "../utils/format";
 
 export const PAGE_SIZES = [50, 100, 200];
 
 /** The filter part of the query (everything the user narrows the list with). */
-export type InboxFilters = Pick<InboxQuery, "status" | "industry" | "violation_code" | "clue_category" | "due" | "mine" | "search">;
+export type InboxFilters = Pick<
+  InboxQuery,
+  "status" | "industry" | "violation_code" | "clue_category" | "due" | "mine" | "open_only" | "search"
+>;
 
-export function emptyFilters(): InboxFilters {
+/**
+ * Filters that "清除筛选" resets. `open_only` is not among them: it is the scope of the inbox
+ * (on by default, hides closed and transferred orders) and stays as the user set it.
+ */
+export function emptyFilters(): Omit<InboxFilters, "open_only"> {
   return { status: null, industry: null, violation_code: null, clue_category: null, due: null, mine: false, search: null };
 }
 
 export function defaultQuery(): InboxQuery {
-  return { ...emptyFilters(), sort: "deadline", descending: false, page: 1, page_size: 50 };
+  return { ...emptyFilters(), open_only: true, sort: "deadline", descending: false, page: 1, page_size: 50 };
+}
+
+/**
+ * Keep status and open_only from contradicting each other: choosing 已办结/已转办 turns open_only
+ * off (otherwise the list would always be empty); turning open_only on drops such a status.
+ */
+export function reconcileFilters(q: InboxFilters, patch: Partial<InboxFilters>): void {
+  if (patch.status && isFinished(patch.status)) q.open_only = false;
+  else if (patch.open_only && q.status && isFinished(q.status)) q.status = null;
 }
 
 /** A clean copy for the backend: trimmed search, empty strings as null. */
@@ -30,6 +46,7 @@ export function buildQuery(q: InboxQuery): InboxQuery {
     clue_category: q.clue_category ?? null,
     due: q.due || null,
     mine: !!q.mine,
+    open_only: !!q.open_only,
     search: search === "" ? null : search,
     sort: q.sort,
     descending: q.descending,
@@ -38,6 +55,7 @@ export function buildQuery(q: InboxQuery): InboxQuery {
   };
 }
 
+/** True when a narrowing filter is set (open_only is the default scope, not counted here). */
 export function hasFilters(q: InboxQuery): boolean {
   const b = buildQuery(q);
   return (
@@ -112,6 +130,7 @@ export const useInboxStore = defineStore("inbox", () => {
 
   function setFilters(patch: Partial<InboxFilters>) {
     Object.assign(query, patch);
+    reconcileFilters(query, patch);
     resetPaging();
     return reload();
   }

@@ -1,4 +1,5 @@
 import type { InboxCount } from "../bindings/InboxCount";
+import type { Status } from "../bindings/Status";
 
 type T = (key: string, named?: Record<string, unknown>, plural?: number) => string;
 
@@ -8,6 +9,11 @@ export function workingDaysLabel(left: number, t: T): string {
   if (left > 0) return t("days.left", { n: left }, left);
   const n = -left;
   return t("days.overdue", { n }, n);
+}
+
+/** Closed and transferred orders are finished: no working-day deadline runs for them any more. */
+export function isFinished(status: Status): boolean {
+  return status === "closed" || status === "transferred";
 }
 
 /** Severity used for colouring the deadline text (colour always comes with the text above). */

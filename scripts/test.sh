@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every check and test: formatting, clippy, the UI's lint,
+# type check and Vitest tests, all Rust tests (domain, store on real SQLite files, services,
+# CLI), the drift check of the generated TypeScript types, and the end-to-end test of the built
+# app under Xvfb through tauri-driver. Exits non-zero when anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+source scripts/env.sh
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "UI: lint, type check, unit tests, build"
+(cd ui && npm run lint && npm run typecheck && npm test && npm run build)
+
+step "Rust: format and clippy"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "Rust: tests"
+cargo test
+
+step "Generated TypeScript types match the Rust DTOs"
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  git diff --exit-code -- ui/src/bindings
+  untracked=$(git ls-files --others --exclude-standard ui/src/bindings)
+  if [ -n "$untracked" ]; then echo "new generated types not committed: $untracked"; exit 1; fi
+fi
+
+step "End to end: the built app under Xvfb"
+cargo build -p casedesk
+export CASEDESK_APP_BIN="$CARGO_TARGET_DIR/debug/casedesk"
+export CASEDESK_ARTIFACTS="${CASEDESK_ARTIFACTS:-$PWD/artifacts}"
+xvfb-run -a -s "-screen 0 1440x900x24" cargo test -p casedesk-e2e
+echo "screenshots: $CASEDESK_ARTIFACTS"

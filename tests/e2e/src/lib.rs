@@ -1,0 +1,205 @@
+//! Harness for CaseDesk's end-to-end tests: starts tauri-driver (which starts WebKitWebDriver,
+//! which starts the real app binary) with a private data folder, and offers the few waits and
+//! actions the tests need. Run under Xvfb by `scripts/test.sh`; it needs `CASEDESK_APP_BIN`
+//! pointing at an app built with its frontend embedded.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// The app binary under test, or a clear reason why the test cannot run.
+pub fn app_binary() -> PathBuf {
+    let bin = std::env::var_os("CASEDESK_APP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    assert!(
+        bin.is_file(),
+        "CASEDESK_APP_BIN must name the built app (scripts/test.sh builds it): {bin:?}"
+    );
+    bin
+}
+
+/// Where screenshots go: `CASEDESK_ARTIFACTS`, else `artifacts/` in the workspace.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = std::env::var_os("CASEDESK_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../artifacts"));
+    std::fs::create_dir_all(&dir).expect("artifacts folder");
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// One running app: tauri-driver, its WebDriver session, and the app's data folder.
+pub struct Session {
+    pub client: Client,
+    driver: Child,
+}
+
+impl Drop for Session {
+    // A failed test must not leave tauri-driver (and the app) running.
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Session {
+    /// Starts the app with `xdg_data_home` as its data root.
+    pub async fn start(xdg_data_home: &Path) -> Res<Session> {
+        let port = free_port();
+        let native = free_port();
+        let driver =
+            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native.to_string(),
+                ])
+                // tauri-driver passes its environment on to the app.
+                .env("XDG_DATA_HOME", xdg_data_home)
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .map_err(|e| {
+                    format!(
+                "cannot start tauri-driver (cargo install tauri-driver --locked --version ^2): {e}"
+            )
+                })?;
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary() }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if started.elapsed() < Duration::from_secs(30) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => return Err(format!("no WebDriver session after 30 s: {e}").into()),
+            }
+        };
+        Ok(Session { client, driver })
+    }
+
+    /// Ends the WebDriver session, which closes the app; Drop then stops tauri-driver.
+    pub async fn stop(self) -> Res<()> {
+        self.client.clone().close().await?;
+        Ok(())
+    }
+
+    pub async fn find(&self, css: &str) -> Res<Element> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|e| format!("element {css} did not appear: {e}"))?)
+    }
+
+    /// Clicks `css`, retrying while something (a fading overlay, an animation) is in the way.
+    pub async fn click(&self, css: &str) -> Res<()> {
+        let started = Instant::now();
+        loop {
+            let el = self.find(css).await?;
+            match el.click().await {
+                Ok(()) => return Ok(()),
+                Err(e) if started.elapsed() < Duration::from_secs(10) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                }
+                Err(e) => return Err(format!("cannot click {css}: {e}").into()),
+            }
+        }
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) -> Res<()> {
+        let el = self.find(css).await?;
+        el.clear()
+            .await
+            .map_err(|e| format!("cannot clear {css}: {e}"))?;
+        el.send_keys(text)
+            .await
+            .map_err(|e| format!("cannot type into {css}: {e}"))?;
+        Ok(())
+    }
+
+    /// Waits until the text of `css` satisfies `ok`, and returns it.
+    pub async fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> Res<String> {
+        let started = Instant::now();
+        let mut last = String::new();
+        while started.elapsed() < Duration::from_secs(20) {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(t) = el.text().await {
+                    if ok(&t) {
+                        return Ok(t);
+                    }
+                    last = t;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("text of {css} never matched; last seen {last:?}").into())
+    }
+
+    /// Waits until no element matches `css` (an overlay has faded out).
+    pub async fn wait_gone(&self, css: &str) -> Res<()> {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(20) {
+            if self.client.find_all(Locator::Css(css)).await?.is_empty() {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("{css} is still there after 20 s").into())
+    }
+
+    /// Texts of all elements matching `css`.
+    pub async fn texts(&self, css: &str) -> Res<Vec<String>> {
+        let mut out = Vec::new();
+        for el in self.client.find_all(Locator::Css(css)).await? {
+            out.push(el.text().await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn screenshot(&self, name: &str) -> Res<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let path = artifacts_dir().join(name);
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+}
+
+/// A minimal valid PNG (1x1 pixel), for attaching real evidence.
+pub fn tiny_png() -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+    v.extend_from_slice(&[
+        0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15,
+        0xc4, 0x89, 0, 0, 0, 13, b'I', b'D', b'A', b'T', 0x78, 0x9c, 0x63, 0x60, 0, 0, 0, 2, 0, 1,
+        0xe5, 0x27, 0xde, 0xfc, 0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xae, 0x42, 0x60, 0x82,
+    ]);
+    v
+}

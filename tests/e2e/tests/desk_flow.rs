@@ -1,0 +1,165 @@
+//! The county officer's day, in the real window: load demo data, search a plate, claim, handle,
+//! record a rectification with an attached photo, refuse bad input, restart the app, and find
+//! everything still there with its timeline. Screenshots of the inbox and the drawer are saved
+//! as artifacts.
+
+use casedesk_e2e::{tiny_png, Res, Session};
+
+const ENTER: &str = "\u{E007}";
+
+/// The number in "共 1,234 条".
+fn count_in(text: &str) -> Option<u64> {
+    text.chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+async fn open_first_row(s: &Session) -> Res<()> {
+    s.click(".el-table__row td:nth-child(3)").await?;
+    s.find("[data-testid=order-drawer] [data-testid=order-no]")
+        .await?;
+    Ok(())
+}
+
+async fn search(s: &Session, term: &str) -> Res<()> {
+    s.type_into(
+        "[data-testid=search-input] input",
+        &format!("{term}{ENTER}"),
+    )
+    .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officer_flow_survives_a_restart() -> Res<()> {
+    let home = tempfile::tempdir()?;
+    let files = tempfile::tempdir()?;
+    let photo = files.path().join("整改现场照片.png");
+    std::fs::write(&photo, tiny_png())?;
+    let huge = files.path().join("扫描件.pdf");
+    std::fs::File::create(&huge)?.set_len(60 * 1024 * 1024)?; // sparse, over the 50 MiB limit
+
+    let s = Session::start(home.path()).await?;
+    // First start: the empty cache offers demo data.
+    s.click("[data-testid=load-demo-button]").await?;
+    s.find(".el-table__row").await?;
+    s.wait_text("[data-testid=inbox-count]", |t| {
+        t.chars().any(|c| c.is_ascii_digit())
+    })
+    .await?;
+    s.wait_gone(".el-loading-mask").await?;
+    s.screenshot("inbox.png").await?;
+
+    // Take the plate of a pending order and search for it.
+    s.click("[data-testid=filter-status]").await?;
+    s.click(".el-select-dropdown__item:first-child").await?;
+    let plate = s
+        .wait_text(".el-table__row td:nth-child(3)", |t| t.starts_with('豫'))
+        .await?
+        .replace('·', "");
+    search(&s, &plate).await?;
+    // A vehicle has a handful of orders at most, out of thousands.
+    s.wait_text("[data-testid=inbox-count]", |t| {
+        count_in(t).is_some_and(|n| (1..=20).contains(&n))
+    })
+    .await?;
+    let plates = s.texts(".el-table__row td:nth-child(3)").await?;
+    assert!(
+        !plates.is_empty() && plates.iter().all(|p| p.replace('·', "").contains(&plate)),
+        "{plates:?}"
+    );
+
+    open_first_row(&s).await?;
+    let order_no = s.find("[data-testid=order-no]").await?.text().await?;
+    s.wait_text("[data-testid=order-status]", |t| t.contains("待认领"))
+        .await?;
+    s.click("[data-testid=action-claim]").await?;
+    s.wait_text("[data-testid=order-status]", |t| t.contains("已认领"))
+        .await?;
+
+    // Handling: an empty result is refused in the form, then a real one is recorded.
+    s.click("[data-testid=action-handle]").await?;
+    s.click("[data-testid=handle-method-phone_warning]").await?;
+    s.click("[data-testid=handle-submit]").await?;
+    s.find(".el-form-item__error").await?;
+    s.wait_text("[data-testid=order-status]", |t| t.contains("已认领"))
+        .await?;
+    s.type_into(
+        "[data-testid=handle-result] textarea",
+        "已电话警示驾驶员，责令立即停车休息",
+    )
+    .await?;
+    s.click("[data-testid=handle-submit]").await?;
+    s.wait_text("[data-testid=order-status]", |t| t.contains("已处置"))
+        .await?;
+
+    // Rectification: a missing file and an oversized file are refused and change nothing.
+    s.click("[data-testid=action-record-rectification]").await?;
+    s.type_into(
+        "[data-testid=rectification-description] textarea",
+        "企业已对驾驶员开展安全教育并调整排班",
+    )
+    .await?;
+    for bad in ["/nonexistent/照片.png", huge.to_str().ok_or("utf8")?] {
+        s.type_into("[data-testid=rectification-file-path] input", bad)
+            .await?;
+        s.click("[data-testid=rectification-file-add]").await?;
+        s.click("[data-testid=rectification-submit]").await?;
+        let msg = s.wait_text(".el-message--error", |t| !t.is_empty()).await?;
+        assert!(msg.contains("无法读取") || msg.contains("超过"), "{msg}");
+        s.wait_text("[data-testid=order-status]", |t| t.contains("已处置"))
+            .await?;
+        s.click("[data-testid=rectification-file-remove]").await?;
+    }
+    s.type_into(
+        "[data-testid=rectification-file-path] input",
+        photo.to_str().ok_or("utf8")?,
+    )
+    .await?;
+    s.click("[data-testid=rectification-file-add]").await?;
+    s.wait_text("[data-testid=rectification-file-list]", |t| {
+        t.contains("整改现场照片.png")
+    })
+    .await?;
+    s.click("[data-testid=rectification-submit]").await?;
+    s.wait_text("[data-testid=order-status]", |t| t.contains("整改中"))
+        .await?;
+    s.wait_text("[data-testid=timeline]", |t| t.contains("整改现场照片.png"))
+        .await?;
+    s.screenshot("drawer.png").await?;
+    s.stop().await?;
+
+    // Restart: everything is still there.
+    let s = Session::start(home.path()).await?;
+    s.find(".el-table__row").await?;
+    search(&s, &plate).await?;
+    s.wait_text(".el-table__row td:nth-child(1)", |t| t.contains(&order_no))
+        .await?;
+    open_first_row(&s).await?;
+    s.wait_text("[data-testid=order-status]", |t| t.contains("整改中"))
+        .await?;
+    let kinds = s
+        .client
+        .find_all(fantoccini::Locator::Css(".timeline-entry"))
+        .await?;
+    let mut seen = Vec::new();
+    for k in kinds {
+        seen.push(k.attr("data-kind").await?.unwrap_or_default());
+    }
+    for kind in ["claimed", "handled", "rectification_recorded"] {
+        assert!(
+            seen.iter().any(|k| k == kind),
+            "timeline after restart: {seen:?}"
+        );
+    }
+    let timeline = s.find("[data-testid=timeline]").await?.text().await?;
+    assert!(timeline.contains("已电话警示驾驶员"), "{timeline}");
+    assert!(timeline.contains("整改现场照片.png"), "{timeline}");
+    s.wait_text("[data-testid=sync-state]", |t| t.contains('3'))
+        .await?;
+    s.screenshot("drawer-after-restart.png").await?;
+    s.stop().await?;
+    Ok(())
+}
