@@ -35,10 +35,12 @@ if ! command -v cargo >/dev/null; then
 fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
-# The UI's packages, exactly as locked.
+# The UI's packages at their locked versions. Not `npm ci`: vite 8 lists an optional
+# Windows-only package that the registry does not serve, so the lock can never hold it and
+# `npm ci` refuses the lock; `npm install` skips the missing optional package.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "setup: installing the UI's npm packages"
-  (cd ui && npm ci --no-audit --no-fund)
+  (cd ui && npm install --no-audit --no-fund --loglevel=error)
 fi
 
 if ! command -v tauri-driver >/dev/null; then
