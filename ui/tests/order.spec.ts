@@ -36,6 +36,21 @@ describe("order store", () => {
     expect(order.busy).toBeNull();
   });
 
+  it("a refused transition reloads the order so its current state shows", async () => {
+    const inbox = useInboxStore();
+    await inbox.reload();
+    const order = useOrderStore();
+    m.getOrder.mockResolvedValue(makeDetail(2, {}, { status: "handled" }));
+    await order.open(2);
+    m.recordRectification.mockRejectedValue(
+      new DeskError("refused_transition", "工单当前为“待抽查”，不能记录整改。", "refused"),
+    );
+    m.getOrder.mockResolvedValue(makeDetail(2, { allowed_actions: [] }, { status: "submitted" }));
+    await expect(order.recordRectification("补充", [])).rejects.toMatchObject({ code: "refused_transition" });
+    expect(order.detail?.row.status).toBe("submitted");
+    expect(inbox.rows[1].status).toBe("submitted");
+  });
+
   it("passes the arguments of each command", async () => {
     const order = useOrderStore();
     m.getOrder.mockResolvedValue(makeDetail(5));

@@ -15,3 +15,4 @@ pub use error::{AppError, ErrorCode};
 pub use casedesk_domain::{HandlingMethod, Violation};
 pub use casedesk_store::inbox::InboxPage;
 pub use casedesk_store::{DueFilter, InboxCount, InboxFilter, InboxRow, OutboxEntry, SortKey};
+pub use chrono::{NaiveDate, NaiveDateTime};

@@ -8,6 +8,9 @@
 //!   `instr`, stopping when the page is full;
 //! - a term under 3 characters (豫A, 超速) uses the plate index as a prefix range, the catalog's
 //!   violation codes, and `instr` on enterprise and place.
+//!
+//! Counts are a separate call (the page paints first) and stop at [`COUNT_CAP`]; a broad term is
+//! counted through the trigram index's match set rather than by testing every row.
 
 use casedesk_domain::{plate, Catalog, CreditCode, Divisions, Industry, Status, WorkingCalendar};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -131,6 +134,13 @@ pub struct InboxContext<'a> {
     pub calendar: &'a WorkingCalendar,
 }
 
+/// What a plan is for: a page stops at its last row, a count visits every match.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Page,
+    Count,
+}
+
 struct Plan {
     where_sql: String,
     params: Vec<Value>,
@@ -208,7 +218,12 @@ fn fts_phrase(term: &str) -> String {
 }
 
 impl Store {
-    fn plan(&self, q: &InboxFilter, ctx: &InboxContext<'_>) -> Result<Plan, StoreError> {
+    fn plan(
+        &self,
+        q: &InboxFilter,
+        ctx: &InboxContext<'_>,
+        purpose: Purpose,
+    ) -> Result<Plan, StoreError> {
         let mut params: Vec<Value> = Vec::new();
         let mut conds: Vec<String> = Vec::new();
         let term = q
@@ -235,6 +250,13 @@ impl Store {
                         serde_json::to_string(&ids)
                             .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     ));
+                } else if purpose == Purpose::Count {
+                    // Counting visits every match anyway: the index's set beats testing rows.
+                    conds.push(
+                        "wo.id IN (SELECT rowid FROM work_order_fts WHERE work_order_fts MATCH ?)"
+                            .into(),
+                    );
+                    params.push(Value::Text(fts_phrase(term)));
                 } else {
                     conds.push(
                         "(instr(wo.plate, ?) > 0 OR instr(wo.enterprise_name, ?) > 0 \
@@ -351,7 +373,7 @@ impl Store {
     ) -> Result<InboxPage, StoreError> {
         let page_size = q.page_size.clamp(1, MAX_PAGE_SIZE);
         let page = q.page.max(1);
-        let plan = self.plan(q, ctx)?;
+        let plan = self.plan(q, ctx, Purpose::Page)?;
         let sql = format!(
             "SELECT {ROW_COLUMNS} FROM {ROW_FROM} {} {} LIMIT ? OFFSET ?",
             plan.where_sql,
@@ -382,7 +404,7 @@ impl Store {
         q: &InboxFilter,
         ctx: &InboxContext<'_>,
     ) -> Result<InboxCount, StoreError> {
-        let plan = self.plan(q, ctx)?;
+        let plan = self.plan(q, ctx, Purpose::Count)?;
         let sql = format!(
             "SELECT count(*) FROM (SELECT 1 FROM work_order wo {} LIMIT ?)",
             plan.where_sql
@@ -406,7 +428,7 @@ impl Store {
         q: &InboxFilter,
         ctx: &InboxContext<'_>,
     ) -> Result<(bool, String), StoreError> {
-        let plan = self.plan(q, ctx)?;
+        let plan = self.plan(q, ctx, Purpose::Page)?;
         let sql = format!(
             "EXPLAIN QUERY PLAN SELECT {ROW_COLUMNS} FROM {ROW_FROM} {} {} LIMIT 50",
             plan.where_sql,

@@ -25,6 +25,18 @@ pub fn app_binary() -> PathBuf {
     bin
 }
 
+/// casedesk-cli, for changing the cache from another process during a test.
+pub fn cli_binary() -> PathBuf {
+    let bin = std::env::var_os("CASEDESK_CLI_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    assert!(
+        bin.is_file(),
+        "CASEDESK_CLI_BIN must name the built casedesk-cli: {bin:?}"
+    );
+    bin
+}
+
 /// Where screenshots go: `CASEDESK_ARTIFACTS`, else `artifacts/` in the workspace.
 pub fn artifacts_dir() -> PathBuf {
     let dir = std::env::var_os("CASEDESK_ARTIFACTS")

@@ -1,6 +1,8 @@
 //! The county officer's day, in the real window: load demo data, search a plate, claim, handle,
 //! record a rectification with an attached photo, refuse bad input, restart the app, and find
-//! everything still there with its timeline. Screenshots of the inbox and the drawer are saved
+//! everything still there with its timeline. Bad input (a missing file, an oversized file, a
+//! deadline in the past, an action the order's state no longer allows) is refused in the window
+//! with a clear message and changes nothing. Screenshots of the inbox and the drawer are saved
 //! as artifacts.
 
 use casedesk_e2e::{tiny_png, Res, Session};
@@ -95,6 +97,26 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     s.wait_text("[data-testid=order-status]", |t| t.contains("已处置"))
         .await?;
 
+    // A rectification deadline in the past is refused next to the field; nothing changes.
+    s.click("[data-testid=action-require-rectification]")
+        .await?;
+    s.type_into(
+        "[data-testid=rectification-requirement] textarea",
+        "企业对驾驶员开展安全教育",
+    )
+    .await?;
+    s.type_into(
+        "[data-testid=rectification-deadline] input",
+        &format!("2020-01-06{ENTER}"),
+    )
+    .await?;
+    s.click("[data-testid=rectification-require-submit]")
+        .await?;
+    s.wait_text(".el-form-item__error", |t| t.contains("不能早于今天"))
+        .await?;
+    s.wait_text("[data-testid=order-status]", |t| t.contains("已处置"))
+        .await?;
+
     // Rectification: a missing file and an oversized file are refused and change nothing.
     s.click("[data-testid=action-record-rectification]").await?;
     s.type_into(
@@ -129,6 +151,32 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     s.wait_text("[data-testid=timeline]", |t| t.contains("整改现场照片.png"))
         .await?;
     s.screenshot("drawer.png").await?;
+
+    // A refused transition: another process (the CLI, on the same cache) submits the order
+    // while the drawer still offers 记录整改; the window's attempt is refused and says why.
+    let cli = std::process::Command::new(casedesk_e2e::cli_binary())
+        .arg("--data")
+        .arg(home.path().join("casedesk"))
+        .args(["submit", &order_no])
+        .output()?;
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    s.click("[data-testid=action-record-rectification]").await?;
+    s.type_into(
+        "[data-testid=rectification-description] textarea",
+        "补充整改材料",
+    )
+    .await?;
+    s.click("[data-testid=rectification-submit]").await?;
+    let msg = s
+        .wait_text(".el-message--error", |t| t.contains("待抽查"))
+        .await?;
+    assert!(msg.contains("不能记录整改"), "{msg}");
+    s.wait_text("[data-testid=order-status]", |t| t.contains("待抽查"))
+        .await?;
     s.stop().await?;
 
     // Restart: everything is still there.
@@ -148,7 +196,12 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     for k in kinds {
         seen.push(k.attr("data-kind").await?.unwrap_or_default());
     }
-    for kind in ["claimed", "handled", "rectification_recorded"] {
+    for kind in [
+        "claimed",
+        "handled",
+        "rectification_recorded",
+        "submitted_for_spot_check",
+    ] {
         assert!(
             seen.iter().any(|k| k == kind),
             "timeline after restart: {seen:?}"

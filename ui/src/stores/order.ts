@@ -58,7 +58,19 @@ export const useOrderStore = defineStore("order", () => {
       void useDeskStore().loadStatus();
       return d;
     } catch (e) {
-      throw api.toDeskError(e);
+      const err = api.toDeskError(e);
+      // The order changed elsewhere (another process, a later sync): show its current state.
+      // The form keeps what was typed.
+      if (err.code === "refused_transition" && openId.value === current.row.id) {
+        try {
+          const fresh = await api.getOrder(current.row.id);
+          if (openId.value === fresh.row.id) detail.value = fresh;
+          useInboxStore().updateRow(fresh.row);
+        } catch {
+          // Keep the stale view; the error below still tells the user what happened.
+        }
+      }
+      throw err;
     } finally {
       busy.value = null;
     }

@@ -1,0 +1,62 @@
+//! Criterion benchmarks of the desk's hot paths on a 100 000-order cache: an inbox first page
+//! (status filter, with and without a search term) and a claim with its outbox row. The
+//! million-order figures come from the `casedesk-bench` binary (docs/benchmarks.md).
+
+use casedesk_app::{Clock, Desk, InboxFilter, NaiveDate};
+use casedesk_domain::Status;
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn desk(dir: &std::path::Path) -> Desk {
+    let at = NaiveDate::from_ymd_opt(2026, 11, 24)
+        .and_then(|d| d.and_hms_opt(9, 0, 0))
+        .expect("date");
+    let mut desk = Desk::open_with_clock(dir, Clock::Fixed(at)).expect("open");
+    desk.load_demo(100_000, 2026).expect("demo");
+    desk
+}
+
+fn inbox(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut desk = desk(dir.path());
+    let pending = InboxFilter {
+        status: Some(Status::Pending),
+        ..Default::default()
+    };
+    let plate = desk.list_inbox(&pending).expect("page").rows[0]
+        .plate
+        .clone();
+    c.bench_function("inbox_status_first_page", |b| {
+        b.iter(|| desk.list_inbox(&pending).expect("page"))
+    });
+    let with_plate = InboxFilter {
+        search: Some(plate),
+        ..pending.clone()
+    };
+    c.bench_function("inbox_status_plate_first_page", |b| {
+        b.iter(|| desk.list_inbox(&with_plate).expect("page"))
+    });
+    let broad = InboxFilter {
+        search: Some("京港澳".into()),
+        ..pending.clone()
+    };
+    c.bench_function("inbox_status_broad_term_first_page", |b| {
+        b.iter(|| desk.list_inbox(&broad).expect("page"))
+    });
+
+    // Claim and return the same order: two committed actions, each with its outbox row, and
+    // the order is claimable again, so the loop can run as long as criterion wants.
+    let id = desk.list_inbox(&pending).expect("page").rows[1].id;
+    c.bench_function("claim_then_return_two_actions_with_outbox", |b| {
+        b.iter(|| {
+            desk.claim(id).expect("claim");
+            desk.return_order(id, "基准测试").expect("return");
+        })
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30);
+    targets = inbox
+}
+criterion_main!(benches);

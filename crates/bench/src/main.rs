@@ -1,0 +1,218 @@
+//! `casedesk-bench`: measures the figures the foundation promises and prints one line per figure
+//! as `NAME VALUE UNIT`. Run it in release (`cargo run --release -p casedesk-bench`); the
+//! start-up figure needs a display (run under `xvfb-run`) and `--app` naming a built app.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use casedesk_app::{Clock, Desk, InboxFilter, NaiveDate};
+use casedesk_domain::Status;
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(
+    name = "casedesk-bench",
+    about = "CaseDesk performance figures: NAME VALUE UNIT"
+)]
+struct Args {
+    /// Work orders in the benchmark cache.
+    #[arg(long, default_value_t = 1_000_000)]
+    orders: u64,
+    /// Data folder for the cache; reused when it already holds the same number of orders.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Repetitions per query figure.
+    #[arg(long, default_value_t = 200)]
+    reps: usize,
+    /// A built app binary (frontend embedded) to time from launch to painted inbox.
+    #[arg(long)]
+    app: Option<PathBuf>,
+    /// Launches of the app to time.
+    #[arg(long, default_value_t = 8)]
+    launches: usize,
+}
+
+fn fail(msg: String) -> ! {
+    eprintln!("casedesk-bench: {msg}");
+    std::process::exit(1)
+}
+
+fn figure(name: &str, value: f64, unit: &str) {
+    println!("{name} {value:.3} {unit}");
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+/// Times `f` `reps` times and prints its p50 and p95 in milliseconds.
+fn timed(name: &str, reps: usize, mut f: impl FnMut(usize)) {
+    let mut ms: Vec<f64> = (0..reps)
+        .map(|i| {
+            let t = Instant::now();
+            f(i);
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    ms.sort_by(f64::total_cmp);
+    figure(&format!("{name}_p50"), percentile(&ms, 0.5), "ms");
+    figure(&format!("{name}_p95"), percentile(&ms, 0.95), "ms");
+}
+
+/// A fixed moment, so every run sees the same deadlines.
+fn clock() -> Clock {
+    let at = NaiveDate::from_ymd_opt(2026, 11, 24).and_then(|d| d.and_hms_opt(9, 0, 0));
+    Clock::Fixed(at.unwrap_or_else(|| fail("bad benchmark date".into())))
+}
+
+fn open_cache(dir: &Path, orders: u64) -> Desk {
+    let mut desk = Desk::open_with_clock(dir, clock()).unwrap_or_else(|e| fail(e.message_en));
+    let have = desk
+        .status()
+        .unwrap_or_else(|e| fail(e.message_en))
+        .order_count;
+    if have == 0 {
+        let t = Instant::now();
+        let s = desk
+            .load_demo(orders, 2026)
+            .unwrap_or_else(|e| fail(e.message_en));
+        let secs = t.elapsed().as_secs_f64();
+        figure("demo_load_orders", s.orders as f64, "orders");
+        figure("demo_load_rate", s.orders as f64 / secs, "orders/s");
+    } else if have != orders {
+        fail(format!(
+            "{} holds {have} orders, not {orders}; use another --data",
+            dir.display()
+        ));
+    }
+    desk
+}
+
+fn main() {
+    let args = Args::parse();
+    let tmp;
+    let dir = match &args.data {
+        Some(d) => d.clone(),
+        None => {
+            tmp = tempfile::tempdir().unwrap_or_else(|e| fail(e.to_string()));
+            tmp.path().to_path_buf()
+        }
+    };
+    let mut desk = open_cache(&dir, args.orders);
+    figure("cache_orders", args.orders as f64, "orders");
+
+    // Terms: a selective one (a plate of the cache), a broad one (a road on many orders) and a
+    // short one (a plate prefix below the trigram length).
+    let pending = InboxFilter {
+        status: Some(Status::Pending),
+        ..Default::default()
+    };
+    let sample = desk
+        .list_inbox(&pending)
+        .unwrap_or_else(|e| fail(e.message_en));
+    let plate = sample
+        .rows
+        .first()
+        .map(|r| r.plate.clone())
+        .unwrap_or_else(|| fail("no pending orders".into()));
+    let query = |search: Option<&str>| InboxFilter {
+        search: search.map(str::to_string),
+        ..pending.clone()
+    };
+    let cases = [
+        ("inbox_status", query(None)),
+        ("inbox_status_plate", query(Some(&plate))),
+        ("inbox_status_broad_term", query(Some("京港澳"))),
+        ("inbox_status_short_term", query(Some("豫A"))),
+        ("inbox_status_enterprise", query(Some("危险货物运输"))),
+        (
+            "inbox_open_default",
+            InboxFilter {
+                open_only: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "inbox_page_20_open",
+            InboxFilter {
+                open_only: true,
+                page: 20,
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, q) in &cases {
+        let n = desk.count_inbox(q).unwrap_or_else(|e| fail(e.message_en));
+        figure(
+            &format!("{name}_matches"),
+            n.total as f64,
+            if n.capped { "orders+" } else { "orders" },
+        );
+        timed(name, args.reps, |_| {
+            desk.list_inbox(q).unwrap_or_else(|e| fail(e.message_en));
+        });
+        timed(&format!("{name}_count"), args.reps.min(50), |_| {
+            desk.count_inbox(q).unwrap_or_else(|e| fail(e.message_en));
+        });
+    }
+
+    // Claims: each on a different pending order, each with its outbox row, committed.
+    let ids: Vec<i64> = desk
+        .list_inbox(&InboxFilter {
+            page_size: 500,
+            ..pending.clone()
+        })
+        .unwrap_or_else(|e| fail(e.message_en))
+        .rows
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    let before = desk.status().unwrap_or_else(|e| fail(e.message_en)).unsent;
+    timed("claim_with_outbox", ids.len(), |i| {
+        desk.claim(ids[i]).unwrap_or_else(|e| fail(e.message_en));
+    });
+    let after = desk.status().unwrap_or_else(|e| fail(e.message_en)).unsent;
+    figure("claim_outbox_rows_written", (after - before) as f64, "rows");
+
+    if let Some(app) = &args.app {
+        drop(desk);
+        startup(app, &dir, args.launches);
+    }
+}
+
+/// Launch to painted inbox: the page calls `frontend_ready` after its first frame with rows,
+/// and the app writes the time to CASEDESK_STARTUP_FILE; we time from spawn to that file.
+fn startup(app: &Path, data: &Path, launches: usize) {
+    let mut ms = Vec::new();
+    for i in 0..launches {
+        let marker = data.join(format!("startup-{i}.txt"));
+        let _ = std::fs::remove_file(&marker);
+        let t = Instant::now();
+        let mut child = Command::new(app)
+            .env("CASEDESK_DATA", data)
+            .env("CASEDESK_STARTUP_FILE", &marker)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| fail(format!("cannot start {}: {e}", app.display())));
+        while !marker.exists() && t.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let elapsed = t.elapsed().as_secs_f64() * 1000.0;
+        let _ = child.kill();
+        let _ = child.wait();
+        if !marker.exists() {
+            fail("the app did not paint its inbox within 60 s (is there a display?)".into());
+        }
+        ms.push(elapsed);
+    }
+    ms.sort_by(f64::total_cmp);
+    figure(
+        "startup_to_painted_inbox_median",
+        percentile(&ms, 0.5),
+        "ms",
+    );
+    figure("startup_to_painted_inbox_max", ms[ms.len() - 1], "ms");
+}
