@@ -43,11 +43,29 @@ fn inbox(c: &mut Criterion) {
         b.iter(|| desk.list_inbox(&broad).expect("page"))
     });
 
-    // Claim and return the same order: two committed actions, each with its outbox row, and
-    // the order is claimable again, so the loop can run as long as criterion wants.
-    let id = desk.list_inbox(&pending).expect("page").rows[1].id;
+    // Claim and return: two committed actions, each with its event and outbox row, after which
+    // the order is claimable again. Round-robin over 2 000 orders so no timeline grows long.
+    let mut ids = Vec::new();
+    for page in 1..=4 {
+        let q = InboxFilter {
+            page,
+            page_size: 500,
+            ..pending.clone()
+        };
+        ids.extend(
+            desk.list_inbox(&q)
+                .expect("ids")
+                .rows
+                .iter()
+                .filter(|r| !r.whitelisted)
+                .map(|r| r.id),
+        );
+    }
+    let mut turn = 0usize;
     c.bench_function("claim_then_return_two_actions_with_outbox", |b| {
         b.iter(|| {
+            let id = ids[turn % ids.len()];
+            turn += 1;
             desk.claim(id).expect("claim");
             desk.return_order(id, "基准测试").expect("return");
         })
