@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use casedesk_app::{
     default_data_dir, AppError, Desk, DueFilter, HandlingMethod, InboxFilter, SortKey,
 };
-use casedesk_domain::{Industry, Status};
+use casedesk_domain::{Industry, Role, Status};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
@@ -116,8 +116,28 @@ enum Command {
         #[arg(long)]
         reason: String,
     },
+    /// Spot check (抽查) a submitted order: pass closes it, fail returns it. Supervisors only.
+    SpotCheck {
+        id: String,
+        #[arg(long, conflicts_with = "fail", required_unless_present = "fail")]
+        pass: bool,
+        #[arg(long)]
+        fail: bool,
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
     /// What is waiting to be sent to the hub.
     Outbox,
+    /// Who works at this desk; with options, change it (until sign-in to a hub exists).
+    Profile {
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long, value_enum)]
+        role: Option<RoleArg>,
+        /// County division code, e.g. 410783 (长垣市).
+        #[arg(long)]
+        county: Option<String>,
+    },
     /// The desk's user, jurisdiction and cache state.
     Status,
 }
@@ -145,6 +165,13 @@ enum DueArg {
     Overdue,
     Today,
     ThisWeek,
+}
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    DeskStaff,
+    CountyOfficer,
+    Supervisor,
+    Administrator,
 }
 #[derive(Clone, Copy, ValueEnum)]
 enum MethodArg {
@@ -177,6 +204,17 @@ impl From<IndustryArg> for Industry {
             IndustryArg::CharterCoach => Industry::CharterCoach,
             IndustryArg::Hazmat => Industry::Hazmat,
             IndustryArg::GeneralFreight => Industry::GeneralFreight,
+        }
+    }
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::DeskStaff => Role::DeskStaff,
+            RoleArg::CountyOfficer => Role::CountyOfficer,
+            RoleArg::Supervisor => Role::Supervisor,
+            RoleArg::Administrator => Role::Administrator,
         }
     }
 }
@@ -380,6 +418,33 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Transfer { id, to, reason } => {
             let id = desk.resolve_order(&id)?;
             print(json, &desk.transfer(id, &to, &reason)?, detail_text)
+        }
+        Command::SpotCheck {
+            id, pass, notes, ..
+        } => {
+            let id = desk.resolve_order(&id)?;
+            print(json, &desk.spot_check(id, pass, &notes)?, detail_text)
+        }
+        Command::Profile { user, role, county } => {
+            if user.is_some() || role.is_some() || county.is_some() {
+                let current = desk.profile().clone();
+                desk.set_profile(casedesk_app::Profile {
+                    user_name: user.unwrap_or(current.user_name),
+                    role: role.map(Into::into).unwrap_or(current.role),
+                    county_code: county.unwrap_or(current.county_code),
+                })?;
+            }
+            let s = desk.status()?;
+            print(json, &s, |s| {
+                format!(
+                    "{} ({}) · {} {} ({})",
+                    s.user_name,
+                    s.role.name_zh(),
+                    s.city_name,
+                    s.county_name,
+                    s.county_code
+                )
+            })
         }
         Command::Outbox => {
             let o = desk.outbox()?;

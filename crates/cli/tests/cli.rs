@@ -122,3 +122,51 @@ fn failures_are_one_line_and_non_zero() {
     conn.execute_batch("ROLLBACK;").expect("unlock");
     assert!(cli(&data, &["claim", &no]).status.success());
 }
+
+#[test]
+fn a_supervisor_spot_checks_what_an_officer_submitted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    assert!(cli(&data, &["demo", "--orders", "300"]).status.success());
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "list",
+            "--status",
+            "submitted",
+            "--page-size",
+            "1",
+        ],
+    );
+    let page: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let no = page["rows"][0]["order_no"]
+        .as_str()
+        .expect("a submitted order")
+        .to_string();
+
+    // The officer may not spot-check.
+    let o = cli(&data, &["spot-check", &no, "--pass"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("不能抽查通过"), "{}", stderr(&o));
+
+    let o = cli(
+        &data,
+        &["profile", "--user", "王主任", "--role", "supervisor"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("监管负责人"));
+    let o = cli(
+        &data,
+        &["--json", "spot-check", &no, "--pass", "--notes", "整改到位"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let d: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(d["row"]["status"], "closed");
+
+    let o = cli(&data, &["profile", "--county", "110101"]);
+    assert!(!o.status.success(), "a county outside Henan is refused");
+    assert!(cli(&data, &["profile", "--county", "410184"])
+        .status
+        .success());
+}
