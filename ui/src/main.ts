@@ -1,8 +1,9 @@
 import { createApp } from "vue";
 import { createPinia } from "pinia";
-import ElementPlus from "element-plus";
+import { provideGlobalConfig } from "element-plus";
 import zhCn from "element-plus/es/locale/lang/zh-cn";
-import "element-plus/dist/index.css";
+// Element Plus' shared variables and reset; each component brings its own CSS (see vite.config.ts).
+import "element-plus/theme-chalk/base.css";
 import App from "./App.vue";
 import { i18n, currentLocale } from "./i18n";
 import { applyTextSize, useDeskStore } from "./stores/desk";
@@ -11,7 +12,9 @@ import "./styles.css";
 const app = createApp(App);
 app.use(createPinia());
 app.use(i18n);
-app.use(ElementPlus, { locale: zhCn });
+// What app.use(ElementPlus, { locale }) did besides registering every component: the app-wide config
+// that services rendered outside <el-config-provider> (ElMessage, ElLoading.service) fall back to.
+provideGlobalConfig({ locale: zhCn }, app, true);
 
 const desk = useDeskStore();
 applyTextSize(desk.textSize);

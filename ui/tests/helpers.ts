@@ -1,7 +1,8 @@
 import { mount, type ComponentMountingOptions } from "@vue/test-utils";
-import ElementPlus from "element-plus";
+import { provideGlobalConfig } from "element-plus";
+import zhCn from "element-plus/es/locale/lang/zh-cn";
 import { createPinia, setActivePinia, type Pinia } from "pinia";
-import type { Component } from "vue";
+import type { App, Component } from "vue";
 import { i18n } from "../src/i18n";
 import type { InboxRow } from "../src/bindings/InboxRow";
 import type { OrderDetail } from "../src/bindings/OrderDetail";
@@ -78,12 +79,18 @@ export function freshPinia(): Pinia {
   return pinia;
 }
 
+/**
+ * What src/main.ts sets up besides pinia and i18n. Element Plus components are not registered globally:
+ * the unplugin-vue-components resolver in vite.config.ts imports them (and v-loading) per component, here too.
+ */
+const elementPlusConfig = { install: (app: App) => void provideGlobalConfig({ locale: zhCn }, app, true) };
+
 export function mountApp<C extends Component>(comp: C, pinia: Pinia, options: ComponentMountingOptions<C> = {}) {
   i18n.global.locale.value = "zh-CN";
   return mount(comp, {
     attachTo: document.body,
     ...options,
-    global: { plugins: [pinia, i18n, ElementPlus], ...(options.global ?? {}) },
+    global: { plugins: [pinia, i18n, elementPlusConfig], ...(options.global ?? {}) },
   } as ComponentMountingOptions<C>);
 }
 

@@ -6,6 +6,7 @@
 //! as artifacts.
 
 use casedesk_e2e::{tiny_png, Res, Session};
+use fantoccini::Locator;
 
 const ENTER: &str = "\u{E007}";
 
@@ -23,6 +24,26 @@ async fn open_first_row(s: &Session) -> Res<()> {
     s.find("[data-testid=order-drawer] [data-testid=order-no]")
         .await?;
     Ok(())
+}
+
+/// Opens the inbox row of one order, whichever place it has in the list.
+async fn open_row_with(s: &Session, order_no: &str) -> Res<()> {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(20) {
+        for row in s.client.find_all(Locator::Css(".el-table__row")).await? {
+            if row.text().await?.contains(order_no) {
+                row.find(Locator::Css("td:nth-child(3)"))
+                    .await?
+                    .click()
+                    .await?;
+                s.find("[data-testid=order-drawer] [data-testid=order-no]")
+                    .await?;
+                return Ok(());
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err(format!("no inbox row for {order_no}").into())
 }
 
 async fn search(s: &Session, term: &str) -> Res<()> {
@@ -105,11 +126,11 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
         "企业对驾驶员开展安全教育",
     )
     .await?;
-    s.type_into(
-        "[data-testid=rectification-deadline] input",
-        &format!("2020-01-06{ENTER}"),
-    )
-    .await?;
+    s.type_into("[data-testid=rectification-deadline] input", "2020-01-06")
+        .await?;
+    // Leaving the field (a click on the requirement) commits the typed date.
+    s.click("[data-testid=rectification-requirement] textarea")
+        .await?;
     s.click("[data-testid=rectification-require-submit]")
         .await?;
     s.wait_text(".el-form-item__error", |t| t.contains("不能早于今天"))
@@ -183,15 +204,10 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     let s = Session::start(home.path()).await?;
     s.find(".el-table__row").await?;
     search(&s, &plate).await?;
-    s.wait_text(".el-table__row td:nth-child(1)", |t| t.contains(&order_no))
+    open_row_with(&s, &order_no).await?;
+    s.wait_text("[data-testid=order-status]", |t| t.contains("待抽查"))
         .await?;
-    open_first_row(&s).await?;
-    s.wait_text("[data-testid=order-status]", |t| t.contains("整改中"))
-        .await?;
-    let kinds = s
-        .client
-        .find_all(fantoccini::Locator::Css(".timeline-entry"))
-        .await?;
+    let kinds = s.client.find_all(Locator::Css(".timeline-entry")).await?;
     let mut seen = Vec::new();
     for k in kinds {
         seen.push(k.attr("data-kind").await?.unwrap_or_default());
@@ -210,7 +226,8 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     let timeline = s.find("[data-testid=timeline]").await?.text().await?;
     assert!(timeline.contains("已电话警示驾驶员"), "{timeline}");
     assert!(timeline.contains("整改现场照片.png"), "{timeline}");
-    s.wait_text("[data-testid=sync-state]", |t| t.contains('3'))
+    // Claim, handle, rectify and the CLI's submit wait in the outbox; nothing refused was queued.
+    s.wait_text("[data-testid=sync-state]", |t| t.contains('4'))
         .await?;
     s.screenshot("drawer-after-restart.png").await?;
     s.stop().await?;

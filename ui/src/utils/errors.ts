@@ -1,4 +1,5 @@
 import { ElMessage } from "element-plus";
+import "element-plus/es/components/message/style/css";
 import { toDeskError } from "../api/desk";
 import { currentLocale } from "../i18n";
 
