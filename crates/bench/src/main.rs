@@ -109,14 +109,15 @@ fn main() {
         status: Some(Status::Pending),
         ..Default::default()
     };
+    // Earlier runs on the same --data claimed pending orders; any order's plate will do.
     let sample = desk
-        .list_inbox(&pending)
+        .list_inbox(&InboxFilter::default())
         .unwrap_or_else(|e| fail(e.message_en));
     let plate = sample
         .rows
         .first()
         .map(|r| r.plate.clone())
-        .unwrap_or_else(|| fail("no pending orders".into()));
+        .unwrap_or_else(|| fail("the cache has no orders".into()));
     let query = |search: Option<&str>| InboxFilter {
         search: search.map(str::to_string),
         ..pending.clone()
@@ -169,12 +170,18 @@ fn main() {
         .iter()
         .map(|r| r.id)
         .collect();
-    let before = desk.status().unwrap_or_else(|e| fail(e.message_en)).unsent;
-    timed("claim_with_outbox", ids.len(), |i| {
-        desk.claim(ids[i]).unwrap_or_else(|e| fail(e.message_en));
-    });
-    let after = desk.status().unwrap_or_else(|e| fail(e.message_en)).unsent;
-    figure("claim_outbox_rows_written", (after - before) as f64, "rows");
+    if ids.is_empty() {
+        eprintln!(
+            "casedesk-bench: no pending orders left to claim; use a fresh --data for claim figures"
+        );
+    } else {
+        let before = desk.status().unwrap_or_else(|e| fail(e.message_en)).unsent;
+        timed("claim_with_outbox", ids.len(), |i| {
+            desk.claim(ids[i]).unwrap_or_else(|e| fail(e.message_en));
+        });
+        let after = desk.status().unwrap_or_else(|e| fail(e.message_en)).unsent;
+        figure("claim_outbox_rows_written", (after - before) as f64, "rows");
+    }
 
     if let Some(app) = &args.app {
         drop(desk);
