@@ -141,11 +141,15 @@ async fn clear_draft(shell: State<'_, Shell>, key: String) -> Res<()> {
     with(&shell, |d| d.clear_draft(&key))
 }
 
-/// Called by the page once the inbox has painted rows: start-up time for the benchmark.
+/// Called by the page once the inbox has painted rows: start-up time for the benchmark, with
+/// the page's own phases (ms since it began loading) for finding where the time goes.
 #[tauri::command]
-async fn frontend_ready(shell: State<'_, Shell>) -> Res<()> {
+async fn frontend_ready(shell: State<'_, Shell>, timings: Option<String>) -> Res<()> {
     let ms = shell.started.elapsed().as_secs_f64() * 1000.0;
-    eprintln!("casedesk: inbox painted {ms:.0} ms after start");
+    eprintln!(
+        "casedesk: inbox painted {ms:.0} ms after start; page phases {}",
+        timings.as_deref().unwrap_or("{}")
+    );
     if let Some(path) = std::env::var_os("CASEDESK_STARTUP_FILE") {
         let _ = std::fs::write(path, format!("{ms:.1}\n"));
     }

@@ -1,3 +1,4 @@
+performance.mark("cd-script");
 import { createApp } from "vue";
 import { createPinia } from "pinia";
 import { provideGlobalConfig } from "element-plus";
@@ -21,3 +22,4 @@ applyTextSize(desk.textSize);
 document.documentElement.lang = currentLocale();
 
 app.mount("#app");
+performance.mark("cd-mounted");

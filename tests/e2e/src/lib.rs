@@ -188,13 +188,33 @@ impl Session {
         Err(format!("{css} is still there after 20 s").into())
     }
 
-    /// Texts of all elements matching `css`.
+    /// Texts of all elements matching `css`, retrying while the list is being re-rendered
+    /// (an element found and then replaced is "stale").
     pub async fn texts(&self, css: &str) -> Res<Vec<String>> {
-        let mut out = Vec::new();
-        for el in self.client.find_all(Locator::Css(css)).await? {
-            out.push(el.text().await?);
+        let started = Instant::now();
+        loop {
+            let mut out = Vec::new();
+            let mut stale = None;
+            for el in self.client.find_all(Locator::Css(css)).await? {
+                match el.text().await {
+                    Ok(t) => out.push(t),
+                    Err(e) => {
+                        stale = Some(e);
+                        break;
+                    }
+                }
+            }
+            match stale {
+                None => return Ok(out),
+                Some(e) if started.elapsed() > Duration::from_secs(10) => return Err(e.into()),
+                Some(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
         }
-        Ok(out)
+    }
+
+    /// The text of the first element matching `css`, once it is stable enough to read.
+    pub async fn text_of(&self, css: &str) -> Res<String> {
+        self.wait_text(css, |_| true).await
     }
 
     pub async fn screenshot(&self, name: &str) -> Res<PathBuf> {

@@ -26,24 +26,34 @@ async fn open_first_row(s: &Session) -> Res<()> {
     Ok(())
 }
 
-/// Opens the inbox row of one order, whichever place it has in the list.
+/// Opens the inbox row of one order, whichever place it has in the list. Retries while an
+/// overlay (the table's loading mask fading out) intercepts the click.
 async fn open_row_with(s: &Session, order_no: &str) -> Res<()> {
     let started = std::time::Instant::now();
+    let mut last = String::from("no row yet");
     while started.elapsed() < std::time::Duration::from_secs(20) {
         for row in s.client.find_all(Locator::Css(".el-table__row")).await? {
-            if row.text().await?.contains(order_no) {
-                row.find(Locator::Css("td:nth-child(3)"))
-                    .await?
-                    .click()
-                    .await?;
-                s.find("[data-testid=order-drawer] [data-testid=order-no]")
-                    .await?;
-                return Ok(());
+            // A row replaced while we read it is stale: skip it and look again.
+            if !row.text().await.is_ok_and(|t| t.contains(order_no)) {
+                continue;
+            }
+            match row
+                .find(Locator::Css("td:nth-child(3)"))
+                .await?
+                .click()
+                .await
+            {
+                Ok(()) => {
+                    s.find("[data-testid=order-drawer] [data-testid=order-no]")
+                        .await?;
+                    return Ok(());
+                }
+                Err(e) => last = e.to_string(),
             }
         }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
     }
-    Err(format!("no inbox row for {order_no}").into())
+    Err(format!("cannot open the inbox row of {order_no}: {last}").into())
 }
 
 async fn search(s: &Session, term: &str) -> Res<()> {
@@ -95,7 +105,7 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     );
 
     open_first_row(&s).await?;
-    let order_no = s.find("[data-testid=order-no]").await?.text().await?;
+    let order_no = s.text_of("[data-testid=order-no]").await?;
     s.wait_text("[data-testid=order-status]", |t| t.contains("待认领"))
         .await?;
     s.click("[data-testid=action-claim]").await?;
@@ -223,7 +233,7 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
             "timeline after restart: {seen:?}"
         );
     }
-    let timeline = s.find("[data-testid=timeline]").await?.text().await?;
+    let timeline = s.text_of("[data-testid=timeline]").await?;
     assert!(timeline.contains("已电话警示驾驶员"), "{timeline}");
     assert!(timeline.contains("整改现场照片.png"), "{timeline}");
     // Claim, handle, rectify and the CLI's submit wait in the outbox; nothing refused was queued.

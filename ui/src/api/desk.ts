@@ -85,9 +85,19 @@ export const loadDraft = (key: string) => call<string | null>("load_draft", { ke
 export const clearDraft = (key: string) => call<null>("clear_draft", { key });
 
 /** Start-up measurement hook; errors are ignored on purpose. */
+/** Start-up phases in ms since the page began loading, from the `cd-*` performance marks. */
+function startupTimings(): string {
+  const marks: Record<string, number> = {};
+  for (const m of performance.getEntriesByType("mark")) {
+    if (m.name.startsWith("cd-")) marks[m.name.slice(3)] = Math.round(m.startTime);
+  }
+  marks.ready = Math.round(performance.now());
+  return JSON.stringify(marks);
+}
+
 export async function frontendReady(): Promise<void> {
   try {
-    await invoke<null>("frontend_ready");
+    await invoke<null>("frontend_ready", { timings: startupTimings() });
   } catch {
     /* the backend may not measure start-up; nothing to tell the user */
   }
