@@ -8,7 +8,7 @@ use casedesk_app::{
     default_data_dir, AppError, Desk, DueFilter, HandlingMethod, InboxFilter, SortKey,
 };
 use casedesk_domain::{Industry, Role, Status};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -39,18 +39,21 @@ enum Command {
     },
     /// List the inbox.
     List {
-        #[arg(long, value_enum)]
-        status: Option<StatusArg>,
-        #[arg(long, value_enum)]
-        industry: Option<IndustryArg>,
+        /// pending, claimed, handled, rectifying, submitted, closed, returned, transferred.
+        #[arg(long, value_parser = code::<Status>)]
+        status: Option<Status>,
+        /// scheduled-coach, charter-coach, hazmat, general-freight.
+        #[arg(long, value_parser = code::<Industry>)]
+        industry: Option<Industry>,
         /// Violation code from the catalog, e.g. KY-001.
         #[arg(long)]
         violation: Option<String>,
         /// Clue category 1, 2 or 3.
         #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
         category: Option<u8>,
-        #[arg(long, value_enum)]
-        due: Option<DueArg>,
+        /// overdue, today, this-week.
+        #[arg(long, value_parser = code::<DueFilter>)]
+        due: Option<DueFilter>,
         /// Only orders claimed by me.
         #[arg(long)]
         mine: bool,
@@ -77,8 +80,9 @@ enum Command {
     /// Record handling (处置).
     Handle {
         id: String,
-        #[arg(long, value_enum)]
-        method: MethodArg,
+        /// phone-warning, interception, fine, education, notice-to-authority.
+        #[arg(long, value_parser = code::<HandlingMethod>)]
+        method: HandlingMethod,
         #[arg(long)]
         result: String,
         #[arg(long, default_value = "")]
@@ -132,8 +136,9 @@ enum Command {
     Profile {
         #[arg(long)]
         user: Option<String>,
-        #[arg(long, value_enum)]
-        role: Option<RoleArg>,
+        /// desk-staff, county-officer, supervisor, administrator.
+        #[arg(long, value_parser = code::<Role>)]
+        role: Option<Role>,
         /// County division code, e.g. 410783 (长垣市).
         #[arg(long)]
         county: Option<String>,
@@ -142,93 +147,10 @@ enum Command {
     Status,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum StatusArg {
-    Pending,
-    Claimed,
-    Handled,
-    Rectifying,
-    Submitted,
-    Closed,
-    Returned,
-    Transferred,
-}
-#[derive(Clone, Copy, ValueEnum)]
-enum IndustryArg {
-    ScheduledCoach,
-    CharterCoach,
-    Hazmat,
-    GeneralFreight,
-}
-#[derive(Clone, Copy, ValueEnum)]
-enum DueArg {
-    Overdue,
-    Today,
-    ThisWeek,
-}
-#[derive(Clone, Copy, ValueEnum)]
-enum RoleArg {
-    DeskStaff,
-    CountyOfficer,
-    Supervisor,
-    Administrator,
-}
-#[derive(Clone, Copy, ValueEnum)]
-enum MethodArg {
-    PhoneWarning,
-    Interception,
-    Fine,
-    Education,
-    NoticeToAuthority,
-}
-
-impl From<StatusArg> for Status {
-    fn from(s: StatusArg) -> Status {
-        match s {
-            StatusArg::Pending => Status::Pending,
-            StatusArg::Claimed => Status::Claimed,
-            StatusArg::Handled => Status::Handled,
-            StatusArg::Rectifying => Status::Rectifying,
-            StatusArg::Submitted => Status::Submitted,
-            StatusArg::Closed => Status::Closed,
-            StatusArg::Returned => Status::Returned,
-            StatusArg::Transferred => Status::Transferred,
-        }
-    }
-}
-
-impl From<IndustryArg> for Industry {
-    fn from(i: IndustryArg) -> Industry {
-        match i {
-            IndustryArg::ScheduledCoach => Industry::ScheduledCoach,
-            IndustryArg::CharterCoach => Industry::CharterCoach,
-            IndustryArg::Hazmat => Industry::Hazmat,
-            IndustryArg::GeneralFreight => Industry::GeneralFreight,
-        }
-    }
-}
-
-impl From<RoleArg> for Role {
-    fn from(r: RoleArg) -> Role {
-        match r {
-            RoleArg::DeskStaff => Role::DeskStaff,
-            RoleArg::CountyOfficer => Role::CountyOfficer,
-            RoleArg::Supervisor => Role::Supervisor,
-            RoleArg::Administrator => Role::Administrator,
-        }
-    }
-}
-
-impl From<MethodArg> for HandlingMethod {
-    fn from(m: MethodArg) -> HandlingMethod {
-        match m {
-            MethodArg::PhoneWarning => HandlingMethod::PhoneWarning,
-            MethodArg::Interception => HandlingMethod::Interception,
-            MethodArg::Fine => HandlingMethod::Fine,
-            MethodArg::Education => HandlingMethod::Education,
-            MethodArg::NoticeToAuthority => HandlingMethod::NoticeToAuthority,
-        }
-    }
+/// Parses a domain value from its code, written `phone_warning` or `phone-warning`.
+fn code<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(s.replace('-', "_")))
+        .map_err(|_| format!("unknown value {s:?}; see --help for the accepted ones"))
 }
 
 fn main() -> ExitCode {
@@ -321,15 +243,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
             page_size,
         } => {
             let q = InboxFilter {
-                status: status.map(Into::into),
-                industry: industry.map(Into::into),
+                status,
+                industry,
                 violation_code: violation,
                 clue_category: category,
-                due: due.map(|d| match d {
-                    DueArg::Overdue => DueFilter::Overdue,
-                    DueArg::Today => DueFilter::Today,
-                    DueArg::ThisWeek => DueFilter::ThisWeek,
-                }),
+                due,
                 mine,
                 open_only: open,
                 search,
@@ -379,7 +297,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let id = desk.resolve_order(&id)?;
             print(
                 json,
-                &desk.handle(id, method.into(), &result, &notes)?,
+                &desk.handle(id, method, &result, &notes)?,
                 detail_text,
             )
         }
@@ -430,7 +348,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 let current = desk.profile().clone();
                 desk.set_profile(casedesk_app::Profile {
                     user_name: user.unwrap_or(current.user_name),
-                    role: role.map(Into::into).unwrap_or(current.role),
+                    role: role.unwrap_or(current.role),
                     county_code: county.unwrap_or(current.county_code),
                 })?;
             }
