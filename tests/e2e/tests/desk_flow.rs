@@ -20,7 +20,7 @@ fn count_in(text: &str) -> Option<u64> {
 }
 
 async fn open_first_row(s: &Session) -> Res<()> {
-    s.click("[data-testid=inbox-row] td:nth-child(3)").await?;
+    s.click(".el-table__row td:nth-child(3)").await?;
     s.find("[data-testid=order-drawer] [data-testid=order-no]")
         .await?;
     Ok(())
@@ -34,7 +34,7 @@ async fn open_row_with(s: &Session, order_no: &str) -> Res<()> {
     while started.elapsed() < std::time::Duration::from_secs(20) {
         for row in s
             .client
-            .find_all(Locator::Css("[data-testid=inbox-row]"))
+            .find_all(Locator::Css(".el-table__row"))
             .await?
         {
             // A row replaced while we read it is stale: skip it and look again.
@@ -81,7 +81,7 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     let s = Session::start(home.path()).await?;
     // First start: the empty cache offers demo data.
     s.click("[data-testid=load-demo-button]").await?;
-    s.find("[data-testid=inbox-row]").await?;
+    s.find(".el-table__row").await?;
     s.wait_text("[data-testid=inbox-count]", |t| {
         t.chars().any(|c| c.is_ascii_digit())
     })
@@ -93,7 +93,7 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     s.click("[data-testid=filter-status]").await?;
     s.click(".el-select-dropdown__item:first-child").await?;
     let plate = s
-        .wait_text("[data-testid=inbox-row] td:nth-child(3)", |t| {
+        .wait_text(".el-table__row td:nth-child(3)", |t| {
             t.starts_with('豫')
         })
         .await?
@@ -104,7 +104,7 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
         count_in(t).is_some_and(|n| (1..=20).contains(&n))
     })
     .await?;
-    let plates = s.texts("[data-testid=inbox-row] td:nth-child(3)").await?;
+    let plates = s.texts(".el-table__row td:nth-child(3)").await?;
     assert!(
         !plates.is_empty() && plates.iter().all(|p| p.replace('·', "").contains(&plate)),
         "{plates:?}"
@@ -218,7 +218,7 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
 
     // Restart: everything is still there.
     let s = Session::start(home.path()).await?;
-    s.find("[data-testid=inbox-row]").await?;
+    s.find(".el-table__row").await?;
     search(&s, &plate).await?;
     open_row_with(&s, &order_no).await?;
     s.wait_text("[data-testid=order-status]", |t| t.contains("待抽查"))
