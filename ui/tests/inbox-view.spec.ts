@@ -37,7 +37,7 @@ describe("inbox view", () => {
     btn.click();
     await settle(10);
     expect(m.loadDemo).toHaveBeenCalledWith(10000);
-    expect(document.querySelectorAll(".el-table__row").length).toBe(3);
+    expect(document.querySelectorAll('[data-testid="inbox-row"]').length).toBe(3);
     expect(document.querySelector('[data-testid="inbox-count"]')!.textContent).toBe("10,000+ 条");
     const text = document.querySelector('[data-testid="inbox-table"]')!.textContent!;
     expect(text).toContain("白名单");
@@ -127,7 +127,7 @@ describe("inbox view", () => {
     m.countInbox.mockResolvedValue({ total: 3, capped: false });
     const w = mountApp(InboxView, pinia);
     await settle();
-    const cells = [...document.querySelectorAll(".el-table__body .el-table__row")].map(
+    const cells = [...document.querySelectorAll(".inbox-table .inbox-row")].map(
       (tr) => tr.querySelector(".deadline")!,
     );
     expect(cells[0].textContent).toBe("—");
@@ -168,6 +168,63 @@ describe("inbox view", () => {
     await settle();
     expect(m.getOrder).toHaveBeenCalledTimes(3);
     expect(document.querySelector('[data-testid="order-drawer"] [data-testid="order-no"]')).toBeTruthy();
+    w.unmount();
+  });
+
+  it("a row click opens the drawer and marks the row; the sortable headers reload the page sorted", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.listInbox.mockResolvedValue({ rows, page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 3, capped: false });
+    m.getOrder.mockImplementation(async (id: number) => {
+      const { makeDetail } = await import("./helpers");
+      return makeDetail(id);
+    });
+    const w = mountApp(InboxView, pinia);
+    await settle();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ sort: "deadline", descending: false });
+    const trs = () => [...document.querySelectorAll<HTMLElement>('[data-testid="inbox-row"]')];
+    expect(trs().map((tr) => tr.querySelector("td:nth-child(1)")!.textContent)).toEqual([
+      "GD2026112400001",
+      "GD2026112400002",
+      "GD2026112400003",
+    ]);
+    (trs()[1].querySelector("td:nth-child(3)") as HTMLElement).click();
+    await settle();
+    expect(m.getOrder).toHaveBeenLastCalledWith(2);
+    expect(trs()[1].classList.contains("is-selected")).toBe(true);
+    expect(document.querySelectorAll(".inbox-row.is-selected")).toHaveLength(1);
+    expect(document.querySelector('[data-testid="order-drawer"] [data-testid="order-no"]')).toBeTruthy();
+
+    const deadlineTh = document.querySelector('[data-testid="sort-deadline"]') as HTMLElement;
+    const detectedTh = document.querySelector('[data-testid="sort-detected_at"]') as HTMLElement;
+    expect(deadlineTh.getAttribute("aria-sort")).toBe("ascending");
+    expect(detectedTh.getAttribute("aria-sort")).toBe("none");
+    deadlineTh.querySelector("button")!.click();
+    await settle();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ sort: "deadline", descending: true, page: 1 });
+    expect(deadlineTh.getAttribute("aria-sort")).toBe("descending");
+    detectedTh.querySelector("button")!.click();
+    await settle();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ sort: "detected_at", descending: false });
+    expect(detectedTh.getAttribute("aria-sort")).toBe("ascending");
+    expect(deadlineTh.getAttribute("aria-sort")).toBe("none");
+    w.unmount();
+  });
+
+  it("shows the loading mask while a page loads and removes it after", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    let resolve!: (v: Awaited<ReturnType<typeof api.listInbox>>) => void;
+    m.listInbox.mockReturnValue(new Promise((r) => (resolve = r)));
+    m.countInbox.mockResolvedValue({ total: 3, capped: false });
+    const w = mountApp(InboxView, pinia);
+    await settle();
+    expect(document.querySelector('[data-testid="inbox-table"] .el-loading-mask')).toBeTruthy();
+    resolve({ rows, page: 1, page_size: 50, has_more: false });
+    await settle();
+    expect(document.querySelector(".el-loading-mask")).toBeNull();
+    expect(document.querySelectorAll('[data-testid="inbox-row"]')).toHaveLength(3);
     w.unmount();
   });
 });

@@ -158,22 +158,41 @@ impl Session {
         Ok(())
     }
 
-    /// Waits until the text of `css` satisfies `ok`, and returns it.
+    /// Waits until the text of the first element matching `css` satisfies `ok`, and returns
+    /// it. Text is read as the page's `innerText`: WebKitWebDriver's element text comes back
+    /// empty for table cells after a re-render.
     pub async fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> Res<String> {
         let started = Instant::now();
         let mut last = String::new();
         while started.elapsed() < Duration::from_secs(20) {
-            if let Ok(el) = self.client.find(Locator::Css(css)).await {
-                if let Ok(t) = el.text().await {
-                    if ok(&t) {
-                        return Ok(t);
-                    }
-                    last = t;
+            if let Some(t) = self.inner_texts(css).await?.into_iter().next() {
+                if ok(&t) {
+                    return Ok(t);
                 }
+                last = t;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         Err(format!("text of {css} never matched; last seen {last:?}").into())
+    }
+
+    /// The `innerText` of every element matching `css`, in document order.
+    async fn inner_texts(&self, css: &str) -> Res<Vec<String>> {
+        let value = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText);",
+                vec![serde_json::json!(css)],
+            )
+            .await?;
+        Ok(value
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     /// Waits until no element matches `css` (an overlay has faded out).
@@ -188,28 +207,9 @@ impl Session {
         Err(format!("{css} is still there after 20 s").into())
     }
 
-    /// Texts of all elements matching `css`, retrying while the list is being re-rendered
-    /// (an element found and then replaced is "stale").
+    /// Texts of all elements matching `css`.
     pub async fn texts(&self, css: &str) -> Res<Vec<String>> {
-        let started = Instant::now();
-        loop {
-            let mut out = Vec::new();
-            let mut stale = None;
-            for el in self.client.find_all(Locator::Css(css)).await? {
-                match el.text().await {
-                    Ok(t) => out.push(t),
-                    Err(e) => {
-                        stale = Some(e);
-                        break;
-                    }
-                }
-            }
-            match stale {
-                None => return Ok(out),
-                Some(e) if started.elapsed() > Duration::from_secs(10) => return Err(e.into()),
-                Some(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-            }
-        }
+        self.inner_texts(css).await
     }
 
     /// The text of the first element matching `css`, once it is stable enough to read.

@@ -20,44 +20,61 @@ fn count_in(text: &str) -> Option<u64> {
 }
 
 async fn open_first_row(s: &Session) -> Res<()> {
-    s.click(".el-table__row td:nth-child(3)").await?;
-    s.find("[data-testid=order-drawer] [data-testid=order-no]")
-        .await?;
-    Ok(())
+    s.click("[data-testid=inbox-row] td:nth-child(3)").await?;
+    drawer_settled(s).await
 }
 
-/// Opens the inbox row of one order, whichever place it has in the list. Retries while an
-/// overlay (the table's loading mask fading out) intercepts the click.
+/// Opens the inbox row of one order, whichever place it has in the list. The row is found by
+/// the page's own text (WebKitWebDriver reports the text of these cells as empty after a
+/// re-render), and the click is retried while an overlay intercepts it.
 async fn open_row_with(s: &Session, order_no: &str) -> Res<()> {
     let started = std::time::Instant::now();
     let mut last = String::from("no row yet");
     while started.elapsed() < std::time::Duration::from_secs(20) {
-        for row in s
+        let index = s
             .client
-            .find_all(Locator::Css(".el-table__row"))
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=inbox-row]')]\
+                 .findIndex(r => r.innerText.includes(arguments[0]));",
+                vec![serde_json::json!(order_no)],
+            )
             .await?
-        {
-            // A row replaced while we read it is stale: skip it and look again.
-            if !row.text().await.is_ok_and(|t| t.contains(order_no)) {
-                continue;
-            }
-            match row
-                .find(Locator::Css("td:nth-child(3)"))
-                .await?
-                .click()
-                .await
-            {
-                Ok(()) => {
-                    s.find("[data-testid=order-drawer] [data-testid=order-no]")
-                        .await?;
-                    return Ok(());
+            .as_i64()
+            .unwrap_or(-1);
+        if let Ok(i) = usize::try_from(index) {
+            let rows = s
+                .client
+                .find_all(Locator::Css("[data-testid=inbox-row]"))
+                .await?;
+            if let Some(row) = rows.get(i) {
+                let clicked = match row.find(Locator::Css("td:nth-child(3)")).await {
+                    Ok(cell) => cell.click().await.map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                match clicked {
+                    Ok(()) => return drawer_settled(s).await,
+                    Err(e) => last = e,
                 }
-                Err(e) => last = e.to_string(),
             }
         }
         tokio::time::sleep(std::time::Duration::from_millis(150)).await;
     }
-    Err(format!("cannot open the inbox row of {order_no}: {last}").into())
+    let shot = s.screenshot("open-row-failure.png").await?;
+    Err(format!(
+        "cannot open the inbox row of {order_no}: {last} (see {})",
+        shot.display()
+    )
+    .into())
+}
+
+/// Waits until the drawer shows an order and has finished sliding in, so that clicks land on
+/// the buttons they aim at.
+async fn drawer_settled(s: &Session) -> Res<()> {
+    s.find("[data-testid=order-drawer] [data-testid=order-no]")
+        .await?;
+    s.wait_gone(".el-drawer-fade-enter-active, .rtl-enter-active")
+        .await?;
+    Ok(())
 }
 
 async fn search(s: &Session, term: &str) -> Res<()> {
@@ -81,7 +98,7 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     let s = Session::start(home.path()).await?;
     // First start: the empty cache offers demo data.
     s.click("[data-testid=load-demo-button]").await?;
-    s.find(".el-table__row").await?;
+    s.find("[data-testid=inbox-row]").await?;
     s.wait_text("[data-testid=inbox-count]", |t| {
         t.chars().any(|c| c.is_ascii_digit())
     })
@@ -93,7 +110,7 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     s.click("[data-testid=filter-status]").await?;
     s.click(".el-select-dropdown__item:first-child").await?;
     let plate = s
-        .wait_text(".el-table__row td:nth-child(3)", |t| {
+        .wait_text("[data-testid=inbox-row] td:nth-child(3)", |t| {
             t.starts_with('豫')
         })
         .await?
@@ -104,7 +121,7 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
         count_in(t).is_some_and(|n| (1..=20).contains(&n))
     })
     .await?;
-    let plates = s.texts(".el-table__row td:nth-child(3)").await?;
+    let plates = s.texts("[data-testid=inbox-row] td:nth-child(3)").await?;
     assert!(
         !plates.is_empty() && plates.iter().all(|p| p.replace('·', "").contains(&plate)),
         "{plates:?}"
@@ -218,7 +235,7 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
 
     // Restart: everything is still there.
     let s = Session::start(home.path()).await?;
-    s.find(".el-table__row").await?;
+    s.find("[data-testid=inbox-row]").await?;
     search(&s, &plate).await?;
     open_row_with(&s, &order_no).await?;
     s.wait_text("[data-testid=order-status]", |t| t.contains("待抽查"))

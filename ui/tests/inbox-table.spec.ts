@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { h } from "vue";
+import InboxTable from "../src/components/InboxTable.vue";
+import { freshPinia, makeRow, mountApp } from "./helpers";
+
+const rows = [
+  makeRow(1, { plate: "豫G12345", whitelisted: true, enterprise_name: "长垣市安达危险货物运输有限公司" }),
+  makeRow(2, { plate: "豫A54321", status: "claimed", credit_code: "red", working_days_left: -3 }),
+  makeRow(3, { plate: "豫B00001", clue_category: 2, place: "S1 郑新快速 K12" }),
+];
+
+function mountTable(props: Record<string, unknown> = {}, slots: Record<string, () => unknown> = {}) {
+  return mountApp(InboxTable, freshPinia(), {
+    props: { rows, sort: "deadline", descending: false, ...props },
+    slots,
+  } as never);
+}
+
+describe("InboxTable", () => {
+  afterEach(() => {
+    document.body.innerHTML = "";
+  });
+
+  it("renders one plain row per order, cells in column order, full text in title", () => {
+    const w = mountTable();
+    const table = w.get('[data-testid="inbox-table"]');
+    expect(table.findAll("thead th").map((th) => th.text())).toEqual([
+      "工单号", "状态", "车牌", "企业", "信用码", "违法类型", "线索类别", "地点", "检测时间", "办理时限",
+    ]);
+    const trs = w.findAll('tbody tr[data-testid="inbox-row"]');
+    expect(trs).toHaveLength(3);
+    expect(trs.every((tr) => tr.classes("inbox-row"))).toBe(true);
+    expect(trs.map((tr) => tr.find("td:nth-child(1)").text())).toEqual(["GD2026112400001", "GD2026112400002", "GD2026112400003"]);
+    expect(trs.map((tr) => tr.find("td:nth-child(3)").text().startsWith("豫"))).toEqual([true, true, true]);
+    const first = trs[0].findAll("td");
+    expect(first).toHaveLength(10);
+    expect(first[1].text()).toBe("待认领");
+    expect(first[2].text()).toContain("白名单");
+    expect(first[3].attributes("title")).toBe("长垣市安达危险货物运输有限公司");
+    expect(first[7].attributes("title")).toBe("G4 京港澳高速 K620");
+    expect(trs[1].findAll("td")[4].text()).toBe("红码");
+    expect(trs[1].findAll("td")[9].text()).toBe("逾期 3 个工作日");
+    expect(trs[2].findAll("td")[6].text()).toBe(w.vm.$t("category.names.c2"));
+    // no per-cell tooltip or popper components
+    expect(w.find(".el-tooltip__trigger, .el-popper").exists()).toBe(false);
+    w.unmount();
+  });
+
+  it("fixed layout: widths from the colgroup, scaled with the text size; 企业/违法类型/地点 share the rest 5:4:4", async () => {
+    const w = mountTable();
+    const colWidths = () => w.findAll("col").map((c) => (c.element as HTMLElement).style.width);
+    // 工单号 状态 车牌 | 企业 ×5 | 信用码 | 违法类型 ×4 | 线索类别 | 地点 ×4 | 检测时间 办理时限
+    expect(colWidths()).toEqual([
+      "144px", "76px", "136px", "", "", "", "", "", "68px", "", "", "", "", "76px", "", "", "", "", "124px", "128px",
+    ]);
+    const ths = w.findAll("thead th");
+    expect(ths.map((th) => th.attributes("colspan") ?? "1")).toEqual(["1", "1", "1", "5", "1", "4", "1", "4", "1", "1"]);
+    expect(w.findAll("tbody tr")[0].findAll("td").map((td) => td.attributes("colspan") ?? "1")).toEqual([
+      "1", "1", "1", "5", "1", "4", "1", "4", "1", "1",
+    ]);
+    expect((w.get("table").element as HTMLElement).style.minWidth).toBe("1064px");
+    await w.setProps({ textSize: 125 });
+    expect(colWidths()[0]).toBe("180px");
+    expect((w.get("table").element as HTMLElement).style.minWidth).toBe("1330px");
+    w.unmount();
+  });
+
+  it("a row click emits open with the row and its index; the selected row carries is-selected", async () => {
+    const w = mountTable({ selectedIndex: 1 });
+    const trs = w.findAll('[data-testid="inbox-row"]');
+    expect(trs.map((tr) => tr.classes("is-selected"))).toEqual([false, true, false]);
+    await trs[2].find("td:nth-child(3)").trigger("click");
+    expect(w.emitted("open")).toEqual([[rows[2], 2]]);
+    await w.setProps({ selectedIndex: 2 });
+    expect(w.findAll('[data-testid="inbox-row"]').map((tr) => tr.classes("is-selected"))).toEqual([false, false, true]);
+    w.unmount();
+  });
+
+  it("sortable headers are buttons: a click flips the sorted column, sorts the other ascending", async () => {
+    const w = mountTable();
+    const deadline = w.get('[data-testid="sort-deadline"]');
+    const detected = w.get('[data-testid="sort-detected_at"]');
+    expect(w.findAll("th[aria-sort]")).toHaveLength(2);
+    expect(deadline.attributes("aria-sort")).toBe("ascending");
+    expect(deadline.find(".inbox-table__caret").classes()).toContain("ascending");
+    expect(detected.attributes("aria-sort")).toBe("none");
+    await deadline.get("button").trigger("click");
+    await detected.get("button").trigger("click");
+    expect(w.emitted("sort")).toEqual([
+      ["deadline", true],
+      ["detected_at", false],
+    ]);
+    await w.setProps({ sort: "detected_at", descending: true });
+    expect(detected.attributes("aria-sort")).toBe("descending");
+    expect(detected.find(".inbox-table__caret").classes()).toContain("descending");
+    expect(deadline.attributes("aria-sort")).toBe("none");
+    await detected.get("button").trigger("click");
+    expect(w.emitted("sort")![2]).toEqual(["detected_at", false]);
+    w.unmount();
+  });
+
+  it("shows the empty slot only without rows, and the loading mask while loading", async () => {
+    const w = mountTable({ rows: [], loading: true }, { empty: () => h("p", { "data-testid": "nothing" }, "没有工单") });
+    expect(w.find('[data-testid="nothing"]').text()).toBe("没有工单");
+    expect(w.findAll("thead th")).toHaveLength(10);
+    expect(w.find("tbody tr").exists()).toBe(false);
+    expect(w.find(".el-loading-mask").exists()).toBe(true);
+    expect(w.get('[data-testid="inbox-table"]').attributes("aria-busy")).toBe("true");
+    await w.setProps({ rows, loading: false });
+    expect(w.find('[data-testid="nothing"]').exists()).toBe(false);
+    expect(w.find(".el-loading-mask").exists()).toBe(false);
+    expect(w.findAll('[data-testid="inbox-row"]')).toHaveLength(3);
+    w.unmount();
+  });
+});
