@@ -263,6 +263,35 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     s.wait_text("[data-testid=sync-state]", |t| t.contains('4'))
         .await?;
     s.screenshot("drawer-after-restart.png").await?;
+
+    // Larger text and the English switch: the page itself never scrolls sideways (the table
+    // may, inside its own box), and the screen is in one language.
+    s.click(".el-drawer__close-btn").await?;
+    s.click("[data-testid=text-size] label:nth-child(3)")
+        .await?;
+    s.click("[data-testid=language-switch] label:nth-child(2)")
+        .await?;
+    s.wait_text("[data-testid=nav-orders]", |t| t.contains("Work orders"))
+        .await?;
+    let overflow = s
+        .client
+        .execute(
+            "const d = document.documentElement; return d.scrollWidth - d.clientWidth;",
+            vec![],
+        )
+        .await?
+        .as_i64()
+        .unwrap_or(i64::MAX);
+    assert!(
+        overflow <= 0,
+        "the page overflows sideways by {overflow}px at 150%"
+    );
+    let body = s.text_of("body").await?;
+    assert!(
+        !body.contains("工单列表") && !body.contains("只看未办结"),
+        "Chinese left on the English screen"
+    );
+    s.screenshot("inbox-150-english.png").await?;
     s.stop().await?;
     Ok(())
 }
