@@ -9,26 +9,32 @@ use std::time::Instant;
 
 use casedesk_app::{
     default_data_dir, AppError, DemoSummary, Desk, DeskStatus, ErrorCode, HandlingMethod,
-    InboxCount, InboxFilter, InboxPage, OrderDetail, OutboxEntry, Violation,
+    InboxCount, InboxFilter, InboxPage, InboxReader, OrderDetail, OutboxEntry, Violation,
 };
 use tauri::State;
 
 struct Shell {
     desk: Mutex<Desk>,
+    /// The inbox's queries run on their own read-only connection, so they never wait for an
+    /// action nor hold one up.
+    reader: Mutex<InboxReader>,
     started: Instant,
 }
 
 type Res<T> = Result<T, AppError>;
 
-fn with<T>(shell: &Shell, f: impl FnOnce(&mut Desk) -> Res<T>) -> Res<T> {
-    let mut desk = shell.desk.lock().map_err(|_| {
+fn lock<T>(m: &Mutex<T>) -> Res<std::sync::MutexGuard<'_, T>> {
+    m.lock().map_err(|_| {
         AppError::new(
             ErrorCode::Storage,
             "内部错误：上一次操作异常中断，请重启 CaseDesk。",
             "internal error: a previous action panicked; restart CaseDesk",
         )
-    })?;
-    f(&mut desk)
+    })
+}
+
+fn with<T>(shell: &Shell, f: impl FnOnce(&mut Desk) -> Res<T>) -> Res<T> {
+    f(&mut *lock(&shell.desk)?)
 }
 
 // Commands are async so Tauri runs them off the main thread: the window never freezes.
@@ -45,12 +51,12 @@ async fn catalog(shell: State<'_, Shell>) -> Res<Vec<Violation>> {
 
 #[tauri::command]
 async fn list_inbox(shell: State<'_, Shell>, query: InboxFilter) -> Res<InboxPage> {
-    with(&shell, |d| d.list_inbox(&query))
+    lock(&shell.reader)?.list_inbox(&query)
 }
 
 #[tauri::command]
 async fn count_inbox(shell: State<'_, Shell>, query: InboxFilter) -> Res<InboxCount> {
-    with(&shell, |d| d.count_inbox(&query))
+    lock(&shell.reader)?.count_inbox(&query)
 }
 
 #[tauri::command]
@@ -159,8 +165,9 @@ async fn frontend_ready(shell: State<'_, Shell>, timings: Option<String>) -> Res
 fn main() {
     let started = Instant::now();
     let data_dir = default_data_dir();
-    let desk = match Desk::open(&data_dir) {
-        Ok(d) => d,
+    let opened = Desk::open(&data_dir).and_then(|d| d.inbox_reader().map(|r| (d, r)));
+    let (desk, reader) = match opened {
+        Ok(pair) => pair,
         Err(e) => {
             // No window can be shown without a cache: say why, in both languages, and stop.
             eprintln!("casedesk: {} / {}", e.message_zh, e.message_en);
@@ -171,6 +178,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(Shell {
             desk: Mutex::new(desk),
+            reader: Mutex::new(reader),
             started,
         })
         .invoke_handler(tauri::generate_handler![

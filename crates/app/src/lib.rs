@@ -7,10 +7,12 @@ pub mod demo;
 mod desk;
 mod dto;
 mod error;
+mod reader;
 
 pub use desk::{default_data_dir, Clock, Desk, Profile};
 pub use dto::{DemoSummary, DeskStatus, OrderDetail};
 pub use error::{AppError, ErrorCode};
+pub use reader::InboxReader;
 
 pub use casedesk_domain::{HandlingMethod, Violation};
 pub use casedesk_store::inbox::InboxPage;

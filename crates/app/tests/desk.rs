@@ -214,3 +214,35 @@ fn whitelisted_vehicles_refuse_interception_through_the_service() {
     assert_eq!(err.code, ErrorCode::Whitelisted);
     assert!(err.message_zh.contains(&reason));
 }
+
+#[test]
+fn the_inbox_reader_answers_like_the_desk_and_sees_new_actions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut desk = desk_with_demo(dir.path(), 500);
+    let reader = desk.inbox_reader().expect("reader");
+    let q = InboxFilter {
+        status: Some(Status::Pending),
+        search: Some("豫".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        reader.list_inbox(&q).expect("reader page"),
+        desk.list_inbox(&q).expect("desk page")
+    );
+    assert_eq!(
+        reader.count_inbox(&q).expect("reader count"),
+        desk.count_inbox(&q).expect("desk count")
+    );
+    let id = first_pending(&desk);
+    desk.claim(id).expect("claim");
+    let mine = InboxFilter {
+        mine: true,
+        ..Default::default()
+    };
+    assert!(reader
+        .list_inbox(&mine)
+        .expect("mine")
+        .rows
+        .iter()
+        .any(|r| r.id == id));
+}

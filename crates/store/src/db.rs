@@ -41,6 +41,34 @@ impl Store {
         })
     }
 
+    /// A second, read-only connection to a cache this build has already opened (and migrated)
+    /// with [`Store::open`]. Queries on it never wait for, nor hold up, the writer.
+    pub fn open_reader(path: &Path) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(open_err)?;
+        conn.busy_timeout(Duration::from_millis(2000))
+            .map_err(open_err)?;
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found != SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -99,6 +127,18 @@ mod tests {
         assert_eq!(fk, 1);
         drop(store);
         Store::open(&path).expect("reopen");
+    }
+
+    #[test]
+    fn a_reader_sees_commits_and_cannot_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cache.sqlite");
+        let writer = Store::open(&path).expect("open");
+        let reader = Store::open_reader(&path).expect("reader");
+        writer.set_setting("k", "v1").expect("write");
+        assert_eq!(reader.setting("k").expect("read").as_deref(), Some("v1"));
+        assert!(reader.set_setting("k", "v2").is_err(), "read-only");
+        assert_eq!(writer.setting("k").expect("read").as_deref(), Some("v1"));
     }
 
     #[test]
