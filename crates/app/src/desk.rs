@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use casedesk_domain::action::{decide, OrderAction, OrderFacts};
+use casedesk_domain::action::OrderAction;
 use casedesk_domain::work_order::allowed_actions;
 use casedesk_domain::{Catalog, Divisions, HandlingMethod, Role, Violation, WorkingCalendar};
 use casedesk_store::evidence::DEFAULT_MAX_BYTES;
@@ -311,19 +311,10 @@ impl Desk {
 
     /// Decides an action without applying it, so work with side effects is not done in vain.
     fn check(&self, id: i64, action: &OrderAction) -> Result<(), AppError> {
-        let rec = self.store.order(id, self.today(), &self.calendar)?;
-        let facts = OrderFacts {
-            status: rec.row.status,
-            claimed_by: rec.row.claimed_by.as_deref(),
-            plate: &rec.row.plate,
-            whitelist_reason: rec.whitelist_reason.map(|r| r.name_zh()),
-            rectification_required: rec.rectification_requirement.is_some(),
-            rectifications_recorded: rec.rectifications,
-        };
-        decide(
-            &facts,
-            self.profile.role,
+        self.store.check_action(
+            id,
             &self.profile.user_name,
+            self.profile.role,
             action,
             self.today(),
         )?;

@@ -140,6 +140,56 @@ struct FactsRow {
     order_no: String,
 }
 
+/// Reads what the rules need to decide an action on order `id`.
+fn read_facts(conn: &rusqlite::Connection, id: i64) -> Result<FactsRow, StoreError> {
+    conn.query_row(
+        "SELECT wo.status, wo.claimed_by, wo.plate, v.whitelist_reason,
+                wo.rectification_requirement IS NOT NULL, wo.rectifications, wo.version,
+                wo.order_no
+         FROM work_order wo LEFT JOIN vehicle v ON v.id = wo.vehicle_id WHERE wo.id = ?1",
+        [id],
+        |r| {
+            Ok(FactsRow {
+                status: r.get(0)?,
+                claimed_by: r.get(1)?,
+                plate: r.get(2)?,
+                whitelist: r.get(3)?,
+                rectification_required: r.get(4)?,
+                rectifications: r.get(5)?,
+                version: r.get(6)?,
+                order_no: r.get(7)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::OrderNotFound(id.to_string()))
+}
+
+impl FactsRow {
+    /// The domain's decision on `action` for this order.
+    fn decide(
+        &self,
+        role: Role,
+        actor: &str,
+        action: &OrderAction,
+        today: NaiveDate,
+    ) -> Result<Status, StoreError> {
+        let facts = OrderFacts {
+            status: Status::from_code(&self.status).ok_or_else(|| corrupt("status"))?,
+            claimed_by: self.claimed_by.as_deref(),
+            plate: &self.plate,
+            whitelist_reason: self
+                .whitelist
+                .as_deref()
+                .and_then(WhitelistReason::from_code)
+                .map(|r| r.name_zh()),
+            rectification_required: self.rectification_required,
+            rectifications_recorded: self.rectifications,
+        };
+        Ok(decide(&facts, role, actor, action, today)?)
+    }
+}
+
 fn bad(what: &str, value: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         0,
@@ -311,6 +361,19 @@ impl Store {
         Ok(out)
     }
 
+    /// Decides an action on the order as it is now, without applying it: for work with side
+    /// effects (copying evidence files) that should not be done for a refused action.
+    pub fn check_action(
+        &self,
+        id: i64,
+        actor: &str,
+        role: Role,
+        action: &OrderAction,
+        today: NaiveDate,
+    ) -> Result<Status, StoreError> {
+        read_facts(&self.conn, id)?.decide(role, actor, action, today)
+    }
+
     /// Applies one user action with its event and outbox mutation, atomically.
     #[allow(clippy::too_many_arguments)]
     pub fn apply_action(
@@ -326,51 +389,11 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let facts_row = tx
-            .query_row(
-                "SELECT wo.status, wo.claimed_by, wo.plate, v.whitelist_reason,
-                        wo.rectification_requirement IS NOT NULL, wo.rectifications, wo.version,
-                        wo.order_no
-                 FROM work_order wo LEFT JOIN vehicle v ON v.id = wo.vehicle_id WHERE wo.id = ?1",
-                [id],
-                |r| {
-                    Ok(FactsRow {
-                        status: r.get(0)?,
-                        claimed_by: r.get(1)?,
-                        plate: r.get(2)?,
-                        whitelist: r.get(3)?,
-                        rectification_required: r.get(4)?,
-                        rectifications: r.get(5)?,
-                        version: r.get(6)?,
-                        order_no: r.get(7)?,
-                    })
-                },
-            )
-            .optional()?;
+        let facts = read_facts(&tx, id)?;
+        let to = facts.decide(role, actor, action, today)?;
         let FactsRow {
-            status,
-            claimed_by,
-            plate,
-            whitelist: wl,
-            rectification_required,
-            rectifications,
-            version,
-            order_no,
-        } = facts_row.ok_or_else(|| StoreError::OrderNotFound(id.to_string()))?;
-        let status = Status::from_code(&status).ok_or_else(|| corrupt("status"))?;
-        let wl_text = wl
-            .as_deref()
-            .and_then(WhitelistReason::from_code)
-            .map(|r| r.name_zh());
-        let facts = OrderFacts {
-            status,
-            claimed_by: claimed_by.as_deref(),
-            plate: &plate,
-            whitelist_reason: wl_text,
-            rectification_required,
-            rectifications_recorded: rectifications,
-        };
-        let to = decide(&facts, role, actor, action, today)?;
+            version, order_no, ..
+        } = facts;
 
         let changed = match action {
             OrderAction::Claim => tx.execute(
