@@ -1,13 +1,16 @@
-//! Actions on a work order with their payloads, and the rule that decides each one.
+//! Actions on a work order with their payloads.
 //!
-//! An [`OrderAction`] is what an officer did; serialized, it is the payload of an outbox
-//! mutation, so the hub can re-decide it with the same [`decide`] the desk used.
+//! An [`OrderAction`] is what someone did; serialized, it is the timeline event's payload and
+//! the outbox mutation's payload, so the hub can re-apply it with the same
+//! [`crate::lifecycle::apply`] the desk used.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::handling::HandlingMethod;
-use crate::work_order::{needs_claimant, next_status, ActionKind, Role, Status, TransitionError};
+use crate::interception::InterceptionOutcome;
+use crate::return_reason::ReturnReason;
+use crate::work_order::ActionKind;
 
 /// A file attached as evidence, referenced by the SHA-256 of its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,7 +28,26 @@ pub enum OrderAction {
     Handle {
         method: HandlingMethod,
         result: String,
+        #[serde(default)]
         notes: String,
+    },
+    Intercept {
+        outcome: InterceptionOutcome,
+        #[serde(default)]
+        notes: String,
+    },
+    NotifyAuthority {
+        authority: String,
+        content: String,
+        /// The day the feedback is due; the catalog's default when not given.
+        #[serde(default)]
+        feedback_due: Option<NaiveDate>,
+    },
+    RecordFeedback {
+        feedback: String,
+    },
+    CloseGroundless {
+        finding: String,
     },
     RequireRectification {
         requirement: String,
@@ -37,6 +59,10 @@ pub enum OrderAction {
     },
     SubmitForSpotCheck,
     Return {
+        #[serde(default)]
+        reason_code: ReturnReason,
+        /// Required for "other", an optional note otherwise.
+        #[serde(default)]
         reason: String,
     },
     Transfer {
@@ -45,7 +71,15 @@ pub enum OrderAction {
     },
     SpotCheck {
         passed: bool,
+        #[serde(default)]
         notes: String,
+    },
+    Reassign {
+        county_code: String,
+        reason: String,
+    },
+    OverrideWhitelist {
+        reason: String,
     },
 }
 
@@ -54,6 +88,10 @@ impl OrderAction {
         match self {
             OrderAction::Claim => ActionKind::Claim,
             OrderAction::Handle { .. } => ActionKind::Handle,
+            OrderAction::Intercept { .. } => ActionKind::Intercept,
+            OrderAction::NotifyAuthority { .. } => ActionKind::NotifyAuthority,
+            OrderAction::RecordFeedback { .. } => ActionKind::RecordFeedback,
+            OrderAction::CloseGroundless { .. } => ActionKind::CloseGroundless,
             OrderAction::RequireRectification { .. } => ActionKind::RequireRectification,
             OrderAction::RecordRectification { .. } => ActionKind::RecordRectification,
             OrderAction::SubmitForSpotCheck => ActionKind::SubmitForSpotCheck,
@@ -61,234 +99,15 @@ impl OrderAction {
             OrderAction::Transfer { .. } => ActionKind::Transfer,
             OrderAction::SpotCheck { passed: true, .. } => ActionKind::SpotCheckPass,
             OrderAction::SpotCheck { passed: false, .. } => ActionKind::SpotCheckFail,
+            OrderAction::Reassign { .. } => ActionKind::Reassign,
+            OrderAction::OverrideWhitelist { .. } => ActionKind::OverrideWhitelist,
         }
     }
-}
-
-/// What the rules need to know about the order and the person acting.
-#[derive(Debug, Clone)]
-pub struct OrderFacts<'a> {
-    pub status: Status,
-    pub claimed_by: Option<&'a str>,
-    pub plate: &'a str,
-    /// Chinese text of the whitelist reason, when the vehicle is whitelisted.
-    pub whitelist_reason: Option<&'a str>,
-    pub rectification_required: bool,
-    pub rectifications_recorded: u32,
-}
-
-fn non_empty(field: &'static str, value: &str) -> Result<(), TransitionError> {
-    if value.trim().is_empty() {
-        Err(TransitionError::Empty { field })
-    } else {
-        Ok(())
-    }
-}
-
-/// Decides an action: the state it leads to, or the typed reason it is refused.
-pub fn decide(
-    facts: &OrderFacts<'_>,
-    role: Role,
-    actor: &str,
-    action: &OrderAction,
-    today: NaiveDate,
-) -> Result<Status, TransitionError> {
-    let kind = action.kind();
-    let to = next_status(role, facts.status, kind)?;
-    if needs_claimant(kind) {
-        if let Some(claimant) = facts.claimed_by {
-            if claimant != actor {
-                return Err(TransitionError::NotClaimant {
-                    claimant: claimant.to_string(),
-                    actor: actor.to_string(),
-                });
-            }
-        }
-    }
-    match action {
-        OrderAction::Handle { method, result, .. } => {
-            if *method == HandlingMethod::Interception {
-                if let Some(reason) = facts.whitelist_reason {
-                    return Err(TransitionError::Whitelisted {
-                        plate: facts.plate.to_string(),
-                        reason: reason.to_string(),
-                    });
-                }
-            }
-            non_empty("result", result)?;
-        }
-        OrderAction::RequireRectification {
-            requirement,
-            deadline,
-        } => {
-            non_empty("requirement", requirement)?;
-            if *deadline < today {
-                return Err(TransitionError::DeadlineInPast {
-                    deadline: deadline.to_string(),
-                    today: today.to_string(),
-                });
-            }
-        }
-        OrderAction::RecordRectification { description, .. } => {
-            non_empty("description", description)?;
-        }
-        OrderAction::SubmitForSpotCheck => {
-            if facts.rectification_required && facts.rectifications_recorded == 0 {
-                return Err(TransitionError::NoRectificationRecorded);
-            }
-        }
-        OrderAction::Return { reason } | OrderAction::Transfer { reason, .. } => {
-            if reason.trim().is_empty() {
-                return Err(TransitionError::ReasonRequired { action: kind });
-            }
-            if let OrderAction::Transfer { to_unit, .. } = action {
-                non_empty("to_unit", to_unit)?;
-            }
-        }
-        OrderAction::Claim | OrderAction::SpotCheck { .. } => {}
-    }
-    Ok(to)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 24).expect("date")
-    }
-
-    fn facts(status: Status) -> OrderFacts<'static> {
-        OrderFacts {
-            status,
-            claimed_by: Some("张伟"),
-            plate: "豫G12345",
-            whitelist_reason: None,
-            rectification_required: false,
-            rectifications_recorded: 0,
-        }
-    }
-
-    fn handle(method: HandlingMethod) -> OrderAction {
-        OrderAction::Handle {
-            method,
-            result: "已联系驾驶员".into(),
-            notes: String::new(),
-        }
-    }
-
-    #[test]
-    fn interception_of_a_whitelisted_vehicle_is_refused_with_the_reason() {
-        let mut f = facts(Status::Claimed);
-        f.whitelist_reason = Some("企业自用车辆");
-        let err = decide(
-            &f,
-            Role::CountyOfficer,
-            "张伟",
-            &handle(HandlingMethod::Interception),
-            today(),
-        )
-        .expect_err("refused");
-        assert!(
-            matches!(err, TransitionError::Whitelisted { ref reason, .. } if reason == "企业自用车辆")
-        );
-        assert_eq!(
-            decide(
-                &f,
-                Role::CountyOfficer,
-                "张伟",
-                &handle(HandlingMethod::PhoneWarning),
-                today()
-            ),
-            Ok(Status::Handled)
-        );
-    }
-
-    #[test]
-    fn only_the_claimant_handles() {
-        let f = facts(Status::Claimed);
-        assert!(matches!(
-            decide(
-                &f,
-                Role::CountyOfficer,
-                "李强",
-                &handle(HandlingMethod::Fine),
-                today()
-            ),
-            Err(TransitionError::NotClaimant { .. })
-        ));
-    }
-
-    #[test]
-    fn a_past_rectification_deadline_is_refused() {
-        let f = facts(Status::Handled);
-        let past = OrderAction::RequireRectification {
-            requirement: "更换监控设备".into(),
-            deadline: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
-        };
-        assert!(matches!(
-            decide(&f, Role::CountyOfficer, "张伟", &past, today()),
-            Err(TransitionError::DeadlineInPast { .. })
-        ));
-        let same_day = OrderAction::RequireRectification {
-            requirement: "更换监控设备".into(),
-            deadline: today(),
-        };
-        assert_eq!(
-            decide(&f, Role::CountyOfficer, "张伟", &same_day, today()),
-            Ok(Status::Rectifying)
-        );
-    }
-
-    #[test]
-    fn reasons_and_texts_are_required() {
-        let f = facts(Status::Claimed);
-        let blank = OrderAction::Return {
-            reason: "  ".into(),
-        };
-        assert_eq!(
-            decide(&f, Role::CountyOfficer, "张伟", &blank, today()),
-            Err(TransitionError::ReasonRequired {
-                action: ActionKind::Return
-            })
-        );
-        let no_result = OrderAction::Handle {
-            method: HandlingMethod::Education,
-            result: String::new(),
-            notes: String::new(),
-        };
-        assert_eq!(
-            decide(&f, Role::CountyOfficer, "张伟", &no_result, today()),
-            Err(TransitionError::Empty { field: "result" })
-        );
-    }
-
-    #[test]
-    fn submission_needs_a_recorded_rectification_when_one_was_required() {
-        let mut f = facts(Status::Rectifying);
-        f.rectification_required = true;
-        assert_eq!(
-            decide(
-                &f,
-                Role::CountyOfficer,
-                "张伟",
-                &OrderAction::SubmitForSpotCheck,
-                today()
-            ),
-            Err(TransitionError::NoRectificationRecorded)
-        );
-        f.rectifications_recorded = 1;
-        assert_eq!(
-            decide(
-                &f,
-                Role::CountyOfficer,
-                "张伟",
-                &OrderAction::SubmitForSpotCheck,
-                today()
-            ),
-            Ok(Status::Submitted)
-        );
-    }
 
     #[test]
     fn payloads_round_trip_as_json() {
@@ -301,6 +120,18 @@ mod tests {
         assert_eq!(
             serde_json::from_str::<OrderAction>(&json).expect("parse"),
             a
+        );
+    }
+
+    #[test]
+    fn returns_recorded_before_the_reason_list_still_read() {
+        let old = r#"{"action":"return","reason":"非本辖区"}"#;
+        assert_eq!(
+            serde_json::from_str::<OrderAction>(old).expect("parse"),
+            OrderAction::Return {
+                reason_code: ReturnReason::Other,
+                reason: "非本辖区".into()
+            }
         );
     }
 }

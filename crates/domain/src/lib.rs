@@ -1,25 +1,38 @@
 //! CaseDesk's domain: the pure types and rules of credit-based road-transport enforcement in
-//! Henan, with no I/O. The work-order state machine (one table of allowed transitions per role),
-//! the violation catalog, Henan's jurisdictions, working-day deadlines over the official holiday
-//! calendar, credit codes and the interception whitelist. Everything the desk, the CLI and (later)
-//! the hub must agree on lives here, so that they cannot disagree.
+//! Henan, with no I/O. The work-order state machine (one table of allowed transitions per role)
+//! and the one function that applies an action to an order ([`lifecycle::apply`]), the clocks
+//! that say whose turn it is, the violation catalog, Henan's jurisdictions, working-day
+//! deadlines over the official holiday calendar, credit codes, interceptions and the whitelist.
+//! Everything the desk, the CLI and the hub must agree on lives here, so that they cannot
+//! disagree.
 
 pub mod action;
 pub mod calendar;
 pub mod catalog;
+pub mod clock;
 pub mod credit;
 pub mod handling;
 pub mod industry;
+pub mod interception;
 pub mod jurisdiction;
+pub mod lifecycle;
 pub mod plate;
+pub mod return_reason;
+pub mod text;
 pub mod whitelist;
 pub mod work_order;
 
-pub use action::{decide, EvidenceRef, OrderAction, OrderFacts};
+pub use action::{EvidenceRef, OrderAction};
 pub use calendar::{CalendarError, WorkingCalendar};
-pub use catalog::{Catalog, Violation};
+pub use catalog::{Catalog, ClockPolicy, HandlingPath, ResponseTime, Violation};
+pub use clock::{Clock, ClockOwner, Due, TimeLeft};
 pub use credit::CreditCode;
 pub use handling::HandlingMethod;
 pub use industry::Industry;
+pub use interception::InterceptionOutcome;
 pub use jurisdiction::{City, County, Divisions};
+pub use lifecycle::{apply, Actor, Applied, OrderEvent, OrderState, Outcome, Situation};
+pub use return_reason::ReturnReason;
+pub use text::{TextError, TextField};
+pub use whitelist::{WhitelistEntry, WhitelistKind, WhitelistStatus};
 pub use work_order::{ActionKind, ClueSource, Role, Status, TransitionError};
