@@ -15,9 +15,11 @@
 //! ephemerides (JPL DE421 up to 2052; VSOP87/ELP-based PyEphem for the whole range), and agreed
 //! date for date with the widely used 1900–2099 lunar month table (as in the `lunardate`
 //! package) and with the 寿星天文历 algorithm (`sxtwl`, `lunar-python`). The closest call is
-//! 春节 2027: its new moon is at 23:56 Beijing time on 6 February. The tests below check known
-//! dates and that every row is lunar-consistent, so a typo cannot slip in. Outside the table
-//! only the fixed-date days are known. `scripts/lunar_table.py` recomputes and cross-checks it.
+//! 春节 2027: its new moon is at 23:56 Beijing time on 6 February. Far ahead, the slowing of the
+//! Earth's rotation is only extrapolated, so the two rows within minutes of midnight after 2060
+//! (清明 2071, 中秋 2089) could still move a day. The tests below check known dates and that every
+//! row is lunar-consistent, so a typo cannot slip in. Outside the table only the fixed-date days
+//! are known. `scripts/lunar_table.py` recomputes and cross-checks the table.
 
 use chrono::{Datelike, Duration, NaiveDate};
 
