@@ -8,7 +8,7 @@ use casedesk_app::{
     default_data_dir, load_calendar, AppError, Desk, DueFilter, HandlingMethod, InboxFilter,
     NaiveDate, SortKey,
 };
-use casedesk_domain::{Industry, Role, Status, WorkingCalendar};
+use casedesk_domain::{Industry, Role, Status};
 use chrono::Datelike;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -406,6 +406,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 }
             })
         }
+        // Answered above, before the cache is opened; kept here so the match stays exhaustive.
         Command::Calendar { command } => calendar(&data, json, &command),
         Command::Status => {
             let s = desk.status()?;
@@ -467,7 +468,7 @@ fn provisional_note(years: impl IntoIterator<Item = i32>) -> String {
 }
 
 fn calendar(data: &std::path::Path, json: bool, command: &CalendarCommand) -> Result<(), AppError> {
-    let cal: WorkingCalendar = load_calendar(data)?;
+    let cal = load_calendar(data)?;
     match command {
         CalendarCommand::Add { date, n } => {
             let start = parse_date(date)?;
