@@ -77,22 +77,7 @@ impl Desk {
             )
         })?;
         let store = Store::open(&data_dir.join(CACHE_FILE))?;
-        let mut calendar = WorkingCalendar::embedded();
-        let extension = data_dir.join(CALENDAR_FILE);
-        if extension.exists() {
-            let text = std::fs::read_to_string(&extension).map_err(|e| {
-                AppError::invalid(
-                    format!("无法读取节假日文件 {}：{e}", extension.display()),
-                    format!("cannot read the holiday file {}: {e}", extension.display()),
-                )
-            })?;
-            calendar.extend_from_json(&text).map_err(|e| {
-                AppError::invalid(
-                    format!("节假日文件 {} 格式有误：{e}", extension.display()),
-                    format!("the holiday file {} is invalid: {e}", extension.display()),
-                )
-            })?;
-        }
+        let calendar = load_calendar(data_dir)?;
         let defaults = Profile::default();
         let profile = Profile {
             user_name: store
@@ -379,6 +364,29 @@ impl Desk {
     pub fn clear_draft(&self, key: &str) -> Result<(), AppError> {
         Ok(self.store.clear_draft(key)?)
     }
+}
+
+/// The working-day calendar of a data folder: the embedded one, extended by the folder's
+/// `calendar.json` if there is one. Reads nothing else (no cache), so the CLI can check an
+/// administrator's notice file on any folder the way the desk will read it.
+pub fn load_calendar(data_dir: &Path) -> Result<WorkingCalendar, AppError> {
+    let mut calendar = WorkingCalendar::embedded();
+    let extension = data_dir.join(CALENDAR_FILE);
+    if extension.exists() {
+        let text = std::fs::read_to_string(&extension).map_err(|e| {
+            AppError::invalid(
+                format!("无法读取节假日文件 {}：{e}", extension.display()),
+                format!("cannot read the holiday file {}: {e}", extension.display()),
+            )
+        })?;
+        calendar.extend_from_json(&text).map_err(|e| {
+            AppError::invalid(
+                format!("节假日文件 {} 格式有误：{e}", extension.display()),
+                format!("the holiday file {} is invalid: {e}", extension.display()),
+            )
+        })?;
+    }
+    Ok(calendar)
 }
 
 /// The data folder used when none is given: `$CASEDESK_DATA`, else `$XDG_DATA_HOME/casedesk`,

@@ -9,7 +9,7 @@ mod dto;
 mod error;
 mod reader;
 
-pub use desk::{default_data_dir, Clock, Desk, Profile};
+pub use desk::{default_data_dir, load_calendar, Clock, Desk, Profile};
 pub use dto::{DemoSummary, DeskStatus, OrderDetail};
 pub use error::{AppError, ErrorCode};
 pub use reader::InboxReader;

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casedesk_app::{
-    default_data_dir, AppError, Desk, DueFilter, HandlingMethod, InboxFilter, SortKey,
+    default_data_dir, load_calendar, AppError, Desk, DueFilter, HandlingMethod, InboxFilter,
+    NaiveDate, SortKey,
 };
 use casedesk_domain::{Industry, Role, Status};
+use chrono::Datelike;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
@@ -145,6 +147,24 @@ enum Command {
     },
     /// The desk's user, jurisdiction and cache state.
     Status,
+    /// Working days (工作日) by the data folder's calendar; needs no cache.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+/// Years without a loaded State Council notice get the statutory holidays, marked provisional.
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// The date N working days after DATE (YYYY-MM-DD; DATE itself is not counted).
+    Add {
+        date: String,
+        #[arg(value_parser = clap::value_parser!(u32).range(0..=10_000))]
+        n: u32,
+    },
+    /// Whether DATE (YYYY-MM-DD) is a working day.
+    IsWorkday { date: String },
 }
 
 /// Parses a domain value from its code, written `phone_warning` or `phone-warning`.
@@ -216,8 +236,12 @@ fn detail_text(d: &casedesk_app::OrderDetail) -> String {
 
 fn run(cli: Cli) -> Result<(), AppError> {
     let data = cli.data.unwrap_or_else(default_data_dir);
-    let mut desk = Desk::open(&data)?;
     let json = cli.json;
+    // The calendar reads the data folder's calendar.json but no cache, so it works on any folder.
+    if let Command::Calendar { command } = &cli.command {
+        return calendar(&data, json, command);
+    }
+    let mut desk = Desk::open(&data)?;
     match cli.command {
         Command::Demo { orders, seed } => {
             let s = desk.load_demo(orders, seed)?;
@@ -382,6 +406,8 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 }
             })
         }
+        // Answered above, before the cache is opened; kept here so the match stays exhaustive.
+        Command::Calendar { command } => calendar(&data, json, &command),
         Command::Status => {
             let s = desk.status()?;
             print(json, &s, |s| {
@@ -395,6 +421,91 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     s.unsent,
                     s.data_dir
                 )
+            })
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CalendarAdd {
+    start: String,
+    working_days: u32,
+    date: String,
+    provisional: bool,
+}
+
+#[derive(Serialize)]
+struct CalendarDay {
+    date: String,
+    working_day: bool,
+    provisional: bool,
+    holiday: Option<String>,
+}
+
+/// A date written exactly YYYY-MM-DD (four-digit year), as in the calendar files.
+fn parse_date(s: &str) -> Result<NaiveDate, AppError> {
+    let s = s.trim();
+    let shaped = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    shaped
+        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| {
+            AppError::invalid(
+                format!("“{s}”不是有效日期，请按 2027-01-04 的格式填写。"),
+                format!("{s:?} is not a date like 2027-01-04"),
+            )
+        })
+}
+
+/// "（暂定：2027、2028 年放假安排未载入）" for the years without a notice, or nothing.
+fn provisional_note(years: impl IntoIterator<Item = i32>) -> String {
+    let years: Vec<String> = years.into_iter().map(|y| y.to_string()).collect();
+    if years.is_empty() {
+        String::new()
+    } else {
+        format!("（暂定：{} 年放假安排未载入）", years.join("、"))
+    }
+}
+
+fn calendar(data: &std::path::Path, json: bool, command: &CalendarCommand) -> Result<(), AppError> {
+    let cal = load_calendar(data)?;
+    match command {
+        CalendarCommand::Add { date, n } => {
+            let start = parse_date(date)?;
+            let end = cal.add_working_days(start, *n);
+            let years = cal.provisional_years(start, end);
+            let out = CalendarAdd {
+                start: start.to_string(),
+                working_days: *n,
+                date: end.to_string(),
+                provisional: !years.is_empty(),
+            };
+            print(json, &out, |o| {
+                format!("{}{}", o.date, provisional_note(years))
+            })
+        }
+        CalendarCommand::IsWorkday { date } => {
+            let d = parse_date(date)?;
+            let out = CalendarDay {
+                date: d.to_string(),
+                working_day: cal.is_working_day(d),
+                provisional: cal.is_provisional(d),
+                holiday: cal.holiday_name(d).map(str::to_string),
+            };
+            print(json, &out, |o| {
+                const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+                let weekday = WEEKDAYS[d.weekday().num_days_from_monday() as usize];
+                let kind = match (&o.holiday, o.working_day) {
+                    (Some(h), _) => format!("非工作日（{h}）"),
+                    (None, true) => "工作日".to_string(),
+                    (None, false) => "非工作日（休息日）".to_string(),
+                };
+                let note = if o.provisional {
+                    provisional_note([d.year()])
+                } else {
+                    String::new()
+                };
+                format!("{} 星期{weekday} {kind}{note}", o.date)
             })
         }
     }

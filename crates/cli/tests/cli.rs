@@ -170,3 +170,114 @@ fn a_supervisor_spot_checks_what_an_officer_submitted() {
         .status
         .success());
 }
+
+#[test]
+fn calendar_counts_provisional_holidays_without_a_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("no-such-folder");
+    // Thu 31 Dec 2026 + 1: New Year's Day 2027 is statutory, so Mon 4 Jan, marked provisional.
+    let o = cli(&data, &["calendar", "add", "2026-12-31", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        "2027-01-04（暂定：2027 年放假安排未载入）"
+    );
+    let o = cli(&data, &["--json", "calendar", "add", "2026-12-31", "1"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(
+        v,
+        serde_json::json!({"start": "2026-12-31", "working_days": 1, "date": "2027-01-04",
+                           "provisional": true})
+    );
+    // Within the embedded notices nothing is provisional.
+    let o = cli(&data, &["--json", "calendar", "add", "2026-02-13", "2"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["date"], "2026-02-24");
+    assert_eq!(v["provisional"], false);
+
+    let o = cli(&data, &["--json", "calendar", "is-workday", "2027-01-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(
+        v,
+        serde_json::json!({"date": "2027-01-01", "working_day": false, "provisional": true,
+                           "holiday": "元旦"})
+    );
+    let o = cli(&data, &["--json", "calendar", "is-workday", "2026-02-14"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["working_day"], true, "a make-up Saturday");
+    assert_eq!(v["provisional"], false);
+    assert_eq!(v["holiday"], serde_json::Value::Null);
+    let o = cli(&data, &["calendar", "is-workday", "2027-02-05"]);
+    assert!(stdout(&o).contains("非工作日（春节）"), "{}", stdout(&o));
+    assert!(
+        !data.exists(),
+        "the calendar neither opens nor creates a cache"
+    );
+}
+
+#[test]
+fn calendar_reads_the_data_folders_notice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("dir");
+    // A made-up 2027 notice: 1-3 Jan off, Saturday 9 Jan a make-up working day.
+    std::fs::write(
+        data.join("calendar.json"),
+        r#"{"years": [2027],
+            "holidays": [{"date": "2027-01-01", "name": "元旦"}, {"date": "2027-01-02", "name": "元旦"},
+                         {"date": "2027-01-03", "name": "元旦"}],
+            "workdays": [{"date": "2027-01-09", "name": "元旦调休上班"}]}"#,
+    )
+    .expect("write notice");
+    let o = cli(&data, &["--json", "calendar", "add", "2026-12-31", "5"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    // Mon 4 .. Fri 8 are five working days; the notice covers 2027, so nothing is provisional.
+    assert_eq!(v["date"], "2027-01-08");
+    assert_eq!(v["provisional"], false);
+    let o = cli(&data, &["calendar", "add", "2027-01-08", "1"]);
+    assert_eq!(
+        stdout(&o).trim(),
+        "2027-01-09",
+        "the make-up Saturday counts"
+    );
+    let o = cli(&data, &["--json", "calendar", "is-workday", "2027-01-09"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["working_day"], true);
+    assert_eq!(v["provisional"], false);
+    // The notice replaced 2027's provisional days: its Spring Festival is no longer known.
+    let o = cli(&data, &["--json", "calendar", "is-workday", "2027-02-05"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["working_day"], true);
+    assert!(!data.join("cache.sqlite").exists());
+}
+
+#[test]
+fn calendar_failures_are_one_line_and_non_zero() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let bad: [&[&str]; 3] = [
+        &["calendar", "add", "2027-13-01", "1"],
+        &["calendar", "add", "2027-1-4", "1"],
+        &["calendar", "is-workday", "明天"],
+    ];
+    for args in bad {
+        let o = cli(&data, args);
+        assert!(!o.status.success(), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains("不是有效日期"), "{err}");
+    }
+    std::fs::create_dir_all(&data).expect("dir");
+    std::fs::write(
+        data.join("calendar.json"),
+        r#"{"years": [2027], "holidays": []}"#,
+    )
+    .expect("write");
+    let o = cli(&data, &["calendar", "is-workday", "2027-01-01"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("节假日文件") && err.contains("2027"), "{err}");
+}
