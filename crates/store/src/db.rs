@@ -8,7 +8,10 @@ use rusqlite::Connection;
 use crate::error::StoreError;
 
 /// Migrations in order; the schema version is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/desk/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/desk/0001_init.sql"),
+    include_str!("../../../migrations/desk/0003_clocks_whitelist.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

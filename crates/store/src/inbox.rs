@@ -12,8 +12,11 @@
 //! Counts are a separate call (the page paints first) and stop at [`COUNT_CAP`]; a broad term is
 //! counted through the trigram index's match set rather than by testing every row.
 
-use casedesk_domain::{plate, Catalog, CreditCode, Divisions, Industry, Status, WorkingCalendar};
-use chrono::{Datelike, Duration, NaiveDate};
+use casedesk_domain::{
+    plate, Catalog, ClockOwner, CreditCode, Divisions, Due, Industry, Status, TimeLeft,
+    WorkingCalendar,
+};
+use chrono::{Datelike, Duration, NaiveDateTime};
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -96,15 +99,23 @@ pub struct InboxRow {
     pub violation_name: String,
     pub clue_category: u8,
     pub plate: String,
+    /// Empty when the vehicle has no licensed enterprise (see `licensed`).
     pub enterprise_name: String,
-    pub credit_code: CreditCode,
+    /// None when the vehicle has no licensed enterprise.
+    pub credit_code: Option<CreditCode>,
+    pub licensed: bool,
+    pub county_code: String,
     pub county_name: String,
     pub place: String,
     pub detected_at: String,
-    pub deadline: String,
-    /// 0 = due today, negative = overdue by that many working days.
-    #[ts(type = "number")]
-    pub working_days_left: i64,
+    /// Whose turn it is: the running clock's owner (None once finished).
+    pub clock_owner: Option<ClockOwner>,
+    /// When the running clock falls due, `YYYY-MM-DD HH:MM` (a working-day deadline at 23:59).
+    pub due_at: Option<String>,
+    /// Time left on the running clock, in minutes or working days.
+    pub time_left: Option<TimeLeft>,
+    /// The deadline counts days of a year whose holiday notice is not loaded yet.
+    pub due_provisional: bool,
     pub claimed_by: Option<String>,
     pub whitelisted: bool,
 }
@@ -130,7 +141,7 @@ pub struct InboxCount {
 /// Who is asking and when: the inputs the filters need beyond the query itself.
 pub struct InboxContext<'a> {
     pub me: &'a str,
-    pub today: NaiveDate,
+    pub now: NaiveDateTime,
     pub calendar: &'a WorkingCalendar,
 }
 
@@ -150,16 +161,17 @@ struct Plan {
 
 pub(crate) const ROW_COLUMNS: &str = "wo.id, wo.order_no, wo.status, wo.industry, wo.violation_code, \
     wo.violation_name, wo.clue_category, wo.plate, wo.enterprise_name, e.credit_code, wo.county_code, \
-    wo.place, wo.detected_at, wo.deadline, wo.claimed_by, v.whitelist_reason IS NOT NULL";
+    wo.place, wo.detected_at, wo.clock_owner, wo.clock_rank, wo.due_at, wo.claimed_by, \
+    wo.enterprise_id IS NOT NULL";
 
 /// `FROM` for a row: CROSS JOIN keeps work_order the outer loop whatever the planner thinks.
 pub(crate) const ROW_FROM: &str =
-    "work_order wo CROSS JOIN enterprise e ON e.id = wo.enterprise_id \
-    LEFT JOIN vehicle v ON v.id = wo.vehicle_id";
+    "work_order wo LEFT JOIN enterprise e ON e.id = wo.enterprise_id";
 
+/// Reads a row of [`ROW_COLUMNS`]; `whitelisted` is filled in afterwards for the whole page.
 pub(crate) fn read_row(
     r: &rusqlite::Row<'_>,
-    ctx_today: NaiveDate,
+    now: NaiveDateTime,
     calendar: &WorkingCalendar,
 ) -> rusqlite::Result<InboxRow> {
     let corrupt = |what: &str, v: String| {
@@ -171,16 +183,20 @@ pub(crate) fn read_row(
     };
     let status: String = r.get(2)?;
     let industry: String = r.get(3)?;
-    let credit: String = r.get(9)?;
+    let credit: Option<String> = r.get(9)?;
     let county_code: String = r.get(10)?;
-    let deadline: String = r.get(13)?;
-    let deadline_date = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d")
-        .map_err(|_| corrupt("deadline", deadline.clone()))?;
+    let owner: Option<String> = r.get(13)?;
+    let rank: i64 = r.get(14)?;
+    let due_at: Option<String> = r.get(15)?;
+    let due = match &due_at {
+        Some(t) => Some(Due::parse(t, rank == 0).ok_or_else(|| corrupt("due", t.clone()))?),
+        None => None,
+    };
     let status = Status::from_code(&status).ok_or_else(|| corrupt("status", status.clone()))?;
-    let working_days_left = if status.is_finished() {
-        0
-    } else {
-        calendar.working_days_left(ctx_today, deadline_date)
+    let detected_at: String = r.get(12)?;
+    let due_provisional = match due {
+        Some(Due::Day(d)) => calendar.deadline_is_provisional(now.date(), d),
+        _ => false,
     };
     Ok(InboxRow {
         id: r.get(0)?,
@@ -193,16 +209,48 @@ pub(crate) fn read_row(
         clue_category: r.get(6)?,
         plate: r.get(7)?,
         enterprise_name: r.get(8)?,
-        credit_code: CreditCode::from_code(&credit)
-            .ok_or_else(|| corrupt("credit code", credit))?,
+        credit_code: credit
+            .map(|c| CreditCode::from_code(&c).ok_or_else(|| corrupt("credit code", c)))
+            .transpose()?,
+        licensed: r.get(17)?,
         county_name: county_name(&county_code),
+        county_code,
         place: r.get(11)?,
-        detected_at: r.get(12)?,
-        deadline,
-        working_days_left,
-        claimed_by: r.get(14)?,
-        whitelisted: r.get(15)?,
+        detected_at,
+        clock_owner: owner
+            .map(|o| ClockOwner::from_code(&o).ok_or_else(|| corrupt("clock owner", o)))
+            .transpose()?,
+        due_at,
+        time_left: due.map(|d| d.left(now, calendar)),
+        due_provisional,
+        claimed_by: r.get(16)?,
+        whitelisted: false,
     })
+}
+
+/// Marks the rows whose vehicle has a whitelist entry in force (one query per page).
+pub(crate) fn mark_whitelisted(
+    conn: &rusqlite::Connection,
+    rows: &mut [InboxRow],
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let plates: Vec<&str> = rows.iter().map(|r| r.plate.as_str()).collect();
+    let plates = serde_json::to_string(&plates).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT plate FROM whitelist WHERE plate IN (SELECT value FROM json_each(?1))
+           AND status = 'approved' AND valid_from <= ?2
+           AND (valid_until IS NULL OR valid_until >= ?2)",
+    )?;
+    let listed: Vec<String> = stmt
+        .query_map(rusqlite::params![plates, now.date().to_string()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for row in rows {
+        row.whitelisted = listed.contains(&row.plate);
+    }
+    Ok(())
 }
 
 pub(crate) fn county_name(code: &str) -> String {
@@ -322,25 +370,30 @@ impl Store {
             params.push(Value::Text(ctx.me.to_string()));
         }
         if let Some(due) = q.due {
-            let today = ctx.today.format("%Y-%m-%d").to_string();
+            // The running clock's due moment decides, whatever its unit: a working-day
+            // deadline is due at 23:59 of its day, so one comparison serves both.
+            let now = ctx.now.format(casedesk_domain::clock::DUE_FORMAT).to_string();
+            let end_of = |days: i64| {
+                (ctx.now.date() + Duration::days(days))
+                    .format("%Y-%m-%d 23:59")
+                    .to_string()
+            };
+            conds.push(format!("{} < 2", col("clock_rank")));
             match due {
                 DueFilter::Overdue => {
-                    conds.push(format!(
-                        "{} < ? AND wo.status NOT IN ('closed', 'transferred')",
-                        col("deadline")
-                    ));
-                    params.push(Value::Text(today));
+                    conds.push(format!("{} < ?", col("due_at")));
+                    params.push(Value::Text(now));
                 }
                 DueFilter::Today => {
-                    conds.push(format!("{} = ?", col("deadline")));
-                    params.push(Value::Text(today));
+                    conds.push(format!("{} BETWEEN ? AND ?", col("due_at")));
+                    params.push(Value::Text(now));
+                    params.push(Value::Text(end_of(0)));
                 }
                 DueFilter::ThisWeek => {
-                    let days_to_sunday = 6 - ctx.today.weekday().num_days_from_monday() as i64;
-                    let sunday = ctx.today + Duration::days(days_to_sunday);
-                    conds.push(format!("{} BETWEEN ? AND ?", col("deadline")));
-                    params.push(Value::Text(today));
-                    params.push(Value::Text(sunday.format("%Y-%m-%d").to_string()));
+                    let days_to_sunday = 6 - ctx.now.weekday().num_days_from_monday() as i64;
+                    conds.push(format!("{} BETWEEN ? AND ?", col("due_at")));
+                    params.push(Value::Text(now));
+                    params.push(Value::Text(end_of(days_to_sunday)));
                 }
             }
         }
@@ -357,12 +410,14 @@ impl Store {
     }
 
     fn order_by(q: &InboxFilter) -> String {
-        let col = match q.sort {
-            SortKey::Deadline => "wo.deadline",
-            SortKey::DetectedAt => "wo.detected_at",
-        };
         let dir = if q.descending { "DESC" } else { "ASC" };
-        format!("ORDER BY {col} {dir}, wo.id {dir}")
+        match q.sort {
+            // Clocks counted in minutes (in-trip alarms, suspected illegal operation) first.
+            SortKey::Deadline => {
+                format!("ORDER BY wo.clock_rank {dir}, wo.due_at {dir}, wo.id {dir}")
+            }
+            SortKey::DetectedAt => format!("ORDER BY wo.detected_at {dir}, wo.id {dir}"),
+        }
     }
 
     /// One page of the inbox.
@@ -385,11 +440,12 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows: Vec<InboxRow> = stmt
             .query_map(rusqlite::params_from_iter(params), |r| {
-                read_row(r, ctx.today, ctx.calendar)
+                read_row(r, ctx.now, ctx.calendar)
             })?
             .collect::<Result<_, _>>()?;
         let has_more = rows.len() > page_size as usize;
         rows.truncate(page_size as usize);
+        mark_whitelisted(&self.conn, &mut rows, ctx.now)?;
         Ok(InboxPage {
             rows,
             page,
@@ -441,6 +497,17 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         Ok((plan.by_rowid, lines.join("\n")))
+    }
+
+    /// Open orders whose clock counts minutes (in-trip alarms, suspected illegal operation):
+    /// the header's "running now" figure.
+    pub fn running_alarm_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM work_order WHERE clock_rank = 0",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
     }
 
     /// Number of orders in the cache.

@@ -2,7 +2,8 @@
 //! `migrations/desk` at start-up in one transaction, refusing a file written by a newer version.
 //! It answers the inbox (filters, trigram full-text search, pages that stay fast on a million
 //! orders), records every user action together with its outbox mutation in one transaction, and
-//! keeps evidence files in a content-addressed folder.
+//! keeps evidence files in a content-addressed folder. Interceptions and the whitelist live here
+//! too, beside the orders they come from.
 
 mod db;
 pub mod draft;
@@ -13,10 +14,12 @@ pub mod load;
 pub mod order;
 pub mod outbox;
 pub mod setting;
+pub mod whitelist;
 
 pub use db::{Store, SCHEMA_VERSION};
 pub use error::StoreError;
 pub use evidence::{EvidenceError, EvidenceStore};
 pub use inbox::{DueFilter, InboxCount, InboxFilter, InboxRow, SortKey};
-pub use order::{ActionOutcome, EvidenceRow, OrderRecord, TimelineEvent};
+pub use order::{ActionOutcome, EvidenceRow, OrderRecord, Rules, TimelineEvent};
+pub use whitelist::{InterceptionRow, WhitelistRow, WhitelistStoreError};
 pub use outbox::OutboxEntry;

@@ -2,10 +2,12 @@
 //! the first sync use it. Rows loaded this way come from elsewhere, so they write no outbox.
 
 use casedesk_domain::action::OrderAction;
-use casedesk_domain::whitelist::WhitelistReason;
-use casedesk_domain::{ClueSource, CreditCode, Industry, Status};
+use casedesk_domain::lifecycle::{apply, Actor, OrderEvent, OrderState, Situation};
+use casedesk_domain::{CreditCode, Industry, Role, WhitelistEntry, WhitelistKind};
+use chrono::NaiveDateTime;
 use rusqlite::{params, Transaction};
 
+use crate::order::{EventKind, Rules, StateColumns};
 use crate::{Store, StoreError};
 
 pub struct NewEnterprise {
@@ -19,9 +21,11 @@ pub struct NewEnterprise {
 pub struct NewVehicle {
     pub id: i64,
     pub plate: String,
-    pub enterprise_id: i64,
-    pub industry: Industry,
-    pub whitelist_reason: Option<WhitelistReason>,
+    /// None for a vehicle with no licensed enterprise.
+    pub enterprise_id: Option<i64>,
+    pub industry: Option<Industry>,
+    pub owner_name: Option<String>,
+    pub dishonest: bool,
 }
 
 pub struct NewDriver {
@@ -31,27 +35,34 @@ pub struct NewDriver {
     pub enterprise_id: i64,
 }
 
+/// One past action of an order's history, by whom and when.
+pub struct HistoryStep {
+    pub at: NaiveDateTime,
+    pub role: Role,
+    pub actor: String,
+    /// The actor's desk county (a supervisor's jurisdiction is its city).
+    pub county_code: String,
+    pub action: OrderAction,
+    /// The vehicle's whitelist entry in force at that moment.
+    pub whitelist: Option<WhitelistKind>,
+}
+
+/// An order as detected, and the actions that brought it to its state: the loader replays
+/// them through the domain's `apply`, so a loaded order is exactly what the desk would have
+/// made of them.
 pub struct NewOrder {
     pub order_no: String,
-    pub status: Status,
-    pub industry: Industry,
     pub violation_code: String,
-    pub violation_name: String,
-    pub clue_category: u8,
-    pub source: ClueSource,
     pub plate: String,
-    pub vehicle_id: i64,
-    pub enterprise_id: i64,
+    pub vehicle_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    /// Empty when there is no licensed enterprise.
     pub enterprise_name: String,
-    pub driver_id: i64,
+    pub driver_id: Option<i64>,
     pub county_code: String,
     pub place: String,
-    pub detected_at: String,
-    pub deadline: String,
-    pub claimed_by: Option<String>,
-    pub transfer_to: Option<String>,
-    /// Past actions that brought the order to its state: (at, actor, action).
-    pub history: Vec<(String, String, OrderAction)>,
+    pub detected_at: NaiveDateTime,
+    pub history: Vec<HistoryStep>,
 }
 
 /// An open bulk load; nothing is visible until [`Loader::commit`].
@@ -90,17 +101,22 @@ impl Loader<'_> {
     pub fn vehicle(&self, v: &NewVehicle) -> Result<(), StoreError> {
         self.tx
             .prepare_cached(
-                "INSERT INTO vehicle(id, plate, enterprise_id, industry, whitelist_reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO vehicle(id, plate, enterprise_id, industry, owner_name, dishonest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 v.id,
                 v.plate,
                 v.enterprise_id,
-                v.industry.code(),
-                v.whitelist_reason.map(|r| r.code())
+                v.industry.map(|i| i.code()),
+                v.owner_name,
+                v.dishonest
             ])?;
         Ok(())
+    }
+
+    pub fn whitelist(&self, e: &WhitelistEntry, created_at: &str) -> Result<i64, StoreError> {
+        crate::whitelist::insert_entry(&self.tx, e, created_at)
     }
 
     pub fn driver(&self, d: &NewDriver) -> Result<(), StoreError> {
@@ -112,68 +128,102 @@ impl Loader<'_> {
         Ok(())
     }
 
-    pub fn order(&self, o: &NewOrder) -> Result<i64, StoreError> {
-        let mut rectifications = 0u32;
-        let mut requirement: Option<(String, String)> = None;
-        for (_, _, a) in &o.history {
-            match a {
-                OrderAction::RecordRectification { .. } => rectifications += 1,
-                OrderAction::RequireRectification {
-                    requirement: r,
-                    deadline,
-                } => requirement = Some((r.clone(), deadline.to_string())),
-                _ => {}
-            }
+    /// Inserts an order after replaying its history; a step the rules refuse refuses the order.
+    pub fn order(&self, o: &NewOrder, rules: &Rules<'_>) -> Result<i64, StoreError> {
+        let violation = rules
+            .catalog
+            .get(&o.violation_code)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown violation {}", o.violation_code)))?;
+        let mut state = OrderState::open(violation, o.detected_at, &o.county_code, rules.calendar);
+        let mut applied_steps = Vec::with_capacity(o.history.len());
+        for step in &o.history {
+            let actor = Actor {
+                role: step.role,
+                name: &step.actor,
+                county_code: &step.county_code,
+            };
+            let sit = Situation {
+                now: step.at,
+                calendar: rules.calendar,
+                clocks: rules.catalog.clocks(),
+                plate: &o.plate,
+                whitelist: step.whitelist,
+            };
+            let applied = apply(&state, &actor, &step.action, &sit)?;
+            state = applied.state.clone();
+            applied_steps.push((step, applied));
         }
-        let updated_at = o
-            .history
-            .last()
-            .map(|(at, _, _)| at.clone())
-            .unwrap_or_else(|| o.detected_at.clone());
+        let text = |t: NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+        let detected = text(o.detected_at);
+        let updated_at = o.history.last().map(|s| text(s.at)).unwrap_or_else(|| detected.clone());
+        let c = StateColumns::of(&state);
         self.tx
             .prepare_cached(
                 "INSERT INTO work_order(order_no, status, industry, violation_code, violation_name,
-                    clue_category, source, plate, vehicle_id, enterprise_id, enterprise_name, driver_id,
-                    county_code, place, detected_at, deadline, claimed_by, rectification_requirement,
-                    rectification_deadline, rectifications, transfer_to, version, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                    ?18, ?19, ?20, ?21, ?22, ?23)",
+                    clue_category, source, plate, vehicle_id, enterprise_id, enterprise_name,
+                    driver_id, county_code, place, detected_at, response_minutes, response_days,
+                    handling_due, clock_owner, clock_rank, due_at, claimed_by,
+                    rectification_requirement, rectification_deadline, rectifications,
+                    notice_authority, feedback_due, interception_override, outcome, transfer_to,
+                    version, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
             )?
             .execute(params![
                 o.order_no,
-                o.status.code(),
-                o.industry.code(),
-                o.violation_code,
-                o.violation_name,
-                o.clue_category,
-                o.source.code(),
+                c.status,
+                violation.industry.code(),
+                violation.code,
+                violation.name,
+                violation.clue_category,
+                violation.source.code(),
                 o.plate,
                 o.vehicle_id,
                 o.enterprise_id,
                 o.enterprise_name,
                 o.driver_id,
-                o.county_code,
+                c.county_code,
                 o.place,
-                o.detected_at,
-                o.deadline,
-                o.claimed_by,
-                requirement.as_ref().map(|r| &r.0),
-                requirement.as_ref().map(|r| &r.1),
-                rectifications,
-                o.transfer_to,
+                detected,
+                c.response_minutes,
+                c.response_days,
+                c.handling_due,
+                c.clock_owner,
+                c.clock_rank,
+                c.due_at,
+                c.claimed_by,
+                c.rectification_requirement,
+                c.rectification_deadline,
+                c.rectifications,
+                c.notice_authority,
+                c.feedback_due,
+                c.interception_override,
+                c.outcome,
+                c.transfer_to,
                 1 + o.history.len() as i64,
                 updated_at,
             ])?;
         let id = self.tx.last_insert_rowid();
-        for (at, actor, action) in &o.history {
-            let kind = crate::order::EventKind::of(action).code();
-            let payload =
-                serde_json::to_string(action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        for (step, applied) in &applied_steps {
+            let at = text(step.at);
+            let payload = serde_json::to_string(&applied.action)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             self.tx
                 .prepare_cached(
                     "INSERT INTO event(order_id, at, actor, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?
-                .execute(params![id, at, actor, kind, payload])?;
+                .execute(params![id, at, step.actor, EventKind::of(&applied.action).code(), payload])?;
+            let event_id = self.tx.last_insert_rowid();
+            for e in &applied.events {
+                if let OrderEvent::Intercepted { outcome, overridden } = e {
+                    self.tx
+                        .prepare_cached(
+                            "INSERT INTO interception(order_id, event_id, plate, at, actor, outcome, overridden)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        )?
+                        .execute(params![id, event_id, o.plate, at, step.actor, outcome.code(), overridden])?;
+                }
+            }
         }
         Ok(id)
     }

@@ -1,21 +1,33 @@
 //! One work order: its record, its timeline, and the actions that change it.
 //!
-//! Every action runs in one IMMEDIATE transaction that re-reads the order, asks the domain's
-//! [`decide`], updates the order, appends its event (and evidence rows), and writes the outbox
-//! mutation. A crash at any point leaves either all of it or none of it.
+//! Every action runs in one IMMEDIATE transaction that re-reads the order's state, asks the
+//! domain's [`apply`] for the new state and its events, writes the state's columns, appends the
+//! event (and evidence rows, and the interception with its outcome), proposes the vehicle for
+//! the whitelist when the rule says so, and writes the outbox mutation. A crash at any point
+//! leaves either all of it or none of it.
 
-use casedesk_domain::action::{decide, OrderAction, OrderFacts};
-use casedesk_domain::whitelist::WhitelistReason;
+use casedesk_domain::action::OrderAction;
+use casedesk_domain::lifecycle::{apply, Actor, OrderEvent, OrderState, Outcome, Situation};
+use casedesk_domain::whitelist::{self, VehicleRecord};
 use casedesk_domain::{
-    ClueSource, CreditCode, HandlingMethod, Industry, Role, Status, WorkingCalendar,
+    Catalog, Clock, ClockOwner, ClueSource, CreditCode, Due, HandlingMethod, Industry,
+    InterceptionOutcome, ResponseTime, ReturnReason, Status, WhitelistKind, WorkingCalendar,
 };
-use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::inbox::{county_name, read_row, InboxRow, ROW_COLUMNS, ROW_FROM};
 use crate::{Store, StoreError};
+
+/// The rule data actions are decided with: the working calendar and the catalog (its clocks,
+/// and each violation's response time).
+#[derive(Clone, Copy)]
+pub struct Rules<'a> {
+    pub calendar: &'a WorkingCalendar,
+    pub catalog: &'a Catalog,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -24,6 +36,10 @@ pub enum EventKind {
     Created,
     Claimed,
     Handled,
+    Intercepted,
+    AuthorityNotified,
+    FeedbackRecorded,
+    ClosedGroundless,
     RectificationRequired,
     RectificationRecorded,
     SubmittedForSpotCheck,
@@ -31,6 +47,8 @@ pub enum EventKind {
     Transferred,
     SpotCheckPassed,
     SpotCheckFailed,
+    Reassigned,
+    WhitelistOverridden,
 }
 
 impl EventKind {
@@ -38,6 +56,10 @@ impl EventKind {
         match action {
             OrderAction::Claim => EventKind::Claimed,
             OrderAction::Handle { .. } => EventKind::Handled,
+            OrderAction::Intercept { .. } => EventKind::Intercepted,
+            OrderAction::NotifyAuthority { .. } => EventKind::AuthorityNotified,
+            OrderAction::RecordFeedback { .. } => EventKind::FeedbackRecorded,
+            OrderAction::CloseGroundless { .. } => EventKind::ClosedGroundless,
             OrderAction::RequireRectification { .. } => EventKind::RectificationRequired,
             OrderAction::RecordRectification { .. } => EventKind::RectificationRecorded,
             OrderAction::SubmitForSpotCheck => EventKind::SubmittedForSpotCheck,
@@ -45,6 +67,8 @@ impl EventKind {
             OrderAction::Transfer { .. } => EventKind::Transferred,
             OrderAction::SpotCheck { passed: true, .. } => EventKind::SpotCheckPassed,
             OrderAction::SpotCheck { passed: false, .. } => EventKind::SpotCheckFailed,
+            OrderAction::Reassign { .. } => EventKind::Reassigned,
+            OrderAction::OverrideWhitelist { .. } => EventKind::WhitelistOverridden,
         }
     }
 
@@ -53,6 +77,10 @@ impl EventKind {
             EventKind::Created => "created",
             EventKind::Claimed => "claimed",
             EventKind::Handled => "handled",
+            EventKind::Intercepted => "intercepted",
+            EventKind::AuthorityNotified => "authority_notified",
+            EventKind::FeedbackRecorded => "feedback_recorded",
+            EventKind::ClosedGroundless => "closed_groundless",
             EventKind::RectificationRequired => "rectification_required",
             EventKind::RectificationRecorded => "rectification_recorded",
             EventKind::SubmittedForSpotCheck => "submitted_for_spot_check",
@@ -60,6 +88,8 @@ impl EventKind {
             EventKind::Transferred => "transferred",
             EventKind::SpotCheckPassed => "spot_check_passed",
             EventKind::SpotCheckFailed => "spot_check_failed",
+            EventKind::Reassigned => "reassigned",
+            EventKind::WhitelistOverridden => "whitelist_overridden",
         }
     }
 }
@@ -74,6 +104,7 @@ pub struct EvidenceRow {
     pub mime: String,
 }
 
+/// One entry of an order's timeline: who did what when, with the action's own fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export, rename = "TimelineEntry")]
 pub struct TimelineEvent {
@@ -83,11 +114,16 @@ pub struct TimelineEvent {
     pub actor: String,
     pub kind: EventKind,
     pub method: Option<HandlingMethod>,
+    pub interception: Option<InterceptionOutcome>,
     pub result: Option<String>,
+    /// Free text: handling notes, rectification, feedback, finding, spot-check notes.
     pub notes: Option<String>,
+    pub reason_code: Option<ReturnReason>,
     pub reason: Option<String>,
     pub requirement: Option<String>,
+    /// A rectification or feedback deadline set by the action.
     pub deadline: Option<String>,
+    /// Transfer: the unit; notice: the authority; reassignment: the county.
     pub to_unit: Option<String>,
     pub evidence: Vec<EvidenceRow>,
 }
@@ -111,12 +147,13 @@ pub struct OrderRecord {
     pub source: ClueSource,
     pub driver_name: String,
     pub driver_phone: String,
-    pub whitelist_reason: Option<WhitelistReason>,
-    pub enterprise: EnterpriseRecord,
-    pub rectification_requirement: Option<String>,
-    pub rectification_deadline: Option<String>,
-    pub rectifications: u32,
-    pub transfer_to: Option<String>,
+    /// The vehicle's whitelist entry in force today, if any.
+    pub whitelist: Option<WhitelistKind>,
+    /// None when the vehicle has no licensed enterprise.
+    pub enterprise: Option<EnterpriseRecord>,
+    /// The owner of an unlicensed vehicle, when known.
+    pub vehicle_owner: Option<String>,
+    pub state: OrderState,
     pub version: i64,
 }
 
@@ -126,68 +163,8 @@ pub struct ActionOutcome {
     pub version: i64,
     pub event_id: i64,
     pub mutation_id: String,
-}
-
-/// The order's columns that the rules look at.
-struct FactsRow {
-    status: String,
-    claimed_by: Option<String>,
-    plate: String,
-    whitelist: Option<String>,
-    rectification_required: bool,
-    rectifications: u32,
-    version: i64,
-    order_no: String,
-}
-
-/// Reads what the rules need to decide an action on order `id`.
-fn read_facts(conn: &rusqlite::Connection, id: i64) -> Result<FactsRow, StoreError> {
-    conn.query_row(
-        "SELECT wo.status, wo.claimed_by, wo.plate, v.whitelist_reason,
-                wo.rectification_requirement IS NOT NULL, wo.rectifications, wo.version,
-                wo.order_no
-         FROM work_order wo LEFT JOIN vehicle v ON v.id = wo.vehicle_id WHERE wo.id = ?1",
-        [id],
-        |r| {
-            Ok(FactsRow {
-                status: r.get(0)?,
-                claimed_by: r.get(1)?,
-                plate: r.get(2)?,
-                whitelist: r.get(3)?,
-                rectification_required: r.get(4)?,
-                rectifications: r.get(5)?,
-                version: r.get(6)?,
-                order_no: r.get(7)?,
-            })
-        },
-    )
-    .optional()?
-    .ok_or_else(|| StoreError::OrderNotFound(id.to_string()))
-}
-
-impl FactsRow {
-    /// The domain's decision on `action` for this order.
-    fn decide(
-        &self,
-        role: Role,
-        actor: &str,
-        action: &OrderAction,
-        today: NaiveDate,
-    ) -> Result<Status, StoreError> {
-        let facts = OrderFacts {
-            status: Status::from_code(&self.status).ok_or_else(|| corrupt("status"))?,
-            claimed_by: self.claimed_by.as_deref(),
-            plate: &self.plate,
-            whitelist_reason: self
-                .whitelist
-                .as_deref()
-                .and_then(WhitelistReason::from_code)
-                .map(|r| r.name_zh()),
-            rectification_required: self.rectification_required,
-            rectifications_recorded: self.rectifications,
-        };
-        Ok(decide(&facts, role, actor, action, today)?)
-    }
+    /// The vehicle was proposed for the whitelist by this action.
+    pub whitelist_proposed: bool,
 }
 
 fn bad(what: &str, value: &str) -> rusqlite::Error {
@@ -202,16 +179,305 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
+pub(crate) const STATE_COLUMNS: &str = "wo.status, wo.county_code, wo.claimed_by, \
+    wo.response_minutes, wo.response_days, wo.handling_due, wo.clock_owner, wo.clock_rank, \
+    wo.due_at, wo.rectification_requirement, wo.rectification_deadline, wo.rectifications, \
+    wo.notice_authority, wo.feedback_due, wo.interception_override, wo.outcome, wo.transfer_to";
+
+fn parse_day(text: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
+    text.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| bad("date", &t)))
+        .transpose()
+}
+
+/// Reads [`STATE_COLUMNS`] starting at column `at`.
+pub(crate) fn read_state(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<OrderState> {
+    let status: String = r.get(at)?;
+    let minutes: Option<u32> = r.get(at + 3)?;
+    let days: Option<u32> = r.get(at + 4)?;
+    let response = match (minutes, days) {
+        (Some(m), _) => ResponseTime::Minutes(m),
+        (None, Some(d)) => ResponseTime::WorkingDays(d),
+        (None, None) => return Err(bad("response time", "none")),
+    };
+    let handling: String = r.get(at + 5)?;
+    let handling_due = Due::parse(&handling, response_in_minutes(response))
+        .ok_or_else(|| bad("handling due", &handling))?;
+    let owner: Option<String> = r.get(at + 6)?;
+    let rank: i64 = r.get(at + 7)?;
+    let due: Option<String> = r.get(at + 8)?;
+    let clock = match (owner, due) {
+        (Some(o), Some(d)) => Some(Clock {
+            owner: ClockOwner::from_code(&o).ok_or_else(|| bad("clock owner", &o))?,
+            due: Due::parse(&d, rank == 0).ok_or_else(|| bad("due", &d))?,
+        }),
+        _ => None,
+    };
+    let outcome: Option<String> = r.get(at + 15)?;
+    Ok(OrderState {
+        status: Status::from_code(&status).ok_or_else(|| bad("status", &status))?,
+        county_code: r.get(at + 1)?,
+        claimed_by: r.get(at + 2)?,
+        response,
+        handling_due,
+        clock,
+        rectification_requirement: r.get(at + 9)?,
+        rectification_due: parse_day(r.get(at + 10)?)?,
+        rectifications: r.get(at + 11)?,
+        notice_authority: r.get(at + 12)?,
+        feedback_due: parse_day(r.get(at + 13)?)?,
+        interception_override: r.get(at + 14)?,
+        outcome: outcome
+            .map(|o| Outcome::from_code(&o).ok_or_else(|| bad("outcome", &o)))
+            .transpose()?,
+        transfer_to: r.get(at + 16)?,
+    })
+}
+
+fn response_in_minutes(r: ResponseTime) -> bool {
+    matches!(r, ResponseTime::Minutes(_))
+}
+
+/// The columns a state is written to, in the order of [`write_state`]'s parameters.
+pub(crate) struct StateColumns {
+    pub status: &'static str,
+    pub county_code: String,
+    pub claimed_by: Option<String>,
+    pub response_minutes: Option<u32>,
+    pub response_days: Option<u32>,
+    pub handling_due: String,
+    pub clock_owner: Option<&'static str>,
+    pub clock_rank: i64,
+    pub due_at: Option<String>,
+    pub rectification_requirement: Option<String>,
+    pub rectification_deadline: Option<String>,
+    pub rectifications: u32,
+    pub notice_authority: Option<String>,
+    pub feedback_due: Option<String>,
+    pub interception_override: Option<String>,
+    pub outcome: Option<&'static str>,
+    pub transfer_to: Option<String>,
+}
+
+impl StateColumns {
+    pub(crate) fn of(s: &OrderState) -> StateColumns {
+        let (response_minutes, response_days) = match s.response {
+            ResponseTime::Minutes(m) => (Some(m), None),
+            ResponseTime::WorkingDays(d) => (None, Some(d)),
+        };
+        StateColumns {
+            status: s.status.code(),
+            county_code: s.county_code.clone(),
+            claimed_by: s.claimed_by.clone(),
+            response_minutes,
+            response_days,
+            handling_due: s.handling_due.text(),
+            clock_owner: s.clock.map(|c| c.owner.code()),
+            clock_rank: match s.clock {
+                Some(c) if c.due.counts_minutes() => 0,
+                Some(_) => 1,
+                None => 2,
+            },
+            due_at: s.clock.map(|c| c.due.text()),
+            rectification_requirement: s.rectification_requirement.clone(),
+            rectification_deadline: s.rectification_due.map(|d| d.to_string()),
+            rectifications: s.rectifications,
+            notice_authority: s.notice_authority.clone(),
+            feedback_due: s.feedback_due.map(|d| d.to_string()),
+            interception_override: s.interception_override.clone(),
+            outcome: s.outcome.map(|o| o.code()),
+            transfer_to: s.transfer_to.clone(),
+        }
+    }
+}
+
+/// What the rules need about order `id`: its state, and the vehicle.
+struct Facts {
+    state: OrderState,
+    plate: String,
+    order_no: String,
+    version: i64,
+    vehicle_id: Option<i64>,
+}
+
+fn read_facts(conn: &Connection, id: i64) -> Result<Facts, StoreError> {
+    conn.prepare_cached(&format!(
+        "SELECT {STATE_COLUMNS}, wo.plate, wo.order_no, wo.version, wo.vehicle_id
+         FROM work_order wo WHERE wo.id = ?1"
+    ))?
+    .query_row([id], |r| {
+        Ok(Facts {
+            state: read_state(r, 0)?,
+            plate: r.get(17)?,
+            order_no: r.get(18)?,
+            version: r.get(19)?,
+            vehicle_id: r.get(20)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| StoreError::OrderNotFound(id.to_string()))
+}
+
+/// The kind of the vehicle's whitelist entry in force on `day`, if any.
+pub(crate) fn whitelist_in_force(
+    conn: &Connection,
+    plate: &str,
+    day: NaiveDate,
+) -> Result<Option<WhitelistKind>, StoreError> {
+    let day = day.to_string();
+    let kind: Option<String> = conn
+        .prepare_cached(
+            "SELECT kind FROM whitelist WHERE plate = ?1 AND status = 'approved'
+               AND valid_from <= ?2 AND (valid_until IS NULL OR valid_until >= ?2)
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![plate, day], |r| r.get(0))
+        .optional()?;
+    kind.map(|k| WhitelistKind::from_code(&k).ok_or_else(|| corrupt("whitelist kind")))
+        .transpose()
+}
+
+impl Facts {
+    fn situation<'a>(
+        &'a self,
+        conn: &Connection,
+        now: NaiveDateTime,
+        rules: &Rules<'a>,
+    ) -> Result<Situation<'a>, StoreError> {
+        Ok(Situation {
+            now,
+            calendar: rules.calendar,
+            clocks: rules.catalog.clocks(),
+            plate: &self.plate,
+            whitelist: whitelist_in_force(conn, &self.plate, now.date())?,
+        })
+    }
+}
+
+/// The vehicle's record as the whitelist rule reads it.
+fn vehicle_record(conn: &Connection, vehicle_id: i64, plate: &str) -> Result<VehicleRecord, StoreError> {
+    let (industry, dishonest): (Option<String>, bool) = conn
+        .prepare_cached(
+            "SELECT CASE WHEN v.enterprise_id IS NULL THEN NULL ELSE v.industry END,
+                    v.dishonest
+             FROM vehicle v WHERE v.id = ?1",
+        )?
+        .query_row([vehicle_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (clean, found): (u32, u32) = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(outcome = 'nothing_found'), 0), coalesce(sum(outcome = 'violation_found'), 0)
+             FROM interception WHERE plate = ?1",
+        )?
+        .query_row([plate], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let confirmed: u32 = conn
+        .prepare_cached("SELECT count(*) FROM work_order WHERE vehicle_id = ?1 AND outcome = 'confirmed'")?
+        .query_row([vehicle_id], |r| r.get(0))?;
+    let has_open_entry: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM whitelist WHERE plate = ?1 AND status IN ('proposed', 'approved'))",
+        )?
+        .query_row([plate], |r| r.get(0))?;
+    Ok(VehicleRecord {
+        industry: industry.as_deref().and_then(Industry::from_code),
+        clean_interceptions: clean,
+        violations: found + confirmed,
+        dishonest,
+        has_open_entry,
+    })
+}
+
+/// Writes what an applied action produced: the state, the event with its evidence and
+/// interception, and a whitelist proposal when the rule makes one. Returns the event's id and
+/// whether a proposal was made.
+pub(crate) fn record_applied(
+    conn: &Connection,
+    id: i64,
+    facts_plate: &str,
+    vehicle_id: Option<i64>,
+    applied: &casedesk_domain::Applied,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<(i64, bool), StoreError> {
+    let at = now.format("%Y-%m-%d %H:%M").to_string();
+    let c = StateColumns::of(&applied.state);
+    let changed = conn
+        .prepare_cached(
+            "UPDATE work_order SET status = ?1, county_code = ?2, claimed_by = ?3,
+                response_minutes = ?4, response_days = ?5, handling_due = ?6, clock_owner = ?7,
+                clock_rank = ?8, due_at = ?9, rectification_requirement = ?10,
+                rectification_deadline = ?11, rectifications = ?12, notice_authority = ?13,
+                feedback_due = ?14, interception_override = ?15, outcome = ?16, transfer_to = ?17,
+                version = version + 1, updated_at = ?18
+             WHERE id = ?19",
+        )?
+        .execute(params![
+            c.status,
+            c.county_code,
+            c.claimed_by,
+            c.response_minutes,
+            c.response_days,
+            c.handling_due,
+            c.clock_owner,
+            c.clock_rank,
+            c.due_at,
+            c.rectification_requirement,
+            c.rectification_deadline,
+            c.rectifications,
+            c.notice_authority,
+            c.feedback_due,
+            c.interception_override,
+            c.outcome,
+            c.transfer_to,
+            at,
+            id
+        ])?;
+    if changed != 1 {
+        return Err(corrupt("order vanished during the action"));
+    }
+    let payload =
+        serde_json::to_string(&applied.action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT INTO event(order_id, at, actor, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, at, actor, EventKind::of(&applied.action).code(), payload])?;
+    let event_id = conn.last_insert_rowid();
+    if let OrderAction::RecordRectification { evidence, .. } = &applied.action {
+        for f in evidence {
+            conn.prepare_cached(
+                "INSERT INTO evidence(event_id, hash, file_name, size, mime) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![event_id, f.hash, f.file_name, f.size as i64, f.mime])?;
+        }
+    }
+    let mut proposed = false;
+    for e in &applied.events {
+        if let OrderEvent::Intercepted { outcome, overridden } = e {
+            conn.prepare_cached(
+                "INSERT INTO interception(order_id, event_id, plate, at, actor, outcome, overridden)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![id, event_id, facts_plate, at, actor, outcome.code(), overridden])?;
+            if *outcome == InterceptionOutcome::NothingFound {
+                if let Some(vid) = vehicle_id {
+                    let record = vehicle_record(conn, vid, facts_plate)?;
+                    if let Some(p) = whitelist::proposal(facts_plate, &record, now.date()) {
+                        crate::whitelist::insert_entry(conn, &p, &at)?;
+                        proposed = true;
+                    }
+                }
+            }
+        }
+    }
+    Ok((event_id, proposed))
+}
+
 impl Store {
     /// Finds an order's id by its number (工单号) or by its numeric id.
     pub fn resolve_order(&self, key: &str) -> Result<i64, StoreError> {
         let by_no: Option<i64> = self
             .conn
-            .query_row(
-                "SELECT id FROM work_order WHERE order_no = ?1",
-                [key],
-                |r| r.get(0),
-            )
+            .query_row("SELECT id FROM work_order WHERE order_no = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?;
         if let Some(id) = by_no {
             return Ok(id);
@@ -219,9 +485,7 @@ impl Store {
         if let Ok(id) = key.parse::<i64>() {
             let exists: Option<i64> = self
                 .conn
-                .query_row("SELECT id FROM work_order WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
+                .query_row("SELECT id FROM work_order WHERE id = ?1", [id], |r| r.get(0))
                 .optional()?;
             if let Some(id) = exists {
                 return Ok(id);
@@ -233,55 +497,62 @@ impl Store {
     pub fn order(
         &self,
         id: i64,
-        today: NaiveDate,
+        now: NaiveDateTime,
         calendar: &WorkingCalendar,
     ) -> Result<OrderRecord, StoreError> {
         let row = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {ROW_COLUMNS} FROM {ROW_FROM} WHERE wo.id = ?1"
-            ))?
-            .query_row([id], |r| read_row(r, today, calendar))
+            .prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM {ROW_FROM} WHERE wo.id = ?1"))?
+            .query_row([id], |r| read_row(r, now, calendar))
             .optional()?
             .ok_or_else(|| StoreError::OrderNotFound(id.to_string()))?;
-        let sql =
-            "SELECT wo.source, coalesce(d.name, ''), coalesce(d.phone, ''), v.whitelist_reason,
+        let sql = format!(
+            "SELECT wo.source, coalesce(d.name, ''), coalesce(d.phone, ''), v.owner_name,
                 e.id, e.name, e.industry, e.credit_code, e.credit_score, e.county_code,
-                wo.rectification_requirement, wo.rectification_deadline, wo.rectifications,
-                wo.transfer_to, wo.version
-            FROM work_order wo JOIN enterprise e ON e.id = wo.enterprise_id
+                wo.version, {STATE_COLUMNS}
+            FROM work_order wo LEFT JOIN enterprise e ON e.id = wo.enterprise_id
             LEFT JOIN vehicle v ON v.id = wo.vehicle_id
             LEFT JOIN driver d ON d.id = wo.driver_id
-            WHERE wo.id = ?1";
-        let record = self.conn.query_row(sql, [id], |r| {
+            WHERE wo.id = ?1"
+        );
+        let (mut record, plate) = self.conn.query_row(&sql, [id], |r| {
             let source: String = r.get(0)?;
-            let wl: Option<String> = r.get(3)?;
-            let industry: String = r.get(6)?;
-            let credit: String = r.get(7)?;
-            let county: String = r.get(9)?;
-            Ok(OrderRecord {
-                row,
-                source: ClueSource::from_code(&source).ok_or_else(|| bad("source", &source))?,
-                driver_name: r.get(1)?,
-                driver_phone: r.get(2)?,
-                whitelist_reason: wl.as_deref().and_then(WhitelistReason::from_code),
-                enterprise: EnterpriseRecord {
-                    id: r.get(4)?,
-                    name: r.get(5)?,
-                    industry: Industry::from_code(&industry)
-                        .ok_or_else(|| bad("industry", &industry))?,
-                    credit_code: CreditCode::from_code(&credit)
-                        .ok_or_else(|| bad("credit code", &credit))?,
-                    credit_score: r.get(8)?,
-                    county_name: county_name(&county),
+            let enterprise_id: Option<i64> = r.get(4)?;
+            let enterprise = match enterprise_id {
+                None => None,
+                Some(eid) => {
+                    let industry: String = r.get(6)?;
+                    let credit: String = r.get(7)?;
+                    let county: String = r.get(9)?;
+                    Some(EnterpriseRecord {
+                        id: eid,
+                        name: r.get(5)?,
+                        industry: Industry::from_code(&industry)
+                            .ok_or_else(|| bad("industry", &industry))?,
+                        credit_code: CreditCode::from_code(&credit)
+                            .ok_or_else(|| bad("credit code", &credit))?,
+                        credit_score: r.get(8)?,
+                        county_name: county_name(&county),
+                    })
+                }
+            };
+            Ok((
+                OrderRecord {
+                    row: row.clone(),
+                    source: ClueSource::from_code(&source).ok_or_else(|| bad("source", &source))?,
+                    driver_name: r.get(1)?,
+                    driver_phone: r.get(2)?,
+                    whitelist: None,
+                    enterprise,
+                    vehicle_owner: r.get(3)?,
+                    version: r.get(10)?,
+                    state: read_state(r, 11)?,
                 },
-                rectification_requirement: r.get(10)?,
-                rectification_deadline: r.get(11)?,
-                rectifications: r.get(12)?,
-                transfer_to: r.get(13)?,
-                version: r.get(14)?,
-            })
+                row.plate.clone(),
+            ))
         })?;
+        record.whitelist = whitelist_in_force(&self.conn, &plate, now.date())?;
+        record.row.whitelisted = record.whitelist.is_some();
         Ok(record)
     }
 
@@ -291,15 +562,13 @@ impl Store {
             "SELECT hash, file_name, size, mime FROM evidence WHERE event_id = ?1 ORDER BY rowid",
         )?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, at, actor, kind, payload FROM event WHERE order_id = ?1 ORDER BY id",
+            "SELECT id, at, actor, payload FROM event WHERE order_id = ?1 ORDER BY id",
         )?;
-        let raw: Vec<(i64, String, String, String, String)> = stmt
-            .query_map([id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
+        let raw: Vec<(i64, String, String, String)> = stmt
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(raw.len());
-        for (event_id, at, actor, _kind, payload) in raw {
+        for (event_id, at, actor, payload) in raw {
             let action: OrderAction = serde_json::from_str(&payload)
                 .map_err(|e| StoreError::Corrupt(format!("event {event_id}: {e}")))?;
             let evidence = ev_stmt
@@ -318,43 +587,54 @@ impl Store {
                 actor,
                 kind: EventKind::of(&action),
                 method: None,
+                interception: None,
                 result: None,
                 notes: None,
+                reason_code: None,
                 reason: None,
                 requirement: None,
                 deadline: None,
                 to_unit: None,
                 evidence,
             };
+            let text = |t: String| Some(t).filter(|t| !t.is_empty());
             match action {
                 OrderAction::Claim | OrderAction::SubmitForSpotCheck => {}
-                OrderAction::Handle {
-                    method,
-                    result,
-                    notes,
-                } => {
+                OrderAction::Handle { method, result, notes } => {
                     e.method = Some(method);
                     e.result = Some(result);
-                    e.notes = Some(notes).filter(|n| !n.is_empty());
+                    e.notes = text(notes);
                 }
-                OrderAction::RequireRectification {
-                    requirement,
-                    deadline,
-                } => {
+                OrderAction::Intercept { outcome, notes } => {
+                    e.interception = Some(outcome);
+                    e.notes = text(notes);
+                }
+                OrderAction::NotifyAuthority { authority, content, feedback_due } => {
+                    e.to_unit = Some(authority);
+                    e.notes = text(content);
+                    e.deadline = feedback_due.map(|d| d.to_string());
+                }
+                OrderAction::RecordFeedback { feedback } => e.notes = text(feedback),
+                OrderAction::CloseGroundless { finding } => e.notes = text(finding),
+                OrderAction::RequireRectification { requirement, deadline } => {
                     e.requirement = Some(requirement);
                     e.deadline = Some(deadline.to_string());
                 }
-                OrderAction::RecordRectification { description, .. } => {
-                    e.notes = Some(description);
+                OrderAction::RecordRectification { description, .. } => e.notes = text(description),
+                OrderAction::Return { reason_code, reason } => {
+                    e.reason_code = Some(reason_code);
+                    e.reason = text(reason);
                 }
-                OrderAction::Return { reason } => e.reason = Some(reason),
                 OrderAction::Transfer { to_unit, reason } => {
                     e.to_unit = Some(to_unit);
                     e.reason = Some(reason);
                 }
-                OrderAction::SpotCheck { notes, .. } => {
-                    e.notes = Some(notes).filter(|n| !n.is_empty())
+                OrderAction::SpotCheck { notes, .. } => e.notes = text(notes),
+                OrderAction::Reassign { county_code, reason } => {
+                    e.to_unit = Some(county_name(&county_code));
+                    e.reason = Some(reason);
                 }
+                OrderAction::OverrideWhitelist { reason } => e.reason = Some(reason),
             }
             out.push(e);
         }
@@ -366,95 +646,66 @@ impl Store {
     pub fn check_action(
         &self,
         id: i64,
-        actor: &str,
-        role: Role,
+        actor: &Actor<'_>,
         action: &OrderAction,
-        today: NaiveDate,
+        now: NaiveDateTime,
+        rules: &Rules<'_>,
     ) -> Result<Status, StoreError> {
-        read_facts(&self.conn, id)?.decide(role, actor, action, today)
+        let facts = read_facts(&self.conn, id)?;
+        let sit = facts.situation(&self.conn, now, rules)?;
+        Ok(apply(&facts.state, actor, action, &sit)?.state.status)
     }
 
     /// Applies one user action with its event and outbox mutation, atomically.
-    #[allow(clippy::too_many_arguments)]
     pub fn apply_action(
         &mut self,
         id: i64,
-        actor: &str,
-        role: Role,
+        actor: &Actor<'_>,
         action: &OrderAction,
-        today: NaiveDate,
-        now: &str,
+        now: NaiveDateTime,
+        rules: &Rules<'_>,
         device_id: &str,
     ) -> Result<ActionOutcome, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let facts = read_facts(&tx, id)?;
-        let to = facts.decide(role, actor, action, today)?;
-        let FactsRow {
-            version, order_no, ..
-        } = facts;
-
-        let changed = match action {
-            OrderAction::Claim => tx.execute(
-                "UPDATE work_order SET status = ?1, claimed_by = ?2, version = version + 1, updated_at = ?3
-                 WHERE id = ?4 AND version = ?5",
-                params![to.code(), actor, now, id, version],
-            )?,
-            OrderAction::RequireRectification { requirement, deadline } => tx.execute(
-                "UPDATE work_order SET status = ?1, rectification_requirement = ?2,
-                    rectification_deadline = ?3, version = version + 1, updated_at = ?4
-                 WHERE id = ?5 AND version = ?6",
-                params![to.code(), requirement, deadline.to_string(), now, id, version],
-            )?,
-            OrderAction::RecordRectification { .. } => tx.execute(
-                "UPDATE work_order SET status = ?1, rectifications = rectifications + 1,
-                    version = version + 1, updated_at = ?2
-                 WHERE id = ?3 AND version = ?4",
-                params![to.code(), now, id, version],
-            )?,
-            OrderAction::Transfer { to_unit, .. } => tx.execute(
-                "UPDATE work_order SET status = ?1, transfer_to = ?2, version = version + 1, updated_at = ?3
-                 WHERE id = ?4 AND version = ?5",
-                params![to.code(), to_unit, now, id, version],
-            )?,
-            _ => tx.execute(
-                "UPDATE work_order SET status = ?1, version = version + 1, updated_at = ?2
-                 WHERE id = ?3 AND version = ?4",
-                params![to.code(), now, id, version],
-            )?,
-        };
-        if changed != 1 {
-            return Err(corrupt("order changed during the action"));
-        }
-        let payload =
-            serde_json::to_string(action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        tx.execute(
-            "INSERT INTO event(order_id, at, actor, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, now, actor, EventKind::of(action).code(), payload],
+        let sit = facts.situation(&tx, now, rules)?;
+        let applied = apply(&facts.state, actor, action, &sit)?;
+        let (event_id, whitelist_proposed) = record_applied(
+            &tx,
+            id,
+            &facts.plate,
+            facts.vehicle_id,
+            &applied,
+            actor.name,
+            now,
         )?;
-        let event_id = tx.last_insert_rowid();
-        if let OrderAction::RecordRectification { evidence, .. } = action {
-            for f in evidence {
-                tx.execute(
-                    "INSERT OR IGNORE INTO evidence(event_id, hash, file_name, size, mime)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![event_id, f.hash, f.file_name, f.size as i64, f.mime],
-                )?;
-            }
-        }
+        let payload = serde_json::to_string(&applied.action)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mutation_id = uuid::Uuid::now_v7().to_string();
-        tx.execute(
-            "INSERT INTO outbox(mutation_id, device_id, order_id, order_no, action, payload, base_version, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![mutation_id, device_id, id, order_no, action.kind().code(), payload, version, now],
-        )?;
+        tx.prepare_cached(
+            "INSERT INTO outbox(mutation_id, device_id, entity, entity_key, order_id, action, payload,
+                base_version, created_at)
+             VALUES (?1, ?2, 'work_order', ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            mutation_id,
+            device_id,
+            facts.order_no,
+            id,
+            applied.action.kind().code(),
+            payload,
+            facts.version,
+            now.format("%Y-%m-%d %H:%M").to_string()
+        ])?;
         tx.commit()?;
         Ok(ActionOutcome {
-            status: to,
-            version: version + 1,
+            status: applied.state.status,
+            version: facts.version + 1,
             event_id,
             mutation_id,
+            whitelist_proposed,
         })
     }
 }

@@ -1,6 +1,6 @@
 //! The outbox: mutations written beside each change, waiting for the sync client to send them.
+//! A mutation is about a work order (its number) or a whitelist entry (the vehicle's plate).
 
-use casedesk_domain::ActionKind;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -12,8 +12,12 @@ pub struct OutboxEntry {
     #[ts(type = "number")]
     pub seq: i64,
     pub mutation_id: String,
-    pub action: ActionKind,
-    pub order_no: String,
+    /// `work_order` or `whitelist`.
+    pub entity: String,
+    /// The order's number or the vehicle's plate.
+    pub entity_key: String,
+    /// The action's code (`claim`, `whitelist_approve`, ...).
+    pub action: String,
     pub created_at: String,
     #[ts(type = "number")]
     pub base_version: i64,
@@ -27,44 +31,22 @@ impl Store {
     /// Mutations waiting to be sent, oldest first.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, mutation_id, action, order_no, created_at, base_version, payload
+            "SELECT seq, mutation_id, entity, entity_key, action, created_at, base_version, payload
              FROM outbox ORDER BY seq",
         )?;
         let rows = stmt.query_map([], |r| {
-            let action: String = r.get(2)?;
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                action,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
+            Ok(OutboxEntry {
+                seq: r.get(0)?,
+                mutation_id: r.get(1)?,
+                entity: r.get(2)?,
+                entity_key: r.get(3)?,
+                action: r.get(4)?,
+                created_at: r.get(5)?,
+                base_version: r.get(6)?,
+                payload: r.get(7)?,
+            })
         })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (seq, mutation_id, action, order_no, created_at, base_version, payload): (
-                i64,
-                String,
-                String,
-                String,
-                String,
-                i64,
-                String,
-            ) = row?;
-            out.push(OutboxEntry {
-                seq,
-                mutation_id,
-                action: ActionKind::from_code(&action)
-                    .ok_or_else(|| StoreError::Corrupt(format!("outbox action {action}")))?,
-                order_no,
-                created_at,
-                base_version,
-                payload,
-            });
-        }
-        Ok(out)
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn outbox_len(&self) -> Result<u64, StoreError> {

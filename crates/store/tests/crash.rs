@@ -10,9 +10,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use casedesk_domain::action::OrderAction;
-use casedesk_domain::{HandlingMethod, Role};
+use casedesk_domain::HandlingMethod;
 use casedesk_store::Store;
-use common::{fill, today};
+use common::{fill, now, officer, rules};
 
 const ORDERS: usize = 400;
 
@@ -38,11 +38,10 @@ fn crash_child() {
             store
                 .apply_action(
                     id,
-                    "张伟",
-                    Role::CountyOfficer,
+                    &officer("张伟"),
                     &a,
-                    today(),
-                    "2026-11-24 09:00",
+                    now(),
+                    &rules(),
                     "crash",
                 )
                 .expect("apply");

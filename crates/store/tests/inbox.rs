@@ -3,10 +3,10 @@
 mod common;
 
 use casedesk_domain::action::OrderAction;
-use casedesk_domain::{Role, Status};
+use casedesk_domain::{ClockOwner, Status, TimeLeft};
 use casedesk_store::inbox::{InboxContext, SELECTIVE_LIMIT};
 use casedesk_store::{DueFilter, InboxFilter, SortKey, Store};
-use common::{calendar, fill, today};
+use common::{calendar, fill, now, officer, rules};
 
 fn setup(n: usize) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -18,23 +18,14 @@ fn setup(n: usize) -> (tempfile::TempDir, Store) {
 #[test]
 fn filters_sort_and_page() {
     let (_dir, mut store) = setup(60);
-    let cal = calendar();
     let ctx = InboxContext {
         me: "张伟",
-        today: today(),
-        calendar: &cal,
+        now: now(),
+        calendar: calendar(),
     };
     let id = store.resolve_order("GD20261124000007").expect("resolve");
     store
-        .apply_action(
-            id,
-            "张伟",
-            Role::CountyOfficer,
-            &OrderAction::Claim,
-            today(),
-            "2026-11-24 09:00",
-            "d",
-        )
+        .apply_action(id, &officer("张伟"), &OrderAction::Claim, now(), &rules(), "d")
         .expect("claim");
 
     let all = store
@@ -48,10 +39,18 @@ fn filters_sort_and_page() {
         .expect("page");
     assert_eq!(all.rows.len(), 25);
     assert!(all.has_more);
+    // Minutes-clocks (in-trip alarms) first, then by due moment.
+    let key = |r: &casedesk_store::InboxRow| {
+        (
+            !matches!(r.time_left, Some(TimeLeft::Minutes(_))),
+            r.due_at.clone(),
+        )
+    };
     assert!(
-        all.rows.windows(2).all(|w| w[0].deadline <= w[1].deadline),
-        "sorted by deadline"
+        all.rows.windows(2).all(|w| key(&w[0]) <= key(&w[1])),
+        "sorted by clock"
     );
+    assert!(matches!(all.rows[0].time_left, Some(TimeLeft::Minutes(_))));
     let last = store
         .list_inbox(
             &InboxFilter {
@@ -92,9 +91,12 @@ fn filters_sort_and_page() {
         due: Some(DueFilter::Today),
         ..Default::default()
     };
-    for r in store.list_inbox(&today_due, &ctx).expect("today").rows {
-        assert_eq!(r.deadline, "2026-11-24");
-        assert_eq!(r.working_days_left, 0);
+    let rows = store.list_inbox(&today_due, &ctx).expect("today").rows;
+    assert!(!rows.is_empty());
+    for r in rows {
+        let due = r.due_at.expect("running clock");
+        assert!(("2026-11-24 09:00".."2026-11-24 23:59:59").contains(&due.as_str()), "{due}");
+        assert!(matches!(r.time_left, Some(TimeLeft::WorkingDays(0) | TimeLeft::Minutes(0..))));
     }
     let overdue = InboxFilter {
         due: Some(DueFilter::Overdue),
@@ -102,9 +104,11 @@ fn filters_sort_and_page() {
     };
     let rows = store.list_inbox(&overdue, &ctx).expect("overdue").rows;
     assert!(!rows.is_empty());
-    assert!(rows
-        .iter()
-        .all(|r| r.deadline.as_str() < "2026-11-24" && r.working_days_left < 0));
+    assert!(rows.iter().all(|r| {
+        r.due_at.as_deref() < Some("2026-11-24 09:00")
+            && matches!(r.time_left, Some(TimeLeft::WorkingDays(..0) | TimeLeft::Minutes(..0)))
+            && r.clock_owner == Some(ClockOwner::Officer)
+    }));
     let week = InboxFilter {
         due: Some(DueFilter::ThisWeek),
         ..Default::default()
@@ -114,7 +118,8 @@ fn filters_sort_and_page() {
         .expect("week")
         .rows
         .iter()
-        .all(|r| ("2026-11-24"..="2026-11-29").contains(&r.deadline.as_str())));
+        .all(|r| ("2026-11-24 09:00"..="2026-11-29 23:59")
+            .contains(&r.due_at.as_deref().unwrap_or_default())));
 
     let open = InboxFilter {
         open_only: true,
@@ -122,7 +127,7 @@ fn filters_sort_and_page() {
     };
     let (_, plan) = store.explain_inbox(&open, &ctx).expect("plan");
     assert!(
-        plan.contains("wo_open_deadline") && !plan.contains("TEMP B-TREE"),
+        plan.contains("wo_open_due") && !plan.contains("TEMP B-TREE"),
         "{plan}"
     );
 
@@ -141,11 +146,10 @@ fn filters_sort_and_page() {
 #[test]
 fn search_finds_plates_enterprises_violations_and_places() {
     let (_dir, store) = setup(60);
-    let cal = calendar();
     let ctx = InboxContext {
         me: "张伟",
-        today: today(),
-        calendar: &cal,
+        now: now(),
+        calendar: calendar(),
     };
     let search = |t: &str| InboxFilter {
         search: Some(t.into()),
@@ -171,7 +175,7 @@ fn search_finds_plates_enterprises_violations_and_places() {
         .list_inbox(&search("宏运物流"), &ctx)
         .expect("enterprise")
         .rows;
-    assert_eq!(rows.len(), 30);
+    assert_eq!(rows.len(), 29, "every other vehicle but the unlicensed last one");
     assert!(rows.iter().all(|r| r.enterprise_name.contains("宏运物流")));
     // A two-character violation type goes through the catalog.
     let rows = store
@@ -202,11 +206,10 @@ fn search_finds_plates_enterprises_violations_and_places() {
 fn search_plans_never_run_match_per_row() {
     // More rows than the selective limit, all sharing 京港澳 (broad) and each with its own plate.
     let (_dir, store) = setup(SELECTIVE_LIMIT + 500);
-    let cal = calendar();
     let ctx = InboxContext {
         me: "张伟",
-        today: today(),
-        calendar: &cal,
+        now: now(),
+        calendar: calendar(),
     };
     let q = |t: &str| InboxFilter {
         status: Some(Status::Pending),
@@ -228,7 +231,7 @@ fn search_plans_never_run_match_per_row() {
     let (by_rowid, plan) = store.explain_inbox(&q("京港澳"), &ctx).expect("plan");
     assert!(!by_rowid, "a term in every row is broad");
     assert!(
-        plan.contains("wo_status_deadline"),
+        plan.contains("wo_status_due"),
         "broad search walks the sort index:\n{plan}"
     );
     assert!(
@@ -251,7 +254,7 @@ fn search_plans_never_run_match_per_row() {
         )
         .expect("plan");
     assert!(
-        plan.contains("wo_status_deadline") && !plan.contains("TEMP B-TREE"),
+        plan.contains("wo_status_due") && !plan.contains("TEMP B-TREE"),
         "{plan}"
     );
 }
