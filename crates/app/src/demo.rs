@@ -6,11 +6,14 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
-use casedesk_domain::action::{EvidenceRef, OrderAction};
+use casedesk_domain::action::OrderAction;
 use casedesk_domain::plate::SERIAL_LETTERS;
-use casedesk_domain::whitelist::WhitelistReason;
-use casedesk_domain::{Catalog, ClueSource, Divisions, HandlingMethod, Industry, Status};
-use casedesk_store::load::{NewDriver, NewEnterprise, NewOrder, NewVehicle};
+use casedesk_domain::whitelist::{WhitelistEntry, WhitelistKind, WhitelistStatus};
+use casedesk_domain::{
+    Divisions, HandlingMethod, HandlingPath, Industry, InterceptionOutcome, ReturnReason, Role,
+    Status,
+};
+use casedesk_store::load::{HistoryStep, NewDriver, NewEnterprise, NewOrder, NewVehicle};
 use chrono::{Duration, NaiveDateTime};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -88,7 +91,7 @@ impl Desk {
         })?;
         let mut rng = StdRng::seed_from_u64(seed);
         let divisions = Divisions::embedded();
-        let catalog = Catalog::embedded();
+        let catalog = self.catalog.clone();
         let now = self.clock.now();
         let me = self.profile.user_name.clone();
         let home = self.profile.county_code.clone();
@@ -100,6 +103,11 @@ impl Desk {
         let n_enterprises = (orders / 40).clamp(40, 20_000);
         let n_vehicles = (orders / 6).clamp(200, 200_000);
         let calendar = self.calendar.clone();
+        let rules = casedesk_store::Rules {
+            calendar: &calendar,
+            catalog: &catalog,
+        };
+        let created = now.format("%Y-%m-%d %H:%M").to_string();
         let loader = self.store.loader()?;
 
         // Enterprises: a third from the desk's own city, the rest from anywhere in Henan.
@@ -158,7 +166,7 @@ impl Desk {
         // Vehicles with unique plates of their enterprise's city.
         let letters: Vec<char> = SERIAL_LETTERS.chars().collect();
         let mut plates = HashSet::new();
-        let mut vehicles: Vec<(i64, String, usize)> = Vec::new();
+        let mut vehicles: Vec<(i64, String, usize, Option<WhitelistKind>)> = Vec::new();
         for id in 1..=n_vehicles as i64 {
             let e = rng.gen_range(0..enterprises.len());
             let (eid, _, industry, letter) = &enterprises[e];
@@ -175,22 +183,42 @@ impl Desk {
                     break p;
                 }
             };
-            let whitelist = match rng.gen_range(0..100) {
-                0 if *industry != Industry::Hazmat => Some(WhitelistReason::EnterpriseSelfUse),
-                1 if matches!(industry, Industry::ScheduledCoach | Industry::CharterCoach) => {
-                    Some(WhitelistReason::RepeatedFruitlessInterception)
-                }
-                2 if *industry == Industry::CharterCoach => Some(WhitelistReason::LargeEventRental),
-                _ => None,
-            };
             loader.vehicle(&NewVehicle {
                 id,
                 plate: plate.clone(),
-                enterprise_id: *eid,
-                industry: *industry,
-                whitelist_reason: whitelist,
+                enterprise_id: Some(*eid),
+                industry: Some(*industry),
+                owner_name: None,
+                dishonest: rng.gen_bool(0.01),
             })?;
-            vehicles.push((id, plate, e));
+            let coach = matches!(industry, Industry::ScheduledCoach | Industry::CharterCoach);
+            let listed = match rng.gen_range(0..100) {
+                0 if *industry != Industry::Hazmat => Some(WhitelistKind::EnterpriseSelfUse),
+                1 if coach => Some(WhitelistKind::RepeatedCleanInterception),
+                2 if *industry == Industry::CharterCoach => Some(WhitelistKind::LargeEventRental),
+                _ => None,
+            };
+            if let Some(kind) = listed {
+                let event = kind == WhitelistKind::LargeEventRental;
+                loader.whitelist(
+                    &WhitelistEntry {
+                        plate: plate.clone(),
+                        kind,
+                        status: WhitelistStatus::Approved,
+                        reason: kind.name_zh().to_string(),
+                        event_name: event.then(|| "2026中国（新乡）民营经济博览会".to_string()),
+                        valid_from: now.date() - Duration::days(rng.gen_range(1..60)),
+                        valid_until: event.then(|| now.date() + Duration::days(rng.gen_range(0..10))),
+                        decided_by: Some("监管中心".into()),
+                        decision_reason: Some("核实符合白名单条件".into()),
+                        revoked_by: None,
+                        revoke_reason: None,
+                    },
+                    &created,
+                )?;
+            }
+            vehicles.push((id, plate, e, listed));
+
         }
 
         let by_industry: Vec<(Industry, Vec<&casedesk_domain::Violation>)> = Industry::ALL
@@ -206,36 +234,66 @@ impl Desk {
             .county(&home)
             .map(|(_, c)| c.name.clone())
             .unwrap_or_default();
-        for seq in 0..orders {
-            let (vehicle_id, plate, e) = pick(&mut rng, &vehicles).clone();
-            let (eid, ename, industry, _) = &enterprises[e];
-            let violations = &by_industry
-                .iter()
-                .find(|(i, _)| i == industry)
-                .map(|(_, v)| v)
-                .ok_or_else(|| {
-                    AppError::new(
-                        ErrorCode::Storage,
-                        "违法类型目录缺少行业",
-                        "catalog lacks an industry",
-                    )
+        // Unlicensed vans and cars of the desk's city, for suspected illegal operation.
+        let home_letter = home_city
+            .as_deref()
+            .and_then(|c| divisions.city(c))
+            .map_or('G', |c| c.plate_letter);
+        let illegal: Vec<&casedesk_domain::Violation> = catalog
+            .all()
+            .iter()
+            .filter(|v| v.code.starts_with("FF-"))
+            .collect();
+        let mut unlicensed: Vec<(i64, String)> = Vec::new();
+        if !illegal.is_empty() {
+            for id in (n_vehicles as i64 + 1)..=(n_vehicles as i64 + (orders / 50).clamp(5, 5000) as i64) {
+                let plate = loop {
+                    let p = format!("豫{home_letter}{:05}", rng.gen_range(0..100_000u32));
+                    if plates.insert(p.clone()) {
+                        break p;
+                    }
+                };
+                loader.vehicle(&NewVehicle {
+                    id,
+                    plate: plate.clone(),
+                    enterprise_id: None,
+                    industry: None,
+                    owner_name: rng.gen_bool(0.6).then(|| person(&mut rng, &names)),
+                    dishonest: false,
                 })?;
-            let v = *pick(&mut rng, violations);
+                unlicensed.push((id, plate));
+            }
+        }
+        let supervisor = "监管中心".to_string();
+        for seq in 0..orders {
+            // About one order in thirty is suspected illegal operation by an unlicensed vehicle.
+            let (vehicle_id, plate, enterprise, v, whitelist) = if !unlicensed.is_empty() && rng.gen_range(0..30) == 0 {
+                let (id, plate) = pick(&mut rng, &unlicensed).clone();
+                (id, plate, None, *pick(&mut rng, &illegal), None)
+            } else {
+                let (vehicle_id, plate, e, listed) = pick(&mut rng, &vehicles).clone();
+                let (_, _, industry, _) = &enterprises[e];
+                let violations = &by_industry
+                    .iter()
+                    .find(|(i, _)| i == industry)
+                    .map(|(_, v)| v)
+                    .ok_or_else(|| {
+                        AppError::new(
+                            ErrorCode::Storage,
+                            "违法类型目录缺少行业",
+                            "catalog lacks an industry",
+                        )
+                    })?;
+                (vehicle_id, plate, Some(e), *pick(&mut rng, violations), listed)
+            };
             // Recent orders are more common: the square skews towards today.
             let age_minutes = (rng.gen::<f64>().powi(2) * 90.0 * 24.0 * 60.0) as i64;
             let detected: NaiveDateTime = now - Duration::minutes(age_minutes);
-            let deadline = calendar.add_working_days(detected.date(), v.deadline_days);
             let age_days = age_minutes / (24 * 60);
             let status = demo_status(&mut rng, age_days);
             let officer = pick(&mut rng, &colleagues).clone();
-            let history = demo_history(
-                &mut rng,
-                status,
-                detected,
-                &officer,
-                &names,
-                v.clue_category,
-            );
+            let plan = demo_plan(&mut rng, status, v.path, whitelist.is_some(), &names);
+            let history = timed(&mut rng, plan, detected, now, &officer, &supervisor, &home, whitelist);
             let place = if rng.gen_bool(0.7) {
                 format!(
                     "{} K{}+{:03}",
@@ -246,35 +304,26 @@ impl Desk {
             } else {
                 format!("{}{}", county_name, pick(&mut rng, &names.roads))
             };
-            let source = if v.clue_category == 1 {
-                ClueSource::InTrip
-            } else {
-                ClueSource::AfterFact
+            let (enterprise_id, enterprise_name) = match enterprise {
+                Some(e) => (Some(enterprises[e].0), enterprises[e].1.clone()),
+                None => (None, String::new()),
             };
-            loader.order(&NewOrder {
-                order_no: format!("GD{}{:07}", detected.format("%Y%m%d"), seq + 1),
-                status,
-                industry: *industry,
-                violation_code: v.code.clone(),
-                violation_name: v.name.clone(),
-                clue_category: v.clue_category,
-                source,
-                plate,
-                vehicle_id,
-                enterprise_id: *eid,
-                enterprise_name: ename.clone(),
-                driver_id: *eid,
-                county_code: home.clone(),
-                place,
-                detected_at: detected.format("%Y-%m-%d %H:%M").to_string(),
-                deadline: deadline.format("%Y-%m-%d").to_string(),
-                claimed_by: (status != Status::Pending).then_some(officer),
-                transfer_to: history.iter().find_map(|(_, _, a)| match a {
-                    OrderAction::Transfer { to_unit, .. } => Some(to_unit.clone()),
-                    _ => None,
-                }),
-                history,
-            })?;
+            loader.order(
+                &NewOrder {
+                    order_no: format!("GD{}{:07}", detected.format("%Y%m%d"), seq + 1),
+                    violation_code: v.code.clone(),
+                    plate,
+                    vehicle_id: Some(vehicle_id),
+                    enterprise_id,
+                    enterprise_name,
+                    driver_id: enterprise_id,
+                    county_code: home.clone(),
+                    place,
+                    detected_at: detected,
+                    history,
+                },
+                &rules,
+            )?;
         }
         loader.commit()?;
         Ok(DemoSummary {
@@ -291,17 +340,21 @@ fn demo_status(rng: &mut StdRng, age_days: i64) -> Status {
     let r = rng.gen_range(0..100);
     match age_days {
         0..=2 => match r {
-            0..=59 => Status::Pending,
-            60..=84 => Status::Claimed,
-            _ => Status::Handled,
+            0..=54 => Status::Pending,
+            55..=79 => Status::Claimed,
+            80..=94 => Status::Handled,
+            _ => Status::AwaitingFeedback,
         },
         3..=14 => match r {
-            0..=14 => Status::Pending,
-            15..=29 => Status::Claimed,
-            30..=49 => Status::Handled,
-            50..=69 => Status::Rectifying,
-            70..=84 => Status::Submitted,
-            85..=94 => Status::Closed,
+            0..=9 => Status::Pending,
+            10..=24 => Status::Claimed,
+            25..=39 => Status::Handled,
+            40..=44 => Status::AwaitingFeedback,
+            45..=59 => Status::Rectifying,
+            60..=64 => Status::Rectified,
+            65..=76 => Status::Submitted,
+            77..=79 => Status::Rework,
+            80..=94 => Status::Closed,
             95..=97 => Status::Returned,
             _ => Status::Transferred,
         },
@@ -318,108 +371,153 @@ fn demo_status(rng: &mut StdRng, age_days: i64) -> Status {
     }
 }
 
-fn demo_history(
+/// Who takes a planned step.
+#[derive(Clone, Copy, PartialEq)]
+enum By {
+    Officer,
+    Supervisor,
+}
+
+/// The actions that bring an order to `status` along its clue category's path.
+fn demo_plan(
     rng: &mut StdRng,
     status: Status,
-    detected: NaiveDateTime,
-    officer: &str,
+    path: HandlingPath,
+    whitelisted: bool,
     names: &Names,
-    category: u8,
-) -> Vec<(String, String, OrderAction)> {
-    let mut at = detected;
+) -> Vec<(By, OrderAction)> {
+    use By::{Officer as O, Supervisor as S};
     let mut out = Vec::new();
-    let mut step = |rng: &mut StdRng, actor: &str, a: OrderAction| {
-        at += Duration::minutes(rng.gen_range(20..2000));
-        out.push((
-            at.format("%Y-%m-%d %H:%M").to_string(),
-            actor.to_string(),
-            a,
-        ));
-    };
-    if status == Status::Pending {
-        return out;
+    match status {
+        Status::Pending => return out,
+        Status::Returned => {
+            let code = *pick(rng, &ReturnReason::ALL);
+            out.push((O, OrderAction::Return {
+                reason_code: code,
+                reason: if code == ReturnReason::Other { "车辆已报废注销".into() } else { String::new() },
+            }));
+            return out;
+        }
+        _ => {}
     }
-    step(rng, officer, OrderAction::Claim);
+    out.push((O, OrderAction::Claim));
     if status == Status::Claimed {
         return out;
     }
     if status == Status::Transferred {
-        let to_unit = pick(rng, &names.unit_names).clone();
-        step(
-            rng,
-            officer,
-            OrderAction::Transfer {
-                to_unit,
-                reason: "涉及其他部门职责，按规定转办".into(),
-            },
-        );
+        out.push((O, OrderAction::Transfer {
+            to_unit: pick(rng, &names.unit_names).clone(),
+            reason: "涉及其他部门职责，按规定转办".into(),
+        }));
         return out;
     }
-    let method = match category {
-        1 => HandlingMethod::PhoneWarning,
-        2 => HandlingMethod::NoticeToAuthority,
-        _ => HandlingMethod::Education,
-    };
-    step(
-        rng,
-        officer,
-        OrderAction::Handle {
-            method,
-            result: match method {
-                HandlingMethod::PhoneWarning => "已电话联系驾驶员，责令立即纠正".into(),
-                HandlingMethod::NoticeToAuthority => "已抄告属地公安交管部门".into(),
-                _ => "已约谈企业安全负责人并开展警示教育".into(),
+    // The category's path: intervene (intercept or warn), notify another authority, or educate.
+    let mut groundless = false;
+    match path {
+        HandlingPath::Intervention if !whitelisted && rng.gen_bool(0.5) => {
+            let outcome = match rng.gen_range(0..100) {
+                0..=59 => InterceptionOutcome::ViolationFound,
+                60..=84 => InterceptionOutcome::NothingFound,
+                _ => InterceptionOutcome::VehicleNotFound,
+            };
+            groundless = outcome != InterceptionOutcome::ViolationFound;
+            out.push((O, OrderAction::Intercept { outcome, notes: String::new() }));
+        }
+        HandlingPath::Notice => {
+            out.push((O, OrderAction::NotifyAuthority {
+                authority: pick(rng, &names.unit_names).clone(),
+                content: "经核查该车存在违法违规线索，请依职责处理并反馈".into(),
+                feedback_due: None,
+            }));
+            if status == Status::AwaitingFeedback {
+                return out;
+            }
+            out.push((O, OrderAction::RecordFeedback { feedback: "已立案调查，依法处理".into() }));
+        }
+        _ => out.push((O, OrderAction::Handle {
+            method: if path == HandlingPath::Intervention { HandlingMethod::PhoneWarning } else { HandlingMethod::Education },
+            result: if path == HandlingPath::Intervention {
+                "已电话联系驾驶员，责令立即纠正".into()
+            } else {
+                "已约谈企业安全负责人并开展警示教育".into()
             },
             notes: String::new(),
-        },
-    );
-    if status == Status::Handled {
+        })),
+    }
+    if status == Status::Handled || status == Status::AwaitingFeedback {
         return out;
     }
-    if status == Status::Returned {
-        step(rng, officer, OrderAction::SubmitForSpotCheck);
-        step(
-            rng,
-            "监管中心",
-            OrderAction::SpotCheck {
-                passed: false,
-                notes: "整改证据不完整，请补充".into(),
-            },
-        );
+    if groundless && status == Status::Closed {
+        out.push((O, OrderAction::CloseGroundless { finding: "现场核查未发现违法行为，线索不属实".into() }));
         return out;
     }
-    // Rectification is due within a fortnight of detection.
-    let deadline = (detected + Duration::days(14)).date();
-    step(
-        rng,
-        officer,
-        OrderAction::RequireRectification {
-            requirement: "企业对涉事驾驶员开展安全教育，并提交培训记录和动态监控整改说明".into(),
-            deadline,
-        },
-    );
+    out.push((O, OrderAction::RequireRectification {
+        requirement: "企业对涉事驾驶员开展安全教育，并提交培训记录和动态监控整改说明".into(),
+        // Replaced by a date after the step's moment when the history is timed.
+        deadline: chrono::NaiveDate::MIN,
+    }));
     if status == Status::Rectifying {
         return out;
     }
-    step(
-        rng,
-        officer,
-        OrderAction::RecordRectification {
-            description: "企业已完成驾驶员安全教育培训，监控人员已调整".into(),
-            evidence: Vec::<EvidenceRef>::new(),
-        },
-    );
-    step(rng, officer, OrderAction::SubmitForSpotCheck);
+    let rectify = OrderAction::RecordRectification {
+        description: "企业已完成驾驶员安全教育培训，监控人员已调整".into(),
+        evidence: Vec::new(),
+    };
+    out.push((O, rectify.clone()));
+    if status == Status::Rectified {
+        return out;
+    }
+    out.push((O, OrderAction::SubmitForSpotCheck));
     if status == Status::Submitted {
         return out;
     }
-    step(
-        rng,
-        "监管中心",
-        OrderAction::SpotCheck {
-            passed: true,
-            notes: String::new(),
-        },
-    );
+    if status == Status::Rework || rng.gen_bool(0.09) {
+        out.push((S, OrderAction::SpotCheck { passed: false, notes: "整改证据不完整，请补充".into() }));
+        if status == Status::Rework {
+            return out;
+        }
+        out.push((O, rectify));
+        out.push((O, OrderAction::SubmitForSpotCheck));
+    }
+    out.push((S, OrderAction::SpotCheck { passed: true, notes: String::new() }));
+    out
+}
+
+/// Gives each planned step a moment after the last; a step that would lie in the future is
+/// not taken (the order stays where it got to).
+#[allow(clippy::too_many_arguments)]
+fn timed(
+    rng: &mut StdRng,
+    plan: Vec<(By, OrderAction)>,
+    detected: NaiveDateTime,
+    now: NaiveDateTime,
+    officer: &str,
+    supervisor: &str,
+    county: &str,
+    whitelist: Option<WhitelistKind>,
+) -> Vec<HistoryStep> {
+    let mut at = detected;
+    let mut out = Vec::with_capacity(plan.len());
+    for (by, mut action) in plan {
+        at += Duration::minutes(rng.gen_range(20..1500));
+        if at > now {
+            break;
+        }
+        if let OrderAction::RequireRectification { deadline, .. } = &mut action {
+            *deadline = at.date() + Duration::days(14);
+        }
+        let (role, actor) = match by {
+            By::Officer => (Role::CountyOfficer, officer),
+            By::Supervisor => (Role::Supervisor, supervisor),
+        };
+        out.push(HistoryStep {
+            at,
+            role,
+            actor: actor.to_string(),
+            county_code: county.to_string(),
+            action,
+            whitelist,
+        });
+    }
     out
 }

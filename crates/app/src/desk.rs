@@ -1,17 +1,20 @@
-//! [`Desk`]: one officer's workstation over one data folder, with a function per user action.
+//! [`Desk`]: the shared context of one workstation over one data folder: the cache, the
+//! evidence store, the rule data, who works here and the clock. The services are grouped by
+//! concern in their own modules (`work_orders`, `whitelist`, `demo`), each an `impl Desk`.
 
 use std::path::{Path, PathBuf};
 
-use casedesk_domain::action::OrderAction;
-use casedesk_domain::work_order::allowed_actions;
-use casedesk_domain::{Catalog, Divisions, HandlingMethod, Role, Violation, WorkingCalendar};
+use casedesk_domain::lifecycle::Actor;
+use casedesk_domain::text::{self, TextField};
+use casedesk_domain::{Catalog, Divisions, Role, Violation, WorkingCalendar};
 use casedesk_store::evidence::DEFAULT_MAX_BYTES;
 use casedesk_store::inbox::{InboxContext, InboxPage};
-use casedesk_store::{EvidenceStore, InboxCount, InboxFilter, OutboxEntry, Store};
+use casedesk_store::{EvidenceStore, InboxCount, InboxFilter, OutboxEntry, Rules, Store};
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 
-use crate::dto::{DeskStatus, OrderDetail};
+use crate::dto::DeskStatus;
 use crate::error::{AppError, ErrorCode};
+use crate::rules::{load_calendar, load_catalog};
 
 /// Where "now" comes from: the system clock in Beijing time, or a fixed moment for tests.
 #[derive(Debug, Clone, Copy)]
@@ -50,18 +53,17 @@ impl Default for Profile {
 
 pub struct Desk {
     pub(crate) store: Store,
-    evidence: EvidenceStore,
+    pub(crate) evidence: EvidenceStore,
     pub(crate) calendar: WorkingCalendar,
+    pub(crate) catalog: Catalog,
     pub(crate) profile: Profile,
     data_dir: PathBuf,
-    device_id: String,
+    pub(crate) device_id: String,
     pub(crate) clock: Clock,
 }
 
 /// The cache file inside a data folder.
 pub const CACHE_FILE: &str = "cache.sqlite";
-/// An administrator's extension of the holiday calendar, read at start if present.
-pub const CALENDAR_FILE: &str = "calendar.json";
 
 impl Desk {
     pub fn open(data_dir: &Path) -> Result<Desk, AppError> {
@@ -78,6 +80,7 @@ impl Desk {
         })?;
         let store = Store::open(&data_dir.join(CACHE_FILE))?;
         let calendar = load_calendar(data_dir)?;
+        let catalog = load_catalog(data_dir)?;
         let defaults = Profile::default();
         let profile = Profile {
             user_name: store
@@ -96,6 +99,7 @@ impl Desk {
             store,
             evidence: EvidenceStore::new(data_dir.join("evidence"), DEFAULT_MAX_BYTES),
             calendar,
+            catalog,
             profile,
             data_dir: data_dir.to_path_buf(),
             device_id,
@@ -105,19 +109,22 @@ impl Desk {
 
     /// Changes who works at this desk (kept in the cache).
     pub fn set_profile(&mut self, profile: Profile) -> Result<(), AppError> {
+        let user_name = text::required(TextField::UserName, &profile.user_name)?;
         if Divisions::embedded().county(&profile.county_code).is_none() {
             return Err(AppError::invalid(
                 format!("{} 不是河南省的县区代码。", profile.county_code),
                 format!("{} is not a Henan county code", profile.county_code),
             ));
         }
-        self.store
-            .set_setting("profile.user_name", &profile.user_name)?;
+        self.store.set_setting("profile.user_name", &user_name)?;
         self.store
             .set_setting("profile.role", profile.role.code())?;
         self.store
             .set_setting("profile.county_code", &profile.county_code)?;
-        self.profile = profile;
+        self.profile = Profile {
+            user_name,
+            ..profile
+        };
         Ok(())
     }
 
@@ -134,12 +141,32 @@ impl Desk {
         &self.profile
     }
 
-    pub fn today(&self) -> NaiveDate {
-        self.clock.now().date()
+    pub fn now(&self) -> NaiveDateTime {
+        self.clock.now()
     }
 
-    fn now_text(&self) -> String {
-        self.clock.now().format("%Y-%m-%d %H:%M").to_string()
+    pub fn today(&self) -> NaiveDate {
+        self.now().date()
+    }
+
+    pub(crate) fn now_text(&self) -> String {
+        self.now().format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    /// The person at this desk, as the rules see them.
+    pub(crate) fn actor(&self) -> Actor<'_> {
+        Actor {
+            role: self.profile.role,
+            name: &self.profile.user_name,
+            county_code: &self.profile.county_code,
+        }
+    }
+
+    pub(crate) fn rules(&self) -> Rules<'_> {
+        Rules {
+            calendar: &self.calendar,
+            catalog: &self.catalog,
+        }
     }
 
     pub fn status(&self) -> Result<DeskStatus, AppError> {
@@ -154,6 +181,7 @@ impl Desk {
             county_name: county,
             city_name: city,
             order_count: self.store.order_count()?,
+            running_alarms: self.store.running_alarm_count()?,
             unsent: self.store.outbox_len()?,
             today: self.today().format("%Y-%m-%d").to_string(),
             data_dir: self.data_dir.display().to_string(),
@@ -161,13 +189,13 @@ impl Desk {
     }
 
     pub fn catalog(&self) -> Vec<Violation> {
-        Catalog::embedded().all().to_vec()
+        self.catalog.all().to_vec()
     }
 
-    fn inbox_context(&self) -> InboxContext<'_> {
+    pub(crate) fn inbox_context(&self) -> InboxContext<'_> {
         InboxContext {
             me: &self.profile.user_name,
-            today: self.today(),
+            now: self.now(),
             calendar: &self.calendar,
         }
     }
@@ -178,175 +206,6 @@ impl Desk {
 
     pub fn count_inbox(&self, query: &InboxFilter) -> Result<InboxCount, AppError> {
         Ok(self.store.count_inbox(query, &self.inbox_context())?)
-    }
-
-    /// Finds an order by its number (工单号) or id, as typed on a command line.
-    pub fn resolve_order(&self, key: &str) -> Result<i64, AppError> {
-        Ok(self.store.resolve_order(key)?)
-    }
-
-    pub fn order(&self, id: i64) -> Result<OrderDetail, AppError> {
-        let rec = self.store.order(id, self.today(), &self.calendar)?;
-        let timeline = self.store.timeline(id)?;
-        let mut allowed = allowed_actions(self.profile.role, rec.row.status);
-        // Work on someone else's order is theirs to do; the table alone does not know who.
-        if let Some(claimant) = &rec.row.claimed_by {
-            if claimant != &self.profile.user_name {
-                allowed.retain(|a| !casedesk_domain::work_order::needs_claimant(*a));
-            }
-        }
-        Ok(OrderDetail {
-            vehicle_whitelist_reason: rec.whitelist_reason.map(|r| r.name_zh().to_string()),
-            source: rec.source,
-            driver_name: rec.driver_name,
-            driver_phone: rec.driver_phone,
-            enterprise: rec.enterprise,
-            rectification_requirement: rec.rectification_requirement,
-            rectification_deadline: rec.rectification_deadline,
-            transfer_to: rec.transfer_to,
-            version: rec.version,
-            timeline,
-            allowed_actions: allowed,
-            row: rec.row,
-        })
-    }
-
-    fn apply(&mut self, id: i64, action: OrderAction) -> Result<OrderDetail, AppError> {
-        let now = self.now_text();
-        let today = self.today();
-        self.store.apply_action(
-            id,
-            &self.profile.user_name,
-            self.profile.role,
-            &action,
-            today,
-            &now,
-            &self.device_id,
-        )?;
-        self.order(id)
-    }
-
-    pub fn claim(&mut self, id: i64) -> Result<OrderDetail, AppError> {
-        self.apply(id, OrderAction::Claim)
-    }
-
-    pub fn handle(
-        &mut self,
-        id: i64,
-        method: HandlingMethod,
-        result: &str,
-        notes: &str,
-    ) -> Result<OrderDetail, AppError> {
-        self.apply(
-            id,
-            OrderAction::Handle {
-                method,
-                result: result.trim().to_string(),
-                notes: notes.trim().to_string(),
-            },
-        )
-    }
-
-    pub fn require_rectification(
-        &mut self,
-        id: i64,
-        requirement: &str,
-        deadline: &str,
-    ) -> Result<OrderDetail, AppError> {
-        let deadline = NaiveDate::parse_from_str(deadline.trim(), "%Y-%m-%d").map_err(|_| {
-            AppError::invalid(
-                format!("整改期限“{deadline}”不是有效日期，请按 2026-12-01 的格式填写。"),
-                format!("the deadline {deadline:?} is not a date like 2026-12-01"),
-            )
-        })?;
-        self.apply(
-            id,
-            OrderAction::RequireRectification {
-                requirement: requirement.trim().to_string(),
-                deadline,
-            },
-        )
-    }
-
-    /// Records a rectification with evidence files copied into the evidence store. The action is
-    /// checked before any file is copied, and any bad file refuses the whole record.
-    pub fn record_rectification(
-        &mut self,
-        id: i64,
-        description: &str,
-        files: &[PathBuf],
-    ) -> Result<OrderDetail, AppError> {
-        let draft = OrderAction::RecordRectification {
-            description: description.trim().to_string(),
-            evidence: vec![],
-        };
-        self.check(id, &draft)?;
-        let mut evidence = Vec::with_capacity(files.len());
-        for f in files {
-            evidence.push(self.evidence.import(f)?);
-        }
-        self.apply(
-            id,
-            OrderAction::RecordRectification {
-                description: description.trim().to_string(),
-                evidence,
-            },
-        )
-    }
-
-    /// Decides an action without applying it, so work with side effects is not done in vain.
-    fn check(&self, id: i64, action: &OrderAction) -> Result<(), AppError> {
-        self.store.check_action(
-            id,
-            &self.profile.user_name,
-            self.profile.role,
-            action,
-            self.today(),
-        )?;
-        Ok(())
-    }
-
-    pub fn submit_for_spot_check(&mut self, id: i64) -> Result<OrderDetail, AppError> {
-        self.apply(id, OrderAction::SubmitForSpotCheck)
-    }
-
-    pub fn return_order(&mut self, id: i64, reason: &str) -> Result<OrderDetail, AppError> {
-        self.apply(
-            id,
-            OrderAction::Return {
-                reason: reason.trim().to_string(),
-            },
-        )
-    }
-
-    pub fn transfer(
-        &mut self,
-        id: i64,
-        to_unit: &str,
-        reason: &str,
-    ) -> Result<OrderDetail, AppError> {
-        self.apply(
-            id,
-            OrderAction::Transfer {
-                to_unit: to_unit.trim().to_string(),
-                reason: reason.trim().to_string(),
-            },
-        )
-    }
-
-    pub fn spot_check(
-        &mut self,
-        id: i64,
-        passed: bool,
-        notes: &str,
-    ) -> Result<OrderDetail, AppError> {
-        self.apply(
-            id,
-            OrderAction::SpotCheck {
-                passed,
-                notes: notes.trim().to_string(),
-            },
-        )
     }
 
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>, AppError> {
@@ -364,29 +223,6 @@ impl Desk {
     pub fn clear_draft(&self, key: &str) -> Result<(), AppError> {
         Ok(self.store.clear_draft(key)?)
     }
-}
-
-/// The working-day calendar of a data folder: the embedded one, extended by the folder's
-/// `calendar.json` if there is one. Reads nothing else (no cache), so the CLI can check an
-/// administrator's notice file on any folder the way the desk will read it.
-pub fn load_calendar(data_dir: &Path) -> Result<WorkingCalendar, AppError> {
-    let mut calendar = WorkingCalendar::embedded();
-    let extension = data_dir.join(CALENDAR_FILE);
-    if extension.exists() {
-        let text = std::fs::read_to_string(&extension).map_err(|e| {
-            AppError::invalid(
-                format!("无法读取节假日文件 {}：{e}", extension.display()),
-                format!("cannot read the holiday file {}: {e}", extension.display()),
-            )
-        })?;
-        calendar.extend_from_json(&text).map_err(|e| {
-            AppError::invalid(
-                format!("节假日文件 {} 格式有误：{e}", extension.display()),
-                format!("the holiday file {} is invalid: {e}", extension.display()),
-            )
-        })?;
-    }
-    Ok(calendar)
 }
 
 /// The data folder used when none is given: `$CASEDESK_DATA`, else `$XDG_DATA_HOME/casedesk`,

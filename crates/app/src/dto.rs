@@ -1,9 +1,9 @@
 //! The DTOs the window and the CLI receive. Field names and shapes are the UI contract
 //! (`docs/ui-contract.md`); ts-rs keeps the TypeScript side identical.
 
-use casedesk_domain::{ActionKind, ClueSource, Role};
+use casedesk_domain::{ActionKind, ClueSource, Outcome, Role, WhitelistKind};
 use casedesk_store::order::{EnterpriseRecord, TimelineEvent};
-use casedesk_store::InboxRow;
+use casedesk_store::{InboxRow, InterceptionRow, WhitelistRow};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -14,16 +14,36 @@ pub struct OrderDetail {
     pub source: ClueSource,
     pub driver_name: String,
     pub driver_phone: String,
-    /// Why the vehicle is whitelisted (Chinese), when it is.
-    pub vehicle_whitelist_reason: Option<String>,
-    pub enterprise: EnterpriseRecord,
+    /// The kind of the vehicle's whitelist entry in force today, if any.
+    pub whitelist: Option<WhitelistKind>,
+    /// None when the vehicle has no licensed enterprise.
+    pub enterprise: Option<EnterpriseRecord>,
+    /// The owner of an unlicensed vehicle, when known.
+    pub vehicle_owner: Option<String>,
+    /// The officer's handling deadline, `YYYY-MM-DD HH:MM`.
+    pub handling_due: String,
     pub rectification_requirement: Option<String>,
     pub rectification_deadline: Option<String>,
+    pub notice_authority: Option<String>,
+    pub feedback_due: Option<String>,
+    /// A supervisor's written order to intercept this whitelisted vehicle.
+    pub interception_override: Option<String>,
+    pub outcome: Option<Outcome>,
     pub transfer_to: Option<String>,
     #[ts(type = "number")]
     pub version: i64,
     pub timeline: Vec<TimelineEvent>,
     pub allowed_actions: Vec<ActionKind>,
+    pub vehicle: VehicleDetail,
+}
+
+/// A vehicle's page: its whitelist entries and interceptions, newest first.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct VehicleDetail {
+    pub plate: String,
+    pub whitelist: Vec<WhitelistRow>,
+    pub interceptions: Vec<InterceptionRow>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -36,6 +56,9 @@ pub struct DeskStatus {
     pub city_name: String,
     #[ts(type = "number")]
     pub order_count: u64,
+    /// Open orders on a clock counted in minutes (in-trip alarms, suspected illegal operation).
+    #[ts(type = "number")]
+    pub running_alarms: u64,
     #[ts(type = "number")]
     pub unsent: u64,
     pub today: String,

@@ -1,20 +1,28 @@
-//! CaseDesk's application services: one function per user action on [`Desk`], each returning a
-//! serializable DTO (whose TypeScript twin ts-rs writes to `ui/src/bindings`). The Tauri
-//! commands, the `casedesk-cli` binary and the tests all call these, so there is one
-//! implementation of every action and it runs without a window.
+//! CaseDesk's application services: one function per user action, each returning a
+//! serializable DTO (whose TypeScript twin ts-rs writes to `ui/src/bindings`). The services
+//! share one context, [`Desk`], and are grouped by concern: work orders, the whitelist, demo
+//! data, the inbox reader. The Tauri commands, the `casedesk-cli` binary and the tests all call
+//! these, so there is one implementation of every action and it runs without a window.
 
 pub mod demo;
 mod desk;
 mod dto;
 mod error;
 mod reader;
+mod rules;
+mod whitelist;
+mod work_orders;
 
-pub use desk::{default_data_dir, load_calendar, Clock, Desk, Profile};
-pub use dto::{DemoSummary, DeskStatus, OrderDetail};
+pub use desk::{default_data_dir, Clock, Desk, Profile};
+pub use dto::{DemoSummary, DeskStatus, OrderDetail, VehicleDetail};
 pub use error::{AppError, ErrorCode};
 pub use reader::InboxReader;
+pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};
 
 pub use casedesk_domain::{HandlingMethod, Violation};
 pub use casedesk_store::inbox::InboxPage;
-pub use casedesk_store::{DueFilter, InboxCount, InboxFilter, InboxRow, OutboxEntry, SortKey};
+pub use casedesk_store::{
+    DueFilter, InboxCount, InboxFilter, InboxRow, InterceptionRow, OutboxEntry, SortKey,
+    WhitelistRow,
+};
 pub use chrono::{NaiveDate, NaiveDateTime};

@@ -32,7 +32,7 @@ impl InboxReader {
     fn context(&self) -> InboxContext<'_> {
         InboxContext {
             me: &self.me,
-            today: self.clock.now().date(),
+            now: self.clock.now(),
             calendar: &self.calendar,
         }
     }

@@ -3,8 +3,11 @@
 
 use std::path::PathBuf;
 
-use casedesk_app::{Clock, Desk, ErrorCode, HandlingMethod, InboxFilter};
-use casedesk_domain::{ActionKind, Status};
+use casedesk_app::{Clock, Desk, ErrorCode, HandlingMethod, InboxFilter, Profile};
+use casedesk_domain::{
+    ActionKind, ClockOwner, InterceptionOutcome, ReturnReason, Role, Status, TimeLeft,
+    WhitelistStatus,
+};
 use chrono::NaiveDate;
 
 fn clock() -> Clock {
@@ -47,7 +50,8 @@ fn demo_data_is_realistic_and_loads_only_once() {
     assert_eq!(status.unsent, 0);
     let page = desk
         .list_inbox(&InboxFilter {
-            page_size: 200,
+            page_size: 500,
+            sort: casedesk_app::SortKey::DetectedAt,
             ..Default::default()
         })
         .expect("inbox");
@@ -71,8 +75,27 @@ fn demo_data_is_realistic_and_loads_only_once() {
         })
         .expect("closed");
     let detail = desk.order(closed.rows[0].id).expect("detail");
-    assert!(detail.timeline.len() >= 5);
+    assert!(detail.timeline.len() >= 3);
     assert!(detail.allowed_actions.is_empty());
+    // No history entry lies in the future of the generation time, and the demo has
+    // suspected illegal operation by unlicensed vehicles on a clock counted in minutes.
+    let all = desk
+        .list_inbox(&InboxFilter {
+            page_size: 500,
+            search: Some("疑似非法营运".into()),
+            ..Default::default()
+        })
+        .expect("illegal operation");
+    assert!(all.rows.iter().any(|r| !r.licensed));
+    assert!(all
+        .rows
+        .iter()
+        .any(|r| matches!(r.time_left, Some(TimeLeft::Minutes(_)))));
+    for r in page.rows.iter().chain(&all.rows) {
+        for e in desk.order(r.id).expect("detail").timeline {
+            assert!(e.at.as_str() <= "2026-11-24 09:30", "{} at {}", r.order_no, e.at);
+        }
+    }
 }
 
 #[test]
@@ -97,13 +120,13 @@ fn an_officer_claims_handles_and_rectifies_with_a_photo_and_it_survives_reopenin
         let d = desk
             .record_rectification(id, "企业已更换监控终端", std::slice::from_ref(&photo))
             .expect("rectify");
-        assert_eq!(d.row.status, Status::Rectifying);
+        assert_eq!(d.row.status, Status::Rectified);
         let hash = &d.timeline.last().expect("entry").evidence[0].hash;
         assert!(desk.evidence_path(hash).exists());
     }
     let desk = Desk::open_with_clock(&dir.path().join("data"), clock()).expect("reopen");
     let d = desk.order(id).expect("detail");
-    assert_eq!(d.row.status, Status::Rectifying);
+    assert_eq!(d.row.status, Status::Rectified);
     assert_eq!(d.row.claimed_by.as_deref(), Some("张伟"));
     let kinds: Vec<_> = d.timeline.iter().map(|t| format!("{:?}", t.kind)).collect();
     assert_eq!(kinds, ["Claimed", "Handled", "RectificationRecorded"]);
@@ -112,7 +135,7 @@ fn an_officer_claims_handles_and_rectifies_with_a_photo_and_it_survives_reopenin
     let mine = desk
         .list_inbox(&InboxFilter {
             mine: true,
-            status: Some(Status::Rectifying),
+            status: Some(Status::Rectified),
             ..Default::default()
         })
         .expect("mine");
@@ -170,7 +193,9 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
     assert_eq!(err.code, ErrorCode::RefusedTransition);
     assert!(err.message_zh.contains("已处置"));
 
-    let err = desk.return_order(id, " ").expect_err("refused");
+    let err = desk
+        .return_order(id, ReturnReason::Other, " ")
+        .expect_err("refused");
     assert_eq!(
         err.code,
         ErrorCode::RefusedTransition,
@@ -207,12 +232,142 @@ fn whitelisted_vehicles_refuse_interception_through_the_service() {
         .expect("a whitelisted vehicle");
     desk.claim(row.id).expect("claim");
     let d = desk.order(row.id).expect("detail");
-    let reason = d.vehicle_whitelist_reason.expect("reason shown");
+    let kind = d.whitelist.expect("whitelist shown");
     let err = desk
-        .handle(row.id, HandlingMethod::Interception, "布控", "")
+        .intercept(row.id, InterceptionOutcome::NothingFound, "")
         .expect_err("refused");
     assert_eq!(err.code, ErrorCode::Whitelisted);
-    assert!(err.message_zh.contains(&reason));
+    assert!(err.message_zh.contains(kind.name_zh()));
+    assert!(!err.message_en.contains("Whitelisted"), "no Rust names");
+    // The supervisor of the city orders it in writing; then it is recorded.
+    desk.set_profile(Profile {
+        user_name: "王主任".into(),
+        role: Role::Supervisor,
+        county_code: "410783".into(),
+    })
+    .expect("supervisor");
+    assert!(desk
+        .order(row.id)
+        .expect("detail")
+        .allowed_actions
+        .contains(&ActionKind::OverrideWhitelist));
+    desk.override_whitelist(row.id, "群众举报，需现场核查")
+        .expect("override");
+    desk.set_profile(Profile::default()).expect("officer");
+    let d = desk
+        .intercept(row.id, InterceptionOutcome::ViolationFound, "")
+        .expect("intercepted");
+    assert_eq!(
+        d.interception_override.as_deref(),
+        Some("群众举报，需现场核查")
+    );
+    assert!(d.vehicle.interceptions[0].overridden);
+}
+
+#[test]
+fn a_supervisor_spot_checks_reassigns_and_decides_the_whitelist() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut desk = desk_with_demo(dir.path(), 1500);
+    let submitted = desk
+        .list_inbox(&InboxFilter {
+            status: Some(Status::Submitted),
+            ..Default::default()
+        })
+        .expect("submitted")
+        .rows;
+    assert!(submitted.len() >= 2, "the demo has orders waiting for a spot check");
+    assert!(submitted
+        .iter()
+        .all(|r| r.clock_owner == Some(ClockOwner::Supervisor)));
+    // Officers cannot spot-check.
+    let err = desk.spot_check(submitted[0].id, true, "").expect_err("officer");
+    assert_eq!(err.code, ErrorCode::RefusedTransition);
+    assert!(!err.message_en.contains("CountyOfficer"), "{}", err.message_en);
+    desk.set_profile(Profile {
+        user_name: "王主任".into(),
+        role: Role::Supervisor,
+        county_code: "410783".into(),
+    })
+    .expect("supervisor");
+    let passed = desk.spot_check(submitted[0].id, true, "整改到位").expect("pass");
+    assert_eq!(passed.row.status, Status::Closed);
+    let err = desk.spot_check(submitted[1].id, false, "").expect_err("a reason is required");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    let failed = desk
+        .spot_check(submitted[1].id, false, "整改照片与车辆不符")
+        .expect("fail");
+    assert_eq!(failed.row.status, Status::Rework);
+    assert_eq!(failed.row.clock_owner, Some(ClockOwner::Officer));
+
+    // A returned order is reassigned to another county of the city.
+    let returned = desk
+        .list_inbox(&InboxFilter {
+            status: Some(Status::Returned),
+            ..Default::default()
+        })
+        .expect("returned")
+        .rows;
+    let r = returned.first().expect("the demo has returned orders");
+    let d = desk.reassign(r.id, "410724", "车辆常驻获嘉县").expect("reassign");
+    assert_eq!(d.row.status, Status::Pending);
+    assert_eq!(d.row.county_name, "获嘉县");
+    let err = desk.reassign(r.id, "410184", "x").expect_err("already reassigned");
+    assert_eq!(err.code, ErrorCode::RefusedTransition);
+
+    // Whitelist: add an event rental; a declined proposal needs one first.
+    let row = desk
+        .add_whitelist(
+            "豫G12345",
+            casedesk_domain::WhitelistKind::LargeEventRental,
+            "博览会接驳",
+            Some("2026新乡博览会"),
+            Some("2026-11-25"),
+            Some("2026-11-27"),
+        )
+        .expect("added");
+    assert_eq!(row.entry.status, WhitelistStatus::Approved);
+    assert!(!row.in_force, "begins tomorrow");
+    let err = desk.approve_whitelist("豫G12345", "x").expect_err("no proposal");
+    assert_eq!(err.code, ErrorCode::RefusedTransition);
+    desk.revoke_whitelist("豫G12345", "活动取消").expect("revoked");
+    let outbox = desk.outbox().expect("outbox");
+    assert_eq!(
+        outbox.iter().filter(|o| o.entity == "whitelist").count(),
+        2
+    );
+    // An empty user name is refused.
+    let err = desk
+        .set_profile(Profile {
+            user_name: " \u{200B}".into(),
+            ..Profile::default()
+        })
+        .expect_err("empty name");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+}
+
+#[test]
+fn an_administrators_catalog_file_changes_the_clocks_and_a_bad_one_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("catalog.json"),
+        r#"{"violations":[{"code":"FF-001","name":"疑似非法营运（无道路运输证车辆载客）","industry":"charter_coach",
+           "clue_category":1,"path":"intervention","source":"in_trip","response_minutes":45,
+           "suspected_illegal_operation":true}]}"#,
+    )
+    .expect("write");
+    let desk = Desk::open_with_clock(dir.path(), clock()).expect("open");
+    let ff = desk
+        .catalog()
+        .into_iter()
+        .find(|v| v.code == "FF-001")
+        .expect("entry");
+    assert_eq!(ff.response, casedesk_domain::ResponseTime::Minutes(45));
+    drop(desk);
+    std::fs::write(dir.path().join("catalog.json"), "{").expect("write");
+    let err = Desk::open_with_clock(dir.path(), clock())
+        .err()
+        .expect("refused");
+    assert!(err.message_zh.contains("catalog.json"));
 }
 
 #[test]
