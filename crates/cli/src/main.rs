@@ -8,7 +8,10 @@ use casedesk_app::{
     default_data_dir, load_calendar, AppError, Desk, DueFilter, HandlingMethod, InboxFilter,
     NaiveDate, SortKey,
 };
-use casedesk_domain::{Industry, Role, Status};
+use casedesk_domain::{
+    Industry, InterceptionOutcome, ReturnReason, Role, Status, TimeLeft, WhitelistKind,
+    WhitelistStatus,
+};
 use chrono::Datelike;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -41,7 +44,8 @@ enum Command {
     },
     /// List the inbox.
     List {
-        /// pending, claimed, handled, rectifying, submitted, closed, returned, transferred.
+        /// pending, claimed, handled, awaiting-feedback, rectifying, rectified, submitted,
+        /// rework, returned, closed, transferred.
         #[arg(long, value_parser = code::<Status>)]
         status: Option<Status>,
         /// scheduled-coach, charter-coach, hazmat, general-freight.
@@ -82,7 +86,7 @@ enum Command {
     /// Record handling (处置).
     Handle {
         id: String,
-        /// phone-warning, interception, fine, education, notice-to-authority.
+        /// phone-warning, fine, education (interceptions and notices have their own commands).
         #[arg(long, value_parser = code::<HandlingMethod>)]
         method: HandlingMethod,
         #[arg(long)]
@@ -108,11 +112,68 @@ enum Command {
     },
     /// Submit for spot check (提交抽查).
     Submit { id: String },
-    /// Return (退回) with a reason.
+    /// Record an interception (布控拦截) with its outcome.
+    Intercept {
+        id: String,
+        /// violation-found, nothing-found, vehicle-not-found.
+        #[arg(long, value_parser = code::<InterceptionOutcome>)]
+        outcome: InterceptionOutcome,
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    /// Send a notice to another authority (抄告); its feedback is then awaited.
+    Notify {
+        id: String,
+        #[arg(long)]
+        authority: String,
+        #[arg(long)]
+        content: String,
+        /// Feedback deadline YYYY-MM-DD (default: the catalog's working days).
+        #[arg(long)]
+        feedback_due: Option<String>,
+    },
+    /// Record the authority's feedback (抄告反馈).
+    Feedback {
+        id: String,
+        #[arg(long)]
+        feedback: String,
+    },
+    /// Close a clue found groundless (核查无违法) with the finding.
+    CloseGroundless {
+        id: String,
+        #[arg(long)]
+        finding: String,
+    },
+    /// Return (退回) with a reason from the list (other needs --reason).
     Return {
+        id: String,
+        /// not-our-county, duplicate, wrong-vehicle, wrong-violation, other.
+        #[arg(long = "reason-code", value_parser = code::<ReturnReason>, default_value = "other")]
+        reason_code: ReturnReason,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Reassign (改派) a returned order to a county of the city. Supervisors only.
+    Reassign {
+        id: String,
+        /// County division code, e.g. 410724 (获嘉县).
+        #[arg(long)]
+        county: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Order the interception of a whitelisted vehicle in writing. Supervisors only.
+    OverrideWhitelist {
         id: String,
         #[arg(long)]
         reason: String,
+    },
+    /// A vehicle's whitelist entries and interceptions.
+    Vehicle { plate: String },
+    /// The whitelist (白名单): list entries, decide proposals, add, revoke. Supervisors decide.
+    Whitelist {
+        #[command(subcommand)]
+        command: WhitelistCommand,
     },
     /// Transfer (转办) to another unit with a reason.
     Transfer {
@@ -151,6 +212,50 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum WhitelistCommand {
+    /// Entries, newest first (all, or with a status: proposed, approved, declined, revoked).
+    List {
+        #[arg(long, value_parser = code::<WhitelistStatus>)]
+        status: Option<WhitelistStatus>,
+    },
+    /// Approve the vehicle's proposal.
+    Approve {
+        plate: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Decline the vehicle's proposal.
+    Decline {
+        plate: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Add a self-use vehicle or an event rental (with the event and its last day).
+    Add {
+        plate: String,
+        /// enterprise-self-use, large-event-rental.
+        #[arg(long, value_parser = code::<WhitelistKind>)]
+        kind: WhitelistKind,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        event: Option<String>,
+        /// First day in force, YYYY-MM-DD (default today).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day in force, YYYY-MM-DD.
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Revoke the vehicle's entry in force.
+    Revoke {
+        plate: String,
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -200,27 +305,63 @@ fn print<T: Serialize>(
     Ok(())
 }
 
+/// "剩余 1 小时 20 分", "超时 35 分钟", "剩余 2 个工作日", "今日到期", "逾期 3 个工作日".
+fn time_left_zh(t: Option<TimeLeft>) -> String {
+    match t {
+        None => "—".into(),
+        Some(TimeLeft::Minutes(m)) if m >= 0 => format!("剩余 {} 小时 {} 分", m / 60, m % 60),
+        Some(TimeLeft::Minutes(m)) => format!("超时 {} 分钟", -m),
+        Some(TimeLeft::WorkingDays(0)) => "今日到期".into(),
+        Some(TimeLeft::WorkingDays(d)) if d > 0 => format!("剩余 {d} 个工作日"),
+        Some(TimeLeft::WorkingDays(d)) => format!("逾期 {} 个工作日", -d),
+    }
+}
+
+fn owner_zh(owner: Option<casedesk_domain::ClockOwner>) -> &'static str {
+    use casedesk_domain::ClockOwner as O;
+    match owner {
+        Some(O::Officer) => "执法人员",
+        Some(O::Enterprise) => "企业",
+        Some(O::Supervisor) => "监管负责人",
+        Some(O::Authority) => "抄告单位",
+        None => "—",
+    }
+}
+
 fn detail_text(d: &casedesk_app::OrderDetail) -> String {
     let r = &d.row;
+    let enterprise = match &d.enterprise {
+        Some(e) => format!("{}（{}，{} 分）", e.name, e.credit_code.code(), e.credit_score),
+        None => format!(
+            "无经营许可（车主：{}）",
+            d.vehicle_owner.as_deref().unwrap_or("不详")
+        ),
+    };
     let mut s = format!(
-        "{} [{}] {} {}\n  企业: {} ({:?}, {} 分)\n  违法: {} (线索类别 {})  地点: {}\n  检测: {}  时限: {} (剩余 {} 个工作日)\n",
+        "{} [{}] {} {}\n  企业: {}\n  违法: {} (线索类别 {})  地点: {}\n  检测: {}  时限: {} {}（{}）{}\n",
         r.order_no,
         r.status.name_zh(),
         r.plate,
-        if r.whitelisted { "[白名单]" } else { "" },
-        d.enterprise.name,
-        d.enterprise.credit_code,
-        d.enterprise.credit_score,
+        d.whitelist.map(|k| format!("[白名单：{}]", k.name_zh())).unwrap_or_default(),
+        enterprise,
         r.violation_name,
         r.clue_category,
         r.place,
         r.detected_at,
-        r.deadline,
-        r.working_days_left
+        r.due_at.as_deref().unwrap_or("—"),
+        time_left_zh(r.time_left),
+        owner_zh(r.clock_owner),
+        if r.due_provisional { "（暂定：含未载入放假安排的年份）" } else { "" },
     );
     for t in &d.timeline {
-        s.push_str(&format!("  - {} {} {:?}", t.at, t.actor, t.kind));
-        for f in [&t.result, &t.notes, &t.reason, &t.requirement, &t.to_unit]
+        s.push_str(&format!("  - {} {} {}", t.at, t.actor, t.kind.code()));
+        if let Some(o) = t.interception {
+            s.push_str(&format!(" · {}", o.name_zh()));
+        }
+        if let Some(c) = t.reason_code {
+            s.push_str(&format!(" · {}", c.name_zh()));
+        }
+        for f in [&t.result, &t.notes, &t.reason, &t.requirement, &t.to_unit, &t.deadline]
             .into_iter()
             .flatten()
         {
@@ -231,7 +372,40 @@ fn detail_text(d: &casedesk_app::OrderDetail) -> String {
         }
         s.push('\n');
     }
+    for i in &d.vehicle.interceptions {
+        s.push_str(&format!(
+            "  拦截 {} {} {} {}{}\n",
+            i.at,
+            i.order_no,
+            i.actor,
+            i.outcome.name_zh(),
+            if i.overridden { "（白名单车辆，经书面布控指令）" } else { "" }
+        ));
+    }
     s.trim_end().to_string()
+}
+
+fn whitelist_text(rows: &[casedesk_app::WhitelistRow]) -> String {
+    if rows.is_empty() {
+        return "白名单中没有符合条件的记录".into();
+    }
+    rows.iter()
+        .map(|w| {
+            let e = &w.entry;
+            format!(
+                "{}\t{}\t{}\t{}\t{} 至 {}\t{}{}",
+                e.plate,
+                e.kind.name_zh(),
+                e.status.code(),
+                e.reason,
+                e.valid_from,
+                e.valid_until.map(|d| d.to_string()).unwrap_or_else(|| "长期".into()),
+                e.decided_by.as_deref().unwrap_or("-"),
+                if w.in_force { "\t有效" } else { "" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn run(cli: Cli) -> Result<(), AppError> {
@@ -295,8 +469,8 @@ fn run(cli: Cli) -> Result<(), AppError> {
                             r.status.name_zh(),
                             r.plate,
                             r.violation_name,
-                            r.enterprise_name,
-                            r.deadline,
+                            if r.licensed { r.enterprise_name.as_str() } else { "无经营许可" },
+                            time_left_zh(r.time_left),
                             r.claimed_by.as_deref().unwrap_or("-")
                         )
                     })
@@ -353,9 +527,87 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let id = desk.resolve_order(&id)?;
             print(json, &desk.submit_for_spot_check(id)?, detail_text)
         }
-        Command::Return { id, reason } => {
+        Command::Intercept { id, outcome, notes } => {
             let id = desk.resolve_order(&id)?;
-            print(json, &desk.return_order(id, &reason)?, detail_text)
+            print(json, &desk.intercept(id, outcome, &notes)?, detail_text)
+        }
+        Command::Notify {
+            id,
+            authority,
+            content,
+            feedback_due,
+        } => {
+            let id = desk.resolve_order(&id)?;
+            print(
+                json,
+                &desk.notify_authority(id, &authority, &content, feedback_due.as_deref())?,
+                detail_text,
+            )
+        }
+        Command::Feedback { id, feedback } => {
+            let id = desk.resolve_order(&id)?;
+            print(json, &desk.record_feedback(id, &feedback)?, detail_text)
+        }
+        Command::CloseGroundless { id, finding } => {
+            let id = desk.resolve_order(&id)?;
+            print(json, &desk.close_groundless(id, &finding)?, detail_text)
+        }
+        Command::Return {
+            id,
+            reason_code,
+            reason,
+        } => {
+            let id = desk.resolve_order(&id)?;
+            print(
+                json,
+                &desk.return_order(id, reason_code, &reason)?,
+                detail_text,
+            )
+        }
+        Command::Reassign { id, county, reason } => {
+            let id = desk.resolve_order(&id)?;
+            print(json, &desk.reassign(id, &county, &reason)?, detail_text)
+        }
+        Command::OverrideWhitelist { id, reason } => {
+            let id = desk.resolve_order(&id)?;
+            print(json, &desk.override_whitelist(id, &reason)?, detail_text)
+        }
+        Command::Vehicle { plate } => {
+            let v = desk.vehicle(&plate)?;
+            print(json, &v, |v| {
+                let mut s = format!("{}\n{}", v.plate, whitelist_text(&v.whitelist));
+                for i in &v.interceptions {
+                    s.push_str(&format!("\n拦截 {} {} {} {}", i.at, i.order_no, i.actor, i.outcome.name_zh()));
+                }
+                s
+            })
+        }
+        Command::Whitelist { command } => {
+            let row = match command {
+                WhitelistCommand::List { status } => {
+                    let rows = desk.whitelist(status)?;
+                    return print(json, &rows, |r| whitelist_text(r));
+                }
+                WhitelistCommand::Approve { plate, reason } => desk.approve_whitelist(&plate, &reason)?,
+                WhitelistCommand::Decline { plate, reason } => desk.decline_whitelist(&plate, &reason)?,
+                WhitelistCommand::Revoke { plate, reason } => desk.revoke_whitelist(&plate, &reason)?,
+                WhitelistCommand::Add {
+                    plate,
+                    kind,
+                    reason,
+                    event,
+                    from,
+                    until,
+                } => desk.add_whitelist(
+                    &plate,
+                    kind,
+                    &reason,
+                    event.as_deref(),
+                    from.as_deref(),
+                    until.as_deref(),
+                )?,
+            };
+            print(json, &row, |r| whitelist_text(std::slice::from_ref(r)))
         }
         Command::Transfer { id, to, reason } => {
             let id = desk.resolve_order(&id)?;
@@ -397,8 +649,8 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     o.iter()
                         .map(|e| {
                             format!(
-                                "{}\t{}\t{}\t{:?}\tbase v{}",
-                                e.seq, e.mutation_id, e.order_no, e.action, e.base_version
+                                "{}\t{}\t{}\t{}\t{}\tbase v{}",
+                                e.seq, e.mutation_id, e.entity, e.entity_key, e.action, e.base_version
                             )
                         })
                         .collect::<Vec<_>>()
@@ -412,12 +664,13 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let s = desk.status()?;
             print(json, &s, |s| {
                 format!(
-                    "{} ({:?}) · {} {} · {} orders · {} unsent · {}",
+                    "{} ({}) · {} {} · {} orders · {} running on the clock · {} unsent · {}",
                     s.user_name,
-                    s.role,
+                    s.role.name_zh(),
                     s.city_name,
                     s.county_name,
                     s.order_count,
+                    s.running_alarms,
                     s.unsent,
                     s.data_dir
                 )

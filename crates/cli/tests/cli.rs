@@ -148,7 +148,8 @@ fn a_supervisor_spot_checks_what_an_officer_submitted() {
     // The officer may not spot-check.
     let o = cli(&data, &["spot-check", &no, "--pass"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("不能抽查通过"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("不能执行“抽查通过”"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("CountyOfficer"), "no Rust names: {}", stderr(&o));
 
     let o = cli(
         &data,
@@ -169,6 +170,64 @@ fn a_supervisor_spot_checks_what_an_officer_submitted() {
     assert!(cli(&data, &["profile", "--county", "410184"])
         .status
         .success());
+}
+
+#[test]
+fn a_coach_intercepted_twice_clean_is_proposed_approved_and_then_not_intercepted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    assert!(cli(&data, &["demo", "--orders", "400"]).status.success());
+    let o = cli(
+        &data,
+        &["--json", "list", "--status", "pending", "--industry", "scheduled-coach", "--page-size", "100"],
+    );
+    let page: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    // A coach with no other order: no violation record that would bar the proposal.
+    let row = page["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["whitelisted"] == false)
+        .find(|r| {
+            let plate = r["plate"].as_str().expect("plate");
+            let o = cli(&data, &["--json", "list", "--search", plate]);
+            let p: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+            p["rows"].as_array().expect("rows").len() == 1
+        })
+        .expect("a coach with one order");
+    let no = row["order_no"].as_str().expect("no").to_string();
+    let plate = row["plate"].as_str().expect("plate").to_string();
+    assert!(cli(&data, &["claim", &no]).status.success());
+    for _ in 0..2 {
+        let o = cli(&data, &["intercept", &no, "--outcome", "nothing-found"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let o = cli(&data, &["--json", "vehicle", &plate]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["interceptions"].as_array().expect("list").len(), 2);
+    assert_eq!(v["whitelist"][0]["entry"]["status"], "proposed");
+    let o = cli(&data, &["whitelist", "list", "--status", "proposed"]);
+    assert!(stdout(&o).contains(&plate), "{}", stdout(&o));
+    // Only a supervisor approves.
+    let o = cli(&data, &["whitelist", "approve", &plate, "--reason", "核实无违法记录"]);
+    assert!(!o.status.success());
+    assert!(cli(&data, &["profile", "--user", "王主任", "--role", "supervisor"]).status.success());
+    let o = cli(&data, &["whitelist", "approve", &plate, "--reason", "核实无违法记录"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(cli(&data, &["profile", "--user", "张伟", "--role", "county-officer"]).status.success());
+    let o = cli(&data, &["intercept", &no, "--outcome", "nothing-found"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("白名单"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).trim().lines().count(), 1);
+    let o = cli(&data, &["--json", "outbox"]);
+    let outbox: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let actions: Vec<&str> = outbox
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| e["action"].as_str().expect("action"))
+        .collect();
+    assert_eq!(actions, ["claim", "intercept", "intercept", "whitelist_approve"]);
 }
 
 #[test]

@@ -43,8 +43,7 @@ pub enum ResponseTime {
     WorkingDays(u32),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(try_from = "ViolationFile")]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Violation {
     pub code: String,
@@ -140,7 +139,14 @@ pub enum CatalogError {
 #[derive(Deserialize)]
 struct CatalogFile {
     clocks: ClockPolicy,
-    violations: Vec<Violation>,
+    violations: Vec<ViolationFile>,
+}
+
+fn entries(files: Vec<ViolationFile>) -> Result<Vec<Violation>, CatalogError> {
+    files
+        .into_iter()
+        .map(|f| Violation::try_from(f).map_err(|e| CatalogError::Parse(serde::de::Error::custom(e))))
+        .collect()
 }
 
 /// An administrator's override: any clock field, any entries (replacing by code or added).
@@ -153,7 +159,7 @@ struct OverrideFile {
     #[serde(default)]
     clocks: HashMap<String, u32>,
     #[serde(default)]
-    violations: Vec<Violation>,
+    violations: Vec<ViolationFile>,
 }
 
 #[derive(Debug, Clone)]
@@ -173,7 +179,7 @@ impl Catalog {
 
     pub fn from_json(json: &str) -> Result<Catalog, CatalogError> {
         let file: CatalogFile = serde_json::from_str(json)?;
-        Catalog::new(file.violations, file.clocks)
+        Catalog::new(entries(file.violations)?, file.clocks)
     }
 
     pub fn new(items: Vec<Violation>, clocks: ClockPolicy) -> Result<Catalog, CatalogError> {
@@ -223,7 +229,7 @@ impl Catalog {
         }
         let mut items = self.items.clone();
         let mut seen = std::collections::HashSet::new();
-        for v in file.violations {
+        for v in entries(file.violations)? {
             if !seen.insert(v.code.clone()) {
                 return Err(CatalogError::Duplicate(v.code));
             }

@@ -23,7 +23,6 @@ pub const CLEAN_INTERCEPTIONS: u32 = 2;
 #[ts(export)]
 pub enum WhitelistKind {
     /// Proposed after repeated interceptions with nothing illegal found.
-    #[serde(alias = "repeated_fruitless_interception")]
     RepeatedCleanInterception,
     EnterpriseSelfUse,
     LargeEventRental,

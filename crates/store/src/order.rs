@@ -72,7 +72,7 @@ impl EventKind {
         }
     }
 
-    pub(crate) fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             EventKind::Created => "created",
             EventKind::Claimed => "claimed",
