@@ -208,7 +208,8 @@ impl Desk {
                         reason: kind.name_zh().to_string(),
                         event_name: event.then(|| "2026中国（新乡）民营经济博览会".to_string()),
                         valid_from: now.date() - Duration::days(rng.gen_range(1..60)),
-                        valid_until: event.then(|| now.date() + Duration::days(rng.gen_range(0..10))),
+                        valid_until: event
+                            .then(|| now.date() + Duration::days(rng.gen_range(0..10))),
                         decided_by: Some("监管中心".into()),
                         decision_reason: Some("核实符合白名单条件".into()),
                         revoked_by: None,
@@ -218,7 +219,6 @@ impl Desk {
                 )?;
             }
             vehicles.push((id, plate, e, listed));
-
         }
 
         let by_industry: Vec<(Industry, Vec<&casedesk_domain::Violation>)> = Industry::ALL
@@ -246,7 +246,9 @@ impl Desk {
             .collect();
         let mut unlicensed: Vec<(i64, String)> = Vec::new();
         if !illegal.is_empty() {
-            for id in (n_vehicles as i64 + 1)..=(n_vehicles as i64 + (orders / 50).clamp(5, 5000) as i64) {
+            for id in
+                (n_vehicles as i64 + 1)..=(n_vehicles as i64 + (orders / 50).clamp(5, 5000) as i64)
+            {
                 let plate = loop {
                     let p = format!("豫{home_letter}{:05}", rng.gen_range(0..100_000u32));
                     if plates.insert(p.clone()) {
@@ -267,25 +269,32 @@ impl Desk {
         let supervisor = "监管中心".to_string();
         for seq in 0..orders {
             // About one order in thirty is suspected illegal operation by an unlicensed vehicle.
-            let (vehicle_id, plate, enterprise, v, whitelist) = if !unlicensed.is_empty() && rng.gen_range(0..30) == 0 {
-                let (id, plate) = pick(&mut rng, &unlicensed).clone();
-                (id, plate, None, *pick(&mut rng, &illegal), None)
-            } else {
-                let (vehicle_id, plate, e, listed) = pick(&mut rng, &vehicles).clone();
-                let (_, _, industry, _) = &enterprises[e];
-                let violations = &by_industry
-                    .iter()
-                    .find(|(i, _)| i == industry)
-                    .map(|(_, v)| v)
-                    .ok_or_else(|| {
-                        AppError::new(
-                            ErrorCode::Storage,
-                            "违法类型目录缺少行业",
-                            "catalog lacks an industry",
-                        )
-                    })?;
-                (vehicle_id, plate, Some(e), *pick(&mut rng, violations), listed)
-            };
+            let (vehicle_id, plate, enterprise, v, whitelist) =
+                if !unlicensed.is_empty() && rng.gen_range(0..30) == 0 {
+                    let (id, plate) = pick(&mut rng, &unlicensed).clone();
+                    (id, plate, None, *pick(&mut rng, &illegal), None)
+                } else {
+                    let (vehicle_id, plate, e, listed) = pick(&mut rng, &vehicles).clone();
+                    let (_, _, industry, _) = &enterprises[e];
+                    let violations = &by_industry
+                        .iter()
+                        .find(|(i, _)| i == industry)
+                        .map(|(_, v)| v)
+                        .ok_or_else(|| {
+                            AppError::new(
+                                ErrorCode::Storage,
+                                "违法类型目录缺少行业",
+                                "catalog lacks an industry",
+                            )
+                        })?;
+                    (
+                        vehicle_id,
+                        plate,
+                        Some(e),
+                        *pick(&mut rng, violations),
+                        listed,
+                    )
+                };
             // Recent orders are more common: the square skews towards today.
             let age_minutes = (rng.gen::<f64>().powi(2) * 90.0 * 24.0 * 60.0) as i64;
             let detected: NaiveDateTime = now - Duration::minutes(age_minutes);
@@ -293,7 +302,16 @@ impl Desk {
             let status = demo_status(&mut rng, age_days);
             let officer = pick(&mut rng, &colleagues).clone();
             let plan = demo_plan(&mut rng, status, v.path, whitelist.is_some(), &names);
-            let history = timed(&mut rng, plan, detected, now, &officer, &supervisor, &home, whitelist);
+            let history = timed(
+                &mut rng,
+                plan,
+                detected,
+                now,
+                &officer,
+                &supervisor,
+                &home,
+                whitelist,
+            );
             let place = if rng.gen_bool(0.7) {
                 format!(
                     "{} K{}+{:03}",
@@ -392,10 +410,17 @@ fn demo_plan(
         Status::Pending => return out,
         Status::Returned => {
             let code = *pick(rng, &ReturnReason::ALL);
-            out.push((O, OrderAction::Return {
-                reason_code: code,
-                reason: if code == ReturnReason::Other { "车辆已报废注销".into() } else { String::new() },
-            }));
+            out.push((
+                O,
+                OrderAction::Return {
+                    reason_code: code,
+                    reason: if code == ReturnReason::Other {
+                        "车辆已报废注销".into()
+                    } else {
+                        String::new()
+                    },
+                },
+            ));
             return out;
         }
         _ => {}
@@ -405,10 +430,13 @@ fn demo_plan(
         return out;
     }
     if status == Status::Transferred {
-        out.push((O, OrderAction::Transfer {
-            to_unit: pick(rng, &names.unit_names).clone(),
-            reason: "涉及其他部门职责，按规定转办".into(),
-        }));
+        out.push((
+            O,
+            OrderAction::Transfer {
+                to_unit: pick(rng, &names.unit_names).clone(),
+                reason: "涉及其他部门职责，按规定转办".into(),
+            },
+        ));
         return out;
     }
     // The category's path: intervene (intercept or warn), notify another authority, or educate.
@@ -421,41 +449,70 @@ fn demo_plan(
                 _ => InterceptionOutcome::VehicleNotFound,
             };
             groundless = outcome != InterceptionOutcome::ViolationFound;
-            out.push((O, OrderAction::Intercept { outcome, notes: String::new() }));
+            out.push((
+                O,
+                OrderAction::Intercept {
+                    outcome,
+                    notes: String::new(),
+                },
+            ));
         }
         HandlingPath::Notice => {
-            out.push((O, OrderAction::NotifyAuthority {
-                authority: pick(rng, &names.unit_names).clone(),
-                content: "经核查该车存在违法违规线索，请依职责处理并反馈".into(),
-                feedback_due: None,
-            }));
+            out.push((
+                O,
+                OrderAction::NotifyAuthority {
+                    authority: pick(rng, &names.unit_names).clone(),
+                    content: "经核查该车存在违法违规线索，请依职责处理并反馈".into(),
+                    feedback_due: None,
+                },
+            ));
             if status == Status::AwaitingFeedback {
                 return out;
             }
-            out.push((O, OrderAction::RecordFeedback { feedback: "已立案调查，依法处理".into() }));
+            out.push((
+                O,
+                OrderAction::RecordFeedback {
+                    feedback: "已立案调查，依法处理".into(),
+                },
+            ));
         }
-        _ => out.push((O, OrderAction::Handle {
-            method: if path == HandlingPath::Intervention { HandlingMethod::PhoneWarning } else { HandlingMethod::Education },
-            result: if path == HandlingPath::Intervention {
-                "已电话联系驾驶员，责令立即纠正".into()
-            } else {
-                "已约谈企业安全负责人并开展警示教育".into()
+        _ => out.push((
+            O,
+            OrderAction::Handle {
+                method: if path == HandlingPath::Intervention {
+                    HandlingMethod::PhoneWarning
+                } else {
+                    HandlingMethod::Education
+                },
+                result: if path == HandlingPath::Intervention {
+                    "已电话联系驾驶员，责令立即纠正".into()
+                } else {
+                    "已约谈企业安全负责人并开展警示教育".into()
+                },
+                notes: String::new(),
             },
-            notes: String::new(),
-        })),
+        )),
     }
     if status == Status::Handled || status == Status::AwaitingFeedback {
         return out;
     }
     if groundless && status == Status::Closed {
-        out.push((O, OrderAction::CloseGroundless { finding: "现场核查未发现违法行为，线索不属实".into() }));
+        out.push((
+            O,
+            OrderAction::CloseGroundless {
+                finding: "现场核查未发现违法行为，线索不属实".into(),
+            },
+        ));
         return out;
     }
-    out.push((O, OrderAction::RequireRectification {
-        requirement: "企业对涉事驾驶员开展安全教育，并提交培训记录和动态监控整改说明".into(),
-        // Replaced by a date after the step's moment when the history is timed.
-        deadline: chrono::NaiveDate::MIN,
-    }));
+    out.push((
+        O,
+        OrderAction::RequireRectification {
+            requirement: "企业对涉事驾驶员开展安全教育，并提交培训记录和动态监控整改说明".into(),
+            // Replaced by a date after the step's moment when the history is timed.
+            deadline: chrono::NaiveDate::MIN,
+        },
+    ));
     if status == Status::Rectifying {
         return out;
     }
@@ -472,14 +529,26 @@ fn demo_plan(
         return out;
     }
     if status == Status::Rework || rng.gen_bool(0.09) {
-        out.push((S, OrderAction::SpotCheck { passed: false, notes: "整改证据不完整，请补充".into() }));
+        out.push((
+            S,
+            OrderAction::SpotCheck {
+                passed: false,
+                notes: "整改证据不完整，请补充".into(),
+            },
+        ));
         if status == Status::Rework {
             return out;
         }
         out.push((O, rectify));
         out.push((O, OrderAction::SubmitForSpotCheck));
     }
-    out.push((S, OrderAction::SpotCheck { passed: true, notes: String::new() }));
+    out.push((
+        S,
+        OrderAction::SpotCheck {
+            passed: true,
+            notes: String::new(),
+        },
+    ));
     out
 }
 

@@ -14,8 +14,13 @@ const LIST_LIMIT: u32 = 500;
 
 impl Desk {
     /// Whitelist entries with a status (all when None), newest first.
-    pub fn whitelist(&self, status: Option<WhitelistStatus>) -> Result<Vec<WhitelistRow>, AppError> {
-        Ok(self.store.whitelist_entries(status, self.today(), LIST_LIMIT)?)
+    pub fn whitelist(
+        &self,
+        status: Option<WhitelistStatus>,
+    ) -> Result<Vec<WhitelistRow>, AppError> {
+        Ok(self
+            .store
+            .whitelist_entries(status, self.today(), LIST_LIMIT)?)
     }
 
     fn decide_whitelist(
@@ -35,16 +40,43 @@ impl Desk {
         )?)
     }
 
-    pub fn approve_whitelist(&mut self, plate: &str, reason: &str) -> Result<WhitelistRow, AppError> {
-        self.decide_whitelist(plate, WhitelistAction::Approve { reason: reason.to_string() })
+    pub fn approve_whitelist(
+        &mut self,
+        plate: &str,
+        reason: &str,
+    ) -> Result<WhitelistRow, AppError> {
+        self.decide_whitelist(
+            plate,
+            WhitelistAction::Approve {
+                reason: reason.to_string(),
+            },
+        )
     }
 
-    pub fn decline_whitelist(&mut self, plate: &str, reason: &str) -> Result<WhitelistRow, AppError> {
-        self.decide_whitelist(plate, WhitelistAction::Decline { reason: reason.to_string() })
+    pub fn decline_whitelist(
+        &mut self,
+        plate: &str,
+        reason: &str,
+    ) -> Result<WhitelistRow, AppError> {
+        self.decide_whitelist(
+            plate,
+            WhitelistAction::Decline {
+                reason: reason.to_string(),
+            },
+        )
     }
 
-    pub fn revoke_whitelist(&mut self, plate: &str, reason: &str) -> Result<WhitelistRow, AppError> {
-        self.decide_whitelist(plate, WhitelistAction::Revoke { reason: reason.to_string() })
+    pub fn revoke_whitelist(
+        &mut self,
+        plate: &str,
+        reason: &str,
+    ) -> Result<WhitelistRow, AppError> {
+        self.decide_whitelist(
+            plate,
+            WhitelistAction::Revoke {
+                reason: reason.to_string(),
+            },
+        )
     }
 
     /// Adds a self-use vehicle or an event rental; dates are `YYYY-MM-DD`, the start today

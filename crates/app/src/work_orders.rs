@@ -6,9 +6,7 @@ use std::path::PathBuf;
 
 use casedesk_domain::action::OrderAction;
 use casedesk_domain::work_order::allowed_actions;
-use casedesk_domain::{
-    ActionKind, HandlingMethod, InterceptionOutcome, ReturnReason, Role,
-};
+use casedesk_domain::{ActionKind, HandlingMethod, InterceptionOutcome, ReturnReason, Role};
 use chrono::NaiveDate;
 
 use crate::desk::Desk;

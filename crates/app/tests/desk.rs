@@ -93,7 +93,12 @@ fn demo_data_is_realistic_and_loads_only_once() {
         .any(|r| matches!(r.time_left, Some(TimeLeft::Minutes(_)))));
     for r in page.rows.iter().chain(&all.rows) {
         for e in desk.order(r.id).expect("detail").timeline {
-            assert!(e.at.as_str() <= "2026-11-24 09:30", "{} at {}", r.order_no, e.at);
+            assert!(
+                e.at.as_str() <= "2026-11-24 09:30",
+                "{} at {}",
+                r.order_no,
+                e.at
+            );
         }
     }
 }
@@ -275,23 +280,36 @@ fn a_supervisor_spot_checks_reassigns_and_decides_the_whitelist() {
         })
         .expect("submitted")
         .rows;
-    assert!(submitted.len() >= 2, "the demo has orders waiting for a spot check");
+    assert!(
+        submitted.len() >= 2,
+        "the demo has orders waiting for a spot check"
+    );
     assert!(submitted
         .iter()
         .all(|r| r.clock_owner == Some(ClockOwner::Supervisor)));
     // Officers cannot spot-check.
-    let err = desk.spot_check(submitted[0].id, true, "").expect_err("officer");
+    let err = desk
+        .spot_check(submitted[0].id, true, "")
+        .expect_err("officer");
     assert_eq!(err.code, ErrorCode::RefusedTransition);
-    assert!(!err.message_en.contains("CountyOfficer"), "{}", err.message_en);
+    assert!(
+        !err.message_en.contains("CountyOfficer"),
+        "{}",
+        err.message_en
+    );
     desk.set_profile(Profile {
         user_name: "王主任".into(),
         role: Role::Supervisor,
         county_code: "410783".into(),
     })
     .expect("supervisor");
-    let passed = desk.spot_check(submitted[0].id, true, "整改到位").expect("pass");
+    let passed = desk
+        .spot_check(submitted[0].id, true, "整改到位")
+        .expect("pass");
     assert_eq!(passed.row.status, Status::Closed);
-    let err = desk.spot_check(submitted[1].id, false, "").expect_err("a reason is required");
+    let err = desk
+        .spot_check(submitted[1].id, false, "")
+        .expect_err("a reason is required");
     assert_eq!(err.code, ErrorCode::InvalidInput);
     let failed = desk
         .spot_check(submitted[1].id, false, "整改照片与车辆不符")
@@ -308,10 +326,14 @@ fn a_supervisor_spot_checks_reassigns_and_decides_the_whitelist() {
         .expect("returned")
         .rows;
     let r = returned.first().expect("the demo has returned orders");
-    let d = desk.reassign(r.id, "410724", "车辆常驻获嘉县").expect("reassign");
+    let d = desk
+        .reassign(r.id, "410724", "车辆常驻获嘉县")
+        .expect("reassign");
     assert_eq!(d.row.status, Status::Pending);
     assert_eq!(d.row.county_name, "获嘉县");
-    let err = desk.reassign(r.id, "410184", "x").expect_err("already reassigned");
+    let err = desk
+        .reassign(r.id, "410184", "x")
+        .expect_err("already reassigned");
     assert_eq!(err.code, ErrorCode::RefusedTransition);
 
     // Whitelist: add an event rental; a declined proposal needs one first.
@@ -327,14 +349,14 @@ fn a_supervisor_spot_checks_reassigns_and_decides_the_whitelist() {
         .expect("added");
     assert_eq!(row.entry.status, WhitelistStatus::Approved);
     assert!(!row.in_force, "begins tomorrow");
-    let err = desk.approve_whitelist("豫G12345", "x").expect_err("no proposal");
+    let err = desk
+        .approve_whitelist("豫G12345", "x")
+        .expect_err("no proposal");
     assert_eq!(err.code, ErrorCode::RefusedTransition);
-    desk.revoke_whitelist("豫G12345", "活动取消").expect("revoked");
+    desk.revoke_whitelist("豫G12345", "活动取消")
+        .expect("revoked");
     let outbox = desk.outbox().expect("outbox");
-    assert_eq!(
-        outbox.iter().filter(|o| o.entity == "whitelist").count(),
-        2
-    );
+    assert_eq!(outbox.iter().filter(|o| o.entity == "whitelist").count(), 2);
     // An empty user name is refused.
     let err = desk
         .set_profile(Profile {

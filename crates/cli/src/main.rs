@@ -331,7 +331,12 @@ fn owner_zh(owner: Option<casedesk_domain::ClockOwner>) -> &'static str {
 fn detail_text(d: &casedesk_app::OrderDetail) -> String {
     let r = &d.row;
     let enterprise = match &d.enterprise {
-        Some(e) => format!("{}（{}，{} 分）", e.name, e.credit_code.code(), e.credit_score),
+        Some(e) => format!(
+            "{}（{}，{} 分）",
+            e.name,
+            e.credit_code.code(),
+            e.credit_score
+        ),
         None => format!(
             "无经营许可（车主：{}）",
             d.vehicle_owner.as_deref().unwrap_or("不详")
@@ -361,9 +366,16 @@ fn detail_text(d: &casedesk_app::OrderDetail) -> String {
         if let Some(c) = t.reason_code {
             s.push_str(&format!(" · {}", c.name_zh()));
         }
-        for f in [&t.result, &t.notes, &t.reason, &t.requirement, &t.to_unit, &t.deadline]
-            .into_iter()
-            .flatten()
+        for f in [
+            &t.result,
+            &t.notes,
+            &t.reason,
+            &t.requirement,
+            &t.to_unit,
+            &t.deadline,
+        ]
+        .into_iter()
+        .flatten()
         {
             s.push_str(&format!(" · {f}"));
         }
@@ -379,7 +391,11 @@ fn detail_text(d: &casedesk_app::OrderDetail) -> String {
             i.order_no,
             i.actor,
             i.outcome.name_zh(),
-            if i.overridden { "（白名单车辆，经书面布控指令）" } else { "" }
+            if i.overridden {
+                "（白名单车辆，经书面布控指令）"
+            } else {
+                ""
+            }
         ));
     }
     s.trim_end().to_string()
@@ -399,7 +415,9 @@ fn whitelist_text(rows: &[casedesk_app::WhitelistRow]) -> String {
                 e.status.code(),
                 e.reason,
                 e.valid_from,
-                e.valid_until.map(|d| d.to_string()).unwrap_or_else(|| "长期".into()),
+                e.valid_until
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "长期".into()),
                 e.decided_by.as_deref().unwrap_or("-"),
                 if w.in_force { "\t有效" } else { "" }
             )
@@ -469,7 +487,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
                             r.status.name_zh(),
                             r.plate,
                             r.violation_name,
-                            if r.licensed { r.enterprise_name.as_str() } else { "无经营许可" },
+                            if r.licensed {
+                                r.enterprise_name.as_str()
+                            } else {
+                                "无经营许可"
+                            },
                             time_left_zh(r.time_left),
                             r.claimed_by.as_deref().unwrap_or("-")
                         )
@@ -577,7 +599,13 @@ fn run(cli: Cli) -> Result<(), AppError> {
             print(json, &v, |v| {
                 let mut s = format!("{}\n{}", v.plate, whitelist_text(&v.whitelist));
                 for i in &v.interceptions {
-                    s.push_str(&format!("\n拦截 {} {} {} {}", i.at, i.order_no, i.actor, i.outcome.name_zh()));
+                    s.push_str(&format!(
+                        "\n拦截 {} {} {} {}",
+                        i.at,
+                        i.order_no,
+                        i.actor,
+                        i.outcome.name_zh()
+                    ));
                 }
                 s
             })
@@ -588,9 +616,15 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     let rows = desk.whitelist(status)?;
                     return print(json, &rows, |r| whitelist_text(r));
                 }
-                WhitelistCommand::Approve { plate, reason } => desk.approve_whitelist(&plate, &reason)?,
-                WhitelistCommand::Decline { plate, reason } => desk.decline_whitelist(&plate, &reason)?,
-                WhitelistCommand::Revoke { plate, reason } => desk.revoke_whitelist(&plate, &reason)?,
+                WhitelistCommand::Approve { plate, reason } => {
+                    desk.approve_whitelist(&plate, &reason)?
+                }
+                WhitelistCommand::Decline { plate, reason } => {
+                    desk.decline_whitelist(&plate, &reason)?
+                }
+                WhitelistCommand::Revoke { plate, reason } => {
+                    desk.revoke_whitelist(&plate, &reason)?
+                }
                 WhitelistCommand::Add {
                     plate,
                     kind,
@@ -650,7 +684,12 @@ fn run(cli: Cli) -> Result<(), AppError> {
                         .map(|e| {
                             format!(
                                 "{}\t{}\t{}\t{}\t{}\tbase v{}",
-                                e.seq, e.mutation_id, e.entity, e.entity_key, e.action, e.base_version
+                                e.seq,
+                                e.mutation_id,
+                                e.entity,
+                                e.entity_key,
+                                e.action,
+                                e.base_version
                             )
                         })
                         .collect::<Vec<_>>()

@@ -149,7 +149,11 @@ fn a_supervisor_spot_checks_what_an_officer_submitted() {
     let o = cli(&data, &["spot-check", &no, "--pass"]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("不能执行“抽查通过”"), "{}", stderr(&o));
-    assert!(!stderr(&o).contains("CountyOfficer"), "no Rust names: {}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("CountyOfficer"),
+        "no Rust names: {}",
+        stderr(&o)
+    );
 
     let o = cli(
         &data,
@@ -179,7 +183,16 @@ fn a_coach_intercepted_twice_clean_is_proposed_approved_and_then_not_intercepted
     assert!(cli(&data, &["demo", "--orders", "400"]).status.success());
     let o = cli(
         &data,
-        &["--json", "list", "--status", "pending", "--industry", "scheduled-coach", "--page-size", "100"],
+        &[
+            "--json",
+            "list",
+            "--status",
+            "pending",
+            "--industry",
+            "scheduled-coach",
+            "--page-size",
+            "100",
+        ],
     );
     let page: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     // A coach with no other order: no violation record that would bar the proposal.
@@ -209,12 +222,28 @@ fn a_coach_intercepted_twice_clean_is_proposed_approved_and_then_not_intercepted
     let o = cli(&data, &["whitelist", "list", "--status", "proposed"]);
     assert!(stdout(&o).contains(&plate), "{}", stdout(&o));
     // Only a supervisor approves.
-    let o = cli(&data, &["whitelist", "approve", &plate, "--reason", "核实无违法记录"]);
+    let o = cli(
+        &data,
+        &["whitelist", "approve", &plate, "--reason", "核实无违法记录"],
+    );
     assert!(!o.status.success());
-    assert!(cli(&data, &["profile", "--user", "王主任", "--role", "supervisor"]).status.success());
-    let o = cli(&data, &["whitelist", "approve", &plate, "--reason", "核实无违法记录"]);
+    assert!(cli(
+        &data,
+        &["profile", "--user", "王主任", "--role", "supervisor"]
+    )
+    .status
+    .success());
+    let o = cli(
+        &data,
+        &["whitelist", "approve", &plate, "--reason", "核实无违法记录"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(cli(&data, &["profile", "--user", "张伟", "--role", "county-officer"]).status.success());
+    assert!(cli(
+        &data,
+        &["profile", "--user", "张伟", "--role", "county-officer"]
+    )
+    .status
+    .success());
     let o = cli(&data, &["intercept", &no, "--outcome", "nothing-found"]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("白名单"), "{}", stderr(&o));
@@ -227,7 +256,10 @@ fn a_coach_intercepted_twice_clean_is_proposed_approved_and_then_not_intercepted
         .iter()
         .map(|e| e["action"].as_str().expect("action"))
         .collect();
-    assert_eq!(actions, ["claim", "intercept", "intercept", "whitelist_approve"]);
+    assert_eq!(
+        actions,
+        ["claim", "intercept", "intercept", "whitelist_approve"]
+    );
 }
 
 #[test]

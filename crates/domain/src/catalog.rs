@@ -81,10 +81,12 @@ impl TryFrom<ViolationFile> for Violation {
         let response = match (f.response_minutes, f.deadline_days) {
             (Some(m), None) if (1..=7 * 24 * 60).contains(&m) => ResponseTime::Minutes(m),
             (None, Some(d)) if (1..=60).contains(&d) => ResponseTime::WorkingDays(d),
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "{}: give exactly one of response_minutes (1..=10080) or deadline_days (1..=60)",
                 f.code
-            )),
+            ))
+            }
         };
         if !(1..=3).contains(&f.clue_category) {
             return Err(format!("{}: clue_category must be 1, 2 or 3", f.code));
@@ -145,7 +147,9 @@ struct CatalogFile {
 fn entries(files: Vec<ViolationFile>) -> Result<Vec<Violation>, CatalogError> {
     files
         .into_iter()
-        .map(|f| Violation::try_from(f).map_err(|e| CatalogError::Parse(serde::de::Error::custom(e))))
+        .map(|f| {
+            Violation::try_from(f).map_err(|e| CatalogError::Parse(serde::de::Error::custom(e)))
+        })
         .collect()
 }
 

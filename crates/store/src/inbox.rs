@@ -165,8 +165,7 @@ pub(crate) const ROW_COLUMNS: &str = "wo.id, wo.order_no, wo.status, wo.industry
     wo.enterprise_id IS NOT NULL";
 
 /// `FROM` for a row: CROSS JOIN keeps work_order the outer loop whatever the planner thinks.
-pub(crate) const ROW_FROM: &str =
-    "work_order wo LEFT JOIN enterprise e ON e.id = wo.enterprise_id";
+pub(crate) const ROW_FROM: &str = "work_order wo LEFT JOIN enterprise e ON e.id = wo.enterprise_id";
 
 /// Reads a row of [`ROW_COLUMNS`]; `whitelisted` is filled in afterwards for the whole page.
 pub(crate) fn read_row(
@@ -245,7 +244,9 @@ pub(crate) fn mark_whitelisted(
            AND (valid_until IS NULL OR valid_until >= ?2)",
     )?;
     let listed: Vec<String> = stmt
-        .query_map(rusqlite::params![plates, now.date().to_string()], |r| r.get(0))?
+        .query_map(rusqlite::params![plates, now.date().to_string()], |r| {
+            r.get(0)
+        })?
         .collect::<Result<_, _>>()?;
     for row in rows {
         row.whitelisted = listed.contains(&row.plate);
@@ -372,7 +373,10 @@ impl Store {
         if let Some(due) = q.due {
             // The running clock's due moment decides, whatever its unit: a working-day
             // deadline is due at 23:59 of its day, so one comparison serves both.
-            let now = ctx.now.format(casedesk_domain::clock::DUE_FORMAT).to_string();
+            let now = ctx
+                .now
+                .format(casedesk_domain::clock::DUE_FORMAT)
+                .to_string();
             let end_of = |days: i64| {
                 (ctx.now.date() + Duration::days(days))
                     .format("%Y-%m-%d 23:59")

@@ -21,5 +21,5 @@ pub use error::StoreError;
 pub use evidence::{EvidenceError, EvidenceStore};
 pub use inbox::{DueFilter, InboxCount, InboxFilter, InboxRow, SortKey};
 pub use order::{ActionOutcome, EvidenceRow, OrderRecord, Rules, TimelineEvent};
-pub use whitelist::{InterceptionRow, WhitelistRow, WhitelistStoreError};
 pub use outbox::OutboxEntry;
+pub use whitelist::{InterceptionRow, WhitelistRow, WhitelistStoreError};

@@ -130,10 +130,9 @@ impl Loader<'_> {
 
     /// Inserts an order after replaying its history; a step the rules refuse refuses the order.
     pub fn order(&self, o: &NewOrder, rules: &Rules<'_>) -> Result<i64, StoreError> {
-        let violation = rules
-            .catalog
-            .get(&o.violation_code)
-            .ok_or_else(|| StoreError::Corrupt(format!("unknown violation {}", o.violation_code)))?;
+        let violation = rules.catalog.get(&o.violation_code).ok_or_else(|| {
+            StoreError::Corrupt(format!("unknown violation {}", o.violation_code))
+        })?;
         let mut state = OrderState::open(violation, o.detected_at, &o.county_code, rules.calendar);
         let mut applied_steps = Vec::with_capacity(o.history.len());
         for step in &o.history {
@@ -155,7 +154,11 @@ impl Loader<'_> {
         }
         let text = |t: NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
         let detected = text(o.detected_at);
-        let updated_at = o.history.last().map(|s| text(s.at)).unwrap_or_else(|| detected.clone());
+        let updated_at = o
+            .history
+            .last()
+            .map(|s| text(s.at))
+            .unwrap_or_else(|| detected.clone());
         let c = StateColumns::of(&state);
         self.tx
             .prepare_cached(
@@ -215,7 +218,11 @@ impl Loader<'_> {
                 .execute(params![id, at, step.actor, EventKind::of(&applied.action).code(), payload])?;
             let event_id = self.tx.last_insert_rowid();
             for e in &applied.events {
-                if let OrderEvent::Intercepted { outcome, overridden } = e {
+                if let OrderEvent::Intercepted {
+                    outcome,
+                    overridden,
+                } = e
+                {
                     self.tx
                         .prepare_cached(
                             "INSERT INTO interception(order_id, event_id, plate, at, actor, outcome, overridden)

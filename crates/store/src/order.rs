@@ -354,7 +354,11 @@ impl Facts {
 }
 
 /// The vehicle's record as the whitelist rule reads it.
-fn vehicle_record(conn: &Connection, vehicle_id: i64, plate: &str) -> Result<VehicleRecord, StoreError> {
+fn vehicle_record(
+    conn: &Connection,
+    vehicle_id: i64,
+    plate: &str,
+) -> Result<VehicleRecord, StoreError> {
     let (industry, dishonest): (Option<String>, bool) = conn
         .prepare_cached(
             "SELECT CASE WHEN v.enterprise_id IS NULL THEN NULL ELSE v.industry END,
@@ -369,7 +373,9 @@ fn vehicle_record(conn: &Connection, vehicle_id: i64, plate: &str) -> Result<Veh
         )?
         .query_row([plate], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let confirmed: u32 = conn
-        .prepare_cached("SELECT count(*) FROM work_order WHERE vehicle_id = ?1 AND outcome = 'confirmed'")?
+        .prepare_cached(
+            "SELECT count(*) FROM work_order WHERE vehicle_id = ?1 AND outcome = 'confirmed'",
+        )?
         .query_row([vehicle_id], |r| r.get(0))?;
     let has_open_entry: bool = conn
         .prepare_cached(
@@ -438,7 +444,13 @@ pub(crate) fn record_applied(
     conn.prepare_cached(
         "INSERT INTO event(order_id, at, actor, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![id, at, actor, EventKind::of(&applied.action).code(), payload])?;
+    .execute(params![
+        id,
+        at,
+        actor,
+        EventKind::of(&applied.action).code(),
+        payload
+    ])?;
     let event_id = conn.last_insert_rowid();
     if let OrderAction::RecordRectification { evidence, .. } = &applied.action {
         for f in evidence {
@@ -450,7 +462,11 @@ pub(crate) fn record_applied(
     }
     let mut proposed = false;
     for e in &applied.events {
-        if let OrderEvent::Intercepted { outcome, overridden } = e {
+        if let OrderEvent::Intercepted {
+            outcome,
+            overridden,
+        } = e
+        {
             conn.prepare_cached(
                 "INSERT INTO interception(order_id, event_id, plate, at, actor, outcome, overridden)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -475,9 +491,11 @@ impl Store {
     pub fn resolve_order(&self, key: &str) -> Result<i64, StoreError> {
         let by_no: Option<i64> = self
             .conn
-            .query_row("SELECT id FROM work_order WHERE order_no = ?1", [key], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT id FROM work_order WHERE order_no = ?1",
+                [key],
+                |r| r.get(0),
+            )
             .optional()?;
         if let Some(id) = by_no {
             return Ok(id);
@@ -485,7 +503,9 @@ impl Store {
         if let Ok(id) = key.parse::<i64>() {
             let exists: Option<i64> = self
                 .conn
-                .query_row("SELECT id FROM work_order WHERE id = ?1", [id], |r| r.get(0))
+                .query_row("SELECT id FROM work_order WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
                 .optional()?;
             if let Some(id) = exists {
                 return Ok(id);
@@ -502,7 +522,9 @@ impl Store {
     ) -> Result<OrderRecord, StoreError> {
         let row = self
             .conn
-            .prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM {ROW_FROM} WHERE wo.id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {ROW_COLUMNS} FROM {ROW_FROM} WHERE wo.id = ?1"
+            ))?
             .query_row([id], |r| read_row(r, now, calendar))
             .optional()?
             .ok_or_else(|| StoreError::OrderNotFound(id.to_string()))?;
@@ -600,7 +622,11 @@ impl Store {
             let text = |t: String| Some(t).filter(|t| !t.is_empty());
             match action {
                 OrderAction::Claim | OrderAction::SubmitForSpotCheck => {}
-                OrderAction::Handle { method, result, notes } => {
+                OrderAction::Handle {
+                    method,
+                    result,
+                    notes,
+                } => {
                     e.method = Some(method);
                     e.result = Some(result);
                     e.notes = text(notes);
@@ -609,19 +635,29 @@ impl Store {
                     e.interception = Some(outcome);
                     e.notes = text(notes);
                 }
-                OrderAction::NotifyAuthority { authority, content, feedback_due } => {
+                OrderAction::NotifyAuthority {
+                    authority,
+                    content,
+                    feedback_due,
+                } => {
                     e.to_unit = Some(authority);
                     e.notes = text(content);
                     e.deadline = feedback_due.map(|d| d.to_string());
                 }
                 OrderAction::RecordFeedback { feedback } => e.notes = text(feedback),
                 OrderAction::CloseGroundless { finding } => e.notes = text(finding),
-                OrderAction::RequireRectification { requirement, deadline } => {
+                OrderAction::RequireRectification {
+                    requirement,
+                    deadline,
+                } => {
                     e.requirement = Some(requirement);
                     e.deadline = Some(deadline.to_string());
                 }
                 OrderAction::RecordRectification { description, .. } => e.notes = text(description),
-                OrderAction::Return { reason_code, reason } => {
+                OrderAction::Return {
+                    reason_code,
+                    reason,
+                } => {
                     e.reason_code = Some(reason_code);
                     e.reason = text(reason);
                 }
@@ -630,7 +666,10 @@ impl Store {
                     e.reason = Some(reason);
                 }
                 OrderAction::SpotCheck { notes, .. } => e.notes = text(notes),
-                OrderAction::Reassign { county_code, reason } => {
+                OrderAction::Reassign {
+                    county_code,
+                    reason,
+                } => {
                     e.to_unit = Some(county_name(&county_code));
                     e.reason = Some(reason);
                 }

@@ -3,9 +3,7 @@
 //! its outbox mutation in one transaction.
 
 use casedesk_domain::whitelist::{self, WhitelistAction, WhitelistError};
-use casedesk_domain::{
-    InterceptionOutcome, Role, WhitelistEntry, WhitelistKind, WhitelistStatus,
-};
+use casedesk_domain::{InterceptionOutcome, Role, WhitelistEntry, WhitelistKind, WhitelistStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
@@ -55,7 +53,8 @@ impl From<rusqlite::Error> for WhitelistStoreError {
     }
 }
 
-const ENTRY_COLUMNS: &str = "id, plate, kind, status, reason, event_name, valid_from, valid_until, \
+const ENTRY_COLUMNS: &str =
+    "id, plate, kind, status, reason, event_name, valid_from, valid_until, \
     decided_by, decision_reason, revoked_by, revoke_reason, created_at, updated_at";
 
 fn day(text: &str) -> rusqlite::Result<NaiveDate> {
@@ -250,8 +249,8 @@ impl Store {
                 c.id
             }
         };
-        let payload = serde_json::to_string(action)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let payload =
+            serde_json::to_string(action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         tx.prepare_cached(
             "INSERT INTO outbox(mutation_id, device_id, entity, entity_key, order_id, action,
                 payload, base_version, created_at)
@@ -268,7 +267,9 @@ impl Store {
             at
         ])?;
         let row = tx
-            .prepare_cached(&format!("SELECT {ENTRY_COLUMNS} FROM whitelist WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM whitelist WHERE id = ?1"
+            ))?
             .query_row([id], |r| read_entry(r, today))?;
         tx.commit()?;
         Ok(row)

@@ -6,8 +6,8 @@ mod common;
 use casedesk_domain::action::{EvidenceRef, OrderAction};
 use casedesk_domain::whitelist::{WhitelistAction, WhitelistError};
 use casedesk_domain::{
-    ClockOwner, HandlingMethod, InterceptionOutcome, Role, Status, TransitionError,
-    WhitelistKind, WhitelistStatus,
+    ClockOwner, HandlingMethod, InterceptionOutcome, Role, Status, TransitionError, WhitelistKind,
+    WhitelistStatus,
 };
 use casedesk_store::{Store, StoreError, WhitelistStoreError};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -139,9 +139,18 @@ fn refused_actions_change_nothing() {
         Err(StoreError::Refused(TransitionError::DateInPast { .. }))
     ));
     // Another officer cannot record work on my order; an officer of another county nothing.
-    let err = act_at(&mut store, id, officer("李娜"), &OrderAction::SubmitForSpotCheck, now())
-        .expect_err("not claimant");
-    assert!(matches!(err, StoreError::Refused(TransitionError::NotClaimant { .. })));
+    let err = act_at(
+        &mut store,
+        id,
+        officer("李娜"),
+        &OrderAction::SubmitForSpotCheck,
+        now(),
+    )
+    .expect_err("not claimant");
+    assert!(matches!(
+        err,
+        StoreError::Refused(TransitionError::NotClaimant { .. })
+    ));
     let stranger = casedesk_domain::lifecycle::Actor {
         role: Role::CountyOfficer,
         name: "赵敏",
@@ -150,10 +159,16 @@ fn refused_actions_change_nothing() {
     let other = store.resolve_order("GD20261124000006").expect("resolve");
     assert!(matches!(
         act_at(&mut store, other, stranger, &OrderAction::Claim, now()),
-        Err(StoreError::Refused(TransitionError::OutsideJurisdiction { .. }))
+        Err(StoreError::Refused(
+            TransitionError::OutsideJurisdiction { .. }
+        ))
     ));
     let after = store.order(id, now(), calendar()).expect("order");
-    assert_eq!(after.version, before.version + 2, "only claim and handle applied");
+    assert_eq!(
+        after.version,
+        before.version + 2,
+        "only claim and handle applied"
+    );
     assert_eq!(store.outbox_len().expect("len"), 2);
     assert_eq!(store.timeline(id).expect("timeline").len(), 2);
     assert!(matches!(
@@ -165,18 +180,35 @@ fn refused_actions_change_nothing() {
 #[test]
 fn an_unlicensed_van_gets_an_order_with_an_hour_clock_and_is_intercepted() {
     let (_dir, mut store) = open();
-    let id = store.resolve_order("GD20261124000019").expect("the unlicensed van's order");
-    let rec = store.order(id, at("2026-11-24 09:00"), calendar()).expect("order");
+    let id = store
+        .resolve_order("GD20261124000019")
+        .expect("the unlicensed van's order");
+    let rec = store
+        .order(id, at("2026-11-24 09:00"), calendar())
+        .expect("order");
     assert!(!rec.row.licensed);
     assert!(rec.enterprise.is_none());
     assert_eq!(rec.vehicle_owner.as_deref(), Some("刘某"));
-    assert!(matches!(rec.row.time_left, Some(casedesk_domain::TimeLeft::Minutes(_))));
+    assert!(matches!(
+        rec.row.time_left,
+        Some(casedesk_domain::TimeLeft::Minutes(_))
+    ));
     act(&mut store, id, &OrderAction::Claim).expect("claim");
-    act(&mut store, id, &intercept(InterceptionOutcome::ViolationFound)).expect("intercepted");
-    let list = store.interceptions_of(&rec.row.plate).expect("interceptions");
+    act(
+        &mut store,
+        id,
+        &intercept(InterceptionOutcome::ViolationFound),
+    )
+    .expect("intercepted");
+    let list = store
+        .interceptions_of(&rec.row.plate)
+        .expect("interceptions");
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].outcome, InterceptionOutcome::ViolationFound);
-    assert_eq!(store.running_alarm_count().expect("count") as usize, store.running_alarm_count().expect("again") as usize);
+    assert_eq!(
+        store.running_alarm_count().expect("count") as usize,
+        store.running_alarm_count().expect("again") as usize
+    );
 }
 
 #[test]
@@ -186,53 +218,131 @@ fn two_clean_interceptions_propose_a_coach_and_approval_refuses_the_next() {
     let plate = "豫G00002";
     let first = store.resolve_order("GD20261124000002").expect("resolve");
     act(&mut store, first, &OrderAction::Claim).expect("claim");
-    let out = act(&mut store, first, &intercept(InterceptionOutcome::NothingFound)).expect("1st");
+    let out = act(
+        &mut store,
+        first,
+        &intercept(InterceptionOutcome::NothingFound),
+    )
+    .expect("1st");
     assert!(!out.whitelist_proposed, "not after one");
-    let out = act(&mut store, first, &intercept(InterceptionOutcome::NothingFound)).expect("2nd");
-    assert!(out.whitelist_proposed, "proposed after exactly two clean interceptions");
+    let out = act(
+        &mut store,
+        first,
+        &intercept(InterceptionOutcome::NothingFound),
+    )
+    .expect("2nd");
+    assert!(
+        out.whitelist_proposed,
+        "proposed after exactly two clean interceptions"
+    );
     let entries = store.whitelist_of(plate, now().date()).expect("entries");
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].entry.status, WhitelistStatus::Proposed);
     assert!(!entries[0].in_force);
     // A third clean interception does not propose it twice.
-    assert!(!act(&mut store, first, &intercept(InterceptionOutcome::NothingFound)).expect("3rd").whitelist_proposed);
+    assert!(
+        !act(
+            &mut store,
+            first,
+            &intercept(InterceptionOutcome::NothingFound)
+        )
+        .expect("3rd")
+        .whitelist_proposed
+    );
 
     // Officers cannot decide; the supervisor approves with a reason, which goes to the outbox.
-    let approve = WhitelistAction::Approve { reason: "核实无违法失信记录".into() };
+    let approve = WhitelistAction::Approve {
+        reason: "核实无违法失信记录".into(),
+    };
     assert!(matches!(
         store.decide_whitelist(plate, Role::CountyOfficer, ME, &approve, now(), "device-1"),
         Err(WhitelistStoreError::Refused(WhitelistError::NotSupervisor))
     ));
     let before = store.outbox_len().expect("len");
     let row = store
-        .decide_whitelist(plate, Role::Supervisor, "王主任", &approve, now(), "device-1")
+        .decide_whitelist(
+            plate,
+            Role::Supervisor,
+            "王主任",
+            &approve,
+            now(),
+            "device-1",
+        )
         .expect("approved");
     assert!(row.in_force);
     let outbox = store.outbox().expect("outbox");
     assert_eq!(outbox.len() as u64, before + 1);
     let last = outbox.last().expect("row");
-    assert_eq!((last.entity.as_str(), last.entity_key.as_str(), last.action.as_str()), ("whitelist", plate, "whitelist_approve"));
+    assert_eq!(
+        (
+            last.entity.as_str(),
+            last.entity_key.as_str(),
+            last.action.as_str()
+        ),
+        ("whitelist", plate, "whitelist_approve")
+    );
 
     // The next interception of that coach is refused with the reason, until a supervisor
     // orders it in writing.
     let rec = store.order(first, now(), calendar()).expect("order");
     assert!(rec.row.whitelisted);
-    assert_eq!(rec.whitelist, Some(WhitelistKind::RepeatedCleanInterception));
+    assert_eq!(
+        rec.whitelist,
+        Some(WhitelistKind::RepeatedCleanInterception)
+    );
     assert!(matches!(
-        act(&mut store, first, &intercept(InterceptionOutcome::NothingFound)),
-        Err(StoreError::Refused(TransitionError::Whitelisted { kind: WhitelistKind::RepeatedCleanInterception, .. }))
+        act(
+            &mut store,
+            first,
+            &intercept(InterceptionOutcome::NothingFound)
+        ),
+        Err(StoreError::Refused(TransitionError::Whitelisted {
+            kind: WhitelistKind::RepeatedCleanInterception,
+            ..
+        }))
     ));
-    act_at(&mut store, first, supervisor(), &OrderAction::OverrideWhitelist { reason: "举报称该车站外揽客".into() }, now())
-        .expect("override");
-    act(&mut store, first, &intercept(InterceptionOutcome::ViolationFound)).expect("ordered interception");
+    act_at(
+        &mut store,
+        first,
+        supervisor(),
+        &OrderAction::OverrideWhitelist {
+            reason: "举报称该车站外揽客".into(),
+        },
+        now(),
+    )
+    .expect("override");
+    act(
+        &mut store,
+        first,
+        &intercept(InterceptionOutcome::ViolationFound),
+    )
+    .expect("ordered interception");
     let list = store.interceptions_of(plate).expect("list");
     assert_eq!(list.len(), 4);
-    assert!(list[0].overridden, "the ordered interception is marked as such");
+    assert!(
+        list[0].overridden,
+        "the ordered interception is marked as such"
+    );
     // Revoking ends it.
     store
-        .decide_whitelist(plate, Role::Supervisor, "王主任", &WhitelistAction::Revoke { reason: "发现站外揽客".into() }, now(), "d")
+        .decide_whitelist(
+            plate,
+            Role::Supervisor,
+            "王主任",
+            &WhitelistAction::Revoke {
+                reason: "发现站外揽客".into(),
+            },
+            now(),
+            "d",
+        )
         .expect("revoked");
-    assert!(!store.order(first, now(), calendar()).expect("order").row.whitelisted);
+    assert!(
+        !store
+            .order(first, now(), calendar())
+            .expect("order")
+            .row
+            .whitelisted
+    );
 }
 
 #[test]
@@ -246,15 +356,43 @@ fn an_event_rental_is_whitelisted_for_its_dates_only() {
         valid_from: NaiveDate::from_ymd_opt(2026, 11, 25).expect("d"),
         valid_until: Some(NaiveDate::from_ymd_opt(2026, 11, 26).expect("d")),
     };
-    store.decide_whitelist(plate, Role::Supervisor, "王主任", &add, now(), "d").expect("added");
+    store
+        .decide_whitelist(plate, Role::Supervisor, "王主任", &add, now(), "d")
+        .expect("added");
     let id = store.resolve_order("GD20261124000004").expect("resolve");
     act(&mut store, id, &OrderAction::Claim).expect("claim");
     let during = at("2026-11-25 10:00");
-    assert!(store.order(id, during, calendar()).expect("o").row.whitelisted);
-    assert!(act_at(&mut store, id, officer(ME), &intercept(InterceptionOutcome::NothingFound), during).is_err());
+    assert!(
+        store
+            .order(id, during, calendar())
+            .expect("o")
+            .row
+            .whitelisted
+    );
+    assert!(act_at(
+        &mut store,
+        id,
+        officer(ME),
+        &intercept(InterceptionOutcome::NothingFound),
+        during
+    )
+    .is_err());
     let after = at("2026-11-27 10:00");
-    assert!(!store.order(id, after, calendar()).expect("o").row.whitelisted);
-    act_at(&mut store, id, officer(ME), &intercept(InterceptionOutcome::NothingFound), after).expect("the event is over");
+    assert!(
+        !store
+            .order(id, after, calendar())
+            .expect("o")
+            .row
+            .whitelisted
+    );
+    act_at(
+        &mut store,
+        id,
+        officer(ME),
+        &intercept(InterceptionOutcome::NothingFound),
+        after,
+    )
+    .expect("the event is over");
 }
 
 #[test]

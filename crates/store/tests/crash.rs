@@ -36,14 +36,7 @@ fn crash_child() {
             },
         ] {
             store
-                .apply_action(
-                    id,
-                    &officer("张伟"),
-                    &a,
-                    now(),
-                    &rules(),
-                    "crash",
-                )
+                .apply_action(id, &officer("张伟"), &a, now(), &rules(), "crash")
                 .expect("apply");
             n += 1;
             println!("committed {n}");

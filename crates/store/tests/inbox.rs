@@ -25,7 +25,14 @@ fn filters_sort_and_page() {
     };
     let id = store.resolve_order("GD20261124000007").expect("resolve");
     store
-        .apply_action(id, &officer("张伟"), &OrderAction::Claim, now(), &rules(), "d")
+        .apply_action(
+            id,
+            &officer("张伟"),
+            &OrderAction::Claim,
+            now(),
+            &rules(),
+            "d",
+        )
         .expect("claim");
 
     let all = store
@@ -95,8 +102,14 @@ fn filters_sort_and_page() {
     assert!(!rows.is_empty());
     for r in rows {
         let due = r.due_at.expect("running clock");
-        assert!(("2026-11-24 09:00".."2026-11-24 23:59:59").contains(&due.as_str()), "{due}");
-        assert!(matches!(r.time_left, Some(TimeLeft::WorkingDays(0) | TimeLeft::Minutes(0..))));
+        assert!(
+            ("2026-11-24 09:00".."2026-11-24 23:59:59").contains(&due.as_str()),
+            "{due}"
+        );
+        assert!(matches!(
+            r.time_left,
+            Some(TimeLeft::WorkingDays(0) | TimeLeft::Minutes(0..))
+        ));
     }
     let overdue = InboxFilter {
         due: Some(DueFilter::Overdue),
@@ -106,7 +119,10 @@ fn filters_sort_and_page() {
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| {
         r.due_at.as_deref() < Some("2026-11-24 09:00")
-            && matches!(r.time_left, Some(TimeLeft::WorkingDays(..0) | TimeLeft::Minutes(..0)))
+            && matches!(
+                r.time_left,
+                Some(TimeLeft::WorkingDays(..0) | TimeLeft::Minutes(..0))
+            )
             && r.clock_owner == Some(ClockOwner::Officer)
     }));
     let week = InboxFilter {
@@ -175,7 +191,11 @@ fn search_finds_plates_enterprises_violations_and_places() {
         .list_inbox(&search("宏运物流"), &ctx)
         .expect("enterprise")
         .rows;
-    assert_eq!(rows.len(), 29, "every other vehicle but the unlicensed last one");
+    assert_eq!(
+        rows.len(),
+        29,
+        "every other vehicle but the unlicensed last one"
+    );
     assert!(rows.iter().all(|r| r.enterprise_name.contains("宏运物流")));
     // A two-character violation type goes through the catalog.
     let rows = store

@@ -3,10 +3,29 @@ import type { ActionKind } from "./ActionKind";
 import type { ClueSource } from "./ClueSource";
 import type { Enterprise } from "./Enterprise";
 import type { InboxRow } from "./InboxRow";
+import type { Outcome } from "./Outcome";
 import type { TimelineEntry } from "./TimelineEntry";
+import type { VehicleDetail } from "./VehicleDetail";
+import type { WhitelistKind } from "./WhitelistKind";
 
 export type OrderDetail = { row: InboxRow, source: ClueSource, driver_name: string, driver_phone: string, 
 /**
- * Why the vehicle is whitelisted (Chinese), when it is.
+ * The kind of the vehicle's whitelist entry in force today, if any.
  */
-vehicle_whitelist_reason: string | null, enterprise: Enterprise, rectification_requirement: string | null, rectification_deadline: string | null, transfer_to: string | null, version: number, timeline: Array<TimelineEntry>, allowed_actions: Array<ActionKind>, };
+whitelist: WhitelistKind | null, 
+/**
+ * None when the vehicle has no licensed enterprise.
+ */
+enterprise: Enterprise | null, 
+/**
+ * The owner of an unlicensed vehicle, when known.
+ */
+vehicle_owner: string | null, 
+/**
+ * The officer's handling deadline, `YYYY-MM-DD HH:MM`.
+ */
+handling_due: string, rectification_requirement: string | null, rectification_deadline: string | null, notice_authority: string | null, feedback_due: string | null, 
+/**
+ * A supervisor's written order to intercept this whitelisted vehicle.
+ */
+interception_override: string | null, outcome: Outcome | null, transfer_to: string | null, version: number, timeline: Array<TimelineEntry>, allowed_actions: Array<ActionKind>, vehicle: VehicleDetail, };

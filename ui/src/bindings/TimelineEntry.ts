@@ -2,5 +2,22 @@
 import type { EventKind } from "./EventKind";
 import type { Evidence } from "./Evidence";
 import type { HandlingMethod } from "./HandlingMethod";
+import type { InterceptionOutcome } from "./InterceptionOutcome";
+import type { ReturnReason } from "./ReturnReason";
 
-export type TimelineEntry = { id: number, at: string, actor: string, kind: EventKind, method: HandlingMethod | null, result: string | null, notes: string | null, reason: string | null, requirement: string | null, deadline: string | null, to_unit: string | null, evidence: Array<Evidence>, };
+/**
+ * One entry of an order's timeline: who did what when, with the action's own fields.
+ */
+export type TimelineEntry = { id: number, at: string, actor: string, kind: EventKind, method: HandlingMethod | null, interception: InterceptionOutcome | null, result: string | null, 
+/**
+ * Free text: handling notes, rectification, feedback, finding, spot-check notes.
+ */
+notes: string | null, reason_code: ReturnReason | null, reason: string | null, requirement: string | null, 
+/**
+ * A rectification or feedback deadline set by the action.
+ */
+deadline: string | null, 
+/**
+ * Transfer: the unit; notice: the authority; reassignment: the county.
+ */
+to_unit: string | null, evidence: Array<Evidence>, };

@@ -1,0 +1,256 @@
+//! The window's commands, each defined once in [`commands!`]: the macro writes the Tauri
+//! command, registers it in the handler, and describes it for the TypeScript module that a test
+//! generates (`ui/src/bindings/commands.ts`), so a command cannot exist on one side only.
+//!
+//! Every command runs on a blocking thread: SQLite work and evidence copies never occupy the
+//! async runtime's few workers, and the inbox's queries (on their own read-only connection)
+//! never wait for an action.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use casedesk_app::{
+    AppError, DemoSummary, Desk, DeskStatus, ErrorCode, HandlingMethod, InboxCount, InboxFilter,
+    InboxPage, InboxReader, OrderDetail, OutboxEntry, VehicleDetail, Violation, WhitelistRow,
+};
+use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
+use tauri::State;
+
+pub struct Shell {
+    pub desk: Mutex<Desk>,
+    /// The inbox's queries run on their own read-only connection, so they never wait for an
+    /// action nor hold one up.
+    pub reader: Mutex<InboxReader>,
+    pub started: Instant,
+}
+
+pub type Res<T> = Result<T, AppError>;
+
+fn internal() -> AppError {
+    AppError::new(
+        ErrorCode::Storage,
+        "内部错误：上一次操作异常中断，请重启 CaseDesk。",
+        "internal error: a previous action failed unexpectedly; restart CaseDesk",
+    )
+}
+
+fn lock<T>(m: &Mutex<T>) -> Res<MutexGuard<'_, T>> {
+    m.lock().map_err(|_| internal())
+}
+
+fn with<T>(shell: &Shell, f: impl FnOnce(&mut Desk) -> Res<T>) -> Res<T> {
+    f(&mut *lock(&shell.desk)?)
+}
+
+/// One command as the TypeScript generator sees it.
+#[cfg(test)]
+pub struct CommandSpec {
+    pub name: &'static str,
+    pub doc: &'static str,
+    /// Argument names (as in Rust) and their TypeScript types.
+    pub args: Vec<(&'static str, String)>,
+    pub ret: String,
+}
+
+/// The TypeScript name of a type, as ts-rs writes it; 64-bit integers travel as JSON numbers.
+#[cfg(test)]
+fn ts<T: ts_rs::TS>() -> String {
+    T::name(&ts_rs::Config::new().with_large_int("number"))
+}
+
+macro_rules! commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident($($arg:ident : $ty:ty),* $(,)?) -> $ret:ty = |$s:ident| $body:expr;
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command]
+            async fn $name(shell: State<'_, Arc<Shell>>, $($arg: $ty),*) -> Res<$ret> {
+                let $s = Arc::clone(&shell);
+                tauri::async_runtime::spawn_blocking(move || {
+                    let $s: &Shell = &$s;
+                    $body
+                })
+                .await
+                .map_err(|_| internal())?
+            }
+        )*
+
+        /// The Tauri handler for every command above.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+
+        /// Every command above, for the TypeScript generator.
+        #[cfg(test)]
+        pub fn specs() -> Vec<CommandSpec> {
+            vec![$(CommandSpec {
+                name: stringify!($name),
+                doc: concat!($($doc),*),
+                args: vec![$((stringify!($arg), ts::<$ty>())),*],
+                ret: ts::<$ret>(),
+            }),*]
+        }
+    };
+}
+
+commands! {
+    /// Who works here, the cache's counts and the unsent queue.
+    fn desk_status() -> DeskStatus = |s| with(s, |d| d.status());
+    /// The violation catalog (with an administrator's override applied).
+    fn catalog() -> Vec<Violation> = |s| with(s, |d| Ok(d.catalog()));
+    fn list_inbox(query: InboxFilter) -> InboxPage = |s| lock(&s.reader)?.list_inbox(&query);
+    fn count_inbox(query: InboxFilter) -> InboxCount = |s| lock(&s.reader)?.count_inbox(&query);
+    fn get_order(id: i64) -> OrderDetail = |s| with(s, |d| d.order(id));
+    fn get_vehicle(plate: String) -> VehicleDetail = |s| with(s, |d| d.vehicle(&plate));
+    fn claim_order(id: i64) -> OrderDetail = |s| with(s, |d| d.claim(id));
+    fn handle_order(id: i64, method: HandlingMethod, result: String, notes: String) -> OrderDetail =
+        |s| with(s, |d| d.handle(id, method, &result, &notes));
+    fn intercept_order(id: i64, outcome: InterceptionOutcome, notes: String) -> OrderDetail =
+        |s| with(s, |d| d.intercept(id, outcome, &notes));
+    fn notify_authority(id: i64, authority: String, content: String, feedback_due: Option<String>) -> OrderDetail =
+        |s| with(s, |d| d.notify_authority(id, &authority, &content, feedback_due.as_deref()));
+    fn record_feedback(id: i64, feedback: String) -> OrderDetail =
+        |s| with(s, |d| d.record_feedback(id, &feedback));
+    fn close_groundless(id: i64, finding: String) -> OrderDetail =
+        |s| with(s, |d| d.close_groundless(id, &finding));
+    fn require_rectification(id: i64, requirement: String, deadline: String) -> OrderDetail =
+        |s| with(s, |d| d.require_rectification(id, &requirement, &deadline));
+    fn record_rectification(id: i64, description: String, files: Vec<PathBuf>) -> OrderDetail =
+        |s| with(s, |d| d.record_rectification(id, &description, &files));
+    fn submit_for_spot_check(id: i64) -> OrderDetail = |s| with(s, |d| d.submit_for_spot_check(id));
+    fn return_order(id: i64, reason_code: ReturnReason, reason: String) -> OrderDetail =
+        |s| with(s, |d| d.return_order(id, reason_code, &reason));
+    fn transfer_order(id: i64, to_unit: String, reason: String) -> OrderDetail =
+        |s| with(s, |d| d.transfer(id, &to_unit, &reason));
+    /// Supervisors: pass closes the order; fail (with a reason) sends it back for rework.
+    fn spot_check(id: i64, passed: bool, notes: String) -> OrderDetail =
+        |s| with(s, |d| d.spot_check(id, passed, &notes));
+    fn reassign_order(id: i64, county_code: String, reason: String) -> OrderDetail =
+        |s| with(s, |d| d.reassign(id, &county_code, &reason));
+    fn override_whitelist(id: i64, reason: String) -> OrderDetail =
+        |s| with(s, |d| d.override_whitelist(id, &reason));
+    fn list_whitelist(status: Option<WhitelistStatus>) -> Vec<WhitelistRow> =
+        |s| with(s, |d| d.whitelist(status));
+    fn approve_whitelist(plate: String, reason: String) -> WhitelistRow =
+        |s| with(s, |d| d.approve_whitelist(&plate, &reason));
+    fn decline_whitelist(plate: String, reason: String) -> WhitelistRow =
+        |s| with(s, |d| d.decline_whitelist(&plate, &reason));
+    fn revoke_whitelist(plate: String, reason: String) -> WhitelistRow =
+        |s| with(s, |d| d.revoke_whitelist(&plate, &reason));
+    fn add_whitelist(
+        plate: String,
+        kind: WhitelistKind,
+        reason: String,
+        event_name: Option<String>,
+        valid_from: Option<String>,
+        valid_until: Option<String>,
+    ) -> WhitelistRow = |s| with(s, |d| d.add_whitelist(
+        &plate, kind, &reason, event_name.as_deref(), valid_from.as_deref(), valid_until.as_deref(),
+    ));
+    /// Switches who works at this desk (until sign-in to a hub exists).
+    fn set_profile(user_name: String, role: casedesk_domain::Role, county_code: String) -> DeskStatus =
+        |s| with(s, |d| {
+            d.set_profile(casedesk_app::Profile { user_name, role, county_code })?;
+            d.status()
+        });
+    fn load_demo(orders: u64) -> DemoSummary = |s| with(s, |d| d.load_demo(orders, 2026));
+    fn list_outbox() -> Vec<OutboxEntry> = |s| with(s, |d| d.outbox());
+    fn save_draft(key: String, value: String) -> () = |s| with(s, |d| d.save_draft(&key, &value));
+    fn load_draft(key: String) -> Option<String> = |s| with(s, |d| d.load_draft(&key));
+    fn clear_draft(key: String) -> () = |s| with(s, |d| d.clear_draft(&key));
+    /// Called by the page once the inbox has painted rows: start-up time for the benchmark,
+    /// with the page's own phases (ms since it began loading).
+    fn frontend_ready(timings: Option<String>) -> () = |s| {
+        let ms = s.started.elapsed().as_secs_f64() * 1000.0;
+        eprintln!(
+            "casedesk: inbox painted {ms:.0} ms after start; page phases {}",
+            timings.as_deref().unwrap_or("{}")
+        );
+        if let Some(path) = std::env::var_os("CASEDESK_STARTUP_FILE") {
+            let _ = std::fs::write(path, format!("{ms:.1}\n"));
+        }
+        Ok(())
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    fn camel(snake: &str) -> String {
+        let mut out = String::new();
+        let mut upper = false;
+        for c in snake.chars() {
+            if c == '_' {
+                upper = true;
+            } else if upper {
+                out.extend(c.to_uppercase());
+                upper = false;
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Writes `ui/src/bindings/commands.ts` from [`specs`]; `scripts/test.sh` fails when the
+    /// committed file differs, like the ts-rs bindings.
+    #[test]
+    fn typescript_commands_are_generated_from_the_rust_ones() {
+        let bindings = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings");
+        let specs = specs();
+        let mut imports = BTreeSet::new();
+        let mut body = String::new();
+        for spec in &specs {
+            for t in spec.args.iter().map(|(_, t)| t).chain([&spec.ret]) {
+                for word in t.split(|c: char| !c.is_alphanumeric() && c != '_') {
+                    if bindings.join(format!("{word}.ts")).exists() {
+                        imports.insert(word.to_string());
+                    }
+                }
+            }
+            if !spec.doc.is_empty() {
+                body.push_str(&format!("    /**{} */\n", spec.doc));
+            }
+            let params: Vec<String> = spec
+                .args
+                .iter()
+                .map(|(n, t)| format!("{}: {t}", camel(n)))
+                .collect();
+            let keys: Vec<String> = spec.args.iter().map(|(n, _)| camel(n)).collect();
+            let args = if keys.is_empty() {
+                String::new()
+            } else {
+                format!(", {{ {} }}", keys.join(", "))
+            };
+            body.push_str(&format!(
+                "    {}: ({}) => call<{}>(\"{}\"{args}),\n",
+                camel(spec.name),
+                params.join(", "),
+                spec.ret,
+                spec.name
+            ));
+        }
+        let mut out = String::from(
+            "// Generated from src-tauri/src/commands.rs by `cargo test -p casedesk`; do not edit.\n",
+        );
+        for i in &imports {
+            out.push_str(&format!("import type {{ {i} }} from \"./{i}\";\n"));
+        }
+        out.push_str(
+            "\n/** How a command is sent: `invoke`, with errors turned into the desk's own. */\n\
+             export type Call = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;\n\n\
+             /** Every command of the window, typed as the Rust side defines it. */\n\
+             export function commands(call: Call) {\n  return {\n",
+        );
+        out.push_str(&body);
+        out.push_str("  };\n}\n");
+        std::fs::write(bindings.join("commands.ts"), out).expect("write commands.ts");
+        assert!(specs.len() >= 20);
+    }
+}

@@ -1,0 +1,63 @@
+// Generated from src-tauri/src/commands.rs by `cargo test -p casedesk`; do not edit.
+import type { DemoSummary } from "./DemoSummary";
+import type { DeskStatus } from "./DeskStatus";
+import type { HandlingMethod } from "./HandlingMethod";
+import type { InboxCount } from "./InboxCount";
+import type { InboxPage } from "./InboxPage";
+import type { InboxQuery } from "./InboxQuery";
+import type { InterceptionOutcome } from "./InterceptionOutcome";
+import type { OrderDetail } from "./OrderDetail";
+import type { OutboxEntry } from "./OutboxEntry";
+import type { ReturnReason } from "./ReturnReason";
+import type { Role } from "./Role";
+import type { VehicleDetail } from "./VehicleDetail";
+import type { Violation } from "./Violation";
+import type { WhitelistKind } from "./WhitelistKind";
+import type { WhitelistRow } from "./WhitelistRow";
+import type { WhitelistStatus } from "./WhitelistStatus";
+
+/** How a command is sent: `invoke`, with errors turned into the desk's own. */
+export type Call = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
+
+/** Every command of the window, typed as the Rust side defines it. */
+export function commands(call: Call) {
+  return {
+    /** Who works here, the cache's counts and the unsent queue. */
+    deskStatus: () => call<DeskStatus>("desk_status"),
+    /** The violation catalog (with an administrator's override applied). */
+    catalog: () => call<Array<Violation>>("catalog"),
+    listInbox: (query: InboxQuery) => call<InboxPage>("list_inbox", { query }),
+    countInbox: (query: InboxQuery) => call<InboxCount>("count_inbox", { query }),
+    getOrder: (id: number) => call<OrderDetail>("get_order", { id }),
+    getVehicle: (plate: string) => call<VehicleDetail>("get_vehicle", { plate }),
+    claimOrder: (id: number) => call<OrderDetail>("claim_order", { id }),
+    handleOrder: (id: number, method: HandlingMethod, result: string, notes: string) => call<OrderDetail>("handle_order", { id, method, result, notes }),
+    interceptOrder: (id: number, outcome: InterceptionOutcome, notes: string) => call<OrderDetail>("intercept_order", { id, outcome, notes }),
+    notifyAuthority: (id: number, authority: string, content: string, feedbackDue: string | null) => call<OrderDetail>("notify_authority", { id, authority, content, feedbackDue }),
+    recordFeedback: (id: number, feedback: string) => call<OrderDetail>("record_feedback", { id, feedback }),
+    closeGroundless: (id: number, finding: string) => call<OrderDetail>("close_groundless", { id, finding }),
+    requireRectification: (id: number, requirement: string, deadline: string) => call<OrderDetail>("require_rectification", { id, requirement, deadline }),
+    recordRectification: (id: number, description: string, files: Array<string>) => call<OrderDetail>("record_rectification", { id, description, files }),
+    submitForSpotCheck: (id: number) => call<OrderDetail>("submit_for_spot_check", { id }),
+    returnOrder: (id: number, reasonCode: ReturnReason, reason: string) => call<OrderDetail>("return_order", { id, reasonCode, reason }),
+    transferOrder: (id: number, toUnit: string, reason: string) => call<OrderDetail>("transfer_order", { id, toUnit, reason }),
+    /** Supervisors: pass closes the order; fail (with a reason) sends it back for rework. */
+    spotCheck: (id: number, passed: boolean, notes: string) => call<OrderDetail>("spot_check", { id, passed, notes }),
+    reassignOrder: (id: number, countyCode: string, reason: string) => call<OrderDetail>("reassign_order", { id, countyCode, reason }),
+    overrideWhitelist: (id: number, reason: string) => call<OrderDetail>("override_whitelist", { id, reason }),
+    listWhitelist: (status: WhitelistStatus | null) => call<Array<WhitelistRow>>("list_whitelist", { status }),
+    approveWhitelist: (plate: string, reason: string) => call<WhitelistRow>("approve_whitelist", { plate, reason }),
+    declineWhitelist: (plate: string, reason: string) => call<WhitelistRow>("decline_whitelist", { plate, reason }),
+    revokeWhitelist: (plate: string, reason: string) => call<WhitelistRow>("revoke_whitelist", { plate, reason }),
+    addWhitelist: (plate: string, kind: WhitelistKind, reason: string, eventName: string | null, validFrom: string | null, validUntil: string | null) => call<WhitelistRow>("add_whitelist", { plate, kind, reason, eventName, validFrom, validUntil }),
+    /** Switches who works at this desk (until sign-in to a hub exists). */
+    setProfile: (userName: string, role: Role, countyCode: string) => call<DeskStatus>("set_profile", { userName, role, countyCode }),
+    loadDemo: (orders: number) => call<DemoSummary>("load_demo", { orders }),
+    listOutbox: () => call<Array<OutboxEntry>>("list_outbox"),
+    saveDraft: (key: string, value: string) => call<null>("save_draft", { key, value }),
+    loadDraft: (key: string) => call<string | null>("load_draft", { key }),
+    clearDraft: (key: string) => call<null>("clear_draft", { key }),
+    /** Called by the page once the inbox has painted rows: start-up time for the benchmark, with the page's own phases (ms since it began loading). */
+    frontendReady: (timings: string | null) => call<null>("frontend_ready", { timings }),
+  };
+}
