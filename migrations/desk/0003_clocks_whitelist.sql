@@ -2,12 +2,10 @@
 --
 -- work_order and vehicle are rebuilt because an order (and a vehicle) may now have no licensed
 -- enterprise, which SQLite cannot allow by ALTER. Ids are kept, so events, evidence, the outbox
--- and the trigram index (external content, by rowid) stay valid; foreign keys are checked at
--- commit. The old single deadline becomes the running clock: owner, rank (0 = minutes on the
+-- and the trigram index (external content, by rowid) stay valid; foreign keys are off while
+-- migrations run and checked in full before the commit (crates/store/src/db.rs). The old single deadline becomes the running clock: owner, rank (0 = minutes on the
 -- clock, 1 = working days, 2 = finished) and due moment as 'YYYY-MM-DD HH:MM' (a working-day
 -- deadline is due at 23:59 of its day), the one sortable form for both kinds.
-
-PRAGMA defer_foreign_keys = ON;
 
 CREATE TABLE vehicle_v3 (
     id            INTEGER PRIMARY KEY,

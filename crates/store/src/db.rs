@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::StoreError;
 
@@ -96,16 +96,32 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     if found == SCHEMA_VERSION {
         return Ok(());
     }
-    // All pending migrations and the new version number commit together or not at all.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let version = i as i64 + 1;
-        tx.execute_batch(sql)
-            .map_err(|source| StoreError::Migration { version, source })?;
-    }
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-    tx.commit()?;
-    Ok(())
+    // Tables are rebuilt by some migrations (SQLite cannot alter a column's constraints):
+    // foreign keys are off while they run, as SQLite's documentation prescribes, and checked
+    // in full before the commit.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = (|| {
+        // All pending migrations and the new version number commit together or not at all.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let version = i as i64 + 1;
+            tx.execute_batch(sql)
+                .map_err(|source| StoreError::Migration { version, source })?;
+        }
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Corrupt(format!(
+                "migration left a dangling reference in {table}"
+            )));
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    result
 }
 
 #[cfg(test)]
