@@ -38,12 +38,13 @@ CREATE TABLE whitelist (
     updated_at      TEXT NOT NULL
 ) STRICT;
 CREATE INDEX whitelist_plate ON whitelist(plate, status);
--- Vehicles whitelisted under schema 1 keep their entry, as approved from the day of upgrade.
+-- Vehicles whitelisted under schema 1 keep their entry, approved; when it began is not known,
+-- so it counts from the start of the records.
 INSERT INTO whitelist(plate, kind, status, reason, valid_from, decided_by, decision_reason, created_at, updated_at)
     SELECT plate,
            CASE whitelist_reason WHEN 'repeated_fruitless_interception' THEN 'repeated_clean_interception'
                 ELSE whitelist_reason END,
-           'approved', '升级前已列入白名单', date('now', '+8 hours'), '系统迁移', '升级前已列入白名单',
+           'approved', '升级前已列入白名单', '2000-01-01', '系统迁移', '升级前已列入白名单',
            strftime('%Y-%m-%d %H:%M', 'now', '+8 hours'), strftime('%Y-%m-%d %H:%M', 'now', '+8 hours')
     FROM vehicle WHERE whitelist_reason IS NOT NULL;
 
