@@ -28,11 +28,12 @@ impl Store {
         let mut conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(Duration::from_millis(2000))
             .map_err(open_err)?;
-        // WAL: readers never block the writer; NORMAL is durable across application crashes
-        // (a power loss may lose the last commit, never corrupt the file).
+        // WAL: readers never block the writer.
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(StoreError::from)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL: the WAL is fsynced at every commit, so what the officer was told is saved
+        // survives a power cut too (NORMAL may lose the last commits, see docs/decisions.md).
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn, path)?;
         Ok(Store {
@@ -125,6 +126,11 @@ mod tests {
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .expect("fk");
         assert_eq!(fk, 1);
+        let sync: i64 = store
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .expect("synchronous");
+        assert_eq!(sync, 2, "FULL: every commit is fsynced");
         drop(store);
         Store::open(&path).expect("reopen");
     }
