@@ -1,9 +1,11 @@
-//! Opening the cache: pragmas, migrations, and the refusal of newer schemas.
+//! Opening the cache: pragmas, migrations, the device id, and the refusal of newer schemas.
+//! Several processes may open one cache at once (the window and the CLI, a double launch), even
+//! a new, empty one: the first to take the write lock migrates, the others find nothing to do.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use crate::error::StoreError;
 
@@ -12,6 +14,14 @@ const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/desk/0001_init.s
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The setting that names this installation in every outbox row.
+pub(crate) const DEVICE_ID_KEY: &str = "device_id";
+
+/// How long one statement waits for another process's lock.
+const BUSY_TIMEOUT: Duration = Duration::from_millis(2000);
+/// How long opening keeps retrying while other processes switch the journal mode or migrate.
+const OPEN_WAIT: Duration = Duration::from_secs(5);
 
 pub struct Store {
     pub(crate) conn: Connection,
@@ -26,16 +36,26 @@ impl Store {
             source,
         };
         let mut conn = Connection::open(path).map_err(open_err)?;
-        conn.busy_timeout(Duration::from_millis(2000))
-            .map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        let deadline = Instant::now() + OPEN_WAIT;
         // WAL: readers never block the writer.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(StoreError::from)?;
+        retry_busy(deadline, || {
+            let mode: String =
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+            if mode.eq_ignore_ascii_case("wal") {
+                Ok(())
+            } else {
+                Err(StoreError::NotWal {
+                    path: path.to_path_buf(),
+                    mode,
+                })
+            }
+        })?;
         // FULL: the WAL is fsynced at every commit, so what the officer was told is saved
         // survives a power cut too (NORMAL may lose the last commits, see docs/decisions.md).
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrate(&mut conn, path)?;
+        retry_busy(deadline, || prepare(&mut conn, path))?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -82,28 +102,77 @@ impl Store {
     }
 }
 
-fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
-    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if found > SCHEMA_VERSION {
-        return Err(StoreError::NewerSchema {
-            path: path.to_path_buf(),
-            found,
-            known: SCHEMA_VERSION,
-        });
+/// Runs `step` again while another process holds a lock it needs (past the busy timeout, or
+/// where SQLite reports busy without waiting, as when switching to WAL), until `deadline`.
+fn retry_busy<T>(
+    deadline: Instant,
+    mut step: impl FnMut() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    loop {
+        match step() {
+            Err(StoreError::Locked) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            r => return r,
+        }
     }
-    if found == SCHEMA_VERSION {
+}
+
+fn user_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Migrates and creates the device id if needed.
+fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let newer = |found| StoreError::NewerSchema {
+        path: path.to_path_buf(),
+        found,
+        known: SCHEMA_VERSION,
+    };
+    // Already done (the usual start): no write lock, so opening never waits behind another
+    // process's long write. Both facts only ever become true, so reading them unlocked is safe.
+    let found = user_version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(newer(found));
+    }
+    if found == SCHEMA_VERSION && device_id_of(conn)?.is_some() {
         return Ok(());
     }
+    // The write lock first, then the version: whoever gets the lock migrates, and the others,
+    // once they get it, read the new version and skip. Reading it before the lock let two
+    // processes both run migration 1 ("table setting already exists").
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = user_version(&tx)?;
+    if found > SCHEMA_VERSION {
+        return Err(newer(found));
+    }
     // All pending migrations and the new version number commit together or not at all.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let version = i as i64 + 1;
         tx.execute_batch(sql)
             .map_err(|source| StoreError::Migration { version, source })?;
     }
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    if found < SCHEMA_VERSION {
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    }
+    // Created in the same transaction by whoever comes first and never replaced, so every
+    // process writes outbox rows under the one id the cache keeps.
+    tx.execute(
+        "INSERT INTO setting(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
+        [DEVICE_ID_KEY, &uuid::Uuid::now_v7().to_string()],
+    )?;
     tx.commit()?;
     Ok(())
+}
+
+pub(crate) fn device_id_of(conn: &Connection) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [DEVICE_ID_KEY],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 #[cfg(test)]
@@ -133,6 +202,27 @@ mod tests {
         assert_eq!(sync, 2, "FULL: every commit is fsynced");
         drop(store);
         Store::open(&path).expect("reopen");
+    }
+
+    #[test]
+    fn the_device_id_is_created_with_the_cache_and_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cache.sqlite");
+        let id = Store::open(&path)
+            .expect("open")
+            .device_id()
+            .expect("created by open");
+        assert_eq!(
+            Store::open(&path).expect("reopen").device_id().ok(),
+            Some(id.clone())
+        );
+        // A cache of an earlier build, migrated but without an id yet, gets one on open.
+        Connection::open(&path)
+            .expect("raw")
+            .execute("DELETE FROM setting WHERE key = 'device_id'", [])
+            .expect("forget the id");
+        let new_id = Store::open(&path).expect("reopen").device_id().expect("id");
+        assert_ne!(new_id, id);
     }
 
     #[test]

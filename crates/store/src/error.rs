@@ -16,6 +16,8 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    #[error("the cache at {path} cannot use write-ahead logging (journal mode stays {mode})")]
+    NotWal { path: PathBuf, mode: String },
     #[error("the cache is locked by another CaseDesk process; close it and try again")]
     Locked,
     #[error("migration {version} failed: {source}")]
