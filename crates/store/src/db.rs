@@ -10,7 +10,10 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use crate::error::StoreError;
 
 /// Migrations in order; the schema version is the number of migrations applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/desk/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/desk/0001_init.sql"),
+    include_str!("../../../migrations/desk/0002_outbox_autoincrement.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -223,6 +226,70 @@ mod tests {
             .expect("forget the id");
         let new_id = Store::open(&path).expect("reopen").device_id().expect("id");
         assert_ne!(new_id, id);
+    }
+
+    #[test]
+    fn migration_2_keeps_the_outbox_and_its_numbers() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cache.sqlite");
+        {
+            // A schema-1 cache with unsent mutations (seq 3 was sent and removed).
+            let conn = Connection::open(&path).expect("raw open");
+            conn.execute_batch(MIGRATIONS[0]).expect("schema 1");
+            conn.execute_batch(
+                "INSERT INTO enterprise VALUES (1, '顺达', 'coach', '410783', 950, 'green');
+                 INSERT INTO work_order(id, order_no, status, industry, violation_code,
+                     violation_name, clue_category, source, plate, enterprise_id,
+                     enterprise_name, county_code, place, detected_at, deadline, updated_at)
+                 VALUES (1, 'GD1', 'claimed', 'coach', 'V1', '超速', 1, 'in_trip', '豫G00001',
+                     1, '顺达', '410783', 'K600', '2026-11-24 08:00', '2026-11-30',
+                     '2026-11-24 09:00');
+                 INSERT INTO outbox VALUES
+                     (1, 'm1', 'dev', 1, 'GD1', 'claim', '{}', 1, '2026-11-24 09:00'),
+                     (2, 'm2', 'dev', 1, 'GD1', 'handle', '{}', 2, '2026-11-24 09:01'),
+                     (4, 'm4', 'dev', 1, 'GD1', 'handle', '{}', 3, '2026-11-24 09:02');
+                 PRAGMA user_version = 1;",
+            )
+            .expect("schema-1 rows");
+        }
+        let store = Store::open(&path).expect("migrate to 2");
+        let kept: Vec<(i64, String)> = store
+            .outbox()
+            .expect("outbox")
+            .into_iter()
+            .map(|o| (o.seq, o.mutation_id))
+            .collect();
+        assert_eq!(kept, [(1, "m1".into()), (2, "m2".into()), (4, "m4".into())]);
+        let sql: String = store
+            .conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'outbox'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("schema");
+        assert!(sql.contains("AUTOINCREMENT"), "{sql}");
+        // The newest row sent and removed: its number is not handed out again.
+        store
+            .conn
+            .execute("DELETE FROM outbox WHERE seq = 4", [])
+            .expect("send");
+        store
+            .conn
+            .execute(
+                "INSERT INTO outbox(mutation_id, device_id, order_id, order_no, action, payload,
+                     base_version, created_at)
+                 VALUES ('m5', 'dev', 1, 'GD1', 'submit_for_spot_check', '{}', 4, '2026-11-24 09:03')",
+                [],
+            )
+            .expect("next");
+        let seq: i64 = store
+            .conn
+            .query_row("SELECT seq FROM outbox WHERE mutation_id = 'm5'", [], |r| {
+                r.get(0)
+            })
+            .expect("seq");
+        assert_eq!(seq, 5);
     }
 
     #[test]

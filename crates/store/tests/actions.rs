@@ -94,6 +94,26 @@ fn a_full_officer_flow_is_recorded_with_outbox_rows() {
 }
 
 #[test]
+fn outbox_numbers_are_never_reused_after_rows_are_sent() {
+    let (dir, mut store) = open();
+    let mut seqs = Vec::new();
+    for no in ["GD20261124000003", "GD20261124000004", "GD20261124000005"] {
+        let id = store.resolve_order(no).expect("resolve");
+        act(&mut store, id, &OrderAction::Claim).expect("claim");
+    }
+    seqs.extend(store.outbox().expect("outbox").iter().map(|o| o.seq));
+    // The sync client removes what the hub acknowledged: here, everything.
+    let raw = rusqlite::Connection::open(dir.path().join("cache.sqlite")).expect("raw");
+    raw.execute("DELETE FROM outbox", []).expect("sent");
+    assert_eq!(store.outbox_len().expect("len"), 0);
+    let id = store.resolve_order("GD20261124000006").expect("resolve");
+    act(&mut store, id, &OrderAction::Claim).expect("claim");
+    let next = store.outbox().expect("outbox")[0].seq;
+    let before = seqs.iter().max().copied().expect("rows before");
+    assert!(next > before, "seq {next} reuses a number up to {before}");
+}
+
+#[test]
 fn refused_actions_change_nothing() {
     let (_dir, mut store) = open();
     let id = store.resolve_order("GD20261124000005").expect("resolve");
