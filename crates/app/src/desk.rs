@@ -109,7 +109,7 @@ impl Desk {
         let device_id = store.device_id()?;
         Ok(Desk {
             store,
-            evidence: EvidenceStore::new(data_dir.join("evidence"), DEFAULT_MAX_BYTES),
+            evidence: EvidenceStore::open(data_dir.join("evidence"), DEFAULT_MAX_BYTES)?,
             calendar,
             profile,
             data_dir: data_dir.to_path_buf(),
@@ -138,7 +138,7 @@ impl Desk {
 
     /// Sets the largest evidence file accepted, in bytes.
     pub fn set_evidence_limit(&mut self, max_bytes: u64) {
-        self.evidence = EvidenceStore::new(self.data_dir.join("evidence"), max_bytes);
+        self.evidence.set_max_bytes(max_bytes);
     }
 
     pub fn evidence_path(&self, hash: &str) -> PathBuf {
@@ -296,10 +296,8 @@ impl Desk {
             evidence: vec![],
         };
         self.check(id, &draft)?;
-        let mut evidence = Vec::with_capacity(files.len());
-        for f in files {
-            evidence.push(self.evidence.import(f)?);
-        }
+        // Each file checked before any is copied; the same bytes attached twice listed once.
+        let evidence = self.evidence.import_all(files)?;
         self.apply(
             id,
             OrderAction::RecordRectification {

@@ -8,6 +8,7 @@ mod db;
 pub mod draft;
 mod error;
 pub mod evidence;
+mod files;
 pub mod inbox;
 pub mod load;
 pub mod order;

@@ -4,10 +4,12 @@
 //! [`decide`], updates the order, appends its event (and evidence rows), and writes the outbox
 //! mutation. A crash at any point leaves either all of it or none of it.
 
+use std::borrow::Cow;
+
 use casedesk_domain::action::{decide, OrderAction, OrderFacts};
 use casedesk_domain::whitelist::WhitelistReason;
 use casedesk_domain::{
-    ClueSource, CreditCode, HandlingMethod, Industry, Role, Status, WorkingCalendar,
+    ClueSource, CreditCode, EvidenceRef, HandlingMethod, Industry, Role, Status, WorkingCalendar,
 };
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
@@ -188,6 +190,32 @@ impl FactsRow {
         };
         Ok(decide(&facts, role, actor, action, today)?)
     }
+}
+
+/// The action with each evidence file once (first occurrence kept, in order). Evidence rows are
+/// keyed by event and hash, so the same bytes attached twice would be one row in the cache but
+/// two files in the event and the outbox payload.
+fn one_of_each_file(action: &OrderAction) -> Cow<'_, OrderAction> {
+    let OrderAction::RecordRectification {
+        description,
+        evidence,
+    } = action
+    else {
+        return Cow::Borrowed(action);
+    };
+    let mut once: Vec<EvidenceRef> = Vec::with_capacity(evidence.len());
+    for e in evidence {
+        if !once.iter().any(|f| f.hash == e.hash) {
+            once.push(e.clone());
+        }
+    }
+    if once.len() == evidence.len() {
+        return Cow::Borrowed(action);
+    }
+    Cow::Owned(OrderAction::RecordRectification {
+        description: description.clone(),
+        evidence: once,
+    })
 }
 
 fn bad(what: &str, value: &str) -> rusqlite::Error {
@@ -386,6 +414,7 @@ impl Store {
         now: &str,
         device_id: &str,
     ) -> Result<ActionOutcome, StoreError> {
+        let action = &*one_of_each_file(action);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -437,7 +466,7 @@ impl Store {
         if let OrderAction::RecordRectification { evidence, .. } = action {
             for f in evidence {
                 tx.execute(
-                    "INSERT OR IGNORE INTO evidence(event_id, hash, file_name, size, mime)
+                    "INSERT INTO evidence(event_id, hash, file_name, size, mime)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![event_id, f.hash, f.file_name, f.size as i64, f.mime],
                 )?;
