@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use crate::error::StoreError;
+use crate::files;
 
 /// Migrations in order; the schema version is the number of migrations applied.
 const MIGRATIONS: &[&str] = &[
@@ -38,6 +39,12 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
+        let private = |p: &Path, source| StoreError::Access {
+            path: p.to_path_buf(),
+            source,
+        };
+        // Created owner-only before SQLite sees it: SQLite gives -wal and -shm the same mode.
+        files::ensure_private_file(path).map_err(|e| private(path, e))?;
         let mut conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
         let deadline = Instant::now() + OPEN_WAIT;
@@ -59,6 +66,13 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         retry_busy(deadline, || prepare(&mut conn, path))?;
+        // They exist now; a cache of an earlier version may have them world-readable.
+        for suffix in ["-wal", "-shm"] {
+            let mut side = path.as_os_str().to_owned();
+            side.push(suffix);
+            let side = PathBuf::from(side);
+            files::restrict_if_present(&side).map_err(|e| private(&side, e))?;
+        }
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -290,6 +304,33 @@ mod tests {
             })
             .expect("seq");
         assert_eq!(seq, 5);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_cache_is_readable_by_its_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cache.sqlite");
+        let store = Store::open(&path).expect("open new");
+        store.set_setting("k", "v").expect("write");
+        for f in ["cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm"] {
+            assert_eq!(files::mode_of(&dir.path().join(f)), 0o600, "{f}");
+        }
+        drop(store);
+        // A cache an earlier version left world-readable is closed when opened.
+        for f in ["cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm"] {
+            let p = dir.path().join(f);
+            if p.exists() {
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644))
+                    .expect("chmod");
+            }
+        }
+        let store = Store::open(&path).expect("reopen");
+        assert_eq!(store.setting("k").expect("read").as_deref(), Some("v"));
+        for f in ["cache.sqlite", "cache.sqlite-wal", "cache.sqlite-shm"] {
+            assert_eq!(files::mode_of(&dir.path().join(f)), 0o600, "{f}");
+        }
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Private, durable files. The evidence store holds case material: its files are
+//! Private, durable files. The cache and the evidence store hold case material: their files are
 //! readable by their user only (0600 files, 0700 folders on unix), set explicitly so that no
 //! umask widens (or narrows) them; and a file created or renamed into a folder survives a power
 //! cut only once that folder has been fsynced too.
@@ -29,6 +29,19 @@ pub(crate) fn create_new_private(path: &Path) -> io::Result<File> {
     Ok(f)
 }
 
+/// Makes sure `path` exists (creating it empty if needed) and is readable by its user only.
+/// Existing contents are left alone.
+///
+/// Only a missing file is opened here: closing a descriptor drops every POSIX lock this process
+/// holds on the file, including SQLite's, so files SQLite may have open are changed by path.
+pub(crate) fn ensure_private_file(path: &Path) -> io::Result<()> {
+    match create_new_private(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => restrict_path(path),
+        Err(e) => Err(e),
+    }
+}
+
 /// Sets an open file to owner-only, on the handle (no second path lookup).
 pub(crate) fn restrict(f: &File) -> io::Result<()> {
     #[cfg(unix)]
@@ -36,6 +49,23 @@ pub(crate) fn restrict(f: &File) -> io::Result<()> {
     #[cfg(not(unix))]
     let _ = f;
     Ok(())
+}
+
+/// Sets a file to owner-only by its path, without opening it.
+fn restrict_path(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    fs::set_permissions(path, fs::Permissions::from_mode(FILE_MODE))?;
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Sets a file to owner-only if it is there (SQLite's -wal and -shm come and go).
+pub(crate) fn restrict_if_present(path: &Path) -> io::Result<()> {
+    match restrict_path(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        r => r,
+    }
 }
 
 /// Creates `dir` and any missing parents as owner-only folders, each made durable in its parent,
@@ -120,11 +150,18 @@ mod tests {
         private_dir_all(&open).expect("existing dir");
         assert_eq!(mode_of(&open), 0o700);
 
+        let file = dir.path().join("f");
+        fs::write(&file, b"kept").expect("write");
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).expect("chmod");
+        ensure_private_file(&file).expect("restrict");
+        assert_eq!(mode_of(&file), 0o600);
+        assert_eq!(fs::read(&file).expect("read"), b"kept");
         create_new_private(&nested.join("new")).expect("new");
         assert_eq!(mode_of(&nested.join("new")), 0o600);
         assert!(
             create_new_private(&nested.join("new")).is_err(),
             "never reused"
         );
+        restrict_if_present(&dir.path().join("absent")).expect("absent is fine");
     }
 }
