@@ -97,7 +97,7 @@ impl Desk {
         let device_id = store.device_id()?;
         Ok(Desk {
             store,
-            evidence: EvidenceStore::new(data_dir.join("evidence"), DEFAULT_MAX_BYTES),
+            evidence: EvidenceStore::open(data_dir.join("evidence"), DEFAULT_MAX_BYTES)?,
             calendar,
             catalog,
             profile,
@@ -130,7 +130,7 @@ impl Desk {
 
     /// Sets the largest evidence file accepted, in bytes.
     pub fn set_evidence_limit(&mut self, max_bytes: u64) {
-        self.evidence = EvidenceStore::new(self.data_dir.join("evidence"), max_bytes);
+        self.evidence.set_max_bytes(max_bytes);
     }
 
     pub fn evidence_path(&self, hash: &str) -> PathBuf {

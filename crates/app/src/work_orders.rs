@@ -213,10 +213,8 @@ impl Desk {
             evidence: vec![],
         };
         self.check(id, &draft)?;
-        let mut evidence = Vec::with_capacity(files.len());
-        for f in files {
-            evidence.push(self.evidence.import(f)?);
-        }
+        // Each file checked before any is copied; the same bytes attached twice listed once.
+        let evidence = self.evidence.import_all(files)?;
         self.apply(
             id,
             OrderAction::RecordRectification {

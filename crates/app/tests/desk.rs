@@ -122,11 +122,16 @@ fn an_officer_claims_handles_and_rectifies_with_a_photo_and_it_survives_reopenin
             "驾驶员表示立即整改",
         )
         .expect("handle");
+        // The same photo chosen twice is one file of the record, in the cache and the outbox.
         let d = desk
-            .record_rectification(id, "企业已更换监控终端", std::slice::from_ref(&photo))
+            .record_rectification(id, "企业已更换监控终端", &[photo.clone(), photo.clone()])
             .expect("rectify");
         assert_eq!(d.row.status, Status::Rectified);
-        let hash = &d.timeline.last().expect("entry").evidence[0].hash;
+        let files = &d.timeline.last().expect("entry").evidence;
+        assert_eq!(files.len(), 1);
+        let sent = &desk.outbox().expect("outbox")[2].payload;
+        assert_eq!(sent.matches("整改照片.png").count(), 1, "{sent}");
+        let hash = &files[0].hash;
         assert!(desk.evidence_path(hash).exists());
     }
     let desk = Desk::open_with_clock(&dir.path().join("data"), clock()).expect("reopen");
@@ -213,8 +218,11 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
     assert_eq!(after.version, before.version);
     assert_eq!(after.timeline.len(), before.timeline.len());
     assert_eq!(desk.status().expect("status").unsent, unsent);
-    assert!(
-        !dir.path().join("data/evidence/sha256").exists(),
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("data/evidence/sha256"))
+            .expect("store folder")
+            .count(),
+        0,
         "no file was stored"
     );
 }

@@ -31,6 +31,12 @@ struct Args {
     /// Launches of the app to time.
     #[arg(long, default_value_t = 8)]
     launches: usize,
+    /// Skip the inbox query figures (for a quick claim figure).
+    #[arg(long)]
+    no_inbox: bool,
+    /// Claims to time, each on a different pending order.
+    #[arg(long, default_value_t = 500)]
+    claims: usize,
 }
 
 fn fail(msg: String) -> ! {
@@ -144,7 +150,7 @@ fn main() {
             },
         ),
     ];
-    for (name, q) in &cases {
+    for (name, q) in cases.iter().filter(|_| !args.no_inbox) {
         let n = desk.count_inbox(q).unwrap_or_else(|e| fail(e.message_en));
         figure(
             &format!("{name}_matches"),
@@ -160,16 +166,23 @@ fn main() {
     }
 
     // Claims: each on a different pending order, each with its outbox row, committed.
-    let ids: Vec<i64> = desk
-        .list_inbox(&InboxFilter {
-            page_size: 500,
-            ..pending.clone()
-        })
-        .unwrap_or_else(|e| fail(e.message_en))
-        .rows
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let mut ids: Vec<i64> = Vec::new();
+    for page in 1.. {
+        let rows = desk
+            .list_inbox(&InboxFilter {
+                page,
+                page_size: 500,
+                ..pending.clone()
+            })
+            .unwrap_or_else(|e| fail(e.message_en))
+            .rows;
+        let last_page = rows.len() < 500;
+        ids.extend(rows.iter().map(|r| r.id));
+        if last_page || ids.len() >= args.claims {
+            break;
+        }
+    }
+    ids.truncate(args.claims);
     if ids.is_empty() {
         eprintln!(
             "casedesk-bench: no pending orders left to claim; use a fresh --data for claim figures"

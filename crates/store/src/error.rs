@@ -1,3 +1,4 @@
+use std::io;
 use std::path::PathBuf;
 
 use casedesk_domain::TransitionError;
@@ -16,6 +17,10 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    #[error("cannot make {path} private to its user: {source}")]
+    Access { path: PathBuf, source: io::Error },
+    #[error("the cache at {path} cannot use write-ahead logging (journal mode stays {mode})")]
+    NotWal { path: PathBuf, mode: String },
     #[error("the cache is locked by another CaseDesk process; close it and try again")]
     Locked,
     #[error("migration {version} failed: {source}")]

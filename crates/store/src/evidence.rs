@@ -1,6 +1,12 @@
 //! The content-addressed evidence store: files attached to a work order are copied under the
 //! SHA-256 of their bytes (`sha256/aa/bb/<hash>`) in the app data folder, so the same photo is
 //! stored once, the order references the hash, and the hub can later verify what it receives.
+//!
+//! A file is opened once and judged on that handle (type, size, first bytes), so what is checked
+//! is what is copied. The copy goes to `tmp/` while hashed, is fsynced, renamed into place, and
+//! its folder fsynced: once `import` returns, the bytes survive a power cut, and the commit that
+//! references them never points at nothing. A copy cut short (crash, full disk) is removed from
+//! `tmp/` the next time the store is opened. Files are readable by their user only.
 
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -10,8 +16,15 @@ use casedesk_domain::EvidenceRef;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+use crate::files;
+
 /// Default largest attachment: 50 MiB (photos and scanned PDFs; videos come with permits later).
 pub const DEFAULT_MAX_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Where copies are written before they are complete.
+const TMP_DIR: &str = "tmp";
+/// Where complete copies live, by hash.
+const STORE_DIR: &str = "sha256";
 
 #[derive(Debug, Error)]
 pub enum EvidenceError {
@@ -37,6 +50,18 @@ pub struct EvidenceStore {
     root: PathBuf,
     max_bytes: u64,
 }
+
+/// A source file that passed the checks: its open handle, read past its first bytes.
+struct Checked<'a> {
+    src: &'a Path,
+    input: File,
+    head: [u8; HEAD_LEN],
+    head_len: usize,
+    mime: &'static str,
+}
+
+/// Bytes read to check a file's kind.
+const HEAD_LEN: usize = 16;
 
 /// Tells whether a file's first bytes are those of its kind.
 type MagicCheck = fn(&[u8]) -> bool;
@@ -65,18 +90,34 @@ fn expected_kind(ext: &str) -> Option<(&'static str, MagicCheck)> {
 }
 
 impl EvidenceStore {
-    pub fn new(root: PathBuf, max_bytes: u64) -> EvidenceStore {
-        EvidenceStore { root, max_bytes }
+    /// Opens the store under `root`, creating its folders (owner-only), and removes what copies
+    /// cut short by a crash or a full disk left in `tmp/`.
+    ///
+    /// Another process importing into the same store at this moment would lose its copy in
+    /// progress: its import then fails (the rename finds nothing) and nothing is recorded.
+    pub fn open(root: PathBuf, max_bytes: u64) -> Result<EvidenceStore, EvidenceError> {
+        // The root too when it exists: one closed folder keeps others out of all beneath it,
+        // files an earlier version left world-readable included.
+        files::private_dir_all(&root).map_err(EvidenceError::Write)?;
+        files::private_dir_all(&root.join(STORE_DIR)).map_err(EvidenceError::Write)?;
+        let tmp = root.join(TMP_DIR);
+        files::private_dir_all(&tmp).map_err(EvidenceError::Write)?;
+        clear(&tmp).map_err(EvidenceError::Write)?;
+        Ok(EvidenceStore { root, max_bytes })
     }
 
     pub fn max_bytes(&self) -> u64 {
         self.max_bytes
     }
 
+    pub fn set_max_bytes(&mut self, max_bytes: u64) {
+        self.max_bytes = max_bytes;
+    }
+
     /// Where the bytes with this hash live.
     pub fn path_of(&self, hash: &str) -> PathBuf {
         self.root
-            .join("sha256")
+            .join(STORE_DIR)
             .join(&hash[0..2])
             .join(&hash[2..4])
             .join(hash)
@@ -84,11 +125,37 @@ impl EvidenceStore {
 
     /// Checks a file and copies it into the store. Nothing is stored when the file is refused.
     pub fn import(&self, src: &Path) -> Result<EvidenceRef, EvidenceError> {
+        let checked = self.check(src)?;
+        self.copy_in(checked)
+    }
+
+    /// The files of one record: every file is checked before any is copied (a bad one refuses
+    /// them all and stores nothing), and the same bytes attached twice are listed once, under
+    /// the first name, in the order first given.
+    pub fn import_all(&self, srcs: &[PathBuf]) -> Result<Vec<EvidenceRef>, EvidenceError> {
+        let checked = srcs
+            .iter()
+            .map(|src| self.check(src))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut refs: Vec<EvidenceRef> = Vec::with_capacity(checked.len());
+        for c in checked {
+            let r = self.copy_in(c)?;
+            if !refs.iter().any(|seen| seen.hash == r.hash) {
+                refs.push(r);
+            }
+        }
+        Ok(refs)
+    }
+
+    /// Opens `src` and judges it on the open handle: a regular file, within the size limit,
+    /// with an accepted extension and first bytes of that kind.
+    fn check<'a>(&self, src: &'a Path) -> Result<Checked<'a>, EvidenceError> {
         let unreadable = |source| EvidenceError::Unreadable {
             path: src.to_path_buf(),
             source,
         };
-        let meta = fs::metadata(src).map_err(unreadable)?;
+        let mut input = files::open_nonblocking(src).map_err(unreadable)?;
+        let meta = input.metadata().map_err(unreadable)?;
         if !meta.is_file() {
             return Err(EvidenceError::NotAFile {
                 path: src.to_path_buf(),
@@ -106,40 +173,48 @@ impl EvidenceStore {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase())
             .unwrap_or_default();
-        let (mime, check) = expected_kind(&ext).ok_or_else(|| EvidenceError::Unsupported {
-            path: src.to_path_buf(),
-        })?;
-        let mut input = File::open(src).map_err(unreadable)?;
-        let mut head = [0u8; 16];
-        let n = read_up_to(&mut input, &mut head).map_err(unreadable)?;
-        if !check(&head[..n]) {
+        let (mime, looks_right) =
+            expected_kind(&ext).ok_or_else(|| EvidenceError::Unsupported {
+                path: src.to_path_buf(),
+            })?;
+        let mut head = [0u8; HEAD_LEN];
+        let head_len = read_up_to(&mut input, &mut head).map_err(unreadable)?;
+        if !looks_right(&head[..head_len]) {
             return Err(EvidenceError::TypeMismatch {
                 path: src.to_path_buf(),
                 ext,
             });
         }
+        Ok(Checked {
+            src,
+            input,
+            head,
+            head_len,
+            mime,
+        })
+    }
 
-        let tmp_dir = self.root.join("tmp");
-        fs::create_dir_all(&tmp_dir).map_err(EvidenceError::Write)?;
-        let tmp_path = tmp_dir.join(uuid::Uuid::now_v7().to_string());
-        let result = self.copy_hashed(&mut input, &head[..n], &tmp_path, src);
-        let (hash, size) = match result {
+    /// Copies a checked file into the store, durably.
+    fn copy_in(&self, mut c: Checked<'_>) -> Result<EvidenceRef, EvidenceError> {
+        let tmp_path = self
+            .root
+            .join(TMP_DIR)
+            .join(uuid::Uuid::now_v7().to_string());
+        let copied = self
+            .copy_hashed(&mut c.input, &c.head[..c.head_len], &tmp_path, c.src)
+            .and_then(|(hash, size)| {
+                self.put_in_place(&tmp_path, &hash, size)?;
+                Ok((hash, size))
+            });
+        let (hash, size) = match copied {
             Ok(v) => v,
             Err(e) => {
                 let _ = fs::remove_file(&tmp_path);
                 return Err(e);
             }
         };
-        let dest = self.path_of(&hash);
-        if dest.exists() {
-            let _ = fs::remove_file(&tmp_path);
-        } else {
-            if let Some(parent) = dest.parent() {
-                fs::create_dir_all(parent).map_err(EvidenceError::Write)?;
-            }
-            fs::rename(&tmp_path, &dest).map_err(EvidenceError::Write)?;
-        }
-        let file_name = src
+        let file_name = c
+            .src
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| hash.clone());
@@ -147,8 +222,27 @@ impl EvidenceStore {
             hash,
             file_name,
             size,
-            mime: mime.to_string(),
+            mime: c.mime.to_string(),
         })
+    }
+
+    /// Moves a complete, fsynced copy to its place and makes its folder entry durable.
+    fn put_in_place(&self, tmp_path: &Path, hash: &str, size: u64) -> Result<(), EvidenceError> {
+        let dest = self.path_of(hash);
+        let dir = dest
+            .parent()
+            .ok_or_else(|| EvidenceError::Write(io::Error::other("no folder for the hash")))?;
+        files::private_dir_all(dir).map_err(EvidenceError::Write)?;
+        // The same bytes are already there (only complete copies are ever renamed in); keeping
+        // them spares a rename over a file that may be open.
+        let there = fs::metadata(&dest).is_ok_and(|m| m.is_file() && m.len() == size);
+        if there {
+            fs::remove_file(tmp_path).map_err(EvidenceError::Write)?;
+        } else {
+            fs::rename(tmp_path, &dest).map_err(EvidenceError::Write)?;
+        }
+        // Also when it was there: its importer may have crashed before this fsync.
+        files::sync_dir(dir).map_err(EvidenceError::Write)
     }
 
     fn copy_hashed(
@@ -158,7 +252,7 @@ impl EvidenceStore {
         tmp_path: &Path,
         src: &Path,
     ) -> Result<(String, u64), EvidenceError> {
-        let mut out = File::create(tmp_path).map_err(EvidenceError::Write)?;
+        let mut out = files::create_new_private(tmp_path).map_err(EvidenceError::Write)?;
         let mut hasher = Sha256::new();
         hasher.update(head);
         out.write_all(head).map_err(EvidenceError::Write)?;
@@ -186,6 +280,7 @@ impl EvidenceStore {
             hasher.update(&buf[..n]);
             out.write_all(&buf[..n]).map_err(EvidenceError::Write)?;
         }
+        // The bytes reach the disk before the name that points at them.
         out.sync_all().map_err(EvidenceError::Write)?;
         Ok((hex::encode(hasher.finalize()), size))
     }
@@ -197,6 +292,24 @@ impl EvidenceStore {
         io::copy(&mut f, &mut hasher)?;
         Ok(hex::encode(hasher.finalize()) == hash)
     }
+}
+
+/// Removes everything in `dir` (not `dir` itself); what another process removed first is fine.
+fn clear(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let removed = if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        match removed {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn read_up_to(f: &mut File, buf: &mut [u8]) -> io::Result<usize> {
@@ -215,15 +328,38 @@ fn read_up_to(f: &mut File, buf: &mut [u8]) -> io::Result<usize> {
 mod tests {
     use super::*;
 
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+
     fn store(dir: &Path, max: u64) -> EvidenceStore {
-        EvidenceStore::new(dir.join("evidence"), max)
+        EvidenceStore::open(dir.join("evidence"), max).expect("open store")
+    }
+
+    /// Every file under the store's `sha256/` folder.
+    fn stored_files(dir: &Path) -> Vec<PathBuf> {
+        fn walk(d: &Path, out: &mut Vec<PathBuf>) {
+            for e in fs::read_dir(d).expect("read dir") {
+                let p = e.expect("entry").path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else {
+                    out.push(p);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&dir.join("evidence/sha256"), &mut out);
+        out
+    }
+
+    fn tmp_entries(dir: &Path) -> usize {
+        fs::read_dir(dir.join("evidence/tmp")).expect("tmp").count()
     }
 
     #[test]
     fn stores_by_hash_once_and_verifies() {
         let dir = tempfile::tempdir().expect("tempdir");
         let photo = dir.path().join("现场照片.png");
-        fs::write(&photo, b"\x89PNG\r\n\x1a\nrest of the picture").expect("write");
+        fs::write(&photo, [PNG, b"rest of the picture"].concat()).expect("write");
         let s = store(dir.path(), 1024);
         let a = s.import(&photo).expect("import");
         let b = s.import(&photo).expect("import again");
@@ -233,12 +369,8 @@ mod tests {
         let stored = s.path_of(&a.hash);
         assert!(stored.starts_with(dir.path().join("evidence/sha256").join(&a.hash[0..2])));
         assert!(s.verify(&a.hash).expect("verify"));
-        assert_eq!(
-            fs::read_dir(dir.path().join("evidence/tmp"))
-                .expect("tmp")
-                .count(),
-            0
-        );
+        assert_eq!(stored_files(dir.path()), [stored]);
+        assert_eq!(tmp_entries(dir.path()), 0);
     }
 
     #[test]
@@ -271,6 +403,114 @@ mod tests {
             s.import(&exe),
             Err(EvidenceError::Unsupported { .. })
         ));
-        assert!(!dir.path().join("evidence/sha256").exists());
+        assert!(stored_files(dir.path()).is_empty());
+        assert_eq!(tmp_entries(dir.path()), 0);
+    }
+
+    /// A FIFO named like a photo is refused at once: opening it does not wait for a writer.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_hanging() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("pipe.png");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("mkfifo unavailable; skipped");
+            return;
+        }
+        let s = store(dir.path(), 1024);
+        assert!(matches!(
+            s.import(&fifo),
+            Err(EvidenceError::NotAFile { .. })
+        ));
+    }
+
+    #[test]
+    fn import_all_lists_the_same_bytes_once_in_first_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = dir.path().join("前.png");
+        let b = dir.path().join("后.pdf");
+        let a_again = dir.path().join("前-副本.PNG");
+        fs::write(&a, [PNG, b"front"].concat()).expect("write");
+        fs::write(&b, b"%PDF-1.7 report").expect("write");
+        fs::copy(&a, &a_again).expect("copy");
+        let s = store(dir.path(), 1024);
+        let refs = s
+            .import_all(&[a.clone(), b.clone(), a_again, a])
+            .expect("import");
+        let names: Vec<&str> = refs.iter().map(|r| r.file_name.as_str()).collect();
+        assert_eq!(names, ["前.png", "后.pdf"]);
+        assert_eq!(stored_files(dir.path()).len(), 2);
+        assert_eq!(tmp_entries(dir.path()), 0);
+    }
+
+    #[test]
+    fn import_all_stores_nothing_when_one_file_is_bad() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let good = dir.path().join("good.png");
+        let bad = dir.path().join("bad.jpg");
+        fs::write(&good, [PNG, b"fine"].concat()).expect("write");
+        fs::write(&bad, b"not a jpeg").expect("write");
+        let s = store(dir.path(), 1024);
+        assert!(matches!(
+            s.import_all(&[good, bad]),
+            Err(EvidenceError::TypeMismatch { .. })
+        ));
+        assert!(stored_files(dir.path()).is_empty(), "the good file waited");
+    }
+
+    #[test]
+    fn opening_removes_copies_cut_short() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let photo = dir.path().join("p.png");
+        fs::write(&photo, [PNG, b"kept"].concat()).expect("write");
+        let kept = store(dir.path(), 1024).import(&photo).expect("import");
+        // What a crash mid-copy leaves: a partial file (and, from some other tool, a folder).
+        let tmp = dir.path().join("evidence/tmp");
+        fs::write(tmp.join("0190-cut-short"), &PNG[..4]).expect("partial");
+        fs::create_dir(tmp.join("stray")).expect("stray dir");
+        fs::write(tmp.join("stray/x"), b"x").expect("stray file");
+        let s = store(dir.path(), 1024);
+        assert_eq!(tmp_entries(dir.path()), 0);
+        assert!(s.verify(&kept.hash).expect("verify"), "stored files stay");
+    }
+
+    #[test]
+    fn a_stored_copy_of_the_wrong_size_is_replaced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let photo = dir.path().join("p.png");
+        fs::write(&photo, [PNG, b"whole picture"].concat()).expect("write");
+        let s = store(dir.path(), 1024);
+        let r = s.import(&photo).expect("import");
+        fs::write(s.path_of(&r.hash), &PNG[..3]).expect("damage");
+        assert!(!s.verify(&r.hash).expect("verify"));
+        s.import(&photo).expect("import again");
+        assert!(s.verify(&r.hash).expect("verify"), "repaired");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_and_folders_are_readable_by_their_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        // An evidence folder left world-readable by an earlier version is closed on open.
+        let root = dir.path().join("evidence");
+        fs::create_dir(&root).expect("old root");
+        fs::set_permissions(&root, fs::Permissions::from_mode(0o755)).expect("chmod");
+        let photo = dir.path().join("p.png");
+        fs::write(&photo, [PNG, b"private"].concat()).expect("write");
+        let s = store(dir.path(), 1024);
+        let r = s.import(&photo).expect("import");
+        let file = s.path_of(&r.hash);
+        assert_eq!(files::mode_of(&file), 0o600);
+        let mut d = file.parent();
+        while let Some(p) = d.filter(|p| p.starts_with(&root)) {
+            assert_eq!(files::mode_of(p), 0o700, "{}", p.display());
+            d = p.parent();
+        }
+        assert_eq!(files::mode_of(&root.join("tmp")), 0o700);
     }
 }

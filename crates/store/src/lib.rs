@@ -1,5 +1,6 @@
-//! CaseDesk's offline cache: one SQLite file (WAL, foreign keys on) per desk, migrated from
-//! `migrations/desk` at start-up in one transaction, refusing a file written by a newer version.
+//! CaseDesk's offline cache: one SQLite file (WAL, every commit fsynced, foreign keys on,
+//! readable by its user only) per desk, migrated from `migrations/desk` at start-up in one
+//! transaction under the write lock, refusing a file written by a newer version.
 //! It answers the inbox (filters, trigram full-text search, pages that stay fast on a million
 //! orders), records every user action together with its outbox mutation in one transaction, and
 //! keeps evidence files in a content-addressed folder. Interceptions and the whitelist live here
@@ -9,6 +10,7 @@ mod db;
 pub mod draft;
 mod error;
 pub mod evidence;
+mod files;
 pub mod inbox;
 pub mod load;
 pub mod order;

@@ -2,6 +2,7 @@
 
 use rusqlite::OptionalExtension;
 
+use crate::db::device_id_of;
 use crate::{Store, StoreError};
 
 impl Store {
@@ -23,13 +24,10 @@ impl Store {
         Ok(())
     }
 
-    /// This installation's device id, created once (UUIDv7) and kept.
+    /// This installation's device id (UUIDv7), created with the cache by [`Store::open`] and
+    /// never replaced.
     pub fn device_id(&self) -> Result<String, StoreError> {
-        if let Some(id) = self.setting("device_id")? {
-            return Ok(id);
-        }
-        let id = uuid::Uuid::now_v7().to_string();
-        self.set_setting("device_id", &id)?;
-        Ok(id)
+        device_id_of(&self.conn)?
+            .ok_or_else(|| StoreError::Corrupt("the cache has no device id".into()))
     }
 }

@@ -115,6 +115,75 @@ fn a_full_officer_flow_is_recorded_with_outbox_rows() {
 }
 
 #[test]
+fn a_file_attached_twice_is_one_file_in_the_cache_and_the_outbox() {
+    let (dir, mut store) = open();
+    let id = store.resolve_order("GD20261124000003").expect("resolve");
+    act(&mut store, id, &OrderAction::Claim).expect("claim");
+    let handle = OrderAction::Handle {
+        method: HandlingMethod::Education,
+        result: "已教育".into(),
+        notes: "".into(),
+    };
+    act(&mut store, id, &handle).expect("handle");
+    let file = |c: char, name: &str| EvidenceRef {
+        hash: c.to_string().repeat(64),
+        file_name: name.into(),
+        size: 10,
+        mime: "image/png".into(),
+    };
+    act(
+        &mut store,
+        id,
+        &OrderAction::RecordRectification {
+            description: "已整改".into(),
+            evidence: vec![
+                file('a', "前.png"),
+                file('b', "后.png"),
+                file('a', "前-副本.png"),
+            ],
+        },
+    )
+    .expect("recorded");
+    let names = |files: &[casedesk_store::EvidenceRow]| -> Vec<String> {
+        files.iter().map(|f| f.file_name.clone()).collect()
+    };
+    let tl = store.timeline(id).expect("timeline");
+    assert_eq!(names(&tl[2].evidence), ["前.png", "后.png"]);
+    let sent: OrderAction =
+        serde_json::from_str(&store.outbox().expect("outbox")[2].payload).expect("payload");
+    let OrderAction::RecordRectification { evidence, .. } = sent else {
+        panic!("not a rectification: {sent:?}");
+    };
+    let sent_names: Vec<&str> = evidence.iter().map(|e| e.file_name.as_str()).collect();
+    assert_eq!(sent_names, ["前.png", "后.png"]);
+    let raw = rusqlite::Connection::open(dir.path().join("cache.sqlite")).expect("raw");
+    let rows: i64 = raw
+        .query_row("SELECT count(*) FROM evidence", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(rows, 2);
+}
+
+#[test]
+fn outbox_numbers_are_never_reused_after_rows_are_sent() {
+    let (dir, mut store) = open();
+    let mut seqs = Vec::new();
+    for no in ["GD20261124000003", "GD20261124000004", "GD20261124000005"] {
+        let id = store.resolve_order(no).expect("resolve");
+        act(&mut store, id, &OrderAction::Claim).expect("claim");
+    }
+    seqs.extend(store.outbox().expect("outbox").iter().map(|o| o.seq));
+    // The sync client removes what the hub acknowledged: here, everything.
+    let raw = rusqlite::Connection::open(dir.path().join("cache.sqlite")).expect("raw");
+    raw.execute("DELETE FROM outbox", []).expect("sent");
+    assert_eq!(store.outbox_len().expect("len"), 0);
+    let id = store.resolve_order("GD20261124000006").expect("resolve");
+    act(&mut store, id, &OrderAction::Claim).expect("claim");
+    let next = store.outbox().expect("outbox")[0].seq;
+    let before = seqs.iter().max().copied().expect("rows before");
+    assert!(next > before, "seq {next} reuses a number up to {before}");
+}
+
+#[test]
 fn refused_actions_change_nothing() {
     let (_dir, mut store) = open();
     let id = store.resolve_order("GD20261124000005").expect("resolve");
