@@ -115,15 +115,14 @@ fn main() {
         status: Some(Status::Pending),
         ..Default::default()
     };
-    // Earlier runs on the same --data claimed pending orders; any order's plate will do.
-    let sample = desk
-        .list_inbox(&InboxFilter::default())
-        .unwrap_or_else(|e| fail(e.message_en));
-    let plate = sample
+    // A plate with pending orders, so the plate case measures a search that finds rows.
+    let plate = desk
+        .list_inbox(&pending)
+        .unwrap_or_else(|e| fail(e.message_en))
         .rows
         .first()
         .map(|r| r.plate.clone())
-        .unwrap_or_else(|| fail("the cache has no orders".into()));
+        .unwrap_or_else(|| fail("the cache has no pending orders; use a fresh --data".into()));
     let query = |search: Option<&str>| InboxFilter {
         search: search.map(str::to_string),
         ..pending.clone()
@@ -194,6 +193,36 @@ fn main() {
         });
         let after = desk.status().unwrap_or_else(|e| fail(e.message_en)).unsent;
         figure("claim_outbox_rows_written", (after - before) as f64, "rows");
+    }
+
+    // Spot checks by the city's supervisor: each closes (or sends back) a submitted order, with
+    // its event, its clock and its outbox row, committed.
+    let submitted: Vec<i64> = desk
+        .list_inbox(&InboxFilter {
+            status: Some(Status::Submitted),
+            page_size: 500,
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| fail(e.message_en))
+        .rows
+        .iter()
+        .map(|r| r.id)
+        .take(args.claims)
+        .collect();
+    if !submitted.is_empty() {
+        let officer = desk.profile().clone();
+        desk.set_profile(casedesk_app::Profile {
+            user_name: "监管中心".into(),
+            role: casedesk_domain::Role::Supervisor,
+            county_code: officer.county_code.clone(),
+        })
+        .unwrap_or_else(|e| fail(e.message_en));
+        timed("spot_check_with_outbox", submitted.len(), |i| {
+            desk.spot_check(submitted[i], i % 10 != 0, "整改复核")
+                .unwrap_or_else(|e| fail(e.message_en));
+        });
+        desk.set_profile(officer)
+            .unwrap_or_else(|e| fail(e.message_en));
     }
 
     if let Some(app) = &args.app {

@@ -31,6 +31,22 @@ pub fn normalize(input: &str) -> String {
         .collect()
 }
 
+/// Whether a (normalized) search term reads as the start of a Henan plate: 豫, or 豫 and a city
+/// letter and serial characters. Such a term is searched in plates only.
+pub fn is_plate_prefix(term: &str) -> bool {
+    let mut chars = term.chars();
+    if chars.next() != Some('豫') {
+        return false;
+    }
+    match chars.next() {
+        None => true,
+        Some(letter) if letter.is_ascii_uppercase() => {
+            chars.all(|c| c.is_ascii_digit() || c.is_ascii_uppercase() || c == '挂')
+        }
+        Some(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +60,11 @@ mod tests {
             assert!(!is_valid_plate(p), "{p}");
         }
         assert_eq!(normalize("豫a·12345"), "豫A12345");
+        for t in ["豫", "豫A", "豫G12", "豫G1234挂"] {
+            assert!(is_plate_prefix(t), "{t}");
+        }
+        for t in ["豫运集团", "A12", "京港澳", "豫a"] {
+            assert!(!is_plate_prefix(t), "{t}");
+        }
     }
 }

@@ -316,6 +316,12 @@ impl Store {
                         params.push(Value::Text(term.clone()));
                     }
                 }
+            } else if plate::is_plate_prefix(term) {
+                // 豫A is a plate prefix, not a word of a name or a place: a range on the plate
+                // index (which holds the status too, so a count reads no row).
+                conds.push("(wo.plate >= ? AND wo.plate < ?)".into());
+                params.push(Value::Text(term.clone()));
+                params.push(Value::Text(format!("{term}\u{10FFFF}")));
             } else {
                 let mut parts = vec!["(wo.plate >= ? AND wo.plate < ?)".to_string()];
                 params.push(Value::Text(term.clone()));
@@ -458,12 +464,36 @@ impl Store {
         })
     }
 
-    /// How many orders the query matches, up to [`COUNT_CAP`].
+    /// How many orders the query matches, up to [`COUNT_CAP`]; exact when the query filters
+    /// by status (or open orders) alone, from the per-status counts the triggers keep.
     pub fn count_inbox(
         &self,
         q: &InboxFilter,
         ctx: &InboxContext<'_>,
     ) -> Result<InboxCount, StoreError> {
+        let status_only = q.search.as_deref().is_none_or(|t| t.trim().is_empty())
+            && q.industry.is_none()
+            && q.violation_code.is_none()
+            && q.clue_category.is_none()
+            && q.due.is_none()
+            && !q.mine;
+        if status_only {
+            let n: i64 = self
+                .conn
+                .prepare_cached(
+                    "SELECT coalesce(sum(n), 0) FROM status_count
+                     WHERE (?1 IS NULL OR status = ?1)
+                       AND (?2 = 0 OR status NOT IN ('closed', 'transferred'))",
+                )?
+                .query_row(
+                    rusqlite::params![q.status.map(|s| s.code()), q.open_only],
+                    |r| r.get(0),
+                )?;
+            return Ok(InboxCount {
+                total: n.max(0) as u64,
+                capped: false,
+            });
+        }
         let plan = self.plan(q, ctx, Purpose::Count)?;
         let sql = format!(
             "SELECT count(*) FROM (SELECT 1 FROM work_order wo {} LIMIT ?)",

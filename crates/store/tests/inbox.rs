@@ -278,3 +278,60 @@ fn search_plans_never_run_match_per_row() {
         "{plan}"
     );
 }
+
+/// The per-status counts the triggers keep agree with the rows, after loading and after actions
+/// that move orders between states; a plate-prefix term searches plates only.
+#[test]
+fn status_counts_follow_actions_and_plate_prefixes_search_plates() {
+    let (_dir, mut store) = setup(60);
+    let ctx = InboxContext {
+        me: "张伟",
+        now: now(),
+        calendar: calendar(),
+    };
+    for no in ["GD20261124000003", "GD20261124000004", "GD20261124000005"] {
+        let id = store.resolve_order(no).expect("resolve");
+        store
+            .apply_action(id, &officer("张伟"), &OrderAction::Claim, now(), &rules(), "d")
+            .expect("claim");
+    }
+    let listed = |store: &Store, status: Option<Status>, open_only: bool| {
+        store
+            .list_inbox(
+                &InboxFilter {
+                    status,
+                    open_only,
+                    page_size: 500,
+                    ..Default::default()
+                },
+                &ctx,
+            )
+            .expect("list")
+            .rows
+            .len() as u64
+    };
+    for (status, open_only) in [
+        (Some(Status::Pending), false),
+        (Some(Status::Claimed), false),
+        (Some(Status::Closed), false),
+        (None, true),
+        (None, false),
+    ] {
+        let q = InboxFilter {
+            status,
+            open_only,
+            ..Default::default()
+        };
+        let counted = store.count_inbox(&q, &ctx).expect("count");
+        assert_eq!(counted.total, listed(&store, status, open_only), "{status:?} {open_only}");
+        assert!(!counted.capped);
+    }
+    assert_eq!(listed(&store, Some(Status::Claimed), false), 3);
+    // 豫G is a plate prefix: every order here has a 豫G plate; a place or a name with 豫G in it
+    // would not count.
+    let q = InboxFilter {
+        search: Some("豫g".into()),
+        ..Default::default()
+    };
+    assert_eq!(store.count_inbox(&q, &ctx).expect("count").total, 60);
+}
