@@ -118,8 +118,14 @@ commands! {
         |s| with(s, |d| d.close_groundless(id, &finding));
     fn require_rectification(id: i64, requirement: String, deadline: String) -> OrderDetail =
         |s| with(s, |d| d.require_rectification(id, &requirement, &deadline));
+    /// Checks, copies the files without holding the desk (a 50 MB copy must not stall the
+    /// order's other reads), then records.
     fn record_rectification(id: i64, description: String, files: Vec<PathBuf>) -> OrderDetail =
-        |s| with(s, |d| d.record_rectification(id, &description, &files));
+        |s| {
+            let evidence = with(s, |d| d.evidence_for_rectification(id, &description))?;
+            let refs = evidence.import_all(&files)?;
+            with(s, |d| d.record_rectification_with(id, &description, refs))
+        };
     fn submit_for_spot_check(id: i64) -> OrderDetail = |s| with(s, |d| d.submit_for_spot_check(id));
     fn return_order(id: i64, reason_code: ReturnReason, reason: String) -> OrderDetail =
         |s| with(s, |d| d.return_order(id, reason_code, &reason));

@@ -4,9 +4,10 @@
 
 use std::path::PathBuf;
 
-use casedesk_domain::action::OrderAction;
+use casedesk_domain::action::{EvidenceRef, OrderAction};
 use casedesk_domain::work_order::allowed_actions;
 use casedesk_domain::{ActionKind, HandlingMethod, InterceptionOutcome, ReturnReason, Role};
+use casedesk_store::EvidenceStore;
 use chrono::NaiveDate;
 
 use crate::desk::Desk;
@@ -208,13 +209,34 @@ impl Desk {
         description: &str,
         files: &[PathBuf],
     ) -> Result<OrderDetail, AppError> {
+        let evidence = self.evidence_for_rectification(id, description)?;
+        let refs = evidence.import_all(files)?;
+        self.record_rectification_with(id, description, refs)
+    }
+
+    /// First half of [`Desk::record_rectification`]: checks the action and hands out the evidence
+    /// store, so that the window can copy large files without holding the desk.
+    pub fn evidence_for_rectification(
+        &self,
+        id: i64,
+        description: &str,
+    ) -> Result<EvidenceStore, AppError> {
         let draft = OrderAction::RecordRectification {
             description: description.to_string(),
             evidence: vec![],
         };
         self.check(id, &draft)?;
-        // Each file checked before any is copied; the same bytes attached twice listed once.
-        let evidence = self.evidence.import_all(files)?;
+        Ok(self.evidence.clone())
+    }
+
+    /// Second half: records the rectification with files already in the evidence store (the
+    /// rules decide again, on the order as it is now).
+    pub fn record_rectification_with(
+        &mut self,
+        id: i64,
+        description: &str,
+        evidence: Vec<EvidenceRef>,
+    ) -> Result<OrderDetail, AppError> {
         self.apply(
             id,
             OrderAction::RecordRectification {

@@ -46,6 +46,9 @@ pub enum EvidenceError {
     Write(io::Error),
 }
 
+/// A handle on the store's folder: cheap to clone, so a long copy can run without holding the
+/// desk.
+#[derive(Debug, Clone)]
 pub struct EvidenceStore {
     root: PathBuf,
     max_bytes: u64,

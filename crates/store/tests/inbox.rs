@@ -292,7 +292,14 @@ fn status_counts_follow_actions_and_plate_prefixes_search_plates() {
     for no in ["GD20261124000003", "GD20261124000004", "GD20261124000005"] {
         let id = store.resolve_order(no).expect("resolve");
         store
-            .apply_action(id, &officer("张伟"), &OrderAction::Claim, now(), &rules(), "d")
+            .apply_action(
+                id,
+                &officer("张伟"),
+                &OrderAction::Claim,
+                now(),
+                &rules(),
+                "d",
+            )
             .expect("claim");
     }
     let listed = |store: &Store, status: Option<Status>, open_only: bool| {
@@ -323,7 +330,11 @@ fn status_counts_follow_actions_and_plate_prefixes_search_plates() {
             ..Default::default()
         };
         let counted = store.count_inbox(&q, &ctx).expect("count");
-        assert_eq!(counted.total, listed(&store, status, open_only), "{status:?} {open_only}");
+        assert_eq!(
+            counted.total,
+            listed(&store, status, open_only),
+            "{status:?} {open_only}"
+        );
         assert!(!counted.capped);
     }
     assert_eq!(listed(&store, Some(Status::Claimed), false), 3);
