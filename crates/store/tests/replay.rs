@@ -90,7 +90,7 @@ proptest! {
         let mut store = Store::open(&dir.path().join("cache.sqlite")).expect("open");
         fill(&mut store, ORDERS);
         let who = people();
-        let mut applied = vec![0i64; ORDERS];
+        let mut applied = [0i64; ORDERS];
         for (order, person, action) in &steps {
             let id = store.resolve_order(&format!("GD20261124{:06}", order)).expect("resolve");
             let before = store.outbox_len().expect("len");

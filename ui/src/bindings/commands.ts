@@ -37,6 +37,7 @@ export function commands(call: Call) {
     recordFeedback: (id: number, feedback: string) => call<OrderDetail>("record_feedback", { id, feedback }),
     closeGroundless: (id: number, finding: string) => call<OrderDetail>("close_groundless", { id, finding }),
     requireRectification: (id: number, requirement: string, deadline: string) => call<OrderDetail>("require_rectification", { id, requirement, deadline }),
+    /** Checks, copies the files without holding the desk (a 50 MB copy must not stall the order's other reads), then records. */
     recordRectification: (id: number, description: string, files: Array<string>) => call<OrderDetail>("record_rectification", { id, description, files }),
     submitForSpotCheck: (id: number) => call<OrderDetail>("submit_for_spot_check", { id }),
     returnOrder: (id: number, reasonCode: ReturnReason, reason: string) => call<OrderDetail>("return_order", { id, reasonCode, reason }),
