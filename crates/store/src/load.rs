@@ -2,12 +2,12 @@
 //! the first sync use it. Rows loaded this way come from elsewhere, so they write no outbox.
 
 use casedesk_domain::action::OrderAction;
-use casedesk_domain::lifecycle::{apply, Actor, OrderEvent, OrderState, Situation};
+use casedesk_domain::lifecycle::{apply, Actor, OrderState, Situation};
 use casedesk_domain::{CreditCode, Industry, Role, WhitelistEntry, WhitelistKind};
 use chrono::NaiveDateTime;
 use rusqlite::{params, Transaction};
 
-use crate::order::{EventKind, Rules, StateColumns};
+use crate::order::{write_event, Rules, StateColumns};
 use crate::{Store, StoreError};
 
 pub struct NewEnterprise {
@@ -208,29 +208,7 @@ impl Loader<'_> {
             ])?;
         let id = self.tx.last_insert_rowid();
         for (step, applied) in &applied_steps {
-            let at = text(step.at);
-            let payload = serde_json::to_string(&applied.action)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO event(order_id, at, actor, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(params![id, at, step.actor, EventKind::of(&applied.action).code(), payload])?;
-            let event_id = self.tx.last_insert_rowid();
-            for e in &applied.events {
-                if let OrderEvent::Intercepted {
-                    outcome,
-                    overridden,
-                } = e
-                {
-                    self.tx
-                        .prepare_cached(
-                            "INSERT INTO interception(order_id, event_id, plate, at, actor, outcome, overridden)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        )?
-                        .execute(params![id, event_id, o.plate, at, step.actor, outcome.code(), overridden])?;
-                }
-            }
+            write_event(&self.tx, id, &o.plate, &text(step.at), &step.actor, applied)?;
         }
         Ok(id)
     }

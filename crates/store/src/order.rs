@@ -391,6 +391,62 @@ fn vehicle_record(
     })
 }
 
+/// Appends an applied action's event, with its evidence rows and its interception (outcome);
+/// returns the event's id. Live actions and the bulk loader's replayed histories both write
+/// their events here.
+pub(crate) fn write_event(
+    conn: &Connection,
+    order_id: i64,
+    plate: &str,
+    at: &str,
+    actor: &str,
+    applied: &casedesk_domain::Applied,
+) -> Result<i64, StoreError> {
+    let payload =
+        serde_json::to_string(&applied.action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT INTO event(order_id, at, actor, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        order_id,
+        at,
+        actor,
+        EventKind::of(&applied.action).code(),
+        payload
+    ])?;
+    let event_id = conn.last_insert_rowid();
+    if let OrderAction::RecordRectification { evidence, .. } = &applied.action {
+        for f in evidence {
+            conn.prepare_cached(
+                "INSERT INTO evidence(event_id, hash, file_name, size, mime) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![event_id, f.hash, f.file_name, f.size as i64, f.mime])?;
+        }
+    }
+    for e in &applied.events {
+        if let OrderEvent::Intercepted {
+            outcome,
+            overridden,
+        } = e
+        {
+            conn.prepare_cached(
+                "INSERT INTO interception(order_id, event_id, plate, at, actor, outcome, overridden)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                order_id,
+                event_id,
+                plate,
+                at,
+                actor,
+                outcome.code(),
+                overridden
+            ])?;
+        }
+    }
+    Ok(event_id)
+}
+
 /// Writes what an applied action produced: the state, the event with its evidence and
 /// interception, and a whitelist proposal when the rule makes one. Returns the event's id and
 /// whether a proposal was made.
@@ -439,48 +495,22 @@ pub(crate) fn record_applied(
     if changed != 1 {
         return Err(corrupt("order vanished during the action"));
     }
-    let payload =
-        serde_json::to_string(&applied.action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    conn.prepare_cached(
-        "INSERT INTO event(order_id, at, actor, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        id,
-        at,
-        actor,
-        EventKind::of(&applied.action).code(),
-        payload
-    ])?;
-    let event_id = conn.last_insert_rowid();
-    if let OrderAction::RecordRectification { evidence, .. } = &applied.action {
-        for f in evidence {
-            conn.prepare_cached(
-                "INSERT INTO evidence(event_id, hash, file_name, size, mime) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![event_id, f.hash, f.file_name, f.size as i64, f.mime])?;
-        }
-    }
+    let event_id = write_event(conn, id, facts_plate, &at, actor, applied)?;
     let mut proposed = false;
-    for e in &applied.events {
-        if let OrderEvent::Intercepted {
-            outcome,
-            overridden,
-        } = e
-        {
-            conn.prepare_cached(
-                "INSERT INTO interception(order_id, event_id, plate, at, actor, outcome, overridden)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![id, event_id, facts_plate, at, actor, outcome.code(), overridden])?;
-            if *outcome == InterceptionOutcome::NothingFound {
-                if let Some(vid) = vehicle_id {
-                    let record = vehicle_record(conn, vid, facts_plate)?;
-                    if let Some(p) = whitelist::proposal(facts_plate, &record, now.date()) {
-                        crate::whitelist::insert_entry(conn, &p, &at)?;
-                        proposed = true;
-                    }
-                }
+    let clean = applied.events.iter().any(|e| {
+        matches!(
+            e,
+            OrderEvent::Intercepted {
+                outcome: InterceptionOutcome::NothingFound,
+                ..
             }
+        )
+    });
+    if let (true, Some(vid)) = (clean, vehicle_id) {
+        let record = vehicle_record(conn, vid, facts_plate)?;
+        if let Some(p) = whitelist::proposal(facts_plate, &record, now.date()) {
+            crate::whitelist::insert_entry(conn, &p, &at)?;
+            proposed = true;
         }
     }
     Ok((event_id, proposed))
