@@ -281,6 +281,9 @@ impl Store {
             .map(plate::normalize)
             .filter(|t| !t.is_empty());
         let mut by_rowid = false;
+        // A count of a plate prefix reads the plate index alone (it holds the status); a page
+        // walks its sort index and stops at 50 rows, which is faster for a prefix like 豫A.
+        let mut plate_count = false;
         if let Some(term) = &term {
             if term.chars().count() >= 3 {
                 let mut stmt = self.conn.prepare_cached(
@@ -319,6 +322,7 @@ impl Store {
             } else if plate::is_plate_prefix(term) {
                 // 豫A is a plate prefix, not a word of a name or a place: a range on the plate
                 // index (which holds the status too, so a count reads no row).
+                plate_count = purpose == Purpose::Count;
                 conds.push("(wo.plate >= ? AND wo.plate < ?)".into());
                 params.push(Value::Text(term.clone()));
                 params.push(Value::Text(format!("{term}\u{10FFFF}")));
@@ -343,7 +347,7 @@ impl Store {
         }
         // With a rowid list, a unary + keeps SQLite from walking a filter index instead.
         let col = |name: &str| {
-            if by_rowid {
+            if by_rowid || plate_count {
                 format!("+wo.{name}")
             } else {
                 format!("wo.{name}")
