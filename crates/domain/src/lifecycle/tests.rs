@@ -586,6 +586,11 @@ proptest! {
                     }
                     // Exactly one clock runs in every open state, owned by the right party.
                     prop_assert_eq!(applied.state.clock.map(|c| c.owner), expected_owner(applied.state.status));
+                    // A deadline the rules computed in working days falls on a working day
+                    // (the enterprise's and the authority's dates are chosen by the officer).
+                    if let Some(Clock { owner: ClockOwner::Officer | ClockOwner::Supervisor, due: Due::Day(d) }) = applied.state.clock {
+                        prop_assert!(w.calendar.is_working_day(d), "{} is not a working day", d);
+                    }
                     // The rectification counter only grows; after a failed spot check or a
                     // requirement, nothing is submitted until a rectification is recorded.
                     prop_assert!(applied.state.rectifications >= before.rectifications);
