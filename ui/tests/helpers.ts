@@ -149,3 +149,14 @@ export async function settleErrors() {
   await new Promise((r) => setTimeout(r, 250));
   await settle();
 }
+
+/** Waits for an element (an async component's chunk may take a moment to arrive in the test runner). */
+export async function waitFor(selector: string, timeoutMs = 5000): Promise<HTMLElement> {
+  const started = Date.now();
+  for (;;) {
+    const el = document.querySelector(selector);
+    if (el) return el as HTMLElement;
+    if (Date.now() - started > timeoutMs) throw new Error(`${selector} did not appear`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -108,17 +108,17 @@ describe("InboxTable", () => {
     const colWidths = () => w.findAll("col").map((c) => (c.element as HTMLElement).style.width);
     // 工单号 状态 车牌 | 企业 ×5 | 信用码 | 违法类型 ×4 | 线索类别 | 地点 ×4 | 检测时间 办理时限
     expect(colWidths()).toEqual([
-      "144px", "96px", "136px", "", "", "", "", "", "68px", "", "", "", "", "68px", "", "", "", "", "124px", "160px",
+      "144px", "96px", "136px", "", "", "", "", "", "60px", "", "", "", "", "68px", "", "", "", "", "124px", "172px",
     ]);
     const ths = w.findAll("thead th");
     expect(ths.map((th) => th.attributes("colspan") ?? "1")).toEqual(["1", "1", "1", "5", "1", "4", "1", "4", "1", "1"]);
     expect(w.findAll("tbody tr")[0].findAll("td").map((td) => td.attributes("colspan") ?? "1")).toEqual([
       "1", "1", "1", "5", "1", "4", "1", "4", "1", "1",
     ]);
-    expect((w.get("table").element as HTMLElement).style.minWidth).toBe("1056px");
+    expect((w.get("table").element as HTMLElement).style.minWidth).toBe("1060px");
     await w.setProps({ textSize: 125 });
     expect(colWidths()[0]).toBe("180px");
-    expect((w.get("table").element as HTMLElement).style.minWidth).toBe("1320px");
+    expect((w.get("table").element as HTMLElement).style.minWidth).toBe("1325px");
     w.unmount();
   });
 

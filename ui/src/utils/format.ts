@@ -43,14 +43,21 @@ export function timeLeftLabel(tl: TimeLeft, t: T): string {
 }
 
 /**
- * Whether a running clock is this desk's own: an officer's desk owns the officer's clock, a
- * supervisor's desk the supervisor's. The enterprise's and another authority's clocks are never
- * the desk's: their lateness is theirs, not the user's.
+ * Whether a running clock is this desk's own: an officer's desk owns the officer's clock of an
+ * unclaimed order or of one the user claimed (not a colleague's), a supervisor's desk the
+ * supervisor's. The enterprise's and another authority's clocks are never the desk's: their
+ * lateness is theirs, not the user's.
  */
-export function ownsClock(owner: ClockOwner | null | undefined, role: Role | null | undefined): boolean {
+export function ownsClock(
+  owner: ClockOwner | null | undefined,
+  role: Role | null | undefined,
+  claimedBy: string | null = null,
+  me: string | null = null,
+): boolean {
   if (!owner) return false;
   if (role === "supervisor") return owner === "supervisor";
-  return owner === "officer";
+  if (owner !== "officer") return false;
+  return !claimedBy || !me || claimedBy === me;
 }
 
 /**
