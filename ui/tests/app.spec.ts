@@ -3,7 +3,7 @@ import * as api from "../src/api/desk";
 import App from "../src/App.vue";
 import { useDeskStore } from "../src/stores/desk";
 import { i18n } from "../src/i18n";
-import { deskStatus, freshPinia, mountApp, settle } from "./helpers";
+import { deskStatus, freshPinia, makeRow, mountApp, settle, waitFor } from "./helpers";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
@@ -49,6 +49,68 @@ describe("app shell", () => {
     expect(document.documentElement.style.getPropertyValue("--el-font-size-base")).toBe("21px");
     desk.setLocale("zh-CN");
     i18n.global.locale.value = "zh-CN";
+    w.unmount();
+  });
+
+  it("shows 实时预警 N 件 while minutes clocks run, and nothing when none do", async () => {
+    m.deskStatus.mockResolvedValue({ ...deskStatus, running_alarms: 3 });
+    m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 0, capped: false });
+    const w = mountApp(App, freshPinia());
+    await settle();
+    expect(document.querySelector('[data-testid="running-alarms"]')!.textContent).toContain("实时预警 3 件");
+    useDeskStore().status = { ...deskStatus, running_alarms: 0 };
+    await settle();
+    expect(document.querySelector('[data-testid="running-alarms"]')).toBeNull();
+    w.unmount();
+  });
+
+  it("offers 待抽查 and 白名单 in the navigation; 待抽查 lists the submitted orders on their own", async () => {
+    m.deskStatus.mockResolvedValue({ ...deskStatus });
+    m.listInbox.mockResolvedValue({ rows: [makeRow(1)], page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 1, capped: false });
+    m.listWhitelist.mockResolvedValue([]);
+    const w = mountApp(App, freshPinia());
+    await settle();
+    const nav = [...document.querySelectorAll(".app-menu .el-menu-item")].map((e) => e.textContent!.trim());
+    expect(nav.slice(0, 3)).toEqual(["工单", "待抽查", "白名单"]);
+    expect(document.querySelector('[data-testid="spot-check-view"]')).toBeNull();
+    (document.querySelector('[data-testid="nav-spot_check"]') as HTMLElement).click();
+    await settle();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "submitted", open_only: true });
+    const view = document.querySelector('[data-testid="spot-check-view"]')!;
+    expect(view.textContent).toContain("待抽查");
+    expect(view.querySelector('[data-testid="filter-status"]')).toBeNull();
+    expect(view.querySelector('[data-testid="spot-check-read-only"]')!.textContent).toContain("监管负责人");
+    (document.querySelector('[data-testid="nav-whitelist"]') as HTMLElement).click();
+    expect((await waitFor('[data-testid="whitelist-view"]')).textContent).toContain("白名单");
+    await settle();
+    expect(m.listWhitelist).toHaveBeenCalledWith(null);
+    w.unmount();
+  });
+
+  it("switches who works at the desk: 王主任 as supervisor, and the lists reload", async () => {
+    m.deskStatus.mockResolvedValue({ ...deskStatus, user_name: "张伟" });
+    m.listInbox.mockResolvedValue({ rows: [makeRow(1)], page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 1, capped: false });
+    const w = mountApp(App, freshPinia());
+    await settle();
+    const before = m.listInbox.mock.calls.length;
+    (document.querySelector('[data-testid="user-button"]') as HTMLElement).click();
+    const user = (await waitFor('[data-testid="profile-user"] input')) as HTMLInputElement;
+    expect(user.value).toBe("张伟");
+    user.value = "王主任";
+    user.dispatchEvent(new Event("input"));
+    (document.querySelector('[data-testid="profile-role-supervisor"] input') as HTMLInputElement).click();
+    m.setProfile.mockResolvedValue({ ...deskStatus, user_name: "王主任", role: "supervisor" });
+    await settle(1);
+    (document.querySelector('[data-testid="profile-submit"]') as HTMLElement).click();
+    await settle(10);
+    expect(m.setProfile).toHaveBeenCalledWith("王主任", "supervisor", "410783");
+    expect(document.querySelector('[data-testid="user-name"]')!.textContent).toBe("王主任");
+    expect(document.querySelector('[data-testid="user-role"]')!.textContent).toBe("监管负责人");
+    expect(document.body.textContent).toContain("已切换为 王主任（监管负责人）");
+    expect(m.listInbox.mock.calls.length).toBeGreaterThan(before);
     w.unmount();
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { i18n } from "../src/i18n";
 import {
-  checkDeadline, cleanPath, countLabel, formatBytes, formatDateTime, formatInt, formatPercent, formatPlate,
-  isAbsolutePath, isFinished, workingDaysLabel, workingDaysLevel, weekdayOf,
+  checkDeadline, cleanPath, clockLevel, clockNameKey, countLabel, formatBytes, formatDateTime, formatInt, formatPercent,
+  formatPlate, isAbsolutePath, isFinished, minutesLabel, ownsClock, timeLeftLabel, workingDaysLabel, weekdayOf,
 } from "../src/utils/format";
 
 const t = i18n.global.t as unknown as Parameters<typeof workingDaysLabel>[1];
@@ -25,15 +25,76 @@ describe("working-days label", () => {
     i18n.global.locale.value = "zh-CN";
   });
 
-  it("levels drive the colour", () => {
-    expect(workingDaysLevel(-1)).toBe("overdue");
-    expect(workingDaysLevel(0)).toBe("today");
-    expect(workingDaysLevel(2)).toBe("soon");
-    expect(workingDaysLevel(5)).toBe("ok");
+  it("closed and transferred orders run no clock", () => {
     expect(isFinished("closed")).toBe(true);
     expect(isFinished("transferred")).toBe(true);
     expect(isFinished("submitted")).toBe(false);
     expect(isFinished("returned")).toBe(false);
+  });
+});
+
+describe("minutes clocks", () => {
+  it("speak hours and minutes in Chinese", () => {
+    i18n.global.locale.value = "zh-CN";
+    expect(minutesLabel(80, t)).toBe("剩余 1 小时 20 分");
+    expect(minutesLabel(120, t)).toBe("剩余 2 小时");
+    expect(minutesLabel(35, t)).toBe("剩余 35 分钟");
+    expect(minutesLabel(-35, t)).toBe("超时 35 分钟");
+    expect(minutesLabel(-125, t)).toBe("超时 2 小时 5 分");
+    expect(minutesLabel(-(3 * 1440 + 4 * 60 + 9), t)).toBe("超时 3 天 4 小时");
+    expect(minutesLabel(0, t)).toBe("即将超时");
+  });
+
+  it("and in English", () => {
+    i18n.global.locale.value = "en";
+    expect(minutesLabel(80, t)).toBe("1 h 20 min left");
+    expect(minutesLabel(-35, t)).toBe("35 min overdue");
+    expect(minutesLabel(-1500, t)).toBe("1 d 1 h overdue");
+    expect(minutesLabel(0, t)).toBe("Due now");
+    i18n.global.locale.value = "zh-CN";
+  });
+
+  it("time left picks the clock's unit", () => {
+    i18n.global.locale.value = "zh-CN";
+    expect(timeLeftLabel({ unit: "minutes", left: 80 }, t)).toBe("剩余 1 小时 20 分");
+    expect(timeLeftLabel({ unit: "working_days", left: 2 }, t)).toBe("剩余 2 个工作日");
+    expect(timeLeftLabel({ unit: "working_days", left: 0 }, t)).toBe("今日到期");
+    expect(timeLeftLabel({ unit: "working_days", left: -3 }, t)).toBe("逾期 3 个工作日");
+  });
+});
+
+describe("whose clock, and its colour", () => {
+  it("an officer's desk owns the officer's clock; a supervisor's desk the supervisor's", () => {
+    expect(ownsClock("officer", "county_officer")).toBe(true);
+    expect(ownsClock("enterprise", "county_officer")).toBe(false);
+    expect(ownsClock("supervisor", "county_officer")).toBe(false);
+    expect(ownsClock("authority", "county_officer")).toBe(false);
+    expect(ownsClock("supervisor", "supervisor")).toBe(true);
+    expect(ownsClock("officer", "supervisor")).toBe(false);
+    expect(ownsClock(null, "county_officer")).toBe(false);
+  });
+
+  it("red only when the user's own clock is overdue; amber within 1 working day or 60 minutes", () => {
+    expect(clockLevel({ unit: "working_days", left: -3 }, true)).toBe("overdue");
+    expect(clockLevel({ unit: "working_days", left: 0 }, true)).toBe("soon");
+    expect(clockLevel({ unit: "working_days", left: 1 }, true)).toBe("soon");
+    expect(clockLevel({ unit: "working_days", left: 2 }, true)).toBe("ok");
+    expect(clockLevel({ unit: "minutes", left: -1 }, true)).toBe("overdue");
+    expect(clockLevel({ unit: "minutes", left: 60 }, true)).toBe("soon");
+    expect(clockLevel({ unit: "minutes", left: 61 }, true)).toBe("ok");
+  });
+
+  it("someone else's clock is neutral, late or not", () => {
+    expect(clockLevel({ unit: "working_days", left: -5 }, false)).toBe("others");
+    expect(clockLevel({ unit: "minutes", left: -30 }, false)).toBe("others");
+    expect(clockLevel({ unit: "working_days", left: 0 }, false)).toBe("others");
+  });
+
+  it("names the clock by its owner (the supervisor's by what it waits for)", () => {
+    expect(clockNameKey("enterprise", "rectifying")).toBe("enterprise");
+    expect(clockNameKey("supervisor", "submitted")).toBe("spot_check");
+    expect(clockNameKey("supervisor", "returned")).toBe("reassign");
+    expect(clockNameKey("authority", "awaiting_feedback")).toBe("authority");
   });
 });
 

@@ -3,7 +3,10 @@ import * as api from "../src/api/desk";
 import HandleForm from "../src/components/forms/HandleForm.vue";
 import RecordRectificationForm from "../src/components/forms/RecordRectificationForm.vue";
 import RequireRectificationForm from "../src/components/forms/RequireRectificationForm.vue";
-import ReasonForm from "../src/components/forms/ReasonForm.vue";
+import ReturnForm from "../src/components/forms/ReturnForm.vue";
+import InterceptForm from "../src/components/forms/InterceptForm.vue";
+import TextActionForm from "../src/components/forms/TextActionForm.vue";
+import NotifyForm from "../src/components/forms/NotifyForm.vue";
 import { useOrderStore } from "../src/stores/order";
 import { useDeskStore } from "../src/stores/desk";
 import { DRAFT_DEBOUNCE_MS } from "../src/composables/useDraft";
@@ -67,22 +70,16 @@ describe("handle form", () => {
     w.unmount();
   });
 
-  it("disables interception for a whitelisted vehicle", async () => {
-    const detail = makeDetail(4, { allowed_actions: ["handle"], vehicle_whitelist_reason: "企业自用车辆" }, { whitelisted: true });
+  it("offers phone warning, penalty and education only: interception and notices have their own actions", async () => {
+    const detail = makeDetail(4, { allowed_actions: ["handle"] }, { status: "claimed" });
     const w = mountApp(HandleForm, await setup(detail), { props: { detail } });
     await settle();
-    const interception = q("handle-method-interception");
-    expect(interception.classList.contains("is-disabled")).toBe(true);
-    expect((interception.querySelector("input") as HTMLInputElement).disabled).toBe(true);
-    expect(q("handle-method-phone_warning").classList.contains("is-disabled")).toBe(false);
-    w.unmount();
-  });
-
-  it("allows interception for other vehicles", async () => {
-    const detail = makeDetail(4, { allowed_actions: ["handle"] });
-    const w = mountApp(HandleForm, await setup(detail), { props: { detail } });
-    await settle();
-    expect(q("handle-method-interception").classList.contains("is-disabled")).toBe(false);
+    const methods = [...document.querySelectorAll('[data-testid^="handle-method-"]')].map((e) => e.getAttribute("data-testid"));
+    expect(methods).toEqual(["handle-method-phone_warning", "handle-method-fine", "handle-method-education"]);
+    // the counters show the backend's limits
+    expect(q("handle-result").querySelector("textarea")!.getAttribute("maxlength")).toBe("500");
+    expect(q("handle-notes").querySelector("textarea")!.getAttribute("maxlength")).toBe("2000");
+    expect(q("handle-result").querySelector(".el-input__count")!.textContent).toContain("500");
     w.unmount();
   });
 
@@ -144,19 +141,21 @@ describe("drafts", () => {
     w.unmount();
   });
 
-  it("does not restore interception for a whitelisted vehicle", async () => {
+  it("does not restore a method the form no longer offers", async () => {
     m.loadDraft.mockResolvedValue(JSON.stringify({ method: "interception", result: "x", notes: "" }));
-    const detail = makeDetail(6, { allowed_actions: ["handle"] }, { whitelisted: true });
+    const detail = makeDetail(6, { allowed_actions: ["handle"] });
     const w = mountApp(HandleForm, await setup(detail), { props: { detail } });
     await settle();
-    expect((q("handle-method-interception").querySelector("input") as HTMLInputElement).checked).toBe(false);
+    expect(document.querySelector('[data-testid="handle-method-interception"]')).toBeNull();
+    expect([...document.querySelectorAll('[data-testid^="handle-method-"] input')].some((i) => (i as HTMLInputElement).checked)).toBe(false);
+    expect((q("handle-result").querySelector("textarea") as HTMLTextAreaElement).value).toBe("x");
     w.unmount();
   });
 
   it("saves typing debounced under the order's key", async () => {
     m.loadDraft.mockResolvedValue(null);
     const detail = makeDetail(7, { allowed_actions: ["return"] }, { status: "claimed" });
-    const w = mountApp(ReasonForm, await setup(detail), { props: { detail, mode: "return" } });
+    const w = mountApp(ReturnForm, await setup(detail), { props: { detail } });
     await settle();
     vi.useFakeTimers();
     type("reason-input", "证");
@@ -167,7 +166,7 @@ describe("drafts", () => {
     expect(m.saveDraft).not.toHaveBeenCalled();
     vi.advanceTimersByTime(100);
     expect(m.saveDraft).toHaveBeenCalledTimes(1);
-    expect(m.saveDraft).toHaveBeenCalledWith("return:7", JSON.stringify({ reason: "证据不足", to_unit: "" }));
+    expect(m.saveDraft).toHaveBeenCalledWith("return:7", JSON.stringify({ code: "", reason: "证据不足" }));
     vi.useRealTimers();
     w.unmount();
   });
@@ -227,6 +226,213 @@ describe("rectification forms", () => {
     await settleErrors();
     expect(document.body.textContent).toContain("请选择整改期限");
     expect(m.requireRectification).not.toHaveBeenCalled();
+    w.unmount();
+  });
+});
+
+describe("interception form", () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    m.loadDraft.mockResolvedValue(null);
+  });
+  afterEach(() => {
+    document.body.innerHTML = "";
+  });
+
+  it("requires an outcome, then records it with the notes", async () => {
+    const detail = makeDetail(11, { allowed_actions: ["intercept"] }, { status: "claimed" });
+    const w = mountApp(InterceptForm, await setup(detail), { props: { detail } });
+    await settle();
+    const outcomes = [...document.querySelectorAll('[data-testid^="intercept-outcome-"]')].map((e) => e.textContent?.trim());
+    expect(outcomes).toEqual(["拦截到车辆，发现违法行为", "拦截到车辆，未发现违法行为", "未拦截到车辆"]);
+    type("intercept-notes", "车上 5 名乘客");
+    q("intercept-submit").click();
+    await settleErrors();
+    expect(document.body.textContent).toContain("请选择拦截结果");
+    expect(m.interceptOrder).not.toHaveBeenCalled();
+
+    m.interceptOrder.mockResolvedValue(makeDetail(11, { allowed_actions: [] }, { status: "handled" }));
+    m.deskStatus.mockResolvedValue(deskStatus);
+    (q("intercept-outcome-violation_found").querySelector("input") as HTMLInputElement).click();
+    await settle(1);
+    q("intercept-submit").click();
+    await settle(10);
+    expect(m.interceptOrder).toHaveBeenCalledWith(11, "violation_found", "车上 5 名乘客");
+    expect(m.clearDraft).toHaveBeenCalledWith("intercept:11");
+    expect(document.body.textContent).toContain("已记录布控拦截：拦截到车辆，发现违法行为");
+    expect(w.emitted("done")).toBeTruthy();
+    w.unmount();
+  });
+
+  it("warns above the form that a whitelisted vehicle is in principle not intercepted, and shows the refusal", async () => {
+    const detail = makeDetail(12, { allowed_actions: ["intercept"], whitelist: "repeated_clean_interception" }, { status: "handled", whitelisted: true });
+    const w = mountApp(InterceptForm, await setup(detail), { props: { detail } });
+    await settle();
+    const warning = q("intercept-whitelist-warning");
+    expect(warning.textContent).toContain("原则上不予布控拦截");
+    expect(warning.textContent).toContain("多次拦截未发现违法");
+    expect(warning.compareDocumentPosition(q("intercept-outcome")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    m.interceptOrder.mockRejectedValue({
+      code: "whitelisted",
+      message_zh: "车辆 豫G23456 在白名单中（多次拦截未发现违法），原则上不予布控拦截。",
+      message_en: "whitelisted",
+    });
+    m.getOrder.mockResolvedValue(detail);
+    (q("intercept-outcome-nothing_found").querySelector("input") as HTMLInputElement).click();
+    await settle(1);
+    q("intercept-submit").click();
+    await settle(10);
+    expect(document.body.textContent).toContain("在白名单中");
+    expect(w.emitted("done")).toBeFalsy();
+    w.unmount();
+  });
+
+  it("with a supervisor's written order, shows the order instead of the warning", async () => {
+    const detail = makeDetail(
+      13,
+      { allowed_actions: ["intercept"], whitelist: "enterprise_self_use", interception_override: "涉嫌超员，需拦截核实" },
+      { status: "claimed", whitelisted: true },
+    );
+    const w = mountApp(InterceptForm, await setup(detail), { props: { detail } });
+    await settle();
+    expect(document.querySelector('[data-testid="intercept-whitelist-warning"]')).toBeNull();
+    expect(q("intercept-override").textContent).toContain("涉嫌超员，需拦截核实");
+    w.unmount();
+  });
+});
+
+describe("return form", () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    m.loadDraft.mockResolvedValue(null);
+  });
+  afterEach(() => {
+    document.body.innerHTML = "";
+  });
+
+  it("needs a reason from the list; a listed reason needs no text", async () => {
+    const detail = makeDetail(14, { allowed_actions: ["return"] }, { status: "claimed" });
+    const w = mountApp(ReturnForm, await setup(detail), { props: { detail } });
+    await settle();
+    q("confirm-ok").click();
+    await settleErrors();
+    expect(document.body.textContent).toContain("请选择退回原因");
+    expect(m.returnOrder).not.toHaveBeenCalled();
+    m.returnOrder.mockResolvedValue(makeDetail(14, { allowed_actions: [] }, { status: "returned" }));
+    m.deskStatus.mockResolvedValue(deskStatus);
+    (q("return-reason-not_our_county").querySelector("input") as HTMLInputElement).click();
+    await settle(1);
+    q("confirm-ok").click();
+    await settle(10);
+    expect(m.returnOrder).toHaveBeenCalledWith(14, "not_our_county", "");
+    w.unmount();
+  });
+
+  it("其他 requires the reason in words", async () => {
+    const detail = makeDetail(15, { allowed_actions: ["return"] }, { status: "claimed" });
+    const w = mountApp(ReturnForm, await setup(detail), { props: { detail } });
+    await settle();
+    (q("return-reason-other").querySelector("input") as HTMLInputElement).click();
+    await settle(1);
+    expect(document.querySelector('[data-testid="return-form"]')!.textContent).toContain("具体原因");
+    q("confirm-ok").click();
+    await settleErrors();
+    expect(document.body.textContent).toContain("选择“其他”时请写明具体原因");
+    expect(m.returnOrder).not.toHaveBeenCalled();
+    m.returnOrder.mockResolvedValue(makeDetail(15, { allowed_actions: [] }, { status: "returned" }));
+    m.deskStatus.mockResolvedValue(deskStatus);
+    type("reason-input", "该车已注销");
+    await settle(1);
+    q("confirm-ok").click();
+    await settle(10);
+    expect(m.returnOrder).toHaveBeenCalledWith(15, "other", "该车已注销");
+    w.unmount();
+  });
+});
+
+describe("spot check, groundless closure and the written order", () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    m.loadDraft.mockResolvedValue(null);
+  });
+  afterEach(() => {
+    document.body.innerHTML = "";
+  });
+
+  it("a pass needs no notes and says it closes the order", async () => {
+    const detail = makeDetail(16, { allowed_actions: ["spot_check_pass", "spot_check_fail"] }, { status: "submitted" });
+    const w = mountApp(TextActionForm, await setup(detail), { props: { detail, action: "spot_check_pass" } });
+    await settle();
+    expect(q("spot_check_pass-form").textContent).toContain("通过后工单办结，不可撤销");
+    m.spotCheck.mockResolvedValue(makeDetail(16, { allowed_actions: [] }, { status: "closed" }));
+    m.deskStatus.mockResolvedValue(deskStatus);
+    q("action-text-submit").click();
+    await settle(10);
+    expect(m.spotCheck).toHaveBeenCalledWith(16, true, "");
+    expect(document.body.textContent).toContain("抽查通过，已办结");
+    w.unmount();
+  });
+
+  it("a fail requires a reason", async () => {
+    const detail = makeDetail(17, { allowed_actions: ["spot_check_pass", "spot_check_fail"] }, { status: "submitted" });
+    const w = mountApp(TextActionForm, await setup(detail), { props: { detail, action: "spot_check_fail" } });
+    await settle();
+    q("action-text-submit").click();
+    await settleErrors();
+    expect(document.body.textContent).toContain("请写明抽查不通过的原因");
+    expect(m.spotCheck).not.toHaveBeenCalled();
+    expect(q("action-text").querySelector("textarea")!.getAttribute("maxlength")).toBe("500");
+    m.spotCheck.mockResolvedValue(makeDetail(17, { allowed_actions: [] }, { status: "rework" }));
+    m.deskStatus.mockResolvedValue(deskStatus);
+    type("action-text", "整改照片不清晰，请补充");
+    await settle(1);
+    q("action-text-submit").click();
+    await settle(10);
+    expect(m.spotCheck).toHaveBeenCalledWith(17, false, "整改照片不清晰，请补充");
+    w.unmount();
+  });
+
+  it("核查无违法办结 asks for the finding and warns that it closes the order", async () => {
+    const detail = makeDetail(18, { allowed_actions: ["close_groundless"] }, { status: "handled" });
+    const w = mountApp(TextActionForm, await setup(detail), { props: { detail, action: "close_groundless" } });
+    await settle();
+    expect(q("close_groundless-form").textContent).toContain("办结后不可撤销");
+    expect(q("action-text").querySelector("textarea")!.getAttribute("maxlength")).toBe("1000");
+    q("action-text-submit").click();
+    await settleErrors();
+    expect(document.body.textContent).toContain("请填写核查情况");
+    expect(m.closeGroundless).not.toHaveBeenCalled();
+    w.unmount();
+  });
+});
+
+describe("notice form", () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    m.loadDraft.mockResolvedValue(null);
+  });
+  afterEach(() => {
+    document.body.innerHTML = "";
+  });
+
+  it("requires the authority and the notice; the feedback date is optional", async () => {
+    const detail = makeDetail(19, { allowed_actions: ["notify_authority"] }, { status: "claimed" });
+    const w = mountApp(NotifyForm, await setup(detail), { props: { detail } });
+    await settle();
+    expect(q("notify-authority").querySelector("input")!.getAttribute("maxlength")).toBe("100");
+    q("notify-submit").click();
+    await settleErrors();
+    expect(document.body.textContent).toContain("请填写抄告单位");
+    expect(document.body.textContent).toContain("请填写抄告内容");
+    m.notifyAuthority.mockResolvedValue(makeDetail(19, { allowed_actions: [] }, { status: "awaiting_feedback" }));
+    m.deskStatus.mockResolvedValue(deskStatus);
+    type("notify-authority", "长垣市公安局交通管理大队");
+    type("notify-content", "该车涉嫌非法营运，请依法查处");
+    await settle(1);
+    q("notify-submit").click();
+    await settle(10);
+    expect(m.notifyAuthority).toHaveBeenCalledWith(19, "长垣市公安局交通管理大队", "该车涉嫌非法营运，请依法查处", null);
+    expect(document.body.textContent).toContain("已抄告 长垣市公安局交通管理大队");
     w.unmount();
   });
 });

@@ -7,6 +7,9 @@ import { i18n } from "../src/i18n";
 import type { InboxRow } from "../src/bindings/InboxRow";
 import type { OrderDetail } from "../src/bindings/OrderDetail";
 import type { DeskStatus } from "../src/bindings/DeskStatus";
+import type { TimelineEntry } from "../src/bindings/TimelineEntry";
+import type { WhitelistRow } from "../src/bindings/WhitelistRow";
+import type { WhitelistEntry } from "../src/bindings/WhitelistEntry";
 
 export function makeRow(id: number, patch: Partial<InboxRow> = {}): InboxRow {
   return {
@@ -20,11 +23,15 @@ export function makeRow(id: number, patch: Partial<InboxRow> = {}): InboxRow {
     plate: "豫G12345",
     enterprise_name: "长垣市安达危险货物运输有限公司",
     credit_code: "yellow",
+    licensed: true,
+    county_code: "410783",
     county_name: "长垣市",
     place: "G4 京港澳高速 K620",
     detected_at: "2026-11-24 14:03",
-    deadline: "2026-11-27",
-    working_days_left: 2,
+    clock_owner: "officer",
+    due_at: "2026-11-27 23:59",
+    time_left: { unit: "working_days", left: 2 },
+    due_provisional: false,
     claimed_by: null,
     whitelisted: false,
     ...patch,
@@ -37,7 +44,7 @@ export function makeDetail(id: number, patch: Partial<OrderDetail> = {}, rowPatc
     source: "in_trip",
     driver_name: "张建国",
     driver_phone: "13803730000",
-    vehicle_whitelist_reason: null,
+    whitelist: null,
     enterprise: {
       id: 7,
       name: "长垣市安达危险货物运输有限公司",
@@ -46,17 +53,51 @@ export function makeDetail(id: number, patch: Partial<OrderDetail> = {}, rowPatc
       credit_score: 856,
       county_name: "长垣市",
     },
+    vehicle_owner: null,
+    handling_due: "2026-11-27 23:59",
     rectification_requirement: null,
     rectification_deadline: null,
+    notice_authority: null,
+    feedback_due: null,
+    interception_override: null,
+    outcome: null,
     transfer_to: null,
     version: 1,
-    timeline: [
-      {
-        id: 1, at: "2026-11-24 14:03", actor: "省平台", kind: "created", method: null, result: null, notes: null,
-        reason: null, requirement: null, deadline: null, to_unit: null, evidence: [],
-      },
-    ],
+    timeline: [makeEvent(1, "created", { actor: "省平台" })],
     allowed_actions: ["claim"],
+    vehicle: { plate: "豫G12345", whitelist: [], interceptions: [] },
+    ...patch,
+  };
+}
+
+export function makeEvent(id: number, kind: TimelineEntry["kind"], patch: Partial<TimelineEntry> = {}): TimelineEntry {
+  return {
+    id, at: "2026-11-24 14:03", actor: "张伟", kind, method: null, interception: null, result: null, notes: null,
+    reason_code: null, reason: null, requirement: null, deadline: null, to_unit: null, evidence: [],
+    ...patch,
+  };
+}
+
+export function makeWhitelistRow(id: number, entry: Partial<WhitelistEntry> = {}, patch: Partial<WhitelistRow> = {}): WhitelistRow {
+  return {
+    id,
+    entry: {
+      plate: "豫G23456",
+      kind: "repeated_clean_interception",
+      status: "proposed",
+      reason: "2 次拦截均未发现违法",
+      event_name: null,
+      valid_from: "2026-11-20",
+      valid_until: null,
+      decided_by: null,
+      decision_reason: null,
+      revoked_by: null,
+      revoke_reason: null,
+      ...entry,
+    },
+    created_at: "2026-11-20 10:00",
+    updated_at: "2026-11-20 10:00",
+    in_force: false,
     ...patch,
   };
 }
@@ -68,6 +109,7 @@ export const deskStatus: DeskStatus = {
   county_name: "长垣市",
   city_name: "新乡市",
   order_count: 10000,
+  running_alarms: 0,
   unsent: 3,
   today: "2026-11-24",
   data_dir: "/tmp/casedesk",
@@ -106,4 +148,15 @@ export async function settleErrors() {
   await settle();
   await new Promise((r) => setTimeout(r, 250));
   await settle();
+}
+
+/** Waits for an element (an async component's chunk may take a moment to arrive in the test runner). */
+export async function waitFor(selector: string, timeoutMs = 5000): Promise<HTMLElement> {
+  const started = Date.now();
+  for (;;) {
+    const el = document.querySelector(selector);
+    if (el) return el as HTMLElement;
+    if (Date.now() - started > timeoutMs) throw new Error(`${selector} did not appear`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

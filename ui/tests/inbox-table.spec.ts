@@ -5,13 +5,13 @@ import { freshPinia, makeRow, mountApp } from "./helpers";
 
 const rows = [
   makeRow(1, { plate: "豫G12345", whitelisted: true, enterprise_name: "长垣市安达危险货物运输有限公司" }),
-  makeRow(2, { plate: "豫A54321", status: "claimed", credit_code: "red", working_days_left: -3 }),
+  makeRow(2, { plate: "豫A54321", status: "claimed", credit_code: "red", time_left: { unit: "working_days", left: -3 } }),
   makeRow(3, { plate: "豫B00001", clue_category: 2, place: "S1 郑新快速 K12" }),
 ];
 
 function mountTable(props: Record<string, unknown> = {}, slots: Record<string, () => unknown> = {}) {
   return mountApp(InboxTable, freshPinia(), {
-    props: { rows, sort: "deadline", descending: false, ...props },
+    props: { rows, sort: "deadline", descending: false, role: "county_officer", ...props },
     slots,
   } as never);
 }
@@ -25,7 +25,7 @@ describe("InboxTable", () => {
     const w = mountTable();
     const table = w.get('[data-testid="inbox-table"]');
     expect(table.findAll("thead th").map((th) => th.text())).toEqual([
-      "工单号", "状态", "车牌", "企业", "信用码", "违法类型", "线索类别", "地点", "检测时间", "办理时限",
+      "工单号", "状态", "车牌", "企业", "信用码", "违法类型", "线索类别", "地点", "检测时间", "时限",
     ]);
     const trs = w.findAll('tbody tr[data-testid="inbox-row"]');
     expect(trs).toHaveLength(3);
@@ -46,22 +46,79 @@ describe("InboxTable", () => {
     w.unmount();
   });
 
+  it("a vehicle without a licensed enterprise says so instead of an enterprise and a credit code", () => {
+    const w = mountTable({ rows: [makeRow(7, { licensed: false, enterprise_name: "", credit_code: null, violation_name: "疑似非法营运" })] });
+    const tds = w.findAll('[data-testid="inbox-row"] td');
+    expect(tds[3].text()).toBe("无经营许可");
+    expect(tds[3].attributes("title")).toContain("没有取得经营许可");
+    expect(tds[4].text()).toBe("");
+    w.unmount();
+  });
+
+  it("clocks: minutes or working days; red and amber only for the user's own, others' named and neutral", () => {
+    const w = mountTable({
+      rows: [
+        makeRow(1, { clock_owner: "officer", time_left: { unit: "minutes", left: 80 } }),
+        makeRow(2, { clock_owner: "officer", time_left: { unit: "minutes", left: -35 } }),
+        makeRow(3, { clock_owner: "officer", time_left: { unit: "minutes", left: 45 } }),
+        makeRow(4, { status: "rectifying", clock_owner: "enterprise", time_left: { unit: "working_days", left: 5 } }),
+        makeRow(5, { status: "rectifying", clock_owner: "enterprise", time_left: { unit: "working_days", left: -2 } }),
+        makeRow(6, { status: "submitted", clock_owner: "supervisor", time_left: { unit: "working_days", left: -1 } }),
+        makeRow(7, { status: "awaiting_feedback", clock_owner: "authority", time_left: { unit: "working_days", left: 3 } }),
+        makeRow(8, { clock_owner: "officer", time_left: { unit: "working_days", left: 1 }, due_provisional: true, due_at: "2027-01-04 23:59" }),
+      ],
+    });
+    const clocks = w.findAll('[data-testid="inbox-row"] [data-testid="clock"]');
+    const texts = clocks.map((c) => c.text());
+    const levels = clocks.map((c) => c.attributes("data-level"));
+    expect(texts).toEqual([
+      "剩余 1 小时 20 分",
+      "超时 35 分钟",
+      "剩余 45 分钟",
+      "企业 · 剩余 5 个工作日",
+      "企业 · 逾期 2 个工作日",
+      "抽查 · 逾期 1 个工作日",
+      "反馈 · 剩余 3 个工作日",
+      "剩余 1 个工作日暂定",
+    ]);
+    expect(levels).toEqual(["ok", "overdue", "soon", "others", "others", "others", "others", "soon"]);
+    expect(clocks[1].classes()).toContain("clock-overdue");
+    expect(clocks[4].classes()).not.toContain("clock-overdue");
+    expect(clocks[3].attributes("title")).toBe("企业整改期限 · 剩余 5 个工作日（截止 2026-11-27 23:59）");
+    expect(clocks[7].attributes("title")).toContain("尚未载入国务院放假安排");
+    w.unmount();
+  });
+
+  it("a supervisor's own clock is the spot check; the officer's is someone else's", () => {
+    const w = mountTable({
+      role: "supervisor",
+      rows: [
+        makeRow(1, { status: "submitted", clock_owner: "supervisor", time_left: { unit: "working_days", left: -1 } }),
+        makeRow(2, { clock_owner: "officer", time_left: { unit: "minutes", left: -10 } }),
+      ],
+    });
+    const clocks = w.findAll('[data-testid="clock"]');
+    expect(clocks.map((c) => c.text())).toEqual(["逾期 1 个工作日", "执法 · 超时 10 分钟"]);
+    expect(clocks.map((c) => c.attributes("data-level"))).toEqual(["overdue", "others"]);
+    w.unmount();
+  });
+
   it("fixed layout: widths from the colgroup, scaled with the text size; 企业/违法类型/地点 share the rest 5:4:4", async () => {
     const w = mountTable();
     const colWidths = () => w.findAll("col").map((c) => (c.element as HTMLElement).style.width);
     // 工单号 状态 车牌 | 企业 ×5 | 信用码 | 违法类型 ×4 | 线索类别 | 地点 ×4 | 检测时间 办理时限
     expect(colWidths()).toEqual([
-      "144px", "76px", "136px", "", "", "", "", "", "68px", "", "", "", "", "76px", "", "", "", "", "124px", "128px",
+      "144px", "96px", "136px", "", "", "", "", "", "60px", "", "", "", "", "68px", "", "", "", "", "124px", "172px",
     ]);
     const ths = w.findAll("thead th");
     expect(ths.map((th) => th.attributes("colspan") ?? "1")).toEqual(["1", "1", "1", "5", "1", "4", "1", "4", "1", "1"]);
     expect(w.findAll("tbody tr")[0].findAll("td").map((td) => td.attributes("colspan") ?? "1")).toEqual([
       "1", "1", "1", "5", "1", "4", "1", "4", "1", "1",
     ]);
-    expect((w.get("table").element as HTMLElement).style.minWidth).toBe("1064px");
+    expect((w.get("table").element as HTMLElement).style.minWidth).toBe("1060px");
     await w.setProps({ textSize: 125 });
     expect(colWidths()[0]).toBe("180px");
-    expect((w.get("table").element as HTMLElement).style.minWidth).toBe("1330px");
+    expect((w.get("table").element as HTMLElement).style.minWidth).toBe("1325px");
     w.unmount();
   });
 

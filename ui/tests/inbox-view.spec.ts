@@ -7,7 +7,11 @@ import { deskStatus, freshPinia, makeRow, mountApp, settle } from "./helpers";
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
 
-const rows = [makeRow(1, { whitelisted: true }), makeRow(2, { working_days_left: -3 }), makeRow(3, { working_days_left: 0 })];
+const rows = [
+  makeRow(1, { whitelisted: true }),
+  makeRow(2, { time_left: { unit: "working_days", left: -3 } }),
+  makeRow(3, { time_left: { unit: "working_days", left: 0 } }),
+];
 
 describe("inbox view", () => {
   beforeEach(() => {
@@ -115,27 +119,27 @@ describe("inbox view", () => {
     w.unmount();
   });
 
-  it("finished orders show a muted dash, never 今日到期, in 办理时限", async () => {
+  it("finished orders show a muted dash, never 今日到期, in 时限", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };
     const finished = [
-      makeRow(1, { status: "closed", working_days_left: 0 }),
-      makeRow(2, { status: "transferred", working_days_left: -4 }),
-      makeRow(3, { status: "claimed", working_days_left: 0 }),
+      makeRow(1, { status: "closed", clock_owner: null, time_left: null, due_at: null }),
+      makeRow(2, { status: "transferred", clock_owner: null, time_left: null, due_at: null }),
+      makeRow(3, { status: "claimed", time_left: { unit: "working_days", left: 0 } }),
     ];
     m.listInbox.mockResolvedValue({ rows: finished, page: 1, page_size: 50, has_more: false });
     m.countInbox.mockResolvedValue({ total: 3, capped: false });
     const w = mountApp(InboxView, pinia);
     await settle();
     const cells = [...document.querySelectorAll(".inbox-table .inbox-row")].map(
-      (tr) => tr.querySelector(".deadline")!,
+      (tr) => tr.querySelector(".clock")!,
     );
     expect(cells[0].textContent).toBe("—");
-    expect(cells[0].classList.contains("deadline-finished")).toBe(true);
+    expect(cells[0].classList.contains("clock-finished")).toBe(true);
     expect(cells[0].getAttribute("title")).toBe("已办结，不再计算办理时限");
     expect(cells[1].textContent).toBe("—");
     expect(cells[1].getAttribute("title")).toBe("已转办，不再计算办理时限");
-    expect(cells[1].classList.contains("deadline-overdue")).toBe(false);
+    expect(cells[1].classList.contains("clock-overdue")).toBe(false);
     expect(cells[2].textContent).toBe("今日到期");
     const text = document.querySelector('[data-testid="inbox-table"]')!.textContent!;
     expect(text.match(/今日到期/g)).toHaveLength(1);

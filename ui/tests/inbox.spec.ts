@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../src/api/desk";
-import { buildQuery, countDisplay, defaultQuery, hasFilters, reconcileFilters, useInboxStore } from "../src/stores/inbox";
+import {
+  buildQuery, countDisplay, defaultQuery, hasFilters, reconcileFilters, useInboxStore, useSpotCheckStore, SPOT_CHECK_FILTERS,
+} from "../src/stores/inbox";
 import { freshPinia, makeRow } from "./helpers";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
@@ -162,5 +164,38 @@ describe("inbox store", () => {
     s.updateRow(makeRow(2, { status: "claimed" }));
     expect(s.rows[1].status).toBe("claimed");
     expect(s.rows.map((r) => r.id)).toEqual([1, 2, 3]);
+  });
+});
+
+describe("待抽查 list", () => {
+  beforeEach(() => {
+    freshPinia();
+    vi.clearAllMocks();
+    m.listInbox.mockResolvedValue(page(2));
+    m.countInbox.mockResolvedValue({ total: 2, capped: false });
+  });
+
+  it("always asks for submitted orders; its fixed status is not a filter to clear", async () => {
+    const s = useSpotCheckStore();
+    await s.reload();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "submitted", open_only: true, sort: "deadline" });
+    expect(s.filtered).toBe(false);
+    expect(hasFilters(defaultQuery(SPOT_CHECK_FILTERS), SPOT_CHECK_FILTERS)).toBe(false);
+    await s.setFilters({ industry: "hazmat", status: "pending" });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "submitted", industry: "hazmat" });
+    expect(s.filtered).toBe(true);
+    await s.clearFilters();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "submitted", industry: null });
+    expect(s.filtered).toBe(false);
+  });
+
+  it("keeps its own query: the inbox's filters are untouched", async () => {
+    const inbox = useInboxStore();
+    await inbox.setFilters({ search: "豫G" });
+    const spot = useSpotCheckStore();
+    await spot.reload();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "submitted", search: null });
+    expect(inbox.query.search).toBe("豫G");
+    expect(inbox.query.status).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../src/api/desk";
 import { DeskError } from "../src/api/desk";
 import { useOrderStore } from "../src/stores/order";
-import { useInboxStore } from "../src/stores/inbox";
+import { useInboxStore, useSpotCheckStore } from "../src/stores/inbox";
 import { deskStatus, freshPinia, makeDetail, makeRow } from "./helpers";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
@@ -65,12 +65,70 @@ describe("order store", () => {
     await order.requireRectification("加强培训", "2026-12-01");
     await order.recordRectification("已培训", ["/tmp/a.jpg"]);
     await order.transfer("新乡市交通运输综合行政执法支队", "不属本辖区");
-    await order.returnOrder("证据不足");
+    await order.returnOrder("other", "证据不足");
     expect(m.handleOrder).toHaveBeenCalledWith(5, "phone_warning", "已电话警示", "");
     expect(m.requireRectification).toHaveBeenCalledWith(5, "加强培训", "2026-12-01");
     expect(m.recordRectification).toHaveBeenCalledWith(5, "已培训", ["/tmp/a.jpg"]);
     expect(m.transferOrder).toHaveBeenCalledWith(5, "新乡市交通运输综合行政执法支队", "不属本辖区");
-    expect(m.returnOrder).toHaveBeenCalledWith(5, "证据不足");
+    expect(m.returnOrder).toHaveBeenCalledWith(5, "other", "证据不足");
+  });
+
+  it("passes the arguments of the interception, notice, closing, spot-check and supervisor commands", async () => {
+    const order = useOrderStore();
+    m.getOrder.mockResolvedValue(makeDetail(6));
+    await order.open(6);
+    const d = makeDetail(6);
+    for (const f of [
+      m.interceptOrder, m.notifyAuthority, m.recordFeedback, m.closeGroundless, m.spotCheck, m.reassignOrder, m.overrideWhitelist,
+    ]) f.mockResolvedValue(d);
+    await order.intercept("violation_found", "车上 5 名乘客，无营运手续");
+    await order.notifyAuthority("长垣市公安局交通管理大队", "请协查", null);
+    await order.notifyAuthority("长垣市市场监督管理局", "请协查", "2026-12-10");
+    await order.recordFeedback("已立案调查");
+    await order.closeGroundless("经核查车辆为自用");
+    await order.spotCheck(true, "");
+    await order.spotCheck(false, "整改照片不清晰");
+    await order.reassign("410782", "车辆属辉县市");
+    await order.overrideWhitelist("涉嫌超员，需拦截核实");
+    expect(m.interceptOrder).toHaveBeenCalledWith(6, "violation_found", "车上 5 名乘客，无营运手续");
+    expect(m.notifyAuthority).toHaveBeenNthCalledWith(1, 6, "长垣市公安局交通管理大队", "请协查", null);
+    expect(m.notifyAuthority).toHaveBeenNthCalledWith(2, 6, "长垣市市场监督管理局", "请协查", "2026-12-10");
+    expect(m.recordFeedback).toHaveBeenCalledWith(6, "已立案调查");
+    expect(m.closeGroundless).toHaveBeenCalledWith(6, "经核查车辆为自用");
+    expect(m.spotCheck).toHaveBeenNthCalledWith(1, 6, true, "");
+    expect(m.spotCheck).toHaveBeenNthCalledWith(2, 6, false, "整改照片不清晰");
+    expect(m.reassignOrder).toHaveBeenCalledWith(6, "410782", "车辆属辉县市");
+    expect(m.overrideWhitelist).toHaveBeenCalledWith(6, "涉嫌超员，需拦截核实");
+  });
+
+  it("a spot check updates the row in the 待抽查 list as well as in the inbox", async () => {
+    const spot = useSpotCheckStore();
+    m.listInbox.mockResolvedValue({ rows: [makeRow(2, { status: "submitted" })], page: 1, page_size: 50, has_more: false });
+    await spot.reload();
+    expect(m.listInbox.mock.lastCall![0].status).toBe("submitted");
+    const order = useOrderStore();
+    m.getOrder.mockResolvedValue(makeDetail(2, { allowed_actions: ["spot_check_pass", "spot_check_fail"] }, { status: "submitted" }));
+    await order.open(2);
+    let busyDuring: unknown = null;
+    m.spotCheck.mockImplementation(async () => {
+      busyDuring = order.busy;
+      return makeDetail(2, { allowed_actions: [], outcome: "confirmed" }, { status: "closed" });
+    });
+    await order.spotCheck(true, "整改到位");
+    expect(busyDuring).toBe("spot_check_pass");
+    expect(spot.rows[0].status).toBe("closed");
+    expect(order.detail?.outcome).toBe("confirmed");
+  });
+
+  it("not the claimant: the order is read again so the window shows who has it", async () => {
+    const order = useOrderStore();
+    m.getOrder.mockResolvedValue(makeDetail(4, { allowed_actions: ["handle"] }, { status: "claimed", claimed_by: "张伟" }));
+    await order.open(4);
+    m.handleOrder.mockRejectedValue({ code: "not_claimant", message_zh: "该工单已由李明认领，只有认领人可以办理。", message_en: "claimed by 李明" });
+    m.getOrder.mockResolvedValue(makeDetail(4, { allowed_actions: [] }, { status: "claimed", claimed_by: "李明" }));
+    await expect(order.handle("phone_warning", "x", "")).rejects.toMatchObject({ code: "not_claimant" });
+    expect(order.detail?.row.claimed_by).toBe("李明");
+    expect(order.detail?.allowed_actions).toEqual([]);
   });
 
   it("an error keeps the detail and surfaces a DeskError", async () => {
@@ -78,9 +136,9 @@ describe("order store", () => {
     const before = makeDetail(3, { allowed_actions: ["handle"] }, { status: "claimed" });
     m.getOrder.mockResolvedValue(before);
     await order.open(3);
-    m.handleOrder.mockRejectedValue({ code: "whitelisted", message_zh: "白名单车辆原则上不拦截", message_en: "Whitelisted vehicle" });
+    m.interceptOrder.mockRejectedValue({ code: "whitelisted", message_zh: "白名单车辆原则上不拦截", message_en: "Whitelisted vehicle" });
 
-    const err = await order.handle("interception", "布控", "").catch((e) => e);
+    const err = await order.intercept("nothing_found", "").catch((e) => e);
     expect(err).toBeInstanceOf(DeskError);
     expect(err.code).toBe("whitelisted");
     expect(err.message_zh).toBe("白名单车辆原则上不拦截");

@@ -13,6 +13,44 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
+/// WebDriver's Enter key.
+pub const ENTER: &str = "\u{E007}";
+const CONTROL: &str = "\u{E009}";
+const BACKSPACE: &str = "\u{E003}";
+
+/// The number in "共 1,234 条".
+pub fn count_in(text: &str) -> Option<u64> {
+    text.chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+/// Runs casedesk-cli on a data folder; its stdout, or its one-line error.
+pub fn cli(data: &Path, args: &[&str]) -> Res<String> {
+    let out = Command::new(cli_binary())
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "casedesk-cli {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )
+        .into());
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+/// casedesk-cli with `--json`, parsed.
+pub fn cli_json(data: &Path, args: &[&str]) -> Res<serde_json::Value> {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    Ok(serde_json::from_str(&cli(data, &all)?)?)
+}
+
 /// The app binary under test, or a clear reason why the test cannot run.
 pub fn app_binary() -> PathBuf {
     let bin = std::env::var_os("CASEDESK_APP_BIN")
@@ -147,9 +185,14 @@ impl Session {
         }
     }
 
+    /// Replaces what a field holds with `text`. WebDriver's clear alone does not reach Vue's
+    /// model (it fires no input event), so the old text is also selected and deleted by keys.
     pub async fn type_into(&self, css: &str, text: &str) -> Res<()> {
         let el = self.find(css).await?;
         el.clear()
+            .await
+            .map_err(|e| format!("cannot clear {css}: {e}"))?;
+        el.send_keys(&format!("{CONTROL}a{CONTROL}{BACKSPACE}"))
             .await
             .map_err(|e| format!("cannot clear {css}: {e}"))?;
         el.send_keys(text)
@@ -215,6 +258,156 @@ impl Session {
     /// The text of the first element matching `css`, once it is stable enough to read.
     pub async fn text_of(&self, css: &str) -> Res<String> {
         self.wait_text(css, |_| true).await
+    }
+
+    /// Waits until an element matching `css` exists whose `innerText` satisfies `ok` (any of
+    /// them, not only the first), and returns that text.
+    pub async fn wait_any_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> Res<String> {
+        let started = Instant::now();
+        let mut last = Vec::new();
+        while started.elapsed() < Duration::from_secs(20) {
+            let texts = self.inner_texts(css).await?;
+            if let Some(t) = texts.iter().find(|t| ok(t)) {
+                return Ok(t.clone());
+            }
+            last = texts;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("no {css} matched; last seen {last:?}").into())
+    }
+
+    /// Types `term` into the search box of the list in `scope` and presses Enter.
+    pub async fn search(&self, scope: &str, term: &str) -> Res<()> {
+        self.type_into(
+            &format!("{scope} [data-testid=search-input] input"),
+            &format!("{term}{ENTER}"),
+        )
+        .await
+    }
+
+    /// Waits until the drawer shows an order and has finished sliding in, so that clicks land
+    /// on the buttons they aim at.
+    pub async fn drawer_settled(&self) -> Res<()> {
+        self.find("[data-testid=order-drawer] [data-testid=order-no]")
+            .await?;
+        self.wait_gone(".el-drawer-fade-enter-active, .rtl-enter-active")
+            .await?;
+        Ok(())
+    }
+
+    /// Closes the order drawer and waits until it has slid out.
+    pub async fn close_drawer(&self) -> Res<()> {
+        self.click(".el-drawer__close-btn").await?;
+        self.wait_hidden("[data-testid=order-drawer]").await
+    }
+
+    /// Opens the first row of the list in `scope` (`[data-testid=inbox-view]` for 工单,
+    /// `[data-testid=spot-check-view]` for 待抽查: a hidden list keeps its rows in the page).
+    pub async fn open_first_row(&self, scope: &str) -> Res<()> {
+        self.click(&format!("{scope} [data-testid=inbox-row] td:nth-child(3)"))
+            .await?;
+        self.drawer_settled().await
+    }
+
+    /// Opens the row of one order in the list in `scope`, whichever place it has. The row is
+    /// found by the page's own text (WebKitWebDriver reports the text of these cells as empty
+    /// after a re-render), and the click is retried while an overlay intercepts it.
+    pub async fn open_row_with(&self, scope: &str, order_no: &str) -> Res<()> {
+        let rows_css = format!("{scope} [data-testid=inbox-row]");
+        let started = Instant::now();
+        let mut last = String::from("no row yet");
+        while started.elapsed() < Duration::from_secs(20) {
+            let index = self
+                .client
+                .execute(
+                    "return [...document.querySelectorAll(arguments[0])]\
+                     .findIndex(r => r.innerText.includes(arguments[1]));",
+                    vec![serde_json::json!(rows_css), serde_json::json!(order_no)],
+                )
+                .await?
+                .as_i64()
+                .unwrap_or(-1);
+            if let Ok(i) = usize::try_from(index) {
+                let rows = self.client.find_all(Locator::Css(&rows_css)).await?;
+                if let Some(row) = rows.get(i) {
+                    let clicked = match row.find(Locator::Css("td:nth-child(3)")).await {
+                        Ok(cell) => cell.click().await.map_err(|e| e.to_string()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    match clicked {
+                        Ok(()) => return self.drawer_settled().await,
+                        Err(e) => last = e,
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+        let shot = self.screenshot("open-row-failure.png").await?;
+        Err(format!(
+            "cannot open the row of {order_no} in {scope}: {last} (see {})",
+            shot.display()
+        )
+        .into())
+    }
+
+    /// Switches who works at the desk through the header's profile dialog, and waits until
+    /// the header shows the new user.
+    pub async fn switch_profile(&self, user: &str, role: &str) -> Res<()> {
+        self.click("[data-testid=user-button]").await?;
+        self.wait_visible("[data-testid=profile-form]").await?;
+        self.wait_gone(".dialog-fade-enter-active").await?;
+        self.type_into("[data-testid=profile-user] input", user)
+            .await?;
+        self.click(&format!("[data-testid=profile-role-{role}]"))
+            .await?;
+        self.click("[data-testid=profile-submit]").await?;
+        self.wait_text("[data-testid=user-name]", |t| t == user)
+            .await?;
+        self.wait_hidden("[data-testid=profile-form]").await?;
+        Ok(())
+    }
+
+    /// Whether an element matching `css` is visible (laid out, not under `display: none`).
+    async fn visible(&self, css: &str) -> Res<bool> {
+        let v = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll(arguments[0])].some(e => e.offsetParent !== null);",
+                vec![serde_json::json!(css)],
+            )
+            .await?;
+        Ok(v == serde_json::Value::Bool(true))
+    }
+
+    /// Waits until an element matching `css` is visible.
+    pub async fn wait_visible(&self, css: &str) -> Res<()> {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(20) {
+            if self.visible(css).await? {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("{css} did not become visible in 20 s").into())
+    }
+
+    /// Waits until no element matching `css` is visible (a closed dialog stays in the page,
+    /// hidden).
+    pub async fn wait_hidden(&self, css: &str) -> Res<()> {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(20) {
+            if !self.visible(css).await? {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("{css} is still visible after 20 s").into())
+    }
+
+    /// Waits until toasts have faded and no dialog is sliding, for a clean screenshot.
+    pub async fn quiet(&self) -> Res<()> {
+        self.wait_gone(".el-message, .dialog-fade-leave-active, .dialog-fade-enter-active")
+            .await
     }
 
     pub async fn screenshot(&self, name: &str) -> Res<PathBuf> {

@@ -1,18 +1,11 @@
-// The ONLY module that talks to the Tauri backend. Every command of docs/ui-contract.md has one
-// typed function here; a rejected AppError becomes a DeskError.
+// The ONLY module that talks to the Tauri backend. Its commands come from the generated
+// bindings/commands.ts (one typed function per Rust command, so a command cannot be renamed on
+// one side only); every call goes through `call`, which turns a rejected AppError into a DeskError.
 import { invoke } from "@tauri-apps/api/core";
 import { open } from "@tauri-apps/plugin-dialog";
 import type { AppError } from "../bindings/AppError";
 import type { ErrorCode } from "../bindings/ErrorCode";
-import type { DeskStatus } from "../bindings/DeskStatus";
-import type { Violation } from "../bindings/Violation";
-import type { InboxQuery } from "../bindings/InboxQuery";
-import type { InboxPage } from "../bindings/InboxPage";
-import type { InboxCount } from "../bindings/InboxCount";
-import type { OrderDetail } from "../bindings/OrderDetail";
-import type { HandlingMethod } from "../bindings/HandlingMethod";
-import type { DemoSummary } from "../bindings/DemoSummary";
-import type { OutboxEntry } from "../bindings/OutboxEntry";
+import { commands } from "../bindings/commands";
 
 /** Error code used when the backend rejected with something that is not an AppError. */
 export type DeskErrorCode = ErrorCode | "unknown";
@@ -62,29 +55,43 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
-export const deskStatus = () => call<DeskStatus>("desk_status");
-export const catalog = () => call<Violation[]>("catalog");
-export const listInbox = (query: InboxQuery) => call<InboxPage>("list_inbox", { query });
-export const countInbox = (query: InboxQuery) => call<InboxCount>("count_inbox", { query });
-export const getOrder = (id: number) => call<OrderDetail>("get_order", { id });
-export const claimOrder = (id: number) => call<OrderDetail>("claim_order", { id });
-export const handleOrder = (id: number, method: HandlingMethod, result: string, notes: string) =>
-  call<OrderDetail>("handle_order", { id, method, result, notes });
-export const requireRectification = (id: number, requirement: string, deadline: string) =>
-  call<OrderDetail>("require_rectification", { id, requirement, deadline });
-export const recordRectification = (id: number, description: string, files: string[]) =>
-  call<OrderDetail>("record_rectification", { id, description, files });
-export const submitForSpotCheck = (id: number) => call<OrderDetail>("submit_for_spot_check", { id });
-export const returnOrder = (id: number, reason: string) => call<OrderDetail>("return_order", { id, reason });
-export const transferOrder = (id: number, toUnit: string, reason: string) =>
-  call<OrderDetail>("transfer_order", { id, toUnit, reason });
-export const loadDemo = (orders: number) => call<DemoSummary>("load_demo", { orders });
-export const listOutbox = () => call<OutboxEntry[]>("list_outbox");
-export const saveDraft = (key: string, value: string) => call<null>("save_draft", { key, value });
-export const loadDraft = (key: string) => call<string | null>("load_draft", { key });
-export const clearDraft = (key: string) => call<null>("clear_draft", { key });
+/** Every backend command, typed from the Rust definitions. */
+export const desk = commands(call);
 
-/** Start-up measurement hook; errors are ignored on purpose. */
+export const {
+  deskStatus,
+  catalog,
+  listInbox,
+  countInbox,
+  getOrder,
+  getVehicle,
+  claimOrder,
+  handleOrder,
+  interceptOrder,
+  notifyAuthority,
+  recordFeedback,
+  closeGroundless,
+  requireRectification,
+  recordRectification,
+  submitForSpotCheck,
+  returnOrder,
+  transferOrder,
+  spotCheck,
+  reassignOrder,
+  overrideWhitelist,
+  listWhitelist,
+  approveWhitelist,
+  declineWhitelist,
+  revokeWhitelist,
+  addWhitelist,
+  setProfile,
+  loadDemo,
+  listOutbox,
+  saveDraft,
+  loadDraft,
+  clearDraft,
+} = desk;
+
 /** Start-up phases in ms since the page began loading, from the `cd-*` performance marks. */
 function startupTimings(): string {
   const marks: Record<string, number> = {};
@@ -95,13 +102,21 @@ function startupTimings(): string {
   return JSON.stringify(marks);
 }
 
+/** Start-up measurement hook; errors are ignored on purpose. */
 export async function frontendReady(): Promise<void> {
   try {
-    await invoke<null>("frontend_ready", { timings: startupTimings() });
+    await desk.frontendReady(startupTimings());
   } catch {
     /* the backend may not measure start-up; nothing to tell the user */
   }
 }
+
+/**
+ * What the evidence store accepts (it refuses HEIC, BMP and GIF by their contents): the picker
+ * offers nothing else.
+ */
+export const EVIDENCE_IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"];
+export const EVIDENCE_PDF_EXTENSIONS = ["pdf"];
 
 /** Native file picker for rectification evidence (images and PDF). Returns absolute paths. */
 export async function pickEvidenceFiles(imagesLabel: string, pdfLabel: string): Promise<string[]> {
@@ -110,8 +125,8 @@ export async function pickEvidenceFiles(imagesLabel: string, pdfLabel: string): 
       multiple: true,
       directory: false,
       filters: [
-        { name: imagesLabel, extensions: ["jpg", "jpeg", "png", "webp", "heic", "bmp", "gif"] },
-        { name: pdfLabel, extensions: ["pdf"] },
+        { name: imagesLabel, extensions: EVIDENCE_IMAGE_EXTENSIONS },
+        { name: pdfLabel, extensions: EVIDENCE_PDF_EXTENSIONS },
       ],
     });
     if (picked === null) return [];

@@ -3,6 +3,7 @@ import { computed, ref } from "vue";
 import * as api from "../api/desk";
 import type { DeskStatus } from "../bindings/DeskStatus";
 import type { Violation } from "../bindings/Violation";
+import type { Role } from "../bindings/Role";
 import { i18n, LOCALE_KEY, initialLocale, type AppLocale } from "../i18n";
 
 export type TextSize = 100 | 125 | 150;
@@ -54,6 +55,13 @@ export const useDeskStore = defineStore("desk", () => {
   const statusError = ref<unknown>(null);
 
   const today = computed(() => status.value?.today ?? "");
+  const role = computed<Role | null>(() => status.value?.role ?? null);
+  const isSupervisor = computed(() => role.value === "supervisor");
+  /** Changes when someone else starts working at the desk (not when only the counts change). */
+  const profileKey = computed(() => {
+    const s = status.value;
+    return s ? `${s.user_name}|${s.role}|${s.county_code}` : "";
+  });
 
   async function loadStatus(): Promise<DeskStatus | null> {
     try {
@@ -73,6 +81,14 @@ export const useDeskStore = defineStore("desk", () => {
     }
   }
 
+  /** Who works at this desk from now on (the backend keeps it in the cache). */
+  async function setProfile(userName: string, newRole: Role, countyCode: string): Promise<DeskStatus> {
+    const s = await api.setProfile(userName, newRole, countyCode);
+    status.value = s;
+    statusError.value = null;
+    return s;
+  }
+
   function setLocale(l: AppLocale) {
     locale.value = l;
     i18n.global.locale.value = l;
@@ -86,5 +102,8 @@ export const useDeskStore = defineStore("desk", () => {
     applyTextSize(size);
   }
 
-  return { status, violations, locale, textSize, statusError, today, loadStatus, loadCatalog, setLocale, setTextSize };
+  return {
+    status, violations, locale, textSize, statusError, today, role, isSupervisor, profileKey,
+    loadStatus, loadCatalog, setProfile, setLocale, setTextSize,
+  };
 });

@@ -23,8 +23,11 @@ export function emptyFilters(): Omit<InboxFilters, "open_only"> {
   return { status: null, industry: null, violation_code: null, clue_category: null, due: null, mine: false, search: null };
 }
 
-export function defaultQuery(): InboxQuery {
-  return { ...emptyFilters(), open_only: true, sort: "deadline", descending: false, page: 1, page_size: 50 };
+/** Filters a list always has (the 待抽查 list is the submitted orders); "清除筛选" keeps them. */
+export type FixedFilters = Partial<Omit<InboxFilters, "open_only">>;
+
+export function defaultQuery(fixed: FixedFilters = {}): InboxQuery {
+  return { ...emptyFilters(), ...fixed, open_only: true, sort: "deadline", descending: false, page: 1, page_size: 50 };
 }
 
 /**
@@ -55,12 +58,17 @@ export function buildQuery(q: InboxQuery): InboxQuery {
   };
 }
 
-/** True when a narrowing filter is set (open_only is the default scope, not counted here). */
-export function hasFilters(q: InboxQuery): boolean {
+/**
+ * True when a narrowing filter is set (open_only is the default scope, not counted here, and
+ * neither are the list's fixed filters).
+ */
+export function hasFilters(q: InboxQuery, fixed: FixedFilters = {}): boolean {
   const b = buildQuery(q);
+  const set = (k: keyof FixedFilters, on: boolean) => on && !(k in fixed);
   return (
-    b.status !== null || b.industry !== null || b.violation_code !== null || b.clue_category !== null ||
-    b.due !== null || b.mine || b.search !== null
+    set("status", b.status !== null) || set("industry", b.industry !== null) ||
+    set("violation_code", b.violation_code !== null) || set("clue_category", b.clue_category !== null) ||
+    set("due", b.due !== null) || set("mine", b.mine) || set("search", b.search !== null)
   );
 }
 
@@ -70,130 +78,147 @@ export function countDisplay(c: InboxCount | null): string {
   return c.capped ? `${formatInt(c.total)}+` : formatInt(c.total);
 }
 
-export const useInboxStore = defineStore("inbox", () => {
-  const query = reactive<InboxQuery>(defaultQuery());
-  const rows = ref<InboxRow[]>([]);
-  const hasMore = ref(false);
-  const count = ref<InboxCount | null>(null);
-  const loading = ref(false);
-  const counting = ref(false);
-  const loaded = ref(false);
-  const error = ref<unknown>(null);
-  const selectedIndex = ref(-1);
-  let seq = 0;
+/** One list of work orders: its query, the page shown, the count and the selected row. */
+function inboxList(fixed: FixedFilters) {
+  return () => {
+    const query = reactive<InboxQuery>(defaultQuery(fixed));
+    const rows = ref<InboxRow[]>([]);
+    const hasMore = ref(false);
+    const count = ref<InboxCount | null>(null);
+    const loading = ref(false);
+    const counting = ref(false);
+    const loaded = ref(false);
+    const error = ref<unknown>(null);
+    const selectedIndex = ref(-1);
+    let seq = 0;
 
-  const selected = computed<InboxRow | null>(() => rows.value[selectedIndex.value] ?? null);
-  const filtered = computed(() => hasFilters(query));
-  const countText = computed(() => countDisplay(count.value));
-  /** Total for the pager: the count when known, stretched while the backend says there is more. */
-  const pagerTotal = computed(() => {
-    const seen = (query.page - 1) * query.page_size + rows.value.length + (hasMore.value ? query.page_size : 0);
-    if (!count.value) return seen;
-    return count.value.capped ? Math.max(count.value.total, seen) : count.value.total;
-  });
+    const selected = computed<InboxRow | null>(() => rows.value[selectedIndex.value] ?? null);
+    const filtered = computed(() => hasFilters(query, fixed));
+    const countText = computed(() => countDisplay(count.value));
+    /** Total for the pager: the count when known, stretched while the backend says there is more. */
+    const pagerTotal = computed(() => {
+      const seen = (query.page - 1) * query.page_size + rows.value.length + (hasMore.value ? query.page_size : 0);
+      if (!count.value) return seen;
+      return count.value.capped ? Math.max(count.value.total, seen) : count.value.total;
+    });
 
-  /** Load the page first (so it paints), then the count separately. */
-  async function reload(): Promise<void> {
-    const my = ++seq;
-    const q = buildQuery(query);
-    loading.value = true;
-    error.value = null;
-    try {
-      const page = await api.listInbox(q);
-      if (my !== seq) return;
-      rows.value = page.rows;
-      hasMore.value = page.has_more;
-      loaded.value = true;
-      if (selectedIndex.value >= page.rows.length) selectedIndex.value = -1;
-    } catch (e) {
-      if (my !== seq) return;
-      error.value = e;
-      throw e;
-    } finally {
-      if (my === seq) loading.value = false;
+    /** Load the page first (so it paints), then the count separately. */
+    async function reload(): Promise<void> {
+      const my = ++seq;
+      const q = buildQuery(query);
+      loading.value = true;
+      error.value = null;
+      try {
+        const page = await api.listInbox(q);
+        if (my !== seq) return;
+        rows.value = page.rows;
+        hasMore.value = page.has_more;
+        loaded.value = true;
+        if (selectedIndex.value >= page.rows.length) selectedIndex.value = -1;
+      } catch (e) {
+        if (my !== seq) return;
+        error.value = e;
+        throw e;
+      } finally {
+        if (my === seq) loading.value = false;
+      }
+      counting.value = true;
+      try {
+        const c = await api.countInbox(q);
+        if (my === seq) count.value = c;
+      } catch {
+        if (my === seq) count.value = null;
+      } finally {
+        if (my === seq) counting.value = false;
+      }
     }
-    counting.value = true;
-    try {
-      const c = await api.countInbox(q);
-      if (my === seq) count.value = c;
-    } catch {
-      if (my === seq) count.value = null;
-    } finally {
-      if (my === seq) counting.value = false;
+
+    function resetPaging() {
+      query.page = 1;
+      selectedIndex.value = -1;
     }
-  }
 
-  function resetPaging() {
-    query.page = 1;
-    selectedIndex.value = -1;
-  }
+    function setFilters(patch: Partial<InboxFilters>) {
+      Object.assign(query, patch, fixed);
+      reconcileFilters(query, patch);
+      resetPaging();
+      return reload();
+    }
 
-  function setFilters(patch: Partial<InboxFilters>) {
-    Object.assign(query, patch);
-    reconcileFilters(query, patch);
-    resetPaging();
-    return reload();
-  }
+    function clearFilters() {
+      Object.assign(query, emptyFilters(), fixed);
+      resetPaging();
+      return reload();
+    }
 
-  function clearFilters() {
-    Object.assign(query, emptyFilters());
-    resetPaging();
-    return reload();
-  }
+    function setPage(page: number) {
+      query.page = Math.max(1, page);
+      selectedIndex.value = -1;
+      return reload();
+    }
 
-  function setPage(page: number) {
-    query.page = Math.max(1, page);
-    selectedIndex.value = -1;
-    return reload();
-  }
+    function setPageSize(size: number) {
+      query.page_size = size;
+      resetPaging();
+      return reload();
+    }
 
-  function setPageSize(size: number) {
-    query.page_size = size;
-    resetPaging();
-    return reload();
-  }
+    function setSort(sort: SortKey, descending: boolean) {
+      query.sort = sort;
+      query.descending = descending;
+      resetPaging();
+      return reload();
+    }
 
-  function setSort(sort: SortKey, descending: boolean) {
-    query.sort = sort;
-    query.descending = descending;
-    resetPaging();
-    return reload();
-  }
+    function select(index: number): InboxRow | null {
+      if (index < 0 || index >= rows.value.length) return null;
+      selectedIndex.value = index;
+      return rows.value[index];
+    }
 
-  function select(index: number): InboxRow | null {
-    if (index < 0 || index >= rows.value.length) return null;
-    selectedIndex.value = index;
-    return rows.value[index];
-  }
+    function selectId(id: number): InboxRow | null {
+      return select(rows.value.findIndex((r) => r.id === id));
+    }
 
-  function selectId(id: number): InboxRow | null {
-    return select(rows.value.findIndex((r) => r.id === id));
-  }
+    /** Next row on this page; stays on the last one (returns null) at the end. */
+    function next(): InboxRow | null {
+      if (rows.value.length === 0) return null;
+      if (selectedIndex.value >= rows.value.length - 1) return null;
+      return select(selectedIndex.value + 1);
+    }
 
-  /** Next row on this page; stays on the last one (returns null) at the end. */
-  function next(): InboxRow | null {
-    if (rows.value.length === 0) return null;
-    if (selectedIndex.value >= rows.value.length - 1) return null;
-    return select(selectedIndex.value + 1);
-  }
+    /** Previous row; stays on the first one (returns null) at the start. */
+    function previous(): InboxRow | null {
+      if (rows.value.length === 0) return null;
+      if (selectedIndex.value === -1) return select(0);
+      if (selectedIndex.value <= 0) return null;
+      return select(selectedIndex.value - 1);
+    }
 
-  /** Previous row; stays on the first one (returns null) at the start. */
-  function previous(): InboxRow | null {
-    if (rows.value.length === 0) return null;
-    if (selectedIndex.value === -1) return select(0);
-    if (selectedIndex.value <= 0) return null;
-    return select(selectedIndex.value - 1);
-  }
+    /** Replace a row after an action changed it (the list keeps its order until the next reload). */
+    function updateRow(row: InboxRow) {
+      const i = rows.value.findIndex((r) => r.id === row.id);
+      if (i >= 0) rows.value.splice(i, 1, row);
+    }
 
-  /** Replace a row after an action changed it (the list keeps its order until the next reload). */
-  function updateRow(row: InboxRow) {
-    const i = rows.value.findIndex((r) => r.id === row.id);
-    if (i >= 0) rows.value.splice(i, 1, row);
-  }
-
-  return {
-    query, rows, hasMore, count, loading, counting, loaded, error, selectedIndex,
-    selected, filtered, countText, pagerTotal,
-    reload, setFilters, clearFilters, setPage, setPageSize, setSort, select, selectId, next, previous, updateRow,
+    return {
+      query, rows, hasMore, count, loading, counting, loaded, error, selectedIndex,
+      selected, filtered, countText, pagerTotal, fixed,
+      reload, setFilters, clearFilters, setPage, setPageSize, setSort, select, selectId, next, previous, updateRow,
+    };
   };
-});
+}
+
+/** The work orders (工单): everything in the desk's cache, open orders by default. */
+export const useInboxStore = defineStore("inbox", inboxList({}));
+
+/** 待抽查: the orders of the jurisdiction submitted for spot check, by the supervisor's clock. */
+export const SPOT_CHECK_FILTERS: FixedFilters = { status: "submitted" };
+export const useSpotCheckStore = defineStore("spotCheck", inboxList(SPOT_CHECK_FILTERS));
+
+export type InboxStore = ReturnType<typeof useInboxStore>;
+
+/** Every list of orders, for refreshing a row after an action or all of them after a profile switch. */
+export function allInboxStores(): InboxStore[] {
+  return [useInboxStore(), useSpotCheckStore() as unknown as InboxStore];
+}

@@ -3,9 +3,19 @@ import { ref } from "vue";
 import * as api from "../api/desk";
 import type { ActionKind } from "../bindings/ActionKind";
 import type { HandlingMethod } from "../bindings/HandlingMethod";
+import type { InterceptionOutcome } from "../bindings/InterceptionOutcome";
 import type { OrderDetail } from "../bindings/OrderDetail";
+import type { ReturnReason } from "../bindings/ReturnReason";
+import type { InboxRow } from "../bindings/InboxRow";
 import { useDeskStore } from "./desk";
-import { useInboxStore } from "./inbox";
+import { allInboxStores } from "./inbox";
+
+/** Refusals that mean the order changed elsewhere or is not the user's: show its current state. */
+const STALE_CODES = new Set(["refused_transition", "not_claimant", "outside_jurisdiction"]);
+
+function updateLists(row: InboxRow) {
+  for (const list of allInboxStores()) list.updateRow(row);
+}
 
 export const useOrderStore = defineStore("order", () => {
   const detail = ref<OrderDetail | null>(null);
@@ -54,18 +64,18 @@ export const useOrderStore = defineStore("order", () => {
     try {
       const d = await call(current.row.id);
       if (openId.value === d.row.id) detail.value = d;
-      useInboxStore().updateRow(d.row);
+      updateLists(d.row);
       void useDeskStore().loadStatus();
       return d;
     } catch (e) {
       const err = api.toDeskError(e);
       // The order changed elsewhere (another process, a later sync): show its current state.
       // The form keeps what was typed.
-      if (err.code === "refused_transition" && openId.value === current.row.id) {
+      if (STALE_CODES.has(err.code) && openId.value === current.row.id) {
         try {
           const fresh = await api.getOrder(current.row.id);
           if (openId.value === fresh.row.id) detail.value = fresh;
-          useInboxStore().updateRow(fresh.row);
+          updateLists(fresh.row);
         } catch {
           // Keep the stale view; the error below still tells the user what happened.
         }
@@ -84,11 +94,24 @@ export const useOrderStore = defineStore("order", () => {
   const recordRectification = (description: string, files: string[]) =>
     run("record_rectification", (id) => api.recordRectification(id, description, files));
   const submitForSpotCheck = () => run("submit_for_spot_check", (id) => api.submitForSpotCheck(id));
-  const returnOrder = (reason: string) => run("return", (id) => api.returnOrder(id, reason));
+  const returnOrder = (code: ReturnReason, reason: string) => run("return", (id) => api.returnOrder(id, code, reason));
   const transfer = (toUnit: string, reason: string) => run("transfer", (id) => api.transferOrder(id, toUnit, reason));
+  const intercept = (outcome: InterceptionOutcome, notes: string) =>
+    run("intercept", (id) => api.interceptOrder(id, outcome, notes));
+  const notifyAuthority = (authority: string, content: string, feedbackDue: string | null) =>
+    run("notify_authority", (id) => api.notifyAuthority(id, authority, content, feedbackDue));
+  const recordFeedback = (feedback: string) => run("record_feedback", (id) => api.recordFeedback(id, feedback));
+  const closeGroundless = (finding: string) => run("close_groundless", (id) => api.closeGroundless(id, finding));
+  /** Supervisors: pass (optional notes) closes the order; fail (a reason) sends it back for rework. */
+  const spotCheck = (passed: boolean, notes: string) =>
+    run(passed ? "spot_check_pass" : "spot_check_fail", (id) => api.spotCheck(id, passed, notes));
+  const reassign = (countyCode: string, reason: string) =>
+    run("reassign", (id) => api.reassignOrder(id, countyCode, reason));
+  const overrideWhitelist = (reason: string) => run("override_whitelist", (id) => api.overrideWhitelist(id, reason));
 
   return {
     detail, openId, loading, error, busy, open, close, can,
     claim, handle, requireRectification, recordRectification, submitForSpotCheck, returnOrder, transfer,
+    intercept, notifyAuthority, recordFeedback, closeGroundless, spotCheck, reassign, overrideWhitelist,
   };
 });

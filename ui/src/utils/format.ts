@@ -1,5 +1,8 @@
 import type { InboxCount } from "../bindings/InboxCount";
 import type { Status } from "../bindings/Status";
+import type { TimeLeft } from "../bindings/TimeLeft";
+import type { ClockOwner } from "../bindings/ClockOwner";
+import type { Role } from "../bindings/Role";
 
 type T = (key: string, named?: Record<string, unknown>, plural?: number) => string;
 
@@ -16,12 +19,65 @@ export function isFinished(status: Status): boolean {
   return status === "closed" || status === "transferred";
 }
 
-/** Severity used for colouring the deadline text (colour always comes with the text above). */
-export function workingDaysLevel(left: number): "overdue" | "today" | "soon" | "ok" {
-  if (left < 0) return "overdue";
-  if (left === 0) return "today";
-  if (left <= 2) return "soon";
+/** "1 小时 20 分" / "35 分钟" / "2 天 4 小时": at most two units, for a positive number of minutes. */
+export function durationLabel(minutes: number, t: T): string {
+  const total = Math.max(0, Math.round(minutes));
+  const d = Math.floor(total / 1440);
+  const h = Math.floor((total % 1440) / 60);
+  const m = total % 60;
+  if (d > 0) return h > 0 ? `${t("clock.days", { n: d })} ${t("clock.hours", { n: h })}` : t("clock.days", { n: d });
+  if (h > 0) return m > 0 ? `${t("clock.hours", { n: h })} ${t("clock.minutesShort", { n: m })}` : t("clock.hours", { n: h });
+  return t("clock.minutes", { n: m });
+}
+
+/** A minutes clock: "剩余 1 小时 20 分" / "超时 35 分钟" / "即将超时" (EN "1 h 20 min left" / "35 min overdue"). */
+export function minutesLabel(left: number, t: T): string {
+  if (left === 0) return t("clock.dueNow");
+  if (left > 0) return t("clock.left", { d: durationLabel(left, t) });
+  return t("clock.overdue", { d: durationLabel(-left, t) });
+}
+
+/** Time left on any clock, in its own unit. */
+export function timeLeftLabel(tl: TimeLeft, t: T): string {
+  return tl.unit === "minutes" ? minutesLabel(tl.left, t) : workingDaysLabel(tl.left, t);
+}
+
+/**
+ * Whether a running clock is this desk's own: an officer's desk owns the officer's clock of an
+ * unclaimed order or of one the user claimed (not a colleague's), a supervisor's desk the
+ * supervisor's. The enterprise's and another authority's clocks are never the desk's: their
+ * lateness is theirs, not the user's.
+ */
+export function ownsClock(
+  owner: ClockOwner | null | undefined,
+  role: Role | null | undefined,
+  claimedBy: string | null = null,
+  me: string | null = null,
+): boolean {
+  if (!owner) return false;
+  if (role === "supervisor") return owner === "supervisor";
+  if (owner !== "officer") return false;
+  return !claimedBy || !me || claimedBy === me;
+}
+
+/**
+ * Colour of a clock: red only when the user's own clock is overdue, amber when it is due soon
+ * (1 working day or less, or 60 minutes or less), neutral ("others") when the clock is someone
+ * else's, whatever its time.
+ */
+export type ClockLevel = "overdue" | "soon" | "ok" | "others";
+
+export function clockLevel(tl: TimeLeft, mine: boolean): ClockLevel {
+  if (!mine) return "others";
+  if (tl.left < 0) return "overdue";
+  if (tl.unit === "minutes" ? tl.left <= 60 : tl.left <= 1) return "soon";
   return "ok";
+}
+
+/** The i18n key naming a clock by its owner (and, for the supervisor, the state it waits in). */
+export function clockNameKey(owner: ClockOwner, status: Status): string {
+  if (owner === "supervisor") return status === "returned" ? "reassign" : "spot_check";
+  return owner;
 }
 
 const grouped = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
