@@ -299,12 +299,27 @@ impl Desk {
             let age_minutes = (rng.gen::<f64>().powi(2) * 90.0 * 24.0 * 60.0) as i64;
             let detected: NaiveDateTime = now - Duration::minutes(age_minutes);
             let age_days = age_minutes / (24 * 60);
-            let status = demo_status(&mut rng, age_days);
+            let urgent = matches!(v.response, casedesk_domain::ResponseTime::Minutes(_));
+            let mut status = demo_status(&mut rng, age_days);
+            // Real-time alarms are answered within hours: after a day, one left pending or
+            // merely claimed is a rare straggler, not the rule.
+            if urgent
+                && age_minutes > 24 * 60
+                && matches!(status, Status::Pending | Status::Claimed)
+                && rng.gen_bool(0.95)
+            {
+                status = if age_days > 14 {
+                    Status::Closed
+                } else {
+                    Status::Handled
+                };
+            }
             let officer = pick(&mut rng, &colleagues).clone();
             let plan = demo_plan(&mut rng, status, v.path, whitelist.is_some(), &names);
             let history = timed(
                 &mut rng,
                 plan,
+                urgent,
                 detected,
                 now,
                 &officer,
@@ -558,6 +573,7 @@ fn demo_plan(
 fn timed(
     rng: &mut StdRng,
     plan: Vec<(By, OrderAction)>,
+    urgent: bool,
     detected: NaiveDateTime,
     now: NaiveDateTime,
     officer: &str,
@@ -567,8 +583,10 @@ fn timed(
 ) -> Vec<HistoryStep> {
     let mut at = detected;
     let mut out = Vec::with_capacity(plan.len());
-    for (by, mut action) in plan {
-        at += Duration::minutes(rng.gen_range(20..1500));
+    for (i, (by, mut action)) in plan.into_iter().enumerate() {
+        // A real-time alarm is claimed and acted on within minutes; the rest within days.
+        let gap = if urgent && i < 2 { 3..90 } else { 20..1500 };
+        at += Duration::minutes(rng.gen_range(gap));
         if at > now {
             break;
         }
