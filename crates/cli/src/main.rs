@@ -305,12 +305,21 @@ fn print<T: Serialize>(
     Ok(())
 }
 
+/// "35 分钟", "1 小时 20 分", "6 天 8 小时".
+fn span_zh(minutes: i64) -> String {
+    match minutes {
+        m if m < 60 => format!("{m} 分钟"),
+        m if m < 24 * 60 => format!("{} 小时 {} 分", m / 60, m % 60),
+        m => format!("{} 天 {} 小时", m / (24 * 60), m % (24 * 60) / 60),
+    }
+}
+
 /// "剩余 1 小时 20 分", "超时 35 分钟", "剩余 2 个工作日", "今日到期", "逾期 3 个工作日".
 fn time_left_zh(t: Option<TimeLeft>) -> String {
     match t {
         None => "—".into(),
-        Some(TimeLeft::Minutes(m)) if m >= 0 => format!("剩余 {} 小时 {} 分", m / 60, m % 60),
-        Some(TimeLeft::Minutes(m)) => format!("超时 {} 分钟", -m),
+        Some(TimeLeft::Minutes(m)) if m >= 0 => format!("剩余 {}", span_zh(m)),
+        Some(TimeLeft::Minutes(m)) => format!("超时 {}", span_zh(-m)),
         Some(TimeLeft::WorkingDays(0)) => "今日到期".into(),
         Some(TimeLeft::WorkingDays(d)) if d > 0 => format!("剩余 {d} 个工作日"),
         Some(TimeLeft::WorkingDays(d)) => format!("逾期 {} 个工作日", -d),

@@ -16,6 +16,11 @@ pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
 /// WebDriver's Enter key.
 pub const ENTER: &str = "\u{E007}";
 const CONTROL: &str = "\u{E009}";
+
+/// WebKitWebDriver's answer when an element was replaced while a handle was being made or used.
+fn is_stale(e: &fantoccini::error::CmdError) -> bool {
+    e.is_stale_element_reference()
+}
 const BACKSPACE: &str = "\u{E003}";
 
 /// The number in "共 1,234 条".
@@ -159,14 +164,53 @@ impl Session {
         Ok(())
     }
 
+    /// Waits for an element matching `css`. WebKitWebDriver answers "stale element" when the
+    /// match is re-rendered while it builds the handle: that is looked up again, not a failure.
     pub async fn find(&self, css: &str) -> Res<Element> {
-        Ok(self
+        let started = Instant::now();
+        loop {
+            let left = Duration::from_secs(20).saturating_sub(started.elapsed());
+            match self
+                .client
+                .wait()
+                .at_most(left)
+                .for_element(Locator::Css(css))
+                .await
+            {
+                Ok(el) => return Ok(el),
+                Err(e) if is_stale(&e) && !left.is_zero() => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(format!("element {css} did not appear: {e}").into()),
+            }
+        }
+    }
+
+    /// How many elements match `css` now, counted in the page (no element handles to go stale).
+    pub async fn count(&self, css: &str) -> Res<usize> {
+        let n = self
             .client
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(css))
-            .await
-            .map_err(|e| format!("element {css} did not appear: {e}"))?)
+            .execute(
+                "return document.querySelectorAll(arguments[0]).length;",
+                vec![serde_json::json!(css)],
+            )
+            .await?
+            .as_u64()
+            .unwrap_or(0);
+        Ok(n as usize)
+    }
+
+    /// An attribute of every element matching `css`, read in the page.
+    pub async fn attrs(&self, css: &str, name: &str) -> Res<Vec<String>> {
+        let v = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll(arguments[0])]\
+                 .map(e => e.getAttribute(arguments[1]) || '');",
+                vec![serde_json::json!(css), serde_json::json!(name)],
+            )
+            .await?;
+        Ok(serde_json::from_value(v)?)
     }
 
     /// Clicks `css`, retrying while something (a fading overlay, an animation) is in the way.
@@ -188,17 +232,36 @@ impl Session {
     /// Replaces what a field holds with `text`. WebDriver's clear alone does not reach Vue's
     /// model (it fires no input event), so the old text is also selected and deleted by keys.
     pub async fn type_into(&self, css: &str, text: &str) -> Res<()> {
-        let el = self.find(css).await?;
-        el.clear()
-            .await
-            .map_err(|e| format!("cannot clear {css}: {e}"))?;
+        // The field may be re-rendered between finding it and typing (a list reloading behind
+        // it): find it again and start over, for a while, when its handle went stale.
+        let started = Instant::now();
+        loop {
+            match self.try_type_into(css, text).await {
+                Ok(()) => return Ok(()),
+                Err(e) if started.elapsed() < Duration::from_secs(10) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                }
+                Err(e) => return Err(format!("cannot type into {css}: {e}").into()),
+            }
+        }
+    }
+
+    async fn try_type_into(
+        &self,
+        css: &str,
+        text: &str,
+    ) -> Result<(), fantoccini::error::CmdError> {
+        let el = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await?;
+        el.clear().await?;
         el.send_keys(&format!("{CONTROL}a{CONTROL}{BACKSPACE}"))
-            .await
-            .map_err(|e| format!("cannot clear {css}: {e}"))?;
-        el.send_keys(text)
-            .await
-            .map_err(|e| format!("cannot type into {css}: {e}"))?;
-        Ok(())
+            .await?;
+        el.send_keys(text).await
     }
 
     /// Waits until the text of the first element matching `css` satisfies `ok`, and returns
@@ -242,7 +305,7 @@ impl Session {
     pub async fn wait_gone(&self, css: &str) -> Res<()> {
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(20) {
-            if self.client.find_all(Locator::Css(css)).await?.is_empty() {
+            if self.count(css).await? == 0 {
                 return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -328,7 +391,14 @@ impl Session {
                 .as_i64()
                 .unwrap_or(-1);
             if let Ok(i) = usize::try_from(index) {
-                let rows = self.client.find_all(Locator::Css(&rows_css)).await?;
+                let rows = match self.client.find_all(Locator::Css(&rows_css)).await {
+                    Ok(rows) => rows,
+                    Err(e) => {
+                        // Re-rendered while the handles were made: look again.
+                        last = e.to_string();
+                        Vec::new()
+                    }
+                };
                 if let Some(row) = rows.get(i) {
                     let clicked = match row.find(Locator::Css("td:nth-child(3)")).await {
                         Ok(cell) => cell.click().await.map_err(|e| e.to_string()),
