@@ -8,6 +8,7 @@ use crate::order::OrderStateWire;
 /// `GET /api/v1/changes?after=SEQ&limit=N`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PullQuery {
     /// The checkpoint: the largest change sequence number already applied (0 at first).
     #[serde(default)]
