@@ -819,6 +819,62 @@ async fn openapi_is_served(backend: Backend) {
     assert!(doc["components"]["schemas"]["MutationResult"].is_object());
 }
 
+async fn concurrent_pushes_on_two_hub_instances(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783").await;
+    hub.add_user("li.na", Role::CountyOfficer, "410783").await;
+    // A second hub process on the same database, as behind a load balancer.
+    let other = Hub {
+        base: serve(
+            storage::open(&hub.db).await.expect("second store"),
+            HubConfig::default(),
+        )
+        .await,
+        http: reqwest::Client::new(),
+        store: hub.store.clone(),
+        db: hub.db.clone(),
+        _dir: tempfile::tempdir().expect("temp dir"),
+    };
+    let zhang = hub.token("zhang.wei").await;
+    let li = other.token("li.na").await;
+    for round in 0..5 {
+        let order_no = format!("GD-RACE-{round}");
+        hub.add_order(&order_no, "410783", "豫G90001").await;
+        let a = order_mutation(&order_no, OrderAction::Claim);
+        let b = order_mutation(&order_no, OrderAction::Claim);
+        // The same mutation sent to both instances at once, and a rival claim.
+        let (ra, ra_again, rb) = tokio::join!(
+            hub.push(&zhang, std::slice::from_ref(&a)),
+            other.push(&zhang, std::slice::from_ref(&a)),
+            other.push(&li, std::slice::from_ref(&b)),
+        );
+        let a_results = [&ra[0], &ra_again[0]];
+        let applied_a = a_results
+            .iter()
+            .filter(|r| matches!(r, MutationResult::Applied { .. }))
+            .count();
+        let b_applied = matches!(rb[0], MutationResult::Applied { .. });
+        // zhang.wei's claim applied at most once; exactly one of the two officers holds it.
+        assert!(applied_a <= 1, "{a_results:?}");
+        assert_eq!(applied_a == 1, !b_applied, "{a_results:?} {rb:?}");
+        if b_applied {
+            assert!(a_results
+                .iter()
+                .all(|r| rejected_code(r).1.contains("li.na")));
+        } else {
+            assert!(a_results
+                .iter()
+                .any(|r| matches!(r, MutationResult::AlreadyApplied { version: 2, .. })));
+            assert!(rejected_code(&rb[0]).1.contains("zhang.wei"));
+        }
+        assert_eq!(hub.version_of(&order_no).await, 2);
+    }
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken, None);
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -854,4 +910,5 @@ on_both_engines!(
     the_audit_chain_verifies_and_detects_tampering,
     bad_bodies_change_nothing,
     openapi_is_served,
+    concurrent_pushes_on_two_hub_instances,
 );
