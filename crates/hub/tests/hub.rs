@@ -821,7 +821,8 @@ async fn openapi_is_served(backend: Backend) {
 
 async fn concurrent_pushes_on_two_hub_instances(backend: Backend) {
     let hub = start(backend, HubConfig::default()).await;
-    hub.add_user("zhang.wei", Role::CountyOfficer, "410783").await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
     hub.add_user("li.na", Role::CountyOfficer, "410783").await;
     // A second hub process on the same database, as behind a load balancer.
     let other = Hub {
