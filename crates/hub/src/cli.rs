@@ -106,6 +106,20 @@ fn default_db() -> String {
         .to_string()
 }
 
+/// The database as it may be printed: a URL's password is left out of logs.
+fn shown(db: &str) -> String {
+    match (db.split_once("://"), db.rfind('@')) {
+        (Some((scheme, rest)), Some(_)) => match rest.split_once('@') {
+            Some((userinfo, host)) => {
+                let user = userinfo.split(':').next().unwrap_or("");
+                format!("{scheme}://{user}@{host}")
+            }
+            None => db.to_string(),
+        },
+        _ => db.to_string(),
+    }
+}
+
 fn read_password() -> Result<String, CliError> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
@@ -182,8 +196,9 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 .map_err(|e| CliError::Usage(format!("cannot listen on {listen}: {e}")))?;
             let addr = listener.local_addr()?;
             eprintln!(
-                "casedesk-hub: listening on http://{addr} ({} {db})",
-                store.engine()
+                "casedesk-hub: listening on http://{addr} ({} {})",
+                store.engine(),
+                shown(&db)
             );
             axum::serve(
                 listener,
@@ -331,4 +346,16 @@ async fn user(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_database_password_is_not_printed() {
+        assert_eq!(
+            super::shown("postgres://hub:s3cret@db.example:5432/casedesk"),
+            "postgres://hub@db.example:5432/casedesk"
+        );
+        assert_eq!(super::shown("/var/lib/hub.db"), "/var/lib/hub.db");
+    }
 }

@@ -484,6 +484,7 @@ async fn jurisdictions_and_roles(backend: Backend) {
         .await;
     hub.add_user("zhao.lei", Role::Supervisor, "4107").await;
     hub.add_user("kaifeng.sup", Role::Supervisor, "4102").await;
+    hub.add_user("sun.min", Role::Supervisor, "41").await;
     hub.add_order("GD-CY-1", "410783", "豫G30001").await;
     hub.add_order("GD-HJ-1", "410724", "豫G30002").await;
     let zhang = hub.token("zhang.wei").await;
@@ -520,6 +521,11 @@ async fn jurisdictions_and_roles(backend: Backend) {
         ["GD-CY-1", "GD-HJ-1"]
     );
     assert!(order_nos(&hub.pull(&kaifeng, 0, 100).await).is_empty());
+    let province = hub.token("sun.min").await;
+    assert_eq!(
+        order_nos(&hub.pull(&province, 0, 100).await),
+        ["GD-CY-1", "GD-HJ-1"]
+    );
 
     // A county officer doing a supervisor's action, and the reverse: refused per mutation.
     let pass = OrderAction::SpotCheck {

@@ -357,6 +357,13 @@ impl HubStore for PgStore {
         at: i64,
         ok: bool,
     ) -> Result<(), StoreError> {
+        // Rows older than a day count for nothing (see the SQLite store).
+        sqlx::query("DELETE FROM login_attempts WHERE (username = $1 OR client = $2) AND at < $3")
+            .bind(username)
+            .bind(client)
+            .bind(at - 86_400)
+            .execute(&self.pool)
+            .await?;
         sqlx::query("INSERT INTO login_attempts(username, client, at, ok) VALUES ($1, $2, $3, $4)")
             .bind(username)
             .bind(client)

@@ -525,6 +525,16 @@ impl HubStore for SqliteStore {
     ) -> Result<(), StoreError> {
         let (username, client) = (username.to_string(), client.to_string());
         self.run(move |conn| {
+            // Rows older than a day count for nothing; each login sweeps its name's and its
+            // client's (both indexed), so the table stays bounded.
+            conn.execute(
+                "DELETE FROM login_attempts WHERE username = ?1 AND at < ?2",
+                params![username, at - 86_400],
+            )?;
+            conn.execute(
+                "DELETE FROM login_attempts WHERE client = ?1 AND at < ?2",
+                params![client, at - 86_400],
+            )?;
             conn.execute(
                 "INSERT INTO login_attempts(username, client, at, ok) VALUES (?1, ?2, ?3, ?4)",
                 params![username, client, at, i64::from(ok)],
