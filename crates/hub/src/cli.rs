@@ -1,0 +1,361 @@
+//! The command line: `serve`, `user add|passwd|disable|enable|list`, `audit verify`, `openapi`.
+//! Data goes to stdout (JSON with `--json`); a failure is one line on stderr and a non-zero exit.
+
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use casedesk_domain::Role;
+use clap::{Parser, Subcommand};
+use thiserror::Error;
+
+use crate::api::{app, HubConfig};
+use crate::auth::hash_password;
+use crate::clock::{beijing_now, stamp};
+use crate::jurisdiction::Jurisdiction;
+use crate::storage::{self, HubStore, NewUser, StoreError};
+
+#[derive(Parser)]
+#[command(
+    name = "casedesk-hub",
+    version,
+    about = "CaseDesk sync hub (信用交通办案工作台 同步服务)"
+)]
+struct Cli {
+    /// SQLite file, or a postgres:// URL [default: casedesk-hub.db beside the binary]
+    #[arg(long, global = true)]
+    db: Option<String>,
+    /// Print data as JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the sync API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8740")]
+        listen: String,
+        /// Fill an empty hub with demo users and orders (see README).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage users (passwords are read from stdin, one line).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The audit chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from stdin.
+    Add {
+        name: String,
+        /// county_officer, supervisor, desk_staff or administrator
+        #[arg(long)]
+        role: String,
+        /// 41 (province), a city's 4 digits (4107) or a county's 6 (410783)
+        #[arg(long)]
+        jurisdiction: String,
+    },
+    /// Set a new password (from stdin); the user's tokens are revoked.
+    Passwd { name: String },
+    /// Disable a user and revoke their tokens.
+    Disable { name: String },
+    /// Enable a disabled user.
+    Enable { name: String },
+    /// List users.
+    List,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain; exit 2 at the first broken link.
+    Verify,
+}
+
+#[derive(Debug, Error)]
+enum CliError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+}
+
+fn default_db() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("casedesk-hub.db")))
+        .unwrap_or_else(|| PathBuf::from("casedesk-hub.db"))
+        .display()
+        .to_string()
+}
+
+/// The database as it may be printed: a URL's password is left out of logs.
+fn shown(db: &str) -> String {
+    match (db.split_once("://"), db.rfind('@')) {
+        (Some((scheme, rest)), Some(_)) => match rest.split_once('@') {
+            Some((userinfo, host)) => {
+                let user = userinfo.split(':').next().unwrap_or("");
+                format!("{scheme}://{user}@{host}")
+            }
+            None => db.to_string(),
+        },
+        _ => db.to_string(),
+    }
+}
+
+fn read_password() -> Result<String, CliError> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.chars().count() < 8 {
+        return Err(CliError::Usage(
+            "the password (read from stdin) must be at least 8 characters".into(),
+        ));
+    }
+    Ok(password)
+}
+
+fn hash(password: &str) -> Result<String, CliError> {
+    hash_password(password).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("casedesk-hub: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("casedesk-hub: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print(json: bool, value: serde_json::Value, text: String) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+    } else {
+        writeln!(out, "{text}")?;
+    }
+    Ok(())
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    if let Command::Openapi = cli.command {
+        let doc = crate::api::openapi()
+            .to_pretty_json()
+            .map_err(CliError::Json)?;
+        println!("{doc}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let db = cli.db.clone().unwrap_or_else(default_db);
+    let store = storage::open(&db).await?;
+    let at = stamp(beijing_now());
+    match cli.command {
+        Command::Openapi => Ok(ExitCode::SUCCESS),
+        Command::Serve { listen, demo } => {
+            if demo
+                && crate::demo::fill(store.as_ref())
+                    .await
+                    .map_err(|e| CliError::Usage(e.to_string()))?
+            {
+                eprintln!(
+                    "casedesk-hub: demo users and orders added (password {})",
+                    crate::demo::DEMO_PASSWORD
+                );
+            }
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .map_err(|e| CliError::Usage(format!("cannot listen on {listen}: {e}")))?;
+            let addr = listener.local_addr()?;
+            eprintln!(
+                "casedesk-hub: listening on http://{addr} ({} {})",
+                store.engine(),
+                shown(&db)
+            );
+            axum::serve(
+                listener,
+                app(store, HubConfig::default())
+                    .into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { command } => user(store.as_ref(), command, cli.json, &at).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let report = crate::audit::verify(store.as_ref()).await?;
+            match &report.first_broken {
+                None => {
+                    print(
+                        cli.json,
+                        serde_json::to_value(&report)?,
+                        format!("audit chain intact: {} rows", report.rows),
+                    )?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(b) => {
+                    if cli.json {
+                        print(true, serde_json::to_value(&report)?, String::new())?;
+                    }
+                    eprintln!(
+                        "casedesk-hub: audit chain broken at row {}: {}",
+                        b.id, b.reason
+                    );
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+    }
+}
+
+async fn user(
+    store: &dyn HubStore,
+    command: UserCommand,
+    json: bool,
+    at: &str,
+) -> Result<ExitCode, CliError> {
+    let unknown = |name: &str| CliError::Usage(format!("no user named {name}"));
+    match command {
+        UserCommand::Add {
+            name,
+            role,
+            jurisdiction,
+        } => {
+            let role = Role::from_code(&role).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "unknown role {role}: county_officer, supervisor, desk_staff or administrator"
+                ))
+            })?;
+            let jurisdiction =
+                Jurisdiction::parse(&jurisdiction).map_err(|e| CliError::Usage(e.to_string()))?;
+            jurisdiction
+                .check_role(role)
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            let name = name.trim().to_string();
+            if name.is_empty() || name.chars().any(char::is_control) {
+                return Err(CliError::Usage(
+                    "the user name is empty or unprintable".into(),
+                ));
+            }
+            let password_hash = hash(&read_password()?)?;
+            let u = store
+                .add_user(
+                    NewUser {
+                        username: name,
+                        password_hash,
+                        role,
+                        jurisdiction,
+                    },
+                    at,
+                )
+                .await?;
+            print(
+                json,
+                serde_json::json!({"username": u.username, "role": u.role.code(), "jurisdiction": u.jurisdiction.code()}),
+                format!(
+                    "added {} ({}, {})",
+                    u.username,
+                    u.role.code(),
+                    u.jurisdiction.code()
+                ),
+            )?;
+        }
+        UserCommand::Passwd { name } => {
+            let h = hash(&read_password()?)?;
+            if !store.set_password(&name, &h, at).await? {
+                return Err(unknown(&name));
+            }
+            print(
+                json,
+                serde_json::json!({"username": name, "password": "changed"}),
+                format!("password of {name} changed; its tokens are revoked"),
+            )?;
+        }
+        UserCommand::Disable { name } => {
+            if !store.set_disabled(&name, true, at).await? {
+                return Err(unknown(&name));
+            }
+            print(
+                json,
+                serde_json::json!({"username": name, "disabled": true}),
+                format!("{name} disabled; its tokens are revoked"),
+            )?;
+        }
+        UserCommand::Enable { name } => {
+            if !store.set_disabled(&name, false, at).await? {
+                return Err(unknown(&name));
+            }
+            print(
+                json,
+                serde_json::json!({"username": name, "disabled": false}),
+                format!("{name} enabled"),
+            )?;
+        }
+        UserCommand::List => {
+            let users = store.list_users().await?;
+            let rows: Vec<_> = users
+                .iter()
+                .map(|u| serde_json::json!({"username": u.username, "role": u.role.code(), "jurisdiction": u.jurisdiction.code(), "disabled": u.disabled}))
+                .collect();
+            let text = users
+                .iter()
+                .map(|u| {
+                    format!(
+                        "{}\t{}\t{}{}",
+                        u.username,
+                        u.role.code(),
+                        u.jurisdiction.code(),
+                        if u.disabled { "\tdisabled" } else { "" }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            print(json, serde_json::Value::Array(rows), text)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_database_password_is_not_printed() {
+        assert_eq!(
+            super::shown("postgres://hub:s3cret@db.example:5432/casedesk"),
+            "postgres://hub@db.example:5432/casedesk"
+        );
+        assert_eq!(super::shown("/var/lib/hub.db"), "/var/lib/hub.db");
+    }
+}

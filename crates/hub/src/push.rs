@@ -1,0 +1,353 @@
+//! `POST /api/v1/push`: a batch of the desk's mutations, each decided at most once.
+//!
+//! Each mutation is decided in its own transaction (the store's [`HubStore::apply_mutation`])
+//! by [`decide`], on the hub's state of the entity: `lifecycle::apply` for an order,
+//! `whitelist::decide` for a whitelist entry, with the user's role and jurisdiction. The
+//! answer is one result per mutation, in order. A storage failure stops the batch with 500;
+//! what was decided before it is committed and answered again on the retry.
+
+use std::sync::OnceLock;
+
+use axum::extract::State;
+use axum::Json;
+use casedesk_domain::whitelist::{self, WhitelistError};
+use casedesk_domain::{
+    apply, Actor, Catalog, OrderAction, Role, Situation, TransitionError, WorkingCalendar,
+};
+use casedesk_wire::{
+    Mutation, MutationResult, OrderStateWire, PayloadError, PushRequest, PushResponse, Rejection,
+    MAX_PUSH_BATCH,
+};
+use sha2::{Digest, Sha256};
+
+use crate::api::{ApiError, ApiJson, AppState};
+use crate::auth::AuthUser;
+use crate::jurisdiction::Jurisdiction;
+use crate::storage::{Decision, Loaded, MutationContext, OrderRecord, WhitelistRow};
+
+fn calendar() -> &'static WorkingCalendar {
+    static CALENDAR: OnceLock<WorkingCalendar> = OnceLock::new();
+    CALENDAR.get_or_init(WorkingCalendar::embedded)
+}
+
+fn rejection(code: &str, zh: String, en: String) -> Rejection {
+    Rejection {
+        code: code.to_string(),
+        message_zh: zh,
+        message_en: en,
+    }
+}
+
+/// The refusal of a mutation id that comes back asking something else.
+pub fn reused_id() -> Rejection {
+    rejection(
+        "mutation_id_reused",
+        "该变更编号已用于另一项操作".into(),
+        "this mutation id was already used for a different action".into(),
+    )
+}
+
+/// What a mutation asks, hashed: a retry must ask exactly the same.
+pub fn digest(m: &Mutation) -> String {
+    let canonical = serde_json::json!([m.entity.code(), m.entity_key, m.action, m.payload]);
+    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+fn payload_rejection(e: PayloadError) -> Rejection {
+    match e {
+        PayloadError::Unreadable(detail) => rejection(
+            "bad_payload",
+            format!("操作内容无法识别：{detail}"),
+            format!("the payload is not a valid action: {detail}"),
+        ),
+        PayloadError::CodeMismatch { code, payload } => rejection(
+            "action_mismatch",
+            format!("操作代码 {code} 与内容 {payload} 不一致"),
+            format!("the action code {code} does not match the payload's {payload}"),
+        ),
+        PayloadError::WrongEntity => rejection(
+            "wrong_entity",
+            "操作与对象类型不符".into(),
+            "the action does not belong to this kind of entity".into(),
+        ),
+    }
+}
+
+/// A refusal by the state machine, in both languages (English from the domain's own wording).
+pub fn transition_rejection(e: &TransitionError) -> Rejection {
+    let en = e.to_string();
+    let (code, zh) = match e {
+        TransitionError::NotAllowed { role, from, action } => (
+            "not_allowed",
+            format!(
+                "{}在工单{}时不能{}",
+                role.name_zh(),
+                from.name_zh(),
+                action.name_zh()
+            ),
+        ),
+        TransitionError::NotClaimant { claimant, .. } => (
+            "not_claimant",
+            format!("工单已由 {claimant} 认领，只有认领人可以办理"),
+        ),
+        TransitionError::OutsideJurisdiction { order_county, .. } => (
+            "outside_jurisdiction",
+            format!("工单属于 {order_county}，不在您的辖区内"),
+        ),
+        TransitionError::Whitelisted { plate, kind } => (
+            "whitelisted",
+            format!(
+                "车辆 {plate} 在白名单内（{}），需监管负责人书面指令方可布控",
+                kind.name_zh()
+            ),
+        ),
+        TransitionError::NotWhitelisted { plate } => (
+            "not_whitelisted",
+            format!("车辆 {plate} 不在白名单内，无需指令"),
+        ),
+        TransitionError::Text(t) => ("invalid_text", format!("填写内容不符合要求：{t}")),
+        TransitionError::DateInPast { date, today } => {
+            ("date_in_past", format!("日期 {date} 早于今天（{today}）"))
+        }
+        TransitionError::DateTooFar { date, latest } => (
+            "date_too_far",
+            format!("日期 {date} 超过两年（最晚 {latest}）"),
+        ),
+        TransitionError::NoRectificationRecorded => {
+            ("no_rectification", "提交抽查前须先记录整改".to_string())
+        }
+        TransitionError::MethodHasOwnAction { method } => (
+            "method_has_own_action",
+            format!("{method} 须使用专门的操作记录"),
+        ),
+        TransitionError::UnknownCounty { code } => {
+            ("unknown_county", format!("{code} 不是河南省的县区"))
+        }
+    };
+    rejection(code, zh, en)
+}
+
+fn whitelist_rejection(e: &WhitelistError) -> Rejection {
+    let en = e.to_string();
+    let (code, zh) = match e {
+        WhitelistError::NotSupervisor => ("not_supervisor", "只有监管负责人可以审批白名单".into()),
+        WhitelistError::WrongStatus { status, action } => (
+            "wrong_status",
+            format!("白名单状态为 {}，不能执行该操作（{action}）", status.code()),
+        ),
+        WhitelistError::AlreadyListed { plate } => (
+            "already_listed",
+            format!("车辆 {plate} 已有待审批或有效的白名单"),
+        ),
+        WhitelistError::NotAddable { .. } => (
+            "not_addable",
+            "该类白名单由拦截规则提出，不能手工添加".into(),
+        ),
+        WhitelistError::EventDetailsRequired => (
+            "event_details_required",
+            "大型活动租用车辆须填写活动名称和结束日期".into(),
+        ),
+        WhitelistError::EndsBeforeItBegins { from, until } => (
+            "ends_before_it_begins",
+            format!("结束日期 {until} 早于开始日期 {from}"),
+        ),
+        WhitelistError::DateOutOfRange { date, .. } => {
+            ("date_out_of_range", format!("日期 {date} 超出允许范围"))
+        }
+        WhitelistError::Text(t) => ("invalid_text", format!("填写内容不符合要求：{t}")),
+    };
+    rejection(code, zh, en)
+}
+
+fn outside(key: &str) -> Rejection {
+    rejection(
+        "outside_jurisdiction",
+        format!("{key} 不在您的辖区内"),
+        format!("{key} is outside your jurisdiction"),
+    )
+}
+
+/// Decides one mutation on the state the store loaded under its write lock. Pure: the same
+/// inputs give the same decision on SQLite and PostgreSQL.
+pub fn decide(ctx: &MutationContext, loaded: &Loaded) -> Decision {
+    let result = match loaded {
+        Loaded::Order { order, whitelist } => decide_order(ctx, order.as_deref(), whitelist),
+        Loaded::Whitelist { plate_entries } => decide_whitelist(ctx, plate_entries),
+    };
+    result.unwrap_or_else(Decision::Reject)
+}
+
+fn decide_order(
+    ctx: &MutationContext,
+    order: Option<&OrderRecord>,
+    whitelist: &[WhitelistRow],
+) -> Result<Decision, Rejection> {
+    let m = &ctx.mutation;
+    let action = m.order_action().map_err(payload_rejection)?;
+    let Some(order) = order else {
+        return Err(rejection(
+            "unknown_entity",
+            format!("工单 {} 不存在", m.entity_key),
+            format!("there is no work order {}", m.entity_key),
+        ));
+    };
+    let user = &ctx.user;
+    let county = order.state.county_code.as_str();
+    if !user.jurisdiction.covers_county(county) {
+        return Err(outside(&m.entity_key));
+    }
+    // The claim race: the first claim to reach the hub won; the loser learns who has it.
+    if action == OrderAction::Claim {
+        if let Some(holder) = &order.state.claimed_by {
+            if holder != &user.username {
+                return Err(rejection(
+                    "claimed_by_other",
+                    format!("工单 {} 已被 {holder} 认领", m.entity_key),
+                    format!("work order {} is already claimed by {holder}", m.entity_key),
+                ));
+            }
+        }
+    }
+    let today = ctx.now.date();
+    // The entry in force for the vehicle where the order is (decided at its city or above).
+    let in_force = whitelist
+        .iter()
+        .filter(|w| county.starts_with(&w.division))
+        .find(|w| w.entry.in_force(today))
+        .map(|w| w.entry.kind);
+    let sit = Situation {
+        now: ctx.now,
+        calendar: calendar(),
+        clocks: Catalog::embedded().clocks(),
+        plate: &order.facts.plate,
+        whitelist: in_force,
+    };
+    // The hub has checked the jurisdiction above; a city or province supervisor acts as at the
+    // order's county, which `apply` maps to its city for the supervisor's rules.
+    let actor_county = match &user.jurisdiction {
+        Jurisdiction::County(c) => c.as_str(),
+        Jurisdiction::City(_) | Jurisdiction::Province => county,
+    };
+    let actor = Actor {
+        role: user.role,
+        name: &user.username,
+        county_code: actor_county,
+    };
+    let applied =
+        apply(&order.state, &actor, &action, &sit).map_err(|e| transition_rejection(&e))?;
+    let before = serde_json::json!({ "state": OrderStateWire::from(&order.state) });
+    let after = serde_json::json!({
+        "action": applied.action,
+        "state": OrderStateWire::from(&applied.state),
+    });
+    Ok(Decision::Order {
+        state: applied.state,
+        before: before.to_string(),
+        after: after.to_string(),
+    })
+}
+
+fn decide_whitelist(
+    ctx: &MutationContext,
+    entries: &[WhitelistRow],
+) -> Result<Decision, Rejection> {
+    let m = &ctx.mutation;
+    let action = m.whitelist_action().map_err(payload_rejection)?;
+    let user = &ctx.user;
+    if user.role != Role::Supervisor {
+        return Err(whitelist_rejection(&WhitelistError::NotSupervisor));
+    }
+    let plate = m.entity_key.trim();
+    // The vehicle's latest entry that holds where this supervisor works.
+    let current = entries
+        .iter()
+        .filter(|w| user.jurisdiction.sees_division(&w.division))
+        .max_by_key(|w| w.id);
+    let adds = matches!(action, whitelist::WhitelistAction::Add { .. });
+    if let Some(c) = current {
+        if !adds && !user.jurisdiction.decides_division(&c.division) {
+            return Err(outside(plate));
+        }
+    }
+    let entry = whitelist::decide(
+        plate,
+        current.map(|c| &c.entry),
+        user.role,
+        &user.username,
+        &action,
+        ctx.now.date(),
+    )
+    .map_err(|e| whitelist_rejection(&e))?;
+    let before = match (adds, current) {
+        (false, Some(c)) => serde_json::to_string(&c.entry),
+        _ => Ok("null".to_string()),
+    }
+    .unwrap_or_else(|_| "null".into());
+    let after = serde_json::json!({ "action": action, "entry": entry }).to_string();
+    Ok(Decision::Whitelist {
+        id: if adds { None } else { current.map(|c| c.id) },
+        division: match (adds, current) {
+            (false, Some(c)) => c.division.clone(),
+            _ => user.jurisdiction.code().to_string(),
+        },
+        entry,
+        before,
+        after,
+    })
+}
+
+fn bad_id(m: &Mutation) -> Option<MutationResult> {
+    if uuid::Uuid::parse_str(&m.mutation_id).is_ok() {
+        return None;
+    }
+    Some(MutationResult::Rejected {
+        mutation_id: m.mutation_id.clone(),
+        rejection: rejection(
+            "bad_mutation_id",
+            "变更编号不是 UUID".into(),
+            "the mutation id is not a UUID".into(),
+        ),
+    })
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/push",
+    request_body = PushRequest,
+    responses(
+        (status = 200, description = "One result per mutation, in order", body = PushResponse),
+        (status = 400, description = "Unreadable body or too many mutations", body = casedesk_wire::ErrorBody),
+        (status = 401, description = "No valid access token", body = casedesk_wire::ErrorBody),
+        (status = 413, description = "Body over the limit", body = casedesk_wire::ErrorBody),
+    ),
+    security(("bearer" = [])),
+    tag = "sync"
+)]
+pub async fn push(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, ApiError> {
+    if req.mutations.len() > MAX_PUSH_BATCH {
+        return Err(ApiError::bad_request(
+            "batch_too_large",
+            format!("一次最多提交 {MAX_PUSH_BATCH} 条变更"),
+            format!("at most {MAX_PUSH_BATCH} mutations per push"),
+        ));
+    }
+    let mut results = Vec::with_capacity(req.mutations.len());
+    for m in req.mutations {
+        if let Some(refused) = bad_id(&m) {
+            results.push(refused);
+            continue;
+        }
+        let ctx = MutationContext {
+            digest: digest(&m),
+            mutation: m,
+            user: user.clone(),
+            now: crate::clock::beijing_now(),
+        };
+        results.push(state.store.apply_mutation(ctx).await?);
+    }
+    Ok(Json(PushResponse { results }))
+}

@@ -1,0 +1,311 @@
+//! The hub's storage: one async trait, [`HubStore`], with a SQLite implementation (the
+//! embedded default, a file beside the binary) and a PostgreSQL one (a province, several hub
+//! processes on one database). Everything a second hub instance would need lives here, never
+//! in a process's memory: users, tokens, login attempts, orders, whitelist entries, decided
+//! mutations, the change counter and the audit chain.
+//!
+//! The rules are not here: a push runs [`crate::push::decide`] inside the store's transaction
+//! on the state it just locked, so both engines apply exactly the same decision.
+
+use async_trait::async_trait;
+use casedesk_domain::{OrderState, Role, WhitelistEntry};
+use casedesk_wire::{Change, Mutation, MutationResult, OrderFacts, Rejection};
+use thiserror::Error;
+
+use crate::jurisdiction::Jurisdiction;
+
+pub mod postgres;
+pub mod sqlite;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] sqlx::Error),
+    #[error("the database holds something unreadable: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the database is newer than this hub (schema {found}, this hub knows {known})")]
+    TooNew { found: i64, known: i64 },
+    #[error("a storage task failed: {0}")]
+    Task(String),
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> StoreError {
+        StoreError::Corrupt(e.to_string())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub jurisdiction: Jurisdiction,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub jurisdiction: Jurisdiction,
+}
+
+/// A refresh token to store (its hash), with its family and owner.
+#[derive(Debug, Clone)]
+pub struct NewRefresh {
+    pub token_hash: String,
+    pub family: String,
+    pub user_id: i64,
+    pub device_id: String,
+    pub expires_at: i64,
+}
+
+/// What presenting a refresh token led to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshOutcome {
+    /// Revoked and replaced by the new token given.
+    Rotated { user: UserRecord, device_id: String },
+    /// Unknown, expired, or the user is disabled.
+    Invalid,
+    /// Already used: its whole family is revoked now (someone holds a copy).
+    Reused,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderRecord {
+    pub order_no: String,
+    pub facts: OrderFacts,
+    pub state: OrderState,
+    pub version: i64,
+    pub seq: i64,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhitelistRow {
+    pub id: i64,
+    pub division: String,
+    pub entry: WhitelistEntry,
+    pub version: i64,
+    pub seq: i64,
+}
+
+/// A row of the audit chain as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub username: String,
+    pub device_id: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_key: String,
+    pub mutation_id: Option<String>,
+    pub before: String,
+    pub after: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What an audit row records, before the chain numbers and hashes it.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub at: String,
+    pub username: String,
+    pub device_id: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_key: String,
+    pub mutation_id: Option<String>,
+    pub before: String,
+    pub after: String,
+}
+
+/// Everything a push needs to decide one mutation, owned so a storage thread can take it.
+#[derive(Debug, Clone)]
+pub struct MutationContext {
+    pub mutation: Mutation,
+    /// SHA-256 of what the mutation asks (entity, key, action, payload), to catch a reused id.
+    pub digest: String,
+    pub user: UserRecord,
+    /// Beijing time now.
+    pub now: chrono::NaiveDateTime,
+}
+
+/// The current state a mutation is decided on, read inside its transaction.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    Order {
+        order: Option<Box<OrderRecord>>,
+        /// The vehicle's whitelist entries (every division; the decision picks what holds).
+        whitelist: Vec<WhitelistRow>,
+    },
+    Whitelist {
+        plate_entries: Vec<WhitelistRow>,
+    },
+}
+
+/// What the rules decided for one mutation.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    Reject(Rejection),
+    Order {
+        state: OrderState,
+        before: String,
+        after: String,
+    },
+    Whitelist {
+        /// The entry changed, or None for a new entry.
+        id: Option<i64>,
+        division: String,
+        entry: WhitelistEntry,
+        before: String,
+        after: String,
+    },
+}
+
+/// A page of changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangePage {
+    pub changes: Vec<Change>,
+    pub next_checkpoint: i64,
+    pub has_more: bool,
+}
+
+#[async_trait]
+pub trait HubStore: Send + Sync {
+    /// `sqlite` or `postgres`, for messages.
+    fn engine(&self) -> &'static str;
+
+    async fn add_user(&self, user: NewUser, at: &str) -> Result<UserRecord, StoreError>;
+    async fn user(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
+    async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError>;
+    /// Sets the hash and revokes the user's tokens; false for an unknown user.
+    async fn set_password(&self, username: &str, hash: &str, at: &str) -> Result<bool, StoreError>;
+    /// Disables (and revokes every token) or enables; false for an unknown user.
+    async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        at: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Failed logins since `since` for the user name and for the client: (by name, by client).
+    async fn login_failures(
+        &self,
+        username: &str,
+        client: &str,
+        since: i64,
+    ) -> Result<(u32, u32), StoreError>;
+    async fn record_login(
+        &self,
+        username: &str,
+        client: &str,
+        at: i64,
+        ok: bool,
+    ) -> Result<(), StoreError>;
+
+    async fn insert_access_token(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        device_id: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError>;
+    /// The enabled user holding this unexpired access token.
+    async fn access_token_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError>;
+    async fn insert_refresh_token(&self, token: NewRefresh) -> Result<(), StoreError>;
+    /// Revokes `old_hash` and stores `new` in its family (user and device taken from the old).
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        new_expires_at: i64,
+        now: i64,
+    ) -> Result<RefreshOutcome, StoreError>;
+
+    /// A new order (from the platform's clue; the demo for now), with its change number and
+    /// an audit row by `by`.
+    async fn insert_order(
+        &self,
+        order_no: &str,
+        facts: &OrderFacts,
+        state: &OrderState,
+        by: &str,
+        at: &str,
+    ) -> Result<OrderRecord, StoreError>;
+    async fn order(&self, order_no: &str) -> Result<Option<OrderRecord>, StoreError>;
+
+    /// Decides and records one mutation in one transaction: an id seen before gets its stored
+    /// answer; otherwise the entity is read under the write lock, [`crate::push::decide`]
+    /// runs, and the new state, its change number, the answer and the audit row commit together.
+    async fn apply_mutation(&self, ctx: MutationContext) -> Result<MutationResult, StoreError>;
+
+    /// Changes after `after`, at most `limit`, within `scope`.
+    async fn changes(
+        &self,
+        after: i64,
+        limit: u32,
+        scope: &Jurisdiction,
+    ) -> Result<ChangePage, StoreError>;
+
+    /// Audit rows with id > `after_id`, in id order, at most `limit`.
+    async fn audit_rows(&self, after_id: i64, limit: u32) -> Result<Vec<AuditRow>, StoreError>;
+    /// How many audit rows were ever written (the audit counter), to catch a cut-off chain.
+    async fn audit_head(&self) -> Result<i64, StoreError>;
+}
+
+/// Opens the store a `--db` argument names: a `postgres://` URL, or a SQLite file path.
+pub async fn open(db: &str) -> Result<std::sync::Arc<dyn HubStore>, StoreError> {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(postgres::PgStore::open(db).await?))
+    } else {
+        Ok(std::sync::Arc::new(
+            sqlite::SqliteStore::open(std::path::Path::new(db)).await?,
+        ))
+    }
+}
+
+/// The result JSON kept for a mutation and answered again on a retry.
+pub(crate) fn stored_result(result: &MutationResult) -> Result<String, StoreError> {
+    Ok(serde_json::to_string(result)?)
+}
+
+/// What a retried mutation id is answered: AlreadyApplied for one that applied, the same
+/// refusal for one that was refused, and a refusal when the id comes back with other content.
+pub(crate) fn answer_again(
+    mutation_id: &str,
+    stored: &str,
+    stored_digest: &str,
+    digest: &str,
+) -> Result<MutationResult, StoreError> {
+    if stored_digest != digest {
+        return Ok(MutationResult::Rejected {
+            mutation_id: mutation_id.to_string(),
+            rejection: crate::push::reused_id(),
+        });
+    }
+    let first: MutationResult = serde_json::from_str(stored)?;
+    Ok(match first {
+        MutationResult::Applied { new_version, .. }
+        | MutationResult::AlreadyApplied {
+            version: new_version,
+            ..
+        } => MutationResult::AlreadyApplied {
+            mutation_id: mutation_id.to_string(),
+            version: new_version,
+        },
+        rejected @ MutationResult::Rejected { .. } => rejected,
+    })
+}

@@ -1,0 +1,818 @@
+//! The province's store: PostgreSQL through sqlx with runtime-checked queries (the same
+//! statements as the SQLite store, in PostgreSQL's dialect). Several hub processes may share
+//! the database: every writing transaction first locks its counter row (`change` for entity
+//! changes, `audit` for the chain), so change numbers commit in order and the audit chain has
+//! one writer at a time; a push also takes the `change` row before looking up its mutation id,
+//! so two instances cannot decide the same id twice.
+
+use async_trait::async_trait;
+use casedesk_domain::OrderState;
+use casedesk_wire::{Entity, MutationResult, OrderFacts, OrderStateWire};
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::{Postgres, Row, Transaction};
+
+use super::sqlite::{order_change, order_from, page, user_from, whitelist_change, whitelist_from};
+use super::{
+    answer_again, stored_result, AuditEntry, AuditRow, ChangePage, Decision, HubStore, Loaded,
+    MutationContext, NewRefresh, NewUser, OrderRecord, RefreshOutcome, StoreError, UserRecord,
+    WhitelistRow,
+};
+use crate::audit::{link_hash, GENESIS};
+use crate::jurisdiction::{city_of, Jurisdiction};
+
+const MIGRATIONS: &[&str] = &[include_str!(
+    "../../../../migrations/hub/postgres/0001_init.sql"
+)];
+
+/// The advisory lock that keeps two hubs starting at once from migrating together.
+const MIGRATION_LOCK: i64 = 0x4341_5345_4445_534b; // "CASEDESK"
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+type Tx = Transaction<'static, Postgres>;
+
+impl PgStore {
+    pub async fn open(url: &str) -> Result<PgStore, StoreError> {
+        let pool = PgPoolOptions::new().max_connections(8).connect(url).await?;
+        let mut tx = pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("CREATE TABLE IF NOT EXISTS hub_schema (version BIGINT NOT NULL)")
+            .execute(&mut *tx)
+            .await?;
+        let version: i64 = sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM hub_schema")
+            .fetch_one(&mut *tx)
+            .await?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew {
+                found: version,
+                known,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            sqlx::raw_sql(sql).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO hub_schema(version) VALUES ($1)")
+                .bind((i + 1) as i64)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(PgStore { pool })
+    }
+}
+
+fn user_row(r: &PgRow) -> Result<UserRecord, StoreError> {
+    user_from((
+        r.try_get("id")?,
+        r.try_get("username")?,
+        r.try_get("password_hash")?,
+        r.try_get("role")?,
+        r.try_get("jurisdiction")?,
+        r.try_get("disabled")?,
+    ))
+}
+
+fn order_record(r: &PgRow) -> Result<OrderRecord, StoreError> {
+    order_from((
+        r.try_get("order_no")?,
+        r.try_get("violation_code")?,
+        r.try_get("plate")?,
+        r.try_get("place")?,
+        r.try_get("detected_at")?,
+        r.try_get("state")?,
+        r.try_get("version")?,
+        r.try_get("seq")?,
+        r.try_get("updated_at")?,
+    ))
+}
+
+fn whitelist_record(r: &PgRow) -> Result<(WhitelistRow, String), StoreError> {
+    whitelist_from((
+        r.try_get("id")?,
+        r.try_get("division")?,
+        r.try_get("entry")?,
+        r.try_get("version")?,
+        r.try_get("seq")?,
+        r.try_get("updated_at")?,
+    ))
+}
+
+const USER_COLUMNS: &str = "id, username, password_hash, role, jurisdiction, disabled";
+const ORDER_COLUMNS: &str =
+    "order_no, violation_code, plate, place, detected_at, state, version, seq, updated_at";
+const WHITELIST_COLUMNS: &str = "id, division, entry, version, seq, updated_at";
+
+async fn next_counter(tx: &mut Tx, name: &str) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
+            .bind(name)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+async fn append_audit(tx: &mut Tx, e: &AuditEntry) -> Result<(), StoreError> {
+    let id = next_counter(tx, "audit").await?;
+    let prev: String = if id == 1 {
+        GENESIS.to_string()
+    } else {
+        sqlx::query_scalar("SELECT hash FROM audit_log WHERE id = $1")
+            .bind(id - 1)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("audit row {} is missing", id - 1)))?
+    };
+    let hash = link_hash(
+        id,
+        &e.at,
+        &e.username,
+        &e.device_id,
+        &e.action,
+        &e.entity,
+        &e.entity_key,
+        e.mutation_id.as_deref(),
+        &e.before,
+        &e.after,
+        &prev,
+    );
+    sqlx::query(
+        "INSERT INTO audit_log(id, at, username, device_id, action, entity, entity_key,
+             mutation_id, before, after, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(id)
+    .bind(&e.at)
+    .bind(&e.username)
+    .bind(&e.device_id)
+    .bind(&e.action)
+    .bind(&e.entity)
+    .bind(&e.entity_key)
+    .bind(&e.mutation_id)
+    .bind(&e.before)
+    .bind(&e.after)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn admin_audit(action: &str, username: &str, at: &str, after: String) -> AuditEntry {
+    AuditEntry {
+        at: at.to_string(),
+        username: "admin-cli".into(),
+        device_id: String::new(),
+        action: action.to_string(),
+        entity: "user".into(),
+        entity_key: username.to_string(),
+        mutation_id: None,
+        before: "null".into(),
+        after,
+    }
+}
+
+async fn whitelist_rows(tx: &mut Tx, plate: &str) -> Result<Vec<WhitelistRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {WHITELIST_COLUMNS} FROM whitelist_entries WHERE plate = $1 ORDER BY id"
+    ))
+    .bind(plate)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|r| whitelist_record(r).map(|(w, _)| w))
+        .collect()
+}
+
+async fn user_id(tx: &mut Tx, username: &str) -> Result<Option<i64>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM users WHERE username = $1 FOR UPDATE")
+            .bind(username)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
+}
+
+async fn revoke_tokens(tx: &mut Tx, user_id: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM access_tokens WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl HubStore for PgStore {
+    fn engine(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn add_user(&self, user: NewUser, at: &str) -> Result<UserRecord, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO users(username, password_hash, role, jurisdiction, disabled, created_at)
+             VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (username) DO NOTHING RETURNING id",
+        )
+        .bind(&user.username)
+        .bind(&user.password_hash)
+        .bind(user.role.code())
+        .bind(user.jurisdiction.code())
+        .bind(at)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id else {
+            return Err(StoreError::Conflict(format!(
+                "user {} already exists",
+                user.username
+            )));
+        };
+        let after = serde_json::json!({
+            "role": user.role.code(),
+            "jurisdiction": user.jurisdiction.code(),
+        });
+        append_audit(
+            &mut tx,
+            &admin_audit("user_add", &user.username, at, after.to_string()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(UserRecord {
+            id,
+            username: user.username,
+            password_hash: user.password_hash,
+            role: user.role,
+            jurisdiction: user.jurisdiction,
+            disabled: false,
+        })
+    }
+
+    async fn user(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+        ))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(user_row)
+        .transpose()
+    }
+
+    async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(user_row)
+        .collect()
+    }
+
+    async fn set_password(&self, username: &str, hash: &str, at: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(id) = user_id(&mut tx, username).await? else {
+            return Ok(false);
+        };
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        revoke_tokens(&mut tx, id).await?;
+        append_audit(
+            &mut tx,
+            &admin_audit("user_passwd", username, at, "null".into()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        at: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(id) = user_id(&mut tx, username).await? else {
+            return Ok(false);
+        };
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if disabled {
+            revoke_tokens(&mut tx, id).await?;
+        }
+        let action = if disabled {
+            "user_disable"
+        } else {
+            "user_enable"
+        };
+        append_audit(&mut tx, &admin_audit(action, username, at, "null".into())).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn login_failures(
+        &self,
+        username: &str,
+        client: &str,
+        since: i64,
+    ) -> Result<(u32, u32), StoreError> {
+        let by_user: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM login_attempts WHERE username = $1 AND at >= $2 AND ok = 0
+               AND id > coalesce((SELECT max(id) FROM login_attempts
+                                  WHERE username = $1 AND ok = 1), 0)",
+        )
+        .bind(username)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        let by_client: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM login_attempts WHERE client = $1 AND at >= $2 AND ok = 0",
+        )
+        .bind(client)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((by_user as u32, by_client as u32))
+    }
+
+    async fn record_login(
+        &self,
+        username: &str,
+        client: &str,
+        at: i64,
+        ok: bool,
+    ) -> Result<(), StoreError> {
+        // Rows older than a day count for nothing (see the SQLite store).
+        sqlx::query("DELETE FROM login_attempts WHERE (username = $1 OR client = $2) AND at < $3")
+            .bind(username)
+            .bind(client)
+            .bind(at - 86_400)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("INSERT INTO login_attempts(username, client, at, ok) VALUES ($1, $2, $3, $4)")
+            .bind(username)
+            .bind(client)
+            .bind(at)
+            .bind(i64::from(ok))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_access_token(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        device_id: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM access_tokens WHERE expires_at < $1")
+            .bind(expires_at - 86_400)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO access_tokens(token_hash, user_id, device_id, expires_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(device_id)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn access_token_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        sqlx::query(
+            "SELECT u.id, u.username, u.password_hash, u.role, u.jurisdiction, u.disabled
+             FROM access_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.disabled = 0",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(user_row)
+        .transpose()
+    }
+
+    async fn insert_refresh_token(&self, t: NewRefresh) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO refresh_tokens(token_hash, family, user_id, device_id, expires_at, revoked)
+             VALUES ($1, $2, $3, $4, $5, 0)",
+        )
+        .bind(&t.token_hash)
+        .bind(&t.family)
+        .bind(t.user_id)
+        .bind(&t.device_id)
+        .bind(t.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        new_expires_at: i64,
+        now: i64,
+    ) -> Result<RefreshOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // FOR UPDATE: two instances presented the same token at once rotate it only once.
+        let row = sqlx::query(
+            "SELECT family, user_id, device_id, expires_at, revoked
+             FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE",
+        )
+        .bind(old_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(RefreshOutcome::Invalid);
+        };
+        let family: String = row.try_get("family")?;
+        let user_id: i64 = row.try_get("user_id")?;
+        let device_id: String = row.try_get("device_id")?;
+        let expires_at: i64 = row.try_get("expires_at")?;
+        let revoked: i64 = row.try_get("revoked")?;
+        if revoked != 0 {
+            sqlx::query("UPDATE refresh_tokens SET revoked = 1 WHERE family = $1")
+                .bind(&family)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(RefreshOutcome::Reused);
+        }
+        let user = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .as_ref()
+            .map(user_row)
+            .transpose()?;
+        let user = match user {
+            Some(u) if !u.disabled && expires_at > now => u,
+            _ => return Ok(RefreshOutcome::Invalid),
+        };
+        sqlx::query("UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = $1")
+            .bind(old_hash)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO refresh_tokens(token_hash, family, user_id, device_id, expires_at, revoked)
+             VALUES ($1, $2, $3, $4, $5, 0)",
+        )
+        .bind(new_hash)
+        .bind(&family)
+        .bind(user_id)
+        .bind(&device_id)
+        .bind(new_expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(RefreshOutcome::Rotated { user, device_id })
+    }
+
+    async fn insert_order(
+        &self,
+        order_no: &str,
+        facts: &OrderFacts,
+        state: &OrderState,
+        by: &str,
+        at: &str,
+    ) -> Result<OrderRecord, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let seq = next_counter(&mut tx, "change").await?;
+        let wire = serde_json::to_string(&OrderStateWire::from(state))?;
+        let inserted = sqlx::query(
+            "INSERT INTO work_orders(order_no, violation_code, plate, place, detected_at,
+                 county_code, city_code, status, claimed_by, state, version, seq, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12)
+             ON CONFLICT (order_no) DO NOTHING",
+        )
+        .bind(order_no)
+        .bind(&facts.violation_code)
+        .bind(&facts.plate)
+        .bind(&facts.place)
+        .bind(&facts.detected_at)
+        .bind(&state.county_code)
+        .bind(city_of(&state.county_code))
+        .bind(state.status.code())
+        .bind(&state.claimed_by)
+        .bind(&wire)
+        .bind(seq)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            return Err(StoreError::Conflict(format!(
+                "work order {order_no} already exists"
+            )));
+        }
+        let after = serde_json::json!({ "facts": facts, "state": OrderStateWire::from(state) });
+        append_audit(
+            &mut tx,
+            &AuditEntry {
+                at: at.to_string(),
+                username: by.to_string(),
+                device_id: String::new(),
+                action: "order_create".into(),
+                entity: Entity::WorkOrder.code().into(),
+                entity_key: order_no.to_string(),
+                mutation_id: None,
+                before: "null".into(),
+                after: after.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(OrderRecord {
+            order_no: order_no.to_string(),
+            facts: facts.clone(),
+            state: state.clone(),
+            version: 1,
+            seq,
+            updated_at: at.to_string(),
+        })
+    }
+
+    async fn order(&self, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {ORDER_COLUMNS} FROM work_orders WHERE order_no = $1"
+        ))
+        .bind(order_no)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(order_record)
+        .transpose()
+    }
+
+    async fn apply_mutation(&self, ctx: MutationContext) -> Result<MutationResult, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The write lock of all pushes (see the module's comment).
+        sqlx::query("SELECT value FROM counters WHERE name = 'change' FOR UPDATE")
+            .execute(&mut *tx)
+            .await?;
+        let m = &ctx.mutation;
+        let seen =
+            sqlx::query("SELECT result, digest FROM applied_mutations WHERE mutation_id = $1")
+                .bind(&m.mutation_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(row) = seen {
+            let stored: String = row.try_get("result")?;
+            let stored_digest: String = row.try_get("digest")?;
+            return answer_again(&m.mutation_id, &stored, &stored_digest, &ctx.digest);
+        }
+        let key = m.entity_key.trim();
+        let loaded = match m.entity {
+            Entity::WorkOrder => {
+                let order = sqlx::query(&format!(
+                    "SELECT {ORDER_COLUMNS} FROM work_orders WHERE order_no = $1"
+                ))
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await?
+                .as_ref()
+                .map(order_record)
+                .transpose()?
+                .map(Box::new);
+                let whitelist = match &order {
+                    Some(o) => whitelist_rows(&mut tx, &o.facts.plate).await?,
+                    None => Vec::new(),
+                };
+                Loaded::Order { order, whitelist }
+            }
+            Entity::Whitelist => Loaded::Whitelist {
+                plate_entries: whitelist_rows(&mut tx, key).await?,
+            },
+        };
+        let at = crate::clock::stamp(ctx.now);
+        let audit = |before: String, after: String| AuditEntry {
+            at: at.clone(),
+            username: ctx.user.username.clone(),
+            device_id: m.device_id.clone(),
+            action: m.action.clone(),
+            entity: m.entity.code().into(),
+            entity_key: key.to_string(),
+            mutation_id: Some(m.mutation_id.clone()),
+            before,
+            after,
+        };
+        let result = match crate::push::decide(&ctx, &loaded) {
+            Decision::Reject(rejection) => MutationResult::Rejected {
+                mutation_id: m.mutation_id.clone(),
+                rejection,
+            },
+            Decision::Order {
+                state,
+                before,
+                after,
+            } => {
+                let seq = next_counter(&mut tx, "change").await?;
+                let version: i64 = sqlx::query_scalar(
+                    "UPDATE work_orders SET county_code = $1, city_code = $2, status = $3,
+                         claimed_by = $4, state = $5, version = version + 1, seq = $6,
+                         updated_at = $7
+                     WHERE order_no = $8 RETURNING version",
+                )
+                .bind(&state.county_code)
+                .bind(city_of(&state.county_code))
+                .bind(state.status.code())
+                .bind(&state.claimed_by)
+                .bind(serde_json::to_string(&OrderStateWire::from(&state))?)
+                .bind(seq)
+                .bind(&at)
+                .bind(key)
+                .fetch_one(&mut *tx)
+                .await?;
+                append_audit(&mut tx, &audit(before, after)).await?;
+                MutationResult::Applied {
+                    mutation_id: m.mutation_id.clone(),
+                    new_version: version,
+                }
+            }
+            Decision::Whitelist {
+                id,
+                division,
+                entry,
+                before,
+                after,
+            } => {
+                let seq = next_counter(&mut tx, "change").await?;
+                let json = serde_json::to_string(&entry)?;
+                let version: i64 = match id {
+                    Some(id) => {
+                        sqlx::query_scalar(
+                            "UPDATE whitelist_entries SET status = $1, entry = $2,
+                                 version = version + 1, seq = $3, updated_at = $4
+                             WHERE id = $5 RETURNING version",
+                        )
+                        .bind(entry.status.code())
+                        .bind(&json)
+                        .bind(seq)
+                        .bind(&at)
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?
+                    }
+                    None => {
+                        sqlx::query_scalar(
+                            "INSERT INTO whitelist_entries(plate, division, status, entry,
+                                 version, seq, updated_at)
+                             VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING version",
+                        )
+                        .bind(&entry.plate)
+                        .bind(&division)
+                        .bind(entry.status.code())
+                        .bind(&json)
+                        .bind(seq)
+                        .bind(&at)
+                        .fetch_one(&mut *tx)
+                        .await?
+                    }
+                };
+                append_audit(&mut tx, &audit(before, after)).await?;
+                MutationResult::Applied {
+                    mutation_id: m.mutation_id.clone(),
+                    new_version: version,
+                }
+            }
+        };
+        sqlx::query(
+            "INSERT INTO applied_mutations(mutation_id, digest, user_id, device_id, entity,
+                 entity_key, action, result, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&m.mutation_id)
+        .bind(&ctx.digest)
+        .bind(ctx.user.id)
+        .bind(&m.device_id)
+        .bind(m.entity.code())
+        .bind(key)
+        .bind(&m.action)
+        .bind(stored_result(&result)?)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    async fn changes(
+        &self,
+        after: i64,
+        limit: u32,
+        scope: &Jurisdiction,
+    ) -> Result<ChangePage, StoreError> {
+        // READ COMMITTED: every number up to the counter read here belongs to a committed row
+        // (writers hold the counter row until they commit), so later statements see them all.
+        let mut conn = self.pool.acquire().await?;
+        let top: i64 = sqlx::query_scalar("SELECT value FROM counters WHERE name = 'change'")
+            .fetch_one(&mut *conn)
+            .await?;
+        let fetch = i64::from(limit) + 1;
+        let order_filter = match scope {
+            Jurisdiction::Province => "$3 = $3",
+            Jurisdiction::City(_) => "city_code = $3",
+            Jurisdiction::County(_) => "county_code = $3",
+        };
+        let whitelist_filter = match scope {
+            Jurisdiction::Province => "$3 = $3",
+            _ => {
+                "(substr($3, 1, length(division)) = division
+                   OR substr(division, 1, length($3)) = $3)"
+            }
+        };
+        let code = scope.code();
+        let mut changes = Vec::new();
+        for r in sqlx::query(&format!(
+            "SELECT {ORDER_COLUMNS} FROM work_orders
+             WHERE seq > $1 AND seq <= $2 AND {order_filter} ORDER BY seq LIMIT $4"
+        ))
+        .bind(after)
+        .bind(top)
+        .bind(code)
+        .bind(fetch)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            changes.push(order_change(order_record(&r)?));
+        }
+        for r in sqlx::query(&format!(
+            "SELECT {WHITELIST_COLUMNS} FROM whitelist_entries
+             WHERE seq > $1 AND seq <= $2 AND {whitelist_filter} ORDER BY seq LIMIT $4"
+        ))
+        .bind(after)
+        .bind(top)
+        .bind(code)
+        .bind(fetch)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            changes.push(whitelist_change(whitelist_record(&r)?));
+        }
+        Ok(page(changes, limit, top, after))
+    }
+
+    async fn audit_rows(&self, after_id: i64, limit: u32) -> Result<Vec<AuditRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, at, username, device_id, action, entity, entity_key, mutation_id,
+                 before, after, prev_hash, hash
+             FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditRow {
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    username: r.try_get("username")?,
+                    device_id: r.try_get("device_id")?,
+                    action: r.try_get("action")?,
+                    entity: r.try_get("entity")?,
+                    entity_key: r.try_get("entity_key")?,
+                    mutation_id: r.try_get("mutation_id")?,
+                    before: r.try_get("before")?,
+                    after: r.try_get("after")?,
+                    prev_hash: r.try_get("prev_hash")?,
+                    hash: r.try_get("hash")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit_head(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM counters WHERE name = 'audit'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+}

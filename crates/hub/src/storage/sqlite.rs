@@ -1,0 +1,951 @@
+//! The embedded store: one SQLite file (WAL, fsynced commits), through rusqlite on tokio's
+//! blocking pool. rusqlite rather than sqlx: the workspace already links rusqlite 0.43's
+//! SQLite, and sqlx 0.8's SQLite driver needs an older libsqlite3-sys that cannot be linked
+//! beside it (docs/decisions.md). Writers take `BEGIN IMMEDIATE`, so two hub processes on one
+//! file serialize their writes and the change and audit counters stay in commit order.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use casedesk_domain::{OrderState, Role, WhitelistEntry};
+use casedesk_wire::{
+    Change, Entity, MutationResult, OrderChange, OrderFacts, OrderStateWire, WhitelistChange,
+};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+
+use super::{
+    answer_again, stored_result, AuditEntry, AuditRow, ChangePage, Decision, HubStore, Loaded,
+    MutationContext, NewRefresh, NewUser, OrderRecord, RefreshOutcome, StoreError, UserRecord,
+    WhitelistRow,
+};
+use crate::audit::{link_hash, GENESIS};
+use crate::jurisdiction::{city_of, Jurisdiction};
+
+const MIGRATIONS: &[&str] = &[include_str!(
+    "../../../../migrations/hub/sqlite/0001_init.sql"
+)];
+
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::TooNew {
+            found: version,
+            known,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+impl SqliteStore {
+    pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let path = path.to_owned();
+        let conn = tokio::task::spawn_blocking(move || -> Result<Connection, StoreError> {
+            let mut conn = Connection::open(&path)?;
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            // A hub answers "applied" only for what is on disk (a power cut keeps it).
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            migrate(&mut conn)?;
+            Ok(conn)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))??;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn
+                .lock()
+                .map_err(|_| StoreError::Task("the connection lock is poisoned".into()))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value}"))
+}
+
+const USER_COLUMNS: &str = "id, username, password_hash, role, jurisdiction, disabled";
+
+fn read_user(r: &Row<'_>) -> rusqlite::Result<(i64, String, String, String, String, i64)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
+}
+
+pub(crate) fn user_from(
+    (id, username, password_hash, role, jurisdiction, disabled): (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        i64,
+    ),
+) -> Result<UserRecord, StoreError> {
+    Ok(UserRecord {
+        id,
+        username,
+        password_hash,
+        role: Role::from_code(&role).ok_or_else(|| corrupt("role", &role))?,
+        jurisdiction: Jurisdiction::parse(&jurisdiction)
+            .map_err(|_| corrupt("jurisdiction", &jurisdiction))?,
+        disabled: disabled != 0,
+    })
+}
+
+const ORDER_COLUMNS: &str =
+    "order_no, violation_code, plate, place, detected_at, state, version, seq, updated_at";
+
+type OrderColumns = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+);
+
+fn read_order(r: &Row<'_>) -> rusqlite::Result<OrderColumns> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+pub(crate) fn order_from(c: OrderColumns) -> Result<OrderRecord, StoreError> {
+    let (order_no, violation_code, plate, place, detected_at, state, version, seq, updated_at) = c;
+    let wire: OrderStateWire = serde_json::from_str(&state)?;
+    Ok(OrderRecord {
+        order_no,
+        facts: OrderFacts {
+            violation_code,
+            plate,
+            place,
+            detected_at,
+        },
+        state: OrderState::from(wire),
+        version,
+        seq,
+        updated_at,
+    })
+}
+
+pub(crate) fn order_wire(o: OrderRecord) -> OrderChange {
+    OrderChange {
+        seq: o.seq,
+        order_no: o.order_no,
+        version: o.version,
+        facts: o.facts,
+        state: OrderStateWire::from(&o.state),
+        updated_at: o.updated_at,
+    }
+}
+
+pub(crate) fn order_change(o: OrderRecord) -> Change {
+    Change::WorkOrder(order_wire(o))
+}
+
+const WHITELIST_COLUMNS: &str = "id, division, entry, version, seq, updated_at";
+
+type WhitelistColumns = (i64, String, String, i64, i64, String);
+
+fn read_whitelist(r: &Row<'_>) -> rusqlite::Result<WhitelistColumns> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
+}
+
+pub(crate) fn whitelist_from(c: WhitelistColumns) -> Result<(WhitelistRow, String), StoreError> {
+    let (id, division, entry, version, seq, updated_at) = c;
+    let entry: WhitelistEntry = serde_json::from_str(&entry)?;
+    Ok((
+        WhitelistRow {
+            id,
+            division,
+            entry,
+            version,
+            seq,
+        },
+        updated_at,
+    ))
+}
+
+pub(crate) fn whitelist_change((w, updated_at): (WhitelistRow, String)) -> Change {
+    Change::Whitelist(WhitelistChange {
+        seq: w.seq,
+        id: w.id,
+        version: w.version,
+        division: w.division,
+        entry: w.entry,
+        updated_at,
+    })
+}
+
+/// Merges the two ordered lists of changes into one page (see [`HubStore::changes`]).
+pub(crate) fn page(mut changes: Vec<Change>, limit: u32, top: i64, after: i64) -> ChangePage {
+    changes.sort_by_key(Change::seq);
+    let has_more = changes.len() > limit as usize;
+    changes.truncate(limit as usize);
+    // A full page ends at its last change; otherwise everything up to the counter read before
+    // the queries has been examined, including changes outside this jurisdiction.
+    let next_checkpoint = if has_more {
+        changes.last().map_or(after, Change::seq)
+    } else {
+        top.max(after)
+    };
+    ChangePage {
+        changes,
+        next_checkpoint,
+        has_more,
+    }
+}
+
+fn next_counter(tx: &Transaction<'_>, name: &str) -> Result<i64, StoreError> {
+    Ok(tx.query_row(
+        "UPDATE counters SET value = value + 1 WHERE name = ?1 RETURNING value",
+        [name],
+        |r| r.get(0),
+    )?)
+}
+
+fn append_audit(tx: &Transaction<'_>, e: &AuditEntry) -> Result<(), StoreError> {
+    let id = next_counter(tx, "audit")?;
+    let prev: String = if id == 1 {
+        GENESIS.to_string()
+    } else {
+        tx.query_row("SELECT hash FROM audit_log WHERE id = ?1", [id - 1], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::Corrupt(format!("audit row {} is missing", id - 1)))?
+    };
+    let hash = link_hash(
+        id,
+        &e.at,
+        &e.username,
+        &e.device_id,
+        &e.action,
+        &e.entity,
+        &e.entity_key,
+        e.mutation_id.as_deref(),
+        &e.before,
+        &e.after,
+        &prev,
+    );
+    tx.execute(
+        "INSERT INTO audit_log(id, at, username, device_id, action, entity, entity_key,
+             mutation_id, before, after, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            id,
+            e.at,
+            e.username,
+            e.device_id,
+            e.action,
+            e.entity,
+            e.entity_key,
+            e.mutation_id,
+            e.before,
+            e.after,
+            prev,
+            hash
+        ],
+    )?;
+    Ok(())
+}
+
+fn admin_audit(action: &str, username: &str, at: &str, after: String) -> AuditEntry {
+    AuditEntry {
+        at: at.to_string(),
+        username: "admin-cli".into(),
+        device_id: String::new(),
+        action: action.to_string(),
+        entity: "user".into(),
+        entity_key: username.to_string(),
+        mutation_id: None,
+        before: "null".into(),
+        after,
+    }
+}
+
+fn whitelist_rows(tx: &Transaction<'_>, plate: &str) -> Result<Vec<WhitelistRow>, StoreError> {
+    let mut stmt = tx.prepare(&format!(
+        "SELECT {WHITELIST_COLUMNS} FROM whitelist_entries WHERE plate = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([plate], read_whitelist)?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(whitelist_from(r?)?.0);
+    }
+    Ok(out)
+}
+
+fn order_row(conn: &Connection, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
+    conn.query_row(
+        &format!("SELECT {ORDER_COLUMNS} FROM work_orders WHERE order_no = ?1"),
+        [order_no],
+        read_order,
+    )
+    .optional()?
+    .map(order_from)
+    .transpose()
+}
+
+fn revoke_tokens(tx: &Transaction<'_>, user_id: i64) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM access_tokens WHERE user_id = ?1", [user_id])?;
+    tx.execute(
+        "UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?1",
+        [user_id],
+    )?;
+    Ok(())
+}
+
+#[async_trait]
+impl HubStore for SqliteStore {
+    fn engine(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn add_user(&self, user: NewUser, at: &str) -> Result<UserRecord, StoreError> {
+        let at = at.to_string();
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let exists: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM users WHERE username = ?1",
+                    [&user.username],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if exists.is_some() {
+                return Err(StoreError::Conflict(format!(
+                    "user {} already exists",
+                    user.username
+                )));
+            }
+            tx.execute(
+                "INSERT INTO users(username, password_hash, role, jurisdiction, disabled, created_at)
+                 VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+                params![
+                    user.username,
+                    user.password_hash,
+                    user.role.code(),
+                    user.jurisdiction.code(),
+                    at
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            let after = serde_json::json!({
+                "role": user.role.code(),
+                "jurisdiction": user.jurisdiction.code(),
+            });
+            append_audit(&tx, &admin_audit("user_add", &user.username, &at, after.to_string()))?;
+            tx.commit()?;
+            Ok(UserRecord {
+                id,
+                username: user.username,
+                password_hash: user.password_hash,
+                role: user.role,
+                jurisdiction: user.jurisdiction,
+                disabled: false,
+            })
+        })
+        .await
+    }
+
+    async fn user(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
+        let username = username.to_string();
+        self.run(move |conn| {
+            conn.query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1"),
+                [username],
+                read_user,
+            )
+            .optional()?
+            .map(user_from)
+            .transpose()
+        })
+        .await
+    }
+
+    async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        self.run(|conn| {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+            ))?;
+            let rows = stmt.query_map([], read_user)?;
+            let mut out = Vec::new();
+            for r in rows {
+                out.push(user_from(r?)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn set_password(&self, username: &str, hash: &str, at: &str) -> Result<bool, StoreError> {
+        let (username, hash, at) = (username.to_string(), hash.to_string(), at.to_string());
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let id: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM users WHERE username = ?1",
+                    [&username],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(id) = id else { return Ok(false) };
+            tx.execute(
+                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
+                params![hash, id],
+            )?;
+            revoke_tokens(&tx, id)?;
+            append_audit(
+                &tx,
+                &admin_audit("user_passwd", &username, &at, "null".into()),
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        at: &str,
+    ) -> Result<bool, StoreError> {
+        let (username, at) = (username.to_string(), at.to_string());
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let id: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM users WHERE username = ?1",
+                    [&username],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(id) = id else { return Ok(false) };
+            tx.execute(
+                "UPDATE users SET disabled = ?1 WHERE id = ?2",
+                params![i64::from(disabled), id],
+            )?;
+            if disabled {
+                revoke_tokens(&tx, id)?;
+            }
+            let action = if disabled {
+                "user_disable"
+            } else {
+                "user_enable"
+            };
+            append_audit(&tx, &admin_audit(action, &username, &at, "null".into()))?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn login_failures(
+        &self,
+        username: &str,
+        client: &str,
+        since: i64,
+    ) -> Result<(u32, u32), StoreError> {
+        let (username, client) = (username.to_string(), client.to_string());
+        self.run(move |conn| {
+            let by_user: i64 = conn.query_row(
+                "SELECT count(*) FROM login_attempts WHERE username = ?1 AND at >= ?2 AND ok = 0
+                   AND id > coalesce((SELECT max(id) FROM login_attempts
+                                  WHERE username = ?1 AND ok = 1), 0)",
+                params![username, since],
+                |r| r.get(0),
+            )?;
+            let by_client: i64 = conn.query_row(
+                "SELECT count(*) FROM login_attempts WHERE client = ?1 AND at >= ?2 AND ok = 0",
+                params![client, since],
+                |r| r.get(0),
+            )?;
+            Ok((by_user as u32, by_client as u32))
+        })
+        .await
+    }
+
+    async fn record_login(
+        &self,
+        username: &str,
+        client: &str,
+        at: i64,
+        ok: bool,
+    ) -> Result<(), StoreError> {
+        let (username, client) = (username.to_string(), client.to_string());
+        self.run(move |conn| {
+            // Rows older than a day count for nothing; each login sweeps its name's and its
+            // client's (both indexed), so the table stays bounded.
+            conn.execute(
+                "DELETE FROM login_attempts WHERE username = ?1 AND at < ?2",
+                params![username, at - 86_400],
+            )?;
+            conn.execute(
+                "DELETE FROM login_attempts WHERE client = ?1 AND at < ?2",
+                params![client, at - 86_400],
+            )?;
+            conn.execute(
+                "INSERT INTO login_attempts(username, client, at, ok) VALUES (?1, ?2, ?3, ?4)",
+                params![username, client, at, i64::from(ok)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn insert_access_token(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        device_id: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let (token_hash, device_id) = (token_hash.to_string(), device_id.to_string());
+        self.run(move |conn| {
+            // Expired tokens are swept as new ones are issued, so the table stays small.
+            conn.execute(
+                "DELETE FROM access_tokens WHERE expires_at < ?1",
+                [expires_at - 86_400],
+            )?;
+            conn.execute(
+                "INSERT INTO access_tokens(token_hash, user_id, device_id, expires_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash, user_id, device_id, expires_at],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn access_token_user(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        let token_hash = token_hash.to_string();
+        self.run(move |conn| {
+            conn.query_row(
+                "SELECT u.id, u.username, u.password_hash, u.role, u.jurisdiction, u.disabled
+                 FROM access_tokens t JOIN users u ON u.id = t.user_id
+                 WHERE t.token_hash = ?1 AND t.expires_at > ?2 AND u.disabled = 0",
+                params![token_hash, now],
+                read_user,
+            )
+            .optional()?
+            .map(user_from)
+            .transpose()
+        })
+        .await
+    }
+
+    async fn insert_refresh_token(&self, t: NewRefresh) -> Result<(), StoreError> {
+        self.run(move |conn| {
+            conn.execute(
+                "INSERT INTO refresh_tokens(token_hash, family, user_id, device_id, expires_at, revoked)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+                params![t.token_hash, t.family, t.user_id, t.device_id, t.expires_at],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        new_expires_at: i64,
+        now: i64,
+    ) -> Result<RefreshOutcome, StoreError> {
+        let (old_hash, new_hash) = (old_hash.to_string(), new_hash.to_string());
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let row: Option<(String, i64, String, i64, i64)> = tx
+                .query_row(
+                    "SELECT family, user_id, device_id, expires_at, revoked
+                     FROM refresh_tokens WHERE token_hash = ?1",
+                    [&old_hash],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?;
+            let Some((family, user_id, device_id, expires_at, revoked)) = row else {
+                return Ok(RefreshOutcome::Invalid);
+            };
+            if revoked != 0 {
+                tx.execute(
+                    "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1",
+                    [&family],
+                )?;
+                tx.commit()?;
+                return Ok(RefreshOutcome::Reused);
+            }
+            let user = tx
+                .query_row(
+                    &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
+                    [user_id],
+                    read_user,
+                )
+                .optional()?
+                .map(user_from)
+                .transpose()?;
+            let user = match user {
+                Some(u) if !u.disabled && expires_at > now => u,
+                _ => return Ok(RefreshOutcome::Invalid),
+            };
+            tx.execute(
+                "UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?1",
+                [&old_hash],
+            )?;
+            tx.execute(
+                "INSERT INTO refresh_tokens(token_hash, family, user_id, device_id, expires_at, revoked)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+                params![new_hash, family, user_id, device_id, new_expires_at],
+            )?;
+            tx.commit()?;
+            Ok(RefreshOutcome::Rotated { user, device_id })
+        })
+        .await
+    }
+
+    async fn insert_order(
+        &self,
+        order_no: &str,
+        facts: &OrderFacts,
+        state: &OrderState,
+        by: &str,
+        at: &str,
+    ) -> Result<OrderRecord, StoreError> {
+        let (order_no, facts, state) = (order_no.to_string(), facts.clone(), state.clone());
+        let (by, at) = (by.to_string(), at.to_string());
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if order_row(&tx, &order_no)?.is_some() {
+                return Err(StoreError::Conflict(format!(
+                    "work order {order_no} already exists"
+                )));
+            }
+            let seq = next_counter(&tx, "change")?;
+            let wire = serde_json::to_string(&OrderStateWire::from(&state))?;
+            tx.execute(
+                "INSERT INTO work_orders(order_no, violation_code, plate, place, detected_at,
+                     county_code, city_code, status, claimed_by, state, version, seq, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12)",
+                params![
+                    order_no,
+                    facts.violation_code,
+                    facts.plate,
+                    facts.place,
+                    facts.detected_at,
+                    state.county_code,
+                    city_of(&state.county_code),
+                    state.status.code(),
+                    state.claimed_by,
+                    wire,
+                    seq,
+                    at
+                ],
+            )?;
+            let after =
+                serde_json::json!({ "facts": facts, "state": OrderStateWire::from(&state) });
+            append_audit(
+                &tx,
+                &AuditEntry {
+                    at: at.clone(),
+                    username: by,
+                    device_id: String::new(),
+                    action: "order_create".into(),
+                    entity: Entity::WorkOrder.code().into(),
+                    entity_key: order_no.clone(),
+                    mutation_id: None,
+                    before: "null".into(),
+                    after: after.to_string(),
+                },
+            )?;
+            tx.commit()?;
+            Ok(OrderRecord {
+                order_no,
+                facts,
+                state,
+                version: 1,
+                seq,
+                updated_at: at,
+            })
+        })
+        .await
+    }
+
+    async fn order(&self, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
+        let order_no = order_no.to_string();
+        self.run(move |conn| order_row(conn, &order_no)).await
+    }
+
+    async fn apply_mutation(&self, ctx: MutationContext) -> Result<MutationResult, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let m = &ctx.mutation;
+            let seen: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT result, digest FROM applied_mutations WHERE mutation_id = ?1",
+                    [&m.mutation_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((stored, stored_digest)) = seen {
+                return answer_again(&m.mutation_id, &stored, &stored_digest, &ctx.digest);
+            }
+            let key = m.entity_key.trim();
+            let loaded = match m.entity {
+                Entity::WorkOrder => {
+                    let order = order_row(&tx, key)?.map(Box::new);
+                    let whitelist = match &order {
+                        Some(o) => whitelist_rows(&tx, &o.facts.plate)?,
+                        None => Vec::new(),
+                    };
+                    Loaded::Order { order, whitelist }
+                }
+                Entity::Whitelist => Loaded::Whitelist {
+                    plate_entries: whitelist_rows(&tx, key)?,
+                },
+            };
+            let at = crate::clock::stamp(ctx.now);
+            let audit = |before: String, after: String| AuditEntry {
+                at: at.clone(),
+                username: ctx.user.username.clone(),
+                device_id: m.device_id.clone(),
+                action: m.action.clone(),
+                entity: m.entity.code().into(),
+                entity_key: key.to_string(),
+                mutation_id: Some(m.mutation_id.clone()),
+                before,
+                after,
+            };
+            let result = match crate::push::decide(&ctx, &loaded) {
+                Decision::Reject(rejection) => MutationResult::Rejected {
+                    mutation_id: m.mutation_id.clone(),
+                    rejection,
+                },
+                Decision::Order {
+                    state,
+                    before,
+                    after,
+                } => {
+                    let seq = next_counter(&tx, "change")?;
+                    let version: i64 = tx.query_row(
+                        "UPDATE work_orders SET county_code = ?1, city_code = ?2, status = ?3,
+                             claimed_by = ?4, state = ?5, version = version + 1, seq = ?6,
+                             updated_at = ?7
+                         WHERE order_no = ?8 RETURNING version",
+                        params![
+                            state.county_code,
+                            city_of(&state.county_code),
+                            state.status.code(),
+                            state.claimed_by,
+                            serde_json::to_string(&OrderStateWire::from(&state))?,
+                            seq,
+                            at,
+                            key
+                        ],
+                        |r| r.get(0),
+                    )?;
+                    append_audit(&tx, &audit(before, after))?;
+                    MutationResult::Applied {
+                        mutation_id: m.mutation_id.clone(),
+                        new_version: version,
+                    }
+                }
+                Decision::Whitelist {
+                    id,
+                    division,
+                    entry,
+                    before,
+                    after,
+                } => {
+                    let seq = next_counter(&tx, "change")?;
+                    let json = serde_json::to_string(&entry)?;
+                    let version: i64 = match id {
+                        Some(id) => tx.query_row(
+                            "UPDATE whitelist_entries SET status = ?1, entry = ?2,
+                                 version = version + 1, seq = ?3, updated_at = ?4
+                             WHERE id = ?5 RETURNING version",
+                            params![entry.status.code(), json, seq, at, id],
+                            |r| r.get(0),
+                        )?,
+                        None => tx.query_row(
+                            "INSERT INTO whitelist_entries(plate, division, status, entry, version,
+                                 seq, updated_at)
+                             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6) RETURNING version",
+                            params![entry.plate, division, entry.status.code(), json, seq, at],
+                            |r| r.get(0),
+                        )?,
+                    };
+                    append_audit(&tx, &audit(before, after))?;
+                    MutationResult::Applied {
+                        mutation_id: m.mutation_id.clone(),
+                        new_version: version,
+                    }
+                }
+            };
+            tx.execute(
+                "INSERT INTO applied_mutations(mutation_id, digest, user_id, device_id, entity,
+                     entity_key, action, result, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    m.mutation_id,
+                    ctx.digest,
+                    ctx.user.id,
+                    m.device_id,
+                    m.entity.code(),
+                    key,
+                    m.action,
+                    stored_result(&result)?,
+                    at
+                ],
+            )?;
+            tx.commit()?;
+            Ok(result)
+        })
+        .await
+    }
+
+    async fn changes(
+        &self,
+        after: i64,
+        limit: u32,
+        scope: &Jurisdiction,
+    ) -> Result<ChangePage, StoreError> {
+        let scope = scope.clone();
+        self.run(move |conn| {
+            // One read transaction: the counter and both tables from the same snapshot.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let top: i64 = tx.query_row(
+                "SELECT value FROM counters WHERE name = 'change'",
+                [],
+                |r| r.get(0),
+            )?;
+            let fetch = i64::from(limit) + 1;
+            let order_filter = match scope {
+                Jurisdiction::Province => "?3 = ?3",
+                Jurisdiction::City(_) => "city_code = ?3",
+                Jurisdiction::County(_) => "county_code = ?3",
+            };
+            let whitelist_filter = match scope {
+                Jurisdiction::Province => "?3 = ?3",
+                _ => {
+                    "(substr(?3, 1, length(division)) = division
+                       OR substr(division, 1, length(?3)) = ?3)"
+                }
+            };
+            let code = scope.code().to_string();
+            let mut changes = Vec::new();
+            {
+                let mut stmt = tx.prepare(&format!(
+                    "SELECT {ORDER_COLUMNS} FROM work_orders
+                     WHERE seq > ?1 AND seq <= ?2 AND {order_filter} ORDER BY seq LIMIT ?4"
+                ))?;
+                for r in stmt.query_map(params![after, top, code, fetch], read_order)? {
+                    changes.push(order_change(order_from(r?)?));
+                }
+                let mut stmt = tx.prepare(&format!(
+                    "SELECT {WHITELIST_COLUMNS} FROM whitelist_entries
+                     WHERE seq > ?1 AND seq <= ?2 AND {whitelist_filter} ORDER BY seq LIMIT ?4"
+                ))?;
+                for r in stmt.query_map(params![after, top, code, fetch], read_whitelist)? {
+                    changes.push(whitelist_change(whitelist_from(r?)?));
+                }
+            }
+            tx.commit()?;
+            Ok(page(changes, limit, top, after))
+        })
+        .await
+    }
+
+    async fn audit_rows(&self, after_id: i64, limit: u32) -> Result<Vec<AuditRow>, StoreError> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id, at, username, device_id, action, entity, entity_key, mutation_id,
+                     before, after, prev_hash, hash
+                 FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![after_id, limit], |r| {
+                Ok(AuditRow {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    username: r.get(2)?,
+                    device_id: r.get(3)?,
+                    action: r.get(4)?,
+                    entity: r.get(5)?,
+                    entity_key: r.get(6)?,
+                    mutation_id: r.get(7)?,
+                    before: r.get(8)?,
+                    after: r.get(9)?,
+                    prev_hash: r.get(10)?,
+                    hash: r.get(11)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn audit_head(&self) -> Result<i64, StoreError> {
+        self.run(|conn| {
+            Ok(
+                conn.query_row("SELECT value FROM counters WHERE name = 'audit'", [], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
+        .await
+    }
+}

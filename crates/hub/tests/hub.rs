@@ -1,0 +1,921 @@
+//! The hub over HTTP on loopback, in process: a real server on 127.0.0.1:0, a reqwest client,
+//! a real SQLite file in a temporary folder. Every test runs on SQLite, and again on a fresh
+//! PostgreSQL database when `CASEDESK_TEST_PG` holds a postgres:// URL
+//! (scripts/pg-test-cluster.sh starts a throwaway cluster and prints one).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use casedesk_domain::whitelist::WhitelistAction;
+use casedesk_domain::{
+    Catalog, InterceptionOutcome, OrderAction, OrderState, Role, WhitelistKind, WorkingCalendar,
+};
+use casedesk_hub::auth::hash_password;
+use casedesk_hub::clock::{beijing_now, stamp};
+use casedesk_hub::jurisdiction::Jurisdiction;
+use casedesk_hub::storage::{self, HubStore, NewUser};
+use casedesk_hub::{app, HubConfig};
+use casedesk_wire::{
+    Change, Entity, Mutation, MutationResult, OrderFacts, PullResponse, PushResponse, TokenResponse,
+};
+use reqwest::StatusCode;
+use serde_json::json;
+
+const PASSWORD: &str = "correct horse 马";
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+struct Hub {
+    base: String,
+    http: reqwest::Client,
+    store: Arc<dyn HubStore>,
+    db: String,
+    _dir: tempfile::TempDir,
+}
+
+fn pg_base() -> Option<String> {
+    std::env::var("CASEDESK_TEST_PG")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A new, empty database on the test cluster, so tests never see each other's rows.
+async fn fresh_pg(base: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("casedesk_test_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = sqlx::PgConnection::connect(base)
+        .await
+        .expect("connect to CASEDESK_TEST_PG");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create a test database");
+    let (head, query) = match base.split_once('?') {
+        Some((h, q)) => (h, format!("?{q}")),
+        None => (base, String::new()),
+    };
+    let root = match head.rfind('/') {
+        Some(i) if i > "postgres://".len() => &head[..i],
+        _ => head,
+    };
+    format!("{root}/{name}{query}")
+}
+
+async fn start(backend: Backend, config: HubConfig) -> Hub {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = match backend {
+        Backend::Sqlite => dir.path().join("hub.db").display().to_string(),
+        Backend::Postgres(base) => fresh_pg(&base).await,
+    };
+    let store = storage::open(&db).await.expect("open the store");
+    let base = serve(store.clone(), config).await;
+    Hub {
+        base,
+        http: reqwest::Client::new(),
+        store,
+        db,
+        _dir: dir,
+    }
+}
+
+/// Serves `store` on a fresh loopback port; returns the base URL.
+async fn serve(store: Arc<dyn HubStore>, config: HubConfig) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    let service = app(store, config).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await });
+    format!("http://{addr}")
+}
+
+impl Hub {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn add_user(&self, name: &str, role: Role, jurisdiction: &str) {
+        self.store
+            .add_user(
+                NewUser {
+                    username: name.into(),
+                    password_hash: hash_password(PASSWORD).expect("hash"),
+                    role,
+                    jurisdiction: Jurisdiction::parse(jurisdiction).expect("jurisdiction"),
+                },
+                &stamp(beijing_now()),
+            )
+            .await
+            .expect("add user");
+    }
+
+    async fn add_order(&self, order_no: &str, county: &str, plate: &str) {
+        let violation = Catalog::embedded().all().first().expect("a violation");
+        let detected = beijing_now() - chrono::Duration::minutes(10);
+        let state = OrderState::open(violation, detected, county, &WorkingCalendar::embedded());
+        let facts = OrderFacts {
+            violation_code: violation.code.clone(),
+            plate: plate.into(),
+            place: "G4京港澳高速K600".into(),
+            detected_at: detected.format("%Y-%m-%d %H:%M").to_string(),
+        };
+        self.store
+            .insert_order(order_no, &facts, &state, "test", &stamp(beijing_now()))
+            .await
+            .expect("insert order");
+    }
+
+    async fn login(&self, name: &str, password: &str) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/v1/login"))
+            .json(&json!({"username": name, "password": password, "device_id": "dev-1"}))
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    async fn token(&self, name: &str) -> String {
+        let r = self.login(name, PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::OK, "login of {name}");
+        r.json::<TokenResponse>()
+            .await
+            .expect("token body")
+            .access_token
+    }
+
+    async fn push(&self, token: &str, mutations: &[Mutation]) -> Vec<MutationResult> {
+        let r = self
+            .http
+            .post(self.url("/api/v1/push"))
+            .bearer_auth(token)
+            .json(&json!({ "mutations": mutations }))
+            .send()
+            .await
+            .expect("push request");
+        assert_eq!(r.status(), StatusCode::OK, "push");
+        r.json::<PushResponse>().await.expect("push body").results
+    }
+
+    async fn pull(&self, token: &str, after: i64, limit: u32) -> PullResponse {
+        let r = self
+            .http
+            .get(self.url(&format!("/api/v1/changes?after={after}&limit={limit}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("pull request");
+        assert_eq!(r.status(), StatusCode::OK, "pull");
+        r.json().await.expect("pull body")
+    }
+
+    async fn version_of(&self, order_no: &str) -> i64 {
+        self.store
+            .order(order_no)
+            .await
+            .expect("read order")
+            .expect("order exists")
+            .version
+    }
+
+    /// Changes a stored audit row behind the hub's back.
+    async fn tamper_audit(&self, id: i64) {
+        let sql = format!("UPDATE audit_log SET after = '{{\"forged\":true}}' WHERE id = {id}");
+        if self.db.starts_with("postgres") {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&self.db)
+                .await
+                .expect("connect");
+            sqlx::query(&sql).execute(&mut conn).await.expect("tamper");
+        } else {
+            let conn = rusqlite::Connection::open(&self.db).expect("open file");
+            conn.execute(&sql, []).expect("tamper");
+        }
+    }
+}
+
+fn order_mutation(order_no: &str, action: OrderAction) -> Mutation {
+    Mutation {
+        mutation_id: uuid::Uuid::now_v7().to_string(),
+        device_id: "dev-1".into(),
+        entity: Entity::WorkOrder,
+        entity_key: order_no.into(),
+        action: action.kind().code().into(),
+        payload: serde_json::to_value(&action).expect("payload"),
+        base_version: 1,
+        created_at: "2026-11-29 09:00".into(),
+    }
+}
+
+fn whitelist_mutation(plate: &str, action: WhitelistAction) -> Mutation {
+    Mutation {
+        mutation_id: uuid::Uuid::now_v7().to_string(),
+        device_id: "dev-9".into(),
+        entity: Entity::Whitelist,
+        entity_key: plate.into(),
+        action: action.code().into(),
+        payload: serde_json::to_value(&action).expect("payload"),
+        base_version: 0,
+        created_at: "2026-11-29 09:00".into(),
+    }
+}
+
+fn rejected_code(r: &MutationResult) -> (&str, &str) {
+    match r {
+        MutationResult::Rejected { rejection, .. } => {
+            (rejection.code.as_str(), rejection.message_zh.as_str())
+        }
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+fn order_nos(page: &PullResponse) -> Vec<String> {
+    page.changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::WorkOrder(o) => Some(o.order_no.clone()),
+            Change::Whitelist(_) => None,
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async fn login_and_rate_limits(backend: Backend) {
+    let config = HubConfig {
+        max_failures_per_user: 3,
+        max_failures_per_client: 6,
+        ..HubConfig::default()
+    };
+    let hub = start(backend, config.clone()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("li.na", Role::CountyOfficer, "410783").await;
+
+    let ok = hub.login("zhang.wei", PASSWORD).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let body: TokenResponse = ok.json().await.expect("tokens");
+    assert_eq!(body.token_type, "Bearer");
+    assert_eq!(body.user.jurisdiction, "410783");
+    assert_eq!(body.user.role, Role::CountyOfficer);
+
+    for _ in 0..3 {
+        let bad = hub.login("zhang.wei", "wrong password").await;
+        assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
+    }
+    // The name is locked, even with the right password; another name is not.
+    let locked = hub.login("zhang.wei", PASSWORD).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.headers().contains_key("retry-after"));
+    assert_eq!(hub.login("li.na", PASSWORD).await.status(), StatusCode::OK);
+
+    // The count lives in the database: another hub process on the same store refuses too.
+    let other = storage::open(&hub.db).await.expect("second store");
+    let second = serve(other, config).await;
+    let r = hub
+        .http
+        .post(format!("{second}/api/v1/login"))
+        .json(&json!({"username": "zhang.wei", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login on the second hub");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // Per client: failures under other names from this address add up (3 so far, 3 more).
+    for name in ["nobody.1", "nobody.2", "nobody.3"] {
+        assert_eq!(
+            hub.login(name, "x").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        hub.login("li.na", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+async fn tokens_are_required_and_refresh_rotates(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    for (method, path) in [
+        ("GET", "/api/v1/changes"),
+        ("POST", "/api/v1/push"),
+        ("GET", "/api/v1/orders/GD1"),
+    ] {
+        let req = match method {
+            "GET" => hub.http.get(hub.url(path)),
+            _ => hub.http.post(hub.url(path)).json(&json!({"mutations": []})),
+        };
+        let r = req.send().await.expect("request");
+        assert_eq!(
+            r.status(),
+            StatusCode::UNAUTHORIZED,
+            "{path} without a token"
+        );
+        let r = hub
+            .http
+            .get(hub.url("/api/v1/changes"))
+            .bearer_auth("not-a-token")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    let first: TokenResponse = hub
+        .login("zhang.wei", PASSWORD)
+        .await
+        .json()
+        .await
+        .expect("tokens");
+    let refresh = |token: String| {
+        let http = hub.http.clone();
+        let url = hub.url("/api/v1/refresh");
+        async move {
+            http.post(url)
+                .json(&json!({ "refresh_token": token }))
+                .send()
+                .await
+                .expect("refresh request")
+        }
+    };
+    let r = refresh(first.refresh_token.clone()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let second: TokenResponse = r.json().await.expect("tokens");
+    assert_ne!(second.refresh_token, first.refresh_token);
+    hub.pull(&second.access_token, 0, 10).await;
+    // The used token again: refused, and its family (the second token too) is revoked.
+    assert_eq!(
+        refresh(first.refresh_token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        refresh(second.refresh_token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A disabled user's access token stops working at once.
+    hub.store
+        .set_disabled("zhang.wei", true, "2026-11-29 10:00:00")
+        .await
+        .expect("disable");
+    let r = hub
+        .http
+        .get(hub.url("/api/v1/changes"))
+        .bearer_auth(&second.access_token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn a_retried_push_is_already_applied(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_order("GD202611290000001", "410783", "豫G12345")
+        .await;
+    let token = hub.token("zhang.wei").await;
+
+    let claim = order_mutation("GD202611290000001", OrderAction::Claim);
+    let results = hub.push(&token, std::slice::from_ref(&claim)).await;
+    assert_eq!(
+        results,
+        [MutationResult::Applied {
+            mutation_id: claim.mutation_id.clone(),
+            new_version: 2
+        }]
+    );
+    let audit_rows = hub.store.audit_head().await.expect("audit head");
+
+    // The answer was lost after the commit; the desk sends the same mutation again.
+    let results = hub.push(&token, std::slice::from_ref(&claim)).await;
+    assert_eq!(
+        results,
+        [MutationResult::AlreadyApplied {
+            mutation_id: claim.mutation_id.clone(),
+            version: 2
+        }]
+    );
+    assert_eq!(hub.version_of("GD202611290000001").await, 2);
+    assert_eq!(hub.store.audit_head().await.expect("head"), audit_rows);
+
+    // The same id asking something else is refused, not applied.
+    let mut reused = order_mutation(
+        "GD202611290000001",
+        OrderAction::Handle {
+            method: casedesk_domain::HandlingMethod::PhoneWarning,
+            result: "已电话警示".into(),
+            notes: String::new(),
+        },
+    );
+    reused.mutation_id = claim.mutation_id.clone();
+    let results = hub.push(&token, &[reused]).await;
+    assert_eq!(rejected_code(&results[0]).0, "mutation_id_reused");
+
+    // A batch: applied in order, one result each; a bad id is refused on its own.
+    let handle = order_mutation(
+        "GD202611290000001",
+        OrderAction::Handle {
+            method: casedesk_domain::HandlingMethod::PhoneWarning,
+            result: "已电话警示".into(),
+            notes: String::new(),
+        },
+    );
+    let mut bad_id = handle.clone();
+    bad_id.mutation_id = "not-a-uuid".into();
+    let unknown = order_mutation("GD-NO-SUCH", OrderAction::Claim);
+    let results = hub.push(&token, &[handle.clone(), bad_id, unknown]).await;
+    assert_eq!(results.len(), 3);
+    assert!(matches!(
+        results[0],
+        MutationResult::Applied { new_version: 3, .. }
+    ));
+    assert_eq!(rejected_code(&results[1]).0, "bad_mutation_id");
+    assert_eq!(rejected_code(&results[2]).0, "unknown_entity");
+}
+
+async fn a_lost_claim_race_names_the_winner(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("li.na", Role::CountyOfficer, "410783").await;
+    hub.add_order("GD202611290000002", "410783", "豫G22222")
+        .await;
+    let zhang = hub.token("zhang.wei").await;
+    let li = hub.token("li.na").await;
+    // Both claimed offline; zhang.wei's desk reaches the hub first.
+    let first = order_mutation("GD202611290000002", OrderAction::Claim);
+    let second = order_mutation("GD202611290000002", OrderAction::Claim);
+    let r = hub.push(&zhang, &[first]).await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }));
+    let r = hub.push(&li, &[second]).await;
+    let (code, zh) = rejected_code(&r[0]);
+    assert_eq!(code, "claimed_by_other");
+    assert!(zh.contains("zhang.wei"), "{zh}");
+    match &r[0] {
+        MutationResult::Rejected { rejection, .. } => {
+            assert!(rejection.message_en.contains("zhang.wei"))
+        }
+        _ => unreachable!(),
+    }
+    // li.na cannot work on it either.
+    let handle = order_mutation(
+        "GD202611290000002",
+        OrderAction::Handle {
+            method: casedesk_domain::HandlingMethod::Education,
+            result: "约谈".into(),
+            notes: String::new(),
+        },
+    );
+    let r = hub.push(&li, &[handle]).await;
+    assert_eq!(rejected_code(&r[0]).0, "not_claimant");
+}
+
+async fn jurisdictions_and_roles(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("wang.fang", Role::CountyOfficer, "410724")
+        .await;
+    hub.add_user("zhao.lei", Role::Supervisor, "4107").await;
+    hub.add_user("kaifeng.sup", Role::Supervisor, "4102").await;
+    hub.add_user("sun.min", Role::Supervisor, "41").await;
+    hub.add_order("GD-CY-1", "410783", "豫G30001").await;
+    hub.add_order("GD-HJ-1", "410724", "豫G30002").await;
+    let zhang = hub.token("zhang.wei").await;
+    let wang = hub.token("wang.fang").await;
+    let zhao = hub.token("zhao.lei").await;
+    let kaifeng = hub.token("kaifeng.sup").await;
+
+    // Another county's order: 403 to read, refused to act on, absent from the pull.
+    let r = hub
+        .http
+        .get(hub.url("/api/v1/orders/GD-CY-1"))
+        .bearer_auth(&wang)
+        .send()
+        .await
+        .expect("get order");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = hub
+        .http
+        .get(hub.url("/api/v1/orders/GD-CY-1"))
+        .bearer_auth(&zhang)
+        .send()
+        .await
+        .expect("get order");
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = hub
+        .push(&wang, &[order_mutation("GD-CY-1", OrderAction::Claim)])
+        .await;
+    assert_eq!(rejected_code(&r[0]).0, "outside_jurisdiction");
+    assert_eq!(order_nos(&hub.pull(&wang, 0, 100).await), ["GD-HJ-1"]);
+    assert_eq!(order_nos(&hub.pull(&zhang, 0, 100).await), ["GD-CY-1"]);
+    // The city's supervisor sees both counties; another city's sees neither.
+    assert_eq!(
+        order_nos(&hub.pull(&zhao, 0, 100).await),
+        ["GD-CY-1", "GD-HJ-1"]
+    );
+    assert!(order_nos(&hub.pull(&kaifeng, 0, 100).await).is_empty());
+    let province = hub.token("sun.min").await;
+    assert_eq!(
+        order_nos(&hub.pull(&province, 0, 100).await),
+        ["GD-CY-1", "GD-HJ-1"]
+    );
+
+    // A county officer doing a supervisor's action, and the reverse: refused per mutation.
+    let pass = OrderAction::SpotCheck {
+        passed: true,
+        notes: String::new(),
+    };
+    let r = hub
+        .push(
+            &zhang,
+            &[
+                order_mutation("GD-CY-1", pass.clone()),
+                order_mutation("GD-CY-1", OrderAction::Claim),
+            ],
+        )
+        .await;
+    assert_eq!(rejected_code(&r[0]).0, "not_allowed");
+    assert!(matches!(r[1], MutationResult::Applied { .. }));
+    let r = hub
+        .push(&zhao, &[order_mutation("GD-HJ-1", OrderAction::Claim)])
+        .await;
+    assert_eq!(rejected_code(&r[0]).0, "not_allowed");
+    // The supervisor may transfer an order of the city.
+    let transfer = OrderAction::Transfer {
+        to_unit: "获嘉县应急管理局".into(),
+        reason: "涉及危化品储存".into(),
+    };
+    let r = hub
+        .push(&zhao, &[order_mutation("GD-HJ-1", transfer)])
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+}
+
+async fn whitelist_decisions(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("zhao.lei", Role::Supervisor, "4107").await;
+    hub.add_order("GD-WL-1", "410783", "豫G88888").await;
+    let zhang = hub.token("zhang.wei").await;
+    let zhao = hub.token("zhao.lei").await;
+    let today = beijing_now().date();
+    let add = WhitelistAction::Add {
+        kind: WhitelistKind::EnterpriseSelfUse,
+        reason: "企业自用通勤车".into(),
+        event_name: None,
+        valid_from: today,
+        valid_until: None,
+    };
+    let r = hub
+        .push(&zhang, &[whitelist_mutation("豫G88888", add.clone())])
+        .await;
+    assert_eq!(rejected_code(&r[0]).0, "not_supervisor");
+    let r = hub
+        .push(&zhao, &[whitelist_mutation("豫G88888", add.clone())])
+        .await;
+    assert!(
+        matches!(r[0], MutationResult::Applied { new_version: 1, .. }),
+        "{r:?}"
+    );
+    let r = hub
+        .push(&zhao, &[whitelist_mutation("豫G88888", add)])
+        .await;
+    assert_eq!(rejected_code(&r[0]).0, "already_listed");
+
+    // The county officer pulls the entry, and the hub refuses to intercept the vehicle.
+    let page = hub.pull(&zhang, 0, 100).await;
+    assert!(page.changes.iter().any(
+        |c| matches!(c, Change::Whitelist(w) if w.entry.plate == "豫G88888" && w.division == "4107")
+    ));
+    let r = hub
+        .push(
+            &zhang,
+            &[
+                order_mutation("GD-WL-1", OrderAction::Claim),
+                order_mutation(
+                    "GD-WL-1",
+                    OrderAction::Intercept {
+                        outcome: InterceptionOutcome::NothingFound,
+                        notes: String::new(),
+                    },
+                ),
+            ],
+        )
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }));
+    assert_eq!(rejected_code(&r[1]).0, "whitelisted");
+}
+
+async fn pull_pages_with_checkpoints(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    for i in 0..7 {
+        hub.add_order(&format!("GD-P-{i}"), "410783", &format!("豫G4000{i}"))
+            .await;
+        // Another county's orders interleave; they are skipped, never sent.
+        hub.add_order(&format!("GD-X-{i}"), "410724", &format!("豫G5000{i}"))
+            .await;
+    }
+    let token = hub.token("zhang.wei").await;
+    let mut after = 0;
+    let mut pages = Vec::new();
+    let mut seen = Vec::new();
+    loop {
+        let page = hub.pull(&token, after, 3).await;
+        assert!(page.next_checkpoint >= after);
+        for c in &page.changes {
+            assert!(c.seq() > after, "a change at or before the checkpoint");
+        }
+        seen.extend(order_nos(&page));
+        pages.push((page.changes.len(), page.has_more));
+        after = page.next_checkpoint;
+        if !page.has_more {
+            break;
+        }
+    }
+    assert_eq!(pages, [(3, true), (3, true), (1, false)]);
+    let expected: Vec<String> = (0..7).map(|i| format!("GD-P-{i}")).collect();
+    assert_eq!(seen, expected);
+    // Up to date: nothing new, checkpoint stays.
+    let empty = hub.pull(&token, after, 3).await;
+    assert!(empty.changes.is_empty() && !empty.has_more);
+    assert_eq!(empty.next_checkpoint, after);
+    // A change to one order: the next pull has exactly that order, at its new version.
+    hub.push(&token, &[order_mutation("GD-P-3", OrderAction::Claim)])
+        .await;
+    let page = hub.pull(&token, after, 3).await;
+    match page.changes.as_slice() {
+        [Change::WorkOrder(o)] => {
+            assert_eq!(o.order_no, "GD-P-3");
+            assert_eq!(o.version, 2);
+            assert_eq!(o.state.claimed_by.as_deref(), Some("zhang.wei"));
+        }
+        other => panic!("expected one order, got {other:?}"),
+    }
+    // Limits are clamped, a negative checkpoint is refused.
+    let r = hub
+        .http
+        .get(hub.url("/api/v1/changes?after=-1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("pull");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = hub
+        .http
+        .get(hub.url("/api/v1/changes?after=abc"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("pull");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
+
+async fn the_audit_chain_verifies_and_detects_tampering(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_order("GD-A-1", "410783", "豫G60001").await;
+    let token = hub.token("zhang.wei").await;
+    hub.push(
+        &token,
+        &[
+            order_mutation("GD-A-1", OrderAction::Claim),
+            order_mutation(
+                "GD-A-1",
+                OrderAction::Handle {
+                    method: casedesk_domain::HandlingMethod::PhoneWarning,
+                    result: "已电话警示".into(),
+                    notes: String::new(),
+                },
+            ),
+        ],
+    )
+    .await;
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.rows, 4, "user, order, claim, handle");
+    assert_eq!(report.first_broken, None);
+    let rows = hub.store.audit_rows(0, 10).await.expect("rows");
+    assert_eq!(rows[2].action, "claim");
+    assert_eq!(rows[2].username, "zhang.wei");
+    assert_eq!(rows[2].device_id, "dev-1");
+    assert!(rows[2].after.contains("claimed_by"));
+
+    hub.tamper_audit(3).await;
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken.map(|b| b.id), Some(3));
+}
+
+async fn bad_bodies_change_nothing(backend: Backend) {
+    let config = HubConfig {
+        body_limit_bytes: 64 * 1024,
+        ..HubConfig::default()
+    };
+    let hub = start(backend, config).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_order("GD-B-1", "410783", "豫G70001").await;
+    let token = hub.token("zhang.wei").await;
+    let head = hub.store.audit_head().await.expect("head");
+    let post = |body: String| {
+        let req = hub
+            .http
+            .post(hub.url("/api/v1/push"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body);
+        async move { req.send().await.expect("push") }
+    };
+    let claim = serde_json::to_string(&order_mutation("GD-B-1", OrderAction::Claim)).expect("json");
+    // Malformed.
+    let r = post(format!("{{\"mutations\": [{claim}")).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body: casedesk_wire::ErrorBody = r.json().await.expect("error body");
+    assert_eq!(body.code, "bad_json");
+    // Deeply nested: as the payload (free JSON), and as the whole body.
+    let nested = "[".repeat(5000) + &"]".repeat(5000);
+    let mut deep = order_mutation("GD-B-1", OrderAction::Claim);
+    deep.payload = json!("placeholder");
+    let deep = serde_json::to_string(&json!({ "mutations": [deep] }))
+        .expect("json")
+        .replace("\"placeholder\"", &nested);
+    assert_eq!(post(deep).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(post(nested).await.status(), StatusCode::BAD_REQUEST);
+    // Wrong shape.
+    assert_eq!(
+        post("{\"mutations\": 7}".into()).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    // Over the body limit.
+    let big = format!(
+        "{{\"mutations\": [{claim}], \"pad\": \"{}\"}}",
+        "x".repeat(100 * 1024)
+    );
+    assert_eq!(post(big).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Not JSON at all.
+    let r = hub
+        .http
+        .post(hub.url("/api/v1/push"))
+        .bearer_auth(&token)
+        .header("content-type", "text/plain")
+        .body(claim.clone())
+        .send()
+        .await
+        .expect("push");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // Too many mutations in one push.
+    let many: Vec<Mutation> = (0..casedesk_wire::MAX_PUSH_BATCH + 1)
+        .map(|_| order_mutation("GD-B-1", OrderAction::Claim))
+        .collect();
+    let r = hub
+        .http
+        .post(hub.url("/api/v1/push"))
+        .bearer_auth(&token)
+        .json(&json!({ "mutations": many }))
+        .send()
+        .await
+        .expect("push");
+    assert!(
+        r.status() == StatusCode::BAD_REQUEST || r.status() == StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        r.status()
+    );
+    // A payload that is not the action it names is refused on its own.
+    let mut lying = order_mutation("GD-B-1", OrderAction::Claim);
+    lying.action = "spot_check_pass".into();
+    let r = hub.push(&token, &[lying]).await;
+    assert_eq!(rejected_code(&r[0]).0, "action_mismatch");
+
+    assert_eq!(hub.version_of("GD-B-1").await, 1, "nothing applied");
+    assert_eq!(hub.store.audit_head().await.expect("head"), head);
+}
+
+async fn openapi_is_served(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    let r = hub
+        .http
+        .get(hub.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("openapi");
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc: serde_json::Value = r.json().await.expect("json");
+    for path in [
+        "/api/v1/login",
+        "/api/v1/refresh",
+        "/api/v1/push",
+        "/api/v1/changes",
+        "/api/v1/orders/{order_no}",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    assert!(doc["components"]["schemas"]["MutationResult"].is_object());
+}
+
+async fn concurrent_pushes_on_two_hub_instances(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("li.na", Role::CountyOfficer, "410783").await;
+    // A second hub process on the same database, as behind a load balancer.
+    let other = Hub {
+        base: serve(
+            storage::open(&hub.db).await.expect("second store"),
+            HubConfig::default(),
+        )
+        .await,
+        http: reqwest::Client::new(),
+        store: hub.store.clone(),
+        db: hub.db.clone(),
+        _dir: tempfile::tempdir().expect("temp dir"),
+    };
+    let zhang = hub.token("zhang.wei").await;
+    let li = other.token("li.na").await;
+    for round in 0..5 {
+        let order_no = format!("GD-RACE-{round}");
+        hub.add_order(&order_no, "410783", "豫G90001").await;
+        let a = order_mutation(&order_no, OrderAction::Claim);
+        let b = order_mutation(&order_no, OrderAction::Claim);
+        // The same mutation sent to both instances at once, and a rival claim.
+        let (ra, ra_again, rb) = tokio::join!(
+            hub.push(&zhang, std::slice::from_ref(&a)),
+            other.push(&zhang, std::slice::from_ref(&a)),
+            other.push(&li, std::slice::from_ref(&b)),
+        );
+        let a_results = [&ra[0], &ra_again[0]];
+        let applied_a = a_results
+            .iter()
+            .filter(|r| matches!(r, MutationResult::Applied { .. }))
+            .count();
+        let b_applied = matches!(rb[0], MutationResult::Applied { .. });
+        // zhang.wei's claim applied at most once; exactly one of the two officers holds it.
+        assert!(applied_a <= 1, "{a_results:?}");
+        assert_eq!(applied_a == 1, !b_applied, "{a_results:?} {rb:?}");
+        if b_applied {
+            assert!(a_results
+                .iter()
+                .all(|r| rejected_code(r).1.contains("li.na")));
+        } else {
+            assert!(a_results
+                .iter()
+                .any(|r| matches!(r, MutationResult::AlreadyApplied { version: 2, .. })));
+            assert!(rejected_code(&rb[0]).1.contains("zhang.wei"));
+        }
+        assert_eq!(hub.version_of(&order_no).await, 2);
+    }
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken, None);
+}
+
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    match super::pg_base() {
+                        Some(url) => super::$name(super::Backend::Postgres(url)).await,
+                        None => eprintln!("CASEDESK_TEST_PG is not set: skipped on PostgreSQL"),
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_both_engines!(
+    login_and_rate_limits,
+    tokens_are_required_and_refresh_rotates,
+    a_retried_push_is_already_applied,
+    a_lost_claim_race_names_the_winner,
+    jurisdictions_and_roles,
+    whitelist_decisions,
+    pull_pages_with_checkpoints,
+    the_audit_chain_verifies_and_detects_tampering,
+    bad_bodies_change_nothing,
+    openapi_is_served,
+    concurrent_pushes_on_two_hub_instances,
+);

@@ -1,0 +1,42 @@
+//! The sync protocol between a CaseDesk desk and the hub: the JSON bodies of `/api/v1`, as
+//! serde types built from the domain's own types and nothing else (no I/O, no HTTP), so the
+//! desk's sync client and the hub cannot disagree on a field. A desk pushes [`Mutation`]s (its
+//! outbox rows) and gets one [`MutationResult`] per mutation; it pulls [`Change`]s after a
+//! checkpoint, in pages scoped to the user's jurisdiction; it logs in for an access token and a
+//! rotating refresh token. docs/sync-protocol.md describes the rules around these types (the
+//! at-most-once rule, checkpoints, errors). With the `openapi` feature every type also
+//! describes itself for the hub's generated OpenAPI document.
+
+mod auth;
+mod changes;
+mod mutation;
+mod order;
+
+pub use auth::{LoginRequest, RefreshRequest, TokenResponse, UserInfo};
+pub use changes::{Change, OrderChange, OrderFacts, PullQuery, PullResponse, WhitelistChange};
+pub use mutation::{
+    Entity, Mutation, MutationResult, PayloadError, PushRequest, PushResponse, Rejection,
+};
+pub use order::OrderStateWire;
+
+/// The path every endpoint of this protocol version lives under.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// The most mutations one push may carry; a desk with more sends several batches.
+pub const MAX_PUSH_BATCH: usize = 500;
+
+/// The largest page of changes a pull returns, whatever `limit` asks for.
+pub const MAX_PULL_LIMIT: u32 = 1000;
+
+/// The page size when a pull gives no `limit`.
+pub const DEFAULT_PULL_LIMIT: u32 = 200;
+
+/// The body of every error answer that is not a per-mutation result: a machine code and the
+/// reason in both languages, so a desk shows it as it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub code: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
