@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever CaseDesk needs and is missing on Debian 12: system packages (WebKitGTK,
-# Xvfb, WebKitWebDriver, GStreamer, fonts, ffmpeg), Rust, Node.js, the UI's npm packages and
+# Xvfb, WebKitWebDriver, GStreamer, fonts, ffmpeg, PostgreSQL for the hub's tests), Rust, Node.js, the UI's npm packages and
 # tauri-driver. Safe to run again: it only installs what is not there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config xvfb xauth webkit2gtk-driver
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav ffmpeg fonts-noto-cjk
-  dbus dbus-x11 gnome-keyring libsecret-tools imagemagick git)
+  dbus dbus-x11 gnome-keyring libsecret-tools imagemagick git postgresql)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

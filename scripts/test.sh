@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every check and test: formatting, clippy, the UI's lint,
 # type check and Vitest tests, all Rust tests (domain, store on real SQLite files, services,
-# CLI), the drift check of the generated TypeScript types, and the end-to-end test of the built
-# app under Xvfb through tauri-driver. Exits non-zero when anything fails.
+# CLI, the hub on SQLite and on a throwaway PostgreSQL cluster), the drift check of the generated
+# TypeScript types, and the end-to-end test of the built app under Xvfb through tauri-driver.
+# Exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -18,7 +19,11 @@ step "Rust: format and clippy"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "Rust: tests"
+step "Rust: tests (the hub's suite also on a throwaway PostgreSQL cluster)"
+pg_url=$(bash scripts/pg-test-cluster.sh 2>/tmp/casedesk-pg-start.log) || { cat /tmp/casedesk-pg-start.log >&2; exit 1; }
+pg_dir=$(grep -o '/tmp/casedesk-pg\.[A-Za-z0-9]*' /tmp/casedesk-pg-start.log | head -n 1)
+trap 'bash scripts/pg-test-cluster.sh stop "$pg_dir"' EXIT
+export CASEDESK_TEST_PG="$pg_url"
 cargo test
 
 step "Generated TypeScript types match the Rust DTOs"
