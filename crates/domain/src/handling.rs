@@ -20,6 +20,23 @@ pub enum HandlingMethod {
 }
 
 impl HandlingMethod {
+    pub const ALL: [HandlingMethod; 5] = [
+        HandlingMethod::PhoneWarning,
+        HandlingMethod::Interception,
+        HandlingMethod::Fine,
+        HandlingMethod::Education,
+        HandlingMethod::NoticeToAuthority,
+    ];
+
+    /// Whether 处置 records this method: interceptions (with their outcome) and notices (with
+    /// their feedback) are actions of their own; the two stay here so old events still read.
+    pub fn recorded_by_handle(self) -> bool {
+        !matches!(
+            self,
+            HandlingMethod::Interception | HandlingMethod::NoticeToAuthority
+        )
+    }
+
     pub fn name_zh(self) -> &'static str {
         match self {
             HandlingMethod::PhoneWarning => "电话警示",

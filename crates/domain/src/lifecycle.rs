@@ -16,7 +16,6 @@ use crate::clock::{Clock, ClockOwner, Due};
 use crate::handling::HandlingMethod;
 use crate::interception::InterceptionOutcome;
 use crate::jurisdiction::Divisions;
-use crate::return_reason::ReturnReason;
 use crate::text::{self, TextField};
 use crate::whitelist::{WhitelistKind, MAX_DAYS_AHEAD};
 use crate::work_order::{next_status, ActionKind, Role, Status, TransitionError};
@@ -243,16 +242,14 @@ pub fn apply(
             result,
             notes,
         } => {
-            match method {
-                HandlingMethod::Interception => {
-                    return Err(TransitionError::MethodHasOwnAction {
-                        method: "interception",
-                    })
-                }
-                HandlingMethod::NoticeToAuthority => {
-                    return Err(TransitionError::MethodHasOwnAction { method: "notice" })
-                }
-                _ => {}
+            if !method.recorded_by_handle() {
+                return Err(TransitionError::MethodHasOwnAction {
+                    method: if *method == HandlingMethod::Interception {
+                        "interception"
+                    } else {
+                        "notice"
+                    },
+                });
             }
             OrderAction::Handle {
                 method: *method,
@@ -335,9 +332,10 @@ pub fn apply(
             reason_code,
             reason,
         } => {
-            let reason = match reason_code {
-                ReturnReason::Other => text::required(TextField::Reason, reason)?,
-                _ => text::optional(TextField::Reason, reason)?,
+            let reason = if reason_code.needs_text() {
+                text::required(TextField::Reason, reason)?
+            } else {
+                text::optional(TextField::Reason, reason)?
             };
             OrderAction::Return {
                 reason_code: *reason_code,

@@ -43,6 +43,11 @@ impl ReturnReason {
         ReturnReason::ALL.into_iter().find(|r| r.code() == code)
     }
 
+    /// Whether the reason must be put in words: "other" says nothing by itself.
+    pub fn needs_text(self) -> bool {
+        self == ReturnReason::Other
+    }
+
     pub fn name_zh(self) -> &'static str {
         match self {
             ReturnReason::NotOurCounty => "非本辖区",

@@ -28,6 +28,23 @@ pub enum TextField {
 }
 
 impl TextField {
+    pub const ALL: [TextField; 14] = [
+        TextField::Result,
+        TextField::Notes,
+        TextField::Requirement,
+        TextField::Description,
+        TextField::Reason,
+        TextField::ToUnit,
+        TextField::Authority,
+        TextField::Content,
+        TextField::Feedback,
+        TextField::Finding,
+        TextField::UserName,
+        TextField::Owner,
+        TextField::EventName,
+        TextField::Place,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             TextField::Result => "result",

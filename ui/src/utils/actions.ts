@@ -1,19 +1,15 @@
-import type { HandlingMethod } from "../bindings/HandlingMethod";
-import type { InterceptionOutcome } from "../bindings/InterceptionOutcome";
 import type { ReturnReason } from "../bindings/ReturnReason";
+import { RETURN_REASONS_NEEDING_TEXT } from "../bindings/rules";
 
-/** What the 处置 form offers: interception (布控拦截) and notices (抄告) are actions of their own. */
-export const HANDLE_METHODS: HandlingMethod[] = ["phone_warning", "fine", "education"];
+/**
+ * What the 处置 form offers (interception and notices are actions of their own), how an
+ * interception ends, and why an officer returns an order: generated from the domain.
+ */
+export { HANDLE_METHODS, INTERCEPTION_OUTCOMES, RETURN_REASONS } from "../bindings/rules";
 
-/** How an interception ended; the whitelist rule counts "nothing_found". */
-export const INTERCEPTION_OUTCOMES: InterceptionOutcome[] = ["violation_found", "nothing_found", "vehicle_not_found"];
-
-/** Why an officer returns an order; "other" must say why in words. */
-export const RETURN_REASONS: ReturnReason[] = ["not_our_county", "duplicate", "wrong_vehicle", "wrong_violation", "other"];
-
-/** Whether a return needs its text: only "other" does (the others are a note, optional). */
+/** Whether a return needs its text ("other" does; the others take an optional note). */
 export function returnNeedsText(code: ReturnReason | "" | null): boolean {
-  return code === "other";
+  return code !== "" && code !== null && RETURN_REASONS_NEEDING_TEXT.includes(code);
 }
 
 /** Actions recorded with one text field (TextActionForm). */

@@ -3,6 +3,7 @@ import type { Status } from "../bindings/Status";
 import type { TimeLeft } from "../bindings/TimeLeft";
 import type { ClockOwner } from "../bindings/ClockOwner";
 import type { Role } from "../bindings/Role";
+import { FINISHED_STATUSES } from "../bindings/rules";
 
 type T = (key: string, named?: Record<string, unknown>, plural?: number) => string;
 
@@ -14,9 +15,9 @@ export function workingDaysLabel(left: number, t: T): string {
   return t("days.overdue", { n }, n);
 }
 
-/** Closed and transferred orders are finished: no working-day deadline runs for them any more. */
+/** Finished orders (closed, transferred: the domain's list) run no clock any more. */
 export function isFinished(status: Status): boolean {
-  return status === "closed" || status === "transferred";
+  return FINISHED_STATUSES.includes(status);
 }
 
 /** "1 小时 20 分" / "35 分钟" / "2 天 4 小时": at most two units, for a positive number of minutes. */

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::catalog::Catalog;
+use crate::return_reason::ReturnReason;
 use proptest::prelude::*;
 
 const CHANGYUAN: &str = "410783"; // 长垣市, 新乡
