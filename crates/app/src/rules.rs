@@ -92,6 +92,7 @@ mod export {
             .iter()
             .map(|m| serde_json::to_string(m).expect("a method serializes"))
             .collect();
+        let methods = format!("[{}]", methods.join(", "));
         let text = format!(
             "// Generated from crates/domain by `cargo test -p casedesk-app`; do not edit.\n\
              import type {{ HandlingMethod }} from \"./HandlingMethod\";\n\
@@ -115,7 +116,7 @@ mod export {
             list(&finished, Status::code),
             list(&ReturnReason::ALL, ReturnReason::code),
             list(&needs_text, ReturnReason::code),
-            format!("[{}]", methods.join(", ")),
+            methods,
             list(&InterceptionOutcome::ALL, InterceptionOutcome::code),
         );
         let path =
