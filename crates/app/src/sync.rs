@@ -210,7 +210,7 @@ impl Desk {
         saved?;
         report.at = self.now_text();
         self.store.set_last_sync(&report.at)?;
-        report.unsent = self.store.unsent_mutations(0, usize::MAX >> 1)?.len() as u64;
+        report.unsent = self.store.unsent_len()?;
         report.refused_total = self.store.refusals()?.len() as u64;
         report.kept_local = self.store.deferred_len()?;
         Ok(report)

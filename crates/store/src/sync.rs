@@ -306,6 +306,16 @@ impl Store {
         Ok(tally)
     }
 
+    /// Outbox rows not yet sent (refused ones excluded).
+    pub fn unsent_len(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM outbox WHERE refused_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
     /// Pulled rows kept aside because of unsent mutations.
     pub fn deferred_len(&self) -> Result<u64, StoreError> {
         let n: i64 = self
