@@ -57,8 +57,10 @@ pub struct Desk {
     pub(crate) calendar: WorkingCalendar,
     pub(crate) catalog: Catalog,
     pub(crate) profile: Profile,
-    data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
     pub(crate) device_id: String,
+    /// Where the hub's tokens are kept (crate `casedesk-sync`).
+    pub(crate) tokens: casedesk_sync::TokenStore,
     pub(crate) clock: Clock,
 }
 
@@ -102,6 +104,7 @@ impl Desk {
             catalog,
             profile,
             data_dir: data_dir.to_path_buf(),
+            tokens: casedesk_sync::TokenStore::from_env(data_dir),
             device_id,
             clock,
         })

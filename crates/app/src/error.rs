@@ -26,6 +26,18 @@ pub enum ErrorCode {
     DatabaseLocked,
     DatabaseNewer,
     Storage,
+    /// The hub cannot be reached; try again later (nothing was lost).
+    Offline,
+    /// Wrong user name or password.
+    BadCredentials,
+    /// Not signed in, or the hub ended the session: sign in again.
+    SignInRequired,
+    /// The hub refused the request (its reason in the message).
+    HubRefused,
+    /// The hub answered something this version cannot read.
+    HubProtocol,
+    /// The OS keyring (or the token file) cannot be used.
+    Keyring,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]

@@ -1,7 +1,7 @@
 //! CaseDesk's application services: one function per user action, each returning a
 //! serializable DTO (whose TypeScript twin ts-rs writes to `ui/src/bindings`). The services
 //! share one context, [`Desk`], and are grouped by concern: work orders, the whitelist, demo
-//! data, the inbox reader. The Tauri commands, the `casedesk-cli` binary and the tests all call
+//! data, the inbox reader, sync with the hub. The Tauri commands, the `casedesk-cli` binary and the tests all call
 //! these, so there is one implementation of every action and it runs without a window.
 
 pub mod demo;
@@ -10,14 +10,18 @@ mod dto;
 mod error;
 mod reader;
 mod rules;
+mod sync;
 mod whitelist;
 mod work_orders;
 
+pub use casedesk_store::Refusal;
+pub use casedesk_sync::TokenStoreKind;
 pub use desk::{default_data_dir, Clock, Desk, Profile};
 pub use dto::{DemoSummary, DeskStatus, OrderDetail, VehicleDetail};
 pub use error::{AppError, ErrorCode};
 pub use reader::InboxReader;
 pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};
+pub use sync::{SignedIn, SyncReport};
 
 pub use casedesk_domain::{HandlingMethod, Violation};
 pub use casedesk_store::inbox::InboxPage;

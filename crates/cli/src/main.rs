@@ -208,6 +208,19 @@ enum Command {
     },
     /// The desk's user, jurisdiction and cache state.
     Status,
+    /// Sign in to a hub (the password is read from stdin, one line; only the tokens are kept,
+    /// in the OS keyring, or in the data folder when CASEDESK_TOKEN_STORE=file).
+    Login {
+        /// The hub's address, e.g. http://127.0.0.1:8740
+        #[arg(long)]
+        hub: String,
+        #[arg(long)]
+        user: String,
+    },
+    /// Send the outbox to the hub, then pull the hub's changes.
+    Sync,
+    /// Forget the hub's tokens; the outbox and the cache stay.
+    Logout,
     /// Working days (工作日) by the data folder's calendar; needs no cache.
     Calendar {
         #[command(subcommand)]
@@ -706,6 +719,33 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 }
             })
         }
+        Command::Login { hub, user } => {
+            let password = read_password()?;
+            let who = desk.login(&hub, &user, &password)?;
+            print(json, &who, |w| {
+                format!(
+                    "已登录 signed in: {} ({}) · {} · {} · tokens in the {}",
+                    w.username,
+                    w.role.name_zh(),
+                    w.jurisdiction,
+                    w.hub_url,
+                    w.token_store
+                )
+            })
+        }
+        Command::Sync => {
+            let r = desk.sync()?;
+            print(json, &r, sync_text)
+        }
+        Command::Logout => {
+            desk.logout()?;
+            let unsent = desk.outbox()?.len();
+            print(
+                json,
+                &serde_json::json!({ "signed_out": true, "outbox": unsent }),
+                |_| format!("已退出登录 signed out; {unsent} outbox rows kept"),
+            )
+        }
         // Answered above, before the cache is opened; kept here so the match stays exhaustive.
         Command::Calendar { command } => calendar(&data, json, &command),
         Command::Status => {
@@ -725,6 +765,47 @@ fn run(cli: Cli) -> Result<(), AppError> {
             })
         }
     }
+}
+
+/// One line from stdin, without its line break (never echoed, never stored).
+fn read_password() -> Result<String, AppError> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| {
+        AppError::invalid(
+            format!("无法从标准输入读取密码：{e}"),
+            format!("cannot read the password from stdin: {e}"),
+        )
+    })?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        return Err(AppError::invalid(
+            "请在标准输入中提供密码（一行）。",
+            "give the password on stdin (one line)",
+        ));
+    }
+    Ok(password)
+}
+
+fn sync_text(r: &casedesk_app::SyncReport) -> String {
+    let mut out = format!(
+        "已同步 synced: {} sent, {} already on the hub, {} refused; {} orders and {} whitelist entries pulled; {} kept local; {} unsent, {} refused kept in the outbox; checkpoint {}",
+        r.pushed,
+        r.already_applied,
+        r.refused.len(),
+        r.pulled_orders,
+        r.pulled_whitelist,
+        r.kept_local,
+        r.unsent,
+        r.refused_total,
+        r.checkpoint
+    );
+    for f in &r.refused {
+        out.push_str(&format!(
+            "\n被拒绝 refused: {} {} {} — {} / {} ({})",
+            f.entity_key, f.action, f.mutation_id, f.message_zh, f.message_en, f.code
+        ));
+    }
+    out
 }
 
 #[derive(Serialize)]

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0001_init.sql"),
     include_str!("../../../migrations/desk/0002_outbox_autoincrement.sql"),
     include_str!("../../../migrations/desk/0003_clocks_whitelist.sql"),
+    include_str!("../../../migrations/desk/0004_sync.sql"),
 ];
 
 /// The schema version this build writes.

@@ -32,6 +32,12 @@ pub enum StoreError {
     OrderNotFound(String),
     #[error(transparent)]
     Refused(#[from] TransitionError),
+    #[error("the hub sent an order of violation {0}, which this desk's catalog does not know; update CaseDesk or its catalog")]
+    UnknownViolation(String),
+    #[error("another sync moved the checkpoint from {expected} to {found}; sync again")]
+    CheckpointMoved { expected: i64, found: i64 },
+    #[error("not signed in to a hub")]
+    NotSignedIn,
     #[error("corrupt record: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

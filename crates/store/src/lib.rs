@@ -16,6 +16,7 @@ pub mod load;
 pub mod order;
 pub mod outbox;
 pub mod setting;
+pub mod sync;
 pub mod whitelist;
 
 pub use db::{Store, SCHEMA_VERSION};
@@ -24,4 +25,5 @@ pub use evidence::{EvidenceError, EvidenceStore};
 pub use inbox::{DueFilter, InboxCount, InboxFilter, InboxRow, SortKey};
 pub use order::{ActionOutcome, EvidenceRow, OrderRecord, Rules, TimelineEvent};
 pub use outbox::OutboxEntry;
+pub use sync::{PullTally, PushTally, Refusal, SyncState};
 pub use whitelist::{InterceptionRow, WhitelistRow, WhitelistStoreError};

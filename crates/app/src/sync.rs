@@ -1,0 +1,292 @@
+//! Signing in to the hub, syncing, signing out: one function per user action.
+//!
+//! A sync pushes first (every unsent outbox row, oldest first, in batches; the hub's answer is
+//! recorded per mutation), then pulls (pages after the checkpoint, each applied with its
+//! checkpoint in one transaction), so the pull brings back the hub's result of what was just
+//! pushed. The HTTP work runs on a small tokio runtime of its own, because the desk's services
+//! are called from plain threads (the CLI, Tauri's blocking pool, tests).
+
+use casedesk_domain::{Divisions, Role};
+use casedesk_store::{PullTally, Refusal, SyncState};
+use casedesk_sync::{HubClient, SyncError, TokenStore, TokenStoreKind, Tokens};
+use casedesk_wire::MAX_PUSH_BATCH;
+use serde::Serialize;
+
+use crate::desk::{Desk, Profile};
+use crate::error::{AppError, ErrorCode};
+
+/// Who is signed in, to which hub.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignedIn {
+    pub hub_url: String,
+    pub username: String,
+    pub role: Role,
+    pub jurisdiction: String,
+    /// `keyring` or `file` (`CASEDESK_TOKEN_STORE=file`).
+    pub token_store: String,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    /// Mutations the hub applied now.
+    pub pushed: u64,
+    /// Mutations the hub had applied before (a retry after a lost answer).
+    pub already_applied: u64,
+    /// Mutations the hub refused in this sync, with its reasons; they stay in the outbox.
+    pub refused: Vec<Refusal>,
+    pub pulled_orders: u64,
+    pub pulled_whitelist: u64,
+    /// Pulled rows not applied because their order still has unsent mutations.
+    pub kept_local: u64,
+    /// The hub's change number this cache has applied up to.
+    pub checkpoint: i64,
+    /// Outbox rows still waiting to be sent (new ones recorded during the sync).
+    pub unsent: u64,
+    /// Refused rows kept in the outbox, from this and earlier syncs.
+    pub refused_total: u64,
+    pub at: String,
+}
+
+impl From<SyncError> for AppError {
+    fn from(e: SyncError) -> AppError {
+        let en = e.to_string();
+        match e {
+            SyncError::Offline { url, .. } => AppError::new(
+                ErrorCode::Offline,
+                format!("无法连接服务器 {url}，请检查网络后重试；未发送的操作已保留。"),
+                format!("{en}; nothing was lost, try again later"),
+            ),
+            SyncError::BadCredentials {
+                message_zh,
+                message_en,
+            } => AppError::new(ErrorCode::BadCredentials, message_zh, message_en),
+            SyncError::Unauthorized => AppError::new(
+                ErrorCode::SignInRequired,
+                "与服务器的登录已失效，请重新登录；未发送的操作已保留。",
+                "the session with the hub has ended; sign in again (nothing unsent was lost)",
+            ),
+            SyncError::Refused {
+                message_zh,
+                message_en,
+                ..
+            } => AppError::new(ErrorCode::HubRefused, message_zh, message_en),
+            SyncError::Protocol(_) => AppError::new(
+                ErrorCode::HubProtocol,
+                format!("服务器的应答无法识别：{en}"),
+                en,
+            ),
+            SyncError::TokenStore {
+                message_zh,
+                message_en,
+            } => AppError::new(ErrorCode::Keyring, message_zh, message_en),
+        }
+    }
+}
+
+fn not_signed_in() -> AppError {
+    AppError::new(
+        ErrorCode::SignInRequired,
+        "尚未登录服务器，请先登录。",
+        "not signed in to a hub; sign in first",
+    )
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, AppError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            AppError::new(
+                ErrorCode::Storage,
+                format!("无法启动网络运行时：{e}"),
+                format!("cannot start the network runtime: {e}"),
+            )
+        })
+}
+
+impl Desk {
+    /// Chooses where tokens are kept (the default comes from `CASEDESK_TOKEN_STORE`).
+    pub fn set_token_store(&mut self, kind: TokenStoreKind) {
+        self.tokens = TokenStore::new(kind, &self.data_dir);
+    }
+
+    /// The key of this desk's tokens: one cache, one user, one hub.
+    fn token_account(&self, hub_url: &str, username: &str) -> String {
+        format!("{} {username}@{hub_url}", self.device_id)
+    }
+
+    /// Signs in to the hub at `hub_url`; keeps the tokens (never the password) and makes the
+    /// hub's user this desk's profile. Signing in as another user or to another hub pulls
+    /// that scope from the start.
+    pub fn login(
+        &mut self,
+        hub_url: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<SignedIn, AppError> {
+        let mut client = HubClient::new(hub_url)?;
+        let answer =
+            runtime()?.block_on(client.login(username.trim(), password, &self.device_id))?;
+        let hub_url = client.base_url().to_string();
+        let tokens = Tokens::from(&answer);
+        let user = answer.user;
+        self.tokens
+            .save(&self.token_account(&hub_url, &user.username), &tokens)?;
+        self.store.set_sync_account(
+            &hub_url,
+            &user.username,
+            user.role.code(),
+            &user.jurisdiction,
+        )?;
+        // The hub's user acts here from now on, so local actions name the same claimant the
+        // hub will. A city or province user keeps a desk county of their jurisdiction.
+        let county = if Divisions::embedded().county(&user.jurisdiction).is_some() {
+            user.jurisdiction.clone()
+        } else if self.profile.county_code.starts_with(&user.jurisdiction) {
+            self.profile.county_code.clone()
+        } else {
+            first_county(&user.jurisdiction).unwrap_or_else(|| self.profile.county_code.clone())
+        };
+        self.set_profile(Profile {
+            user_name: user.username.clone(),
+            role: user.role,
+            county_code: county,
+        })?;
+        Ok(SignedIn {
+            hub_url,
+            username: user.username,
+            role: user.role,
+            jurisdiction: user.jurisdiction,
+            token_store: token_store_name(self.tokens.kind()).into(),
+        })
+    }
+
+    /// Forgets the tokens. The outbox (sent or not) and the cache stay as they are.
+    pub fn logout(&mut self) -> Result<(), AppError> {
+        if let Some(s) = self.store.sync_state()? {
+            self.tokens
+                .delete(&self.token_account(&s.hub_url, &s.username))?;
+        }
+        Ok(())
+    }
+
+    /// Who is signed in, if anyone (tokens kept for the recorded hub and user).
+    pub fn signed_in(&self) -> Result<Option<SignedIn>, AppError> {
+        let Some(s) = self.store.sync_state()? else {
+            return Ok(None);
+        };
+        if self
+            .tokens
+            .load(&self.token_account(&s.hub_url, &s.username))?
+            .is_none()
+        {
+            return Ok(None);
+        }
+        Ok(Some(SignedIn {
+            role: Role::from_code(&s.role).unwrap_or(self.profile.role),
+            hub_url: s.hub_url,
+            username: s.username,
+            jurisdiction: s.jurisdiction,
+            token_store: token_store_name(self.tokens.kind()).into(),
+        }))
+    }
+
+    /// Pushes the outbox, then pulls the hub's changes.
+    pub fn sync(&mut self) -> Result<SyncReport, AppError> {
+        let state = self.store.sync_state()?.ok_or_else(not_signed_in)?;
+        let account = self.token_account(&state.hub_url, &state.username);
+        let tokens = self.tokens.load(&account)?.ok_or_else(not_signed_in)?;
+        let mut client = HubClient::new(&state.hub_url)?.with_tokens(tokens);
+        let rt = runtime()?;
+        let result = rt.block_on(self.push_and_pull(&mut client, &state, &account));
+        // A refresh replaced the single-use refresh token: keep the new pair whatever happened.
+        let saved = self.save_refreshed(&mut client, &account);
+        if matches!(&result, Err(e) if e.code == ErrorCode::SignInRequired) {
+            // The hub ended the session: the kept tokens are useless; the outbox stays.
+            self.tokens.delete(&account)?;
+        }
+        let mut report = result?;
+        saved?;
+        report.at = self.now_text();
+        self.store.set_last_sync(&report.at)?;
+        report.unsent = self.store.unsent_len()?;
+        report.refused_total = self.store.refusals()?.len() as u64;
+        report.kept_local = self.store.deferred_len()?;
+        Ok(report)
+    }
+
+    fn save_refreshed(&mut self, client: &mut HubClient, account: &str) -> Result<(), AppError> {
+        if client.take_refreshed() {
+            if let Some(t) = client.tokens() {
+                self.tokens.save(account, t)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn push_and_pull(
+        &mut self,
+        client: &mut HubClient,
+        state: &SyncState,
+        account: &str,
+    ) -> Result<SyncReport, AppError> {
+        let mut report = SyncReport::default();
+        // Push: oldest first; a refused row is marked and skipped from then on.
+        let mut after = 0;
+        loop {
+            let batch = self.store.unsent_mutations(after, MAX_PUSH_BATCH)?;
+            let Some((last, _)) = batch.last() else {
+                break;
+            };
+            after = *last;
+            let mutations: Vec<_> = batch.into_iter().map(|(_, m)| m).collect();
+            let results = client.push(&mutations).await?;
+            self.save_refreshed(client, account)?;
+            let tally = self.store.record_push_results(&results, &self.now_text())?;
+            report.pushed += tally.applied;
+            report.already_applied += tally.already_applied;
+            report.refused.extend(tally.refused);
+        }
+        // Pull: rows kept aside earlier first, then every page after the checkpoint.
+        let mut pulled = self.store.apply_deferred(&self.catalog)?;
+        let mut checkpoint = state.checkpoint;
+        if let Some(s) = self.store.sync_state()? {
+            checkpoint = s.checkpoint;
+        }
+        loop {
+            let page = client.pull(checkpoint, None).await?;
+            self.save_refreshed(client, account)?;
+            let tally: PullTally = self
+                .store
+                .apply_pull_page(checkpoint, &page, &self.catalog)?;
+            pulled.add(tally);
+            checkpoint = page.next_checkpoint.max(checkpoint);
+            if !page.has_more {
+                break;
+            }
+        }
+        report.pulled_orders = pulled.orders;
+        report.pulled_whitelist = pulled.whitelist;
+        report.checkpoint = checkpoint;
+        Ok(report)
+    }
+}
+
+fn token_store_name(kind: TokenStoreKind) -> &'static str {
+    match kind {
+        TokenStoreKind::Keyring => "keyring",
+        TokenStoreKind::File => "file",
+    }
+}
+
+/// The first county of a city (4 digits) or of the province (2), by division code.
+fn first_county(jurisdiction: &str) -> Option<String> {
+    Divisions::embedded()
+        .cities
+        .iter()
+        .flat_map(|city| city.counties.iter())
+        .map(|c| c.code.clone())
+        .filter(|c| c.starts_with(jurisdiction))
+        .min()
+}

@@ -1,0 +1,142 @@
+//! `login`, `sync` and `logout` of the CLI binary against the real hub, in process on loopback.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+struct Hub {
+    base: String,
+    _rt: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+fn start_hub() -> Hub {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("hub.db").display().to_string();
+    let base = rt.block_on(async {
+        let store = casedesk_hub::storage::open(&db).await.expect("open");
+        casedesk_hub::demo::fill(&*store).await.expect("demo");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let service = casedesk_hub::app(store, casedesk_hub::HubConfig::default())
+            .into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, service).await });
+        format!("http://{addr}")
+    });
+    Hub {
+        base,
+        _rt: rt,
+        _dir: dir,
+    }
+}
+
+fn cli(data: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_casedesk-cli"));
+    cmd.arg("--data")
+        .arg(data)
+        .args(args)
+        .env("CASEDESK_TOKEN_STORE", "file")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("run casedesk-cli");
+    if let Some(mut i) = child.stdin.take() {
+        i.write_all(stdin.as_bytes()).expect("stdin");
+    }
+    child.wait_with_output().expect("wait")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn login_sync_logout() {
+    let hub = start_hub();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let o = cli(
+        &data,
+        &["login", "--hub", &hub.base, "--user", "zhang.wei"],
+        "wrong password\n",
+        &[],
+    );
+    assert!(!o.status.success());
+    assert_eq!(text(&o.stderr).lines().count(), 1, "{}", text(&o.stderr));
+
+    let o = cli(
+        &data,
+        &["--json", "login", "--hub", &hub.base, "--user", "zhang.wei"],
+        "casedesk-demo\n",
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let who: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(who["username"], "zhang.wei");
+    assert_eq!(who["token_store"], "file");
+    let token = std::fs::read_to_string(data.join("hub-token.json")).expect("token file");
+    assert!(
+        !token.contains("casedesk-demo"),
+        "the password is never stored"
+    );
+
+    let o = cli(&data, &["--json", "sync"], "", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(r["pulled_orders"], 12);
+
+    let o = cli(&data, &["--json", "list", "--status", "pending"], "", &[]);
+    let page: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let no = page["rows"][0]["order_no"]
+        .as_str()
+        .expect("no")
+        .to_string();
+    assert!(cli(&data, &["claim", &no], "", &[]).status.success());
+    let o = cli(&data, &["sync"], "", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("1 sent"), "{}", text(&o.stdout));
+
+    let o = cli(&data, &["logout"], "", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!data.join("hub-token.json").exists());
+    let o = cli(&data, &["sync"], "", &[]);
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("sign in"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn an_unreachable_keyring_is_one_line_in_both_languages() {
+    let hub = start_hub();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let o = cli(
+        &data,
+        &["login", "--hub", &hub.base, "--user", "zhang.wei"],
+        "casedesk-demo\n",
+        &[
+            ("CASEDESK_TOKEN_STORE", "keyring"),
+            (
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/casedesk-test-bus",
+            ),
+        ],
+    );
+    assert!(!o.status.success());
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("密钥环") && err.contains("keyring"), "{err}");
+    // Nothing was recorded: the desk is not signed in.
+    let o = cli(&data, &["sync"], "", &[]);
+    assert!(!o.status.success());
+}

@@ -1,0 +1,752 @@
+//! The cache's side of sync: which hub and user it syncs with and its pull checkpoint, the
+//! outbox read in order for pushing, the hub's answer recorded per mutation, and pulled pages
+//! applied with their checkpoint in one transaction.
+//!
+//! Rules (docs/sync-protocol.md, "The desk"): an applied or already-applied mutation leaves the
+//! outbox; a rejected one stays, marked with the hub's code, reasons and time, and is not sent
+//! again. A pulled order (or whitelist entry) whose order (plate) still has unsent mutations is
+//! not written over: it is kept in `sync_deferred` and applied by a later pull once nothing is
+//! unsent for it any more.
+
+use casedesk_domain::lifecycle::OrderState;
+use casedesk_domain::{Catalog, WhitelistEntry};
+use casedesk_wire::{
+    Change, Entity, Mutation, MutationResult, OrderChange, PullResponse, WhitelistChange,
+};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+
+use crate::order::StateColumns;
+use crate::{Store, StoreError};
+
+/// The hub this cache syncs with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncState {
+    pub hub_url: String,
+    pub username: String,
+    pub role: String,
+    pub jurisdiction: String,
+    /// The largest hub change number applied here (0: nothing pulled yet).
+    pub checkpoint: i64,
+    /// When the last sync finished without error, `YYYY-MM-DD HH:MM`.
+    pub last_sync_at: Option<String>,
+}
+
+/// A mutation the hub refused, kept in the outbox with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub seq: i64,
+    pub mutation_id: String,
+    pub entity: String,
+    pub entity_key: String,
+    pub action: String,
+    pub created_at: String,
+    pub code: String,
+    pub message_zh: String,
+    pub message_en: String,
+    pub refused_at: String,
+}
+
+/// What one push's answers did to the outbox.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PushTally {
+    pub applied: u64,
+    pub already_applied: u64,
+    pub refused: Vec<Refusal>,
+}
+
+/// What one pulled page (or the deferred rows) did to the cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PullTally {
+    pub orders: u64,
+    pub whitelist: u64,
+    /// Rows kept aside because their order or plate has unsent mutations.
+    pub deferred: u64,
+}
+
+impl PullTally {
+    pub fn add(&mut self, o: PullTally) {
+        self.orders += o.orders;
+        self.whitelist += o.whitelist;
+        self.deferred += o.deferred;
+    }
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+impl Store {
+    pub fn sync_state(&self) -> Result<Option<SyncState>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT hub_url, username, role, jurisdiction, checkpoint, last_sync_at
+                 FROM sync_state WHERE id = 1",
+                [],
+                |r| {
+                    Ok(SyncState {
+                        hub_url: r.get(0)?,
+                        username: r.get(1)?,
+                        role: r.get(2)?,
+                        jurisdiction: r.get(3)?,
+                        checkpoint: r.get(4)?,
+                        last_sync_at: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Records who signed in to which hub. Another hub or another user starts pulling from 0
+    /// (another scope); the same one keeps its checkpoint.
+    pub fn set_sync_account(
+        &mut self,
+        hub_url: &str,
+        username: &str,
+        role: &str,
+        jurisdiction: &str,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let same: Option<bool> = tx
+            .query_row(
+                "SELECT hub_url = ?1 AND username = ?2 AND jurisdiction = ?3 FROM sync_state WHERE id = 1",
+                params![hub_url, username, jurisdiction],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if same != Some(true) {
+            tx.execute("DELETE FROM sync_deferred", [])?;
+        }
+        tx.execute(
+            "INSERT INTO sync_state(id, hub_url, username, role, jurisdiction, checkpoint)
+             VALUES (1, ?1, ?2, ?3, ?4, 0)
+             ON CONFLICT(id) DO UPDATE SET hub_url = excluded.hub_url,
+                 username = excluded.username, role = excluded.role,
+                 jurisdiction = excluded.jurisdiction,
+                 checkpoint = CASE WHEN ?5 THEN checkpoint ELSE 0 END",
+            params![hub_url, username, role, jurisdiction, same == Some(true)],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn set_last_sync(&self, at: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE sync_state SET last_sync_at = ?1 WHERE id = 1", [at])?;
+        Ok(())
+    }
+
+    /// Up to `limit` unsent mutations after outbox number `after_seq`, oldest first, as the
+    /// protocol sends them. Refused rows are skipped: they do not block the queue.
+    pub fn unsent_mutations(
+        &self,
+        after_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, Mutation)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, mutation_id, device_id, entity, entity_key, action, payload,
+                    base_version, created_at
+             FROM outbox WHERE refused_at IS NULL AND seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![after_seq, limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, i64>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, mutation_id, device_id, entity, entity_key, action, payload, base, at) = row?;
+            let entity = match entity.as_str() {
+                "work_order" => Entity::WorkOrder,
+                "whitelist" => Entity::Whitelist,
+                other => return Err(StoreError::Corrupt(format!("outbox entity {other}"))),
+            };
+            // An unreadable payload still goes out (as text): the hub refuses that one
+            // mutation with its reason instead of the queue stopping here.
+            let payload =
+                serde_json::from_str(&payload).unwrap_or(serde_json::Value::String(payload));
+            out.push((
+                seq,
+                Mutation {
+                    mutation_id,
+                    device_id,
+                    entity,
+                    entity_key,
+                    action,
+                    payload,
+                    base_version: base,
+                    created_at: at,
+                },
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Records the hub's answers in one transaction: applied and already-applied mutations
+    /// leave the outbox; refused ones stay, marked with the hub's reason and `now`.
+    pub fn record_push_results(
+        &mut self,
+        results: &[MutationResult],
+        now: &str,
+    ) -> Result<PushTally, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tally = PushTally::default();
+        for r in results {
+            match r {
+                MutationResult::Applied { mutation_id, .. } => {
+                    tally.applied += tx
+                        .prepare_cached("DELETE FROM outbox WHERE mutation_id = ?1")?
+                        .execute([mutation_id])? as u64;
+                }
+                MutationResult::AlreadyApplied { mutation_id, .. } => {
+                    tally.already_applied +=
+                        tx.prepare_cached("DELETE FROM outbox WHERE mutation_id = ?1")?
+                            .execute([mutation_id])? as u64;
+                }
+                MutationResult::Rejected {
+                    mutation_id,
+                    rejection,
+                } => {
+                    tx.prepare_cached(
+                        "UPDATE outbox SET refused_code = ?2, refused_zh = ?3, refused_en = ?4,
+                            refused_at = ?5
+                         WHERE mutation_id = ?1",
+                    )?
+                    .execute(params![
+                        mutation_id,
+                        rejection.code,
+                        rejection.message_zh,
+                        rejection.message_en,
+                        now
+                    ])?;
+                    if let Some(r) = refusal(&tx, mutation_id)? {
+                        tally.refused.push(r);
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(tally)
+    }
+
+    /// Every refused mutation kept in the outbox, oldest first.
+    pub fn refusals(&self) -> Result<Vec<Refusal>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{REFUSAL_SELECT} WHERE refused_at IS NOT NULL ORDER BY seq"
+        ))?;
+        let rows = stmt.query_map([], read_refusal)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Applies one pulled page and stores its `next_checkpoint`, in one transaction. Refused
+    /// (nothing written) when the stored checkpoint is not `after`, the one it was asked from.
+    pub fn apply_pull_page(
+        &mut self,
+        after: i64,
+        page: &PullResponse,
+        catalog: &Catalog,
+    ) -> Result<PullTally, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = tx
+            .query_row("SELECT checkpoint FROM sync_state WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or(StoreError::NotSignedIn)?;
+        if found != after {
+            return Err(StoreError::CheckpointMoved {
+                expected: after,
+                found,
+            });
+        }
+        let mut tally = PullTally::default();
+        for change in &page.changes {
+            tally.add(apply_change(&tx, change, catalog)?);
+        }
+        tx.execute(
+            "UPDATE sync_state SET checkpoint = ?1 WHERE id = 1",
+            [page.next_checkpoint.max(after)],
+        )?;
+        tx.commit()?;
+        Ok(tally)
+    }
+
+    /// Applies the deferred rows whose order or plate has nothing unsent any more.
+    pub fn apply_deferred(&mut self, catalog: &Catalog) -> Result<PullTally, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let kept: Vec<String> = tx
+            .prepare("SELECT change FROM sync_deferred ORDER BY seq")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut tally = PullTally::default();
+        for json in kept {
+            let change: Change = serde_json::from_str(&json).map_err(json_err)?;
+            tally.add(apply_change(&tx, &change, catalog)?);
+        }
+        tx.commit()?;
+        // Rows still deferred are counted by the pull that deferred them, not again here.
+        tally.deferred = 0;
+        Ok(tally)
+    }
+
+    /// Outbox rows not yet sent (refused ones excluded).
+    pub fn unsent_len(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM outbox WHERE refused_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    /// Pulled rows kept aside because of unsent mutations.
+    pub fn deferred_len(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sync_deferred", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+}
+
+const REFUSAL_SELECT: &str = "SELECT seq, mutation_id, entity, entity_key, action, created_at,
+    refused_code, refused_zh, refused_en, refused_at FROM outbox";
+
+fn read_refusal(r: &rusqlite::Row<'_>) -> rusqlite::Result<Refusal> {
+    Ok(Refusal {
+        seq: r.get(0)?,
+        mutation_id: r.get(1)?,
+        entity: r.get(2)?,
+        entity_key: r.get(3)?,
+        action: r.get(4)?,
+        created_at: r.get(5)?,
+        code: r.get(6)?,
+        message_zh: r.get(7)?,
+        message_en: r.get(8)?,
+        refused_at: r.get(9)?,
+    })
+}
+
+fn refusal(conn: &Connection, mutation_id: &str) -> Result<Option<Refusal>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "{REFUSAL_SELECT} WHERE mutation_id = ?1 AND refused_at IS NOT NULL"
+        ))?
+        .query_row([mutation_id], read_refusal)
+        .optional()?)
+}
+
+fn has_unsent(conn: &Connection, entity: &str, key: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM outbox
+                WHERE entity = ?1 AND entity_key = ?2 AND refused_at IS NULL)",
+        )?
+        .query_row([entity, key], |r| r.get(0))?)
+}
+
+/// Keeps a pulled row aside (the newest per entity wins).
+fn defer(conn: &Connection, entity: &str, key: &str, change: &Change) -> Result<(), StoreError> {
+    let json = serde_json::to_string(change).map_err(json_err)?;
+    conn.prepare_cached(
+        "INSERT INTO sync_deferred(entity, entity_key, seq, change) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(entity, entity_key) DO UPDATE SET seq = excluded.seq, change = excluded.change
+         WHERE excluded.seq > sync_deferred.seq",
+    )?
+    .execute(params![entity, key, change.seq(), json])?;
+    Ok(())
+}
+
+fn apply_change(
+    conn: &Connection,
+    change: &Change,
+    catalog: &Catalog,
+) -> Result<PullTally, StoreError> {
+    let (entity, key, plate) = match change {
+        Change::WorkOrder(o) => ("work_order", o.order_no.clone(), o.order_no.clone()),
+        Change::Whitelist(w) => ("whitelist", w.id.to_string(), w.entry.plate.clone()),
+    };
+    if has_unsent(conn, entity, &plate)? {
+        defer(conn, entity, &key, change)?;
+        return Ok(PullTally {
+            deferred: 1,
+            ..PullTally::default()
+        });
+    }
+    // Written now: an older kept copy is superseded.
+    conn.prepare_cached("DELETE FROM sync_deferred WHERE entity = ?1 AND entity_key = ?2")?
+        .execute([entity, &key])?;
+    match change {
+        Change::WorkOrder(o) => {
+            write_order(conn, o, catalog)?;
+            Ok(PullTally {
+                orders: 1,
+                ..PullTally::default()
+            })
+        }
+        Change::Whitelist(w) => {
+            write_whitelist(conn, w)?;
+            Ok(PullTally {
+                whitelist: 1,
+                ..PullTally::default()
+            })
+        }
+    }
+}
+
+/// The hub's row over the cache's: the state columns and version of a known order, or a new
+/// order from the facts the hub sends (enterprise and driver details are not on the wire; the
+/// vehicle and its enterprise are linked when the cache knows the plate).
+fn write_order(conn: &Connection, o: &OrderChange, catalog: &Catalog) -> Result<(), StoreError> {
+    let state = OrderState::from(o.state.clone());
+    let c = StateColumns::of(&state);
+    let updated_at = minute(&o.updated_at);
+    let changed = conn
+        .prepare_cached(
+            "UPDATE work_order SET status = ?1, county_code = ?2, claimed_by = ?3,
+                response_minutes = ?4, response_days = ?5, handling_due = ?6, clock_owner = ?7,
+                clock_rank = ?8, due_at = ?9, rectification_requirement = ?10,
+                rectification_deadline = ?11, rectifications = ?12, notice_authority = ?13,
+                feedback_due = ?14, interception_override = ?15, outcome = ?16, transfer_to = ?17,
+                version = ?18, updated_at = ?19
+             WHERE order_no = ?20",
+        )?
+        .execute(params![
+            c.status,
+            c.county_code,
+            c.claimed_by,
+            c.response_minutes,
+            c.response_days,
+            c.handling_due,
+            c.clock_owner,
+            c.clock_rank,
+            c.due_at,
+            c.rectification_requirement,
+            c.rectification_deadline,
+            c.rectifications,
+            c.notice_authority,
+            c.feedback_due,
+            c.interception_override,
+            c.outcome,
+            c.transfer_to,
+            o.version,
+            updated_at,
+            o.order_no
+        ])?;
+    if changed == 1 {
+        return Ok(());
+    }
+    let violation = catalog
+        .get(&o.facts.violation_code)
+        .ok_or_else(|| StoreError::UnknownViolation(o.facts.violation_code.clone()))?;
+    let vehicle: Option<(i64, Option<i64>, String)> = conn
+        .prepare_cached(
+            "SELECT v.id, v.enterprise_id, coalesce(e.name, '')
+             FROM vehicle v LEFT JOIN enterprise e ON e.id = v.enterprise_id WHERE v.plate = ?1",
+        )?
+        .query_row([&o.facts.plate], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let (vehicle_id, enterprise_id, enterprise_name) = match vehicle {
+        Some((v, e, name)) => (Some(v), e, name),
+        None => (None, None, String::new()),
+    };
+    conn.prepare_cached(
+        "INSERT INTO work_order(order_no, status, industry, violation_code, violation_name,
+            clue_category, source, plate, vehicle_id, enterprise_id, enterprise_name,
+            driver_id, county_code, place, detected_at, response_minutes, response_days,
+            handling_due, clock_owner, clock_rank, due_at, claimed_by,
+            rectification_requirement, rectification_deadline, rectifications,
+            notice_authority, feedback_due, interception_override, outcome, transfer_to,
+            version, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12, ?13, ?14, ?15, ?16,
+            ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+    )?
+    .execute(params![
+        o.order_no,
+        c.status,
+        violation.industry.code(),
+        violation.code,
+        violation.name,
+        violation.clue_category,
+        violation.source.code(),
+        o.facts.plate,
+        vehicle_id,
+        enterprise_id,
+        enterprise_name,
+        c.county_code,
+        o.facts.place,
+        o.facts.detected_at,
+        c.response_minutes,
+        c.response_days,
+        c.handling_due,
+        c.clock_owner,
+        c.clock_rank,
+        c.due_at,
+        c.claimed_by,
+        c.rectification_requirement,
+        c.rectification_deadline,
+        c.rectifications,
+        c.notice_authority,
+        c.feedback_due,
+        c.interception_override,
+        c.outcome,
+        c.transfer_to,
+        o.version,
+        updated_at,
+    ])?;
+    Ok(())
+}
+
+/// The hub stamps seconds; the cache's moments are `YYYY-MM-DD HH:MM`.
+fn minute(stamp: &str) -> String {
+    stamp.chars().take(16).collect()
+}
+
+/// The hub's entry by its id; a local entry without a hub id for the same plate, kind and start
+/// is taken to be this one (a proposal made here, then decided on the hub).
+fn write_whitelist(conn: &Connection, w: &WhitelistChange) -> Result<(), StoreError> {
+    let e: &WhitelistEntry = &w.entry;
+    let updated_at = minute(&w.updated_at);
+    let existing: Option<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM whitelist WHERE hub_id = ?1
+             UNION ALL
+             SELECT id FROM (SELECT id FROM whitelist WHERE hub_id IS NULL AND plate = ?2
+                 AND kind = ?3 AND valid_from = ?4 ORDER BY id LIMIT 1)
+             LIMIT 1",
+        )?
+        .query_row(
+            params![w.id, e.plate, e.kind.code(), e.valid_from.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let values = params![
+        e.plate,
+        e.kind.code(),
+        e.status.code(),
+        e.reason,
+        e.event_name,
+        e.valid_from.to_string(),
+        e.valid_until.map(|d| d.to_string()),
+        e.decided_by,
+        e.decision_reason,
+        e.revoked_by,
+        e.revoke_reason,
+        updated_at,
+        w.id,
+    ];
+    match existing {
+        Some(id) => {
+            conn.prepare_cached(
+                "UPDATE whitelist SET plate = ?1, kind = ?2, status = ?3, reason = ?4,
+                    event_name = ?5, valid_from = ?6, valid_until = ?7, decided_by = ?8,
+                    decision_reason = ?9, revoked_by = ?10, revoke_reason = ?11,
+                    updated_at = ?12, hub_id = ?13
+                 WHERE id = ?14",
+            )?
+            .execute(params![
+                e.plate,
+                e.kind.code(),
+                e.status.code(),
+                e.reason,
+                e.event_name,
+                e.valid_from.to_string(),
+                e.valid_until.map(|d| d.to_string()),
+                e.decided_by,
+                e.decision_reason,
+                e.revoked_by,
+                e.revoke_reason,
+                updated_at,
+                w.id,
+                id
+            ])?;
+        }
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO whitelist(plate, kind, status, reason, event_name, valid_from,
+                    valid_until, decided_by, decision_reason, revoked_by, revoke_reason,
+                    created_at, updated_at, hub_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
+            )?
+            .execute(values)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use casedesk_domain::lifecycle::Actor;
+    use casedesk_domain::{OrderAction, Role, WorkingCalendar};
+    use casedesk_wire::{OrderFacts, OrderStateWire, Rejection};
+    use chrono::NaiveDate;
+
+    use crate::Rules;
+
+    fn order_change(seq: i64, order_no: &str, violation_code: &str) -> Change {
+        let catalog = Catalog::embedded();
+        let violation = catalog.all().first().expect("a violation");
+        let detected = NaiveDate::from_ymd_opt(2026, 11, 24)
+            .and_then(|d| d.and_hms_opt(8, 30, 0))
+            .expect("time");
+        let state = OrderState::open(violation, detected, "410783", &WorkingCalendar::embedded());
+        Change::WorkOrder(OrderChange {
+            seq,
+            order_no: order_no.into(),
+            version: 1,
+            facts: OrderFacts {
+                violation_code: violation_code.into(),
+                plate: "豫G12345".into(),
+                place: "S308长垣段".into(),
+                detected_at: "2026-11-24 08:30".into(),
+            },
+            state: OrderStateWire::from(&state),
+            updated_at: "2026-11-24 08:31:05".into(),
+        })
+    }
+
+    fn page(changes: Vec<Change>, next: i64) -> PullResponse {
+        PullResponse {
+            changes,
+            next_checkpoint: next,
+            has_more: false,
+        }
+    }
+
+    fn signed_in() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(&dir.path().join("cache.sqlite")).expect("open");
+        store
+            .set_sync_account("http://hub", "zhang.wei", "county_officer", "410783")
+            .expect("account");
+        (dir, store)
+    }
+
+    fn claim(store: &mut Store, order_no: &str) -> String {
+        let id = store.resolve_order(order_no).expect("order");
+        let now = NaiveDate::from_ymd_opt(2026, 11, 24)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("time");
+        let actor = Actor {
+            role: Role::CountyOfficer,
+            name: "zhang.wei",
+            county_code: "410783",
+        };
+        let calendar = WorkingCalendar::embedded();
+        let rules = Rules {
+            calendar: &calendar,
+            catalog: Catalog::embedded(),
+        };
+        store
+            .apply_action(id, &actor, &OrderAction::Claim, now, &rules, "dev")
+            .expect("claim")
+            .mutation_id
+    }
+
+    #[test]
+    fn a_page_that_fails_half_way_changes_nothing() {
+        let (_dir, mut store) = signed_in();
+        let catalog = Catalog::embedded();
+        let code = catalog.all()[0].code.clone();
+        let bad = page(
+            vec![
+                order_change(1, "GD1", &code),
+                order_change(2, "GD2", "NO-SUCH"),
+            ],
+            2,
+        );
+        assert!(matches!(
+            store.apply_pull_page(0, &bad, catalog),
+            Err(StoreError::UnknownViolation(_))
+        ));
+        assert_eq!(
+            store.sync_state().expect("state").map(|s| s.checkpoint),
+            Some(0)
+        );
+        assert!(
+            store.resolve_order("GD1").is_err(),
+            "the first row went too"
+        );
+        let good = page(vec![order_change(1, "GD1", &code)], 5);
+        let t = store.apply_pull_page(0, &good, catalog).expect("apply");
+        assert_eq!(t.orders, 1);
+        assert_eq!(
+            store.sync_state().expect("state").map(|s| s.checkpoint),
+            Some(5)
+        );
+        // Asked from a checkpoint that is no longer the stored one: refused, nothing written.
+        assert!(matches!(
+            store.apply_pull_page(0, &good, catalog),
+            Err(StoreError::CheckpointMoved { .. })
+        ));
+    }
+
+    #[test]
+    fn answers_empty_or_mark_the_outbox_and_unsent_orders_are_kept() {
+        let (_dir, mut store) = signed_in();
+        let catalog = Catalog::embedded();
+        let code = catalog.all()[0].code.clone();
+        let p = page(
+            vec![order_change(1, "GD1", &code), order_change(2, "GD2", &code)],
+            2,
+        );
+        store.apply_pull_page(0, &p, catalog).expect("apply");
+        let m1 = claim(&mut store, "GD1");
+        let m2 = claim(&mut store, "GD2");
+        // The hub's older row for GD1 arrives while the claim is unsent: kept aside.
+        let t = store
+            .apply_pull_page(2, &page(vec![order_change(3, "GD1", &code)], 3), catalog)
+            .expect("apply");
+        assert_eq!(t.deferred, 1);
+        let unsent = store.unsent_mutations(0, 10).expect("unsent");
+        assert_eq!(unsent.len(), 2);
+        let tally = store
+            .record_push_results(
+                &[
+                    MutationResult::Applied {
+                        mutation_id: m1,
+                        new_version: 2,
+                    },
+                    MutationResult::Rejected {
+                        mutation_id: m2.clone(),
+                        rejection: Rejection {
+                            code: "claimed_by_other".into(),
+                            message_zh: "已被 li.na 认领".into(),
+                            message_en: "claimed by li.na".into(),
+                        },
+                    },
+                ],
+                "2026-11-24 10:00",
+            )
+            .expect("record");
+        assert_eq!(tally.applied, 1);
+        assert_eq!(tally.refused.len(), 1);
+        assert_eq!(tally.refused[0].code, "claimed_by_other");
+        assert!(store.unsent_mutations(0, 10).expect("unsent").is_empty());
+        let kept = store.outbox().expect("outbox");
+        assert_eq!(kept.len(), 1, "the refused claim stays");
+        assert_eq!(kept[0].mutation_id, m2);
+        assert_eq!(store.refusals().expect("refusals").len(), 1);
+        // Nothing unsent for GD1 now: the kept row is applied.
+        let t = store.apply_deferred(catalog).expect("deferred");
+        assert_eq!(t.orders, 1);
+        assert_eq!(store.deferred_len().expect("len"), 0);
+    }
+}

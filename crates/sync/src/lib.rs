@@ -1,0 +1,17 @@
+//! CaseDesk's sync client: the desk's side of `docs/sync-protocol.md`. [`HubClient`] speaks the
+//! hub's HTTP API (login, one refresh when an access token is refused, push of outbox mutations,
+//! pull of change pages) with the types of `casedesk-wire`, and reports failures as a typed
+//! [`SyncError`] the desk can act on: offline (try again later, the queue is untouched), signed
+//! out (log in again), refused by the hub (its code and reasons in both languages), or a
+//! protocol error (the hub answered something this version cannot read). [`TokenStore`] keeps
+//! the tokens (never the password) in the OS keyring, or in an owner-only file when
+//! `CASEDESK_TOKEN_STORE=file` is set for tests and headless machines. The cache is not touched
+//! here: `casedesk-app` reads the outbox and applies pulled pages through `casedesk-store`.
+
+mod client;
+mod error;
+mod tokens;
+
+pub use client::{HubClient, Tokens};
+pub use error::SyncError;
+pub use tokens::{TokenStore, TokenStoreKind, TOKEN_FILE, TOKEN_STORE_ENV};
