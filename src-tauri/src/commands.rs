@@ -12,7 +12,8 @@ use std::time::Instant;
 
 use casedesk_app::{
     AppError, DemoSummary, Desk, DeskStatus, ErrorCode, HandlingMethod, InboxCount, InboxFilter,
-    InboxPage, InboxReader, OrderDetail, OutboxEntry, VehicleDetail, Violation, WhitelistRow,
+    InboxPage, InboxReader, OrderDetail, OutboxEntry, SignedIn, SyncOverview, SyncReport,
+    VehicleDetail, Violation, WhitelistRow,
 };
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
 use tauri::State;
@@ -162,6 +163,15 @@ commands! {
             d.set_profile(casedesk_app::Profile { user_name, role, county_code })?;
             d.status()
         });
+    /// The 同步 page: who is signed in, the last sync, what waits, what the hub refused.
+    fn sync_overview() -> SyncOverview = |s| with(s, |d| d.sync_overview());
+    /// Signs in to a hub (the password is not kept; the tokens go to the OS keyring).
+    fn hub_login(hub_url: String, username: String, password: String) -> SignedIn =
+        |s| with(s, |d| d.login(&hub_url, &username, &password));
+    /// Signs out: the tokens are forgotten, the unsent queue stays.
+    fn hub_logout() -> () = |s| with(s, |d| d.logout());
+    /// Pushes the outbox, then pulls the hub's changes.
+    fn sync_now() -> SyncReport = |s| with(s, |d| d.sync());
     fn load_demo(orders: u64) -> DemoSummary = |s| with(s, |d| d.load_demo(orders, 2026));
     fn list_outbox() -> Vec<OutboxEntry> = |s| with(s, |d| d.outbox());
     fn save_draft(key: String, value: String) -> () = |s| with(s, |d| d.save_draft(&key, &value));
@@ -202,6 +212,20 @@ mod tests {
             }
         }
         out
+    }
+
+    /// Commands run on Tauri's blocking pool; signing in starts a small runtime of its own there,
+    /// which must answer (here: the hub is unreachable), not panic for nesting runtimes.
+    #[test]
+    fn signing_in_from_the_blocking_pool_answers_offline() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut desk = Desk::open(dir.path()).expect("desk");
+        let err = tauri::async_runtime::block_on(tauri::async_runtime::spawn_blocking(move || {
+            desk.login("http://127.0.0.1:9", "zhang.wei", "casedesk-demo")
+        }))
+        .expect("no panic on the blocking pool")
+        .expect_err("nothing listens on port 9");
+        assert_eq!(err.code, ErrorCode::Offline, "{}", err.message_en);
     }
 
     /// Writes `ui/src/bindings/commands.ts` from [`specs`]; `scripts/test.sh` fails when the

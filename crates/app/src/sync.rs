@@ -16,7 +16,8 @@ use crate::desk::{Desk, Profile};
 use crate::error::{AppError, ErrorCode};
 
 /// Who is signed in, to which hub.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SignedIn {
     pub hub_url: String,
     pub username: String,
@@ -27,25 +28,51 @@ pub struct SignedIn {
 }
 
 /// What one sync did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SyncReport {
     /// Mutations the hub applied now.
+    #[ts(type = "number")]
     pub pushed: u64,
     /// Mutations the hub had applied before (a retry after a lost answer).
+    #[ts(type = "number")]
     pub already_applied: u64,
     /// Mutations the hub refused in this sync, with its reasons; they stay in the outbox.
     pub refused: Vec<Refusal>,
+    #[ts(type = "number")]
     pub pulled_orders: u64,
+    #[ts(type = "number")]
     pub pulled_whitelist: u64,
     /// Pulled rows not applied because their order still has unsent mutations.
+    #[ts(type = "number")]
     pub kept_local: u64,
     /// The hub's change number this cache has applied up to.
+    #[ts(type = "number")]
     pub checkpoint: i64,
     /// Outbox rows still waiting to be sent (new ones recorded during the sync).
+    #[ts(type = "number")]
     pub unsent: u64,
     /// Refused rows kept in the outbox, from this and earlier syncs.
+    #[ts(type = "number")]
     pub refused_total: u64,
     pub at: String,
+}
+
+/// The 同步 page: who is signed in, when the cache last synced, what waits and what the hub
+/// refused (kept, with the reasons).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SyncOverview {
+    pub signed_in: Option<SignedIn>,
+    /// The hub and user this cache syncs with, even when signed out.
+    pub hub_url: Option<String>,
+    pub username: Option<String>,
+    pub last_sync_at: Option<String>,
+    #[ts(type = "number")]
+    pub checkpoint: i64,
+    #[ts(type = "number")]
+    pub unsent: u64,
+    pub refusals: Vec<Refusal>,
 }
 
 impl From<SyncError> for AppError {
@@ -190,6 +217,20 @@ impl Desk {
             jurisdiction: s.jurisdiction,
             token_store: token_store_name(self.tokens.kind()).into(),
         }))
+    }
+
+    /// What the 同步 page shows.
+    pub fn sync_overview(&self) -> Result<SyncOverview, AppError> {
+        let state = self.store.sync_state()?;
+        Ok(SyncOverview {
+            signed_in: self.signed_in()?,
+            hub_url: state.as_ref().map(|s| s.hub_url.clone()),
+            username: state.as_ref().map(|s| s.username.clone()),
+            last_sync_at: state.as_ref().and_then(|s| s.last_sync_at.clone()),
+            checkpoint: state.as_ref().map_or(0, |s| s.checkpoint),
+            unsent: self.store.unsent_len()?,
+            refusals: self.store.refusals()?,
+        })
     }
 
     /// Pushes the outbox, then pulls the hub's changes.

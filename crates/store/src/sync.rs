@@ -33,8 +33,10 @@ pub struct SyncState {
 }
 
 /// A mutation the hub refused, kept in the outbox with its reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Refusal {
+    #[ts(type = "number")]
     pub seq: i64,
     pub mutation_id: String,
     pub entity: String,

@@ -10,6 +10,9 @@ import type { OrderDetail } from "./OrderDetail";
 import type { OutboxEntry } from "./OutboxEntry";
 import type { ReturnReason } from "./ReturnReason";
 import type { Role } from "./Role";
+import type { SignedIn } from "./SignedIn";
+import type { SyncOverview } from "./SyncOverview";
+import type { SyncReport } from "./SyncReport";
 import type { VehicleDetail } from "./VehicleDetail";
 import type { Violation } from "./Violation";
 import type { WhitelistKind } from "./WhitelistKind";
@@ -53,6 +56,14 @@ export function commands(call: Call) {
     addWhitelist: (plate: string, kind: WhitelistKind, reason: string, eventName: string | null, validFrom: string | null, validUntil: string | null) => call<WhitelistRow>("add_whitelist", { plate, kind, reason, eventName, validFrom, validUntil }),
     /** Switches who works at this desk (until sign-in to a hub exists). */
     setProfile: (userName: string, role: Role, countyCode: string) => call<DeskStatus>("set_profile", { userName, role, countyCode }),
+    /** The 同步 page: who is signed in, the last sync, what waits, what the hub refused. */
+    syncOverview: () => call<SyncOverview>("sync_overview"),
+    /** Signs in to a hub (the password is not kept; the tokens go to the OS keyring). */
+    hubLogin: (hubUrl: string, username: string, password: string) => call<SignedIn>("hub_login", { hubUrl, username, password }),
+    /** Signs out: the tokens are forgotten, the unsent queue stays. */
+    hubLogout: () => call<null>("hub_logout"),
+    /** Pushes the outbox, then pulls the hub's changes. */
+    syncNow: () => call<SyncReport>("sync_now"),
     loadDemo: (orders: number) => call<DemoSummary>("load_demo", { orders }),
     listOutbox: () => call<Array<OutboxEntry>>("list_outbox"),
     saveDraft: (key: string, value: string) => call<null>("save_draft", { key, value }),
