@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds the UI and the app, fills the local cache with demo data on
-# first use, and opens CaseDesk. Data lives in $XDG_DATA_HOME/casedesk (~/.local/share/casedesk).
+# first use, starts a local hub on SQLite beside it (demo users, see the README), and opens
+# CaseDesk. Data lives in $XDG_DATA_HOME/casedesk (~/.local/share/casedesk); the hub's file is
+# hub.db in the same folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
 
 (cd ui && npm run build)
-cargo build -p casedesk -p casedesk-cli
+cargo build -p casedesk -p casedesk-cli -p casedesk-hub
 
 DATA="${CASEDESK_DATA:-${XDG_DATA_HOME:-$HOME/.local/share}/casedesk}"
 ORDERS=$("$CARGO_TARGET_DIR/debug/casedesk-cli" --data "$DATA" --json status | grep -o '"order_count": [0-9]*' | grep -o '[0-9]*$')
@@ -16,9 +18,22 @@ if [ "$ORDERS" = 0 ]; then
   "$CARGO_TARGET_DIR/debug/casedesk-cli" --data "$DATA" demo --orders 10000
 fi
 
+# A hub to sign in to from the 同步 page (http://127.0.0.1:8740, e.g. zhang.wei / casedesk-demo);
+# stopped when the window closes. A hub already listening there is used as it is.
+HUB_LISTEN="${CASEDESK_HUB_LISTEN:-127.0.0.1:8740}"
+hub_pid=""
+if ! (exec 3<>"/dev/tcp/${HUB_LISTEN%:*}/${HUB_LISTEN#*:}") 2>/dev/null; then
+  "$CARGO_TARGET_DIR/debug/casedesk-hub" serve --db "$DATA/hub.db" --listen "$HUB_LISTEN" --demo \
+    >"$DATA/hub.log" 2>&1 &
+  hub_pid=$!
+  trap '[ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null || true' EXIT
+  echo "run: hub on http://$HUB_LISTEN (log: $DATA/hub.log)"
+fi
+
 export CASEDESK_DATA="$DATA"
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "run: no display found; starting CaseDesk inside Xvfb (screen 1440x900)"
-  exec xvfb-run -a -s "-screen 0 1440x900x24" "$CARGO_TARGET_DIR/debug/casedesk"
+  xvfb-run -a -s "-screen 0 1440x900x24" "$CARGO_TARGET_DIR/debug/casedesk"
+else
+  "$CARGO_TARGET_DIR/debug/casedesk"
 fi
-exec "$CARGO_TARGET_DIR/debug/casedesk"
