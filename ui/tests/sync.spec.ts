@@ -368,6 +368,22 @@ describe("sync page", () => {
     w.unmount();
   });
 
+  it("a session the hub ended turns the page to the sign-in form, which says why", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, hub_url: me.hub_url, username: "liming" }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    m.syncNow.mockRejectedValue({ code: "sign_in_required", message_zh: "登录已过期，请重新登录。", message_en: "Please sign in again." });
+    m.syncOverview.mockResolvedValue(overview({ hub_url: me.hub_url, username: "liming" }));
+    click("sync-now");
+    await settle(10);
+    expect(document.querySelector('[data-testid="sync-summary"]')).toBeNull();
+    expect(document.querySelector('[data-testid="sync-login-error"]')!.textContent).toContain("登录已过期，请重新登录。");
+    expect((document.querySelector('[data-testid="sync-hub-url"] input') as HTMLInputElement).value).toBe(me.hub_url);
+    w.unmount();
+  });
+
   it("lists every refusal with the localized action and reason, and copies a plain-text note", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };
