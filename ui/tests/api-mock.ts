@@ -37,6 +37,12 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
     saveDraft: vi.fn(async () => null),
     loadDraft: vi.fn(async () => null),
     clearDraft: vi.fn(async () => null),
+    syncOverview: vi.fn(async () => ({
+      signed_in: null, hub_url: null, username: null, last_sync_at: null, checkpoint: 0, unsent: 0, refusals: [],
+    })),
+    hubLogin: vi.fn(),
+    hubLogout: vi.fn(async () => null),
+    syncNow: vi.fn(),
     frontendReady: vi.fn(async () => undefined),
     pickEvidenceFiles: vi.fn(async () => []),
   };

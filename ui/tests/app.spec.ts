@@ -33,6 +33,25 @@ describe("app shell", () => {
     w.unmount();
   });
 
+  it("同步 opens the sync page (loaded when first visited); the header tag leads there too", async () => {
+    m.deskStatus.mockResolvedValue({ ...deskStatus });
+    m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 0, capped: false });
+    const w = mountApp(App, freshPinia());
+    await settle();
+    expect(m.syncOverview).toHaveBeenCalled();
+    expect(document.querySelector('[data-testid="sync-view"]')).toBeNull();
+    (document.querySelector('[data-testid="sync-state"]') as HTMLElement).click();
+    expect((await waitFor('[data-testid="sync-signin"]')).textContent).toContain("登录上级平台");
+    expect(document.body.textContent).not.toContain("同步模块将在后续版本中提供");
+    (document.querySelector('[data-testid="nav-orders"]') as HTMLElement).click();
+    await settle();
+    (document.querySelector('[data-testid="nav-sync"]') as HTMLElement).click();
+    await settle();
+    expect((document.querySelector('[data-testid="sync-view"]') as HTMLElement).style.display).not.toBe("none");
+    w.unmount();
+  });
+
   it("switches language and text size, persisting both", async () => {
     m.deskStatus.mockResolvedValue({ ...deskStatus });
     m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../src/api/desk";
 import InboxView from "../src/views/InboxView.vue";
 import { useDeskStore } from "../src/stores/desk";
-import { deskStatus, freshPinia, makeRow, mountApp, settle } from "./helpers";
+import { deskStatus, freshPinia, makeRow, mountApp, settle, waitFor } from "./helpers";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
@@ -171,7 +171,7 @@ describe("inbox view", () => {
     input.dispatchEvent(new KeyboardEvent("keydown", { key: "j", bubbles: true }));
     await settle();
     expect(m.getOrder).toHaveBeenCalledTimes(3);
-    expect(document.querySelector('[data-testid="order-drawer"] [data-testid="order-no"]')).toBeTruthy();
+    expect(await waitFor('[data-testid="order-drawer"] [data-testid="order-no"]')).toBeTruthy();
     w.unmount();
   });
 
@@ -198,7 +198,7 @@ describe("inbox view", () => {
     expect(m.getOrder).toHaveBeenLastCalledWith(2);
     expect(trs()[1].classList.contains("is-selected")).toBe(true);
     expect(document.querySelectorAll(".inbox-row.is-selected")).toHaveLength(1);
-    expect(document.querySelector('[data-testid="order-drawer"] [data-testid="order-no"]')).toBeTruthy();
+    expect(await waitFor('[data-testid="order-drawer"] [data-testid="order-no"]')).toBeTruthy();
 
     const deadlineTh = document.querySelector('[data-testid="sort-deadline"]') as HTMLElement;
     const detectedTh = document.querySelector('[data-testid="sort-detected_at"]') as HTMLElement;

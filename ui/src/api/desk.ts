@@ -90,6 +90,10 @@ export const {
   saveDraft,
   loadDraft,
   clearDraft,
+  syncOverview,
+  hubLogin,
+  hubLogout,
+  syncNow,
 } = desk;
 
 /** Start-up phases in ms since the page began loading, from the `cd-*` performance marks. */

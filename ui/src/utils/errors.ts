@@ -16,3 +16,8 @@ export function showError(e: unknown): void {
 export function showSuccess(message: string): void {
   ElMessage({ type: "success", message, duration: 3000, grouping: true });
 }
+
+/** Something worked, but needs the user's attention (e.g. the hub refused some actions). */
+export function showWarning(message: string): void {
+  ElMessage({ type: "warning", message, duration: 6000, showClose: true, grouping: true });
+}

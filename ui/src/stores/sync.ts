@@ -1,0 +1,113 @@
+import { defineStore } from "pinia";
+import { computed, ref } from "vue";
+import * as api from "../api/desk";
+import type { SignedIn } from "../bindings/SignedIn";
+import type { SyncOverview } from "../bindings/SyncOverview";
+import type { SyncReport } from "../bindings/SyncReport";
+import { useDeskStore } from "./desk";
+
+/** The hub a desk signs in to when it has never signed in anywhere. */
+export const DEFAULT_HUB_URL = "http://127.0.0.1:8740";
+
+/**
+ * 同步: who is signed in to the hub, the last sync, what waits and what the hub refused.
+ * The password passes straight through `login` to the backend and is never kept here.
+ */
+export const useSyncStore = defineStore("sync", () => {
+  const overview = ref<SyncOverview | null>(null);
+  const loading = ref(false);
+  const loaded = ref(false);
+  /** Why the overview could not be read (the page shows it with 重试). */
+  const error = ref<api.DeskError | null>(null);
+  const signingIn = ref(false);
+  const signingOut = ref(false);
+  /** A sync is running. */
+  const busy = ref(false);
+  const lastReport = ref<SyncReport | null>(null);
+  /** Why the last sync failed (cleared when the next one starts). */
+  const syncError = ref<api.DeskError | null>(null);
+  let seq = 0;
+
+  const signedIn = computed<SignedIn | null>(() => overview.value?.signed_in ?? null);
+  const refusals = computed(() => overview.value?.refusals ?? []);
+  /** The address and user the sign-in form starts from: the cache's previous ones, else the default hub. */
+  const defaultHubUrl = computed(() => overview.value?.hub_url || DEFAULT_HUB_URL);
+  const defaultUsername = computed(() => overview.value?.username ?? "");
+
+  async function load(): Promise<SyncOverview | null> {
+    const my = ++seq;
+    loading.value = true;
+    try {
+      const o = await api.syncOverview();
+      if (my !== seq) return overview.value;
+      overview.value = o;
+      loaded.value = true;
+      error.value = null;
+      return o;
+    } catch (e) {
+      if (my !== seq) return overview.value;
+      error.value = api.toDeskError(e);
+      throw error.value;
+    } finally {
+      if (my === seq) loading.value = false;
+    }
+  }
+
+  /** Reloads the overview and the header's counts after something changed; their failures are not this action's. */
+  async function refresh(): Promise<void> {
+    await Promise.all([load().catch(() => undefined), useDeskStore().loadStatus()]);
+  }
+
+  async function login(hubUrl: string, username: string, password: string): Promise<SignedIn> {
+    signingIn.value = true;
+    try {
+      const who = await api.hubLogin(hubUrl.trim(), username.trim(), password);
+      lastReport.value = null;
+      syncError.value = null;
+      await refresh();
+      return who;
+    } catch (e) {
+      throw api.toDeskError(e);
+    } finally {
+      signingIn.value = false;
+    }
+  }
+
+  async function logout(): Promise<void> {
+    signingOut.value = true;
+    try {
+      await api.hubLogout();
+      lastReport.value = null;
+      syncError.value = null;
+      await refresh();
+    } catch (e) {
+      throw api.toDeskError(e);
+    } finally {
+      signingOut.value = false;
+    }
+  }
+
+  /** Pushes the outbox, then pulls; the refusals and counts are read again whatever happened. */
+  async function syncNow(): Promise<SyncReport> {
+    if (busy.value) throw new api.DeskError("invalid_input", "正在同步，请稍候。", "A sync is already running.");
+    busy.value = true;
+    syncError.value = null;
+    try {
+      const report = await api.syncNow();
+      lastReport.value = report;
+      return report;
+    } catch (e) {
+      syncError.value = api.toDeskError(e);
+      throw syncError.value;
+    } finally {
+      await refresh();
+      busy.value = false;
+    }
+  }
+
+  return {
+    overview, loading, loaded, error, signingIn, signingOut, busy, lastReport, syncError,
+    signedIn, refusals, defaultHubUrl, defaultUsername,
+    load, login, logout, syncNow,
+  };
+});

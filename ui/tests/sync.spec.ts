@@ -1,0 +1,490 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import * as api from "../src/api/desk";
+import { useSyncStore, DEFAULT_HUB_URL } from "../src/stores/sync";
+import { useDeskStore } from "../src/stores/desk";
+import SyncView from "../src/views/SyncView.vue";
+import AppHeader from "../src/components/AppHeader.vue";
+import { i18n } from "../src/i18n";
+import type { SyncOverview } from "../src/bindings/SyncOverview";
+import type { SyncReport } from "../src/bindings/SyncReport";
+import type { Refusal } from "../src/bindings/Refusal";
+import type { SignedIn } from "../src/bindings/SignedIn";
+import { actionLabel, isHubUrl, refusalNote, shortTime } from "../src/utils/sync";
+import { deskStatus, freshPinia, mountApp, settle, settleErrors, waitFor } from "./helpers";
+
+vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
+const m = vi.mocked(api);
+
+const me: SignedIn = {
+  hub_url: "http://10.41.7.2:8740",
+  username: "liming",
+  role: "county_officer",
+  jurisdiction: "新乡市 · 长垣市",
+  token_store: "keyring",
+};
+
+function refusal(seq: number, patch: Partial<Refusal> = {}): Refusal {
+  return {
+    seq,
+    mutation_id: `0193-${seq}`,
+    entity: "work_order",
+    entity_key: "GD2026112400001",
+    action: "claim",
+    created_at: "2026-11-24 09:12",
+    code: "claimed_by_other",
+    message_zh: "该工单已由张伟认领。",
+    message_en: "This order was claimed by 张伟.",
+    refused_at: "2026-11-24 10:30",
+    ...patch,
+  };
+}
+
+function overview(patch: Partial<SyncOverview> = {}): SyncOverview {
+  return { signed_in: null, hub_url: null, username: null, last_sync_at: null, checkpoint: 0, unsent: 0, refusals: [], ...patch };
+}
+
+function report(patch: Partial<SyncReport> = {}): SyncReport {
+  return {
+    pushed: 3, already_applied: 0, refused: [], pulled_orders: 12, pulled_whitelist: 0, kept_local: 0,
+    checkpoint: 58, unsent: 0, refused_total: 0, at: "2026-11-24 14:03", ...patch,
+  };
+}
+
+const offline = { code: "offline", message_zh: "无法连接上级平台（http://10.41.7.2:8740）。", message_en: "Cannot reach the hub (http://10.41.7.2:8740)." };
+const badPassword = { code: "bad_credentials", message_zh: "用户名或密码不正确。", message_en: "Wrong user name or password." };
+
+function input(testid: string, value: string) {
+  const el = document.querySelector(`[data-testid="${testid}"] input`) as HTMLInputElement;
+  el.value = value;
+  el.dispatchEvent(new Event("input"));
+  return el;
+}
+
+function click(testid: string) {
+  (document.querySelector(`[data-testid="${testid}"]`) as HTMLElement).click();
+}
+
+describe("sync store", () => {
+  beforeEach(() => {
+    freshPinia();
+    vi.clearAllMocks();
+    m.deskStatus.mockResolvedValue({ ...deskStatus });
+  });
+
+  it("reads the overview; the form starts from the previous hub and user, else the default hub", async () => {
+    const store = useSyncStore();
+    m.syncOverview.mockResolvedValueOnce(overview());
+    await store.load();
+    expect(store.defaultHubUrl).toBe(DEFAULT_HUB_URL);
+    expect(store.defaultHubUrl).toBe("http://127.0.0.1:8740");
+    expect(store.defaultUsername).toBe("");
+    m.syncOverview.mockResolvedValueOnce(overview({ hub_url: me.hub_url, username: "liming", refusals: [refusal(1)] }));
+    await store.load();
+    expect(store.signedIn).toBeNull();
+    expect(store.defaultHubUrl).toBe(me.hub_url);
+    expect(store.defaultUsername).toBe("liming");
+    expect(store.refusals).toHaveLength(1);
+  });
+
+  it("a failed load keeps the reason", async () => {
+    const store = useSyncStore();
+    m.syncOverview.mockRejectedValueOnce({ code: "database_locked", message_zh: "数据库被占用", message_en: "locked" });
+    await expect(store.load()).rejects.toMatchObject({ code: "database_locked" });
+    expect(store.error).toMatchObject({ code: "database_locked" });
+    expect(store.loading).toBe(false);
+  });
+
+  it("signs in with the password passed through, then reloads the overview and the header's status", async () => {
+    const store = useSyncStore();
+    m.hubLogin.mockResolvedValue(me);
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, hub_url: me.hub_url, username: "liming" }));
+    const who = await store.login(" http://10.41.7.2:8740 ", " liming ", "s3cret pw");
+    expect(who).toEqual(me);
+    expect(m.hubLogin).toHaveBeenCalledWith("http://10.41.7.2:8740", "liming", "s3cret pw");
+    expect(store.signedIn).toEqual(me);
+    expect(m.deskStatus).toHaveBeenCalled();
+    expect(store.signingIn).toBe(false);
+    expect(JSON.stringify(store.$state)).not.toContain("s3cret");
+  });
+
+  it("a failed sign-in surfaces as a DeskError and leaves the desk signed out", async () => {
+    const store = useSyncStore();
+    m.syncOverview.mockResolvedValue(overview());
+    await store.load();
+    m.hubLogin.mockRejectedValue(badPassword);
+    await expect(store.login(DEFAULT_HUB_URL, "liming", "wrong")).rejects.toBeInstanceOf(api.DeskError);
+    await expect(store.login(DEFAULT_HUB_URL, "liming", "wrong")).rejects.toMatchObject({ code: "bad_credentials" });
+    expect(store.signedIn).toBeNull();
+    expect(store.signingIn).toBe(false);
+  });
+
+  it("syncs with a busy flag, keeps the report, and reads the counts again", async () => {
+    const store = useSyncStore();
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, unsent: 3 }));
+    await store.load();
+    let finish!: (r: SyncReport) => void;
+    m.syncNow.mockReturnValue(new Promise((r) => (finish = r)));
+    const running = store.syncNow();
+    expect(store.busy).toBe(true);
+    await expect(store.syncNow()).rejects.toBeInstanceOf(api.DeskError);
+    expect(m.syncNow).toHaveBeenCalledTimes(1);
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, unsent: 0, last_sync_at: "2026-11-24 14:03", checkpoint: 58 }));
+    const calls = m.deskStatus.mock.calls.length;
+    finish(report());
+    await running;
+    expect(store.busy).toBe(false);
+    expect(store.lastReport).toMatchObject({ pushed: 3, pulled_orders: 12 });
+    expect(store.overview?.unsent).toBe(0);
+    expect(m.deskStatus.mock.calls.length).toBeGreaterThan(calls);
+  });
+
+  it("a failed sync keeps its reason, and the overview is read again", async () => {
+    const store = useSyncStore();
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, unsent: 3 }));
+    await store.load();
+    m.syncNow.mockRejectedValue(offline);
+    await expect(store.syncNow()).rejects.toMatchObject({ code: "offline" });
+    expect(store.syncError).toMatchObject({ code: "offline" });
+    expect(store.busy).toBe(false);
+    expect(m.syncOverview).toHaveBeenCalledTimes(2);
+    m.syncNow.mockResolvedValue(report());
+    await store.syncNow();
+    expect(store.syncError).toBeNull();
+  });
+
+  it("signs out and forgets the last report", async () => {
+    const store = useSyncStore();
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me }));
+    await store.load();
+    m.syncNow.mockResolvedValue(report());
+    await store.syncNow();
+    m.syncOverview.mockResolvedValue(overview({ hub_url: me.hub_url, username: "liming", unsent: 2 }));
+    await store.logout();
+    expect(m.hubLogout).toHaveBeenCalled();
+    expect(store.signedIn).toBeNull();
+    expect(store.lastReport).toBeNull();
+    expect(store.overview?.unsent).toBe(2);
+  });
+});
+
+describe("sync helpers", () => {
+  const t = i18n.global.t as unknown as (k: string, n?: Record<string, unknown>) => string;
+  const te = (k: string) => i18n.global.te(k);
+
+  afterEach(() => {
+    i18n.global.locale.value = "zh-CN";
+  });
+
+  it("accepts http(s) addresses only", () => {
+    expect(isHubUrl("http://127.0.0.1:8740")).toBe(true);
+    expect(isHubUrl(" https://hub.hncx.gov.cn ")).toBe(true);
+    expect(isHubUrl("127.0.0.1:8740")).toBe(false);
+    expect(isHubUrl("ftp://hub")).toBe(false);
+    expect(isHubUrl("http://")).toBe(false);
+  });
+
+  it("names actions by the existing labels, whitelist decisions by the whitelist's words", () => {
+    i18n.global.locale.value = "zh-CN";
+    expect(actionLabel("claim", t, te)).toBe("认领");
+    expect(actionLabel("spot_check_fail", t, te)).toBe("抽查不通过");
+    expect(actionLabel("whitelist_revoke", t, te)).toBe("撤销白名单");
+    expect(actionLabel("something_new", t, te)).toBe("something_new");
+    i18n.global.locale.value = "en";
+    expect(actionLabel("claim", t, te)).toBe("Claim");
+  });
+
+  it("shows a time of today as HH:MM, another day in full", () => {
+    expect(shortTime("2026-11-24 14:03", "2026-11-24")).toBe("14:03");
+    expect(shortTime("2026-11-23T08:05:00+08:00", "2026-11-24")).toBe("2026-11-23 08:05");
+  });
+
+  it("writes a plain-text note in the UI language", () => {
+    i18n.global.locale.value = "zh-CN";
+    const plate = refusal(2, { entity: "whitelist", entity_key: "豫G12345", action: "whitelist_approve", code: "not_allowed", message_zh: "只有监管负责人可以审批。", message_en: "Supervisors only." });
+    expect(refusalNote(plate, t, te, "zh-CN")).toBe(
+      "车牌：豫G·12345\n操作：批准白名单\n记录时间：2026-11-24 09:12\n拒绝原因：只有监管负责人可以审批。 (not_allowed)\n拒绝时间：2026-11-24 10:30",
+    );
+    i18n.global.locale.value = "en";
+    expect(refusalNote(refusal(1), t, te, "en")).toBe(
+      "Order no.: GD2026112400001\nAction: Claim\nRecorded: 2026-11-24 09:12\nReason: This order was claimed by 张伟. (claimed_by_other)\nRefused: 2026-11-24 10:30",
+    );
+  });
+});
+
+describe("sync page", () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    m.deskStatus.mockResolvedValue({ ...deskStatus });
+  });
+  afterEach(() => {
+    document.body.innerHTML = "";
+    i18n.global.locale.value = "zh-CN";
+  });
+
+  it("signed out: the form starts from the previous hub and user and validates as the user types", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview({ hub_url: me.hub_url, username: "liming", unsent: 3 }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    expect(document.querySelector('[data-testid="sync-summary"]')).toBeNull();
+    expect((document.querySelector('[data-testid="sync-hub-url"] input') as HTMLInputElement).value).toBe(me.hub_url);
+    expect((document.querySelector('[data-testid="sync-username"] input') as HTMLInputElement).value).toBe("liming");
+    const pw = document.querySelector('[data-testid="sync-password"] input') as HTMLInputElement;
+    expect(pw.type).toBe("password");
+    expect(pw.value).toBe("");
+    expect(document.querySelector('[data-testid="sync-waiting"]')!.textContent).toContain("本机有 3 条未发送的办理记录");
+
+    input("sync-hub-url", "10.41.7.2:8740");
+    await settleErrors();
+    const form = () => document.querySelector('[data-testid="sync-form"]')!.textContent!;
+    expect(form()).toContain("地址应以 http:// 或 https:// 开头");
+    input("sync-hub-url", "http://10.41.7.2:8740");
+    input("sync-username", "");
+    await settleErrors();
+    expect(form()).not.toContain("地址应以");
+    expect(form()).toContain("请填写用户名");
+
+    click("sync-signin-submit");
+    await settleErrors();
+    expect(form()).toContain("请填写密码");
+    expect(m.hubLogin).not.toHaveBeenCalled();
+    expect(document.querySelector('[data-testid="refusals-empty"]')!.textContent).toContain("没有被拒绝的操作");
+    w.unmount();
+  });
+
+  it("Enter signs in; a wrong password is said next to the form and the password is cleared", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview());
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    expect((document.querySelector('[data-testid="sync-hub-url"] input') as HTMLInputElement).value).toBe("http://127.0.0.1:8740");
+    input("sync-username", "liming");
+    const pw = input("sync-password", "wrong");
+    m.hubLogin.mockRejectedValue(badPassword);
+    await settle(1);
+    pw.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    await settle(10);
+    expect(m.hubLogin).toHaveBeenCalledWith("http://127.0.0.1:8740", "liming", "wrong");
+    const err = document.querySelector('[data-testid="sync-login-error"]')!;
+    expect(err.textContent).toContain("用户名或密码不正确。");
+    expect(err.textContent).toContain("请检查用户名和密码后重试。");
+    expect(pw.value).toBe("");
+    w.unmount();
+  });
+
+  it("offline at sign-in is said calmly: the desk keeps working and the queue is kept (in English too)", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview({ unsent: 2 }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    input("sync-username", "liming");
+    input("sync-password", "pw");
+    m.hubLogin.mockRejectedValue(offline);
+    await settle(1);
+    click("sync-signin-submit");
+    await settle(10);
+    const err = document.querySelector('[data-testid="sync-login-error"]')!;
+    expect(err.querySelector(".el-alert")!.classList.contains("el-alert--info")).toBe(true);
+    expect(err.textContent).toContain("无法连接上级平台");
+    expect(err.textContent).toContain("工作台可以继续离线办理，未发送的记录保留在本机");
+    i18n.global.locale.value = "en";
+    await settle();
+    expect(err.textContent).toContain("Cannot reach the hub");
+    expect(err.textContent).toContain("You can keep working offline");
+    expect(err.textContent).not.toMatch(/[\u4e00-\u9fa5]/);
+    w.unmount();
+  });
+
+  it("signs in and shows the summary; no password is left in the page", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview());
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    input("sync-username", "liming");
+    input("sync-password", "s3cret");
+    m.hubLogin.mockResolvedValue(me);
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, hub_url: me.hub_url, username: "liming", unsent: 3, checkpoint: 0 }));
+    await settle(1);
+    click("sync-signin-submit");
+    await settle(10);
+    const summary = document.querySelector('[data-testid="sync-summary"]')!.textContent!;
+    expect(summary).toContain("http://10.41.7.2:8740");
+    expect(summary).toContain("liming");
+    expect(summary).toContain("县区执法人员");
+    expect(summary).toContain("新乡市 · 长垣市");
+    expect(summary).toContain("系统凭据管理器");
+    expect(summary).toContain("从未同步");
+    expect(summary).toContain("3 条未发送");
+    expect(summary).toContain("尚未接收");
+    expect(document.body.textContent).toContain("已登录 http://10.41.7.2:8740（liming，县区执法人员）");
+    expect(document.body.innerHTML).not.toContain("s3cret");
+    w.unmount();
+  });
+
+  it("立即同步 is busy while it runs, then says what happened", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, unsent: 3, last_sync_at: "2026-11-23 17:40", checkpoint: 41 }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    expect(document.querySelector('[data-testid="sync-last"]')!.textContent).toContain("2026-11-23 17:40");
+    expect(document.querySelector('[data-testid="sync-summary"]')!.textContent).toContain("已接收至第 41 号变更");
+    let finish!: (r: SyncReport) => void;
+    m.syncNow.mockReturnValue(new Promise((r) => (finish = r)));
+    click("sync-now");
+    await settle();
+    const button = document.querySelector('[data-testid="sync-now"]') as HTMLButtonElement;
+    expect(button.textContent).toContain("正在同步");
+    expect(button.classList.contains("is-loading")).toBe(true);
+    const refused = refusal(7);
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, unsent: 0, last_sync_at: "2026-11-24 14:03", checkpoint: 58, refusals: [refused] }));
+    finish(report({ pushed: 2, refused: [refused], pulled_whitelist: 1, kept_local: 1 }));
+    await settle(10);
+    expect(button.textContent).toContain("立即同步");
+    expect(document.querySelector('[data-testid="sync-result"]')!.textContent).toBe(
+      "14:03 同步完成：发送 2 条 · 已接收 12 张工单 · 已接收 1 条白名单记录 · 1 张工单有未发送的办理，保留本机内容 · 被拒绝 1 条",
+    );
+    expect(document.querySelector('[data-testid="sync-unsent"]')!.textContent).toContain("全部已发送");
+    expect(document.querySelectorAll('[data-testid="refusal-row"]')).toHaveLength(1);
+    w.unmount();
+  });
+
+  it("a sync that cannot reach the hub says so calmly, next to the button", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, unsent: 3 }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    m.syncNow.mockRejectedValue(offline);
+    click("sync-now");
+    await settle(10);
+    const err = document.querySelector('[data-testid="sync-error"]')!;
+    expect(err.textContent).toContain("同步未完成：无法连接上级平台");
+    expect(err.textContent).toContain("未发送的记录保留在本机");
+    w.unmount();
+  });
+
+  it("a session the hub ended turns the page to the sign-in form, which says why", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, hub_url: me.hub_url, username: "liming" }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    m.syncNow.mockRejectedValue({ code: "sign_in_required", message_zh: "登录已过期，请重新登录。", message_en: "Please sign in again." });
+    m.syncOverview.mockResolvedValue(overview({ hub_url: me.hub_url, username: "liming" }));
+    click("sync-now");
+    await settle(10);
+    expect(document.querySelector('[data-testid="sync-summary"]')).toBeNull();
+    expect(document.querySelector('[data-testid="sync-login-error"]')!.textContent).toContain("登录已过期，请重新登录。");
+    expect((document.querySelector('[data-testid="sync-hub-url"] input') as HTMLInputElement).value).toBe(me.hub_url);
+    w.unmount();
+  });
+
+  it("lists every refusal with the localized action and reason, and copies a plain-text note", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    const writeText = vi.fn(async () => undefined);
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    const plate = refusal(2, {
+      entity: "whitelist", entity_key: "豫G12345", action: "whitelist_approve", code: "not_allowed",
+      message_zh: "只有监管负责人可以审批白名单。", message_en: "Only a supervisor approves whitelist entries.",
+    });
+    m.syncOverview.mockResolvedValue(overview({ refusals: [refusal(1), plate] }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    expect(document.querySelector('[data-testid="sync-refusals-count"]')!.textContent).toContain("共 2 条");
+    const heads = [...document.querySelectorAll('[data-testid="refusal-table"] th')].map((th) => th.textContent!.trim());
+    expect(heads).toEqual(["工单号/车牌", "操作", "记录时间", "拒绝原因", "拒绝时间", "说明"]);
+    const rows = [...document.querySelectorAll('[data-testid="refusal-row"]')];
+    expect(rows).toHaveLength(2);
+    const cells = (r: Element) => [...r.querySelectorAll("td")].map((td) => td.textContent!.trim());
+    expect(cells(rows[0]).slice(0, 5)).toEqual(["GD2026112400001", "认领", "2026-11-24 09:12", "该工单已由张伟认领。 claimed_by_other", "2026-11-24 10:30"]);
+    expect(cells(rows[1]).slice(0, 2)).toEqual(["豫G·12345", "批准白名单"]);
+    expect(rows[1].querySelector(".option-code")!.textContent).toBe("not_allowed");
+    const copy = rows[1].querySelector('[data-testid="refusal-copy"]') as HTMLElement;
+    expect(copy.getAttribute("aria-label")).toBe("复制 豫G·12345 的拒绝说明");
+    copy.click();
+    await settle();
+    expect(writeText).toHaveBeenCalledWith(
+      "车牌：豫G·12345\n操作：批准白名单\n记录时间：2026-11-24 09:12\n拒绝原因：只有监管负责人可以审批白名单。 (not_allowed)\n拒绝时间：2026-11-24 10:30",
+    );
+    expect(document.body.textContent).toContain("已复制 豫G·12345 的拒绝说明。");
+
+    i18n.global.locale.value = "en";
+    await settle();
+    expect(cells(rows[0]).slice(1, 4)).toEqual(["Claim", "2026-11-24 09:12", "This order was claimed by 张伟. claimed_by_other"]);
+    w.unmount();
+  });
+
+  it("退出登录 asks first, saying the unsent queue stays on this computer", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, hub_url: me.hub_url, username: "liming", unsent: 3 }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    click("sync-logout");
+    const text = await waitFor('[data-testid="logout-confirm"]');
+    expect(text.textContent).toContain("本机 3 条未发送的记录保留在这台电脑上");
+    click("logout-cancel");
+    await settle();
+    expect(m.hubLogout).not.toHaveBeenCalled();
+    click("sync-logout");
+    await settle();
+    m.syncOverview.mockResolvedValue(overview({ hub_url: me.hub_url, username: "liming", unsent: 3 }));
+    click("logout-ok");
+    await settle(10);
+    expect(m.hubLogout).toHaveBeenCalledTimes(1);
+    expect(document.querySelector('[data-testid="sync-signin"]')).toBeTruthy();
+    expect((document.querySelector('[data-testid="sync-username"] input') as HTMLInputElement).value).toBe("liming");
+    expect(document.body.textContent).toContain("已退出登录。未发送的记录仍保存在本机。");
+    w.unmount();
+  });
+
+  it("a failed overview says why and offers 重试", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockRejectedValue({ code: "database_locked", message_zh: "本机数据库被另一个程序占用。", message_en: "locked" });
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    const err = document.querySelector('[data-testid="sync-load-error"]')!;
+    expect(err.textContent).toContain("同步状态读取失败：本机数据库被另一个程序占用。");
+    m.syncOverview.mockResolvedValue(overview());
+    (err.querySelector("button") as HTMLElement).click();
+    await settle();
+    expect(document.querySelector('[data-testid="sync-load-error"]')).toBeNull();
+    expect(document.querySelector('[data-testid="sync-signin"]')).toBeTruthy();
+    w.unmount();
+  });
+});
+
+describe("header sync tag", () => {
+  afterEach(() => {
+    document.body.innerHTML = "";
+  });
+
+  it("offline shows the unsent count; signed in shows the last sync time and refused actions", async () => {
+    const pinia = freshPinia();
+    const desk = useDeskStore();
+    desk.status = { ...deskStatus, unsent: 3 };
+    const w = mountApp(AppHeader, pinia);
+    await settle();
+    const tag = () => document.querySelector('[data-testid="sync-state"]')!.textContent!.replace(/\s+/g, " ").trim();
+    expect(tag()).toBe("离线工作 · 3 条未发送");
+    const store = useSyncStore();
+    store.overview = overview({ signed_in: me, last_sync_at: "2026-11-24 14:03", refusals: [refusal(1)] });
+    desk.status = { ...deskStatus, unsent: 0 };
+    await settle();
+    expect(tag()).toBe("已登录 · 上次同步 14:03 · 1 条被拒绝");
+    store.overview = overview({ signed_in: me });
+    desk.status = { ...deskStatus, unsent: 2 };
+    await settle();
+    expect(tag()).toBe("已登录 · 从未同步 · 2 条未发送");
+    (document.querySelector('[data-testid="sync-state"]') as HTMLElement).click();
+    expect(w.emitted("show-sync")).toHaveLength(1);
+    w.unmount();
+  });
+});
