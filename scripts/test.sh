@@ -34,9 +34,10 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
 fi
 
 step "End to end: the built app under Xvfb"
-cargo build -p casedesk -p casedesk-cli
+cargo build -p casedesk -p casedesk-cli -p casedesk-hub
 export CASEDESK_APP_BIN="$CARGO_TARGET_DIR/debug/casedesk"
 export CASEDESK_CLI_BIN="$CARGO_TARGET_DIR/debug/casedesk-cli"
+export CASEDESK_HUB_BIN="$CARGO_TARGET_DIR/debug/casedesk-hub"
 export CASEDESK_ARTIFACTS="${CASEDESK_ARTIFACTS:-$PWD/artifacts}"
 xvfb-run -a -s "-screen 0 1440x900x24" cargo test -p casedesk-e2e
 echo "screenshots: $CASEDESK_ARTIFACTS"

@@ -185,7 +185,7 @@ impl Desk {
             city_name: city,
             order_count: self.store.order_count()?,
             running_alarms: self.store.running_alarm_count()?,
-            unsent: self.store.outbox_len()?,
+            unsent: self.store.unsent_len()?,
             today: self.today().format("%Y-%m-%d").to_string(),
             data_dir: self.data_dir.display().to_string(),
         })

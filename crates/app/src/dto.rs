@@ -59,6 +59,7 @@ pub struct DeskStatus {
     /// Open orders on a clock counted in minutes (in-trip alarms, suspected illegal operation).
     #[ts(type = "number")]
     pub running_alarms: u64,
+    /// Outbox rows waiting to be sent (refused ones, kept with their reason, are not counted).
     #[ts(type = "number")]
     pub unsent: u64,
     pub today: String,

@@ -80,6 +80,18 @@ pub fn cli_binary() -> PathBuf {
     bin
 }
 
+/// casedesk-hub, for a real hub on loopback beside the app.
+pub fn hub_binary() -> PathBuf {
+    let bin = std::env::var_os("CASEDESK_HUB_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    assert!(
+        bin.is_file(),
+        "CASEDESK_HUB_BIN must name the built casedesk-hub: {bin:?}"
+    );
+    bin
+}
+
 /// Where screenshots go: `CASEDESK_ARTIFACTS`, else `artifacts/` in the workspace.
 pub fn artifacts_dir() -> PathBuf {
     let dir = std::env::var_os("CASEDESK_ARTIFACTS")
