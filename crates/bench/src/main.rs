@@ -115,14 +115,22 @@ fn main() {
         status: Some(Status::Pending),
         ..Default::default()
     };
-    // A plate with pending orders, so the plate case measures a search that finds rows.
-    let plate = desk
+    // A plate with pending orders, so the plate case measures a search that finds rows; its
+    // order's number (whole and its day, GD20261124…) and its driver's phone likewise.
+    let first = desk
         .list_inbox(&pending)
         .unwrap_or_else(|e| fail(e.message_en))
         .rows
-        .first()
-        .map(|r| r.plate.clone())
+        .into_iter()
+        .next()
         .unwrap_or_else(|| fail("the cache has no pending orders; use a fresh --data".into()));
+    let plate = first.plate.clone();
+    let order_no = first.order_no.clone();
+    let order_day: String = order_no.chars().take(10).collect();
+    let phone = desk
+        .order(first.id)
+        .unwrap_or_else(|e| fail(e.message_en))
+        .driver_phone;
     let query = |search: Option<&str>| InboxFilter {
         search: search.map(str::to_string),
         ..pending.clone()
@@ -133,6 +141,10 @@ fn main() {
         ("inbox_status_broad_term", query(Some("京港澳"))),
         ("inbox_status_short_term", query(Some("豫A"))),
         ("inbox_status_enterprise", query(Some("危险货物运输"))),
+        ("inbox_status_order_no", query(Some(&order_no))),
+        ("inbox_status_order_no_day", query(Some(&order_day))),
+        ("inbox_status_order_no_year", query(Some("GD2026"))),
+        ("inbox_status_driver_phone", query(Some(&phone))),
         (
             "inbox_open_default",
             InboxFilter {

@@ -66,7 +66,8 @@ enum Command {
         /// Hide closed and transferred orders.
         #[arg(long)]
         open: bool,
-        /// Plate, enterprise, violation type or place.
+        /// Order number (GD…, whole or its start), plate, enterprise, violation type, place,
+        /// driver name or phone.
         #[arg(long)]
         search: Option<String>,
         /// Sort by detection time instead of deadline.

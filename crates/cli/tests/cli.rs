@@ -41,6 +41,23 @@ fn demo_list_claim_handle_rectify_outbox() {
 
     let o = cli(&data, &["list", "--search", &plate]);
     assert!(stdout(&o).contains(&no), "search by plate finds the order");
+    // By its number, whole or typed loosely: exactly that order.
+    for typed in [
+        no.clone(),
+        no.to_lowercase(),
+        format!("{} {}", &no[..10], &no[10..]),
+    ] {
+        let o = cli(&data, &["--json", "list", "--search", &typed]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let page: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+        let nos: Vec<&str> = page["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter_map(|r| r["order_no"].as_str())
+            .collect();
+        assert_eq!(nos, [no.as_str()], "{typed}");
+    }
 
     assert!(cli(&data, &["claim", &no]).status.success());
     let o = cli(

@@ -15,6 +15,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0001_init.sql"),
     include_str!("../../../migrations/desk/0002_outbox_autoincrement.sql"),
     include_str!("../../../migrations/desk/0003_clocks_whitelist.sql"),
+    // 0004 is the sync engineer's (not on this branch yet); the order is settled at merge.
+    include_str!("../../../migrations/desk/0005_search.sql"),
 ];
 
 /// The schema version this build writes.

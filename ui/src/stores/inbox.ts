@@ -72,6 +72,20 @@ export function hasFilters(q: InboxQuery, fixed: FixedFilters = {}): boolean {
   );
 }
 
+/**
+ * The order number a search term reads as (GD and digits), cleaned the way the backend reads
+ * it: upper case, without spaces, hyphens or middle dots. Null for any other term.
+ */
+export function orderNumberOf(term: string | null | undefined): string | null {
+  const compact = (term ?? "").replace(/[\s\-·•]/g, "").toUpperCase();
+  return /^GD\d+$/.test(compact) ? compact : null;
+}
+
+/** True when a filter besides the search narrows the list (open_only included). */
+export function hasOtherFilters(q: InboxQuery, fixed: FixedFilters = {}): boolean {
+  return hasFilters({ ...q, search: null }, fixed) || !!q.open_only;
+}
+
 /** "1,234" or "10,000+" (capped: the total is only a lower bound). */
 export function countDisplay(c: InboxCount | null): string {
   if (!c) return "";
@@ -151,6 +165,19 @@ function inboxList(fixed: FixedFilters) {
       return reload();
     }
 
+    /** Keeps the search and drops every other filter (open_only too): "search everything". */
+    function widenSearch() {
+      Object.assign(query, emptyFilters(), fixed, { search: query.search, open_only: false });
+      resetPaging();
+      return reload();
+    }
+
+    /** The row of the page whose number the search names exactly, if any. */
+    function exactMatch(): InboxRow | null {
+      const no = orderNumberOf(query.search);
+      return no ? (rows.value.find((r) => r.order_no === no) ?? null) : null;
+    }
+
     function setPage(page: number) {
       query.page = Math.max(1, page);
       selectedIndex.value = -1;
@@ -204,7 +231,7 @@ function inboxList(fixed: FixedFilters) {
     return {
       query, rows, hasMore, count, loading, counting, loaded, error, selectedIndex,
       selected, filtered, countText, pagerTotal, fixed,
-      reload, setFilters, clearFilters, setPage, setPageSize, setSort, select, selectId, next, previous, updateRow,
+      reload, setFilters, clearFilters, widenSearch, exactMatch, setPage, setPageSize, setSort, select, selectId, next, previous, updateRow,
     };
   };
 }
