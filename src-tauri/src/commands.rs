@@ -7,12 +7,14 @@
 //! never wait for an action.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use casedesk_app::{
-    AppError, DemoSummary, Desk, DeskStatus, ErrorCode, HandlingMethod, InboxCount, InboxFilter,
-    InboxPage, InboxReader, OrderDetail, OutboxEntry, VehicleDetail, Violation, WhitelistRow,
+    AppError, DemoSummary, Desk, DeskStatus, ErrorCode, ExportSummary, HandlingMethod, InboxCount,
+    InboxFilter, InboxPage, InboxReader, OrderDetail, OutboxEntry, VehicleDetail, Violation,
+    WhitelistRow,
 };
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
 use tauri::State;
@@ -22,6 +24,8 @@ pub struct Shell {
     /// The inbox's queries run on their own read-only connection, so they never wait for an
     /// action nor hold one up.
     pub reader: Mutex<InboxReader>,
+    /// Rows written by the export under way, for the window's progress bar.
+    pub export_progress: AtomicU64,
     pub started: Instant,
 }
 
@@ -103,6 +107,14 @@ commands! {
     fn catalog() -> Vec<Violation> = |s| with(s, |d| Ok(d.catalog()));
     fn list_inbox(query: InboxFilter) -> InboxPage = |s| lock(&s.reader)?.list_inbox(&query);
     fn count_inbox(query: InboxFilter) -> InboxCount = |s| lock(&s.reader)?.count_inbox(&query);
+    /// 导出Excel: every order of the query (all pages) to `path`, on a reader of its own so the
+    /// inbox and actions go on meanwhile; `export_progress` tells how far it got.
+    fn export_inbox(query: InboxFilter, path: PathBuf) -> ExportSummary = |s| {
+        let reader = lock(&s.reader)?.another()?;
+        s.export_progress.store(0, Ordering::Relaxed);
+        reader.export_xlsx(&query, &path, |n| s.export_progress.store(n, Ordering::Relaxed))
+    };
+    fn export_progress() -> u64 = |s| Ok(s.export_progress.load(Ordering::Relaxed));
     fn get_order(id: i64) -> OrderDetail = |s| with(s, |d| d.order(id));
     fn get_vehicle(plate: String) -> VehicleDetail = |s| with(s, |d| d.vehicle(&plate));
     fn claim_order(id: i64) -> OrderDetail = |s| with(s, |d| d.claim(id));

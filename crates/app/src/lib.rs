@@ -8,6 +8,7 @@ pub mod demo;
 mod desk;
 mod dto;
 mod error;
+mod export;
 mod reader;
 mod rules;
 mod whitelist;
@@ -16,6 +17,7 @@ mod work_orders;
 pub use desk::{default_data_dir, Clock, Desk, Profile};
 pub use dto::{DemoSummary, DeskStatus, OrderDetail, VehicleDetail};
 pub use error::{AppError, ErrorCode};
+pub use export::ExportSummary;
 pub use reader::InboxReader;
 pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};
 

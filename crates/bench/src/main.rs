@@ -34,6 +34,9 @@ struct Args {
     /// Skip the inbox query figures (for a quick claim figure).
     #[arg(long)]
     no_inbox: bool,
+    /// Skip the Excel export figure.
+    #[arg(long)]
+    no_export: bool,
     /// Claims to time, each on a different pending order.
     #[arg(long, default_value_t = 500)]
     claims: usize,
@@ -174,6 +177,28 @@ fn main() {
         timed(&format!("{name}_count"), args.reps.min(50), |_| {
             desk.count_inbox(q).unwrap_or_else(|e| fail(e.message_en));
         });
+    }
+
+    // 导出Excel of every order in the cache (the default view without 只看未办结), three times.
+    if !args.no_export {
+        let path = dir.join("bench-export.xlsx");
+        let mut ms = Vec::new();
+        let mut rows = 0;
+        for _ in 0..3 {
+            let t = Instant::now();
+            rows = desk
+                .export_xlsx(&InboxFilter::default(), &path, |_| {})
+                .unwrap_or_else(|e| fail(e.message_en))
+                .rows;
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        ms.sort_by(f64::total_cmp);
+        figure("export_xlsx_rows", rows as f64, "rows");
+        figure("export_xlsx_median", percentile(&ms, 0.5), "ms");
+        figure("export_xlsx_max", ms[ms.len() - 1], "ms");
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        figure("export_xlsx_size", size as f64 / 1_048_576.0, "MiB");
+        let _ = std::fs::remove_file(&path);
     }
 
     // Claims: each on a different pending order, each with its outbox row, committed.

@@ -58,6 +58,31 @@ fn demo_list_claim_handle_rectify_outbox() {
             .collect();
         assert_eq!(nos, [no.as_str()], "{typed}");
     }
+    // The same filters to Excel: every matching order, not one page.
+    let xlsx = dir.path().join("待认领.xlsx");
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "list",
+            "--status",
+            "pending",
+            "--page-size",
+            "5",
+            "--xlsx",
+            xlsx.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let o = cli(
+        &data,
+        &["list", "--status", "pending", "--page-size", "500"],
+    );
+    let pending = stdout(&o).lines().count() as u64;
+    assert!(pending > 5);
+    assert_eq!(summary["rows"].as_u64(), Some(pending));
+    assert!(std::fs::metadata(&xlsx).expect("written").len() > 0);
 
     assert!(cli(&data, &["claim", &no]).status.success());
     let o = cli(

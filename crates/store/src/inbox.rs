@@ -569,6 +569,46 @@ impl Store {
         })
     }
 
+    /// Every order the query matches (its page and page size ignored), in the list's order, one
+    /// row at a time to `each`: an export streams a hundred thousand rows without holding them
+    /// or re-running the query per page (OFFSET would rescan every skipped row). Whitelist marks
+    /// are looked up per batch of [`MAX_PAGE_SIZE`] rows. Stops at the first error of `each`.
+    pub fn each_inbox_row<E: From<StoreError>>(
+        &self,
+        q: &InboxFilter,
+        ctx: &InboxContext<'_>,
+        mut each: impl FnMut(InboxRow) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let plan = self.plan(q, ctx, Purpose::Page)?;
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM {ROW_FROM} {} {}",
+            plan.where_sql,
+            Self::order_by(q)
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(StoreError::from)?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(plan.params))
+            .map_err(StoreError::from)?;
+        let mut batch: Vec<InboxRow> = Vec::with_capacity(MAX_PAGE_SIZE as usize);
+        let mut sent = 0u64;
+        let mut flush = |batch: &mut Vec<InboxRow>| -> Result<(), E> {
+            mark_whitelisted(&self.conn, batch, ctx.now)?;
+            for row in batch.drain(..) {
+                each(row)?;
+                sent += 1;
+            }
+            Ok(())
+        };
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            batch.push(read_row(r, ctx.now, ctx.calendar).map_err(StoreError::from)?);
+            if batch.len() == MAX_PAGE_SIZE as usize {
+                flush(&mut batch)?;
+            }
+        }
+        flush(&mut batch)?;
+        Ok(sent)
+    }
+
     /// How many orders the query matches, up to [`COUNT_CAP`]; exact when the query filters
     /// by status (or open orders) alone, from the per-status counts the triggers keep.
     pub fn count_inbox(
