@@ -16,6 +16,7 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
     getOrder: vi.fn(),
     getVehicle: vi.fn(),
     claimOrder: vi.fn(),
+    claimOrders: vi.fn(),
     handleOrder: vi.fn(),
     interceptOrder: vi.fn(),
     notifyAuthority: vi.fn(),

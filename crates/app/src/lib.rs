@@ -4,6 +4,7 @@
 //! data, the inbox reader. The Tauri commands, the `casedesk-cli` binary and the tests all call
 //! these, so there is one implementation of every action and it runs without a window.
 
+mod batch;
 pub mod demo;
 mod desk;
 mod dto;
@@ -14,6 +15,7 @@ mod rules;
 mod whitelist;
 mod work_orders;
 
+pub use batch::{BatchItem, MAX_BATCH};
 pub use desk::{default_data_dir, Clock, Desk, Profile};
 pub use dto::{DemoSummary, DeskStatus, OrderDetail, VehicleDetail};
 pub use error::{AppError, ErrorCode};

@@ -86,8 +86,12 @@ enum Command {
     },
     /// Show one work order with its timeline.
     Show { id: String },
-    /// Claim (认领) a work order.
-    Claim { id: String },
+    /// Claim (认领) a work order; several at once (批量认领), each in its own transaction, with
+    /// every order's result and a failure exit if any was refused.
+    Claim {
+        #[arg(required = true, num_args = 1..)]
+        ids: Vec<String>,
+    },
     /// Record handling (处置).
     Handle {
         id: String,
@@ -498,9 +502,36 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let id = desk.resolve_order(&id)?;
             print(json, &desk.order(id)?, detail_text)
         }
-        Command::Claim { id } => {
-            let id = desk.resolve_order(&id)?;
+        Command::Claim { ids } if ids.len() == 1 => {
+            let id = desk.resolve_order(&ids[0])?;
             print(json, &desk.claim(id)?, detail_text)
+        }
+        Command::Claim { ids } => {
+            // Every number must name an order before anything is claimed.
+            let ids = ids
+                .iter()
+                .map(|k| desk.resolve_order(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            let items = desk.claim_batch(&ids)?;
+            print(json, &items, |items| {
+                items
+                    .iter()
+                    .map(|i| match &i.error {
+                        None => format!("{}\t已认领", i.order_no),
+                        Some(e) => format!("{}\t未认领：{}", i.order_no, e.message_zh),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+            let refused = items.iter().filter(|i| i.error.is_some()).count();
+            if refused > 0 {
+                return Err(AppError::new(
+                    casedesk_app::ErrorCode::RefusedTransition,
+                    format!("{} 条工单中有 {refused} 条未能认领。", items.len()),
+                    format!("{refused} of {} orders were not claimed", items.len()),
+                ));
+            }
+            Ok(())
         }
         Command::Handle {
             id,

@@ -68,6 +68,7 @@ export const {
   getOrder,
   getVehicle,
   claimOrder,
+  claimOrders,
   handleOrder,
   interceptOrder,
   notifyAuthority,

@@ -1,4 +1,5 @@
 // Generated from src-tauri/src/commands.rs by `cargo test -p casedesk`; do not edit.
+import type { BatchItem } from "./BatchItem";
 import type { DemoSummary } from "./DemoSummary";
 import type { DeskStatus } from "./DeskStatus";
 import type { ExportSummary } from "./ExportSummary";
@@ -35,6 +36,8 @@ export function commands(call: Call) {
     getOrder: (id: number) => call<OrderDetail>("get_order", { id }),
     getVehicle: (plate: string) => call<VehicleDetail>("get_vehicle", { plate }),
     claimOrder: (id: number) => call<OrderDetail>("claim_order", { id }),
+    /** 批量认领: each order in its own transaction; refusals come back per order, with the reason. */
+    claimOrders: (ids: Array<number>) => call<Array<BatchItem>>("claim_orders", { ids }),
     handleOrder: (id: number, method: HandlingMethod, result: string, notes: string) => call<OrderDetail>("handle_order", { id, method, result, notes }),
     interceptOrder: (id: number, outcome: InterceptionOutcome, notes: string) => call<OrderDetail>("intercept_order", { id, outcome, notes }),
     notifyAuthority: (id: number, authority: string, content: string, feedbackDue: string | null) => call<OrderDetail>("notify_authority", { id, authority, content, feedbackDue }),

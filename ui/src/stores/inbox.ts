@@ -5,6 +5,7 @@ import type { InboxQuery } from "../bindings/InboxQuery";
 import type { InboxRow } from "../bindings/InboxRow";
 import type { InboxCount } from "../bindings/InboxCount";
 import type { SortKey } from "../bindings/SortKey";
+import type { BatchItem } from "../bindings/BatchItem";
 import { formatInt, isFinished } from "../utils/format";
 
 export const PAGE_SIZES = [50, 100, 200];
@@ -104,6 +105,8 @@ function inboxList(fixed: FixedFilters) {
     const loaded = ref(false);
     const error = ref<unknown>(null);
     const selectedIndex = ref(-1);
+    /** Ids of the rows ticked for a batch action (rows of the page shown). */
+    const checked = ref<number[]>([]);
     let seq = 0;
 
     const selected = computed<InboxRow | null>(() => rows.value[selectedIndex.value] ?? null);
@@ -129,6 +132,8 @@ function inboxList(fixed: FixedFilters) {
         hasMore.value = page.has_more;
         loaded.value = true;
         if (selectedIndex.value >= page.rows.length) selectedIndex.value = -1;
+        // A tick stays only on a row still shown: a batch never acts on rows out of sight.
+        checked.value = checked.value.filter((id) => page.rows.some((r) => r.id === id));
       } catch (e) {
         if (my !== seq) return;
         error.value = e;
@@ -222,6 +227,35 @@ function inboxList(fixed: FixedFilters) {
       return select(selectedIndex.value - 1);
     }
 
+    const checkedRows = computed(() => rows.value.filter((r) => checked.value.includes(r.id)));
+
+    function setChecked(id: number, on: boolean) {
+      const rest = checked.value.filter((x) => x !== id);
+      checked.value = on ? [...rest, id] : rest;
+    }
+
+    /** Ticks every row of the page, or none. */
+    function checkAll(on: boolean) {
+      checked.value = on ? rows.value.map((r) => r.id) : [];
+    }
+
+    function clearChecked() {
+      checked.value = [];
+    }
+
+    /**
+     * 批量认领: the backend claims each order in its own transaction and answers per order. The
+     * claimed rows are updated in place and unticked; refused ones stay ticked, with their reason in
+     * the result.
+     */
+    async function claimBatch(ids: number[]): Promise<BatchItem[]> {
+      const items = await api.claimOrders(ids);
+      for (const item of items) if (item.row) updateRow(item.row);
+      const done = new Set(items.filter((i) => !i.error).map((i) => i.id));
+      checked.value = checked.value.filter((id) => !done.has(id));
+      return items;
+    }
+
     /** Replace a row after an action changed it (the list keeps its order until the next reload). */
     function updateRow(row: InboxRow) {
       const i = rows.value.findIndex((r) => r.id === row.id);
@@ -229,8 +263,8 @@ function inboxList(fixed: FixedFilters) {
     }
 
     return {
-      query, rows, hasMore, count, loading, counting, loaded, error, selectedIndex,
-      selected, filtered, countText, pagerTotal, fixed,
+      query, rows, hasMore, count, loading, counting, loaded, error, selectedIndex, checked, checkedRows,
+      selected, filtered, countText, pagerTotal, fixed, setChecked, checkAll, clearChecked, claimBatch,
       reload, setFilters, clearFilters, widenSearch, exactMatch, setPage, setPageSize, setSort, select, selectId, next, previous, updateRow,
     };
   };
