@@ -130,10 +130,17 @@ fn main() {
     let plate = first.plate.clone();
     let order_no = first.order_no.clone();
     let order_day: String = order_no.chars().take(10).collect();
+    // An unlicensed vehicle's order has no driver: the phone comes from a licensed one.
     let phone = desk
-        .order(first.id)
+        .list_inbox(&pending)
         .unwrap_or_else(|e| fail(e.message_en))
-        .driver_phone;
+        .rows
+        .iter()
+        .filter(|r| r.licensed)
+        .map(|r| desk.order(r.id).map(|d| d.driver_phone))
+        .find(|p| p.as_ref().map_or(true, |p| !p.is_empty()))
+        .unwrap_or_else(|| fail("no pending order with a driver; use a fresh --data".into()))
+        .unwrap_or_else(|e| fail(e.message_en));
     let query = |search: Option<&str>| InboxFilter {
         search: search.map(str::to_string),
         ..pending.clone()
