@@ -7,13 +7,14 @@
 //! never wait for an action.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use casedesk_app::{
-    AppError, DemoSummary, Desk, DeskStatus, ErrorCode, HandlingMethod, InboxCount, InboxFilter,
-    InboxPage, InboxReader, OrderDetail, OutboxEntry, SignedIn, SyncOverview, SyncReport,
-    VehicleDetail, Violation, WhitelistRow,
+    AppError, BatchItem, DemoSummary, Desk, DeskStatus, ErrorCode, ExportSummary, HandlingMethod,
+    InboxCount, InboxFilter, InboxPage, InboxReader, OrderDetail, OutboxEntry, SignedIn,
+    SyncOverview, SyncReport, VehicleDetail, Violation, WhitelistRow,
 };
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
 use tauri::State;
@@ -23,6 +24,8 @@ pub struct Shell {
     /// The inbox's queries run on their own read-only connection, so they never wait for an
     /// action nor hold one up.
     pub reader: Mutex<InboxReader>,
+    /// Rows written by the export under way, for the window's progress bar.
+    pub export_progress: AtomicU64,
     pub started: Instant,
 }
 
@@ -104,9 +107,19 @@ commands! {
     fn catalog() -> Vec<Violation> = |s| with(s, |d| Ok(d.catalog()));
     fn list_inbox(query: InboxFilter) -> InboxPage = |s| lock(&s.reader)?.list_inbox(&query);
     fn count_inbox(query: InboxFilter) -> InboxCount = |s| lock(&s.reader)?.count_inbox(&query);
+    /// 导出Excel: every order of the query (all pages) to `path`, on a reader of its own so the
+    /// inbox and actions go on meanwhile; `export_progress` tells how far it got.
+    fn export_inbox(query: InboxFilter, path: PathBuf) -> ExportSummary = |s| {
+        let reader = lock(&s.reader)?.another()?;
+        s.export_progress.store(0, Ordering::Relaxed);
+        reader.export_xlsx(&query, &path, |n| s.export_progress.store(n, Ordering::Relaxed))
+    };
+    fn export_progress() -> u64 = |s| Ok(s.export_progress.load(Ordering::Relaxed));
     fn get_order(id: i64) -> OrderDetail = |s| with(s, |d| d.order(id));
     fn get_vehicle(plate: String) -> VehicleDetail = |s| with(s, |d| d.vehicle(&plate));
     fn claim_order(id: i64) -> OrderDetail = |s| with(s, |d| d.claim(id));
+    /// 批量认领: each order in its own transaction; refusals come back per order, with the reason.
+    fn claim_orders(ids: Vec<i64>) -> Vec<BatchItem> = |s| with(s, |d| d.claim_batch(&ids));
     fn handle_order(id: i64, method: HandlingMethod, result: String, notes: String) -> OrderDetail =
         |s| with(s, |d| d.handle(id, method, &result, &notes));
     fn intercept_order(id: i64, outcome: InterceptionOutcome, notes: String) -> OrderDetail =

@@ -29,6 +29,7 @@ fn main() {
         .manage(Arc::new(Shell {
             desk: Mutex::new(desk),
             reader: Mutex::new(reader),
+            export_progress: Default::default(),
             started,
         }))
         .invoke_handler(commands::handler())

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../src/api/desk";
 import InboxView from "../src/views/InboxView.vue";
 import { useDeskStore } from "../src/stores/desk";
-import { deskStatus, freshPinia, makeRow, mountApp, settle, waitFor } from "./helpers";
+import { deskStatus, freshPinia, makeDetail, makeRow, mountApp, settle, waitFor } from "./helpers";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
@@ -51,7 +51,7 @@ describe("inbox view", () => {
     w.unmount();
   });
 
-  it("says when filters hide everything and clears them", async () => {
+  it("says what a search looked for and where, widens it, and clears it", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };
     m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });
@@ -64,15 +64,40 @@ describe("inbox view", () => {
     input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
     await settle();
     expect(m.listInbox.mock.lastCall![0].search).toBe("豫Z99999");
-    expect(document.body.textContent).toContain("当前筛选条件下没有未办结的工单");
-    (document.querySelector('[data-testid="filter-open"] input') as HTMLInputElement).click();
+    const empty = document.querySelector('[data-testid="empty-search"]')!;
+    expect(empty.textContent).toContain("没有找到与“豫Z99999”相符的工单");
+    expect(empty.textContent).toContain("工单号、车牌、企业、违法类型、地点、驾驶员姓名和电话");
+    expect(document.querySelector('[data-testid="empty-search-scope"]')!.textContent).toContain("只看未办结");
+    expect(document.body.textContent).not.toContain("当前筛选条件");
+
+    // 在全部工单中查找: the same term, every other filter dropped (open_only too)
+    (document.querySelector('[data-testid="widen-search"]') as HTMLElement).click();
     await settle();
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: "豫Z99999", open_only: false });
-    expect(document.body.textContent).toContain("当前筛选条件下没有工单");
-    expect(document.querySelector('[data-testid="show-finished"]')).toBeNull();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: "豫Z99999", open_only: false, status: null });
+    expect(document.querySelector('[data-testid="empty-search-scope"]')).toBeNull();
+    expect(document.querySelector('[data-testid="widen-search"]')).toBeNull();
+
     (document.querySelector('[data-testid="clear-filters"]') as HTMLElement).click();
     await settle();
     expect(m.listInbox.mock.lastCall![0].search).toBeNull();
+    w.unmount();
+  });
+
+  it("opens the order when the search is its whole number", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.listInbox.mockResolvedValue({ rows: [makeRow(7)], page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 1, capped: false });
+    m.getOrder.mockResolvedValue(makeDetail(7));
+    const w = mountApp(InboxView, pinia);
+    await settle();
+    expect(m.getOrder).not.toHaveBeenCalled();
+    const input = document.querySelector('[data-testid="search-input"] input') as HTMLInputElement;
+    input.value = "gd 2026112400-007";
+    input.dispatchEvent(new Event("input"));
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    await settle(10);
+    expect(m.getOrder).toHaveBeenCalledWith(7);
     w.unmount();
   });
 
@@ -93,13 +118,13 @@ describe("inbox view", () => {
     expect(document.querySelector('[data-testid="empty-open-only"]')!.textContent).toContain("没有未办结的工单");
     expect(document.body.textContent).toContain("已办结和已转办的工单被“只看未办结”隐藏");
 
-    // a search on top: the filtered empty state mentions open_only too; 清除筛选 keeps it on
+    // a search on top: the empty state names open_only as its scope; 清除查询 keeps it on
     const input = document.querySelector('[data-testid="search-input"] input') as HTMLInputElement;
     input.value = "豫Z99999";
     input.dispatchEvent(new Event("input"));
     input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
     await settle();
-    expect(document.body.textContent).toContain("当前筛选条件下没有未办结的工单");
+    expect(document.querySelector('[data-testid="empty-search-scope"]')!.textContent).toContain("只看未办结");
     (document.querySelector('[data-testid="clear-filters"]') as HTMLElement).click();
     await settle();
     expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: null, open_only: true });

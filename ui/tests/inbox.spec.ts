@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../src/api/desk";
 import {
-  buildQuery, countDisplay, defaultQuery, hasFilters, reconcileFilters, useInboxStore, useSpotCheckStore, SPOT_CHECK_FILTERS,
+  buildQuery, countDisplay, defaultQuery, hasFilters, hasOtherFilters, orderNumberOf, reconcileFilters, useInboxStore, useSpotCheckStore, SPOT_CHECK_FILTERS,
 } from "../src/stores/inbox";
 import { freshPinia, makeRow } from "./helpers";
 
@@ -31,6 +31,31 @@ describe("inbox store", () => {
     expect(hasFilters({ ...defaultQuery(), mine: true })).toBe(true);
     // open_only is the inbox's scope, not a narrowing filter
     expect(hasFilters({ ...defaultQuery(), open_only: false })).toBe(false);
+  });
+
+  it("reads an order number the way the backend does and finds its row", async () => {
+    expect(orderNumberOf(" gd2026-1124·0000123 ")).toBe("GD202611240000123");
+    expect(orderNumberOf("豫A12345")).toBeNull();
+    expect(orderNumberOf("GD20261124 京港澳")).toBeNull();
+    const s = useInboxStore();
+    await s.setFilters({ search: "gd2026112400002" });
+    expect(s.exactMatch()?.id).toBe(2);
+    await s.setFilters({ search: "GD20261124" });
+    expect(s.exactMatch()).toBeNull();
+  });
+
+  it("widening a search keeps the term and drops every other filter", async () => {
+    const s = useInboxStore();
+    await s.setFilters({ status: "claimed", mine: true, search: "王强" });
+    expect(hasOtherFilters(s.query)).toBe(true);
+    await s.widenSearch();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: "王强", status: null, mine: false, open_only: false });
+    expect(hasOtherFilters(s.query)).toBe(false);
+    // the spot-check list keeps its fixed status
+    const sc = useSpotCheckStore();
+    await sc.setFilters({ search: "王强", industry: "hazmat" });
+    await sc.widenSearch();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: "王强", status: "submitted", industry: null });
   });
 
   it("open_only is on by default and in every query sent", async () => {

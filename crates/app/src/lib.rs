@@ -4,21 +4,25 @@
 //! data, the inbox reader, sync with the hub. The Tauri commands, the `casedesk-cli` binary and the tests all call
 //! these, so there is one implementation of every action and it runs without a window.
 
+mod batch;
 pub mod demo;
 mod desk;
 mod dto;
 mod error;
+mod export;
 mod reader;
 mod rules;
 mod sync;
 mod whitelist;
 mod work_orders;
 
+pub use batch::{BatchItem, MAX_BATCH};
 pub use casedesk_store::Refusal;
 pub use casedesk_sync::TokenStoreKind;
 pub use desk::{default_data_dir, Clock, Desk, Profile};
 pub use dto::{DemoSummary, DeskStatus, OrderDetail, VehicleDetail};
 pub use error::{AppError, ErrorCode};
+pub use export::ExportSummary;
 pub use reader::InboxReader;
 pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};
 pub use sync::{SignedIn, SyncOverview, SyncReport};

@@ -10,7 +10,7 @@ use crate::desk::{Clock, Desk};
 use crate::error::AppError;
 
 pub struct InboxReader {
-    store: Store,
+    pub(crate) store: Store,
     calendar: WorkingCalendar,
     me: String,
     clock: Clock,
@@ -29,7 +29,18 @@ impl Desk {
 }
 
 impl InboxReader {
-    fn context(&self) -> InboxContext<'_> {
+    /// A second reader on the same cache, for long reads (an export) that must not hold up
+    /// this one's pages.
+    pub fn another(&self) -> Result<InboxReader, AppError> {
+        Ok(InboxReader {
+            store: Store::open_reader(self.store.path())?,
+            calendar: self.calendar.clone(),
+            me: self.me.clone(),
+            clock: self.clock,
+        })
+    }
+
+    pub(crate) fn context(&self) -> InboxContext<'_> {
         InboxContext {
             me: &self.me,
             now: self.clock.now(),

@@ -34,6 +34,9 @@ struct Args {
     /// Skip the inbox query figures (for a quick claim figure).
     #[arg(long)]
     no_inbox: bool,
+    /// Skip the Excel export figure.
+    #[arg(long)]
+    no_export: bool,
     /// Claims to time, each on a different pending order.
     #[arg(long, default_value_t = 500)]
     claims: usize,
@@ -115,14 +118,29 @@ fn main() {
         status: Some(Status::Pending),
         ..Default::default()
     };
-    // A plate with pending orders, so the plate case measures a search that finds rows.
-    let plate = desk
+    // A plate with pending orders, so the plate case measures a search that finds rows; its
+    // order's number (whole and its day, GD20261124…) and its driver's phone likewise.
+    let first = desk
         .list_inbox(&pending)
         .unwrap_or_else(|e| fail(e.message_en))
         .rows
-        .first()
-        .map(|r| r.plate.clone())
+        .into_iter()
+        .next()
         .unwrap_or_else(|| fail("the cache has no pending orders; use a fresh --data".into()));
+    let plate = first.plate.clone();
+    let order_no = first.order_no.clone();
+    let order_day: String = order_no.chars().take(10).collect();
+    // An unlicensed vehicle's order has no driver: the phone comes from a licensed one.
+    let phone = desk
+        .list_inbox(&pending)
+        .unwrap_or_else(|e| fail(e.message_en))
+        .rows
+        .iter()
+        .filter(|r| r.licensed)
+        .map(|r| desk.order(r.id).map(|d| d.driver_phone))
+        .find(|p| p.as_ref().map_or(true, |p| !p.is_empty()))
+        .unwrap_or_else(|| fail("no pending order with a driver; use a fresh --data".into()))
+        .unwrap_or_else(|e| fail(e.message_en));
     let query = |search: Option<&str>| InboxFilter {
         search: search.map(str::to_string),
         ..pending.clone()
@@ -133,6 +151,10 @@ fn main() {
         ("inbox_status_broad_term", query(Some("京港澳"))),
         ("inbox_status_short_term", query(Some("豫A"))),
         ("inbox_status_enterprise", query(Some("危险货物运输"))),
+        ("inbox_status_order_no", query(Some(&order_no))),
+        ("inbox_status_order_no_day", query(Some(&order_day))),
+        ("inbox_status_order_no_year", query(Some("GD2026"))),
+        ("inbox_status_driver_phone", query(Some(&phone))),
         (
             "inbox_open_default",
             InboxFilter {
@@ -162,6 +184,28 @@ fn main() {
         timed(&format!("{name}_count"), args.reps.min(50), |_| {
             desk.count_inbox(q).unwrap_or_else(|e| fail(e.message_en));
         });
+    }
+
+    // 导出Excel of every order in the cache (the default view without 只看未办结), three times.
+    if !args.no_export {
+        let path = dir.join("bench-export.xlsx");
+        let mut ms = Vec::new();
+        let mut rows = 0;
+        for _ in 0..3 {
+            let t = Instant::now();
+            rows = desk
+                .export_xlsx(&InboxFilter::default(), &path, |_| {})
+                .unwrap_or_else(|e| fail(e.message_en))
+                .rows;
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        ms.sort_by(f64::total_cmp);
+        figure("export_xlsx_rows", rows as f64, "rows");
+        figure("export_xlsx_median", percentile(&ms, 0.5), "ms");
+        figure("export_xlsx_max", ms[ms.len() - 1], "ms");
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        figure("export_xlsx_size", size as f64 / 1_048_576.0, "MiB");
+        let _ = std::fs::remove_file(&path);
     }
 
     // Claims: each on a different pending order, each with its outbox row, committed.

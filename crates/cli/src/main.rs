@@ -9,9 +9,9 @@ use casedesk_app::{
     NaiveDate, SortKey,
 };
 use casedesk_domain::{
-    Industry, InterceptionOutcome, ReturnReason, Role, Status, TimeLeft, WhitelistKind,
-    WhitelistStatus,
+    Industry, InterceptionOutcome, ReturnReason, Role, Status, WhitelistKind, WhitelistStatus,
 };
+use casedesk_papers::text::{owner_zh, time_left_zh};
 use chrono::Datelike;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -66,7 +66,8 @@ enum Command {
         /// Hide closed and transferred orders.
         #[arg(long)]
         open: bool,
-        /// Plate, enterprise, violation type or place.
+        /// Order number (GD…, whole or its start), plate, enterprise, violation type, place,
+        /// driver name or phone.
         #[arg(long)]
         search: Option<String>,
         /// Sort by detection time instead of deadline.
@@ -78,11 +79,19 @@ enum Command {
         page: u32,
         #[arg(long, default_value_t = 50)]
         page_size: u32,
+        /// Write every matching order (all pages) to this Excel file instead of listing a page:
+        /// the same workbook as the window's 导出Excel.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
     },
     /// Show one work order with its timeline.
     Show { id: String },
-    /// Claim (认领) a work order.
-    Claim { id: String },
+    /// Claim (认领) a work order; several at once (批量认领), each in its own transaction, with
+    /// every order's result and a failure exit if any was refused.
+    Claim {
+        #[arg(required = true, num_args = 1..)]
+        ids: Vec<String>,
+    },
     /// Record handling (处置).
     Handle {
         id: String,
@@ -318,38 +327,6 @@ fn print<T: Serialize>(
     Ok(())
 }
 
-/// "35 分钟", "1 小时 20 分", "6 天 8 小时".
-fn span_zh(minutes: i64) -> String {
-    match minutes {
-        m if m < 60 => format!("{m} 分钟"),
-        m if m < 24 * 60 => format!("{} 小时 {} 分", m / 60, m % 60),
-        m => format!("{} 天 {} 小时", m / (24 * 60), m % (24 * 60) / 60),
-    }
-}
-
-/// "剩余 1 小时 20 分", "超时 35 分钟", "剩余 2 个工作日", "今日到期", "逾期 3 个工作日".
-fn time_left_zh(t: Option<TimeLeft>) -> String {
-    match t {
-        None => "—".into(),
-        Some(TimeLeft::Minutes(m)) if m >= 0 => format!("剩余 {}", span_zh(m)),
-        Some(TimeLeft::Minutes(m)) => format!("超时 {}", span_zh(-m)),
-        Some(TimeLeft::WorkingDays(0)) => "今日到期".into(),
-        Some(TimeLeft::WorkingDays(d)) if d > 0 => format!("剩余 {d} 个工作日"),
-        Some(TimeLeft::WorkingDays(d)) => format!("逾期 {} 个工作日", -d),
-    }
-}
-
-fn owner_zh(owner: Option<casedesk_domain::ClockOwner>) -> &'static str {
-    use casedesk_domain::ClockOwner as O;
-    match owner {
-        Some(O::Officer) => "执法人员",
-        Some(O::Enterprise) => "企业",
-        Some(O::Supervisor) => "监管负责人",
-        Some(O::Authority) => "抄告单位",
-        None => "—",
-    }
-}
-
 fn detail_text(d: &casedesk_app::OrderDetail) -> String {
     let r = &d.row;
     let enterprise = match &d.enterprise {
@@ -479,6 +456,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             desc,
             page,
             page_size,
+            xlsx,
         } => {
             let q = InboxFilter {
                 status,
@@ -498,6 +476,17 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 page,
                 page_size,
             };
+            if let Some(file) = xlsx {
+                let summary = desk.export_xlsx(&q, &file, |_| {})?;
+                return print(json, &summary, |s| {
+                    format!(
+                        "已导出 {} 条工单到 {}（用时 {:.1} 秒）",
+                        s.rows,
+                        s.path,
+                        s.millis as f64 / 1000.0
+                    )
+                });
+            }
             let p = desk.list_inbox(&q)?;
             print(json, &p, |p| {
                 p.rows
@@ -526,9 +515,36 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let id = desk.resolve_order(&id)?;
             print(json, &desk.order(id)?, detail_text)
         }
-        Command::Claim { id } => {
-            let id = desk.resolve_order(&id)?;
+        Command::Claim { ids } if ids.len() == 1 => {
+            let id = desk.resolve_order(&ids[0])?;
             print(json, &desk.claim(id)?, detail_text)
+        }
+        Command::Claim { ids } => {
+            // Every number must name an order before anything is claimed.
+            let ids = ids
+                .iter()
+                .map(|k| desk.resolve_order(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            let items = desk.claim_batch(&ids)?;
+            print(json, &items, |items| {
+                items
+                    .iter()
+                    .map(|i| match &i.error {
+                        None => format!("{}\t已认领", i.order_no),
+                        Some(e) => format!("{}\t未认领：{}", i.order_no, e.message_zh),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+            let refused = items.iter().filter(|i| i.error.is_some()).count();
+            if refused > 0 {
+                return Err(AppError::new(
+                    casedesk_app::ErrorCode::RefusedTransition,
+                    format!("{} 条工单中有 {refused} 条未能认领。", items.len()),
+                    format!("{refused} of {} orders were not claimed", items.len()),
+                ));
+            }
+            Ok(())
         }
         Command::Handle {
             id,

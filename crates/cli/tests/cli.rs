@@ -41,8 +41,70 @@ fn demo_list_claim_handle_rectify_outbox() {
 
     let o = cli(&data, &["list", "--search", &plate]);
     assert!(stdout(&o).contains(&no), "search by plate finds the order");
+    // By its number, whole or typed loosely: exactly that order.
+    for typed in [
+        no.clone(),
+        no.to_lowercase(),
+        format!("{} {}", &no[..10], &no[10..]),
+    ] {
+        let o = cli(&data, &["--json", "list", "--search", &typed]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let page: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+        let nos: Vec<&str> = page["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter_map(|r| r["order_no"].as_str())
+            .collect();
+        assert_eq!(nos, [no.as_str()], "{typed}");
+    }
+    // The same filters to Excel: every matching order, not one page.
+    let xlsx = dir.path().join("待认领.xlsx");
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "list",
+            "--status",
+            "pending",
+            "--page-size",
+            "5",
+            "--xlsx",
+            xlsx.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let o = cli(
+        &data,
+        &["list", "--status", "pending", "--page-size", "500"],
+    );
+    let pending = stdout(&o).lines().count() as u64;
+    assert!(pending > 5);
+    assert_eq!(summary["rows"].as_u64(), Some(pending));
+    assert!(std::fs::metadata(&xlsx).expect("written").len() > 0);
 
     assert!(cli(&data, &["claim", &no]).status.success());
+    // 批量认领: the one already claimed is refused with its reason, the others are claimed.
+    let others: Vec<String> = rows
+        .iter()
+        .filter(|r| r["whitelisted"] == false)
+        .filter_map(|r| r["order_no"].as_str())
+        .filter(|n| *n != no)
+        .take(2)
+        .map(str::to_string)
+        .collect();
+    let o = cli(&data, &["claim", &others[0], &no, &others[1]]);
+    assert!(!o.status.success(), "one refused: non-zero exit");
+    let out = stdout(&o);
+    assert!(out.contains(&format!("{}\t已认领", others[0])), "{out}");
+    assert!(out.contains(&format!("{}\t已认领", others[1])), "{out}");
+    assert!(out.contains(&format!("{no}\t未认领：")), "{out}");
+    assert!(
+        stderr(&o).contains("3 条工单中有 1 条未能认领"),
+        "{}",
+        stderr(&o)
+    );
     let o = cli(
         &data,
         &[
@@ -73,7 +135,8 @@ fn demo_list_claim_handle_rectify_outbox() {
     assert!(stdout(&o).contains("整改报告.pdf"), "{}", stdout(&o));
     let o = cli(&data, &["--json", "outbox"]);
     let outbox: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
-    assert_eq!(outbox.as_array().expect("array").len(), 3);
+    // claim, handle, rectify, and the batch's two claims.
+    assert_eq!(outbox.as_array().expect("array").len(), 5);
     let o = cli(&data, &["list", "--mine"]);
     assert!(stdout(&o).contains(&no));
 }

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0002_outbox_autoincrement.sql"),
     include_str!("../../../migrations/desk/0003_clocks_whitelist.sql"),
     include_str!("../../../migrations/desk/0004_sync.sql"),
+    include_str!("../../../migrations/desk/0005_search.sql"),
 ];
 
 /// The schema version this build writes.

@@ -168,9 +168,11 @@ impl Loader<'_> {
                     handling_due, clock_owner, clock_rank, due_at, claimed_by,
                     rectification_requirement, rectification_deadline, rectifications,
                     notice_authority, feedback_due, interception_override, outcome, transfer_to,
-                    version, updated_at)
+                    version, updated_at, driver_name, driver_phone)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32,
+                    coalesce((SELECT name FROM driver WHERE id = ?12), ''),
+                    coalesce((SELECT phone FROM driver WHERE id = ?12), ''))",
             )?
             .execute(params![
                 o.order_no,

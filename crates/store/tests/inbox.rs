@@ -212,6 +212,59 @@ fn search_finds_plates_enterprises_violations_and_places() {
             .total
             == 60
     );
+    // A place as written, its space kept: only a plate loses its separators.
+    let rows = store
+        .list_inbox(&search("京港澳高速 K612"), &ctx)
+        .expect("place with a space")
+        .rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].place, "G4京港澳高速 K612+303");
+    assert_eq!(
+        store
+            .count_inbox(&search("K612+303"), &ctx)
+            .expect("place with a plus")
+            .total,
+        1
+    );
+    // An order number, whole (in any case, with separators) or in part.
+    for typed in ["GD20261124000017", "gd 2026-1124-000017", "4000017"] {
+        let rows = store
+            .list_inbox(&search(typed), &ctx)
+            .expect("order no")
+            .rows;
+        assert_eq!(rows.len(), 1, "{typed}");
+        assert_eq!(rows[0].order_no, "GD20261124000017", "{typed}");
+    }
+    assert_eq!(
+        store
+            .count_inbox(&search("GD2026112400001"), &ctx)
+            .expect("order no prefix")
+            .total,
+        10
+    );
+    assert_eq!(
+        store.count_inbox(&search("GD"), &ctx).expect("GD").total,
+        60
+    );
+    // The driver, by name (two characters) and by phone (whole or in part).
+    let rows = store
+        .list_inbox(&search("李娜"), &ctx)
+        .expect("driver")
+        .rows;
+    assert_eq!(rows.len(), 29);
+    assert!(rows
+        .iter()
+        .all(|r| r.enterprise_name == "新乡市宏运物流有限公司"));
+    for typed in ["13900000002", "0000002"] {
+        assert_eq!(
+            store
+                .count_inbox(&search(typed), &ctx)
+                .expect("phone")
+                .total,
+            29,
+            "{typed}"
+        );
+    }
     // Nothing, and quotes in the term are harmless.
     assert_eq!(
         store
@@ -276,6 +329,62 @@ fn search_plans_never_run_match_per_row() {
     assert!(
         plan.contains("wo_status_due") && !plan.contains("TEMP B-TREE"),
         "{plan}"
+    );
+
+    // A whole order number is fetched by rowid (from the number's unique index).
+    let (by_rowid, plan) = store
+        .explain_inbox(&q("GD20261124001234"), &ctx)
+        .expect("plan");
+    assert!(by_rowid, "an order number is selective");
+    assert!(!plan.contains("wo_status"), "{plan}");
+    // A prefix of more numbers than the rowid probe takes (a day's), under a filter: the
+    // number's range, each row tested and the few left sorted, not a walk of the whole filter.
+    let (by_rowid, plan) = store.explain_inbox(&q("GD2026"), &ctx).expect("plan");
+    assert!(!by_rowid, "GD2026 is more than the probe takes");
+    assert!(
+        plan.contains("sqlite_autoindex_work_order") && !plan.contains("wo_status"),
+        "a day's numbers under a filter read the number's range:\n{plan}"
+    );
+    assert_eq!(
+        store
+            .list_inbox(&q("GD2026"), &ctx)
+            .expect("page")
+            .rows
+            .len(),
+        50
+    );
+    assert_eq!(
+        store.count_inbox(&q("GD2026"), &ctx).expect("count").total,
+        SELECTIVE_LIMIT as u64 + 500
+    );
+    // Without a filter, matches are dense enough to walk the sort index and stop at 50.
+    let unfiltered = InboxFilter {
+        search: Some("GD2026".into()),
+        ..Default::default()
+    };
+    let (_, plan) = store.explain_inbox(&unfiltered, &ctx).expect("plan");
+    assert!(
+        plan.contains("wo_due") && !plan.contains("TEMP B-TREE"),
+        "unfiltered number prefix walks the sort index:\n{plan}"
+    );
+    assert_eq!(
+        store
+            .list_inbox(&unfiltered, &ctx)
+            .expect("page")
+            .rows
+            .len(),
+        50
+    );
+    // Digits in every order number are broad: no MATCH per row either.
+    let (by_rowid, plan) = store.explain_inbox(&q("0000"), &ctx).expect("plan");
+    assert!(!by_rowid);
+    assert!(
+        plan.contains("wo_status_due") && !plan.contains("work_order_fts"),
+        "{plan}"
+    );
+    assert_eq!(
+        store.list_inbox(&q("0000"), &ctx).expect("page").rows.len(),
+        50
     );
 }
 

@@ -20,18 +20,19 @@ fn schema_1_cache(path: &std::path::Path) {
          INSERT INTO enterprise VALUES (1, '长垣市顺达汽车运输有限公司', 'scheduled_coach', '410783', 950, 'green');
          INSERT INTO vehicle VALUES (1, '豫G12345', 1, 'scheduled_coach', 'enterprise_self_use');
          INSERT INTO vehicle VALUES (2, '豫G54321', 1, 'scheduled_coach', NULL);
+         INSERT INTO driver VALUES (1, '赵师傅', '13712345678', 1);
          INSERT INTO work_order(id, order_no, status, industry, violation_code, violation_name,
-            clue_category, source, plate, vehicle_id, enterprise_id, enterprise_name, county_code,
+            clue_category, source, plate, vehicle_id, enterprise_id, enterprise_name, driver_id, county_code,
             place, detected_at, deadline, claimed_by, rectification_requirement,
             rectification_deadline, rectifications, version, updated_at) VALUES
            (1, 'GD1', 'pending', 'scheduled_coach', 'KY-013', '经营许可证逾期且运营', 3, 'after_fact',
-            '豫G12345', 1, 1, '长垣市顺达汽车运输有限公司', '410783', 'G4京港澳高速K600',
+            '豫G12345', 1, 1, '长垣市顺达汽车运输有限公司', 1, '410783', 'G4京港澳高速K600',
             '2026-11-20 08:00', '2026-12-04', NULL, NULL, NULL, 0, 1, '2026-11-20 08:00'),
            (2, 'GD2', 'rectifying', 'scheduled_coach', 'KY-013', '经营许可证逾期且运营', 3, 'after_fact',
-            '豫G54321', 2, 1, '长垣市顺达汽车运输有限公司', '410783', 'G4京港澳高速K601',
+            '豫G54321', 2, 1, '长垣市顺达汽车运输有限公司', NULL, '410783', 'G4京港澳高速K601',
             '2026-11-10 08:00', '2026-11-24', '张伟', '更换设备', '2026-12-08', 0, 4, '2026-11-12 08:00'),
            (3, 'GD3', 'closed', 'scheduled_coach', 'KY-013', '经营许可证逾期且运营', 3, 'after_fact',
-            '豫G54321', 2, 1, '长垣市顺达汽车运输有限公司', '410783', 'G4京港澳高速K602',
+            '豫G54321', 2, 1, '长垣市顺达汽车运输有限公司', NULL, '410783', 'G4京港澳高速K602',
             '2026-10-10 08:00', '2026-10-24', '张伟', NULL, NULL, 1, 6, '2026-10-20 08:00');
          INSERT INTO event(order_id, at, actor, kind, payload) VALUES
            (2, '2026-11-11 08:00', '张伟', 'returned', '{\"action\":\"return\",\"reason\":\"旧版退回\"}');
@@ -87,6 +88,20 @@ fn a_schema_1_cache_migrates_with_its_orders_clocks_whitelist_and_outbox() {
         )
         .expect("search");
     assert_eq!(found.rows.len(), 1);
+    // Schema 5 indexed the order number and the driver (copied from the driver table).
+    for (term, no) in [("赵师傅", "GD1"), ("3712345", "GD1"), ("GD3", "GD3")] {
+        let found = store
+            .list_inbox(
+                &InboxFilter {
+                    search: Some(term.into()),
+                    ..Default::default()
+                },
+                &ctx,
+            )
+            .expect("search");
+        let nos: Vec<&str> = found.rows.iter().map(|r| r.order_no.as_str()).collect();
+        assert_eq!(nos, [no], "{term}");
+    }
 
     // The outbox goes on after its highest number.
     let out = store

@@ -2,7 +2,7 @@
 // bindings/commands.ts (one typed function per Rust command, so a command cannot be renamed on
 // one side only); every call goes through `call`, which turns a rejected AppError into a DeskError.
 import { invoke } from "@tauri-apps/api/core";
-import { open } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 import type { AppError } from "../bindings/AppError";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import { commands } from "../bindings/commands";
@@ -63,9 +63,12 @@ export const {
   catalog,
   listInbox,
   countInbox,
+  exportInbox,
+  exportProgress,
   getOrder,
   getVehicle,
   claimOrder,
+  claimOrders,
   handleOrder,
   interceptOrder,
   notifyAuthority,
@@ -135,6 +138,18 @@ export async function pickEvidenceFiles(imagesLabel: string, pdfLabel: string): 
     });
     if (picked === null) return [];
     return Array.isArray(picked) ? picked : [picked];
+  } catch (e) {
+    throw toDeskError(e);
+  }
+}
+
+/**
+ * Native "save as" for an export: starts with `defaultName`, offers only .xlsx. Returns the chosen
+ * path, or null when the user cancelled.
+ */
+export async function pickExportPath(defaultName: string, label: string): Promise<string | null> {
+  try {
+    return await save({ defaultPath: defaultName, filters: [{ name: label, extensions: ["xlsx"] }] });
   } catch (e) {
     throw toDeskError(e);
   }

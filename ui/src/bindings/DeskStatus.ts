@@ -5,4 +5,8 @@ export type DeskStatus = { user_name: string, role: Role, county_code: string, c
 /**
  * Open orders on a clock counted in minutes (in-trip alarms, suspected illegal operation).
  */
-running_alarms: number, unsent: number, today: string, data_dir: string, };
+running_alarms: number, 
+/**
+ * Outbox rows waiting to be sent (refused ones, kept with their reason, are not counted).
+ */
+unsent: number, today: string, data_dir: string, };

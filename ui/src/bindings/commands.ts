@@ -1,6 +1,8 @@
 // Generated from src-tauri/src/commands.rs by `cargo test -p casedesk`; do not edit.
+import type { BatchItem } from "./BatchItem";
 import type { DemoSummary } from "./DemoSummary";
 import type { DeskStatus } from "./DeskStatus";
+import type { ExportSummary } from "./ExportSummary";
 import type { HandlingMethod } from "./HandlingMethod";
 import type { InboxCount } from "./InboxCount";
 import type { InboxPage } from "./InboxPage";
@@ -31,9 +33,14 @@ export function commands(call: Call) {
     catalog: () => call<Array<Violation>>("catalog"),
     listInbox: (query: InboxQuery) => call<InboxPage>("list_inbox", { query }),
     countInbox: (query: InboxQuery) => call<InboxCount>("count_inbox", { query }),
+    /** 导出Excel: every order of the query (all pages) to `path`, on a reader of its own so the inbox and actions go on meanwhile; `export_progress` tells how far it got. */
+    exportInbox: (query: InboxQuery, path: string) => call<ExportSummary>("export_inbox", { query, path }),
+    exportProgress: () => call<number>("export_progress"),
     getOrder: (id: number) => call<OrderDetail>("get_order", { id }),
     getVehicle: (plate: string) => call<VehicleDetail>("get_vehicle", { plate }),
     claimOrder: (id: number) => call<OrderDetail>("claim_order", { id }),
+    /** 批量认领: each order in its own transaction; refusals come back per order, with the reason. */
+    claimOrders: (ids: Array<number>) => call<Array<BatchItem>>("claim_orders", { ids }),
     handleOrder: (id: number, method: HandlingMethod, result: string, notes: string) => call<OrderDetail>("handle_order", { id, method, result, notes }),
     interceptOrder: (id: number, outcome: InterceptionOutcome, notes: string) => call<OrderDetail>("intercept_order", { id, outcome, notes }),
     notifyAuthority: (id: number, authority: string, content: string, feedbackDue: string | null) => call<OrderDetail>("notify_authority", { id, authority, content, feedbackDue }),

@@ -5,6 +5,7 @@ import type { InboxQuery } from "../bindings/InboxQuery";
 import type { InboxRow } from "../bindings/InboxRow";
 import type { InboxCount } from "../bindings/InboxCount";
 import type { SortKey } from "../bindings/SortKey";
+import type { BatchItem } from "../bindings/BatchItem";
 import { formatInt, isFinished } from "../utils/format";
 
 export const PAGE_SIZES = [50, 100, 200];
@@ -72,6 +73,20 @@ export function hasFilters(q: InboxQuery, fixed: FixedFilters = {}): boolean {
   );
 }
 
+/**
+ * The order number a search term reads as (GD and digits), cleaned the way the backend reads
+ * it: upper case, without spaces, hyphens or middle dots. Null for any other term.
+ */
+export function orderNumberOf(term: string | null | undefined): string | null {
+  const compact = (term ?? "").replace(/[\s\-·•]/g, "").toUpperCase();
+  return /^GD\d+$/.test(compact) ? compact : null;
+}
+
+/** True when a filter besides the search narrows the list (open_only included). */
+export function hasOtherFilters(q: InboxQuery, fixed: FixedFilters = {}): boolean {
+  return hasFilters({ ...q, search: null }, fixed) || !!q.open_only;
+}
+
 /** "1,234" or "10,000+" (capped: the total is only a lower bound). */
 export function countDisplay(c: InboxCount | null): string {
   if (!c) return "";
@@ -90,6 +105,8 @@ function inboxList(fixed: FixedFilters) {
     const loaded = ref(false);
     const error = ref<unknown>(null);
     const selectedIndex = ref(-1);
+    /** Ids of the rows ticked for a batch action (rows of the page shown). */
+    const checked = ref<number[]>([]);
     let seq = 0;
 
     const selected = computed<InboxRow | null>(() => rows.value[selectedIndex.value] ?? null);
@@ -115,6 +132,8 @@ function inboxList(fixed: FixedFilters) {
         hasMore.value = page.has_more;
         loaded.value = true;
         if (selectedIndex.value >= page.rows.length) selectedIndex.value = -1;
+        // A tick stays only on a row still shown: a batch never acts on rows out of sight.
+        checked.value = checked.value.filter((id) => page.rows.some((r) => r.id === id));
       } catch (e) {
         if (my !== seq) return;
         error.value = e;
@@ -149,6 +168,19 @@ function inboxList(fixed: FixedFilters) {
       Object.assign(query, emptyFilters(), fixed);
       resetPaging();
       return reload();
+    }
+
+    /** Keeps the search and drops every other filter (open_only too): "search everything". */
+    function widenSearch() {
+      Object.assign(query, emptyFilters(), fixed, { search: query.search, open_only: false });
+      resetPaging();
+      return reload();
+    }
+
+    /** The row of the page whose number the search names exactly, if any. */
+    function exactMatch(): InboxRow | null {
+      const no = orderNumberOf(query.search);
+      return no ? (rows.value.find((r) => r.order_no === no) ?? null) : null;
     }
 
     function setPage(page: number) {
@@ -195,6 +227,35 @@ function inboxList(fixed: FixedFilters) {
       return select(selectedIndex.value - 1);
     }
 
+    const checkedRows = computed(() => rows.value.filter((r) => checked.value.includes(r.id)));
+
+    function setChecked(id: number, on: boolean) {
+      const rest = checked.value.filter((x) => x !== id);
+      checked.value = on ? [...rest, id] : rest;
+    }
+
+    /** Ticks every row of the page, or none. */
+    function checkAll(on: boolean) {
+      checked.value = on ? rows.value.map((r) => r.id) : [];
+    }
+
+    function clearChecked() {
+      checked.value = [];
+    }
+
+    /**
+     * 批量认领: the backend claims each order in its own transaction and answers per order. The
+     * claimed rows are updated in place and unticked; refused ones stay ticked, with their reason in
+     * the result.
+     */
+    async function claimBatch(ids: number[]): Promise<BatchItem[]> {
+      const items = await api.claimOrders(ids);
+      for (const item of items) if (item.row) updateRow(item.row);
+      const done = new Set(items.filter((i) => !i.error).map((i) => i.id));
+      checked.value = checked.value.filter((id) => !done.has(id));
+      return items;
+    }
+
     /** Replace a row after an action changed it (the list keeps its order until the next reload). */
     function updateRow(row: InboxRow) {
       const i = rows.value.findIndex((r) => r.id === row.id);
@@ -202,9 +263,9 @@ function inboxList(fixed: FixedFilters) {
     }
 
     return {
-      query, rows, hasMore, count, loading, counting, loaded, error, selectedIndex,
-      selected, filtered, countText, pagerTotal, fixed,
-      reload, setFilters, clearFilters, setPage, setPageSize, setSort, select, selectId, next, previous, updateRow,
+      query, rows, hasMore, count, loading, counting, loaded, error, selectedIndex, checked, checkedRows,
+      selected, filtered, countText, pagerTotal, fixed, setChecked, checkAll, clearChecked, claimBatch,
+      reload, setFilters, clearFilters, widenSearch, exactMatch, setPage, setPageSize, setSort, select, selectId, next, previous, updateRow,
     };
   };
 }

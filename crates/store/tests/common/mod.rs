@@ -52,13 +52,14 @@ pub fn supervisor() -> Actor<'static> {
 }
 
 /// `n` pending orders in 长垣市: plates 豫G00000.., two enterprises, vehicle 1 whitelisted
-/// (self-use), and the last order about an unlicensed van (no enterprise).
+/// (self-use), and the last order about an unlicensed van (no enterprise). Orders of enterprise 1
+/// are driven by 王强 (13800000001), of enterprise 2 by 李娜 (13900000002).
 pub fn fill(store: &mut Store, n: usize) {
     let cat = Catalog::embedded();
     let loader = store.loader().expect("loader");
-    for (id, name, score) in [
-        (1, "长垣市顺达汽车运输有限公司", 950),
-        (2, "新乡市宏运物流有限公司", 760),
+    for (id, name, score, driver, phone) in [
+        (1, "长垣市顺达汽车运输有限公司", 950, "王强", "13800000001"),
+        (2, "新乡市宏运物流有限公司", 760, "李娜", "13900000002"),
     ] {
         loader
             .enterprise(&NewEnterprise {
@@ -72,8 +73,8 @@ pub fn fill(store: &mut Store, n: usize) {
         loader
             .driver(&NewDriver {
                 id,
-                name: "王强".into(),
-                phone: "13800000000".into(),
+                name: driver.into(),
+                phone: phone.into(),
                 enterprise_id: id,
             })
             .expect("driver");
@@ -135,7 +136,7 @@ pub fn fill(store: &mut Store, n: usize) {
                     .into(),
                     driver_id: enterprise_id,
                     county_code: CHANGYUAN.into(),
-                    place: format!("G4京港澳高速K{}", 600 + i % 50),
+                    place: format!("G4京港澳高速 K{}+303", 600 + i % 50),
                     detected_at: at(&format!("2026-11-{:02} 08:{:02}", day, i % 60)),
                     history: vec![],
                 },

@@ -1,0 +1,138 @@
+//! 导出Excel: the file holds every order of the query (not only the page), in the list's order,
+//! with Chinese headers, read back with calamine and compared with the list.
+
+use calamine::{open_workbook, Reader, Xlsx};
+use casedesk_app::{Clock, Desk, ErrorCode, InboxFilter, InboxRow};
+use casedesk_domain::Status;
+use chrono::NaiveDate;
+
+fn desk(dir: &std::path::Path, orders: u64) -> Desk {
+    let at = NaiveDate::from_ymd_opt(2026, 11, 24)
+        .and_then(|d| d.and_hms_opt(9, 30, 0))
+        .expect("time");
+    let mut desk = Desk::open_with_clock(dir, Clock::Fixed(at)).expect("open");
+    desk.load_demo(orders, 7).expect("demo");
+    desk
+}
+
+/// Every row of the query, page by page, as the window shows them.
+fn listed(desk: &Desk, q: &InboxFilter) -> Vec<InboxRow> {
+    let mut all = Vec::new();
+    for page in 1.. {
+        let p = desk
+            .list_inbox(&InboxFilter {
+                page,
+                page_size: 500,
+                ..q.clone()
+            })
+            .expect("page");
+        all.extend(p.rows);
+        if !p.has_more {
+            return all;
+        }
+    }
+    all
+}
+
+fn read_back(path: &std::path::Path) -> Vec<Vec<String>> {
+    let mut book: Xlsx<_> = open_workbook(path).expect("open the export");
+    assert_eq!(book.sheet_names(), ["工单"]);
+    let range = book.worksheet_range("工单").expect("sheet");
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn the_export_holds_every_matching_order_in_the_lists_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let desk = desk(&dir.path().join("data"), 1500);
+    let q = InboxFilter {
+        open_only: true,
+        page_size: 50,
+        page: 3, // the page shown does not limit the export
+        ..Default::default()
+    };
+    let rows = listed(&desk, &q);
+    assert!(rows.len() > 500, "more than a page: {}", rows.len());
+    let path = dir.path().join("工单导出.xlsx");
+    let mut reports = Vec::new();
+    let summary = desk
+        .export_xlsx(&q, &path, |n| reports.push(n))
+        .expect("export");
+    assert_eq!(summary.rows, rows.len() as u64);
+    assert_eq!(reports.last(), Some(&summary.rows));
+    assert!(!dir.path().join("工单导出.xlsx.part").exists());
+
+    let cells = read_back(&path);
+    assert_eq!(
+        cells[0],
+        casedesk_papers::COLUMNS
+            .iter()
+            .map(|(h, _)| h.to_string())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(cells[0][0], "工单号");
+    assert_eq!(cells.len(), rows.len() + 1);
+    for (r, line) in rows.iter().zip(&cells[1..]) {
+        assert_eq!(line[0], r.order_no);
+        assert_eq!(line[1], r.status.name_zh());
+        assert_eq!(line[2], r.plate);
+        if r.licensed {
+            assert_eq!(line[3], r.enterprise_name);
+        } else {
+            assert_eq!(line[3], "无经营许可");
+        }
+        assert_eq!(line[5], r.violation_name);
+        assert_eq!(line[9], r.place);
+        assert_eq!(line[10], r.detected_at);
+        assert_eq!(
+            line[13],
+            casedesk_papers::text::time_left_zh(r.time_left),
+            "{}",
+            r.order_no
+        );
+        assert_eq!(line[15], if r.whitelisted { "是" } else { "" });
+    }
+
+    // A search narrows the export the same way it narrows the list.
+    let plate = rows[0].plate.clone();
+    let q = InboxFilter {
+        search: Some(plate.clone()),
+        status: None,
+        ..q
+    };
+    let want = listed(&desk, &q);
+    let summary = desk.export_xlsx(&q, &path, |_| {}).expect("export");
+    assert_eq!(summary.rows, want.len() as u64);
+    let cells = read_back(&path);
+    assert!(cells[1..].iter().all(|l| l[2] == plate));
+
+    // An empty result is a header-only workbook, not an error.
+    let none = InboxFilter {
+        status: Some(Status::Pending),
+        search: Some("不存在的企业".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        desk.export_xlsx(&none, &path, |_| {}).expect("empty").rows,
+        0
+    );
+    assert_eq!(read_back(&path).len(), 1);
+}
+
+#[test]
+fn a_missing_folder_is_refused_with_a_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let desk = desk(&dir.path().join("data"), 10);
+    let e = desk
+        .export_xlsx(
+            &InboxFilter::default(),
+            &dir.path().join("没有这个文件夹").join("a.xlsx"),
+            |_| {},
+        )
+        .expect_err("no folder");
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(e.message_zh.contains("不存在"), "{}", e.message_zh);
+}

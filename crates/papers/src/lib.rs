@@ -1,0 +1,13 @@
+//! CaseDesk's papers: the documents and exports that leave the desk as files. For now the
+//! inbox as an Excel workbook ([`xlsx`]); the printed letters (责令整改通知书, 抄告函) will live
+//! here too. The crate writes files from rows it is given and reads no cache itself, so the
+//! window, the CLI and the benchmark produce the same file from the same query.
+//!
+//! Its own crate rather than a module of `casedesk-app`: the spreadsheet writer (and its zip
+//! and temporary-file dependencies) is built and tested on its own, and the services crate stays
+//! about the rules.
+
+pub mod text;
+pub mod xlsx;
+
+pub use xlsx::{InboxWorkbook, PapersError, COLUMNS, SHEET_ROWS};
