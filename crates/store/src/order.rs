@@ -290,6 +290,59 @@ impl StateColumns {
     }
 }
 
+/// Which order a state is written to.
+pub(crate) enum OrderKey<'a> {
+    Id(i64),
+    OrderNo(&'a str),
+}
+
+/// Writes an order's state columns: after a local action (`version` None: one more) or as the
+/// hub sent it (its version). Returns how many rows changed (0: no such order).
+pub(crate) fn write_state(
+    conn: &Connection,
+    key: OrderKey<'_>,
+    c: &StateColumns,
+    version: Option<i64>,
+    updated_at: &str,
+) -> Result<usize, StoreError> {
+    let (column, key_value): (&str, rusqlite::types::Value) = match key {
+        OrderKey::Id(id) => ("id", id.into()),
+        OrderKey::OrderNo(no) => ("order_no", no.to_string().into()),
+    };
+    Ok(conn
+        .prepare_cached(&format!(
+            "UPDATE work_order SET status = ?1, county_code = ?2, claimed_by = ?3,
+                response_minutes = ?4, response_days = ?5, handling_due = ?6, clock_owner = ?7,
+                clock_rank = ?8, due_at = ?9, rectification_requirement = ?10,
+                rectification_deadline = ?11, rectifications = ?12, notice_authority = ?13,
+                feedback_due = ?14, interception_override = ?15, outcome = ?16, transfer_to = ?17,
+                version = coalesce(?18, version + 1), updated_at = ?19
+             WHERE {column} = ?20"
+        ))?
+        .execute(params![
+            c.status,
+            c.county_code,
+            c.claimed_by,
+            c.response_minutes,
+            c.response_days,
+            c.handling_due,
+            c.clock_owner,
+            c.clock_rank,
+            c.due_at,
+            c.rectification_requirement,
+            c.rectification_deadline,
+            c.rectifications,
+            c.notice_authority,
+            c.feedback_due,
+            c.interception_override,
+            c.outcome,
+            c.transfer_to,
+            version,
+            updated_at,
+            key_value
+        ])?)
+}
+
 /// What the rules need about order `id`: its state, and the vehicle.
 struct Facts {
     state: OrderState,
@@ -460,38 +513,13 @@ pub(crate) fn record_applied(
     now: NaiveDateTime,
 ) -> Result<(i64, bool), StoreError> {
     let at = now.format("%Y-%m-%d %H:%M").to_string();
-    let c = StateColumns::of(&applied.state);
-    let changed = conn
-        .prepare_cached(
-            "UPDATE work_order SET status = ?1, county_code = ?2, claimed_by = ?3,
-                response_minutes = ?4, response_days = ?5, handling_due = ?6, clock_owner = ?7,
-                clock_rank = ?8, due_at = ?9, rectification_requirement = ?10,
-                rectification_deadline = ?11, rectifications = ?12, notice_authority = ?13,
-                feedback_due = ?14, interception_override = ?15, outcome = ?16, transfer_to = ?17,
-                version = version + 1, updated_at = ?18
-             WHERE id = ?19",
-        )?
-        .execute(params![
-            c.status,
-            c.county_code,
-            c.claimed_by,
-            c.response_minutes,
-            c.response_days,
-            c.handling_due,
-            c.clock_owner,
-            c.clock_rank,
-            c.due_at,
-            c.rectification_requirement,
-            c.rectification_deadline,
-            c.rectifications,
-            c.notice_authority,
-            c.feedback_due,
-            c.interception_override,
-            c.outcome,
-            c.transfer_to,
-            at,
-            id
-        ])?;
+    let changed = write_state(
+        conn,
+        OrderKey::Id(id),
+        &StateColumns::of(&applied.state),
+        None,
+        &at,
+    )?;
     if changed != 1 {
         return Err(corrupt("order vanished during the action"));
     }

@@ -16,7 +16,7 @@ use casedesk_wire::{
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use crate::order::StateColumns;
+use crate::order::{write_state, OrderKey, StateColumns};
 use crate::{Store, StoreError};
 
 /// The hub this cache syncs with.
@@ -419,38 +419,13 @@ fn write_order(conn: &Connection, o: &OrderChange, catalog: &Catalog) -> Result<
     let state = OrderState::from(o.state.clone());
     let c = StateColumns::of(&state);
     let updated_at = minute(&o.updated_at);
-    let changed = conn
-        .prepare_cached(
-            "UPDATE work_order SET status = ?1, county_code = ?2, claimed_by = ?3,
-                response_minutes = ?4, response_days = ?5, handling_due = ?6, clock_owner = ?7,
-                clock_rank = ?8, due_at = ?9, rectification_requirement = ?10,
-                rectification_deadline = ?11, rectifications = ?12, notice_authority = ?13,
-                feedback_due = ?14, interception_override = ?15, outcome = ?16, transfer_to = ?17,
-                version = ?18, updated_at = ?19
-             WHERE order_no = ?20",
-        )?
-        .execute(params![
-            c.status,
-            c.county_code,
-            c.claimed_by,
-            c.response_minutes,
-            c.response_days,
-            c.handling_due,
-            c.clock_owner,
-            c.clock_rank,
-            c.due_at,
-            c.rectification_requirement,
-            c.rectification_deadline,
-            c.rectifications,
-            c.notice_authority,
-            c.feedback_due,
-            c.interception_override,
-            c.outcome,
-            c.transfer_to,
-            o.version,
-            updated_at,
-            o.order_no
-        ])?;
+    let changed = write_state(
+        conn,
+        OrderKey::OrderNo(&o.order_no),
+        &c,
+        Some(o.version),
+        &updated_at,
+    )?;
     if changed == 1 {
         return Ok(());
     }
