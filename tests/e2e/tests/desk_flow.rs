@@ -33,6 +33,12 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     // Take the plate of a pending order and search for it.
     s.click("[data-testid=filter-status]").await?;
     s.click(".el-select-dropdown__item:first-child").await?;
+    // Read the plate only once the list shows the filter's rows, not the list before it.
+    s.wait_text("[data-testid=inbox-row] td:nth-child(2)", |t| {
+        t.contains("待认领")
+    })
+    .await?;
+    s.wait_gone(".el-loading-mask").await?;
     let plate = s
         .wait_text("[data-testid=inbox-row] td:nth-child(3)", |t| {
             t.starts_with('豫')
