@@ -116,7 +116,7 @@ impl Loader<'_> {
     }
 
     pub fn whitelist(&self, e: &WhitelistEntry, created_at: &str) -> Result<i64, StoreError> {
-        crate::whitelist::insert_entry(&self.tx, e, created_at)
+        crate::whitelist::insert_entry(&self.tx, e, created_at, None)
     }
 
     pub fn driver(&self, d: &NewDriver) -> Result<(), StoreError> {

@@ -537,7 +537,7 @@ pub(crate) fn record_applied(
     if let (true, Some(vid)) = (clean, vehicle_id) {
         let record = vehicle_record(conn, vid, facts_plate)?;
         if let Some(p) = whitelist::proposal(facts_plate, &record, now.date()) {
-            crate::whitelist::insert_entry(conn, &p, &at)?;
+            crate::whitelist::insert_entry(conn, &p, &at, None)?;
             proposed = true;
         }
     }

@@ -513,21 +513,6 @@ fn write_whitelist(conn: &Connection, w: &WhitelistChange) -> Result<(), StoreEr
             |r| r.get(0),
         )
         .optional()?;
-    let values = params![
-        e.plate,
-        e.kind.code(),
-        e.status.code(),
-        e.reason,
-        e.event_name,
-        e.valid_from.to_string(),
-        e.valid_until.map(|d| d.to_string()),
-        e.decided_by,
-        e.decision_reason,
-        e.revoked_by,
-        e.revoke_reason,
-        updated_at,
-        w.id,
-    ];
     match existing {
         Some(id) => {
             conn.prepare_cached(
@@ -555,13 +540,7 @@ fn write_whitelist(conn: &Connection, w: &WhitelistChange) -> Result<(), StoreEr
             ])?;
         }
         None => {
-            conn.prepare_cached(
-                "INSERT INTO whitelist(plate, kind, status, reason, event_name, valid_from,
-                    valid_until, decided_by, decision_reason, revoked_by, revoke_reason,
-                    created_at, updated_at, hub_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
-            )?
-            .execute(values)?;
+            crate::whitelist::insert_entry(conn, e, &updated_at, Some(w.id))?;
         }
     }
     Ok(())

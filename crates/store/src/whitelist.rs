@@ -101,16 +101,19 @@ fn read_entry(r: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result<White
     })
 }
 
-/// Adds an entry (a proposal, or a supervisor's addition); returns its id.
+/// Adds an entry (a proposal, a supervisor's addition, or one pulled from the hub with the
+/// hub's id); returns its id.
 pub(crate) fn insert_entry(
     conn: &Connection,
     e: &WhitelistEntry,
     now: &str,
+    hub_id: Option<i64>,
 ) -> Result<i64, StoreError> {
     conn.prepare_cached(
         "INSERT INTO whitelist(plate, kind, status, reason, event_name, valid_from, valid_until,
-            decided_by, decision_reason, revoked_by, revoke_reason, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+            decided_by, decision_reason, revoked_by, revoke_reason, created_at, updated_at,
+            hub_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
     )?
     .execute(params![
         e.plate,
@@ -124,7 +127,8 @@ pub(crate) fn insert_entry(
         e.decision_reason,
         e.revoked_by,
         e.revoke_reason,
-        now
+        now,
+        hub_id
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -229,7 +233,7 @@ impl Store {
             today,
         )?;
         let id = match (action, &current) {
-            (WhitelistAction::Add { .. }, _) | (_, None) => insert_entry(&tx, &entry, &at)?,
+            (WhitelistAction::Add { .. }, _) | (_, None) => insert_entry(&tx, &entry, &at, None)?,
             (_, Some(c)) => {
                 tx.prepare_cached(
                     "UPDATE whitelist SET status = ?1, valid_from = ?2, decided_by = ?3,
