@@ -2,7 +2,8 @@
 # Installs what is missing and runs every check and test: formatting, clippy, the UI's lint,
 # type check and Vitest tests, all Rust tests (domain, store on real SQLite files, services,
 # CLI, the hub on SQLite and on a throwaway PostgreSQL cluster), the drift check of the generated
-# TypeScript types, and the end-to-end test of the built app under Xvfb through tauri-driver.
+# TypeScript types, the end-to-end test of the built app under Xvfb through tauri-driver, and
+# the .deb installed into a clean Debian 12 chroot and started.
 # Exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,3 +42,7 @@ export CASEDESK_HUB_BIN="$CARGO_TARGET_DIR/debug/casedesk-hub"
 export CASEDESK_ARTIFACTS="${CASEDESK_ARTIFACTS:-$PWD/artifacts}"
 xvfb-run -a -s "-screen 0 1440x900x24" cargo test -p casedesk-e2e
 echo "screenshots: $CASEDESK_ARTIFACTS"
+
+step "Package: the .deb installs on a clean Debian 12 and its app starts"
+deb=$(bash scripts/package.sh | tail -n 1)
+bash scripts/package-test.sh "$deb"

@@ -14,28 +14,66 @@ use commands::Shell;
 
 fn main() {
     let started = Instant::now();
+    let context = tauri::generate_context!();
     let data_dir = default_data_dir();
     let opened = Desk::open(&data_dir).and_then(|d| d.inbox_reader().map(|r| (d, r)));
-    let (desk, reader) = match opened {
-        Ok(pair) => pair,
+    let result = match opened {
+        Ok((desk, reader)) => tauri::Builder::default()
+            .plugin(tauri_plugin_dialog::init())
+            .manage(Arc::new(Shell {
+                desk: Mutex::new(desk),
+                reader: Mutex::new(reader),
+                export_progress: Default::default(),
+                started,
+            }))
+            .invoke_handler(commands::handler())
+            .run(context),
         Err(e) => {
-            // No window can be shown without a cache: say why, in both languages, and stop.
+            // Also on the terminal, for whoever started it from one.
             eprintln!("casedesk: {} / {}", e.message_zh, e.message_en);
+            if let Err(shown) = show_startup_error(context, &e, &data_dir) {
+                eprintln!("casedesk: 无法显示错误窗口 / cannot show the error window: {shown}");
+            }
+            // The desk did not open: a non-zero exit even after the user has read why.
             std::process::exit(1);
         }
     };
-    let result = tauri::Builder::default()
-        .plugin(tauri_plugin_dialog::init())
-        .manage(Arc::new(Shell {
-            desk: Mutex::new(desk),
-            reader: Mutex::new(reader),
-            export_progress: Default::default(),
-            started,
-        }))
-        .invoke_handler(commands::handler())
-        .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("casedesk: 无法启动窗口 / cannot start the window: {e}");
         std::process::exit(1);
     }
+}
+
+/// Without a cache there is no desk, but the user who started the app from the menu sees no
+/// terminal: a small window says why, in both languages, with the data folder. It replaces the
+/// configured windows, so none of the desk's commands can be called.
+fn show_startup_error(
+    mut context: tauri::Context,
+    error: &casedesk_app::AppError,
+    data_dir: &std::path::Path,
+) -> tauri::Result<()> {
+    context.config_mut().app.windows.clear();
+    let facts = serde_json::json!({
+        "code": error.code,
+        "message_zh": error.message_zh,
+        "message_en": error.message_en,
+        "data_dir": data_dir.display().to_string(),
+    });
+    let script = format!("window.__CASEDESK_STARTUP__ = {facts};");
+    tauri::Builder::default()
+        .setup(move |app| {
+            tauri::WebviewWindowBuilder::new(
+                app,
+                "startup-error",
+                tauri::WebviewUrl::App("startup-error.html".into()),
+            )
+            .title("CaseDesk 无法启动 / cannot start")
+            .inner_size(760.0, 480.0)
+            .initialization_script(&script)
+            .build()?;
+            Ok(())
+        })
+        .build(context)?
+        .run_return(|_, _| {});
+    Ok(())
 }

@@ -10,7 +10,7 @@ use casedesk_domain::action::OrderAction;
 use casedesk_domain::plate::SERIAL_LETTERS;
 use casedesk_domain::whitelist::{WhitelistEntry, WhitelistKind, WhitelistStatus};
 use casedesk_domain::{
-    Divisions, HandlingMethod, HandlingPath, Industry, InterceptionOutcome, ReturnReason, Role,
+    City, County, Divisions, HandlingMethod, HandlingPath, Industry, InterceptionOutcome, ReturnReason, Role,
     Status,
 };
 use casedesk_store::load::{HistoryStep, NewDriver, NewEnterprise, NewOrder, NewVehicle};
@@ -24,6 +24,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::Desk;
 
 const NAMES: &str = include_str!("../../../assets/demo/names.json");
+const ROADS: &str = include_str!("../../../assets/demo/roads.json");
 
 /// Most orders one demo load makes.
 pub const MAX_ORDERS: u64 = 2_000_000;
@@ -34,8 +35,59 @@ struct Names {
     given_names: Vec<String>,
     enterprise_words: Vec<String>,
     enterprise_suffixes: std::collections::HashMap<String, Vec<String>>,
-    roads: Vec<String>,
     unit_names: Vec<String>,
+}
+
+/// `assets/demo/roads.json`: real roads by division code, so that a demo place is a road of the
+/// county it is in (a local notices 许继大道 placed in 长垣).
+#[derive(Deserialize)]
+struct Roads {
+    cities: std::collections::HashMap<String, CityRoads>,
+    counties: std::collections::HashMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct CityRoads {
+    highways: Vec<String>,
+    streets: Vec<String>,
+}
+
+/// Where a demo order of one county happens: a kilometre post on a highway crossing its city, or
+/// a street of its own seat (the city's centre for a district) with the town named first.
+struct Places {
+    highways: Vec<String>,
+    streets: Vec<String>,
+}
+
+impl Places {
+    /// `None` when the roads file has no highway for the city (every city has one).
+    fn of(roads: &Roads, city: &City, county: &County) -> Option<Places> {
+        let of_city = roads.cities.get(&city.code).filter(|c| !c.highways.is_empty())?;
+        let streets = if county.name.ends_with('区') {
+            Some((&city.name, &of_city.streets))
+        } else {
+            roads.counties.get(&county.code).map(|s| (&county.name, s))
+        };
+        Some(Places {
+            highways: of_city.highways.clone(),
+            streets: streets
+                .map(|(town, s)| s.iter().map(|st| format!("{town}{st}")).collect())
+                .unwrap_or_default(),
+        })
+    }
+
+    fn pick(&self, rng: &mut StdRng) -> String {
+        if self.streets.is_empty() || rng.gen_bool(0.7) {
+            format!(
+                "{} K{}+{:03}",
+                pick(rng, &self.highways),
+                rng.gen_range(1..900),
+                rng.gen_range(0..1000)
+            )
+        } else {
+            pick(rng, &self.streets).clone()
+        }
+    }
 }
 
 fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
@@ -138,10 +190,16 @@ impl Desk {
                 pick(&mut rng, &names.enterprise_words),
                 pick(&mut rng, suffixes)
             );
-            let score = match rng.gen_range(0..100) {
-                0..=64 => rng.gen_range(900..=1000),
-                65..=89 => rng.gen_range(800..900),
-                _ => rng.gen_range(600..800),
+            // Most enterprises are green, as in the province's figures (98 % of coach and hazmat
+            // enterprises); freight carriers, graded later, have more yellow and red codes.
+            let (yellow, red) = match industry {
+                Industry::GeneralFreight => (60, 25),
+                _ => (20, 5),
+            };
+            let score = match rng.gen_range(0..1000) {
+                n if n < red => rng.gen_range(600..800),
+                n if n < red + yellow => rng.gen_range(800..900),
+                _ => rng.gen_range(900..=1000),
             };
             loader.enterprise(&NewEnterprise {
                 id,
@@ -230,10 +288,22 @@ impl Desk {
                 )
             })
             .collect();
-        let county_name = divisions
+        let roads: Roads = serde_json::from_str(ROADS).map_err(|e| {
+            AppError::new(
+                ErrorCode::Storage,
+                format!("演示道路文件损坏：{e}"),
+                format!("the demo roads file is damaged: {e}"),
+            )
+        })?;
+        let places = divisions
             .county(&home)
-            .map(|(_, c)| c.name.clone())
-            .unwrap_or_default();
+            .and_then(|(city, county)| Places::of(&roads, city, county))
+            .ok_or_else(|| {
+                AppError::invalid(
+                    format!("演示数据中没有区划代码 {home} 的道路，请在“我的身份”中选择河南省的县区。"),
+                    format!("the demo data has no roads for division {home}; choose a county of Henan in the profile"),
+                )
+            })?;
         // Unlicensed vans and cars of the desk's city, for suspected illegal operation.
         let home_letter = home_city
             .as_deref()
@@ -327,16 +397,7 @@ impl Desk {
                 &home,
                 whitelist,
             );
-            let place = if rng.gen_bool(0.7) {
-                format!(
-                    "{} K{}+{:03}",
-                    pick(&mut rng, &names.roads),
-                    rng.gen_range(1..900),
-                    rng.gen_range(0..1000)
-                )
-            } else {
-                format!("{}{}", county_name, pick(&mut rng, &names.roads))
-            };
+            let place = places.pick(&mut rng);
             let (enterprise_id, enterprise_name) = match enterprise {
                 Some(e) => (Some(enterprises[e].0), enterprises[e].1.clone()),
                 None => (None, String::new()),

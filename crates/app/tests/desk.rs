@@ -65,6 +65,35 @@ fn demo_data_is_realistic_and_loads_only_once() {
     }
     let statuses: std::collections::HashSet<_> = page.rows.iter().map(|r| r.status).collect();
     assert!(statuses.len() >= 4, "a spread of states: {statuses:?}");
+    // Places a local believes: a street of 长垣 or a kilometre post on a highway crossing 新乡,
+    // and both kinds occur.
+    let highways = ["G4京港澳高速 K", "S26台辉高速 K", "G107国道 K"];
+    let on_highway = |p: &str| highways.iter().any(|h| p.starts_with(h));
+    for r in &page.rows {
+        assert!(
+            on_highway(&r.place) || ["长垣市宏力大道", "长垣市山海大道"].contains(&r.place.as_str()),
+            "{} is not a road of 长垣",
+            r.place
+        );
+    }
+    assert!(page.rows.iter().any(|r| on_highway(&r.place)));
+    assert!(page.rows.iter().any(|r| !on_highway(&r.place)));
+    // Most enterprises are green, as in the province (98 % of coach and hazmat enterprises).
+    let codes: std::collections::HashMap<_, _> = page
+        .rows
+        .iter()
+        .filter(|r| !r.enterprise_name.is_empty())
+        .map(|r| (r.enterprise_name.clone(), r.credit_code))
+        .collect();
+    let green = codes
+        .values()
+        .filter(|c| matches!(c, Some(casedesk_domain::CreditCode::Green)))
+        .count();
+    assert!(
+        green * 100 >= codes.len() * 85,
+        "{green} of {} enterprises green",
+        codes.len()
+    );
     let err = desk.load_demo(10, 1).expect_err("not into a full cache");
     assert_eq!(err.code, ErrorCode::InvalidInput);
     // A closed demo order shows the history that closed it.
