@@ -9,6 +9,9 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::text::{self, TextError, TextField};
 
 /// Unrepaired administrative penalties from which the fast track is refused.
 pub const MAX_UNREPAIRED_PENALTIES: u32 = 10;
@@ -93,7 +96,113 @@ pub struct ListEntry {
     pub repaired_on: Option<NaiveDate>,
 }
 
+/// The two texts of a list entry, named in [`ListEntryError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListEntryText {
+    Behaviour,
+    RepairConditions,
+}
+
+impl ListEntryText {
+    pub fn code(self) -> &'static str {
+        match self {
+            ListEntryText::Behaviour => "behaviour",
+            ListEntryText::RepairConditions => "repair_conditions",
+        }
+    }
+
+    /// The text rule it follows (blank, length, control characters): [`crate::text`].
+    fn rule(self) -> TextField {
+        match self {
+            ListEntryText::Behaviour => TextField::Description,
+            ListEntryText::RepairConditions => TextField::Requirement,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ListEntryError {
+    #[error("the {} must not be empty", part.code())]
+    Empty { part: ListEntryText },
+    #[error("the {} is {len} characters long, over the limit of {max}", part.code())]
+    TooLong {
+        part: ListEntryText,
+        len: usize,
+        max: usize,
+    },
+    #[error("the {} contains a control character (U+{code:04X})", part.code())]
+    ControlCharacter { part: ListEntryText, code: u32 },
+    #[error("the repair ({repaired}) cannot come before the listing ({listed})")]
+    RepairedBeforeListed {
+        listed: NaiveDate,
+        repaired: NaiveDate,
+    },
+    #[error("the suspension would end ({until}) before the listing ({listed})")]
+    SuspensionEndsBeforeListing { listed: NaiveDate, until: NaiveDate },
+}
+
+impl ListEntryError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ListEntryError::Empty { .. } => "dishonest_list_text_empty",
+            ListEntryError::TooLong { .. } => "dishonest_list_text_too_long",
+            ListEntryError::ControlCharacter { .. } => "dishonest_list_text_control_character",
+            ListEntryError::RepairedBeforeListed { .. } => "dishonest_list_repaired_before_listed",
+            ListEntryError::SuspensionEndsBeforeListing { .. } => {
+                "dishonest_list_suspension_ends_before_listing"
+            }
+        }
+    }
+}
+
+fn entry_text(part: ListEntryText, value: &str) -> Result<String, ListEntryError> {
+    text::required(part.rule(), value).map_err(|e| match e {
+        TextError::Empty { .. } => ListEntryError::Empty { part },
+        TextError::TooLong { len, max, .. } => ListEntryError::TooLong { part, len, max },
+        TextError::ControlCharacter { code, .. } => ListEntryError::ControlCharacter { part, code },
+    })
+}
+
 impl ListEntry {
+    /// A new entry, its texts checked and trimmed.
+    pub fn new(
+        behaviour: &str,
+        penalty: ListPenalty,
+        listed_on: NaiveDate,
+        repair_conditions: &str,
+    ) -> Result<ListEntry, ListEntryError> {
+        if let ListPenalty::FastTrackSuspended { until } = penalty {
+            if until < listed_on {
+                return Err(ListEntryError::SuspensionEndsBeforeListing {
+                    listed: listed_on,
+                    until,
+                });
+            }
+        }
+        Ok(ListEntry {
+            behaviour: entry_text(ListEntryText::Behaviour, behaviour)?,
+            penalty,
+            listed_on,
+            repair_conditions: entry_text(ListEntryText::RepairConditions, repair_conditions)?,
+            repaired_on: None,
+        })
+    }
+
+    /// Records credit repair on `on`: from that day the entry no longer counts.
+    pub fn repair(&self, on: NaiveDate) -> Result<ListEntry, ListEntryError> {
+        if on < self.listed_on {
+            return Err(ListEntryError::RepairedBeforeListed {
+                listed: self.listed_on,
+                repaired: on,
+            });
+        }
+        Ok(ListEntry {
+            repaired_on: Some(on),
+            ..self.clone()
+        })
+    }
+
     /// Listed and not yet repaired on `today`.
     pub fn in_force(&self, today: NaiveDate) -> bool {
         self.listed_on <= today && self.repaired_on.is_none_or(|r| r > today)
@@ -191,13 +300,62 @@ mod tests {
     }
 
     fn entry(penalty: ListPenalty, repaired_on: Option<NaiveDate>) -> ListEntry {
-        ListEntry {
-            behaviour: "测量视频剪辑拼接".to_string(),
+        let e = ListEntry::new(
+            " 测量视频剪辑拼接 ",
             penalty,
-            listed_on: d("2026-06-01"),
-            repair_conditions: "整改完毕并重新签署信用承诺书".to_string(),
-            repaired_on,
+            d("2026-06-01"),
+            "整改完毕并重新签署信用承诺书",
+        )
+        .expect("valid entry");
+        match repaired_on {
+            Some(on) => e.repair(on).expect("repaired after listing"),
+            None => e,
         }
+    }
+
+    #[test]
+    fn list_entries_are_checked_when_made_and_repaired() {
+        let e = entry(ListPenalty::Warning, None);
+        assert_eq!(e.behaviour, "测量视频剪辑拼接", "trimmed");
+        assert_eq!(
+            ListEntry::new("  ", ListPenalty::Warning, d("2026-06-01"), "整改"),
+            Err(ListEntryError::Empty {
+                part: ListEntryText::Behaviour
+            })
+        );
+        assert!(matches!(
+            ListEntry::new(
+                "伪造",
+                ListPenalty::Warning,
+                d("2026-06-01"),
+                &"字".repeat(1001)
+            ),
+            Err(ListEntryError::TooLong {
+                part: ListEntryText::RepairConditions,
+                max: 1000,
+                ..
+            })
+        ));
+        assert_eq!(
+            ListEntry::new(
+                "伪造",
+                ListPenalty::FastTrackSuspended {
+                    until: d("2026-05-31")
+                },
+                d("2026-06-01"),
+                "整改"
+            )
+            .map_err(|e| e.code()),
+            Err("dishonest_list_suspension_ends_before_listing")
+        );
+        assert_eq!(
+            e.repair(d("2026-05-31")).map_err(|e| e.code()),
+            Err("dishonest_list_repaired_before_listed")
+        );
+        assert_eq!(
+            e.repair(d("2026-06-01")).map(|r| r.repaired_on),
+            Ok(Some(d("2026-06-01")))
+        );
     }
 
     #[test]

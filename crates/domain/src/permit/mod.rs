@@ -21,9 +21,12 @@ pub use deadline::{
 };
 pub use eligibility::{
     fast_track_refusals, AdministrativePenalty, CarrierRecord, FastTrackRefusal, ListEntry,
-    ListPenalty,
+    ListEntryError, ListPenalty,
 };
 pub use limits::{limits, over_limit, Exceedance, LimitError, Limits, MassLimit, OverLimit};
 pub use materials::{missing, required, Material, Track, Trips};
-pub use sample::{commitment, draw, verify, Candidate, Draw, OnTop, OnTopReason, SampleError};
+pub use sample::{
+    check_committed_in_time, commitment, draw, verify, Candidate, Draw, OnTop, OnTopReason,
+    SampleError,
+};
 pub use vehicle::{Configuration, Declared, Measure, Vehicle, VehicleError};

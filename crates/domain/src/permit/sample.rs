@@ -18,6 +18,7 @@
 
 use std::collections::BTreeSet;
 
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -113,6 +114,11 @@ pub enum SampleError {
     SeedDoesNotMatchCommitment,
     #[error("the stored draw differs from the draw recomputed from the seed and the list")]
     DrawDiffers,
+    #[error("the commitment was published at {published_at}, not before the day's first application at {first_application_at}")]
+    CommittedTooLate {
+        published_at: NaiveDateTime,
+        first_application_at: NaiveDateTime,
+    },
 }
 
 impl SampleError {
@@ -124,6 +130,7 @@ impl SampleError {
             SampleError::MalformedCommitment { .. } => "sample_malformed_commitment",
             SampleError::SeedDoesNotMatchCommitment => "sample_seed_does_not_match_commitment",
             SampleError::DrawDiffers => "sample_draw_differs",
+            SampleError::CommittedTooLate { .. } => "sample_committed_too_late",
         }
     }
 }
@@ -131,6 +138,22 @@ impl SampleError {
 /// The commitment published before the day's first application: hex SHA-256 of the seed.
 pub fn commitment(seed: &[u8]) -> String {
     hex::encode(Sha256::digest(seed))
+}
+
+/// Checks that the commitment was published strictly before the day's first application
+/// arrived (a day without applications has nothing to check): a seed chosen after the list
+/// began could be chosen to spare someone.
+pub fn check_committed_in_time(
+    published_at: NaiveDateTime,
+    first_application_at: Option<NaiveDateTime>,
+) -> Result<(), SampleError> {
+    match first_application_at {
+        Some(first) if published_at >= first => Err(SampleError::CommittedTooLate {
+            published_at,
+            first_application_at: first,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// How many applications the random share holds: 10% of `n` rounded up, so at least one
@@ -267,6 +290,24 @@ mod tests {
         assert_eq!(
             commitment(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn the_commitment_must_precede_the_first_application() {
+        let t = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").expect("test time");
+        assert_eq!(
+            check_committed_in_time(t("2026-11-30 00:00:00"), Some(t("2026-11-30 08:01:00"))),
+            Ok(())
+        );
+        assert_eq!(
+            check_committed_in_time(t("2026-11-30 09:00:00"), None),
+            Ok(())
+        );
+        assert_eq!(
+            check_committed_in_time(t("2026-11-30 08:01:00"), Some(t("2026-11-30 08:01:00")))
+                .map_err(|e| e.code()),
+            Err("sample_committed_too_late")
         );
     }
 
