@@ -181,9 +181,10 @@ pub fn decision_clock(
 }
 
 impl DecisionClock {
-    /// Counted working days from `today` to the due date: 0 when due today, negative when
-    /// overdue by that many, `None` while the due date is unknown. Days inside a pause do not
-    /// count, so the figure stands still while reinforcement is under way.
+    /// Counted working days from `today` to the due date: the calendar's
+    /// [`WorkingCalendar::working_days_left`] (0 when due today or on the next working day after
+    /// a day off, negative when overdue) less the paused working days in between, so the figure
+    /// stands still while reinforcement is under way. `None` while the due date is unknown.
     pub fn days_left(
         &self,
         cal: &WorkingCalendar,
@@ -191,21 +192,24 @@ impl DecisionClock {
         today: NaiveDate,
     ) -> Option<i64> {
         let due = self.due?;
-        let count = |from: NaiveDate, to: NaiveDate| -> i64 {
-            let mut n = 0;
-            let mut d = from;
-            while d < to {
-                d += Duration::days(1);
-                if counts(cal, pauses, d) {
-                    n += 1;
-                }
-            }
-            n
-        };
-        Some(if due >= today {
-            count(today, due)
+        let (from, to) = if due >= today {
+            (today, due)
         } else {
-            -count(due, today)
+            (due, today)
+        };
+        let mut paused: i64 = 0;
+        let mut d = from;
+        while d < to {
+            d += Duration::days(1);
+            if cal.is_working_day(d) && !counts(cal, pauses, d) {
+                paused += 1;
+            }
+        }
+        let left = cal.working_days_left(today, due);
+        Some(if due >= today {
+            left - paused
+        } else {
+            left + paused
         })
     }
 }
@@ -355,6 +359,9 @@ mod tests {
         assert_eq!(left_during, left_before);
         assert_eq!(c.days_left(&cal, &[pause], d("2026-11-16")), Some(0));
         assert_eq!(c.days_left(&cal, &[pause], d("2026-11-18")), Some(-2));
+        // On the Sunday before, Monday's due date is due now, as for every other deadline.
+        assert_eq!(c.days_left(&cal, &[pause], d("2026-11-15")), Some(0));
+        assert_eq!(c.days_left(&cal, &[pause], d("2026-11-13")), Some(1));
     }
 
     #[test]
