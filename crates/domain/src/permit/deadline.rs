@@ -7,7 +7,8 @@
 //!   working days, without statutory holidays (docs/decisions.md).
 //! - The decision (作出许可决定): within the class's working days from acceptance (article 15 of
 //!   2016 No. 62, in [`super::class`]); the time spent on strengthening or rebuilding roads and
-//!   bridges, and on technical assessment, is not counted ([`Pause`]).
+//!   bridges (article 15) and on technical assessment (DOMAIN.md; 行政许可法 article 45 leaves
+//!   out the time of 检测、鉴定、专家评审) is not counted ([`Pause`]).
 //!
 //! As everywhere in CaseDesk, the start day itself is not counted: a limit of 2 working days from
 //! a Monday acceptance falls due on Wednesday.
@@ -21,7 +22,7 @@ use crate::calendar::WorkingCalendar;
 /// Working days within which an incomplete application gets its one-time notice.
 pub const NOTICE_WORKING_DAYS: u32 = 5;
 
-/// Why the decision clock stopped: the regulation names the two.
+/// Why the decision clock stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PauseReason {
