@@ -2,7 +2,8 @@
 //! Henan, with no I/O. The work-order state machine (one table of allowed transitions per role)
 //! and the one function that applies an action to an order ([`lifecycle::apply`]), the clocks
 //! that say whose turn it is, the violation catalog, Henan's jurisdictions, working-day
-//! deadlines over the official holiday calendar, credit codes, interceptions and the whitelist.
+//! deadlines over the official holiday calendar, credit codes, interceptions and the whitelist,
+//! and the permit desk's rules for oversized transport ([`permit`]).
 //! Everything the desk, the CLI and the hub must agree on lives here, so that they cannot
 //! disagree.
 
@@ -16,6 +17,7 @@ pub mod industry;
 pub mod interception;
 pub mod jurisdiction;
 pub mod lifecycle;
+pub mod permit;
 pub mod plate;
 pub mod return_reason;
 pub mod text;
