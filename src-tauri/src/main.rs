@@ -20,7 +20,11 @@ fn main() {
         Ok(pair) => pair,
         Err(e) => {
             // No window can be shown without a cache: say why, in both languages, and stop.
-            eprintln!("casedesk: {} / {}", e.message_zh, e.message_en);
+            eprintln!(
+                "casedesk: {} / {}",
+                e.text(casedesk_app::Lang::Zh),
+                e.text(casedesk_app::Lang::En)
+            );
             std::process::exit(1);
         }
     };

@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use crate::dto::DemoSummary;
 use crate::error::{AppError, ErrorCode};
+use crate::message::MessageKey;
 use crate::Desk;
 
 const NAMES: &str = include_str!("../../../assets/demo/names.json");
@@ -69,25 +70,15 @@ impl Desk {
     /// Fills an empty cache with `orders` demo work orders. Refuses a cache that has orders.
     pub fn load_demo(&mut self, orders: u64, seed: u64) -> Result<DemoSummary, AppError> {
         if orders == 0 || orders > MAX_ORDERS {
-            return Err(AppError::invalid(
-                format!("演示工单数量应在 1 到 {MAX_ORDERS} 之间。"),
-                format!("the number of demo orders must be between 1 and {MAX_ORDERS}"),
-            ));
+            return Err(AppError::invalid(MessageKey::DemoCount).with("max", MAX_ORDERS));
         }
         if self.store.order_count()? > 0 {
-            return Err(AppError::new(
-                ErrorCode::InvalidInput,
-                "本地缓存中已有工单，演示数据只能加载到空缓存。",
-                "the cache already has work orders; demo data loads only into an empty cache",
-            ));
+            return Err(AppError::invalid(MessageKey::DemoCacheNotEmpty));
         }
         let started = Instant::now();
         let names: Names = serde_json::from_str(NAMES).map_err(|e| {
-            AppError::new(
-                ErrorCode::Storage,
-                format!("演示数据文件损坏：{e}"),
-                e.to_string(),
-            )
+            AppError::new(ErrorCode::Storage, MessageKey::DemoDataDamaged)
+                .with("detail", e.to_string())
         })?;
         let mut rng = StdRng::seed_from_u64(seed);
         let divisions = Divisions::embedded();
@@ -126,11 +117,8 @@ impl Desk {
                 .get(industry.code())
                 .filter(|s| !s.is_empty())
                 .ok_or_else(|| {
-                    AppError::new(
-                        ErrorCode::Storage,
-                        "演示数据缺少企业名称后缀",
-                        "demo names lack suffixes",
-                    )
+                    AppError::new(ErrorCode::Storage, MessageKey::DemoDataDamaged)
+                        .with("detail", format!("no enterprise suffixes for {}", industry.code()))
                 })?;
             let name = format!(
                 "{}{}{}",
@@ -281,11 +269,8 @@ impl Desk {
                         .find(|(i, _)| i == industry)
                         .map(|(_, v)| v)
                         .ok_or_else(|| {
-                            AppError::new(
-                                ErrorCode::Storage,
-                                "违法类型目录缺少行业",
-                                "catalog lacks an industry",
-                            )
+                            AppError::new(ErrorCode::Storage, MessageKey::DemoDataDamaged)
+                                .with("detail", format!("no violations for {}", industry.code()))
                         })?;
                     (
                         vehicle_id,

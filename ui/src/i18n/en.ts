@@ -1,4 +1,6 @@
 // English (switchable). Same keys as zh-CN.ts.
+// Names shared with the Rust side (errors, CLI) come from assets/messages, written once there.
+import catalogue from "../../../assets/messages/en.json";
 import type { Messages } from "./zh-CN";
 
 const en: Messages = {
@@ -54,25 +56,8 @@ const en: Messages = {
       county: "Choose a county",
     },
   },
-  role: {
-    desk_staff: "Service desk staff",
-    county_officer: "County officer",
-    supervisor: "Supervisor",
-    administrator: "Administrator",
-  },
-  status: {
-    pending: "Unclaimed",
-    claimed: "Claimed",
-    handled: "Handled",
-    awaiting_feedback: "Awaiting feedback",
-    rectifying: "Rectifying",
-    rectified: "Rectified",
-    submitted: "Awaiting spot check",
-    rework: "Rework",
-    returned: "Returned",
-    closed: "Closed",
-    transferred: "Transferred",
-  },
+  role: catalogue.role,
+  status: catalogue.status,
   industry: {
     scheduled_coach: "Scheduled coach",
     charter_coach: "Charter coach",
@@ -111,34 +96,17 @@ const en: Messages = {
     wrong_violation: "Wrong violation type",
     other: "Other",
   },
-  whitelistKind: {
-    repeated_clean_interception: "Repeatedly intercepted, clean",
-    enterprise_self_use: "Enterprise self-use vehicle",
-    large_event_rental: "Rented for a large event",
-  },
+  whitelistKind: catalogue.whitelistKind,
+  whitelistReason: catalogue.whitelistReason,
+  field: catalogue.field,
+  term: catalogue.term,
   whitelistStatus: {
     proposed: "Proposed",
     approved: "Approved",
     declined: "Declined",
     revoked: "Revoked",
   },
-  action: {
-    claim: "Claim",
-    handle: "Handle",
-    intercept: "Intercept",
-    notify_authority: "Notify authority",
-    record_feedback: "Record feedback",
-    close_groundless: "Close: no violation",
-    require_rectification: "Require rectification",
-    record_rectification: "Record rectification",
-    submit_for_spot_check: "Submit for spot check",
-    return: "Return",
-    transfer: "Transfer",
-    spot_check_pass: "Pass spot check",
-    spot_check_fail: "Fail spot check",
-    reassign: "Reassign",
-    override_whitelist: "Intercept despite whitelist",
-  },
+  action: catalogue.action,
   event: {
     created: "Order created",
     claimed: "Claimed",
