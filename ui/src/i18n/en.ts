@@ -531,6 +531,7 @@ const en: Messages = {
   },
   sync: {
     title: "Sync",
+    busy: "A sync is already running; please wait.",
     hint: "Exchange work orders and the whitelist with the hub: this computer's records are sent first, then the hub's changes are received. Without signing in you keep working offline.",
     loadFailed: "Could not read the sync state: {reason}",
     retry: "Retry",
@@ -632,6 +633,7 @@ const en: Messages = {
   },
   error: {
     generic: "The operation could not be completed. Please try again; if it keeps failing, contact your administrator.",
+    genericWith: "The operation could not be completed ({detail}). Please try again; if it keeps failing, contact your administrator.",
   },
   common: {
     none: "None",

@@ -529,6 +529,7 @@ const zhCN = {
   },
   sync: {
     title: "同步",
+    busy: "正在同步，请稍候。",
     hint: "与上级平台交换工单和白名单：先发送本机的办理记录，再接收平台的变化。未登录时可以照常离线办理。",
     loadFailed: "同步状态读取失败：{reason}",
     retry: "重试",
@@ -630,6 +631,7 @@ const zhCN = {
   },
   error: {
     generic: "操作未能完成，请稍后重试；如果问题持续，请联系管理员。",
+    genericWith: "操作未能完成（{detail}），请稍后重试；如果问题持续，请联系管理员。",
   },
   common: {
     none: "无",
