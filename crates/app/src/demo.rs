@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use casedesk_domain::action::OrderAction;
 use casedesk_domain::plate::SERIAL_LETTERS;
-use casedesk_domain::whitelist::{WhitelistEntry, WhitelistKind, WhitelistStatus};
+use casedesk_domain::whitelist::{self, WhitelistEntry, WhitelistKind, WhitelistStatus};
 use casedesk_domain::{
     Divisions, HandlingMethod, HandlingPath, Industry, InterceptionOutcome, ReturnReason, Role,
     Status,
@@ -193,7 +193,14 @@ impl Desk {
                         plate: plate.clone(),
                         kind,
                         status: WhitelistStatus::Approved,
-                        reason: kind.name_zh().to_string(),
+                        // As the system or a supervisor would have written it.
+                        reason: match kind {
+                            WhitelistKind::RepeatedCleanInterception => {
+                                whitelist::clean_interceptions_reason(rng.gen_range(2..5))
+                            }
+                            WhitelistKind::EnterpriseSelfUse => "企业自有车辆，仅用于本企业职工通勤".into(),
+                            WhitelistKind::LargeEventRental => "博览会期间租用，接送参展人员".into(),
+                        },
                         event_name: event.then(|| "2026中国（新乡）民营经济博览会".to_string()),
                         valid_from: now.date() - Duration::days(rng.gen_range(1..60)),
                         valid_until: event

@@ -426,6 +426,22 @@ mod tests {
     }
 
     #[test]
+    fn the_systems_whitelist_reason_is_the_chinese_catalogue_text() {
+        for (lang, cat) in catalogues() {
+            let t = cat["whitelistReason"]["clean_interceptions"].as_str().expect("text");
+            assert_eq!(placeholders(t), ["n"], "{lang:?}");
+        }
+        let zh = catalogues()[0].1["whitelistReason"]["clean_interceptions"]
+            .as_str()
+            .expect("text")
+            .to_string();
+        assert_eq!(
+            casedesk_domain::whitelist::clean_interceptions_reason(3),
+            fill(&zh, |_| Some("3".into()))
+        );
+    }
+
+    #[test]
     fn fill_keeps_unknown_placeholders_and_lone_braces() {
         assert_eq!(fill("a {x} b {y} {", |n| (n == "x").then(|| "1".into())), "a 1 b {y} {");
     }

@@ -7,7 +7,7 @@ import type { Param } from "../bindings/Param";
 import type { AppLocale } from ".";
 
 /** One language's catalogue: sections of named strings. */
-export type Catalogue = { error: Record<string, string> } & Record<string, unknown>;
+export type Catalogue = { error: Record<string, string>; whitelistReason: { clean_interceptions: string } } & Record<string, unknown>;
 
 export const catalogues: Record<AppLocale, Catalogue> = { "zh-CN": zhCN, en };
 
