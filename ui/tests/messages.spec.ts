@@ -90,3 +90,35 @@ describe("message catalogues", () => {
     expect(errorText("ipc closed")).toContain("could not be completed (ipc closed)");
   });
 });
+
+describe("catalog names follow the language", () => {
+  it("a violation type is named from the catalog in the window's language; an unknown code keeps the row's name", async () => {
+    const { freshPinia } = await import("./helpers");
+    const { useDeskStore } = await import("../src/stores/desk");
+    freshPinia();
+    const desk = useDeskStore();
+    desk.violations = [
+      { code: "KY-002", name: "疲劳驾驶", name_en: "Fatigued driving", industry: "scheduled_coach", clue_category: 1, path: "intervention", source: "in_trip", response: { minutes: 30 }, suspected_illegal_operation: false } as never,
+    ];
+    desk.setLocale("zh-CN");
+    expect(desk.violationName("KY-002", "x")).toBe("疲劳驾驶");
+    desk.setLocale("en");
+    expect(desk.violationName("KY-002", "x")).toBe("Fatigued driving");
+    expect(desk.violationName("ZZ-9", "某类型")).toBe("某类型");
+    desk.setLocale("zh-CN");
+  });
+
+  it("the system's whitelist reason is shown in the window's language; a typed reason as it is", async () => {
+    const { reasonText, systemReasonCount } = await import("../src/utils/whitelist");
+    const template = catalogues["zh-CN"].whitelistReason.clean_interceptions;
+    expect(systemReasonCount("3 次拦截未发现违法行为，无违法失信记录", template)).toBe(3);
+    expect(systemReasonCount("企业自有车辆", template)).toBeNull();
+    const entry = { kind: "repeated_clean_interception", reason: "3 次拦截未发现违法行为，无违法失信记录" } as never;
+    i18n.global.locale.value = "en";
+    expect(reasonText(entry, i18n.global.t)).toBe("Intercepted 3 times with nothing illegal found; no record of violations or dishonesty");
+    const typed = { kind: "enterprise_self_use", reason: "企业自有车辆，仅用于本企业职工通勤" } as never;
+    expect(reasonText(typed, i18n.global.t)).toBe("企业自有车辆，仅用于本企业职工通勤");
+    i18n.global.locale.value = "zh-CN";
+    expect(reasonText(entry, i18n.global.t)).toBe("3 次拦截未发现违法行为，无违法失信记录");
+  });
+});
