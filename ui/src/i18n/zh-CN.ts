@@ -226,6 +226,7 @@ const zhCN = {
     spotCheckHint: "本辖区已提交抽查的工单，按抽查期限排序；打开工单后作出抽查结论。",
     spotCheckReadOnly: "抽查结论由监管负责人作出，当前身份只能查看。",
     shortcuts: "快捷键：J / ↓ 下一条　K / ↑ 上一条　C 认领　Esc 关闭详情　/ 或 Ctrl+F 搜索",
+    pageSize: "每页条数",
     loading: "正在加载…",
   },
   detail: {
