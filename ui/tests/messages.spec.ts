@@ -63,7 +63,7 @@ describe("message catalogues", () => {
     }).message;
     const en = renderMessage(refused, "en");
     expect(en).toBe(
-      "Refused: the order is “Awaiting spot check”, and “Pass spot check” is not open to the role “County officer” in that state. Refresh and act on the order's current state.",
+      `Refused: the order is "Awaiting spot check", and "Pass spot check" is not open to the role "County officer" in that state. Refresh and act on the order's current state.`,
     );
     expect(en).not.toMatch(/CountyOfficer|SpotCheckPass|county_officer/);
     expect(renderMessage(refused, "zh-CN")).toBe("工单当前为“待抽查”，县区执法人员不能执行“抽查通过”。请刷新后按当前状态办理。");

@@ -412,7 +412,7 @@ mod tests {
             .with("action", ActionKind::SpotCheckPass);
         assert_eq!(
             m.render(Lang::En),
-            "Refused: the order is “Awaiting spot check”, and “Pass spot check” is not open to the role “County officer” in that state. Refresh and act on the order's current state."
+            "Refused: the order is \"Awaiting spot check\", and \"Pass spot check\" is not open to the role \"County officer\" in that state. Refresh and act on the order's current state."
         );
         assert!(m.render(Lang::Zh).contains("县区执法人员不能执行“抽查通过”"));
         let t = Message::new(MessageKey::TextTooLong)

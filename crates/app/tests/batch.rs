@@ -62,7 +62,7 @@ fn a_batch_claims_each_order_alone_and_reports_refusals() {
     // Names come from the catalogues: "Claimed" in English is the catalogue's word, quoted.
     assert!(
         !refused.text(Lang::Zh).contains("Claimed")
-            && refused.text(Lang::En).contains("“Claimed”")
+            && refused.text(Lang::En).contains("\"Claimed\"")
             && !refused.text(Lang::En).contains("CountyOfficer"),
         "no Rust names in messages: {refused:?}"
     );

@@ -225,7 +225,7 @@ fn a_supervisor_spot_checks_what_an_officer_submitted() {
     let o = cli(&data, &["--lang", "en", "spot-check", &no, "--pass"]);
     let err = stderr(&o);
     assert!(
-        err.contains("“Pass spot check” is not open to the role “County officer”"),
+        err.contains("\"Pass spot check\" is not open to the role \"County officer\""),
         "{err}"
     );
     assert!(!err.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{err}");

@@ -147,8 +147,8 @@ async fn english_screens_have_no_chinese_interface_text_and_pass_axe() -> Res<()
         .wait_text(".el-message--error", |t| !t.is_empty())
         .await?;
     assert!(
-        msg.contains("the order is “Claimed”")
-            && msg.contains("“Claim” is not open to the role “County officer”"),
+        msg.contains("the order is \"Claimed\"")
+            && msg.contains("\"Claim\" is not open to the role \"County officer\""),
         "{msg}"
     );
     assert!(
