@@ -117,8 +117,10 @@ impl Desk {
                 .get(industry.code())
                 .filter(|s| !s.is_empty())
                 .ok_or_else(|| {
-                    AppError::new(ErrorCode::Storage, MessageKey::DemoDataDamaged)
-                        .with("detail", format!("no enterprise suffixes for {}", industry.code()))
+                    AppError::new(ErrorCode::Storage, MessageKey::DemoDataDamaged).with(
+                        "detail",
+                        format!("no enterprise suffixes for {}", industry.code()),
+                    )
                 })?;
             let name = format!(
                 "{}{}{}",
@@ -198,8 +200,12 @@ impl Desk {
                             WhitelistKind::RepeatedCleanInterception => {
                                 whitelist::clean_interceptions_reason(rng.gen_range(2..5))
                             }
-                            WhitelistKind::EnterpriseSelfUse => "企业自有车辆，仅用于本企业职工通勤".into(),
-                            WhitelistKind::LargeEventRental => "博览会期间租用，接送参展人员".into(),
+                            WhitelistKind::EnterpriseSelfUse => {
+                                "企业自有车辆，仅用于本企业职工通勤".into()
+                            }
+                            WhitelistKind::LargeEventRental => {
+                                "博览会期间租用，接送参展人员".into()
+                            }
                         },
                         event_name: event.then(|| "2026中国（新乡）民营经济博览会".to_string()),
                         valid_from: now.date() - Duration::days(rng.gen_range(1..60)),

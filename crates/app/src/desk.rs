@@ -113,9 +113,8 @@ impl Desk {
     pub fn set_profile(&mut self, profile: Profile) -> Result<(), AppError> {
         let user_name = text::required(TextField::UserName, &profile.user_name)?;
         if Divisions::embedded().county(&profile.county_code).is_none() {
-            return Err(
-                AppError::invalid(MessageKey::UnknownCounty).with("county_code", profile.county_code)
-            );
+            return Err(AppError::invalid(MessageKey::UnknownCounty)
+                .with("county_code", profile.county_code));
         }
         self.store.set_setting("profile.user_name", &user_name)?;
         self.store

@@ -167,9 +167,11 @@ impl From<WhitelistError> for AppError {
             }
             W::NotAddable { kind } => AppError::invalid(K::WhitelistNotAddable).with("kind", kind),
             W::EventDetailsRequired => AppError::invalid(K::WhitelistEventDetailsRequired),
-            W::EndsBeforeItBegins { from, until } => AppError::invalid(K::WhitelistEndsBeforeBegins)
-                .with("from", from)
-                .with("until", until),
+            W::EndsBeforeItBegins { from, until } => {
+                AppError::invalid(K::WhitelistEndsBeforeBegins)
+                    .with("from", from)
+                    .with("until", until)
+            }
             W::DateOutOfRange { date, .. } => {
                 AppError::invalid(K::WhitelistDateOutOfRange).with("date", date)
             }

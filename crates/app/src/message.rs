@@ -333,7 +333,10 @@ mod tests {
 
     fn catalogues() -> [(Lang, Value); 2] {
         [
-            (Lang::Zh, serde_json::from_str(ZH).expect("zh-CN.json parses")),
+            (
+                Lang::Zh,
+                serde_json::from_str(ZH).expect("zh-CN.json parses"),
+            ),
             (Lang::En, serde_json::from_str(EN).expect("en.json parses")),
         ]
     }
@@ -344,11 +347,13 @@ mod tests {
         for (lang, cat) in catalogues() {
             let errors = cat["error"].as_object().expect("an error section");
             let keys: BTreeSet<&str> = errors.keys().map(String::as_str).collect();
-            assert_eq!(keys, codes, "{lang:?}: catalogue keys differ from MessageKey");
+            assert_eq!(
+                keys, codes,
+                "{lang:?}: catalogue keys differ from MessageKey"
+            );
         }
         for key in MessageKey::ALL {
-            let declared: BTreeSet<String> =
-                key.params().iter().map(|s| s.to_string()).collect();
+            let declared: BTreeSet<String> = key.params().iter().map(|s| s.to_string()).collect();
             let mut used = BTreeSet::new();
             for (lang, cat) in catalogues() {
                 let t = cat["error"][key.code()].as_str().expect("a string");
@@ -368,7 +373,12 @@ mod tests {
                     assert_eq!(here, declared, "{lang:?} {}: parameters", key.code());
                 }
             }
-            assert_eq!(used, declared, "{}: a declared parameter is never shown", key.code());
+            assert_eq!(
+                used,
+                declared,
+                "{}: a declared parameter is never shown",
+                key.code()
+            );
         }
     }
 
@@ -414,7 +424,9 @@ mod tests {
             m.render(Lang::En),
             "Refused: the order is \"Awaiting spot check\", and \"Pass spot check\" is not open to the role \"County officer\" in that state. Refresh and act on the order's current state."
         );
-        assert!(m.render(Lang::Zh).contains("县区执法人员不能执行“抽查通过”"));
+        assert!(m
+            .render(Lang::Zh)
+            .contains("县区执法人员不能执行“抽查通过”"));
         let t = Message::new(MessageKey::TextTooLong)
             .with("field", TextField::Result)
             .with("len", 501usize)
@@ -428,7 +440,9 @@ mod tests {
     #[test]
     fn the_systems_whitelist_reason_is_the_chinese_catalogue_text() {
         for (lang, cat) in catalogues() {
-            let t = cat["whitelistReason"]["clean_interceptions"].as_str().expect("text");
+            let t = cat["whitelistReason"]["clean_interceptions"]
+                .as_str()
+                .expect("text");
             assert_eq!(placeholders(t), ["n"], "{lang:?}");
         }
         let zh = catalogues()[0].1["whitelistReason"]["clean_interceptions"]
@@ -443,7 +457,10 @@ mod tests {
 
     #[test]
     fn fill_keeps_unknown_placeholders_and_lone_braces() {
-        assert_eq!(fill("a {x} b {y} {", |n| (n == "x").then(|| "1".into())), "a 1 b {y} {");
+        assert_eq!(
+            fill("a {x} b {y} {", |n| (n == "x").then(|| "1".into())),
+            "a 1 b {y} {"
+        );
     }
 
     #[test]

@@ -252,8 +252,12 @@ fn whitelisted_vehicles_refuse_interception_through_the_service() {
     assert_eq!(err.code, ErrorCode::Whitelisted);
     // The kind is named from the catalogue, as the window names it, in either language.
     let named = |lang| casedesk_app::message::Catalogue::get(lang).param(&kind.into());
-    assert!(err.text(Lang::Zh).contains(&format!("（{}）", named(Lang::Zh))));
-    assert!(err.text(Lang::En).contains(&format!("({})", named(Lang::En))));
+    assert!(err
+        .text(Lang::Zh)
+        .contains(&format!("（{}）", named(Lang::Zh))));
+    assert!(err
+        .text(Lang::En)
+        .contains(&format!("({})", named(Lang::En))));
     assert!(!err.text(Lang::En).contains("Whitelisted"), "no Rust names");
     // The supervisor of the city orders it in writing; then it is recorded.
     desk.set_profile(Profile {

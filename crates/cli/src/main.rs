@@ -306,7 +306,11 @@ fn code<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let lang = cli.lang.as_deref().map(Lang::parse).unwrap_or_else(Lang::from_env);
+    let lang = cli
+        .lang
+        .as_deref()
+        .map(Lang::parse)
+        .unwrap_or_else(Lang::from_env);
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -228,7 +228,10 @@ fn a_supervisor_spot_checks_what_an_officer_submitted() {
         err.contains("\"Pass spot check\" is not open to the role \"County officer\""),
         "{err}"
     );
-    assert!(!err.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{err}");
+    assert!(
+        !err.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{err}"
+    );
     let o = Command::new(env!("CARGO_BIN_EXE_casedesk-cli"))
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")

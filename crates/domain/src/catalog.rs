@@ -285,7 +285,10 @@ mod tests {
     fn every_embedded_violation_has_an_english_name() {
         for v in Catalog::embedded().all() {
             assert!(
-                !v.name_en.is_empty() && v.name_en.chars().all(|c| !('\u{4e00}'..='\u{9fff}').contains(&c)),
+                !v.name_en.is_empty()
+                    && v.name_en
+                        .chars()
+                        .all(|c| !('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{}: English name {:?}",
                 v.code,
                 v.name_en
@@ -299,7 +302,11 @@ mod tests {
                     "deadline_days": 5}]}"#,
             )
             .expect("override");
-        let added = cat.all().iter().find(|v| v.code == "ZZ-001").expect("added");
+        let added = cat
+            .all()
+            .iter()
+            .find(|v| v.code == "ZZ-001")
+            .expect("added");
         assert_eq!(added.name_en, "测试");
     }
 

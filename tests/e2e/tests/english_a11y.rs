@@ -41,7 +41,8 @@ return out;
 "#;
 
 fn axe_source() -> Res<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/node_modules/axe-core/axe.min.js");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(&path)
         .map_err(|e| format!("{} (run npm ci in ui/): {e}", path.display()).into())
 }
@@ -55,7 +56,11 @@ async fn axe(s: &Session, axe_js: &str) -> Res<Vec<String>> {
             vec![],
         )
         .await?;
-    assert_eq!(loaded, serde_json::Value::Bool(true), "axe-core did not load");
+    assert_eq!(
+        loaded,
+        serde_json::Value::Bool(true),
+        "axe-core did not load"
+    );
     let found = s
         .client
         .execute_async(
@@ -93,10 +98,19 @@ axe.run(document, { resultTypes: ['violations'] })
 
 /// What is wrong on the screen: Chinese interface text, Rust names, axe-core's serious and
 /// critical violations (collected over all screens, so one run shows everything).
-async fn check_screen(s: &Session, axe_js: &str, screen: &str, problems: &mut Vec<String>) -> Res<()> {
+async fn check_screen(
+    s: &Session,
+    axe_js: &str,
+    screen: &str,
+    problems: &mut Vec<String>,
+) -> Res<()> {
     let leaks = s.client.execute(LEAKS, vec![]).await?;
     let leaks: Vec<String> = serde_json::from_value(leaks)?;
-    problems.extend(leaks.into_iter().map(|l| format!("{screen}: not English: {l}")));
+    problems.extend(
+        leaks
+            .into_iter()
+            .map(|l| format!("{screen}: not English: {l}")),
+    );
     let violations = axe(s, axe_js).await?;
     problems.extend(violations.into_iter().map(|v| format!("{screen}: axe {v}")));
     Ok(())
@@ -109,10 +123,7 @@ async fn english_screens_have_no_chinese_interface_text_and_pass_axe() -> Res<()
     let home = tempfile::tempdir()?;
     let data = home.path().join("casedesk");
     cli(&data, &["demo", "--orders", "400"])?;
-    let page = cli_json(
-        &data,
-        &["list", "--status", "pending", "--page-size", "50"],
-    )?;
+    let page = cli_json(&data, &["list", "--status", "pending", "--page-size", "50"])?;
     let row = page["rows"]
         .as_array()
         .and_then(|rows| rows.iter().find(|r| r["whitelisted"] == false))
@@ -143,9 +154,7 @@ async fn english_screens_have_no_chinese_interface_text_and_pass_axe() -> Res<()
     // with the catalogue's names of the state, the action and the role.
     cli(&data, &["claim", &order_no])?;
     s.click("[data-testid=action-claim]").await?;
-    let msg = s
-        .wait_text(".el-message--error", |t| !t.is_empty())
-        .await?;
+    let msg = s.wait_text(".el-message--error", |t| !t.is_empty()).await?;
     assert!(
         msg.contains("the order is \"Claimed\"")
             && msg.contains("\"Claim\" is not open to the role \"County officer\""),
@@ -158,16 +167,17 @@ async fn english_screens_have_no_chinese_interface_text_and_pass_axe() -> Res<()
     for rust_name in ["CountyOfficer", "Claimed {", "Pending", "NotAllowed"] {
         assert!(!msg.contains(rust_name), "{msg}");
     }
+    s.screenshot("english-drawer-refused.png").await?;
     s.wait_text("[data-testid=order-status]", |t| t.contains("Claimed"))
         .await?;
-    s.screenshot("english-drawer-refused.png").await?;
     s.quiet().await?;
     check_screen(&s, &axe_js, "drawer after the refusal", &mut problems).await?;
     s.close_drawer().await?;
 
     // The whitelist page: kinds, statuses and the system's own reasons in English.
     s.click("[data-testid=nav-whitelist]").await?;
-    s.find("[data-testid=whitelist-row], [data-testid=whitelist-empty]").await?;
+    s.find("[data-testid=whitelist-row], [data-testid=whitelist-empty]")
+        .await?;
     s.quiet().await?;
     check_screen(&s, &axe_js, "whitelist", &mut problems).await?;
     s.screenshot("english-whitelist.png").await?;
