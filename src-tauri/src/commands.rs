@@ -32,11 +32,7 @@ pub struct Shell {
 pub type Res<T> = Result<T, AppError>;
 
 fn internal() -> AppError {
-    AppError::new(
-        ErrorCode::Storage,
-        "内部错误：上一次操作异常中断，请重启 CaseDesk。",
-        "internal error: a previous action failed unexpectedly; restart CaseDesk",
-    )
+    AppError::new(ErrorCode::Storage, casedesk_app::MessageKey::Internal)
 }
 
 fn lock<T>(m: &Mutex<T>) -> Res<MutexGuard<'_, T>> {
@@ -238,7 +234,7 @@ mod tests {
         }))
         .expect("no panic on the blocking pool")
         .expect_err("nothing listens on port 9");
-        assert_eq!(err.code, ErrorCode::Offline, "{}", err.message_en);
+        assert_eq!(err.code, ErrorCode::Offline, "{err}");
     }
 
     /// Writes `ui/src/bindings/commands.ts` from [`specs`]; `scripts/test.sh` fails when the

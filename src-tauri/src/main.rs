@@ -9,7 +9,7 @@ mod commands;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use casedesk_app::{default_data_dir, Desk};
+use casedesk_app::{default_data_dir, Desk, Lang};
 use commands::Shell;
 
 fn main() {
@@ -30,7 +30,7 @@ fn main() {
             .run(context),
         Err(e) => {
             // Also on the terminal, for whoever started it from one.
-            eprintln!("casedesk: {} / {}", e.message_zh, e.message_en);
+            eprintln!("casedesk: {} / {}", e.text(Lang::Zh), e.text(Lang::En));
             if let Err(shown) = show_startup_error(context, &e, &data_dir) {
                 eprintln!("casedesk: 无法显示错误窗口 / cannot show the error window: {shown}");
             }
@@ -55,8 +55,8 @@ fn show_startup_error(
     context.config_mut().app.windows.clear();
     let facts = serde_json::json!({
         "code": error.code,
-        "message_zh": error.message_zh,
-        "message_en": error.message_en,
+        "message_zh": error.text(Lang::Zh),
+        "message_en": error.text(Lang::En),
         "data_dir": data_dir.display().to_string(),
     });
     let script = format!("window.__CASEDESK_STARTUP__ = {facts};");

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { appError } from "./app-error";
 
 const invoke = vi.fn();
 const open = vi.fn();
@@ -68,15 +69,17 @@ describe("the backend API comes from the generated commands", () => {
     expect(invoke).toHaveBeenLastCalledWith("desk_status", undefined);
   });
 
-  it("a rejected AppError becomes a DeskError with both messages; anything else a generic one", async () => {
-    invoke.mockRejectedValueOnce({ code: "not_claimant", message_zh: "该工单已由李明认领", message_en: "claimed by 李明" });
+  it("a rejected AppError becomes a DeskError with its message key and parameters; anything else a generic one", async () => {
+    const rejected = appError("not_claimant", "not_claimant", { claimant: "李明" });
+    invoke.mockRejectedValueOnce(rejected);
     const e = await api.claimOrder(3).catch((x) => x);
     expect(e).toBeInstanceOf(api.DeskError);
-    expect(e).toMatchObject({ code: "not_claimant", message_zh: "该工单已由李明认领", message_en: "claimed by 李明" });
+    expect(e).toMatchObject({ code: "not_claimant", msg: rejected.message });
     invoke.mockRejectedValueOnce("ipc closed");
     const g = await api.getOrder(3).catch((x) => x);
     expect(g.code).toBe("unknown");
-    expect(g.message_zh).toContain("操作未能完成");
+    expect(g.msg).toBeNull();
+    expect(g.detail).toBe("ipc closed");
   });
 
   it("frontend_ready carries the page's timings and never throws", async () => {

@@ -6,16 +6,13 @@ import { useDeskStore } from "../src/stores/desk";
 import { useInboxStore } from "../src/stores/inbox";
 import type { BatchItem } from "../src/bindings/BatchItem";
 import { deskStatus, freshPinia, makeRow, mountApp, settle, waitFor } from "./helpers";
+import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
 
 const rows = [makeRow(1), makeRow(2), makeRow(3)];
-const refusal = {
-  code: "not_claimant" as const,
-  message_zh: "工单已被李娜认领。",
-  message_en: "the order was claimed by 李娜",
-};
+const refusal = appError("not_claimant", "not_claimant", { claimant: "李娜" });
 const results: BatchItem[] = [
   { id: 1, order_no: rows[0].order_no, row: { ...rows[0], status: "claimed", claimed_by: "张伟" }, error: null },
   { id: 2, order_no: rows[1].order_no, row: null, error: refusal },
@@ -107,7 +104,7 @@ describe("批量认领", () => {
     const lines = [...document.querySelectorAll('[data-testid="batch-result"]')].map((e) => e.textContent);
     expect(lines[0]).toContain("已认领");
     expect(lines[1]).toContain("未认领");
-    expect(lines[1]).toContain("工单已被李娜认领");
+    expect(lines[1]).toContain("该工单已由李娜认领");
     // the list is read again and the header's counts too
     expect(m.listInbox.mock.calls.length).toBeGreaterThan(1);
     expect(m.deskStatus).toHaveBeenCalled();

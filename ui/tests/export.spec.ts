@@ -4,6 +4,7 @@ import InboxView from "../src/views/InboxView.vue";
 import { useDeskStore } from "../src/stores/desk";
 import { useExportStore } from "../src/stores/export";
 import { deskStatus, freshPinia, makeRow, mountApp, settle } from "./helpers";
+import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
@@ -75,7 +76,7 @@ describe("导出Excel", () => {
 
     m.pickExportPath.mockResolvedValue("/nowhere/a.xlsx");
     m.exportInbox.mockRejectedValue(
-      new api.DeskError("invalid_input", "文件夹 /nowhere 不存在，请选择已有的文件夹。", "the folder /nowhere does not exist"),
+      api.toDeskError(appError("invalid_input", "folder_missing", { path: "/nowhere" })),
     );
     button.click();
     await settle(10);

@@ -12,6 +12,7 @@ import { useDeskStore } from "../src/stores/desk";
 import { DRAFT_DEBOUNCE_MS } from "../src/composables/useDraft";
 import type { OrderDetail } from "../src/bindings/OrderDetail";
 import { deskStatus, freshPinia, makeDetail, mountApp, settle, settleErrors } from "./helpers";
+import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
@@ -106,14 +107,14 @@ describe("handle form", () => {
     const detail = makeDetail(4, { allowed_actions: ["handle"] }, { status: "claimed" });
     const w = mountApp(HandleForm, await setup(detail), { props: { detail } });
     await settle();
-    m.handleOrder.mockRejectedValue({ code: "refused_transition", message_zh: "该工单已被他人处置", message_en: "Already handled" });
+    m.handleOrder.mockRejectedValue(appError("not_claimant", "not_claimant", { claimant: "李娜" }));
     q("handle-method-fine").click();
     type("handle-result", "行政处罚决定书已送达");
     await settle();
     q("handle-submit").click();
     await settle(10);
     expect(m.handleOrder).toHaveBeenCalled();
-    expect(document.body.textContent).toContain("该工单已被他人处置");
+    expect(document.body.textContent).toContain("该工单已由李娜认领，只有认领人可以办理。");
     expect((q("handle-result").querySelector("textarea") as HTMLTextAreaElement).value).toBe("行政处罚决定书已送达");
     expect(m.clearDraft).not.toHaveBeenCalled();
     expect(w.emitted("done")).toBeFalsy();
@@ -272,17 +273,15 @@ describe("interception form", () => {
     expect(warning.textContent).toContain("原则上不予布控拦截");
     expect(warning.textContent).toContain("多次拦截未发现违法");
     expect(warning.compareDocumentPosition(q("intercept-outcome")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
-    m.interceptOrder.mockRejectedValue({
-      code: "whitelisted",
-      message_zh: "车辆 豫G23456 在白名单中（多次拦截未发现违法），原则上不予布控拦截。",
-      message_en: "whitelisted",
-    });
+    m.interceptOrder.mockRejectedValue(
+      appError("whitelisted", "whitelisted", { plate: "豫G23456", kind: { kind: "whitelist_kind", value: "repeated_clean_interception" } }),
+    );
     m.getOrder.mockResolvedValue(detail);
     (q("intercept-outcome-nothing_found").querySelector("input") as HTMLInputElement).click();
     await settle(1);
     q("intercept-submit").click();
     await settle(10);
-    expect(document.body.textContent).toContain("在白名单中");
+    expect(document.body.textContent).toContain("车辆豫G23456在白名单内（多次拦截未发现违法）");
     expect(w.emitted("done")).toBeFalsy();
     w.unmount();
   });

@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../src/api/desk";
-import { DeskError } from "../src/api/desk";
+import { DeskError, toDeskError } from "../src/api/desk";
 import { useOrderStore } from "../src/stores/order";
 import { useInboxStore, useSpotCheckStore } from "../src/stores/inbox";
 import { deskStatus, freshPinia, makeDetail, makeRow } from "./helpers";
+import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
@@ -43,7 +44,7 @@ describe("order store", () => {
     m.getOrder.mockResolvedValue(makeDetail(2, {}, { status: "handled" }));
     await order.open(2);
     m.recordRectification.mockRejectedValue(
-      new DeskError("refused_transition", "工单当前为“待抽查”，不能记录整改。", "refused"),
+      toDeskError(appError("refused_transition", "not_allowed", { status: { kind: "status", value: "submitted" }, role: { kind: "role", value: "county_officer" }, action: { kind: "action", value: "record_rectification" } })),
     );
     m.getOrder.mockResolvedValue(makeDetail(2, { allowed_actions: [] }, { status: "submitted" }));
     await expect(order.recordRectification("补充", [])).rejects.toMatchObject({ code: "refused_transition" });
@@ -124,7 +125,7 @@ describe("order store", () => {
     const order = useOrderStore();
     m.getOrder.mockResolvedValue(makeDetail(4, { allowed_actions: ["handle"] }, { status: "claimed", claimed_by: "张伟" }));
     await order.open(4);
-    m.handleOrder.mockRejectedValue({ code: "not_claimant", message_zh: "该工单已由李明认领，只有认领人可以办理。", message_en: "claimed by 李明" });
+    m.handleOrder.mockRejectedValue(appError("not_claimant", "not_claimant", { claimant: "李明" }));
     m.getOrder.mockResolvedValue(makeDetail(4, { allowed_actions: [] }, { status: "claimed", claimed_by: "李明" }));
     await expect(order.handle("phone_warning", "x", "")).rejects.toMatchObject({ code: "not_claimant" });
     expect(order.detail?.row.claimed_by).toBe("李明");
@@ -136,12 +137,12 @@ describe("order store", () => {
     const before = makeDetail(3, { allowed_actions: ["handle"] }, { status: "claimed" });
     m.getOrder.mockResolvedValue(before);
     await order.open(3);
-    m.interceptOrder.mockRejectedValue({ code: "whitelisted", message_zh: "白名单车辆原则上不拦截", message_en: "Whitelisted vehicle" });
+    m.interceptOrder.mockRejectedValue(appError("whitelisted", "whitelisted", { plate: "豫G23456", kind: { kind: "whitelist_kind", value: "enterprise_self_use" } }));
 
     const err = await order.intercept("nothing_found", "").catch((e) => e);
     expect(err).toBeInstanceOf(DeskError);
     expect(err.code).toBe("whitelisted");
-    expect(err.message_zh).toBe("白名单车辆原则上不拦截");
+    expect(err.msg.key).toBe("whitelisted");
     expect(order.detail).toEqual(before);
     expect(order.busy).toBeNull();
     expect(m.deskStatus).not.toHaveBeenCalled();

@@ -11,6 +11,7 @@ import type { Refusal } from "../src/bindings/Refusal";
 import type { SignedIn } from "../src/bindings/SignedIn";
 import { actionLabel, isHubUrl, refusalNote, shortTime } from "../src/utils/sync";
 import { deskStatus, freshPinia, mountApp, settle, settleErrors, waitFor } from "./helpers";
+import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
@@ -50,8 +51,9 @@ function report(patch: Partial<SyncReport> = {}): SyncReport {
   };
 }
 
-const offline = { code: "offline", message_zh: "无法连接上级平台（http://10.41.7.2:8740）。", message_en: "Cannot reach the hub (http://10.41.7.2:8740)." };
-const badPassword = { code: "bad_credentials", message_zh: "用户名或密码不正确。", message_en: "Wrong user name or password." };
+const offline = appError("offline", "hub_offline", { url: "http://10.41.7.2:8740" });
+// The hub's own words, in both languages, shown as they came.
+const badPassword = appError("bad_credentials", "hub_says", { message_zh: "用户名或密码不正确。", message_en: "Wrong user name or password." });
 
 function input(testid: string, value: string) {
   const el = document.querySelector(`[data-testid="${testid}"] input`) as HTMLInputElement;
@@ -88,7 +90,7 @@ describe("sync store", () => {
 
   it("a failed load keeps the reason", async () => {
     const store = useSyncStore();
-    m.syncOverview.mockRejectedValueOnce({ code: "database_locked", message_zh: "数据库被占用", message_en: "locked" });
+    m.syncOverview.mockRejectedValueOnce(appError("database_locked", "database_locked"));
     await expect(store.load()).rejects.toMatchObject({ code: "database_locked" });
     expect(store.error).toMatchObject({ code: "database_locked" });
     expect(store.loading).toBe(false);
@@ -288,11 +290,11 @@ describe("sync page", () => {
     await settle(10);
     const err = document.querySelector('[data-testid="sync-login-error"]')!;
     expect(err.querySelector(".el-alert")!.classList.contains("el-alert--info")).toBe(true);
-    expect(err.textContent).toContain("无法连接上级平台");
+    expect(err.textContent).toContain("无法连接服务器 http://10.41.7.2:8740");
     expect(err.textContent).toContain("工作台可以继续离线办理，未发送的记录保留在本机");
     i18n.global.locale.value = "en";
     await settle();
-    expect(err.textContent).toContain("Cannot reach the hub");
+    expect(err.textContent).toContain("Cannot reach the hub http://10.41.7.2:8740");
     expect(err.textContent).toContain("You can keep working offline");
     expect(err.textContent).not.toMatch(/[\u4e00-\u9fa5]/);
     w.unmount();
@@ -363,7 +365,7 @@ describe("sync page", () => {
     click("sync-now");
     await settle(10);
     const err = document.querySelector('[data-testid="sync-error"]')!;
-    expect(err.textContent).toContain("同步未完成：无法连接上级平台");
+    expect(err.textContent).toContain("同步未完成：无法连接服务器");
     expect(err.textContent).toContain("未发送的记录保留在本机");
     w.unmount();
   });
@@ -374,12 +376,12 @@ describe("sync page", () => {
     m.syncOverview.mockResolvedValue(overview({ signed_in: me, hub_url: me.hub_url, username: "liming" }));
     const w = mountApp(SyncView, pinia);
     await settle();
-    m.syncNow.mockRejectedValue({ code: "sign_in_required", message_zh: "登录已过期，请重新登录。", message_en: "Please sign in again." });
+    m.syncNow.mockRejectedValue(appError("sign_in_required", "session_ended"));
     m.syncOverview.mockResolvedValue(overview({ hub_url: me.hub_url, username: "liming" }));
     click("sync-now");
     await settle(10);
     expect(document.querySelector('[data-testid="sync-summary"]')).toBeNull();
-    expect(document.querySelector('[data-testid="sync-login-error"]')!.textContent).toContain("登录已过期，请重新登录。");
+    expect(document.querySelector('[data-testid="sync-login-error"]')!.textContent).toContain("与服务器的登录已失效，请重新登录");
     expect((document.querySelector('[data-testid="sync-hub-url"] input') as HTMLInputElement).value).toBe(me.hub_url);
     w.unmount();
   });
@@ -447,11 +449,11 @@ describe("sync page", () => {
   it("a failed overview says why and offers 重试", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };
-    m.syncOverview.mockRejectedValue({ code: "database_locked", message_zh: "本机数据库被另一个程序占用。", message_en: "locked" });
+    m.syncOverview.mockRejectedValue(appError("database_locked", "database_locked"));
     const w = mountApp(SyncView, pinia);
     await settle();
     const err = document.querySelector('[data-testid="sync-load-error"]')!;
-    expect(err.textContent).toContain("同步状态读取失败：本机数据库被另一个程序占用。");
+    expect(err.textContent).toContain("同步状态读取失败：本地缓存正被另一个 CaseDesk 程序使用");
     m.syncOverview.mockResolvedValue(overview());
     (err.querySelector("button") as HTMLElement).click();
     await settle();

@@ -4,6 +4,7 @@ import { useWhitelistStore, sortEntries, decisionsFor, isPlate, normalizePlate }
 import { useDeskStore } from "../src/stores/desk";
 import WhitelistView from "../src/views/WhitelistView.vue";
 import { deskStatus, freshPinia, makeWhitelistRow, mountApp, settle, settleErrors, waitFor } from "./helpers";
+import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
@@ -92,14 +93,14 @@ describe("whitelist store", () => {
     });
     expect(m.addWhitelist).toHaveBeenCalledWith("豫G55555", "large_event_rental", "赛事保障用车", "2026 新乡马拉松", "2026-12-01", "2026-12-03");
     expect(store.rows[0].id).toBe(9);
-    m.addWhitelist.mockRejectedValue({ code: "refused_transition", message_zh: "只有监管负责人可以添加白名单。", message_en: "supervisors only" });
+    m.addWhitelist.mockRejectedValue(appError("refused_transition", "whitelist_not_supervisor"));
     await expect(store.add({ plate: "豫G66666", kind: "enterprise_self_use", reason: "x", eventName: null, validFrom: null, validUntil: null }))
       .rejects.toMatchObject({ code: "refused_transition" });
   });
 
   it("a failed load keeps the reason for the page", async () => {
     const store = useWhitelistStore();
-    m.listWhitelist.mockRejectedValue({ code: "database_locked", message_zh: "数据库被占用", message_en: "locked" });
+    m.listWhitelist.mockRejectedValue(appError("database_locked", "database_locked"));
     await expect(store.load()).rejects.toMatchObject({ code: "database_locked" });
     expect(store.error).toMatchObject({ code: "database_locked" });
     expect(store.loading).toBe(false);
@@ -188,11 +189,11 @@ describe("whitelist page", () => {
   it("a failed load says why and offers 重试", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };
-    m.listWhitelist.mockRejectedValue({ code: "database_locked", message_zh: "本机数据库被另一个程序占用。", message_en: "locked" });
+    m.listWhitelist.mockRejectedValue(appError("database_locked", "database_locked"));
     const w = mountApp(WhitelistView, pinia);
     await settle();
     const err = document.querySelector('[data-testid="whitelist-error"]')!;
-    expect(err.textContent).toContain("白名单读取失败：本机数据库被另一个程序占用。");
+    expect(err.textContent).toContain("白名单读取失败：本地缓存正被另一个 CaseDesk 程序使用，请关闭它后重试。");
     m.listWhitelist.mockResolvedValue([approved]);
     (err.querySelector("button") as HTMLElement).click();
     await settle();

@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use crate::desk::Desk;
 use crate::error::AppError;
+use crate::message::MessageKey;
 
 /// Most orders one batch takes: the largest page of the inbox.
 pub const MAX_BATCH: usize = casedesk_store::inbox::MAX_PAGE_SIZE as usize;
@@ -32,10 +33,7 @@ impl Desk {
     /// given. Refusals are results, not errors; only a batch over [`MAX_BATCH`] is refused whole.
     pub fn claim_batch(&mut self, ids: &[i64]) -> Result<Vec<BatchItem>, AppError> {
         if ids.len() > MAX_BATCH {
-            return Err(AppError::invalid(
-                format!("一次最多批量认领 {MAX_BATCH} 条工单，请分批操作。"),
-                format!("a batch claims at most {MAX_BATCH} orders; split it"),
-            ));
+            return Err(AppError::invalid(MessageKey::BatchTooLarge).with("max", MAX_BATCH));
         }
         let mut seen = std::collections::HashSet::new();
         let mut items = Vec::with_capacity(ids.len());

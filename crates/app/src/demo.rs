@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use casedesk_domain::action::OrderAction;
 use casedesk_domain::plate::SERIAL_LETTERS;
-use casedesk_domain::whitelist::{WhitelistEntry, WhitelistKind, WhitelistStatus};
+use casedesk_domain::whitelist::{self, WhitelistEntry, WhitelistKind, WhitelistStatus};
 use casedesk_domain::{
     City, County, Divisions, HandlingMethod, HandlingPath, Industry, InterceptionOutcome, ReturnReason, Role,
     Status,
@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use crate::dto::DemoSummary;
 use crate::error::{AppError, ErrorCode};
+use crate::message::MessageKey;
 use crate::Desk;
 
 const NAMES: &str = include_str!("../../../assets/demo/names.json");
@@ -121,25 +122,15 @@ impl Desk {
     /// Fills an empty cache with `orders` demo work orders. Refuses a cache that has orders.
     pub fn load_demo(&mut self, orders: u64, seed: u64) -> Result<DemoSummary, AppError> {
         if orders == 0 || orders > MAX_ORDERS {
-            return Err(AppError::invalid(
-                format!("演示工单数量应在 1 到 {MAX_ORDERS} 之间。"),
-                format!("the number of demo orders must be between 1 and {MAX_ORDERS}"),
-            ));
+            return Err(AppError::invalid(MessageKey::DemoCount).with("max", MAX_ORDERS));
         }
         if self.store.order_count()? > 0 {
-            return Err(AppError::new(
-                ErrorCode::InvalidInput,
-                "本地缓存中已有工单，演示数据只能加载到空缓存。",
-                "the cache already has work orders; demo data loads only into an empty cache",
-            ));
+            return Err(AppError::invalid(MessageKey::DemoCacheNotEmpty));
         }
         let started = Instant::now();
         let names: Names = serde_json::from_str(NAMES).map_err(|e| {
-            AppError::new(
-                ErrorCode::Storage,
-                format!("演示数据文件损坏：{e}"),
-                e.to_string(),
-            )
+            AppError::new(ErrorCode::Storage, MessageKey::DemoDataDamaged)
+                .with("detail", e.to_string())
         })?;
         let mut rng = StdRng::seed_from_u64(seed);
         let divisions = Divisions::embedded();
@@ -178,10 +169,9 @@ impl Desk {
                 .get(industry.code())
                 .filter(|s| !s.is_empty())
                 .ok_or_else(|| {
-                    AppError::new(
-                        ErrorCode::Storage,
-                        "演示数据缺少企业名称后缀",
-                        "demo names lack suffixes",
+                    AppError::new(ErrorCode::Storage, MessageKey::DemoDataDamaged).with(
+                        "detail",
+                        format!("no enterprise suffixes for {}", industry.code()),
                     )
                 })?;
             let name = format!(
@@ -263,7 +253,18 @@ impl Desk {
                         plate: plate.clone(),
                         kind,
                         status: WhitelistStatus::Approved,
-                        reason: kind.name_zh().to_string(),
+                        // As the system or a supervisor would have written it.
+                        reason: match kind {
+                            WhitelistKind::RepeatedCleanInterception => {
+                                whitelist::clean_interceptions_reason(rng.gen_range(2..5))
+                            }
+                            WhitelistKind::EnterpriseSelfUse => {
+                                "企业自有车辆，仅用于本企业职工通勤".into()
+                            }
+                            WhitelistKind::LargeEventRental => {
+                                "博览会期间租用，接送参展人员".into()
+                            }
+                        },
                         event_name: event.then(|| "2026中国（新乡）民营经济博览会".to_string()),
                         valid_from: now.date() - Duration::days(rng.gen_range(1..60)),
                         valid_until: event
@@ -289,21 +290,13 @@ impl Desk {
             })
             .collect();
         let roads: Roads = serde_json::from_str(ROADS).map_err(|e| {
-            AppError::new(
-                ErrorCode::Storage,
-                format!("演示道路文件损坏：{e}"),
-                format!("the demo roads file is damaged: {e}"),
-            )
+            AppError::new(ErrorCode::Storage, MessageKey::DemoDataDamaged)
+                .with("detail", e.to_string())
         })?;
         let places = divisions
             .county(&home)
             .and_then(|(city, county)| Places::of(&roads, city, county))
-            .ok_or_else(|| {
-                AppError::invalid(
-                    format!("演示数据中没有区划代码 {home} 的道路，请在“我的身份”中选择河南省的县区。"),
-                    format!("the demo data has no roads for division {home}; choose a county of Henan in the profile"),
-                )
-            })?;
+            .ok_or_else(|| AppError::invalid(MessageKey::DemoNoRoads).with("county", home.as_str()))?;
         // Unlicensed vans and cars of the desk's city, for suspected illegal operation.
         let home_letter = home_city
             .as_deref()
@@ -351,11 +344,8 @@ impl Desk {
                         .find(|(i, _)| i == industry)
                         .map(|(_, v)| v)
                         .ok_or_else(|| {
-                            AppError::new(
-                                ErrorCode::Storage,
-                                "违法类型目录缺少行业",
-                                "catalog lacks an industry",
-                            )
+                            AppError::new(ErrorCode::Storage, MessageKey::DemoDataDamaged)
+                                .with("detail", format!("no violations for {}", industry.code()))
                         })?;
                     (
                         vehicle_id,

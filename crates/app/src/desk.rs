@@ -14,6 +14,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 
 use crate::dto::DeskStatus;
 use crate::error::{AppError, ErrorCode};
+use crate::message::MessageKey;
 use crate::rules::{load_calendar, load_catalog};
 
 /// Where "now" comes from: the system clock in Beijing time, or a fixed moment for tests.
@@ -74,11 +75,9 @@ impl Desk {
 
     pub fn open_with_clock(data_dir: &Path, clock: Clock) -> Result<Desk, AppError> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
-            AppError::new(
-                ErrorCode::Storage,
-                format!("无法创建数据目录 {}：{e}", data_dir.display()),
-                format!("cannot create the data folder {}: {e}", data_dir.display()),
-            )
+            AppError::new(ErrorCode::Storage, MessageKey::DataFolderFailed)
+                .with("path", data_dir.display().to_string())
+                .with("detail", e.to_string())
         })?;
         let store = Store::open(&data_dir.join(CACHE_FILE))?;
         let calendar = load_calendar(data_dir)?;
@@ -114,10 +113,8 @@ impl Desk {
     pub fn set_profile(&mut self, profile: Profile) -> Result<(), AppError> {
         let user_name = text::required(TextField::UserName, &profile.user_name)?;
         if Divisions::embedded().county(&profile.county_code).is_none() {
-            return Err(AppError::invalid(
-                format!("{} 不是河南省的县区代码。", profile.county_code),
-                format!("{} is not a Henan county code", profile.county_code),
-            ));
+            return Err(AppError::invalid(MessageKey::UnknownCounty)
+                .with("county_code", profile.county_code));
         }
         self.store.set_setting("profile.user_name", &user_name)?;
         self.store

@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use crate::desk::Desk;
 use crate::error::{AppError, ErrorCode};
+use crate::message::MessageKey;
 use crate::reader::InboxReader;
 
 /// Rows between two progress reports.
@@ -32,22 +33,13 @@ impl From<PapersError> for AppError {
     fn from(e: PapersError) -> AppError {
         match e {
             PapersError::Store(e) => e.into(),
-            PapersError::Save { path, source } => AppError::new(
-                ErrorCode::Storage,
-                format!(
-                    "无法保存 {}：{source}。请换一个文件夹或文件名再试。",
-                    path.display()
-                ),
-                format!(
-                    "cannot save {}: {source}; choose another folder or name",
-                    path.display()
-                ),
-            ),
-            PapersError::Xlsx(e) => AppError::new(
-                ErrorCode::Storage,
-                format!("无法生成 Excel 文件：{e}。请检查磁盘空间后重试。"),
-                format!("cannot write the Excel file: {e}; check the free disk space and retry"),
-            ),
+            PapersError::Save { path, source } => {
+                AppError::new(ErrorCode::Storage, MessageKey::ExportSaveFailed)
+                    .with("path", path.display().to_string())
+                    .with("detail", source.to_string())
+            }
+            PapersError::Xlsx(e) => AppError::new(ErrorCode::Storage, MessageKey::ExportXlsxFailed)
+                .with("detail", e.to_string()),
         }
     }
 }
@@ -64,13 +56,8 @@ fn export(
     let started = Instant::now();
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
-            return Err(AppError::invalid(
-                format!("文件夹 {} 不存在，请选择已有的文件夹。", dir.display()),
-                format!(
-                    "the folder {} does not exist; choose an existing one",
-                    dir.display()
-                ),
-            ));
+            return Err(AppError::invalid(MessageKey::FolderMissing)
+                .with("path", dir.display().to_string()));
         }
         _ => {}
     }

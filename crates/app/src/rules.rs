@@ -7,21 +7,22 @@ use std::path::Path;
 use casedesk_domain::{Catalog, WorkingCalendar};
 
 use crate::error::AppError;
+use crate::message::{MessageKey, Term};
 
 /// An administrator's extension of the holiday calendar, read at start if present.
 pub const CALENDAR_FILE: &str = "calendar.json";
 /// An administrator's override of the violation catalog, read at start if present.
 pub const CATALOG_FILE: &str = "catalog.json";
 
-fn read(path: &Path, zh: &str, en: &str) -> Result<Option<String>, AppError> {
+fn read(path: &Path, term: Term) -> Result<Option<String>, AppError> {
     if !path.exists() {
         return Ok(None);
     }
     std::fs::read_to_string(path).map(Some).map_err(|e| {
-        AppError::invalid(
-            format!("无法读取{zh} {}：{e}", path.display()),
-            format!("cannot read the {en} {}: {e}", path.display()),
-        )
+        AppError::invalid(MessageKey::FileReadFailed)
+            .with("term", term)
+            .with("path", path.display().to_string())
+            .with("detail", e.to_string())
     })
 }
 
@@ -30,12 +31,12 @@ fn read(path: &Path, zh: &str, en: &str) -> Result<Option<String>, AppError> {
 pub fn load_calendar(data_dir: &Path) -> Result<WorkingCalendar, AppError> {
     let mut calendar = WorkingCalendar::embedded();
     let path = data_dir.join(CALENDAR_FILE);
-    if let Some(text) = read(&path, "节假日文件", "holiday file")? {
+    if let Some(text) = read(&path, Term::HolidayFile)? {
         calendar.extend_from_json(&text).map_err(|e| {
-            AppError::invalid(
-                format!("节假日文件 {} 格式有误：{e}", path.display()),
-                format!("the holiday file {} is invalid: {e}", path.display()),
-            )
+            AppError::invalid(MessageKey::FileInvalid)
+                .with("term", Term::HolidayFile)
+                .with("path", path.display().to_string())
+                .with("detail", e.to_string())
         })?;
     }
     Ok(calendar)
@@ -44,13 +45,13 @@ pub fn load_calendar(data_dir: &Path) -> Result<WorkingCalendar, AppError> {
 /// The violation catalog of this data folder: the embedded one, overridden by `catalog.json`.
 pub fn load_catalog(data_dir: &Path) -> Result<Catalog, AppError> {
     let path = data_dir.join(CATALOG_FILE);
-    match read(&path, "违法类型目录文件", "catalog file")? {
+    match read(&path, Term::CatalogFile)? {
         None => Ok(Catalog::embedded().clone()),
         Some(text) => Catalog::embedded().with_override(&text).map_err(|e| {
-            AppError::invalid(
-                format!("违法类型目录文件 {} 格式有误：{e}", path.display()),
-                format!("the catalog file {} is invalid: {e}", path.display()),
-            )
+            AppError::invalid(MessageKey::FileInvalid)
+                .with("term", Term::CatalogFile)
+                .with("path", path.display().to_string())
+                .with("detail", e.to_string())
         }),
     }
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::desk::{Desk, Profile};
 use crate::error::{AppError, ErrorCode};
+use crate::message::MessageKey;
 
 /// Who is signed in, to which hub.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -77,46 +78,44 @@ pub struct SyncOverview {
 
 impl From<SyncError> for AppError {
     fn from(e: SyncError) -> AppError {
-        let en = e.to_string();
+        // The hub answers in both languages (its refusals are stored and shown as they came),
+        // so those messages pass through as text; the rest are this side's own messages.
+        let hub_says = |code, zh: String, en: String| {
+            AppError::new(code, MessageKey::HubSays)
+                .with("message_zh", zh)
+                .with("message_en", en)
+        };
+        let detail = e.to_string();
         match e {
-            SyncError::Offline { url, .. } => AppError::new(
-                ErrorCode::Offline,
-                format!("无法连接服务器 {url}，请检查网络后重试；未发送的操作已保留。"),
-                format!("{en}; nothing was lost, try again later"),
-            ),
+            SyncError::Offline { url, .. } => {
+                AppError::new(ErrorCode::Offline, MessageKey::HubOffline).with("url", url)
+            }
             SyncError::BadCredentials {
                 message_zh,
                 message_en,
-            } => AppError::new(ErrorCode::BadCredentials, message_zh, message_en),
-            SyncError::Unauthorized => AppError::new(
-                ErrorCode::SignInRequired,
-                "与服务器的登录已失效，请重新登录；未发送的操作已保留。",
-                "the session with the hub has ended; sign in again (nothing unsent was lost)",
-            ),
+            } => hub_says(ErrorCode::BadCredentials, message_zh, message_en),
+            SyncError::Unauthorized => {
+                AppError::new(ErrorCode::SignInRequired, MessageKey::SessionEnded)
+            }
             SyncError::Refused {
                 message_zh,
                 message_en,
                 ..
-            } => AppError::new(ErrorCode::HubRefused, message_zh, message_en),
-            SyncError::Protocol(_) => AppError::new(
-                ErrorCode::HubProtocol,
-                format!("服务器的应答无法识别：{en}"),
-                en,
-            ),
+            } => hub_says(ErrorCode::HubRefused, message_zh, message_en),
+            SyncError::Protocol(_) => {
+                AppError::new(ErrorCode::HubProtocol, MessageKey::HubProtocol)
+                    .with("detail", detail)
+            }
             SyncError::TokenStore {
                 message_zh,
                 message_en,
-            } => AppError::new(ErrorCode::Keyring, message_zh, message_en),
+            } => hub_says(ErrorCode::Keyring, message_zh, message_en),
         }
     }
 }
 
 fn not_signed_in() -> AppError {
-    AppError::new(
-        ErrorCode::SignInRequired,
-        "尚未登录服务器，请先登录。",
-        "not signed in to a hub; sign in first",
-    )
+    AppError::new(ErrorCode::SignInRequired, MessageKey::NotSignedIn)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, AppError> {
@@ -124,11 +123,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, AppError> {
         .enable_all()
         .build()
         .map_err(|e| {
-            AppError::new(
-                ErrorCode::Storage,
-                format!("无法启动网络运行时：{e}"),
-                format!("cannot start the network runtime: {e}"),
-            )
+            AppError::new(ErrorCode::Storage, MessageKey::NetworkRuntime)
+                .with("detail", e.to_string())
         })
 }
 

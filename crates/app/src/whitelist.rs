@@ -7,6 +7,7 @@ use casedesk_store::WhitelistRow;
 
 use crate::desk::Desk;
 use crate::error::AppError;
+use crate::message::Term;
 use crate::work_orders::parse_date;
 
 /// Most entries the whitelist page lists at once.
@@ -91,12 +92,12 @@ impl Desk {
         valid_until: Option<&str>,
     ) -> Result<WhitelistRow, AppError> {
         let valid_from = match valid_from.filter(|d| !d.trim().is_empty()) {
-            Some(d) => parse_date(d, "开始日期", "start date")?,
+            Some(d) => parse_date(d, Term::ValidFrom)?,
             None => self.today(),
         };
         let valid_until = valid_until
             .filter(|d| !d.trim().is_empty())
-            .map(|d| parse_date(d, "结束日期", "end date"))
+            .map(|d| parse_date(d, Term::ValidUntil))
             .transpose()?;
         self.decide_whitelist(
             plate,

@@ -13,14 +13,14 @@ use chrono::NaiveDate;
 use crate::desk::Desk;
 use crate::dto::{OrderDetail, VehicleDetail};
 use crate::error::AppError;
+use crate::message::{MessageKey, Term};
 
 /// Parses a date typed as `YYYY-MM-DD`, naming the field in the message.
-pub(crate) fn parse_date(value: &str, zh: &str, en: &str) -> Result<NaiveDate, AppError> {
+pub(crate) fn parse_date(value: &str, term: Term) -> Result<NaiveDate, AppError> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
-        AppError::invalid(
-            format!("{zh}“{value}”不是有效日期，请按 2026-12-01 的格式填写。"),
-            format!("the {en} {value:?} is not a date like 2026-12-01"),
-        )
+        AppError::invalid(MessageKey::DateInvalid)
+            .with("term", term)
+            .with("value", value)
     })
 }
 
@@ -155,7 +155,7 @@ impl Desk {
     ) -> Result<OrderDetail, AppError> {
         let feedback_due = feedback_due
             .filter(|d| !d.trim().is_empty())
-            .map(|d| parse_date(d, "反馈期限", "feedback deadline"))
+            .map(|d| parse_date(d, Term::FeedbackDue))
             .transpose()?;
         self.apply(
             id,
@@ -191,7 +191,7 @@ impl Desk {
         requirement: &str,
         deadline: &str,
     ) -> Result<OrderDetail, AppError> {
-        let deadline = parse_date(deadline, "整改期限", "deadline")?;
+        let deadline = parse_date(deadline, Term::RectificationDeadline)?;
         self.apply(
             id,
             OrderAction::RequireRectification {

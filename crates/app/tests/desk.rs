@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use casedesk_app::{Clock, Desk, ErrorCode, HandlingMethod, InboxFilter, Profile};
+use casedesk_app::{Clock, Desk, ErrorCode, HandlingMethod, InboxFilter, Lang, Profile};
 use casedesk_domain::{
     ActionKind, ClockOwner, InterceptionOutcome, ReturnReason, Role, Status, TimeLeft,
     WhitelistStatus,
@@ -198,7 +198,7 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
         .record_rectification(id, "整改", &[missing])
         .expect_err("unreadable");
     assert_eq!(err.code, ErrorCode::FileUnreadable);
-    assert!(err.message_zh.contains("无法读取"));
+    assert!(err.text(Lang::Zh).contains("无法读取"));
 
     let huge = dir.path().join("big.pdf");
     std::fs::write(
@@ -222,7 +222,7 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
         .require_rectification(id, "整改", "2026-11-01")
         .expect_err("past");
     assert_eq!(err.code, ErrorCode::DeadlinePast);
-    assert!(err.message_zh.contains("早于今天"));
+    assert!(err.text(Lang::Zh).contains("早于今天"));
     let err = desk
         .require_rectification(id, "整改", "明天")
         .expect_err("not a date");
@@ -230,7 +230,7 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
 
     let err = desk.claim(id).expect_err("refused transition");
     assert_eq!(err.code, ErrorCode::RefusedTransition);
-    assert!(err.message_zh.contains("已处置"));
+    assert!(err.text(Lang::Zh).contains("已处置"));
 
     let err = desk
         .return_order(id, ReturnReason::Other, " ")
@@ -279,8 +279,15 @@ fn whitelisted_vehicles_refuse_interception_through_the_service() {
         .intercept(row.id, InterceptionOutcome::NothingFound, "")
         .expect_err("refused");
     assert_eq!(err.code, ErrorCode::Whitelisted);
-    assert!(err.message_zh.contains(kind.name_zh()));
-    assert!(!err.message_en.contains("Whitelisted"), "no Rust names");
+    // The kind is named from the catalogue, as the window names it, in either language.
+    let named = |lang| casedesk_app::message::Catalogue::get(lang).param(&kind.into());
+    assert!(err
+        .text(Lang::Zh)
+        .contains(&format!("（{}）", named(Lang::Zh))));
+    assert!(err
+        .text(Lang::En)
+        .contains(&format!("({})", named(Lang::En))));
+    assert!(!err.text(Lang::En).contains("Whitelisted"), "no Rust names");
     // The supervisor of the city orders it in writing; then it is recorded.
     desk.set_profile(Profile {
         user_name: "王主任".into(),
@@ -330,9 +337,9 @@ fn a_supervisor_spot_checks_reassigns_and_decides_the_whitelist() {
         .expect_err("officer");
     assert_eq!(err.code, ErrorCode::RefusedTransition);
     assert!(
-        !err.message_en.contains("CountyOfficer"),
+        !err.text(Lang::En).contains("CountyOfficer"),
         "{}",
-        err.message_en
+        err.text(Lang::En)
     );
     desk.set_profile(Profile {
         user_name: "王主任".into(),
@@ -426,7 +433,7 @@ fn an_administrators_catalog_file_changes_the_clocks_and_a_bad_one_is_refused() 
     let err = Desk::open_with_clock(dir.path(), clock())
         .err()
         .expect("refused");
-    assert!(err.message_zh.contains("catalog.json"));
+    assert!(err.text(Lang::Zh).contains("catalog.json"));
 }
 
 #[test]

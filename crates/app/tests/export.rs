@@ -2,7 +2,7 @@
 //! with Chinese headers, read back with calamine and compared with the list.
 
 use calamine::{open_workbook, Reader, Xlsx};
-use casedesk_app::{Clock, Desk, ErrorCode, InboxFilter, InboxRow};
+use casedesk_app::{Clock, Desk, ErrorCode, InboxFilter, InboxRow, Lang};
 use casedesk_domain::Status;
 use chrono::NaiveDate;
 
@@ -134,5 +134,5 @@ fn a_missing_folder_is_refused_with_a_message() {
         )
         .expect_err("no folder");
     assert_eq!(e.code, ErrorCode::InvalidInput);
-    assert!(e.message_zh.contains("不存在"), "{}", e.message_zh);
+    assert!(e.text(Lang::Zh).contains("不存在"), "{}", e.text(Lang::Zh));
 }

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use casedesk_app::{Desk, ErrorCode, HandlingMethod, InboxFilter, TokenStoreKind};
+use casedesk_app::{Desk, ErrorCode, HandlingMethod, InboxFilter, Lang, TokenStoreKind};
 use casedesk_domain::{Catalog, OrderState, Status, WorkingCalendar};
 use casedesk_hub::storage::{self, HubStore};
 use casedesk_hub::{app, HubConfig};
@@ -278,7 +278,7 @@ fn a_page_that_cannot_be_applied_leaves_the_checkpoint_and_the_cache_unchanged()
     let dir = tempfile::tempdir().expect("tempdir");
     let mut d = signed_in(&hub, dir.path(), "zhang.wei");
     let e = d.sync().expect_err("the page is refused");
-    assert!(e.message_en.contains("XX-999"), "{e:?}");
+    assert!(e.text(Lang::En).contains("XX-999"), "{e:?}");
     assert!(orders(&d).is_empty(), "no row of the page was kept");
     let cache = Store::open(&dir.path().join("cache.sqlite")).expect("cache");
     assert_eq!(
@@ -296,7 +296,7 @@ fn a_wrong_password_is_a_clear_error_and_signs_nobody_in() {
         .login(&hub.base, "zhang.wei", "wrong password")
         .expect_err("refused");
     assert_eq!(e.code, ErrorCode::BadCredentials);
-    assert!(!e.message_zh.is_empty() && !e.message_en.is_empty());
+    assert!(!e.text(Lang::Zh).is_empty() && !e.text(Lang::En).is_empty());
     assert!(d.signed_in().expect("state").is_none());
     let e = d.sync().expect_err("not signed in");
     assert_eq!(e.code, ErrorCode::SignInRequired);

@@ -77,16 +77,16 @@ fn clock() -> Clock {
 }
 
 fn open_cache(dir: &Path, orders: u64) -> Desk {
-    let mut desk = Desk::open_with_clock(dir, clock()).unwrap_or_else(|e| fail(e.message_en));
+    let mut desk = Desk::open_with_clock(dir, clock()).unwrap_or_else(|e| fail(e.to_string()));
     let have = desk
         .status()
-        .unwrap_or_else(|e| fail(e.message_en))
+        .unwrap_or_else(|e| fail(e.to_string()))
         .order_count;
     if have == 0 {
         let t = Instant::now();
         let s = desk
             .load_demo(orders, 2026)
-            .unwrap_or_else(|e| fail(e.message_en));
+            .unwrap_or_else(|e| fail(e.to_string()));
         let secs = t.elapsed().as_secs_f64();
         figure("demo_load_orders", s.orders as f64, "orders");
         figure("demo_load_rate", s.orders as f64 / secs, "orders/s");
@@ -122,7 +122,7 @@ fn main() {
     // order's number (whole and its day, GD20261124…) and its driver's phone likewise.
     let first = desk
         .list_inbox(&pending)
-        .unwrap_or_else(|e| fail(e.message_en))
+        .unwrap_or_else(|e| fail(e.to_string()))
         .rows
         .into_iter()
         .next()
@@ -133,14 +133,14 @@ fn main() {
     // An unlicensed vehicle's order has no driver: the phone comes from a licensed one.
     let phone = desk
         .list_inbox(&pending)
-        .unwrap_or_else(|e| fail(e.message_en))
+        .unwrap_or_else(|e| fail(e.to_string()))
         .rows
         .iter()
         .filter(|r| r.licensed)
         .map(|r| desk.order(r.id).map(|d| d.driver_phone))
         .find(|p| p.as_ref().map_or(true, |p| !p.is_empty()))
         .unwrap_or_else(|| fail("no pending order with a driver; use a fresh --data".into()))
-        .unwrap_or_else(|e| fail(e.message_en));
+        .unwrap_or_else(|e| fail(e.to_string()));
     let query = |search: Option<&str>| InboxFilter {
         search: search.map(str::to_string),
         ..pending.clone()
@@ -172,17 +172,17 @@ fn main() {
         ),
     ];
     for (name, q) in cases.iter().filter(|_| !args.no_inbox) {
-        let n = desk.count_inbox(q).unwrap_or_else(|e| fail(e.message_en));
+        let n = desk.count_inbox(q).unwrap_or_else(|e| fail(e.to_string()));
         figure(
             &format!("{name}_matches"),
             n.total as f64,
             if n.capped { "orders+" } else { "orders" },
         );
         timed(name, args.reps, |_| {
-            desk.list_inbox(q).unwrap_or_else(|e| fail(e.message_en));
+            desk.list_inbox(q).unwrap_or_else(|e| fail(e.to_string()));
         });
         timed(&format!("{name}_count"), args.reps.min(50), |_| {
-            desk.count_inbox(q).unwrap_or_else(|e| fail(e.message_en));
+            desk.count_inbox(q).unwrap_or_else(|e| fail(e.to_string()));
         });
     }
 
@@ -195,7 +195,7 @@ fn main() {
             let t = Instant::now();
             rows = desk
                 .export_xlsx(&InboxFilter::default(), &path, |_| {})
-                .unwrap_or_else(|e| fail(e.message_en))
+                .unwrap_or_else(|e| fail(e.to_string()))
                 .rows;
             ms.push(t.elapsed().as_secs_f64() * 1000.0);
         }
@@ -217,7 +217,7 @@ fn main() {
                 page_size: 500,
                 ..pending.clone()
             })
-            .unwrap_or_else(|e| fail(e.message_en))
+            .unwrap_or_else(|e| fail(e.to_string()))
             .rows;
         let last_page = rows.len() < 500;
         ids.extend(rows.iter().map(|r| r.id));
@@ -231,11 +231,11 @@ fn main() {
             "casedesk-bench: no pending orders left to claim; use a fresh --data for claim figures"
         );
     } else {
-        let before = desk.status().unwrap_or_else(|e| fail(e.message_en)).unsent;
+        let before = desk.status().unwrap_or_else(|e| fail(e.to_string())).unsent;
         timed("claim_with_outbox", ids.len(), |i| {
-            desk.claim(ids[i]).unwrap_or_else(|e| fail(e.message_en));
+            desk.claim(ids[i]).unwrap_or_else(|e| fail(e.to_string()));
         });
-        let after = desk.status().unwrap_or_else(|e| fail(e.message_en)).unsent;
+        let after = desk.status().unwrap_or_else(|e| fail(e.to_string())).unsent;
         figure("claim_outbox_rows_written", (after - before) as f64, "rows");
     }
 
@@ -247,7 +247,7 @@ fn main() {
             page_size: 500,
             ..Default::default()
         })
-        .unwrap_or_else(|e| fail(e.message_en))
+        .unwrap_or_else(|e| fail(e.to_string()))
         .rows
         .iter()
         .map(|r| r.id)
@@ -260,13 +260,13 @@ fn main() {
             role: casedesk_domain::Role::Supervisor,
             county_code: officer.county_code.clone(),
         })
-        .unwrap_or_else(|e| fail(e.message_en));
+        .unwrap_or_else(|e| fail(e.to_string()));
         timed("spot_check_with_outbox", submitted.len(), |i| {
             desk.spot_check(submitted[i], i % 10 != 0, "整改复核")
-                .unwrap_or_else(|e| fail(e.message_en));
+                .unwrap_or_else(|e| fail(e.to_string()));
         });
         desk.set_profile(officer)
-            .unwrap_or_else(|e| fail(e.message_en));
+            .unwrap_or_else(|e| fail(e.to_string()));
     }
 
     if let Some(app) = &args.app {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casedesk_app::{
-    default_data_dir, load_calendar, AppError, Desk, DueFilter, HandlingMethod, InboxFilter,
-    NaiveDate, SortKey,
+    default_data_dir, load_calendar, AppError, Desk, DueFilter, HandlingMethod, InboxFilter, Lang,
+    MessageKey, NaiveDate, SortKey, Term,
 };
 use casedesk_domain::{
     Industry, InterceptionOutcome, ReturnReason, Role, Status, WhitelistKind, WhitelistStatus,
@@ -29,6 +29,10 @@ struct Cli {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Language of error messages: zh or en (default: from LC_ALL, LC_MESSAGES or LANG; en…
+    /// is English, anything else Chinese). Messages come from assets/messages, as in the window.
+    #[arg(long, global = true, value_name = "zh|en")]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -302,11 +306,22 @@ fn code<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let lang = cli
+        .lang
+        .as_deref()
+        .map(Lang::parse)
+        .unwrap_or_else(Lang::from_env);
+    let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // One line, in both languages, for scripts and for people.
-            eprintln!("casedesk-cli: {} / {}", e.message_zh, e.message_en);
+            // One line in the chosen language, for scripts and for people; with `--json` also
+            // the code, message key and parameters on stdout, for programs.
+            if json {
+                let out = serde_json::json!({ "error": e, "text": e.text(lang) });
+                println!("{out}");
+            }
+            eprintln!("casedesk-cli: {}", e.text(lang));
             ExitCode::FAILURE
         }
     }
@@ -319,7 +334,7 @@ fn print<T: Serialize>(
 ) -> Result<(), AppError> {
     if json {
         let s = serde_json::to_string_pretty(value)
-            .map_err(|e| AppError::invalid(format!("无法输出 JSON：{e}"), e.to_string()))?;
+            .map_err(|e| AppError::invalid(MessageKey::JsonOutput).with("detail", e.to_string()))?;
         println!("{s}");
     } else {
         println!("{}", text(value));
@@ -531,7 +546,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     .iter()
                     .map(|i| match &i.error {
                         None => format!("{}\t已认领", i.order_no),
-                        Some(e) => format!("{}\t未认领：{}", i.order_no, e.message_zh),
+                        Some(e) => format!("{}\t未认领：{}", i.order_no, e.text(Lang::Zh)),
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
@@ -540,9 +555,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
             if refused > 0 {
                 return Err(AppError::new(
                     casedesk_app::ErrorCode::RefusedTransition,
-                    format!("{} 条工单中有 {refused} 条未能认领。", items.len()),
-                    format!("{refused} of {} orders were not claimed", items.len()),
-                ));
+                    MessageKey::BatchClaimRefused,
+                )
+                .with("refused", refused)
+                .with("total", items.len()));
             }
             Ok(())
         }
@@ -787,17 +803,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
 fn read_password() -> Result<String, AppError> {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).map_err(|e| {
-        AppError::invalid(
-            format!("无法从标准输入读取密码：{e}"),
-            format!("cannot read the password from stdin: {e}"),
-        )
+        AppError::invalid(MessageKey::PasswordUnreadable).with("detail", e.to_string())
     })?;
     let password = line.trim_end_matches(['\r', '\n']).to_string();
     if password.is_empty() {
-        return Err(AppError::invalid(
-            "请在标准输入中提供密码（一行）。",
-            "give the password on stdin (one line)",
-        ));
+        return Err(AppError::invalid(MessageKey::PasswordMissing));
     }
     Ok(password)
 }
@@ -848,10 +858,9 @@ fn parse_date(s: &str) -> Result<NaiveDate, AppError> {
         .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
         .flatten()
         .ok_or_else(|| {
-            AppError::invalid(
-                format!("“{s}”不是有效日期，请按 2027-01-04 的格式填写。"),
-                format!("{s:?} is not a date like 2027-01-04"),
-            )
+            AppError::invalid(MessageKey::DateInvalid)
+                .with("term", Term::Date)
+                .with("value", s)
         })
 }
 

@@ -3,7 +3,11 @@
 use std::process::{Command, Output};
 
 fn cli(data: &std::path::Path, args: &[&str]) -> Output {
+    // Chinese messages unless a test asks for English, whatever the machine's locale.
     Command::new(env!("CARGO_BIN_EXE_casedesk-cli"))
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
         .arg("--data")
         .arg(data)
         .args(args)
@@ -216,6 +220,34 @@ fn a_supervisor_spot_checks_what_an_officer_submitted() {
         !stderr(&o).contains("CountyOfficer"),
         "no Rust names: {}",
         stderr(&o)
+    );
+    // The same refusal in English, from the same catalogue as the window: by --lang or LANG.
+    let o = cli(&data, &["--lang", "en", "spot-check", &no, "--pass"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("\"Pass spot check\" is not open to the role \"County officer\""),
+        "{err}"
+    );
+    assert!(
+        !err.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{err}"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_casedesk-cli"))
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "en_US.UTF-8")
+        .arg("--data")
+        .arg(&data)
+        .args(["--json", "spot-check", &no, "--pass"])
+        .output()
+        .expect("run casedesk-cli");
+    assert!(stderr(&o).contains("Pass spot check"), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json error");
+    assert_eq!(v["error"]["code"], "refused_transition");
+    assert_eq!(v["error"]["message"]["key"], "not_allowed");
+    assert_eq!(
+        v["error"]["message"]["params"]["action"],
+        serde_json::json!({"kind": "action", "value": "spot_check_pass"})
     );
 
     let o = cli(

@@ -44,6 +44,10 @@ fn cli(data: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output 
         .arg(data)
         .args(args)
         .env("CASEDESK_TOKEN_STORE", "file")
+        // Chinese messages unless a test asks for English, whatever the machine's locale.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -112,11 +116,17 @@ fn login_sync_logout() {
     assert!(!data.join("hub-token.json").exists());
     let o = cli(&data, &["sync"], "", &[]);
     assert!(!o.status.success());
-    assert!(text(&o.stderr).contains("sign in"), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("请先登录"), "{}", text(&o.stderr));
+    let o = cli(&data, &["--lang", "en", "sync"], "", &[]);
+    assert!(
+        text(&o.stderr).contains("sign in first"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]
-fn an_unreachable_keyring_is_one_line_in_both_languages() {
+fn an_unreachable_keyring_is_one_line_in_either_language() {
     let hub = start_hub();
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");
@@ -135,7 +145,30 @@ fn an_unreachable_keyring_is_one_line_in_both_languages() {
     assert!(!o.status.success());
     let err = text(&o.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("密钥环") && err.contains("keyring"), "{err}");
+    assert!(err.contains("密钥环"), "{err}");
+    let o = cli(
+        &data,
+        &[
+            "--lang",
+            "en",
+            "login",
+            "--hub",
+            &hub.base,
+            "--user",
+            "zhang.wei",
+        ],
+        "casedesk-demo\n",
+        &[
+            ("CASEDESK_TOKEN_STORE", "keyring"),
+            (
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/casedesk-test-bus",
+            ),
+        ],
+    );
+    let err = text(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("keyring") && !err.contains("密钥环"), "{err}");
     // Nothing was recorded: the desk is not signed in.
     let o = cli(&data, &["sync"], "", &[]);
     assert!(!o.status.success());

@@ -48,6 +48,8 @@ pub enum ResponseTime {
 pub struct Violation {
     pub code: String,
     pub name: String,
+    /// The English name the window shows in English (the Chinese name when a file has none).
+    pub name_en: String,
     pub industry: Industry,
     /// 1: immediate intervention, 2: notice to another authority, 3: rectification by the enterprise.
     pub clue_category: u8,
@@ -63,6 +65,8 @@ pub struct Violation {
 struct ViolationFile {
     code: String,
     name: String,
+    #[serde(default)]
+    name_en: Option<String>,
     industry: Industry,
     clue_category: u8,
     path: HandlingPath,
@@ -101,6 +105,10 @@ impl TryFrom<ViolationFile> for Violation {
         }
         Ok(Violation {
             code: f.code,
+            name_en: f
+                .name_en
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| f.name.clone()),
             name: f.name,
             industry: f.industry,
             clue_category: f.clue_category,
@@ -272,6 +280,35 @@ impl Catalog {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn every_embedded_violation_has_an_english_name() {
+        for v in Catalog::embedded().all() {
+            assert!(
+                !v.name_en.is_empty()
+                    && v.name_en
+                        .chars()
+                        .all(|c| !('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}: English name {:?}",
+                v.code,
+                v.name_en
+            );
+        }
+        // An administrator's entry without one shows its Chinese name in English too.
+        let cat = Catalog::embedded()
+            .with_override(
+                r#"{"violations": [{"code": "ZZ-001", "name": "测试", "industry": "hazmat",
+                    "clue_category": 3, "path": "rectification", "source": "after_fact",
+                    "deadline_days": 5}]}"#,
+            )
+            .expect("override");
+        let added = cat
+            .all()
+            .iter()
+            .find(|v| v.code == "ZZ-001")
+            .expect("added");
+        assert_eq!(added.name_en, "测试");
+    }
 
     #[test]
     fn the_catalog_is_complete_and_consistent() {

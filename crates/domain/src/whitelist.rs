@@ -147,6 +147,13 @@ pub struct VehicleRecord {
     pub has_open_entry: bool,
 }
 
+/// The reason the system writes on an entry it proposes. Stored and sent to the hub as it is;
+/// the window shows it in English from the catalogue entry `whitelistReason.clean_interceptions`,
+/// whose Chinese text is this (tested in casedesk-app's message module).
+pub fn clean_interceptions_reason(n: u32) -> String {
+    format!("{n} 次拦截未发现违法行为，无违法失信记录")
+}
+
 /// The entry the rule proposes for this vehicle now, if any.
 pub fn proposal(plate: &str, record: &VehicleRecord, today: NaiveDate) -> Option<WhitelistEntry> {
     let coach = matches!(
@@ -165,10 +172,7 @@ pub fn proposal(plate: &str, record: &VehicleRecord, today: NaiveDate) -> Option
         plate: plate.to_string(),
         kind: WhitelistKind::RepeatedCleanInterception,
         status: WhitelistStatus::Proposed,
-        reason: format!(
-            "{} 次拦截未发现违法行为，无违法失信记录",
-            record.clean_interceptions
-        ),
+        reason: clean_interceptions_reason(record.clean_interceptions),
         event_name: None,
         valid_from: today,
         valid_until: None,

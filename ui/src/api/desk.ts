@@ -5,46 +5,51 @@ import { invoke } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type { AppError } from "../bindings/AppError";
 import type { ErrorCode } from "../bindings/ErrorCode";
+import type { Message } from "../bindings/Message";
 import { commands } from "../bindings/commands";
 
 /** Error code used when the backend rejected with something that is not an AppError. */
 export type DeskErrorCode = ErrorCode | "unknown";
 
+/**
+ * A failure as the window shows it: the backend's code and message (key and parameters, rendered
+ * in the current language by utils/errors), a message of the window's own (`uiKey`, a vue-i18n
+ * key), or, for anything else, a generic text with what the failure said (`detail`).
+ */
 export class DeskError extends Error {
   readonly code: DeskErrorCode;
-  readonly message_zh: string;
-  readonly message_en: string;
+  readonly msg: Message | null;
+  readonly uiKey: string | null;
+  readonly detail: string;
 
-  constructor(code: DeskErrorCode, message_zh: string, message_en: string) {
-    super(message_en || message_zh);
+  constructor(code: DeskErrorCode, msg: Message | null, opts: { uiKey?: string; detail?: string } = {}) {
+    super(msg ? msg.key : (opts.uiKey ?? opts.detail ?? code));
     this.name = "DeskError";
     this.code = code;
-    this.message_zh = message_zh;
-    this.message_en = message_en;
+    this.msg = msg;
+    this.uiKey = opts.uiKey ?? null;
+    this.detail = opts.detail ?? "";
   }
 }
 
 function isAppError(e: unknown): e is AppError {
+  if (typeof e !== "object" || e === null) return false;
+  const m = (e as AppError).message as unknown;
   return (
-    typeof e === "object" &&
-    e !== null &&
     typeof (e as AppError).code === "string" &&
-    typeof (e as AppError).message_zh === "string" &&
-    typeof (e as AppError).message_en === "string"
+    typeof m === "object" &&
+    m !== null &&
+    typeof (m as Message).key === "string" &&
+    typeof (m as Message).params === "object"
   );
 }
 
 /** Turn anything a command rejected with into a DeskError (never exposes a stack trace to users). */
 export function toDeskError(e: unknown): DeskError {
   if (e instanceof DeskError) return e;
-  if (isAppError(e)) return new DeskError(e.code, e.message_zh, e.message_en);
+  if (isAppError(e)) return new DeskError(e.code, e.message);
   const detail = typeof e === "string" ? e : e instanceof Error ? e.message : "";
-  return new DeskError(
-    "unknown",
-    "操作未能完成，请稍后重试；如果问题持续，请联系管理员。" + (detail ? `（${detail}）` : ""),
-    "The operation could not be completed. Please try again; if it keeps failing, contact your administrator." +
-      (detail ? ` (${detail})` : ""),
-  );
+  return new DeskError("unknown", null, { detail });
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {

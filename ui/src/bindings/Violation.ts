@@ -4,7 +4,11 @@ import type { HandlingPath } from "./HandlingPath";
 import type { Industry } from "./Industry";
 import type { ResponseTime } from "./ResponseTime";
 
-export type Violation = { code: string, name: string, industry: Industry, 
+export type Violation = { code: string, name: string, 
+/**
+ * The English name the window shows in English (the Chinese name when a file has none).
+ */
+name_en: string, industry: Industry, 
 /**
  * 1: immediate intervention, 2: notice to another authority, 3: rectification by the enterprise.
  */

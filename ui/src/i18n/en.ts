@@ -1,4 +1,6 @@
 // English (switchable). Same keys as zh-CN.ts.
+// Names shared with the Rust side (errors, CLI) come from assets/messages, written once there.
+import catalogue from "../../../assets/messages/en.json";
 import type { Messages } from "./zh-CN";
 
 const en: Messages = {
@@ -54,25 +56,8 @@ const en: Messages = {
       county: "Choose a county",
     },
   },
-  role: {
-    desk_staff: "Service desk staff",
-    county_officer: "County officer",
-    supervisor: "Supervisor",
-    administrator: "Administrator",
-  },
-  status: {
-    pending: "Unclaimed",
-    claimed: "Claimed",
-    handled: "Handled",
-    awaiting_feedback: "Awaiting feedback",
-    rectifying: "Rectifying",
-    rectified: "Rectified",
-    submitted: "Awaiting spot check",
-    rework: "Rework",
-    returned: "Returned",
-    closed: "Closed",
-    transferred: "Transferred",
-  },
+  role: catalogue.role,
+  status: catalogue.status,
   industry: {
     scheduled_coach: "Scheduled coach",
     charter_coach: "Charter coach",
@@ -111,34 +96,17 @@ const en: Messages = {
     wrong_violation: "Wrong violation type",
     other: "Other",
   },
-  whitelistKind: {
-    repeated_clean_interception: "Repeatedly intercepted, clean",
-    enterprise_self_use: "Enterprise self-use vehicle",
-    large_event_rental: "Rented for a large event",
-  },
+  whitelistKind: catalogue.whitelistKind,
+  whitelistReason: catalogue.whitelistReason,
+  field: catalogue.field,
+  term: catalogue.term,
   whitelistStatus: {
     proposed: "Proposed",
     approved: "Approved",
     declined: "Declined",
     revoked: "Revoked",
   },
-  action: {
-    claim: "Claim",
-    handle: "Handle",
-    intercept: "Intercept",
-    notify_authority: "Notify authority",
-    record_feedback: "Record feedback",
-    close_groundless: "Close: no violation",
-    require_rectification: "Require rectification",
-    record_rectification: "Record rectification",
-    submit_for_spot_check: "Submit for spot check",
-    return: "Return",
-    transfer: "Transfer",
-    spot_check_pass: "Pass spot check",
-    spot_check_fail: "Fail spot check",
-    reassign: "Reassign",
-    override_whitelist: "Intercept despite whitelist",
-  },
+  action: catalogue.action,
   event: {
     created: "Order created",
     claimed: "Claimed",
@@ -260,6 +228,7 @@ const en: Messages = {
     spotCheckHint: "Orders of the jurisdiction submitted for spot check, by spot-check deadline; open one to record the verdict.",
     spotCheckReadOnly: "Spot-check verdicts are a supervisor's; in your role you can only look.",
     shortcuts: "Shortcuts: J / ↓ next   K / ↑ previous   C claim   Esc close   / or Ctrl+F search",
+    pageSize: "Rows per page",
     loading: "Loading…",
   },
   detail: {
@@ -563,6 +532,7 @@ const en: Messages = {
   },
   sync: {
     title: "Sync",
+    busy: "A sync is already running; please wait.",
     hint: "Exchange work orders and the whitelist with the hub: this computer's records are sent first, then the hub's changes are received. Without signing in you keep working offline.",
     loadFailed: "Could not read the sync state: {reason}",
     retry: "Retry",
@@ -664,6 +634,7 @@ const en: Messages = {
   },
   error: {
     generic: "The operation could not be completed. Please try again; if it keeps failing, contact your administrator.",
+    genericWith: "The operation could not be completed ({detail}). Please try again; if it keeps failing, contact your administrator.",
   },
   common: {
     none: "None",

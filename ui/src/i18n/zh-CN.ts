@@ -1,4 +1,6 @@
 // Simplified Chinese (default). Terms follow shared/DOMAIN.md's glossary.
+// Names shared with the Rust side (errors, CLI) come from assets/messages, written once there.
+import catalogue from "../../../assets/messages/zh-CN.json";
 const zhCN = {
   app: {
     title: "信用交通办案工作台",
@@ -52,25 +54,8 @@ const zhCN = {
       county: "请选择县区",
     },
   },
-  role: {
-    desk_staff: "服务点工作人员",
-    county_officer: "县区执法人员",
-    supervisor: "监管负责人",
-    administrator: "系统管理员",
-  },
-  status: {
-    pending: "待认领",
-    claimed: "已认领",
-    handled: "已处置",
-    awaiting_feedback: "待抄告反馈",
-    rectifying: "整改中",
-    rectified: "已整改",
-    submitted: "待抽查",
-    rework: "抽查退回",
-    returned: "已退回",
-    closed: "已办结",
-    transferred: "已转办",
-  },
+  role: catalogue.role,
+  status: catalogue.status,
   industry: {
     scheduled_coach: "班线客运",
     charter_coach: "旅游包车",
@@ -109,34 +94,17 @@ const zhCN = {
     wrong_violation: "违法类型有误",
     other: "其他",
   },
-  whitelistKind: {
-    repeated_clean_interception: "多次拦截未发现违法",
-    enterprise_self_use: "企业自用车辆",
-    large_event_rental: "大型活动租用车辆",
-  },
+  whitelistKind: catalogue.whitelistKind,
+  whitelistReason: catalogue.whitelistReason,
+  field: catalogue.field,
+  term: catalogue.term,
   whitelistStatus: {
     proposed: "待审批",
     approved: "已批准",
     declined: "未批准",
     revoked: "已撤销",
   },
-  action: {
-    claim: "认领",
-    handle: "处置",
-    intercept: "布控拦截",
-    notify_authority: "抄告",
-    record_feedback: "录入抄告反馈",
-    close_groundless: "核查无违法办结",
-    require_rectification: "整改要求",
-    record_rectification: "记录整改",
-    submit_for_spot_check: "提交抽查",
-    return: "退回",
-    transfer: "转办",
-    spot_check_pass: "抽查通过",
-    spot_check_fail: "抽查不通过",
-    reassign: "改派",
-    override_whitelist: "白名单车辆仍布控",
-  },
+  action: catalogue.action,
   event: {
     created: "生成工单",
     claimed: "认领",
@@ -258,6 +226,7 @@ const zhCN = {
     spotCheckHint: "本辖区已提交抽查的工单，按抽查期限排序；打开工单后作出抽查结论。",
     spotCheckReadOnly: "抽查结论由监管负责人作出，当前身份只能查看。",
     shortcuts: "快捷键：J / ↓ 下一条　K / ↑ 上一条　C 认领　Esc 关闭详情　/ 或 Ctrl+F 搜索",
+    pageSize: "每页条数",
     loading: "正在加载…",
   },
   detail: {
@@ -561,6 +530,7 @@ const zhCN = {
   },
   sync: {
     title: "同步",
+    busy: "正在同步，请稍候。",
     hint: "与上级平台交换工单和白名单：先发送本机的办理记录，再接收平台的变化。未登录时可以照常离线办理。",
     loadFailed: "同步状态读取失败：{reason}",
     retry: "重试",
@@ -662,6 +632,7 @@ const zhCN = {
   },
   error: {
     generic: "操作未能完成，请稍后重试；如果问题持续，请联系管理员。",
+    genericWith: "操作未能完成（{detail}），请稍后重试；如果问题持续，请联系管理员。",
   },
   common: {
     none: "无",

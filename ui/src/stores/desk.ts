@@ -89,6 +89,18 @@ export const useDeskStore = defineStore("desk", () => {
     return s;
   }
 
+  const violationsByCode = computed(() => new Map(violations.value.map((v) => [v.code, v])));
+
+  /**
+   * A violation type's name in the window's language, from the catalog; `fallback` (the name the
+   * row carries) for a code the catalog does not know.
+   */
+  function violationName(code: string, fallback = code): string {
+    const v = violationsByCode.value.get(code);
+    if (!v) return fallback;
+    return locale.value === "en" ? v.name_en : v.name;
+  }
+
   function setLocale(l: AppLocale) {
     locale.value = l;
     i18n.global.locale.value = l;
@@ -104,6 +116,6 @@ export const useDeskStore = defineStore("desk", () => {
 
   return {
     status, violations, locale, textSize, statusError, today, role, isSupervisor, profileKey,
-    loadStatus, loadCatalog, setProfile, setLocale, setTextSize,
+    loadStatus, loadCatalog, setProfile, setLocale, setTextSize, violationName,
   };
 });

@@ -89,7 +89,7 @@ export const useSyncStore = defineStore("sync", () => {
 
   /** Pushes the outbox, then pulls; the refusals and counts are read again whatever happened. */
   async function syncNow(): Promise<SyncReport> {
-    if (busy.value) throw new api.DeskError("invalid_input", "正在同步，请稍候。", "A sync is already running.");
+    if (busy.value) throw new api.DeskError("invalid_input", null, { uiKey: "sync.busy" });
     busy.value = true;
     syncError.value = null;
     try {

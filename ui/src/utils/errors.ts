@@ -1,12 +1,16 @@
 import { ElMessage } from "element-plus";
 import "element-plus/es/components/message/style/css";
 import { toDeskError } from "../api/desk";
-import { currentLocale } from "../i18n";
+import { currentLocale, i18n } from "../i18n";
+import { renderMessage } from "../i18n/messages";
 
-/** The user-facing, localized text for any failure (never a stack trace). */
+/** The user-facing text for any failure in the current language (never a stack trace). */
 export function errorText(e: unknown): string {
   const err = toDeskError(e);
-  return currentLocale() === "en" ? err.message_en || err.message_zh : err.message_zh || err.message_en;
+  if (err.msg) return renderMessage(err.msg, currentLocale());
+  const t = i18n.global.t;
+  if (err.uiKey) return t(err.uiKey);
+  return err.detail ? t("error.genericWith", { detail: err.detail }) : t("error.generic");
 }
 
 export function showError(e: unknown): void {

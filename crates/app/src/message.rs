@@ -1,0 +1,474 @@
+//! Messages by key and parameters, rendered from one catalogue per language
+//! (`assets/messages/zh-CN.json`, `assets/messages/en.json`). The window imports the same files,
+//! so a message or a name (status, role, action, field, …) is written once per language.
+//!
+//! A parameter is either data shown as it is (a plate, a name, a date, a path, a number) or a
+//! typed name looked up in the catalogue section of its kind, never a Rust `Debug` name.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use casedesk_domain::text::TextField;
+use casedesk_domain::{ActionKind, Role, Status, WhitelistKind};
+use serde::Serialize;
+use serde_json::Value;
+use ts_rs::TS;
+
+/// The language a message is rendered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// `en`, `en-US`, `en_GB.UTF-8` … are English; anything else (and nothing) is Chinese,
+    /// the desk's first language.
+    pub fn parse(s: &str) -> Lang {
+        if s.trim().to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+
+    /// From the environment as a POSIX program reads it: `LC_ALL`, then `LC_MESSAGES`, then `LANG`.
+    pub fn from_env() -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|v| !v.is_empty())
+            .map(|v| Lang::parse(&v))
+            .unwrap_or(Lang::Zh)
+    }
+}
+
+/// A term of a message that is not one of the domain's enumerations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Term {
+    FeedbackDue,
+    RectificationDeadline,
+    ValidFrom,
+    ValidUntil,
+    HolidayFile,
+    CatalogFile,
+    Date,
+}
+
+/// One parameter of a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Param {
+    /// Data, shown as it is in every language.
+    Text(String),
+    Status(Status),
+    Role(Role),
+    Action(ActionKind),
+    Field(TextField),
+    Term(Term),
+    WhitelistKind(WhitelistKind),
+}
+
+impl Param {
+    /// The catalogue section and key this parameter's name is found under (None for data).
+    fn lookup(&self) -> Option<(&'static str, String)> {
+        fn code<T: Serialize>(v: &T) -> String {
+            match serde_json::to_value(v) {
+                Ok(Value::String(s)) => s,
+                _ => String::new(),
+            }
+        }
+        match self {
+            Param::Text(_) => None,
+            Param::Status(s) => Some(("status", code(s))),
+            Param::Role(r) => Some(("role", code(r))),
+            Param::Action(a) => Some(("action", code(a))),
+            Param::Field(f) => Some(("field", code(f))),
+            Param::Term(t) => Some(("term", code(t))),
+            Param::WhitelistKind(k) => Some(("whitelistKind", code(k))),
+        }
+    }
+}
+
+impl From<String> for Param {
+    fn from(s: String) -> Param {
+        Param::Text(s)
+    }
+}
+impl From<&str> for Param {
+    fn from(s: &str) -> Param {
+        Param::Text(s.to_string())
+    }
+}
+macro_rules! param_from {
+    ($($t:ty => $v:ident),* $(,)?) => {$(
+        impl From<$t> for Param {
+            fn from(x: $t) -> Param {
+                Param::$v(x)
+            }
+        }
+    )*};
+}
+param_from!(Status => Status, Role => Role, ActionKind => Action, TextField => Field, Term => Term, WhitelistKind => WhitelistKind);
+macro_rules! param_from_display {
+    ($($t:ty),* $(,)?) => {$(
+        impl From<$t> for Param {
+            fn from(x: $t) -> Param {
+                Param::Text(x.to_string())
+            }
+        }
+    )*};
+}
+param_from_display!(u8, u32, u64, usize, i64, chrono::NaiveDate);
+
+/// Declares the message keys with the parameters each one takes; the catalogues' `error`
+/// sections have exactly these keys and placeholders (tested below).
+macro_rules! message_keys {
+    ($($(#[$doc:meta])* $variant:ident => $code:literal [$($param:literal),*]),* $(,)?) => {
+        /// What a message says; its text is the catalogue entry of the same (snake_case) code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+        #[serde(rename_all = "snake_case")]
+        #[ts(export)]
+        pub enum MessageKey {
+            $($(#[$doc])* $variant),*
+        }
+
+        impl MessageKey {
+            pub const ALL: &'static [MessageKey] = &[$(MessageKey::$variant),*];
+
+            /// The catalogue key.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(MessageKey::$variant => $code),*
+                }
+            }
+
+            /// The parameters the message takes.
+            pub fn params(self) -> &'static [&'static str] {
+                match self {
+                    $(MessageKey::$variant => &[$($param),*]),*
+                }
+            }
+        }
+    };
+}
+
+message_keys! {
+    NotAllowed => "not_allowed" ["status", "role", "action"],
+    NotClaimant => "not_claimant" ["claimant"],
+    OutsideJurisdiction => "outside_jurisdiction" ["county"],
+    Whitelisted => "whitelisted" ["plate", "kind"],
+    NotWhitelisted => "not_whitelisted" ["plate"],
+    DateInPast => "date_in_past" ["date", "today"],
+    DateTooFar => "date_too_far" ["date", "latest"],
+    NoRectificationRecorded => "no_rectification_recorded" [],
+    InterceptionHasOwnAction => "interception_has_own_action" [],
+    NoticeHasOwnAction => "notice_has_own_action" [],
+    UnknownCounty => "unknown_county" ["county_code"],
+    TextEmpty => "text_empty" ["field"],
+    TextTooLong => "text_too_long" ["field", "len", "max"],
+    TextControlCharacter => "text_control_character" ["field", "char_code"],
+    DateInvalid => "date_invalid" ["term", "value"],
+    WhitelistNotSupervisor => "whitelist_not_supervisor" [],
+    WhitelistNoProposal => "whitelist_no_proposal" [],
+    WhitelistNothingToRevoke => "whitelist_nothing_to_revoke" [],
+    WhitelistAlreadyListed => "whitelist_already_listed" ["plate"],
+    WhitelistNotAddable => "whitelist_not_addable" ["kind"],
+    WhitelistEventDetailsRequired => "whitelist_event_details_required" [],
+    WhitelistEndsBeforeBegins => "whitelist_ends_before_begins" ["from", "until"],
+    WhitelistDateOutOfRange => "whitelist_date_out_of_range" ["date"],
+    OrderNotFound => "order_not_found" ["key"],
+    DatabaseLocked => "database_locked" [],
+    DatabaseNewer => "database_newer" [],
+    StorageFailed => "storage_failed" ["detail"],
+    FileUnreadable => "file_unreadable" ["path"],
+    FileTooLarge => "file_too_large" ["path", "limit_mb"],
+    FileTypeMismatch => "file_type_mismatch" ["path", "ext"],
+    FileUnsupported => "file_unsupported" ["path"],
+    EvidenceWriteFailed => "evidence_write_failed" ["detail"],
+    FileReadFailed => "file_read_failed" ["term", "path", "detail"],
+    FileInvalid => "file_invalid" ["term", "path", "detail"],
+    DataFolderFailed => "data_folder_failed" ["path", "detail"],
+    FolderMissing => "folder_missing" ["path"],
+    ExportSaveFailed => "export_save_failed" ["path", "detail"],
+    ExportXlsxFailed => "export_xlsx_failed" ["detail"],
+    BatchTooLarge => "batch_too_large" ["max"],
+    BatchClaimRefused => "batch_claim_refused" ["refused", "total"],
+    DemoCount => "demo_count" ["max"],
+    DemoCacheNotEmpty => "demo_cache_not_empty" [],
+    DemoDataDamaged => "demo_data_damaged" ["detail"],
+    DemoNoRoads => "demo_no_roads" ["county"],
+    HubOffline => "hub_offline" ["url"],
+    /// A message the hub (or the sync client) wrote in both languages: shown as it came.
+    HubSays => "hub_says" ["message_zh", "message_en"],
+    SessionEnded => "session_ended" [],
+    HubProtocol => "hub_protocol" ["detail"],
+    NotSignedIn => "not_signed_in" [],
+    NetworkRuntime => "network_runtime" ["detail"],
+    JsonOutput => "json_output" ["detail"],
+    PasswordUnreadable => "password_unreadable" ["detail"],
+    PasswordMissing => "password_missing" [],
+    Internal => "internal" [],
+}
+
+/// A message: its key and its parameters by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Message {
+    pub key: MessageKey,
+    pub params: BTreeMap<String, Param>,
+}
+
+impl Message {
+    pub fn new(key: MessageKey) -> Message {
+        Message {
+            key,
+            params: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a parameter; a name the key does not declare is a programming error.
+    pub fn with(mut self, name: &'static str, value: impl Into<Param>) -> Message {
+        debug_assert!(
+            self.key.params().contains(&name),
+            "message {} has no parameter {name}",
+            self.key.code()
+        );
+        self.params.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// The message in `lang`, from that language's catalogue.
+    pub fn render(&self, lang: Lang) -> String {
+        Catalogue::get(lang).render(self)
+    }
+}
+
+/// One language's catalogue, parsed once from the embedded JSON.
+pub struct Catalogue(Value);
+
+const ZH: &str = include_str!("../../../assets/messages/zh-CN.json");
+const EN: &str = include_str!("../../../assets/messages/en.json");
+
+impl Catalogue {
+    pub fn get(lang: Lang) -> &'static Catalogue {
+        static ZH_CAT: OnceLock<Catalogue> = OnceLock::new();
+        static EN_CAT: OnceLock<Catalogue> = OnceLock::new();
+        let (cell, text) = match lang {
+            Lang::Zh => (&ZH_CAT, ZH),
+            Lang::En => (&EN_CAT, EN),
+        };
+        // The files are embedded at build time and checked by the tests below, so a parse
+        // failure cannot reach a user; an empty catalogue would still render the key.
+        cell.get_or_init(|| Catalogue(serde_json::from_str(text).unwrap_or(Value::Null)))
+    }
+
+    fn entry(&self, section: &str, key: &str) -> Option<&str> {
+        self.0.get(section)?.get(key)?.as_str()
+    }
+
+    /// The name of a typed parameter in this language (data as it is).
+    pub fn param(&self, p: &Param) -> String {
+        match (p, p.lookup()) {
+            (Param::Text(s), _) => s.clone(),
+            (_, Some((section, key))) => self.entry(section, &key).unwrap_or(&key).to_string(),
+            (_, None) => String::new(),
+        }
+    }
+
+    pub fn render(&self, m: &Message) -> String {
+        let Some(template) = self.entry("error", m.key.code()) else {
+            return m.key.code().to_string();
+        };
+        fill(template, |name| m.params.get(name).map(|p| self.param(p)))
+    }
+}
+
+/// Replaces each `{name}` in `template` by its value; an unknown name stays as written.
+pub fn fill(template: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match value(name) {
+                    Some(v) => out.push_str(&v),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `{name}` placeholders of a template.
+pub fn placeholders(template: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    fill(template, |name| {
+        names.push(name.to_string());
+        Some(String::new())
+    });
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn catalogues() -> [(Lang, Value); 2] {
+        [
+            (
+                Lang::Zh,
+                serde_json::from_str(ZH).expect("zh-CN.json parses"),
+            ),
+            (Lang::En, serde_json::from_str(EN).expect("en.json parses")),
+        ]
+    }
+
+    #[test]
+    fn the_catalogues_have_exactly_the_rust_keys_and_parameters() {
+        let codes: BTreeSet<&str> = MessageKey::ALL.iter().map(|k| k.code()).collect();
+        for (lang, cat) in catalogues() {
+            let errors = cat["error"].as_object().expect("an error section");
+            let keys: BTreeSet<&str> = errors.keys().map(String::as_str).collect();
+            assert_eq!(
+                keys, codes,
+                "{lang:?}: catalogue keys differ from MessageKey"
+            );
+        }
+        for key in MessageKey::ALL {
+            let declared: BTreeSet<String> = key.params().iter().map(|s| s.to_string()).collect();
+            let mut used = BTreeSet::new();
+            for (lang, cat) in catalogues() {
+                let t = cat["error"][key.code()].as_str().expect("a string");
+                let here: BTreeSet<String> = placeholders(t).into_iter().collect();
+                assert!(
+                    here.is_subset(&declared),
+                    "{lang:?} {}: placeholders {here:?} not declared in {declared:?}",
+                    key.code()
+                );
+                used.extend(here);
+            }
+            // Only the hub's own two-language text is shown in one language each.
+            if *key != MessageKey::HubSays {
+                for (lang, cat) in catalogues() {
+                    let t = cat["error"][key.code()].as_str().expect("a string");
+                    let here: BTreeSet<String> = placeholders(t).into_iter().collect();
+                    assert_eq!(here, declared, "{lang:?} {}: parameters", key.code());
+                }
+            }
+            assert_eq!(
+                used,
+                declared,
+                "{}: a declared parameter is never shown",
+                key.code()
+            );
+        }
+    }
+
+    #[test]
+    fn every_typed_parameter_value_has_a_name_in_both_languages() {
+        use casedesk_domain::{ActionKind as A, Role as R, Status as S, WhitelistKind as W};
+        let mut params: Vec<Param> = Vec::new();
+        params.extend(S::ALL.iter().copied().map(Param::Status));
+        params.extend(R::ALL.iter().copied().map(Param::Role));
+        params.extend(A::ALL.iter().copied().map(Param::Action));
+        params.extend(TextField::ALL.iter().copied().map(Param::Field));
+        params.extend(W::ALL.iter().copied().map(Param::WhitelistKind));
+        params.extend(
+            [
+                Term::FeedbackDue,
+                Term::RectificationDeadline,
+                Term::ValidFrom,
+                Term::ValidUntil,
+                Term::HolidayFile,
+                Term::CatalogFile,
+                Term::Date,
+            ]
+            .map(Param::Term),
+        );
+        for (lang, cat) in catalogues() {
+            for p in &params {
+                let (section, key) = p.lookup().expect("typed");
+                assert!(
+                    cat[section][&key].as_str().is_some_and(|s| !s.is_empty()),
+                    "{lang:?}: no {section}.{key}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn renders_names_from_the_catalogue_not_rust_names() {
+        let m = Message::new(MessageKey::NotAllowed)
+            .with("status", Status::Submitted)
+            .with("role", Role::CountyOfficer)
+            .with("action", ActionKind::SpotCheckPass);
+        assert_eq!(
+            m.render(Lang::En),
+            "Refused: the order is \"Awaiting spot check\", and \"Pass spot check\" is not open to the role \"County officer\" in that state. Refresh and act on the order's current state."
+        );
+        assert!(m
+            .render(Lang::Zh)
+            .contains("县区执法人员不能执行“抽查通过”"));
+        let t = Message::new(MessageKey::TextTooLong)
+            .with("field", TextField::Result)
+            .with("len", 501usize)
+            .with("max", 500usize);
+        assert_eq!(
+            t.render(Lang::En),
+            "Too long: the result has 501 characters; the limit is 500."
+        );
+    }
+
+    #[test]
+    fn the_systems_whitelist_reason_is_the_chinese_catalogue_text() {
+        for (lang, cat) in catalogues() {
+            let t = cat["whitelistReason"]["clean_interceptions"]
+                .as_str()
+                .expect("text");
+            assert_eq!(placeholders(t), ["n"], "{lang:?}");
+        }
+        let zh = catalogues()[0].1["whitelistReason"]["clean_interceptions"]
+            .as_str()
+            .expect("text")
+            .to_string();
+        assert_eq!(
+            casedesk_domain::whitelist::clean_interceptions_reason(3),
+            fill(&zh, |_| Some("3".into()))
+        );
+    }
+
+    #[test]
+    fn fill_keeps_unknown_placeholders_and_lone_braces() {
+        assert_eq!(
+            fill("a {x} b {y} {", |n| (n == "x").then(|| "1".into())),
+            "a 1 b {y} {"
+        );
+    }
+
+    #[test]
+    fn language_from_locale_names() {
+        assert_eq!(Lang::parse("en_US.UTF-8"), Lang::En);
+        assert_eq!(Lang::parse("EN"), Lang::En);
+        assert_eq!(Lang::parse("zh_CN.UTF-8"), Lang::Zh);
+        assert_eq!(Lang::parse("C"), Lang::Zh);
+    }
+}
