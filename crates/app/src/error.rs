@@ -3,7 +3,7 @@
 
 use casedesk_domain::text::{TextError, TextField};
 use casedesk_domain::whitelist::WhitelistError;
-use casedesk_domain::TransitionError;
+use casedesk_domain::{TransitionError, UndoRefusal};
 use casedesk_store::{EvidenceError, StoreError, WhitelistStoreError};
 use serde::Serialize;
 use ts_rs::TS;
@@ -200,6 +200,19 @@ impl From<TransitionError> for AppError {
     }
 }
 
+impl From<UndoRefusal> for AppError {
+    fn from(e: UndoRefusal) -> AppError {
+        let zh = match e {
+            UndoRefusal::NoClaim => "该工单没有您可以撤销的认领。",
+            UndoRefusal::AlreadySent => {
+                "认领已同步到上级平台，不能再撤销；如需放弃，请按退回或转办办理。"
+            }
+            UndoRefusal::ChangedSince => "认领之后工单已有新的办理记录，不能再撤销认领。",
+        };
+        AppError::new(ErrorCode::RefusedTransition, zh, format!("Refused: {e}."))
+    }
+}
+
 impl From<WhitelistError> for AppError {
     fn from(e: WhitelistError) -> AppError {
         use WhitelistError as W;
@@ -259,6 +272,7 @@ impl From<StoreError> for AppError {
         let en = e.to_string();
         match e {
             StoreError::Refused(t) => t.into(),
+            StoreError::CannotUndo(u) => u.into(),
             StoreError::OrderNotFound(key) => {
                 AppError::new(ErrorCode::NotFound, format!("找不到工单 {key}。"), en)
             }

@@ -114,6 +114,27 @@ impl Desk {
         self.apply(id, OrderAction::Claim)
     }
 
+    /// 撤销认领: takes back this desk's claim while it is unsent and the order unchanged since;
+    /// the order is as before the claim, and the trail keeps the claim and its withdrawal.
+    pub fn undo_claim(&mut self, id: i64) -> Result<OrderDetail, AppError> {
+        let now = self.now();
+        let Desk {
+            store,
+            calendar,
+            catalog,
+            profile,
+            ..
+        } = self;
+        let actor = casedesk_domain::lifecycle::Actor {
+            role: profile.role,
+            name: &profile.user_name,
+            county_code: &profile.county_code,
+        };
+        let rules = casedesk_store::Rules { calendar, catalog };
+        store.withdraw_claim(id, &actor, now, &rules)?;
+        self.order(id)
+    }
+
     pub fn handle(
         &mut self,
         id: i64,
