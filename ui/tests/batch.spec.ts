@@ -142,7 +142,8 @@ describe("批量认领、退回、转办", () => {
     ok();
     await settle(10);
     expect(m.actOnOrders).not.toHaveBeenCalled();
-    expect(dialog.textContent).toContain("请选择退回原因");
+    await waitFor(".el-form-item__error");
+    expect(document.querySelector(".el-form-item__error")!.textContent).toContain("请选择退回原因");
     // "other" needs its text
     (document.querySelector('[data-testid="batch-reason-other"] input') as HTMLInputElement).click();
     await settle();

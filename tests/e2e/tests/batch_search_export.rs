@@ -55,17 +55,11 @@ async fn shown_order_numbers(s: &Session) -> Res<Vec<String>> {
         .await
 }
 
-/// Ticks the rows of the given order numbers, by their tick boxes.
+/// Ticks the rows of the given order numbers, by their tick boxes (named after the order).
 async fn tick(s: &Session, numbers: &[String]) -> Res<()> {
-    let shown = shown_order_numbers(s).await?;
     for no in numbers {
-        let i = shown
-            .iter()
-            .position(|n| n == no)
-            .ok_or_else(|| format!("{no} is not on the page: {shown:?}"))?;
         s.click(&format!(
-            "{INBOX} [data-testid=inbox-row]:nth-child({}) [data-testid=row-check]",
-            i + 1
+            "{INBOX} [data-testid=row-check][aria-label='选择工单 {no}']"
         ))
         .await?;
     }
