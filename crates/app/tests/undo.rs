@@ -79,9 +79,12 @@ fn undo_restores_the_order_its_clock_and_the_counts_and_keeps_both_in_the_trail(
     );
 
     // Once undone there is nothing to undo; claiming again works and can be undone again.
-    assert_eq!(
-        desk.undo_claim(id).expect_err("nothing to undo").code,
-        ErrorCode::RefusedTransition
+    let again = desk.undo_claim(id).expect_err("nothing to undo");
+    assert_eq!(again.code, ErrorCode::RefusedTransition);
+    assert!(
+        again.message_zh.contains("没有您可以撤销的认领"),
+        "{}",
+        again.message_zh
     );
     desk.claim(id).expect("claim again");
     desk.undo_claim(id).expect("undo again");

@@ -854,9 +854,17 @@ impl Store {
             )?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let last_event: Option<i64> = tx
-            .prepare_cached("SELECT max(id) FROM event WHERE order_id = ?1")?
-            .query_row([id], |r| r.get(0))?;
+        let last_event: Option<(i64, String)> = tx
+            .prepare_cached(
+                "SELECT id, kind FROM event WHERE order_id = ?1 ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        // A claim already withdrawn leaves nothing to undo.
+        let claim = claim.filter(|_| {
+            last_event.as_ref().map(|(_, kind)| kind.as_str())
+                != Some(EventKind::ClaimWithdrawn.code())
+        });
         // The claim's mutation: the order's newest one, if it is a claim still waiting.
         let waiting: Option<(String, i64)> = tx
             .prepare_cached(
@@ -869,7 +877,7 @@ impl Store {
         let latest = claim.as_ref().map(|(event_id, claimant)| LatestClaim {
             claimant,
             // The claim is the last thing recorded, and no version came from the hub after it.
-            is_latest: last_event == Some(*event_id)
+            is_latest: last_event.as_ref().map(|(last, _)| *last) == Some(*event_id)
                 && waiting
                     .as_ref()
                     .is_none_or(|(_, base)| facts.version == base + 1),

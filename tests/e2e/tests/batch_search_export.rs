@@ -41,7 +41,10 @@ fn cli_order_numbers(data: &Path, filter: &[&str]) -> Res<Vec<String>> {
         args.extend_from_slice(filter);
         let v = cli_json(data, &args)?;
         let rows = v["rows"].as_array().ok_or("rows")?;
-        out.extend(rows.iter().filter_map(|r| r["order_no"].as_str().map(String::from)));
+        out.extend(
+            rows.iter()
+                .filter_map(|r| r["order_no"].as_str().map(String::from)),
+        );
         if v["has_more"] != serde_json::Value::Bool(true) {
             break;
         }
@@ -51,8 +54,11 @@ fn cli_order_numbers(data: &Path, filter: &[&str]) -> Res<Vec<String>> {
 
 /// The order numbers of the rows the window shows, top to bottom.
 async fn shown_order_numbers(s: &Session) -> Res<Vec<String>> {
-    s.attrs(&format!("{INBOX} [data-testid=inbox-row] td:first-child"), "title")
-        .await
+    s.attrs(
+        &format!("{INBOX} [data-testid=inbox-row] td:first-child"),
+        "title",
+    )
+    .await
 }
 
 /// Ticks the rows of the given order numbers, by their tick boxes (named after the order).
@@ -127,7 +133,11 @@ async fn search_batch_undo_and_export() -> Res<()> {
     assert!(by_driver.contains(&target));
     s.search(INBOX, &driver).await?;
     let shown = rows_settle(&s, |r| r.first() == by_driver.first()).await?;
-    assert_eq!(shown, by_driver[..by_driver.len().min(50)], "the window lists what the CLI lists");
+    assert_eq!(
+        shown,
+        by_driver[..by_driver.len().min(50)],
+        "the window lists what the CLI lists"
+    );
     s.wait_text("[data-testid=inbox-count]", |t| {
         count_in(t) == Some(by_driver.len() as u64)
     })
@@ -152,9 +162,23 @@ async fn search_batch_undo_and_export() -> Res<()> {
         .await?;
     assert!(summary.get("error").is_none(), "export refused: {summary}");
     assert_eq!(summary["rows"].as_u64(), Some(by_driver.len() as u64));
-    assert_eq!(xlsx_order_numbers(&window_xlsx)?, by_driver, "the workbook lists the filter's orders in the list's order");
+    assert_eq!(
+        xlsx_order_numbers(&window_xlsx)?,
+        by_driver,
+        "the workbook lists the filter's orders in the list's order"
+    );
     let cli_xlsx = out.path().join("命令行导出.xlsx");
-    cli(&data, &["list", "--search", &driver, "--open", "--xlsx", cli_xlsx.to_str().ok_or("utf8")?])?;
+    cli(
+        &data,
+        &[
+            "list",
+            "--search",
+            &driver,
+            "--open",
+            "--xlsx",
+            cli_xlsx.to_str().ok_or("utf8")?,
+        ],
+    )?;
     assert_eq!(xlsx_order_numbers(&cli_xlsx)?, by_driver);
 
     // --- Batch claim of three pending orders; a colleague claims one from the CLI meanwhile.
@@ -164,22 +188,57 @@ async fn search_batch_undo_and_export() -> Res<()> {
     let first = pending[0].clone();
     let rows = rows_settle(&s, |r| r.first() == Some(&first)).await?;
     let three: Vec<String> = rows[..3].to_vec();
-    cli(&data, &["profile", "--user", "李娜", "--role", "county-officer", "--county", "410783"])?;
+    cli(
+        &data,
+        &[
+            "profile",
+            "--user",
+            "李娜",
+            "--role",
+            "county-officer",
+            "--county",
+            "410783",
+        ],
+    )?;
     cli(&data, &["claim", &three[1]])?;
-    cli(&data, &["profile", "--user", "张伟", "--role", "county-officer", "--county", "410783"])?;
+    cli(
+        &data,
+        &[
+            "profile",
+            "--user",
+            "张伟",
+            "--role",
+            "county-officer",
+            "--county",
+            "410783",
+        ],
+    )?;
     tick(&s, &three).await?;
     s.click("[data-testid=batch-claim]").await?;
     let dialog = s
-        .wait_text("[data-testid=batch-dialog]", |t| t.contains("确认认领以下 3 条工单"))
+        .wait_text("[data-testid=batch-dialog]", |t| {
+            t.contains("确认认领以下 3 条工单")
+        })
         .await?;
-    assert!(three.iter().all(|n| dialog.contains(n.as_str())), "{dialog}");
+    assert!(
+        three.iter().all(|n| dialog.contains(n.as_str())),
+        "{dialog}"
+    );
     s.click("[data-testid=batch-ok]").await?;
-    s.wait_text("[data-testid=batch-summary]", |t| t.contains("已认领 2 条，未认领 1 条"))
-        .await?;
+    s.wait_text("[data-testid=batch-summary]", |t| {
+        t.contains("已认领 2 条，未认领 1 条")
+    })
+    .await?;
     let results = s.texts("[data-testid=batch-result]").await?;
     assert_eq!(results.len(), 3);
-    assert!(results[0].contains("已认领") && results[2].contains("已认领"), "{results:?}");
-    assert!(results[1].contains("未认领") && results[1].contains("已认领"), "{results:?}");
+    assert!(
+        results[0].contains("已认领") && results[2].contains("已认领"),
+        "{results:?}"
+    );
+    assert!(
+        results[1].contains("未认领") && results[1].contains("已认领"),
+        "{results:?}"
+    );
     s.screenshot("batch-claim-results.png").await?;
     s.click("[data-testid=batch-close]").await?;
     s.wait_hidden("[data-testid=batch-dialog]").await?;
@@ -191,16 +250,23 @@ async fn search_batch_undo_and_export() -> Res<()> {
     );
 
     // --- Batch return of two pending orders of the list, with a reason from the list.
-    let rows = rows_settle(&s, |r| r.len() >= 2 && !r.contains(&three[0]) && !r.contains(&three[1])).await?;
+    let rows = rows_settle(&s, |r| {
+        r.len() >= 2 && !r.contains(&three[0]) && !r.contains(&three[1])
+    })
+    .await?;
     let two: Vec<String> = rows[..2].to_vec();
     tick(&s, &two).await?;
     s.click("[data-testid=batch-return]").await?;
-    s.wait_text("[data-testid=batch-dialog]", |t| t.contains("确认退回以下 2 条工单"))
-        .await?;
+    s.wait_text("[data-testid=batch-dialog]", |t| {
+        t.contains("确认退回以下 2 条工单")
+    })
+    .await?;
     s.click("[data-testid=batch-reason-not_our_county]").await?;
     s.click("[data-testid=batch-ok]").await?;
-    s.wait_text("[data-testid=batch-summary]", |t| t.contains("已退回 2 条，未退回 0 条"))
-        .await?;
+    s.wait_text("[data-testid=batch-summary]", |t| {
+        t.contains("已退回 2 条，未退回 0 条")
+    })
+    .await?;
     s.screenshot("batch-return-results.png").await?;
     s.click("[data-testid=batch-close]").await?;
     s.wait_hidden("[data-testid=batch-dialog]").await?;
@@ -209,7 +275,10 @@ async fn search_batch_undo_and_export() -> Res<()> {
     }
     let timeline = cli_json(&data, &["show", &two[0]])?["timeline"].clone();
     assert_eq!(
-        timeline.as_array().and_then(|t| t.last()).map(|e| e["reason_code"].clone()),
+        timeline
+            .as_array()
+            .and_then(|t| t.last())
+            .map(|e| e["reason_code"].clone()),
         Some(serde_json::json!("not_our_county"))
     );
 
@@ -239,7 +308,11 @@ async fn search_batch_undo_and_export() -> Res<()> {
             vec![],
         )
         .await?;
-    assert_eq!(overlap, serde_json::Value::Bool(false), "the message covers the drawer's head");
+    assert_eq!(
+        overlap,
+        serde_json::Value::Bool(false),
+        "the message covers the drawer's head"
+    );
     assert_eq!(status_of(&data, &undo_no)?, "claimed");
     s.click("[data-testid=undo-button]").await?;
     s.wait_text("[data-testid=order-status]", |t| t.contains("待认领"))
@@ -247,13 +320,20 @@ async fn search_batch_undo_and_export() -> Res<()> {
     s.wait_any_text(".timeline-entry", |t| t.contains("撤销认领"))
         .await?;
     assert_eq!(status_of(&data, &undo_no)?, "pending");
-    assert_eq!(cli_json(&data, &["status"])?["unsent"].as_u64(), unsent_before, "the claim never leaves the desk");
+    assert_eq!(
+        cli_json(&data, &["status"])?["unsent"].as_u64(),
+        unsent_before,
+        "the claim never leaves the desk"
+    );
     s.quiet().await?;
     s.screenshot("undo-done.png").await?;
 
     // The CLI's undo says why once there is nothing to undo.
     let refused = cli(&data, &["undo", &undo_no]).expect_err("nothing to undo");
-    assert!(refused.to_string().contains("没有您可以撤销的认领"), "{refused}");
+    assert!(
+        refused.to_string().contains("没有您可以撤销的认领"),
+        "{refused}"
+    );
 
     s.stop().await
 }
