@@ -177,6 +177,12 @@ describe("where messages appear", () => {
     drawer.append(head);
     document.body.append(drawer);
     expect(messagePlacement().offset).toBe(77 + MESSAGE_GAP);
+    const orderHead = document.createElement("div");
+    orderHead.className = "drawer-head";
+    orderHead.getBoundingClientRect = rect(112, 30);
+    drawer.append(orderHead);
+    expect(messagePlacement().offset).toBe(112 + MESSAGE_GAP);
+    orderHead.remove();
     // a closed drawer (not laid out) does not push messages down
     head.getBoundingClientRect = rect(0, 0);
     expect(messagePlacement().offset).toBe(48 + MESSAGE_GAP);

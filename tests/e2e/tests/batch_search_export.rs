@@ -296,15 +296,17 @@ async fn search_batch_undo_and_export() -> Res<()> {
         .await?;
     s.wait_text("[data-testid=order-status]", |t| t.contains("已认领"))
         .await?;
-    s.find("[data-testid=undo-button]").await?;
+    s.wait_visible(".undo-message [data-testid=undo-button]").await?;
+    s.wait_gone(".el-message-fade-enter-active").await?;
     s.screenshot("undo-offer-with-drawer.png").await?;
     // The message sits below the drawer's head, never over its title or close button.
     let overlap = s
         .client
         .execute(
             "const m = document.querySelector('.undo-message').getBoundingClientRect();\
-             const h = document.querySelector('.order-drawer-el .el-drawer__header').getBoundingClientRect();\
-             return m.top < h.bottom && m.bottom > h.top && m.left < h.right && m.right > h.left;",
+             return [...document.querySelectorAll('.order-drawer-el .el-drawer__header, .order-drawer-el .drawer-head')]\
+               .map(e => e.getBoundingClientRect())\
+               .some(h => m.top < h.bottom && m.bottom > h.top && m.left < h.right && m.right > h.left);",
             vec![],
         )
         .await?;
