@@ -296,7 +296,8 @@ async fn search_batch_undo_and_export() -> Res<()> {
         .await?;
     s.wait_text("[data-testid=order-status]", |t| t.contains("已认领"))
         .await?;
-    s.wait_visible(".undo-message [data-testid=undo-button]").await?;
+    s.wait_visible(".undo-message [data-testid=undo-button]")
+        .await?;
     s.wait_gone(".el-message-fade-enter-active").await?;
     s.screenshot("undo-offer-with-drawer.png").await?;
     // The message sits below the drawer's head, never over its title or close button.
