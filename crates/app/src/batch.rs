@@ -5,7 +5,7 @@
 //! what happened and why.
 
 use casedesk_domain::action::OrderAction;
-use casedesk_domain::ReturnReason;
+use casedesk_domain::{ActionKind, ReturnReason};
 use casedesk_store::InboxRow;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -34,6 +34,11 @@ pub enum BatchAction {
 }
 
 impl BatchAction {
+    /// The action's kind, for naming it (认领, 退回, 转办).
+    pub fn kind(&self) -> ActionKind {
+        self.order_action().kind()
+    }
+
     fn order_action(&self) -> OrderAction {
         match self {
             BatchAction::Claim => OrderAction::Claim,

@@ -312,12 +312,15 @@ fn batch(
         .map(|k| desk.resolve_order(k))
         .collect::<Result<Vec<_>, _>>()?;
     let items: Vec<BatchItem> = desk.act_on_orders(&ids, action)?;
+    let kind = action.kind();
     print(json, &items, |items| {
         items
             .iter()
             .map(|i| match (&i.row, &i.error) {
                 (Some(row), _) => format!("{}\t{}", i.order_no, row.status.name_zh()),
-                (None, Some(e)) => format!("{}\t未办理：{}", i.order_no, e.message_zh),
+                (None, Some(e)) => {
+                    format!("{}\t未{}：{}", i.order_no, kind.name_zh(), e.message_zh)
+                }
                 (None, None) => i.order_no.clone(),
             })
             .collect::<Vec<_>>()
@@ -327,8 +330,16 @@ fn batch(
     if refused > 0 {
         return Err(AppError::new(
             casedesk_app::ErrorCode::RefusedTransition,
-            format!("{} 条工单中有 {refused} 条未能办理。", items.len()),
-            format!("{refused} of {} orders were refused", items.len()),
+            format!(
+                "{} 条工单中有 {refused} 条未能{}。",
+                items.len(),
+                kind.name_zh()
+            ),
+            format!(
+                "{refused} of {} orders were refused ({})",
+                items.len(),
+                kind.name_en()
+            ),
         ));
     }
     Ok(())
