@@ -12,9 +12,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use casedesk_app::{
-    AppError, BatchItem, DemoSummary, Desk, DeskStatus, ErrorCode, ExportSummary, HandlingMethod,
-    InboxCount, InboxFilter, InboxPage, InboxReader, OrderDetail, OutboxEntry, SignedIn,
-    SyncOverview, SyncReport, VehicleDetail, Violation, WhitelistRow,
+    AppError, BatchAction, BatchItem, DemoSummary, Desk, DeskStatus, ErrorCode, ExportSummary,
+    HandlingMethod, InboxCount, InboxFilter, InboxPage, InboxReader, OrderDetail, OutboxEntry,
+    SignedIn, SyncOverview, SyncReport, VehicleDetail, Violation, WhitelistRow,
 };
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
 use tauri::State;
@@ -114,8 +114,12 @@ commands! {
     fn get_order(id: i64) -> OrderDetail = |s| with(s, |d| d.order(id));
     fn get_vehicle(plate: String) -> VehicleDetail = |s| with(s, |d| d.vehicle(&plate));
     fn claim_order(id: i64) -> OrderDetail = |s| with(s, |d| d.claim(id));
-    /// 批量认领: each order in its own transaction; refusals come back per order, with the reason.
-    fn claim_orders(ids: Vec<i64>) -> Vec<BatchItem> = |s| with(s, |d| d.claim_batch(&ids));
+    /// 批量认领、退回、转办: each order in its own transaction; refusals come back per order, with
+    /// the reason.
+    fn act_on_orders(ids: Vec<i64>, action: BatchAction) -> Vec<BatchItem> =
+        |s| with(s, |d| d.act_on_orders(&ids, &action));
+    /// 撤销认领 while the claim is unsent and the order unchanged since.
+    fn undo_claim(id: i64) -> OrderDetail = |s| with(s, |d| d.undo_claim(id));
     fn handle_order(id: i64, method: HandlingMethod, result: String, notes: String) -> OrderDetail =
         |s| with(s, |d| d.handle(id, method, &result, &notes));
     fn intercept_order(id: i64, outcome: InterceptionOutcome, notes: String) -> OrderDetail =

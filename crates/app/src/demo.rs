@@ -10,8 +10,8 @@ use casedesk_domain::action::OrderAction;
 use casedesk_domain::plate::SERIAL_LETTERS;
 use casedesk_domain::whitelist::{self, WhitelistEntry, WhitelistKind, WhitelistStatus};
 use casedesk_domain::{
-    City, County, Divisions, HandlingMethod, HandlingPath, Industry, InterceptionOutcome, ReturnReason, Role,
-    Status,
+    City, County, Divisions, HandlingMethod, HandlingPath, Industry, InterceptionOutcome,
+    ReturnReason, Role, Status,
 };
 use casedesk_store::load::{HistoryStep, NewDriver, NewEnterprise, NewOrder, NewVehicle};
 use chrono::{Duration, NaiveDateTime};
@@ -63,7 +63,10 @@ struct Places {
 impl Places {
     /// `None` when the roads file has no highway for the city (every city has one).
     fn of(roads: &Roads, city: &City, county: &County) -> Option<Places> {
-        let of_city = roads.cities.get(&city.code).filter(|c| !c.highways.is_empty())?;
+        let of_city = roads
+            .cities
+            .get(&city.code)
+            .filter(|c| !c.highways.is_empty())?;
         let streets = if county.name.ends_with('区') {
             Some((&city.name, &of_city.streets))
         } else {
@@ -296,7 +299,9 @@ impl Desk {
         let places = divisions
             .county(&home)
             .and_then(|(city, county)| Places::of(&roads, city, county))
-            .ok_or_else(|| AppError::invalid(MessageKey::DemoNoRoads).with("county", home.as_str()))?;
+            .ok_or_else(|| {
+                AppError::invalid(MessageKey::DemoNoRoads).with("county", home.as_str())
+            })?;
         // Unlicensed vans and cars of the desk's city, for suspected illegal operation.
         let home_letter = home_city
             .as_deref()

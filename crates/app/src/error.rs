@@ -4,7 +4,7 @@
 
 use casedesk_domain::text::TextError;
 use casedesk_domain::whitelist::WhitelistError;
-use casedesk_domain::TransitionError;
+use casedesk_domain::{TransitionError, UndoRefusal};
 use casedesk_store::{EvidenceError, StoreError, WhitelistStoreError};
 use serde::Serialize;
 use ts_rs::TS;
@@ -147,6 +147,17 @@ impl From<TransitionError> for AppError {
     }
 }
 
+impl From<UndoRefusal> for AppError {
+    fn from(e: UndoRefusal) -> AppError {
+        let key = match e {
+            UndoRefusal::NoClaim => MessageKey::UndoNoClaim,
+            UndoRefusal::AlreadySent => MessageKey::UndoAlreadySent,
+            UndoRefusal::ChangedSince => MessageKey::UndoChangedSince,
+        };
+        AppError::new(ErrorCode::RefusedTransition, key)
+    }
+}
+
 impl From<WhitelistError> for AppError {
     fn from(e: WhitelistError) -> AppError {
         use MessageKey as K;
@@ -196,6 +207,7 @@ impl From<StoreError> for AppError {
         let detail = e.to_string();
         match e {
             StoreError::Refused(t) => t.into(),
+            StoreError::CannotUndo(u) => u.into(),
             StoreError::OrderNotFound(key) => {
                 AppError::new(ErrorCode::NotFound, K::OrderNotFound).with("key", key)
             }

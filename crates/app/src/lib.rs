@@ -17,7 +17,7 @@ mod sync;
 mod whitelist;
 mod work_orders;
 
-pub use batch::{BatchItem, MAX_BATCH};
+pub use batch::{BatchAction, BatchItem, MAX_BATCH};
 pub use casedesk_store::Refusal;
 pub use casedesk_sync::TokenStoreKind;
 pub use desk::{default_data_dir, Clock, Desk, Profile};

@@ -82,9 +82,17 @@ impl Desk {
         })
     }
 
-    pub(crate) fn apply(&mut self, id: i64, action: OrderAction) -> Result<OrderDetail, AppError> {
-        let now = self.now();
-        // Borrow the fields apart: the store writes while the rules and profile are read.
+    /// Runs a write on the store as the person at this desk, under the desk's rules. The fields
+    /// are borrowed apart: the store writes while the rules and the profile are read.
+    fn write<T>(
+        &mut self,
+        write: impl FnOnce(
+            &mut casedesk_store::Store,
+            &casedesk_domain::lifecycle::Actor<'_>,
+            &casedesk_store::Rules<'_>,
+            &str,
+        ) -> Result<T, casedesk_store::StoreError>,
+    ) -> Result<T, AppError> {
         let Desk {
             store,
             calendar,
@@ -99,7 +107,14 @@ impl Desk {
             name: &profile.user_name,
             county_code: &profile.county_code,
         };
-        store.apply_action(id, &actor, &action, now, &rules, device_id)?;
+        Ok(write(store, &actor, &rules, device_id)?)
+    }
+
+    pub(crate) fn apply(&mut self, id: i64, action: OrderAction) -> Result<OrderDetail, AppError> {
+        let now = self.now();
+        self.write(|store, actor, rules, device| {
+            store.apply_action(id, actor, &action, now, rules, device)
+        })?;
         self.order(id)
     }
 
@@ -112,6 +127,14 @@ impl Desk {
 
     pub fn claim(&mut self, id: i64) -> Result<OrderDetail, AppError> {
         self.apply(id, OrderAction::Claim)
+    }
+
+    /// 撤销认领: takes back this desk's claim while it is unsent and the order unchanged since;
+    /// the order is as before the claim, and the trail keeps the claim and its withdrawal.
+    pub fn undo_claim(&mut self, id: i64) -> Result<OrderDetail, AppError> {
+        let now = self.now();
+        self.write(|store, actor, rules, _| store.withdraw_claim(id, actor, now, rules))?;
+        self.order(id)
     }
 
     pub fn handle(

@@ -1,8 +1,8 @@
-//! 批量认领: each checked order is claimed in its own transaction; a refused one is reported with
-//! its reason and does not undo the others.
+//! 批量认领、退回、转办: each checked order is acted on in its own transaction; a refused one is
+//! reported with its reason and does not undo the others.
 
-use casedesk_app::{Clock, Desk, ErrorCode, InboxFilter, Lang, Profile, MAX_BATCH};
-use casedesk_domain::{Role, Status};
+use casedesk_app::{BatchAction, Clock, Desk, ErrorCode, InboxFilter, Lang, Profile, MAX_BATCH};
+use casedesk_domain::{ReturnReason, Role, Status};
 use chrono::NaiveDate;
 
 #[test]
@@ -39,7 +39,9 @@ fn a_batch_claims_each_order_alone_and_reports_refusals() {
     let unsent = desk.status().expect("status").unsent;
 
     let ids = [pending[0], pending[1], pending[2], pending[0], 999_999];
-    let items = desk.claim_batch(&ids).expect("batch");
+    let items = desk
+        .act_on_orders(&ids, &BatchAction::Claim)
+        .expect("batch");
     assert_eq!(
         items.iter().map(|i| i.id).collect::<Vec<_>>(),
         [pending[0], pending[1], pending[2], 999_999],
@@ -76,7 +78,104 @@ fn a_batch_claims_each_order_alone_and_reports_refusals() {
 
     let too_many: Vec<i64> = (0..=MAX_BATCH as i64).collect();
     assert_eq!(
-        desk.claim_batch(&too_many).expect_err("too many").code,
+        desk.act_on_orders(&too_many, &BatchAction::Claim)
+            .expect_err("too many")
+            .code,
         ErrorCode::InvalidInput
+    );
+}
+
+fn desk_with_pending(dir: &std::path::Path, n: usize) -> (Desk, Vec<i64>) {
+    let at = NaiveDate::from_ymd_opt(2026, 11, 24)
+        .and_then(|d| d.and_hms_opt(9, 30, 0))
+        .expect("time");
+    let mut desk = Desk::open_with_clock(dir, Clock::Fixed(at)).expect("open");
+    desk.load_demo(300, 7).expect("demo");
+    let pending = desk
+        .list_inbox(&InboxFilter {
+            status: Some(Status::Pending),
+            ..Default::default()
+        })
+        .expect("inbox")
+        .rows
+        .iter()
+        .map(|r| r.id)
+        .take(n)
+        .collect::<Vec<_>>();
+    assert_eq!(pending.len(), n);
+    (desk, pending)
+}
+
+#[test]
+fn a_batch_return_takes_one_reason_and_refuses_what_may_not_be_returned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut desk, ids) = desk_with_pending(dir.path(), 3);
+    // "Other" says nothing by itself: without its text, every order is refused and none changes.
+    let bare = BatchAction::Return {
+        reason_code: ReturnReason::Other,
+        reason: "  ".into(),
+    };
+    let items = desk.act_on_orders(&ids, &bare).expect("batch");
+    assert!(items
+        .iter()
+        .all(|i| i.error.as_ref().map(|e| e.code) == Some(ErrorCode::InvalidInput)));
+    assert!(ids
+        .iter()
+        .all(|&id| desk.order(id).expect("order").row.status == Status::Pending));
+
+    // The third is already returned: refused; the first two are returned with the reason kept.
+    let not_ours = BatchAction::Return {
+        reason_code: ReturnReason::NotOurCounty,
+        reason: String::new(),
+    };
+    desk.act_on_orders(&ids[2..], &not_ours).expect("first");
+    let items = desk.act_on_orders(&ids, &not_ours).expect("batch");
+    assert!(items[0].error.is_none() && items[1].error.is_none());
+    assert_eq!(
+        items[0].row.as_ref().map(|r| r.status),
+        Some(Status::Returned)
+    );
+    assert_eq!(
+        items[2].error.as_ref().map(|e| e.code),
+        Some(ErrorCode::RefusedTransition)
+    );
+    let timeline = desk.order(ids[0]).expect("order").timeline;
+    assert_eq!(
+        timeline.last().and_then(|e| e.reason_code),
+        Some(ReturnReason::NotOurCounty)
+    );
+}
+
+#[test]
+fn a_batch_transfer_sends_each_order_to_the_unit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut desk, all) = desk_with_pending(dir.path(), 3);
+    let (ids, rest) = all.split_at(2);
+    let unsent = desk.status().expect("status").unsent;
+    let to = BatchAction::Transfer {
+        to_unit: "长垣市应急管理局".into(),
+        reason: "涉及危化品储存".into(),
+    };
+    let items = desk.act_on_orders(ids, &to).expect("batch");
+    for (item, &id) in items.iter().zip(ids) {
+        assert!(item.error.is_none(), "{:?}", item.error);
+        let d = desk.order(id).expect("order");
+        assert_eq!(d.row.status, Status::Transferred);
+        assert_eq!(d.transfer_to.as_deref(), Some("长垣市应急管理局"));
+    }
+    assert_eq!(desk.status().expect("status").unsent, unsent + 2);
+    // Without a unit, nothing is transferred.
+    let nowhere = BatchAction::Transfer {
+        to_unit: String::new(),
+        reason: "x".into(),
+    };
+    let items = desk.act_on_orders(rest, &nowhere).expect("batch");
+    assert_eq!(
+        items[0].error.as_ref().map(|e| e.code),
+        Some(ErrorCode::InvalidInput)
+    );
+    assert_eq!(
+        desk.order(rest[0]).expect("order").row.status,
+        Status::Pending
     );
 }

@@ -71,7 +71,8 @@ fn demo_data_is_realistic_and_loads_only_once() {
     let on_highway = |p: &str| highways.iter().any(|h| p.starts_with(h));
     for r in &page.rows {
         assert!(
-            on_highway(&r.place) || ["长垣市宏力大道", "长垣市山海大道"].contains(&r.place.as_str()),
+            on_highway(&r.place)
+                || ["长垣市宏力大道", "长垣市山海大道"].contains(&r.place.as_str()),
             "{} is not a road of 长垣",
             r.place
         );

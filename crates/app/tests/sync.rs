@@ -156,6 +156,38 @@ fn an_empty_desk_pulls_the_hubs_orders_and_its_work_reaches_the_hub() {
 }
 
 #[test]
+fn a_claim_undone_before_sync_never_reaches_the_hub_and_one_synced_cannot_be_undone() {
+    let hub = start_hub(HubConfig::default());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut d = signed_in(&hub, dir.path(), "zhang.wei");
+    d.sync().expect("first sync");
+    let (id, no) = first_pending(&d);
+    d.claim(id).expect("claim");
+    d.undo_claim(id).expect("undo while unsent");
+    let r = d.sync().expect("sync");
+    assert_eq!(r.pushed, 0, "nothing to send");
+    assert_eq!(hub.order(&no).state.status, Status::Pending);
+
+    d.claim(id).expect("claim");
+    let r = d.sync().expect("sync");
+    assert_eq!(r.pushed, 1);
+    let err = d.undo_claim(id).expect_err("sent");
+    assert_eq!(err.code, ErrorCode::RefusedTransition);
+    assert!(
+        err.text(casedesk_app::Lang::Zh).contains("已同步"),
+        "{}",
+        err.text(casedesk_app::Lang::Zh)
+    );
+    assert!(
+        err.text(casedesk_app::Lang::En).contains("sent to the hub"),
+        "{}",
+        err.text(casedesk_app::Lang::En)
+    );
+    assert_eq!(d.order(id).expect("order").row.status, Status::Claimed);
+    assert_eq!(hub.order(&no).state.status, Status::Claimed);
+}
+
+#[test]
 fn a_push_retried_after_a_lost_answer_is_applied_once() {
     let hub = start_hub(HubConfig::default());
     let dir = tempfile::tempdir().expect("tempdir");

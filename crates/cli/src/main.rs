@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casedesk_app::{
-    default_data_dir, load_calendar, AppError, Desk, DueFilter, HandlingMethod, InboxFilter, Lang,
-    MessageKey, NaiveDate, SortKey, Term,
+    default_data_dir, load_calendar, AppError, BatchAction, BatchItem, Desk, DueFilter,
+    HandlingMethod, InboxFilter, Lang, MessageKey, NaiveDate, SortKey, Term,
 };
 use casedesk_domain::{
     Industry, InterceptionOutcome, ReturnReason, Role, Status, WhitelistKind, WhitelistStatus,
@@ -96,6 +96,14 @@ enum Command {
         #[arg(required = true, num_args = 1..)]
         ids: Vec<String>,
     },
+    /// Act on several orders at once (批量认领、退回、转办), each in its own transaction, with every
+    /// order's result and a failure exit if any was refused.
+    Batch {
+        #[command(subcommand)]
+        command: BatchCommand,
+    },
+    /// Undo (撤销) this desk's claim of an order while it is unsent and nothing happened since.
+    Undo { id: String },
     /// Record handling (处置).
     Handle {
         id: String,
@@ -239,6 +247,100 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum BatchCommand {
+    /// 批量认领
+    Claim {
+        #[arg(required = true, num_args = 1..)]
+        ids: Vec<String>,
+    },
+    /// 批量退回 with one reason from the list (other needs --reason).
+    Return {
+        #[arg(required = true, num_args = 1..)]
+        ids: Vec<String>,
+        /// not-our-county, duplicate, wrong-vehicle, wrong-violation, other.
+        #[arg(long = "reason-code", value_parser = code::<ReturnReason>)]
+        reason_code: ReturnReason,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// 批量转办 to one unit with one reason.
+    Transfer {
+        #[arg(required = true, num_args = 1..)]
+        ids: Vec<String>,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+impl BatchCommand {
+    fn split(self) -> (Vec<String>, BatchAction) {
+        match self {
+            BatchCommand::Claim { ids } => (ids, BatchAction::Claim),
+            BatchCommand::Return {
+                ids,
+                reason_code,
+                reason,
+            } => (
+                ids,
+                BatchAction::Return {
+                    reason_code,
+                    reason,
+                },
+            ),
+            BatchCommand::Transfer { ids, to, reason } => (
+                ids,
+                BatchAction::Transfer {
+                    to_unit: to,
+                    reason,
+                },
+            ),
+        }
+    }
+}
+
+/// Applies `action` to every order named (each must exist before anything is done), prints each
+/// order's result, and fails when any was refused.
+fn batch(
+    desk: &mut Desk,
+    json: bool,
+    keys: &[String],
+    action: &BatchAction,
+) -> Result<(), AppError> {
+    let ids = keys
+        .iter()
+        .map(|k| desk.resolve_order(k))
+        .collect::<Result<Vec<_>, _>>()?;
+    let items: Vec<BatchItem> = desk.act_on_orders(&ids, action)?;
+    let kind = action.kind();
+    print(json, &items, |items| {
+        items
+            .iter()
+            .map(|i| match (&i.row, &i.error) {
+                (Some(row), _) => format!("{}\t{}", i.order_no, row.status.name_zh()),
+                (None, Some(e)) => {
+                    format!("{}\t未{}：{}", i.order_no, kind.name_zh(), e.text(Lang::Zh))
+                }
+                (None, None) => i.order_no.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let refused = items.iter().filter(|i| i.error.is_some()).count();
+    if refused > 0 {
+        return Err(AppError::new(
+            casedesk_app::ErrorCode::RefusedTransition,
+            MessageKey::BatchRefused,
+        )
+        .with("refused", refused)
+        .with("total", items.len())
+        .with("action", kind));
+    }
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -534,33 +636,14 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let id = desk.resolve_order(&ids[0])?;
             print(json, &desk.claim(id)?, detail_text)
         }
-        Command::Claim { ids } => {
-            // Every number must name an order before anything is claimed.
-            let ids = ids
-                .iter()
-                .map(|k| desk.resolve_order(k))
-                .collect::<Result<Vec<_>, _>>()?;
-            let items = desk.claim_batch(&ids)?;
-            print(json, &items, |items| {
-                items
-                    .iter()
-                    .map(|i| match &i.error {
-                        None => format!("{}\t已认领", i.order_no),
-                        Some(e) => format!("{}\t未认领：{}", i.order_no, e.text(Lang::Zh)),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })?;
-            let refused = items.iter().filter(|i| i.error.is_some()).count();
-            if refused > 0 {
-                return Err(AppError::new(
-                    casedesk_app::ErrorCode::RefusedTransition,
-                    MessageKey::BatchClaimRefused,
-                )
-                .with("refused", refused)
-                .with("total", items.len()));
-            }
-            Ok(())
+        Command::Claim { ids } => batch(&mut desk, json, &ids, &BatchAction::Claim),
+        Command::Batch { command } => {
+            let (ids, action) = command.split();
+            batch(&mut desk, json, &ids, &action)
+        }
+        Command::Undo { id } => {
+            let id = desk.resolve_order(&id)?;
+            print(json, &desk.undo_claim(id)?, detail_text)
         }
         Command::Handle {
             id,

@@ -146,6 +146,122 @@ fn demo_list_claim_handle_rectify_outbox() {
 }
 
 #[test]
+fn batch_return_and_transfer_report_each_order_and_undo_takes_back_an_unsent_claim() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    assert!(cli(&data, &["demo", "--orders", "300"]).status.success());
+    let o = cli(
+        &data,
+        &["--json", "list", "--status", "pending", "--page-size", "6"],
+    );
+    let page: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let nos: Vec<String> = page["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["order_no"].as_str().map(str::to_string))
+        .collect();
+    assert!(nos.len() >= 5);
+
+    // "other" without its text: every order refused, nothing changed, exit 1.
+    let o = cli(
+        &data,
+        &[
+            "batch",
+            "return",
+            &nos[0],
+            &nos[1],
+            "--reason-code",
+            "other",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        stdout(&o).contains(&format!("{}\t未退回：", nos[0])),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("2 条工单中有 2 条未能退回"),
+        "{}",
+        stderr(&o)
+    );
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "batch",
+            "return",
+            &nos[0],
+            &nos[1],
+            "--reason-code",
+            "duplicate",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let items: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(items[1]["row"]["status"], "returned");
+    assert!(items[1]["error"].is_null());
+
+    // A transfer of an order already returned is refused; the other goes.
+    let o = cli(
+        &data,
+        &[
+            "batch",
+            "transfer",
+            &nos[0],
+            &nos[2],
+            "--to",
+            "长垣市应急管理局",
+            "--reason",
+            "涉及危化品储存",
+        ],
+    );
+    assert!(!o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains(&format!("{}\t未转办：", nos[0])), "{out}");
+    assert!(out.contains(&format!("{}\t已转办", nos[2])), "{out}");
+
+    // 撤销: a claim undone while unsent; a second undo, and an undo after handling, refused.
+    assert!(cli(&data, &["claim", &nos[3]]).status.success());
+    let o = cli(&data, &["--json", "undo", &nos[3]]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let d: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(d["row"]["status"], "pending");
+    assert_eq!(
+        d["timeline"]
+            .as_array()
+            .and_then(|t| t.last())
+            .map(|e| e["kind"].clone()),
+        Some("claim_withdrawn".into())
+    );
+    let o = cli(&data, &["undo", &nos[3]]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("没有您可以撤销的认领"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(cli(&data, &["claim", &nos[4]]).status.success());
+    let handled = cli(
+        &data,
+        &[
+            "handle",
+            &nos[4],
+            "--method",
+            "phone-warning",
+            "--result",
+            "已电话警示",
+        ],
+    );
+    assert!(handled.status.success());
+    let o = cli(&data, &["undo", &nos[4]]);
+    assert!(!o.status.success());
+    assert_eq!(stderr(&o).lines().count(), 1);
+    assert!(stderr(&o).contains("不能再撤销认领"), "{}", stderr(&o));
+}
+
+#[test]
 fn failures_are_one_line_and_non_zero() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");

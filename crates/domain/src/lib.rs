@@ -22,6 +22,7 @@ pub mod plate;
 pub mod return_reason;
 pub mod text;
 pub mod whitelist;
+pub mod withdrawal;
 pub mod work_order;
 
 pub use action::{EvidenceRef, OrderAction};
@@ -37,4 +38,5 @@ pub use lifecycle::{apply, Actor, Applied, OrderEvent, OrderState, Outcome, Situ
 pub use return_reason::ReturnReason;
 pub use text::{TextError, TextField};
 pub use whitelist::{WhitelistEntry, WhitelistKind, WhitelistStatus};
+pub use withdrawal::{withdraw_claim, LatestClaim, UndoRefusal};
 pub use work_order::{ActionKind, ClueSource, Role, Status, TransitionError};

@@ -426,7 +426,7 @@ pub fn apply(
 }
 
 /// The clock a state starts when the order enters it: whose turn it is, and until when.
-fn clock_on_entering(next: &OrderState, sit: &Situation<'_>) -> Option<Clock> {
+pub(crate) fn clock_on_entering(next: &OrderState, sit: &Situation<'_>) -> Option<Clock> {
     let today = sit.now.date();
     let days = |n: u32| Due::working_days(today, n, sit.calendar);
     let (owner, due) = match next.status {

@@ -1,7 +1,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use casedesk_domain::TransitionError;
+use casedesk_domain::{TransitionError, UndoRefusal};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -32,6 +32,8 @@ pub enum StoreError {
     OrderNotFound(String),
     #[error(transparent)]
     Refused(#[from] TransitionError),
+    #[error(transparent)]
+    CannotUndo(#[from] UndoRefusal),
     #[error("the hub sent an order of violation {0}, which this desk's catalog does not know; update CaseDesk or its catalog")]
     UnknownViolation(String),
     #[error("another sync moved the checkpoint from {expected} to {found}; sync again")]

@@ -23,7 +23,7 @@ pub use db::{Store, SCHEMA_VERSION};
 pub use error::StoreError;
 pub use evidence::{EvidenceError, EvidenceStore};
 pub use inbox::{DueFilter, InboxCount, InboxFilter, InboxRow, SortKey};
-pub use order::{ActionOutcome, EvidenceRow, OrderRecord, Rules, TimelineEvent};
+pub use order::{ActionOutcome, EventKind, EvidenceRow, OrderRecord, Rules, TimelineEvent};
 pub use outbox::OutboxEntry;
 pub use sync::{PullTally, PushTally, Refusal, SyncState};
 pub use whitelist::{InterceptionRow, WhitelistRow, WhitelistStoreError};

@@ -9,6 +9,7 @@
 use casedesk_domain::action::OrderAction;
 use casedesk_domain::lifecycle::{apply, Actor, OrderEvent, OrderState, Outcome, Situation};
 use casedesk_domain::whitelist::{self, VehicleRecord};
+use casedesk_domain::withdrawal::{withdraw_claim, LatestClaim};
 use casedesk_domain::{
     Catalog, Clock, ClockOwner, ClueSource, CreditCode, Due, HandlingMethod, Industry,
     InterceptionOutcome, ResponseTime, ReturnReason, Status, WhitelistKind, WorkingCalendar,
@@ -49,6 +50,8 @@ pub enum EventKind {
     SpotCheckFailed,
     Reassigned,
     WhitelistOverridden,
+    /// 撤销认领: a claim taken back before it left the desk (not an action: never sent).
+    ClaimWithdrawn,
 }
 
 impl EventKind {
@@ -90,6 +93,7 @@ impl EventKind {
             EventKind::SpotCheckFailed => "spot_check_failed",
             EventKind::Reassigned => "reassigned",
             EventKind::WhitelistOverridden => "whitelist_overridden",
+            EventKind::ClaimWithdrawn => "claim_withdrawn",
         }
     }
 }
@@ -126,6 +130,28 @@ pub struct TimelineEvent {
     /// Transfer: the unit; notice: the authority; reassignment: the county.
     pub to_unit: Option<String>,
     pub evidence: Vec<EvidenceRow>,
+}
+
+impl TimelineEvent {
+    /// An entry with no field of its own besides who did it when.
+    fn bare(id: i64, at: String, actor: String, kind: EventKind) -> TimelineEvent {
+        TimelineEvent {
+            id,
+            at,
+            actor,
+            kind,
+            method: None,
+            interception: None,
+            result: None,
+            notes: None,
+            reason_code: None,
+            reason: None,
+            requirement: None,
+            deadline: None,
+            to_unit: None,
+            evidence: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -642,13 +668,24 @@ impl Store {
             "SELECT hash, file_name, size, mime FROM evidence WHERE event_id = ?1 ORDER BY rowid",
         )?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, at, actor, payload FROM event WHERE order_id = ?1 ORDER BY id",
+            "SELECT id, at, actor, kind, payload FROM event WHERE order_id = ?1 ORDER BY id",
         )?;
-        let raw: Vec<(i64, String, String, String)> = stmt
-            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        let raw: Vec<(i64, String, String, String, String)> = stmt
+            .query_map([id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(raw.len());
-        for (event_id, at, actor, payload) in raw {
+        for (event_id, at, actor, kind, payload) in raw {
+            if kind == EventKind::ClaimWithdrawn.code() {
+                out.push(TimelineEvent::bare(
+                    event_id,
+                    at,
+                    actor,
+                    EventKind::ClaimWithdrawn,
+                ));
+                continue;
+            }
             let action: OrderAction = serde_json::from_str(&payload)
                 .map_err(|e| StoreError::Corrupt(format!("event {event_id}: {e}")))?;
             let evidence = ev_stmt
@@ -662,20 +699,8 @@ impl Store {
                 })?
                 .collect::<Result<_, _>>()?;
             let mut e = TimelineEvent {
-                id: event_id,
-                at,
-                actor,
-                kind: EventKind::of(&action),
-                method: None,
-                interception: None,
-                result: None,
-                notes: None,
-                reason_code: None,
-                reason: None,
-                requirement: None,
-                deadline: None,
-                to_unit: None,
                 evidence,
+                ..TimelineEvent::bare(event_id, at, actor, EventKind::of(&action))
             };
             let text = |t: String| Some(t).filter(|t| !t.is_empty());
             match action {
@@ -804,5 +829,86 @@ impl Store {
             mutation_id,
             whitelist_proposed,
         })
+    }
+
+    /// 撤销认领: takes back `actor`'s claim of order `id` while it waits unsent in the outbox and
+    /// nothing else happened to the order since ([`withdraw_claim`] decides). In one transaction
+    /// the order gets its state and version from before the claim, the claim's outbox row is
+    /// removed (the hub never hears of it) and the withdrawal is recorded beside the claim.
+    pub fn withdraw_claim(
+        &mut self,
+        id: i64,
+        actor: &Actor<'_>,
+        now: NaiveDateTime,
+        rules: &Rules<'_>,
+    ) -> Result<Status, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let facts = read_facts(&tx, id)?;
+        let sit = facts.situation(&tx, now, rules)?;
+        let claim: Option<(i64, String)> = tx
+            .prepare_cached(
+                "SELECT id, actor FROM event WHERE order_id = ?1 AND kind = 'claimed'
+                 ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let last_event: Option<(i64, String)> = tx
+            .prepare_cached(
+                "SELECT id, kind FROM event WHERE order_id = ?1 ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        // A claim already withdrawn leaves nothing to undo.
+        let claim = claim.filter(|_| {
+            last_event.as_ref().map(|(_, kind)| kind.as_str())
+                != Some(EventKind::ClaimWithdrawn.code())
+        });
+        // The claim's mutation: the order's newest one, if it is a claim still waiting.
+        let waiting: Option<(String, i64)> = tx
+            .prepare_cached(
+                "SELECT mutation_id, base_version FROM outbox
+                 WHERE seq = (SELECT max(seq) FROM outbox WHERE order_id = ?1)
+                   AND action = 'claim' AND refused_at IS NULL",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let latest = claim.as_ref().map(|(event_id, claimant)| LatestClaim {
+            claimant,
+            // The claim is the last thing recorded, and no version came from the hub after it.
+            is_latest: last_event.as_ref().map(|(last, _)| *last) == Some(*event_id)
+                && waiting
+                    .as_ref()
+                    .is_none_or(|(_, base)| facts.version == base + 1),
+            unsent: waiting.is_some(),
+        });
+        let before = withdraw_claim(&facts.state, actor, latest, &sit)?;
+        let (Some((claim_event, _)), Some((mutation_id, base_version))) = (claim, waiting) else {
+            return Err(corrupt("claim withdrawn without its claim"));
+        };
+        let at = now.format("%Y-%m-%d %H:%M").to_string();
+        write_state(
+            &tx,
+            OrderKey::Id(id),
+            &StateColumns::of(&before),
+            Some(base_version),
+            &at,
+        )?;
+        tx.prepare_cached("DELETE FROM outbox WHERE mutation_id = ?1")?
+            .execute([&mutation_id])?;
+        let payload = serde_json::json!({ "claim_event": claim_event, "mutation_id": mutation_id });
+        tx.prepare_cached(
+            "INSERT INTO event(order_id, at, actor, kind, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            id,
+            at,
+            actor.name,
+            EventKind::ClaimWithdrawn.code(),
+            payload.to_string()
+        ])?;
+        tx.commit()?;
+        Ok(before.status)
     }
 }

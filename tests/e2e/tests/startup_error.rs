@@ -13,8 +13,12 @@ async fn a_cache_that_cannot_open_is_explained_in_a_window() -> Res<()> {
     std::fs::write(data.join("catalog.json"), "{ \"entries\": [ 这不是 JSON")?;
 
     let s = Session::start(home.path()).await?;
-    let zh = s.wait_text("#reason-zh", |t| t.contains("catalog.json")).await?;
-    let en = s.wait_text("#reason-en", |t| t.contains("catalog.json")).await?;
+    let zh = s
+        .wait_text("#reason-zh", |t| t.contains("catalog.json"))
+        .await?;
+    let en = s
+        .wait_text("#reason-en", |t| t.contains("catalog.json"))
+        .await?;
     let folder = s.text_of("#data-dir").await?;
     s.screenshot("startup-error.png").await?;
     assert!(
@@ -25,7 +29,11 @@ async fn a_cache_that_cannot_open_is_explained_in_a_window() -> Res<()> {
         !en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
         "the English reason has no Chinese: {en}"
     );
-    assert_eq!(folder, data.display().to_string(), "the data folder is named");
+    assert_eq!(
+        folder,
+        data.display().to_string(),
+        "the data folder is named"
+    );
     // The desk itself did not load: none of its views is in the page.
     assert_eq!(s.count("[data-testid=inbox-view]").await?, 0);
     s.stop().await?;

@@ -6,6 +6,7 @@ import type { InboxRow } from "../bindings/InboxRow";
 import type { InboxCount } from "../bindings/InboxCount";
 import type { SortKey } from "../bindings/SortKey";
 import type { BatchItem } from "../bindings/BatchItem";
+import type { BatchAction } from "../bindings/BatchAction";
 import { formatInt, isFinished } from "../utils/format";
 
 export const PAGE_SIZES = [50, 100, 200];
@@ -244,12 +245,12 @@ function inboxList(fixed: FixedFilters) {
     }
 
     /**
-     * 批量认领: the backend claims each order in its own transaction and answers per order. The
-     * claimed rows are updated in place and unticked; refused ones stay ticked, with their reason in
-     * the result.
+     * 批量认领、退回、转办: the backend applies the action to each order in its own transaction and
+     * answers per order. The rows acted on are updated in place and unticked; refused ones stay
+     * ticked, with their reason in the result.
      */
-    async function claimBatch(ids: number[]): Promise<BatchItem[]> {
-      const items = await api.claimOrders(ids);
+    async function actOnBatch(ids: number[], action: BatchAction): Promise<BatchItem[]> {
+      const items = await api.actOnOrders(ids, action);
       for (const item of items) if (item.row) updateRow(item.row);
       const done = new Set(items.filter((i) => !i.error).map((i) => i.id));
       checked.value = checked.value.filter((id) => !done.has(id));
@@ -264,7 +265,7 @@ function inboxList(fixed: FixedFilters) {
 
     return {
       query, rows, hasMore, count, loading, counting, loaded, error, selectedIndex, checked, checkedRows,
-      selected, filtered, countText, pagerTotal, fixed, setChecked, checkAll, clearChecked, claimBatch,
+      selected, filtered, countText, pagerTotal, fixed, setChecked, checkAll, clearChecked, actOnBatch,
       reload, setFilters, clearFilters, widenSearch, exactMatch, setPage, setPageSize, setSort, select, selectId, next, previous, updateRow,
     };
   };

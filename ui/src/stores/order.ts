@@ -87,6 +87,21 @@ export const useOrderStore = defineStore("order", () => {
   }
 
   const claim = () => run("claim", (id) => api.claimOrder(id));
+
+  /**
+   * 撤销认领 of order `id` (not necessarily the one open now: J/K may have moved on). The backend
+   * refuses once the claim was sent or the order changed; the lists and header follow either way.
+   */
+  async function undoClaim(id: number): Promise<OrderDetail> {
+    try {
+      const d = await api.undoClaim(id);
+      if (openId.value === d.row.id) detail.value = d;
+      updateLists(d.row);
+      return d;
+    } finally {
+      void useDeskStore().loadStatus();
+    }
+  }
   const handle = (method: HandlingMethod, result: string, notes: string) =>
     run("handle", (id) => api.handleOrder(id, method, result, notes));
   const requireRectification = (requirement: string, deadline: string) =>
@@ -111,7 +126,7 @@ export const useOrderStore = defineStore("order", () => {
 
   return {
     detail, openId, loading, error, busy, open, close, can,
-    claim, handle, requireRectification, recordRectification, submitForSpotCheck, returnOrder, transfer,
+    claim, undoClaim, handle, requireRectification, recordRectification, submitForSpotCheck, returnOrder, transfer,
     intercept, notifyAuthority, recordFeedback, closeGroundless, spotCheck, reassign, overrideWhitelist,
   };
 });
