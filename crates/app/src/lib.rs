@@ -9,6 +9,7 @@ pub mod demo;
 mod desk;
 mod dto;
 mod error;
+mod evidence;
 mod export;
 mod reader;
 mod rules;
@@ -22,6 +23,10 @@ pub use casedesk_sync::TokenStoreKind;
 pub use desk::{default_data_dir, Clock, Desk, Profile};
 pub use dto::{DemoSummary, DeskStatus, OrderDetail, VehicleDetail};
 pub use error::{AppError, ErrorCode};
+pub use evidence::{
+    record_rectification_granted, AttachedEvidence, DroppedFiles, EvidenceServer, FileGrants,
+    OfferedFile, Served, GRANT_TTL,
+};
 pub use export::ExportSummary;
 pub use reader::InboxReader;
 pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};
@@ -29,6 +34,9 @@ pub use sync::{SignedIn, SyncOverview, SyncReport};
 
 pub use casedesk_domain::{HandlingMethod, Violation};
 pub use casedesk_store::inbox::InboxPage;
+pub use casedesk_store::{
+    EvidenceKind, ACCEPTED_KINDS,
+};
 pub use casedesk_store::{
     DueFilter, InboxCount, InboxFilter, InboxRow, InterceptionRow, OutboxEntry, SortKey,
     WhitelistRow,
