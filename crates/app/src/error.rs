@@ -23,6 +23,8 @@ pub enum ErrorCode {
     FileUnreadable,
     FileTooLarge,
     FileTypeMismatch,
+    /// A file the user did not choose in the dialog or drop on the window (or chose too long ago).
+    FileNotGranted,
     DatabaseLocked,
     DatabaseNewer,
     Storage,

@@ -114,7 +114,8 @@ impl FileGrants {
         ids.iter()
             .map(|id| match self.granted.get(id) {
                 Some((path, at)) if now.duration_since(*at) < GRANT_TTL => Ok(path.clone()),
-                _ => Err(AppError::invalid(
+                _ => Err(AppError::new(
+                    ErrorCode::FileNotGranted,
                     "附件须通过“选择文件”或拖放到窗口添加，且在 30 分钟内提交；请重新选择文件。",
                     "Attach files by choosing them or dropping them on the window, within 30 minutes; choose the file again.",
                 )),

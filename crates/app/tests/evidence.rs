@@ -79,7 +79,7 @@ fn an_ungranted_file_is_refused_and_nothing_is_written() {
     for forged in [photo.to_string_lossy().into_owned(), "0".repeat(32)] {
         let err = record_rectification_granted(&desk, &grants, id, "整改", &[forged])
             .expect_err("not granted");
-        assert_eq!(err.code, ErrorCode::InvalidInput);
+        assert_eq!(err.code, ErrorCode::FileNotGranted);
         assert!(err.message_zh.contains("选择文件"), "{}", err.message_zh);
     }
     let d = desk.lock().expect("desk");
