@@ -32,6 +32,10 @@ const PDF: AttachedEvidence = {
   attached_at: "2026-11-25 14:05", attached_by: "李娜",
 };
 
+function last<T>(xs: T[]): T | undefined {
+  return xs[xs.length - 1];
+}
+
 function q(testid: string): HTMLElement {
   const el = document.querySelector(`[data-testid="${testid}"]`);
   if (!el) throw new Error(`missing ${testid}`);
@@ -123,7 +127,7 @@ describe("evidence viewer", () => {
     q("evidence-page-next").click();
     await settle(10);
     expect(q("evidence-pdf-pages").textContent).toBe("第 2 / 3 页");
-    expect(rendered.at(-1)?.page).toBe(2);
+    expect(last(rendered)?.page).toBe(2);
     q("evidence-page-next").click();
     await settle(10);
     expect((q("evidence-page-next") as HTMLButtonElement).disabled).toBe(true);
@@ -131,10 +135,10 @@ describe("evidence viewer", () => {
     await settle(10);
     expect(q("evidence-pdf-pages").textContent).toBe("第 2 / 3 页");
     // Zooming redraws the same page larger.
-    const before = rendered.at(-1)!.scale;
+    const before = last(rendered)!.scale;
     q("evidence-zoom-in").click();
     await settle(10);
-    expect(rendered.at(-1)!.scale).toBeCloseTo(before * 1.25);
+    expect(last(rendered)!.scale).toBeCloseTo(before * 1.25);
     w.unmount();
   });
 
@@ -144,7 +148,7 @@ describe("evidence viewer", () => {
     await waitFor("[data-testid=evidence-photo]");
     window.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight" }));
     await settle();
-    expect(w.emitted("update:modelValue")?.at(-1)).toEqual([1]);
+    expect(last(w.emitted("update:modelValue") ?? [])).toEqual([1]);
     await w.setProps({ modelValue: 1 });
     await settle(10);
     // pdf.js refuses the bytes: the viewer says so, and still shows what the file is.
