@@ -49,6 +49,9 @@ impl Shell {
     }
 }
 
+/// Names the files the chooser returns, for the end-to-end tests (paths joined as in `PATH`).
+const TEST_CHOOSER: &str = "CASEDESK_TEST_CHOOSER";
+
 /// The event that tells the page what was dropped on the window ([`DroppedFiles`]).
 pub const EVIDENCE_DROPPED: &str = "evidence-dropped";
 
@@ -74,16 +77,24 @@ fn pick_files(shell: &Shell, title: &str, all: &str, photos: &str, pdf: &str) ->
             .collect()
     };
     let everything: Vec<&str> = kinds.iter().flat_map(|k| k.extensions.iter().copied()).collect();
-    let picked = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .add_filter(all, &everything)
-        .add_filter(photos, &of(true))
-        .add_filter(pdf, &of(false))
-        .blocking_pick_files()
-        .unwrap_or_default();
-    let paths: Vec<PathBuf> = picked.into_iter().filter_map(|p| p.into_path().ok()).collect();
+    // The chooser is a native window that WebDriver cannot reach: the end-to-end tests name what
+    // it returns when they start the app. That comes from whoever started the process, never
+    // from the page, and is judged and granted like a pick.
+    let paths: Vec<PathBuf> = match std::env::var_os(TEST_CHOOSER) {
+        Some(list) => std::env::split_paths(&list).collect(),
+        None => app
+            .dialog()
+            .file()
+            .set_title(title)
+            .add_filter(all, &everything)
+            .add_filter(photos, &of(true))
+            .add_filter(pdf, &of(false))
+            .blocking_pick_files()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| p.into_path().ok())
+            .collect(),
+    };
     let evidence = with(shell, |d| Ok(d.evidence_store()))?;
     Ok(lock(&shell.grants)?.offer(&evidence, paths, Instant::now()))
 }
