@@ -12,10 +12,10 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 use casedesk_app::{
-    record_rectification_granted, AppError, AttachedEvidence, BatchItem, DemoSummary, Desk, DeskStatus,
-    DroppedFiles, ErrorCode, ExportSummary, FileGrants, HandlingMethod, InboxCount, InboxFilter,
-    InboxPage, InboxReader, OfferedFile, OrderDetail, OutboxEntry, SignedIn, SyncOverview,
-    SyncReport, VehicleDetail, Violation, WhitelistRow,
+    record_rectification_granted, AppError, AttachedEvidence, BatchItem, DemoSummary, Desk,
+    DeskStatus, DroppedFiles, ErrorCode, ExportSummary, FileGrants, HandlingMethod, InboxCount,
+    InboxFilter, InboxPage, InboxReader, OfferedFile, OrderDetail, OutboxEntry, SignedIn,
+    SyncOverview, SyncReport, VehicleDetail, Violation, WhitelistRow,
 };
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
 use tauri::State;
@@ -66,7 +66,13 @@ pub fn files_dropped(shell: &Shell, paths: Vec<PathBuf>, x: f64, y: f64) -> Res<
 
 /// 选择文件: the native chooser, opened by the backend itself with only the kinds the store
 /// accepts; what the user picks is granted.
-fn pick_files(shell: &Shell, title: &str, all: &str, photos: &str, pdf: &str) -> Res<Vec<OfferedFile>> {
+fn pick_files(
+    shell: &Shell,
+    title: &str,
+    all: &str,
+    photos: &str,
+    pdf: &str,
+) -> Res<Vec<OfferedFile>> {
     let app = shell.app.get().ok_or_else(internal)?;
     let kinds = &casedesk_app::ACCEPTED_KINDS;
     let of = |photo: bool| -> Vec<&str> {
@@ -76,7 +82,10 @@ fn pick_files(shell: &Shell, title: &str, all: &str, photos: &str, pdf: &str) ->
             .flat_map(|k| k.extensions.iter().copied())
             .collect()
     };
-    let everything: Vec<&str> = kinds.iter().flat_map(|k| k.extensions.iter().copied()).collect();
+    let everything: Vec<&str> = kinds
+        .iter()
+        .flat_map(|k| k.extensions.iter().copied())
+        .collect();
     // The chooser is a native window that WebDriver cannot reach: the end-to-end tests name what
     // it returns when they start the app. That comes from whoever started the process, never
     // from the page, and is judged and granted like a pick.
@@ -333,7 +342,8 @@ mod tests {
             .expect("pending")
             .id;
         desk.claim(id).expect("claim");
-        desk.handle(id, HandlingMethod::Education, "已约谈", "").expect("handle");
+        desk.handle(id, HandlingMethod::Education, "已约谈", "")
+            .expect("handle");
         let reader = desk.inbox_reader().expect("reader");
         let shell = Shell::new(desk, reader, Instant::now());
         let photo = dir.path().join("拖入的照片.png");
@@ -360,7 +370,10 @@ mod tests {
         let granted = dropped.files[0].id.clone().expect("id");
         let d = record_rectification_granted(&shell.desk, &shell.grants, id, "整改", &[granted])
             .expect("attached");
-        assert_eq!(d.timeline.last().expect("entry").evidence[0].file_name, "拖入的照片.png");
+        assert_eq!(
+            d.timeline.last().expect("entry").evidence[0].file_name,
+            "拖入的照片.png"
+        );
     }
 
     /// Writes `ui/src/bindings/commands.ts` from [`specs`]; `scripts/test.sh` fails when the

@@ -212,7 +212,7 @@ describe("rectification forms", () => {
     expect(q("rectification-file-list").textContent).toContain("培训记录.pdf");
     expect(q("rectification-file-list").textContent).not.toContain("HEIC");
     const refused = q("rectification-file-refused").textContent ?? "";
-    expect(refused).toContain("IMG_0001.HEIC 未添加");
+    expect(refused).toContain("IMG_0001.HEIC");
     expect(refused).toContain("只能附加照片");
     // The same file chosen again is listed once.
     m.pickEvidenceFiles.mockResolvedValue([{ id: "g-again", file_name: "培训记录.pdf", size: 2048, mime: "application/pdf", refusal: null }]);

@@ -79,7 +79,8 @@ impl FileGrants {
         paths: Vec<PathBuf>,
         now: Instant,
     ) -> Vec<OfferedFile> {
-        self.granted.retain(|_, (_, at)| now.duration_since(*at) < GRANT_TTL);
+        self.granted
+            .retain(|_, (_, at)| now.duration_since(*at) < GRANT_TTL);
         paths
             .into_iter()
             .map(|path| match evidence.inspect(&path) {
@@ -311,7 +312,11 @@ impl EvidenceServer {
     }
 }
 
-fn serve_file(mut f: File, content_type: &'static str, range: Option<&str>) -> std::io::Result<Served> {
+fn serve_file(
+    mut f: File,
+    content_type: &'static str,
+    range: Option<&str>,
+) -> std::io::Result<Served> {
     let size = f.metadata()?.len();
     match range.map(|r| byte_range(r, size)) {
         None | Some(RangeAsked::Ignored) => {
@@ -396,9 +401,15 @@ mod tests {
         assert_eq!(byte_range("bytes=900-", 1000), RangeAsked::Bytes(900, 999));
         assert_eq!(byte_range("bytes=-100", 1000), RangeAsked::Bytes(900, 999));
         assert_eq!(byte_range("bytes=-5000", 1000), RangeAsked::Bytes(0, 999));
-        assert_eq!(byte_range("bytes=990-2000", 1000), RangeAsked::Bytes(990, 999));
+        assert_eq!(
+            byte_range("bytes=990-2000", 1000),
+            RangeAsked::Bytes(990, 999)
+        );
         assert_eq!(byte_range("bytes=1000-", 1000), RangeAsked::Unsatisfiable);
-        assert_eq!(byte_range("bytes=1000-1001", 1000), RangeAsked::Unsatisfiable);
+        assert_eq!(
+            byte_range("bytes=1000-1001", 1000),
+            RangeAsked::Unsatisfiable
+        );
         assert_eq!(byte_range("bytes=-0", 1000), RangeAsked::Unsatisfiable);
         assert_eq!(byte_range("bytes=0-1,5-9", 1000), RangeAsked::Ignored);
         assert_eq!(byte_range("items=0-1", 1000), RangeAsked::Ignored);

@@ -35,10 +35,8 @@ pub use sync::{SignedIn, SyncOverview, SyncReport};
 pub use casedesk_domain::{HandlingMethod, Violation};
 pub use casedesk_store::inbox::InboxPage;
 pub use casedesk_store::{
-    EvidenceKind, ACCEPTED_KINDS,
-};
-pub use casedesk_store::{
     DueFilter, InboxCount, InboxFilter, InboxRow, InterceptionRow, OutboxEntry, SortKey,
     WhitelistRow,
 };
+pub use casedesk_store::{EvidenceKind, ACCEPTED_KINDS};
 pub use chrono::{NaiveDate, NaiveDateTime};

@@ -109,9 +109,15 @@ fn a_granted_file_is_attached_once_and_its_grant_ends() {
     let refusal = offered[1].refusal.as_ref().expect("refused");
     assert!(offered[1].id.is_none());
     assert_eq!(refusal.code, ErrorCode::FileTypeMismatch);
-    assert!(refusal.message_zh.starts_with("IMG_0001.HEIC"), "{}", refusal.message_zh);
+    assert!(
+        refusal.message_zh.starts_with("IMG_0001.HEIC"),
+        "{}",
+        refusal.message_zh
+    );
     assert!(refusal.message_zh.contains("jpg"), "{}", refusal.message_zh);
-    assert!(!refusal.message_en.contains(&dir.path().to_string_lossy().into_owned()));
+    assert!(!refusal
+        .message_en
+        .contains(&dir.path().to_string_lossy().into_owned()));
 
     let desk = Mutex::new(desk);
     let d = record_rectification_granted(&desk, &grants, id, "已整改", &[photo_id.clone()])

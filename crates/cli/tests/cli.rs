@@ -143,10 +143,21 @@ fn demo_list_claim_handle_rectify_outbox() {
     assert!(files[0]["attached_by"].is_string());
     let hash = files[0]["hash"].as_str().expect("hash").to_string();
     let out = dir.path().join("导出.pdf");
-    let o = cli(&data, &["evidence", "export", &hash, out.to_str().expect("utf8")]);
+    let o = cli(
+        &data,
+        &["evidence", "export", &hash, out.to_str().expect("utf8")],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read(&out).expect("exported"), b"%PDF-1.4\n%...");
-    let o = cli(&data, &["evidence", "export", &"0".repeat(64), out.to_str().expect("utf8")]);
+    let o = cli(
+        &data,
+        &[
+            "evidence",
+            "export",
+            &"0".repeat(64),
+            out.to_str().expect("utf8"),
+        ],
+    );
     assert!(!o.status.success());
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     let o = cli(&data, &["--json", "outbox"]);

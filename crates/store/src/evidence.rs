@@ -162,7 +162,9 @@ pub fn kind_of_extension(ext: &str) -> Option<&'static EvidenceKind> {
 /// Whether `s` can name stored bytes: 64 lower-case hex digits, as the store writes them. Checked
 /// before any path is built from a hash that came from outside.
 pub fn is_hash(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// The name stored bytes get: their SHA-256 in lower-case hex.
@@ -545,7 +547,10 @@ mod tests {
 
     #[test]
     fn accepted_kinds_are_photos_and_pdf_only() {
-        assert_eq!(kind_of_extension("JPEG").map(|k| k.mime), Some("image/jpeg"));
+        assert_eq!(
+            kind_of_extension("JPEG").map(|k| k.mime),
+            Some("image/jpeg")
+        );
         assert_eq!(kind_of_extension("pdf").map(|k| k.photo), Some(false));
         for refused in ["heic", "bmp", "gif", "tiff", "exe", ""] {
             assert!(kind_of_extension(refused).is_none(), "{refused}");
@@ -580,7 +585,10 @@ mod tests {
         let fake = dir.path().join("fake.pdf");
         fs::write(&fake, b"not a pdf").expect("write");
         let refused = s.inspect(&fake).expect_err("refused").by_file_name();
-        assert_eq!(refused.to_string(), "fake.pdf is named .pdf but its contents are not a pdf file");
+        assert_eq!(
+            refused.to_string(),
+            "fake.pdf is named .pdf but its contents are not a pdf file"
+        );
         assert!(stored_files(dir.path()).is_empty());
     }
 
@@ -594,8 +602,17 @@ mod tests {
         assert!(s.open_stored(&r.hash).expect("open").is_some());
         let upper = r.hash.to_uppercase();
         let unknown = "0".repeat(64);
-        for not_ours in ["../../cache.sqlite", "", "ab", upper.as_str(), unknown.as_str()] {
-            assert!(s.open_stored(not_ours).expect("open").is_none(), "{not_ours}");
+        for not_ours in [
+            "../../cache.sqlite",
+            "",
+            "ab",
+            upper.as_str(),
+            unknown.as_str(),
+        ] {
+            assert!(
+                s.open_stored(not_ours).expect("open").is_none(),
+                "{not_ours}"
+            );
         }
     }
 

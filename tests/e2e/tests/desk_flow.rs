@@ -123,7 +123,10 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
             t.contains("照片.png") && t.contains("扫描件.pdf")
         })
         .await?;
-    assert!(refused.contains("无法读取") && refused.contains("超过"), "{refused}");
+    assert!(
+        refused.contains("无法读取") && refused.contains("超过"),
+        "{refused}"
+    );
     let listed = s
         .wait_text("[data-testid=rectification-file-list]", |t| {
             t.contains("整改现场照片.png")

@@ -41,7 +41,14 @@ async fn photos_and_pdfs_open_in_the_viewer() -> Res<()> {
     cli(&data, &["claim", &no])?;
     cli(
         &data,
-        &["handle", &no, "--method", "education", "--result", "已约谈企业负责人"],
+        &[
+            "handle",
+            &no,
+            "--method",
+            "education",
+            "--result",
+            "已约谈企业负责人",
+        ],
     )?;
 
     let chooser: OsString = std::env::join_paths([&photo, &pdf, &heic])?;
@@ -61,8 +68,14 @@ async fn photos_and_pdfs_open_in_the_viewer() -> Res<()> {
     )
     .await?;
     let accepted = s.text_of("[data-testid=rectification-accepted]").await?;
-    assert!(accepted.contains("JPG") && accepted.contains("PDF"), "{accepted}");
-    assert!(!accepted.contains("HEIC") && !accepted.contains("GIF"), "{accepted}");
+    assert!(
+        accepted.contains("JPG") && accepted.contains("PDF"),
+        "{accepted}"
+    );
+    assert!(
+        !accepted.contains("HEIC") && !accepted.contains("GIF"),
+        "{accepted}"
+    );
     s.click("[data-testid=rectification-file-choose]").await?;
     let listed = s
         .wait_text("[data-testid=rectification-file-list]", |t| {
@@ -112,10 +125,8 @@ async fn photos_and_pdfs_open_in_the_viewer() -> Res<()> {
     let zoomed = s
         .wait_text("[data-testid=evidence-zoom-level]", |t| t != fitted)
         .await?;
-    assert!(
-        percent(&zoomed) > percent(&fitted),
-        "{fitted} -> {zoomed}"
-    );
+    assert!(percent(&zoomed) > percent(&fitted), "{fitted} -> {zoomed}");
+    settle_paint().await;
     s.screenshot("evidence-photo.png").await?;
 
     // The PDF: the next file, drawn by pdf.js (bundled worker), with its page count.
@@ -135,9 +146,16 @@ async fn photos_and_pdfs_open_in_the_viewer() -> Res<()> {
     s.click("[data-testid=evidence-page-next]").await?;
     s.wait_text("[data-testid=evidence-pdf-pages]", |t| t.contains("2 / 2"))
         .await?;
+    settle_paint().await;
     s.screenshot("evidence-pdf.png").await?;
     s.stop().await?;
     Ok(())
+}
+
+/// WebKitGTK under Xvfb paints a large image or canvas a moment after the page has it: the
+/// screenshot waits for that, so that it shows what the assertions saw.
+async fn settle_paint() {
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
 }
 
 /// The number in "125%".

@@ -683,7 +683,6 @@ const en: Messages = {
     dropHere: "or drop photos and PDFs here",
     accepted: "{kinds} files can be added, up to {mb} MB each.",
     listSeparator: ", ",
-    refused: "{name} was not added:",
   },
   error: {
     generic: "The operation could not be completed. Please try again; if it keeps failing, contact your administrator.",

@@ -681,7 +681,6 @@ const zhCN = {
     dropHere: "或将照片、PDF 拖放到此处",
     accepted: "可添加 {kinds} 文件，每个不超过 {mb} MB。",
     listSeparator: "、",
-    refused: "{name} 未添加：",
   },
   error: {
     generic: "操作未能完成，请稍后重试；如果问题持续，请联系管理员。",
