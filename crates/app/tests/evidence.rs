@@ -120,8 +120,14 @@ fn a_granted_file_is_attached_once_and_its_grant_ends() {
         .contains(&dir.path().to_string_lossy().into_owned()));
 
     let desk = Mutex::new(desk);
-    let d = record_rectification_granted(&desk, &grants, id, "已整改", &[photo_id.clone()])
-        .expect("attached");
+    let d = record_rectification_granted(
+        &desk,
+        &grants,
+        id,
+        "已整改",
+        std::slice::from_ref(&photo_id),
+    )
+    .expect("attached");
     assert_eq!(d.row.status, Status::Rectified);
     assert_eq!(stored_count(dir.path()), 1);
     // The grant was used up: the same id cannot attach the file again.
