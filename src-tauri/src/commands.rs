@@ -18,7 +18,7 @@ use casedesk_app::{
     SyncOverview, SyncReport, VehicleDetail, Violation, WhitelistRow,
 };
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
-use tauri::State;
+use tauri::{Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
 pub struct Shell {
@@ -78,7 +78,7 @@ fn pick_files(
     let of = |photo: bool| -> Vec<&str> {
         kinds
             .iter()
-            .filter(|k| photo.eq(&k.photo))
+            .filter(|k| k.photo == photo)
             .flat_map(|k| k.extensions.iter().copied())
             .collect()
     };
@@ -91,18 +91,25 @@ fn pick_files(
     // from the page, and is judged and granted like a pick.
     let paths: Vec<PathBuf> = match std::env::var_os(TEST_CHOOSER) {
         Some(list) => std::env::split_paths(&list).collect(),
-        None => app
-            .dialog()
-            .file()
-            .set_title(title)
-            .add_filter(all, &everything)
-            .add_filter(photos, &of(true))
-            .add_filter(pdf, &of(false))
-            .blocking_pick_files()
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|p| p.into_path().ok())
-            .collect(),
+        None => {
+            let mut chooser = app
+                .dialog()
+                .file()
+                .set_title(title)
+                .add_filter(all, &everything)
+                .add_filter(photos, &of(true))
+                .add_filter(pdf, &of(false));
+            // Modal to the window, as a desktop app's chooser is.
+            if let Some(window) = app.get_webview_window("main") {
+                chooser = chooser.set_parent(&window);
+            }
+            chooser
+                .blocking_pick_files()
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|p| p.into_path().ok())
+                .collect()
+        }
     };
     let evidence = with(shell, |d| Ok(d.evidence_store()))?;
     Ok(lock(&shell.grants)?.offer(&evidence, paths, Instant::now()))
