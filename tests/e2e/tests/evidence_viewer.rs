@@ -93,6 +93,7 @@ async fn photos_and_pdfs_open_in_the_viewer() -> Res<()> {
         !refused.contains(files.path().to_str().ok_or("utf8")?),
         "names the file, not its folder: {refused}"
     );
+    settle_paint().await;
     s.screenshot("evidence-form-refused.png").await?;
     s.click("[data-testid=rectification-submit]").await?;
     s.wait_text("[data-testid=order-status]", |t| t.contains("已整改"))
