@@ -8,16 +8,18 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 use casedesk_app::{
-    AppError, BatchAction, BatchItem, DemoSummary, Desk, DeskStatus, ErrorCode, ExportSummary,
-    HandlingMethod, InboxCount, InboxFilter, InboxPage, InboxReader, OrderDetail, OutboxEntry,
-    SignedIn, SyncOverview, SyncReport, VehicleDetail, Violation, WhitelistRow,
+    record_rectification_granted, AppError, AttachedEvidence, BatchAction, BatchItem, DemoSummary,
+    Desk, DeskStatus, DroppedFiles, ExportSummary, FileGrants, HandlingMethod, InboxCount,
+    InboxFilter, InboxPage, InboxReader, OfferedFile, OrderDetail, OutboxEntry, SignedIn,
+    SyncOverview, SyncReport, VehicleDetail, Violation, WhitelistRow,
 };
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
-use tauri::State;
+use tauri::{Manager, State};
+use tauri_plugin_dialog::DialogExt;
 
 pub struct Shell {
     pub desk: Mutex<Desk>,
@@ -27,16 +29,96 @@ pub struct Shell {
     /// Rows written by the export under way, for the window's progress bar.
     pub export_progress: AtomicU64,
     pub started: Instant,
+    /// Files the user chose in the dialog or dropped on the window: the only ones the page can
+    /// attach, by id (`casedesk_app::evidence`).
+    pub grants: Mutex<FileGrants>,
+    /// The running app, for the native file chooser; set once the window exists.
+    pub app: OnceLock<tauri::AppHandle>,
+}
+
+impl Shell {
+    pub fn new(desk: Desk, reader: InboxReader, started: Instant) -> Shell {
+        Shell {
+            desk: Mutex::new(desk),
+            reader: Mutex::new(reader),
+            export_progress: Default::default(),
+            started,
+            grants: Default::default(),
+            app: OnceLock::new(),
+        }
+    }
+}
+
+/// Names the files the chooser returns, for the end-to-end tests (paths joined as in `PATH`).
+const TEST_CHOOSER: &str = "CASEDESK_TEST_CHOOSER";
+
+/// The event that tells the page what was dropped on the window ([`DroppedFiles`]).
+pub const EVIDENCE_DROPPED: &str = "evidence-dropped";
+
+/// Grants what the user dropped on the window (the drop event comes from the window system, not
+/// from the page) and says where it landed, in the page's CSS pixels, so the page can tell
+/// whether it fell on the form.
+pub fn files_dropped(shell: &Shell, paths: Vec<PathBuf>, x: f64, y: f64) -> Res<DroppedFiles> {
+    let evidence = with(shell, |d| Ok(d.evidence_store()))?;
+    let files = lock(&shell.grants)?.offer(&evidence, paths, Instant::now());
+    Ok(DroppedFiles { x, y, files })
+}
+
+/// 选择文件: the native chooser, opened by the backend itself with only the kinds the store
+/// accepts; what the user picks is granted.
+fn pick_files(
+    shell: &Shell,
+    title: &str,
+    all: &str,
+    photos: &str,
+    pdf: &str,
+) -> Res<Vec<OfferedFile>> {
+    let app = shell.app.get().ok_or_else(AppError::internal)?;
+    let kinds = &casedesk_app::ACCEPTED_KINDS;
+    let of = |photo: bool| -> Vec<&str> {
+        kinds
+            .iter()
+            .filter(|k| k.photo == photo)
+            .flat_map(|k| k.extensions.iter().copied())
+            .collect()
+    };
+    let everything: Vec<&str> = kinds
+        .iter()
+        .flat_map(|k| k.extensions.iter().copied())
+        .collect();
+    // The chooser is a native window that WebDriver cannot reach: the end-to-end tests name what
+    // it returns when they start the app. That comes from whoever started the process, never
+    // from the page, and is judged and granted like a pick.
+    let paths: Vec<PathBuf> = match std::env::var_os(TEST_CHOOSER) {
+        Some(list) => std::env::split_paths(&list).collect(),
+        None => {
+            let mut chooser = app
+                .dialog()
+                .file()
+                .set_title(title)
+                .add_filter(all, &everything)
+                .add_filter(photos, &of(true))
+                .add_filter(pdf, &of(false));
+            // Modal to the window, as a desktop app's chooser is.
+            if let Some(window) = app.get_webview_window("main") {
+                chooser = chooser.set_parent(&window);
+            }
+            chooser
+                .blocking_pick_files()
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|p| p.into_path().ok())
+                .collect()
+        }
+    };
+    let evidence = with(shell, |d| Ok(d.evidence_store()))?;
+    Ok(lock(&shell.grants)?.offer(&evidence, paths, Instant::now()))
 }
 
 pub type Res<T> = Result<T, AppError>;
 
-fn internal() -> AppError {
-    AppError::new(ErrorCode::Storage, casedesk_app::MessageKey::Internal)
-}
-
 fn lock<T>(m: &Mutex<T>) -> Res<MutexGuard<'_, T>> {
-    m.lock().map_err(|_| internal())
+    m.lock().map_err(|_| AppError::internal())
 }
 
 fn with<T>(shell: &Shell, f: impl FnOnce(&mut Desk) -> Res<T>) -> Res<T> {
@@ -74,7 +156,7 @@ macro_rules! commands {
                     $body
                 })
                 .await
-                .map_err(|_| internal())?
+                .map_err(|_| AppError::internal())?
             }
         )*
 
@@ -112,6 +194,8 @@ commands! {
     };
     fn export_progress() -> u64 = |s| Ok(s.export_progress.load(Ordering::Relaxed));
     fn get_order(id: i64) -> OrderDetail = |s| with(s, |d| d.order(id));
+    /// The order's attached files with who attached each and when, for the viewer.
+    fn order_evidence(id: i64) -> Vec<AttachedEvidence> = |s| with(s, |d| d.order_evidence(id));
     fn get_vehicle(plate: String) -> VehicleDetail = |s| with(s, |d| d.vehicle(&plate));
     fn claim_order(id: i64) -> OrderDetail = |s| with(s, |d| d.claim(id));
     /// 批量认领、退回、转办: each order in its own transaction; refusals come back per order, with
@@ -132,14 +216,14 @@ commands! {
         |s| with(s, |d| d.close_groundless(id, &finding));
     fn require_rectification(id: i64, requirement: String, deadline: String) -> OrderDetail =
         |s| with(s, |d| d.require_rectification(id, &requirement, &deadline));
-    /// Checks, copies the files without holding the desk (a 50 MB copy must not stall the
-    /// order's other reads), then records.
-    fn record_rectification(id: i64, description: String, files: Vec<PathBuf>) -> OrderDetail =
-        |s| {
-            let evidence = with(s, |d| d.evidence_for_rectification(id, &description))?;
-            let refs = evidence.import_all(&files)?;
-            with(s, |d| d.record_rectification_with(id, &description, refs))
-        };
+    /// Attaches only files granted by the dialog or a drop (`files` are their ids, never paths);
+    /// copies them without holding the desk, then records.
+    fn record_rectification(id: i64, description: String, files: Vec<String>) -> OrderDetail =
+        |s| record_rectification_granted(&s.desk, &s.grants, id, &description, &files);
+    /// Opens the native chooser (titled `title`, filters named by the page in its language,
+    /// extensions from the store) and grants the files picked; refused ones say why.
+    fn pick_evidence_files(title: String, all_label: String, photos_label: String, pdf_label: String) -> Vec<OfferedFile> =
+        |s| pick_files(s, &title, &all_label, &photos_label, &pdf_label);
     fn submit_for_spot_check(id: i64) -> OrderDetail = |s| with(s, |d| d.submit_for_spot_check(id));
     fn return_order(id: i64, reason_code: ReturnReason, reason: String) -> OrderDetail =
         |s| with(s, |d| d.return_order(id, reason_code, &reason));
@@ -208,6 +292,7 @@ commands! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use casedesk_app::ErrorCode;
     use std::collections::BTreeSet;
     use std::path::Path;
 
@@ -239,6 +324,60 @@ mod tests {
         .expect("no panic on the blocking pool")
         .expect_err("nothing listens on port 9");
         assert_eq!(err.code, ErrorCode::Offline, "{err}");
+    }
+
+    /// Dragging files onto the window cannot be synthesised through WebDriver in WebKitGTK, so
+    /// the drop path is tested here: what the drop event hands over is granted and attaches;
+    /// a path the page names does not, and nothing is written for it.
+    #[test]
+    fn dropped_files_are_granted_and_only_they_attach() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut desk = Desk::open(&dir.path().join("data")).expect("desk");
+        desk.load_demo(80, 7).expect("demo");
+        let id = desk
+            .list_inbox(&InboxFilter {
+                status: Some(casedesk_domain::Status::Pending),
+                ..Default::default()
+            })
+            .expect("inbox")
+            .rows
+            .iter()
+            .find(|r| !r.whitelisted)
+            .expect("pending")
+            .id;
+        desk.claim(id).expect("claim");
+        desk.handle(id, HandlingMethod::Education, "已约谈", "")
+            .expect("handle");
+        let reader = desk.inbox_reader().expect("reader");
+        let shell = Shell::new(desk, reader, Instant::now());
+        let photo = dir.path().join("拖入的照片.png");
+        std::fs::write(&photo, b"\x89PNG\r\n\x1a\nrest").expect("photo");
+        let gif = dir.path().join("动图.gif");
+        std::fs::write(&gif, b"GIF89a").expect("gif");
+
+        let dropped = files_dropped(&shell, vec![photo.clone(), gif], 120.0, 80.5).expect("drop");
+        assert_eq!((dropped.x, dropped.y), (120.0, 80.5));
+        assert!(dropped.files[0].id.is_some() && dropped.files[0].refusal.is_none());
+        assert!(dropped.files[1].id.is_none());
+        assert_eq!(
+            dropped.files[1].refusal.as_ref().map(|r| r.code),
+            Some(ErrorCode::FileTypeMismatch)
+        );
+
+        let forged = photo.to_string_lossy().into_owned();
+        let err = record_rectification_granted(&shell.desk, &shell.grants, id, "整改", &[forged])
+            .expect_err("a path from the page");
+        assert_eq!(err.code, ErrorCode::FileNotGranted);
+        let unchanged = with(&shell, |d| d.order(id)).expect("order");
+        assert_eq!(unchanged.row.status, casedesk_domain::Status::Handled);
+
+        let granted = dropped.files[0].id.clone().expect("id");
+        let d = record_rectification_granted(&shell.desk, &shell.grants, id, "整改", &[granted])
+            .expect("attached");
+        assert_eq!(
+            d.timeline.last().expect("entry").evidence[0].file_name,
+            "拖入的照片.png"
+        );
     }
 
     /// Writes `ui/src/bindings/commands.ts` from [`specs`]; `scripts/test.sh` fails when the
@@ -293,6 +432,10 @@ mod tests {
         );
         out.push_str(&body);
         out.push_str("  };\n}\n");
+        out.push_str(&format!(
+            "\n/** The event carrying files dropped on the window (DroppedFiles). */\n\
+             export const EVIDENCE_DROPPED = \"{EVIDENCE_DROPPED}\";\n"
+        ));
         std::fs::write(bindings.join("commands.ts"), out).expect("write commands.ts");
         assert!(specs.len() >= 20);
     }

@@ -5,29 +5,26 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod evidence_scheme;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use casedesk_app::{default_data_dir, Desk, Lang};
 use commands::Shell;
+use tauri::{DragDropEvent, Emitter, WindowEvent};
 
 fn main() {
     let started = Instant::now();
     let context = tauri::generate_context!();
     let data_dir = default_data_dir();
-    let opened = Desk::open(&data_dir).and_then(|d| d.inbox_reader().map(|r| (d, r)));
-    let result = match opened {
-        Ok((desk, reader)) => tauri::Builder::default()
-            .plugin(tauri_plugin_dialog::init())
-            .manage(Arc::new(Shell {
-                desk: Mutex::new(desk),
-                reader: Mutex::new(reader),
-                export_progress: Default::default(),
-                started,
-            }))
-            .invoke_handler(commands::handler())
-            .run(context),
+    let opened = Desk::open(&data_dir).and_then(|d| {
+        let reader = d.inbox_reader()?;
+        let server = d.evidence_server()?;
+        Ok((d, reader, server))
+    });
+    let (desk, reader, server) = match opened {
+        Ok(all) => all,
         Err(e) => {
             // Also on the terminal, for whoever started it from one.
             eprintln!("casedesk: {} / {}", e.text(Lang::Zh), e.text(Lang::En));
@@ -38,6 +35,38 @@ fn main() {
             std::process::exit(1);
         }
     };
+    let shell = Arc::new(Shell::new(desk, reader, started));
+    let for_drops = Arc::clone(&shell);
+    let for_setup = Arc::clone(&shell);
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .register_asynchronous_uri_scheme_protocol(
+            evidence_scheme::SCHEME,
+            evidence_scheme::handler(server),
+        )
+        .manage(shell)
+        .setup(move |app| {
+            let _ = for_setup.app.set(app.handle().clone());
+            Ok(())
+        })
+        // Files dropped on the window are granted here, from the window system's event; the page
+        // learns their ids (and where they fell), never attaches a path of its own.
+        .on_window_event(move |window, event| {
+            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, position }) = event {
+                let scale = window.scale_factor().unwrap_or(1.0);
+                let dropped = commands::files_dropped(
+                    &for_drops,
+                    paths.clone(),
+                    position.x / scale,
+                    position.y / scale,
+                );
+                if let Ok(dropped) = dropped {
+                    let _ = window.emit(commands::EVIDENCE_DROPPED, dropped);
+                }
+            }
+        })
+        .invoke_handler(commands::handler())
+        .run(context);
     if let Err(e) = result {
         eprintln!("casedesk: 无法启动窗口 / cannot start the window: {e}");
         std::process::exit(1);

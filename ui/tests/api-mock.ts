@@ -50,5 +50,8 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
     syncNow: vi.fn(),
     frontendReady: vi.fn(async () => undefined),
     pickEvidenceFiles: vi.fn(async () => []),
+    orderEvidence: vi.fn(async () => []),
+    onEvidenceDropped: vi.fn(async () => () => undefined),
+    evidenceUrl: (hash: string) => `evidence://localhost/${hash}`,
   };
 }

@@ -90,10 +90,22 @@ describe("the backend API comes from the generated commands", () => {
     expect(JSON.parse((args as { timings: string }).timings)).toHaveProperty("ready");
   });
 
-  it("the evidence picker offers only what the store accepts: jpg, jpeg, png, webp and pdf", async () => {
-    open.mockResolvedValue(["/home/li/a.jpg"]);
-    expect(await api.pickEvidenceFiles("图片", "PDF 文件")).toEqual(["/home/li/a.jpg"]);
-    const filters = open.mock.lastCall![0].filters as { extensions: string[] }[];
-    expect(filters.flatMap((f) => f.extensions).sort()).toEqual(["jpeg", "jpg", "pdf", "png", "webp"]);
+  it("the evidence picker is the backend's: the page passes labels, never paths or extensions", async () => {
+    invoke.mockResolvedValue([{ id: "g1", file_name: "a.jpg", size: 10, mime: "image/jpeg", refusal: null }]);
+    const picked = await api.pickEvidenceFiles("选择证据文件", "照片或 PDF", "图片", "PDF 文件");
+    expect(picked[0].id).toBe("g1");
+    expect(invoke).toHaveBeenLastCalledWith("pick_evidence_files", {
+      title: "选择证据文件", allLabel: "照片或 PDF", photosLabel: "图片", pdfLabel: "PDF 文件",
+    });
+    expect(open).not.toHaveBeenCalled();
+    // The kinds offered come from the store's one list (rules.ts): no HEIC, BMP or GIF.
+    const { EVIDENCE_KINDS } = await import("../src/bindings/rules");
+    expect(EVIDENCE_KINDS.flatMap((k) => k.extensions).sort()).toEqual(["jpeg", "jpg", "pdf", "png", "webp"]);
+  });
+
+  it("a rectification attaches files by their grant ids", async () => {
+    invoke.mockResolvedValue({});
+    await api.recordRectification(7, "已整改", ["g1", "g2"]);
+    expect(invoke).toHaveBeenLastCalledWith("record_rectification", { id: 7, description: "已整改", files: ["g1", "g2"] });
   });
 });

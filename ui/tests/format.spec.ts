@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { i18n } from "../src/i18n";
 import {
-  checkDeadline, cleanPath, clockLevel, clockNameKey, countLabel, formatBytes, formatDateTime, formatInt, formatPercent,
-  formatPlate, isAbsolutePath, isFinished, minutesLabel, ownsClock, timeLeftLabel, workingDaysLabel, weekdayOf,
+  checkDeadline, clockLevel, clockNameKey, countLabel, formatBytes, formatDateTime, formatInt, formatPercent,
+  formatPlate, isFinished, minutesLabel, ownsClock, timeLeftLabel, workingDaysLabel, weekdayOf,
 } from "../src/utils/format";
 
 const t = i18n.global.t as unknown as Parameters<typeof workingDaysLabel>[1];
@@ -120,12 +120,5 @@ describe("formats", () => {
     expect(checkDeadline("2026-13-01", "2026-11-24")).toBe("deadlineFormat");
     expect(checkDeadline("2026-11-23", "2026-11-24")).toBe("deadlinePast");
     expect(checkDeadline("2026-11-24", "2026-11-24")).toBeNull();
-  });
-
-  it("paths", () => {
-    expect(cleanPath(' "C:\\证据\\照片.jpg" ')).toBe("C:\\证据\\照片.jpg");
-    expect(isAbsolutePath("/home/li/a.pdf")).toBe(true);
-    expect(isAbsolutePath("C:\\a.pdf")).toBe(true);
-    expect(isAbsolutePath("a.pdf")).toBe(false);
   });
 });

@@ -193,27 +193,71 @@ describe("rectification forms", () => {
     document.body.innerHTML = "";
   });
 
-  it("adds pasted paths, refuses relative ones and submits the list", async () => {
+  it("lists chosen files, explains refused ones beside the field and submits grant ids", async () => {
     const detail = makeDetail(8, { allowed_actions: ["record_rectification"] }, { status: "rectifying" });
+    m.pickEvidenceFiles.mockResolvedValue([
+      { id: "g-report", file_name: "培训记录.pdf", size: 2048, mime: "application/pdf", refusal: null },
+      {
+        id: null, file_name: "IMG_0001.HEIC", size: null, mime: null,
+        refusal: { code: "file_type_mismatch", message_zh: "IMG_0001.HEIC：只能附加照片（jpg、png、webp）或 PDF 文件。", message_en: "IMG_0001.HEIC: only photos" },
+      },
+    ]);
     const w = mountApp(RecordRectificationForm, await setup(detail), { props: { detail } });
     await settle();
-    type("rectification-file-path", "照片.jpg");
-    await settle(1);
-    q("rectification-file-add").click();
-    await settleErrors();
-    expect(document.body.textContent).toContain("请填写完整路径");
-    type("rectification-file-path", '"/home/li/证据/培训记录.pdf"');
-    await settle(1);
-    q("rectification-file-add").click();
+    // What is accepted is stated from the store's list, before anything is chosen.
+    expect(q("rectification-accepted").textContent).toContain("JPG、PNG、WebP、PDF");
+    expect(q("rectification-accepted").textContent).toContain("50 MB");
+    q("rectification-file-choose").click();
     await settle();
+    expect(m.pickEvidenceFiles).toHaveBeenCalled();
     expect(q("rectification-file-list").textContent).toContain("培训记录.pdf");
+    expect(q("rectification-file-list").textContent).not.toContain("HEIC");
+    const refused = q("rectification-file-refused").textContent ?? "";
+    expect(refused).toContain("IMG_0001.HEIC");
+    expect(refused).toContain("只能附加照片");
+    // The same file chosen again is listed once.
+    m.pickEvidenceFiles.mockResolvedValue([{ id: "g-again", file_name: "培训记录.pdf", size: 2048, mime: "application/pdf", refusal: null }]);
+    q("rectification-file-choose").click();
+    await settle();
+    expect(document.querySelectorAll("[data-testid=rectification-file-remove]")).toHaveLength(1);
     type("rectification-description", "已组织全员安全培训");
     m.recordRectification.mockResolvedValue(makeDetail(8));
     m.deskStatus.mockResolvedValue(deskStatus);
     await settle(1);
     q("rectification-submit").click();
     await settle(10);
-    expect(m.recordRectification).toHaveBeenCalledWith(8, "已组织全员安全培训", ["/home/li/证据/培训记录.pdf"]);
+    expect(m.recordRectification).toHaveBeenCalledWith(8, "已组织全员安全培训", ["g-report"]);
+    w.unmount();
+  });
+
+  it("takes files dropped on the form, not elsewhere, and says beside the field when a choice expired", async () => {
+    const detail = makeDetail(8, { allowed_actions: ["record_rectification"] }, { status: "rectifying" });
+    let deliver: ((d: import("../src/bindings/DroppedFiles").DroppedFiles) => void) | null = null;
+    m.onEvidenceDropped.mockImplementation(async (h) => {
+      deliver = h;
+      return () => undefined;
+    });
+    const w = mountApp(RecordRectificationForm, await setup(detail), { props: { detail } });
+    await settle();
+    const formEl = q("record-rectification-form");
+    formEl.getBoundingClientRect = () => ({ left: 100, top: 100, right: 500, bottom: 600, width: 400, height: 500, x: 100, y: 100, toJSON: () => ({}) });
+    const photo = { id: "g-photo", file_name: "现场.jpg", size: 4096, mime: "image/jpeg", refusal: null };
+    deliver!({ x: 20, y: 20, files: [photo] });
+    await settle();
+    expect(q("rectification-file-list").textContent).not.toContain("现场.jpg");
+    deliver!({ x: 200, y: 300, files: [photo] });
+    await settle();
+    expect(q("rectification-file-list").textContent).toContain("现场.jpg");
+    type("rectification-description", "已整改");
+    m.recordRectification.mockRejectedValue(
+      new api.DeskError("file_not_granted", "附件须通过“选择文件”或拖放到窗口添加，且在 30 分钟内提交；请重新选择文件。", "choose again"),
+    );
+    await settle(1);
+    q("rectification-submit").click();
+    await settleErrors();
+    expect(q("record-rectification-form").textContent).toContain("请重新选择文件");
+    expect(document.querySelector(".el-message--error")).toBeNull();
+    expect(q("rectification-file-list").textContent).not.toContain("现场.jpg");
     w.unmount();
   });
 

@@ -26,6 +26,8 @@ pub enum ErrorCode {
     FileUnreadable,
     FileTooLarge,
     FileTypeMismatch,
+    /// A file the user did not choose in the dialog or drop on the window (or chose too long ago).
+    FileNotGranted,
     DatabaseLocked,
     DatabaseNewer,
     Storage,
@@ -66,6 +68,11 @@ impl AppError {
     }
 
     /// Adds a parameter of the message.
+    /// A lock left poisoned by a panic: nothing the user did, nothing to fix but a restart.
+    pub fn internal() -> AppError {
+        AppError::new(ErrorCode::Storage, MessageKey::Internal)
+    }
+
     pub fn with(mut self, name: &'static str, value: impl Into<Param>) -> AppError {
         self.message = self.message.with(name, value);
         self

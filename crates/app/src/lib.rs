@@ -9,6 +9,7 @@ pub mod demo;
 mod desk;
 mod dto;
 mod error;
+mod evidence;
 mod export;
 pub mod message;
 mod reader;
@@ -23,6 +24,10 @@ pub use casedesk_sync::TokenStoreKind;
 pub use desk::{default_data_dir, Clock, Desk, Profile};
 pub use dto::{DemoSummary, DeskStatus, OrderDetail, VehicleDetail};
 pub use error::{AppError, ErrorCode};
+pub use evidence::{
+    record_rectification_granted, AttachedEvidence, DroppedFiles, EvidenceServer, FileGrants,
+    OfferedFile, Served, GRANT_TTL,
+};
 pub use export::ExportSummary;
 pub use message::{Lang, Message, MessageKey, Param, Term};
 pub use reader::InboxReader;
@@ -35,4 +40,5 @@ pub use casedesk_store::{
     DueFilter, InboxCount, InboxFilter, InboxRow, InterceptionRow, OutboxEntry, SortKey,
     WhitelistRow,
 };
+pub use casedesk_store::{EvidenceKind, ACCEPTED_KINDS};
 pub use chrono::{NaiveDate, NaiveDateTime};

@@ -215,6 +215,10 @@ message_keys! {
     PasswordUnreadable => "password_unreadable" ["detail"],
     PasswordMissing => "password_missing" [],
     Internal => "internal" [],
+    FileNotGranted => "file_not_granted" [],
+    EvidenceNotFound => "evidence_not_found" ["hash"],
+    EvidenceDamaged => "evidence_damaged" ["hash"],
+    EvidenceReadFailed => "evidence_read_failed" ["detail"],
 }
 
 /// A message: its key and its parameters by name.

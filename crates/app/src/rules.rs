@@ -94,6 +94,17 @@ mod export {
             .map(|m| serde_json::to_string(m).expect("a method serializes"))
             .collect();
         let methods = format!("[{}]", methods.join(", "));
+        let evidence_kinds: Vec<String> = casedesk_store::ACCEPTED_KINDS
+            .iter()
+            .map(|k| {
+                format!(
+                    "  {{ mime: \"{}\", extensions: {}, photo: {} }},",
+                    k.mime,
+                    list(k.extensions, |e| e),
+                    k.photo
+                )
+            })
+            .collect();
         let text = format!(
             "// Generated from crates/domain by `cargo test -p casedesk-app`; do not edit.\n\
              import type {{ HandlingMethod }} from \"./HandlingMethod\";\n\
@@ -112,13 +123,19 @@ mod export {
              /** The methods 处置 records (HandlingMethod::recorded_by_handle). */\n\
              export const HANDLE_METHODS: readonly HandlingMethod[] = {};\n\n\
              /** How an interception ended (InterceptionOutcome::ALL). */\n\
-             export const INTERCEPTION_OUTCOMES: readonly InterceptionOutcome[] = {};\n",
+             export const INTERCEPTION_OUTCOMES: readonly InterceptionOutcome[] = {};\n\n\
+             /** The files the evidence store accepts (ACCEPTED_KINDS): the picker offers these only. */\n\
+             export const EVIDENCE_KINDS: readonly {{ mime: string; extensions: readonly string[]; photo: boolean }}[] = [\n{}\n];\n\n\
+             /** The largest evidence file accepted, in bytes (DEFAULT_MAX_BYTES). */\n\
+             export const EVIDENCE_MAX_BYTES = {};\n",
             limits.join("\n"),
             list(&finished, Status::code),
             list(&ReturnReason::ALL, ReturnReason::code),
             list(&needs_text, ReturnReason::code),
             methods,
             list(&InterceptionOutcome::ALL, InterceptionOutcome::code),
+            evidence_kinds.join("\n"),
+            casedesk_store::evidence::DEFAULT_MAX_BYTES,
         );
         let path =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings/rules.ts");

@@ -191,6 +191,11 @@ enum Command {
     },
     /// A vehicle's whitelist entries and interceptions.
     Vehicle { plate: String },
+    /// Evidence files (证据): list an order's, export one by its hash.
+    Evidence {
+        #[command(subcommand)]
+        command: EvidenceCommand,
+    },
     /// The whitelist (白名单): list entries, decide proposals, add, revoke. Supervisors decide.
     Whitelist {
         #[command(subcommand)]
@@ -341,6 +346,14 @@ fn batch(
         .with("action", kind));
     }
     Ok(())
+}
+
+#[derive(Subcommand)]
+enum EvidenceCommand {
+    /// An order's attached files: when, by whom, name, size and SHA-256.
+    List { id: String },
+    /// Writes the stored file with this SHA-256 to FILE (checked against the hash first).
+    Export { hash: String, file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -747,6 +760,34 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 s
             })
         }
+        Command::Evidence { command } => match command {
+            EvidenceCommand::List { id } => {
+                let id = desk.resolve_order(&id)?;
+                let files = desk.order_evidence(id)?;
+                print(json, &files, |files| {
+                    if files.is_empty() {
+                        return "没有证据文件 / no evidence files".to_string();
+                    }
+                    files
+                        .iter()
+                        .map(|f| {
+                            format!(
+                                "{}  {}  {}  {} 字节  {}",
+                                f.attached_at, f.attached_by, f.file_name, f.size, f.hash
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+            }
+            EvidenceCommand::Export { hash, file } => {
+                let size = desk.export_evidence(&hash, &file)?;
+                let done = serde_json::json!({ "hash": hash, "file": file, "size": size });
+                print(json, &done, |_| {
+                    format!("已导出 {size} 字节到 {}", file.display())
+                })
+            }
+        },
         Command::Whitelist { command } => {
             let row = match command {
                 WhitelistCommand::List { status } => {

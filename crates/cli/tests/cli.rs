@@ -137,6 +137,33 @@ fn demo_list_claim_handle_rectify_outbox() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = cli(&data, &["show", &no]);
     assert!(stdout(&o).contains("整改报告.pdf"), "{}", stdout(&o));
+    // The order's evidence: listed with who attached it, exported by its hash.
+    let o = cli(&data, &["--json", "evidence", "list", &no]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(files[0]["file_name"], "整改报告.pdf");
+    assert_eq!(files[0]["size"], 13);
+    assert_eq!(files[0]["mime"], "application/pdf");
+    assert!(files[0]["attached_by"].is_string());
+    let hash = files[0]["hash"].as_str().expect("hash").to_string();
+    let out = dir.path().join("导出.pdf");
+    let o = cli(
+        &data,
+        &["evidence", "export", &hash, out.to_str().expect("utf8")],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&out).expect("exported"), b"%PDF-1.4\n%...");
+    let o = cli(
+        &data,
+        &[
+            "evidence",
+            "export",
+            &"0".repeat(64),
+            out.to_str().expect("utf8"),
+        ],
+    );
+    assert!(!o.status.success());
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     let o = cli(&data, &["--json", "outbox"]);
     let outbox: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     // claim, handle, rectify, and the batch's two claims.

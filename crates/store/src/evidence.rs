@@ -46,6 +46,32 @@ pub enum EvidenceError {
     Write(io::Error),
 }
 
+impl EvidenceError {
+    /// The same refusal naming the file by its name alone: what the window shows beside the
+    /// field, where the folder (perhaps a temporary one of the file chooser) means nothing.
+    pub fn by_file_name(self) -> EvidenceError {
+        let short = |path: PathBuf| PathBuf::from(file_name_of(&path));
+        match self {
+            EvidenceError::Unreadable { path, source } => EvidenceError::Unreadable {
+                path: short(path),
+                source,
+            },
+            EvidenceError::NotAFile { path } => EvidenceError::NotAFile { path: short(path) },
+            EvidenceError::TooLarge { path, size, limit } => EvidenceError::TooLarge {
+                path: short(path),
+                size,
+                limit,
+            },
+            EvidenceError::TypeMismatch { path, ext } => EvidenceError::TypeMismatch {
+                path: short(path),
+                ext,
+            },
+            EvidenceError::Unsupported { path } => EvidenceError::Unsupported { path: short(path) },
+            EvidenceError::Write(e) => EvidenceError::Write(e),
+        }
+    }
+}
+
 /// A handle on the store's folder: cheap to clone, so a long copy can run without holding the
 /// desk.
 #[derive(Debug, Clone)]
@@ -58,6 +84,7 @@ pub struct EvidenceStore {
 struct Checked<'a> {
     src: &'a Path,
     input: File,
+    size: u64,
     head: [u8; HEAD_LEN],
     head_len: usize,
     mime: &'static str,
@@ -69,27 +96,88 @@ const HEAD_LEN: usize = 16;
 /// Tells whether a file's first bytes are those of its kind.
 type MagicCheck = fn(&[u8]) -> bool;
 
-/// File kinds we accept, by extension: their MIME type and the check of their first bytes.
-fn expected_kind(ext: &str) -> Option<(&'static str, MagicCheck)> {
-    fn jpeg(b: &[u8]) -> bool {
-        b.starts_with(&[0xFF, 0xD8, 0xFF])
-    }
-    fn png(b: &[u8]) -> bool {
-        b.starts_with(b"\x89PNG\r\n\x1a\n")
-    }
-    fn pdf(b: &[u8]) -> bool {
-        b.starts_with(b"%PDF-")
-    }
-    fn webp(b: &[u8]) -> bool {
-        b.len() >= 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP"
-    }
-    match ext {
-        "jpg" | "jpeg" => Some(("image/jpeg", jpeg)),
-        "png" => Some(("image/png", png)),
-        "pdf" => Some(("application/pdf", pdf)),
-        "webp" => Some(("image/webp", webp)),
-        _ => None,
-    }
+/// A kind of file the store accepts. [`ACCEPTED_KINDS`] is the one list: the import checks
+/// against it, the window's file picker offers it (through the generated rules), and the viewer
+/// is chosen by it.
+#[derive(Debug, Clone, Copy)]
+pub struct EvidenceKind {
+    /// Lower-case extensions, the usual one first.
+    pub extensions: &'static [&'static str],
+    pub mime: &'static str,
+    /// A photo (shown zoomable) rather than a document with pages.
+    pub photo: bool,
+    looks_right: MagicCheck,
+}
+
+fn jpeg(b: &[u8]) -> bool {
+    b.starts_with(&[0xFF, 0xD8, 0xFF])
+}
+fn png(b: &[u8]) -> bool {
+    b.starts_with(b"\x89PNG\r\n\x1a\n")
+}
+fn webp(b: &[u8]) -> bool {
+    b.len() >= 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP"
+}
+fn pdf(b: &[u8]) -> bool {
+    b.starts_with(b"%PDF-")
+}
+
+/// What can be attached: photos as JPEG, PNG or WebP, and PDF documents. HEIC, BMP, GIF and
+/// the rest are refused (the hub and the printed case file read these four).
+pub const ACCEPTED_KINDS: [EvidenceKind; 4] = [
+    EvidenceKind {
+        extensions: &["jpg", "jpeg"],
+        mime: "image/jpeg",
+        photo: true,
+        looks_right: jpeg,
+    },
+    EvidenceKind {
+        extensions: &["png"],
+        mime: "image/png",
+        photo: true,
+        looks_right: png,
+    },
+    EvidenceKind {
+        extensions: &["webp"],
+        mime: "image/webp",
+        photo: true,
+        looks_right: webp,
+    },
+    EvidenceKind {
+        extensions: &["pdf"],
+        mime: "application/pdf",
+        photo: false,
+        looks_right: pdf,
+    },
+];
+
+/// The accepted kind a file's extension (any case) names, if any.
+pub fn kind_of_extension(ext: &str) -> Option<&'static EvidenceKind> {
+    let ext = ext.to_ascii_lowercase();
+    ACCEPTED_KINDS
+        .iter()
+        .find(|k| k.extensions.contains(&ext.as_str()))
+}
+
+/// Whether `s` can name stored bytes: 64 lower-case hex digits, as the store writes them. Checked
+/// before any path is built from a hash that came from outside.
+pub fn is_hash(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The name stored bytes get: their SHA-256 in lower-case hex.
+pub fn hash_of(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// A file that would be accepted, as judged now (it is judged again when copied).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspected {
+    pub file_name: String,
+    pub size: u64,
+    pub mime: &'static str,
 }
 
 impl EvidenceStore {
@@ -117,13 +205,37 @@ impl EvidenceStore {
         self.max_bytes = max_bytes;
     }
 
-    /// Where the bytes with this hash live.
+    /// Where the bytes with this hash live. `hash` must pass [`is_hash`].
     pub fn path_of(&self, hash: &str) -> PathBuf {
         self.root
             .join(STORE_DIR)
             .join(&hash[0..2])
             .join(&hash[2..4])
             .join(hash)
+    }
+
+    /// Judges a file as [`EvidenceStore::import`] would, without copying it: what the window
+    /// shows when a file is chosen or dropped, before the record is made.
+    pub fn inspect(&self, src: &Path) -> Result<Inspected, EvidenceError> {
+        let checked = self.check(src)?;
+        Ok(Inspected {
+            file_name: file_name_of(src),
+            size: checked.size,
+            mime: checked.mime,
+        })
+    }
+
+    /// Opens the stored bytes with this hash for reading; `None` for anything that is not a hash
+    /// or not stored.
+    pub fn open_stored(&self, hash: &str) -> io::Result<Option<File>> {
+        if !is_hash(hash) {
+            return Ok(None);
+        }
+        match File::open(self.path_of(hash)) {
+            Ok(f) => Ok(Some(f)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Checks a file and copies it into the store. Nothing is stored when the file is refused.
@@ -176,13 +288,12 @@ impl EvidenceStore {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase())
             .unwrap_or_default();
-        let (mime, looks_right) =
-            expected_kind(&ext).ok_or_else(|| EvidenceError::Unsupported {
-                path: src.to_path_buf(),
-            })?;
+        let kind = kind_of_extension(&ext).ok_or_else(|| EvidenceError::Unsupported {
+            path: src.to_path_buf(),
+        })?;
         let mut head = [0u8; HEAD_LEN];
         let head_len = read_up_to(&mut input, &mut head).map_err(unreadable)?;
-        if !looks_right(&head[..head_len]) {
+        if !(kind.looks_right)(&head[..head_len]) {
             return Err(EvidenceError::TypeMismatch {
                 path: src.to_path_buf(),
                 ext,
@@ -191,9 +302,10 @@ impl EvidenceStore {
         Ok(Checked {
             src,
             input,
+            size: meta.len(),
             head,
             head_len,
-            mime,
+            mime: kind.mime,
         })
     }
 
@@ -216,14 +328,9 @@ impl EvidenceStore {
                 return Err(e);
             }
         };
-        let file_name = c
-            .src
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| hash.clone());
         Ok(EvidenceRef {
+            file_name: file_name_of(c.src),
             hash,
-            file_name,
             size,
             mime: c.mime.to_string(),
         })
@@ -295,6 +402,13 @@ impl EvidenceStore {
         io::copy(&mut f, &mut hasher)?;
         Ok(hex::encode(hasher.finalize()) == hash)
     }
+}
+
+/// The name a file is listed under: its own name, without the folder.
+fn file_name_of(src: &Path) -> String {
+    src.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| src.to_string_lossy().into_owned())
 }
 
 /// Removes everything in `dir` (not `dir` itself); what another process removed first is fine.
@@ -429,6 +543,77 @@ mod tests {
             s.import(&fifo),
             Err(EvidenceError::NotAFile { .. })
         ));
+    }
+
+    #[test]
+    fn accepted_kinds_are_photos_and_pdf_only() {
+        assert_eq!(
+            kind_of_extension("JPEG").map(|k| k.mime),
+            Some("image/jpeg")
+        );
+        assert_eq!(kind_of_extension("pdf").map(|k| k.photo), Some(false));
+        for refused in ["heic", "bmp", "gif", "tiff", "exe", ""] {
+            assert!(kind_of_extension(refused).is_none(), "{refused}");
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = store(dir.path(), 1024);
+        for name in ["IMG_0001.HEIC", "scan.bmp", "anim.gif"] {
+            let f = dir.path().join(name);
+            fs::write(&f, [PNG, b"whatever"].concat()).expect("write");
+            assert!(matches!(
+                s.inspect(&f),
+                Err(EvidenceError::Unsupported { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn inspect_judges_without_storing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let photo = dir.path().join("现场.PNG");
+        fs::write(&photo, [PNG, b"picture"].concat()).expect("write");
+        let s = store(dir.path(), 1024);
+        let seen = s.inspect(&photo).expect("inspect");
+        assert_eq!(
+            seen,
+            Inspected {
+                file_name: "现场.PNG".into(),
+                size: 15,
+                mime: "image/png"
+            }
+        );
+        let fake = dir.path().join("fake.pdf");
+        fs::write(&fake, b"not a pdf").expect("write");
+        let refused = s.inspect(&fake).expect_err("refused").by_file_name();
+        assert_eq!(
+            refused.to_string(),
+            "fake.pdf is named .pdf but its contents are not a pdf file"
+        );
+        assert!(stored_files(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn only_hashes_open_stored_bytes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let photo = dir.path().join("p.png");
+        fs::write(&photo, [PNG, b"stored"].concat()).expect("write");
+        let s = store(dir.path(), 1024);
+        let r = s.import(&photo).expect("import");
+        assert!(s.open_stored(&r.hash).expect("open").is_some());
+        let upper = r.hash.to_uppercase();
+        let unknown = "0".repeat(64);
+        for not_ours in [
+            "../../cache.sqlite",
+            "",
+            "ab",
+            upper.as_str(),
+            unknown.as_str(),
+        ] {
+            assert!(
+                s.open_stored(not_ours).expect("open").is_none(),
+                "{not_ours}"
+            );
+        }
     }
 
     #[test]

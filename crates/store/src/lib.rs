@@ -21,7 +21,7 @@ pub mod whitelist;
 
 pub use db::{Store, SCHEMA_VERSION};
 pub use error::StoreError;
-pub use evidence::{EvidenceError, EvidenceStore};
+pub use evidence::{EvidenceError, EvidenceKind, EvidenceStore, ACCEPTED_KINDS};
 pub use inbox::{DueFilter, InboxCount, InboxFilter, InboxRow, SortKey};
 pub use order::{ActionOutcome, EventKind, EvidenceRow, OrderRecord, Rules, TimelineEvent};
 pub use outbox::OutboxEntry;

@@ -662,6 +662,19 @@ impl Store {
         Ok(record)
     }
 
+    /// The MIME type the cache records for stored bytes, if any record names this hash: the
+    /// window serves only bytes an order of this cache refers to.
+    pub fn evidence_mime(&self, hash: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT mime FROM evidence WHERE hash = ?1 LIMIT 1",
+                [hash],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The order's events, oldest first, with their evidence.
     pub fn timeline(&self, id: i64) -> Result<Vec<TimelineEvent>, StoreError> {
         let mut ev_stmt = self.conn.prepare_cached(

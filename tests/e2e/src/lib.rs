@@ -125,6 +125,16 @@ impl Drop for Session {
 impl Session {
     /// Starts the app with `xdg_data_home` as its data root.
     pub async fn start(xdg_data_home: &Path) -> Res<Session> {
+        Session::start_with(xdg_data_home, &[]).await
+    }
+
+    /// Starts the app with `xdg_data_home` as its data root and more environment, e.g.
+    /// `CASEDESK_TEST_CHOOSER`: the files the native chooser returns (a window WebDriver cannot
+    /// reach), joined as in `PATH`.
+    pub async fn start_with(
+        xdg_data_home: &Path,
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Res<Session> {
         let port = free_port();
         let native = free_port();
         let driver =
@@ -137,6 +147,7 @@ impl Session {
                 ])
                 // tauri-driver passes its environment on to the app.
                 .env("XDG_DATA_HOME", xdg_data_home)
+                .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())
                 .spawn()
@@ -509,4 +520,122 @@ pub fn tiny_png() -> Vec<u8> {
         0xe5, 0x27, 0xde, 0xfc, 0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xae, 0x42, 0x60, 0x82,
     ]);
     v
+}
+
+/// CRC-32 (IEEE), as PNG chunks carry it.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A real RGB photo-sized PNG (`w` x `h`, a colour gradient with a grid), large enough that
+/// zooming means something. Written with stored (uncompressed) deflate blocks, which every
+/// decoder reads.
+pub fn photo_png(w: u32, h: u32) -> Vec<u8> {
+    let mut raw = Vec::with_capacity(((w * 3 + 1) * h) as usize);
+    for y in 0..h {
+        raw.push(0); // filter: none
+        for x in 0..w {
+            let grid = x % 100 == 0 || y % 100 == 0;
+            let (r, g, b) = if grid {
+                (20, 20, 20)
+            } else {
+                ((x * 255 / w) as u8, (y * 255 / h) as u8, 160)
+            };
+            raw.extend_from_slice(&[r, g, b]);
+        }
+    }
+    let mut z = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        z.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        z.extend_from_slice(&len.to_le_bytes());
+        z.extend_from_slice(&(!len).to_le_bytes());
+        z.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = png.len();
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        let crc = crc32(&png[start..]);
+        png.extend_from_slice(&crc.to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &z);
+    chunk(b"IEND", &[]);
+    png
+}
+
+/// A real PDF of `pages` A4 pages, each with a heading ("Page N") and a frame, with a correct
+/// cross-reference table.
+pub fn small_pdf(pages: usize) -> Vec<u8> {
+    let mut objects: Vec<String> = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".into(),
+        String::new(), // the page tree, once the pages are numbered
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into(),
+    ];
+    let mut kids = Vec::new();
+    for n in 1..=pages {
+        let content = format!(
+            "BT /F1 36 Tf 72 720 Td (Page {n}) Tj ET 4 w 50 50 495 742 re S 72 600 m 520 600 l S"
+        );
+        let page_id = objects.len() + 1;
+        kids.push(format!("{page_id} 0 R"));
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+            page_id + 1
+        ));
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ));
+    }
+    objects[1] = format!(
+        "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+        kids.join(" ")
+    );
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
 }

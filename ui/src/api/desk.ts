@@ -1,12 +1,14 @@
 // The ONLY module that talks to the Tauri backend. Its commands come from the generated
 // bindings/commands.ts (one typed function per Rust command, so a command cannot be renamed on
 // one side only); every call goes through `call`, which turns a rejected AppError into a DeskError.
-import { invoke } from "@tauri-apps/api/core";
-import { open, save } from "@tauri-apps/plugin-dialog";
+import { convertFileSrc, invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { save } from "@tauri-apps/plugin-dialog";
 import type { AppError } from "../bindings/AppError";
+import type { DroppedFiles } from "../bindings/DroppedFiles";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { Message } from "../bindings/Message";
-import { commands } from "../bindings/commands";
+import { commands, EVIDENCE_DROPPED } from "../bindings/commands";
 
 /** Error code used when the backend rejected with something that is not an AppError. */
 export type DeskErrorCode = ErrorCode | "unknown";
@@ -71,6 +73,7 @@ export const {
   exportInbox,
   exportProgress,
   getOrder,
+  orderEvidence,
   getVehicle,
   claimOrder,
   actOnOrders,
@@ -82,6 +85,7 @@ export const {
   closeGroundless,
   requireRectification,
   recordRectification,
+  pickEvidenceFiles,
   submitForSpotCheck,
   returnOrder,
   transferOrder,
@@ -125,28 +129,16 @@ export async function frontendReady(): Promise<void> {
 }
 
 /**
- * What the evidence store accepts (it refuses HEIC, BMP and GIF by their contents): the picker
- * offers nothing else.
+ * Files dropped on the window, granted by the backend from the window system's drop event (the
+ * page cannot grant a path itself). Returns the function that stops listening.
  */
-export const EVIDENCE_IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"];
-export const EVIDENCE_PDF_EXTENSIONS = ["pdf"];
+export function onEvidenceDropped(handler: (dropped: DroppedFiles) => void): Promise<UnlistenFn> {
+  return listen<DroppedFiles>(EVIDENCE_DROPPED, (e) => handler(e.payload));
+}
 
-/** Native file picker for rectification evidence (images and PDF). Returns absolute paths. */
-export async function pickEvidenceFiles(imagesLabel: string, pdfLabel: string): Promise<string[]> {
-  try {
-    const picked = await open({
-      multiple: true,
-      directory: false,
-      filters: [
-        { name: imagesLabel, extensions: EVIDENCE_IMAGE_EXTENSIONS },
-        { name: pdfLabel, extensions: EVIDENCE_PDF_EXTENSIONS },
-      ],
-    });
-    if (picked === null) return [];
-    return Array.isArray(picked) ? picked : [picked];
-  } catch (e) {
-    throw toDeskError(e);
-  }
+/** Where the viewer loads stored evidence: the backend's `evidence:` scheme, by hash only. */
+export function evidenceUrl(hash: string): string {
+  return convertFileSrc(hash, "evidence");
 }
 
 /**

@@ -1,5 +1,5 @@
 // Generated from src-tauri/src/commands.rs by `cargo test -p casedesk`; do not edit.
-import type { BatchAction } from "./BatchAction";
+import type { AttachedEvidence } from "./AttachedEvidence";
 import type { BatchItem } from "./BatchItem";
 import type { DemoSummary } from "./DemoSummary";
 import type { DeskStatus } from "./DeskStatus";
@@ -9,6 +9,7 @@ import type { InboxCount } from "./InboxCount";
 import type { InboxPage } from "./InboxPage";
 import type { InboxQuery } from "./InboxQuery";
 import type { InterceptionOutcome } from "./InterceptionOutcome";
+import type { OfferedFile } from "./OfferedFile";
 import type { OrderDetail } from "./OrderDetail";
 import type { OutboxEntry } from "./OutboxEntry";
 import type { ReturnReason } from "./ReturnReason";
@@ -38,20 +39,22 @@ export function commands(call: Call) {
     exportInbox: (query: InboxQuery, path: string) => call<ExportSummary>("export_inbox", { query, path }),
     exportProgress: () => call<number>("export_progress"),
     getOrder: (id: number) => call<OrderDetail>("get_order", { id }),
+    /** The order's attached files with who attached each and when, for the viewer. */
+    orderEvidence: (id: number) => call<Array<AttachedEvidence>>("order_evidence", { id }),
     getVehicle: (plate: string) => call<VehicleDetail>("get_vehicle", { plate }),
     claimOrder: (id: number) => call<OrderDetail>("claim_order", { id }),
-    /** 批量认领、退回、转办: each order in its own transaction; refusals come back per order, with the reason. */
-    actOnOrders: (ids: Array<number>, action: BatchAction) => call<Array<BatchItem>>("act_on_orders", { ids, action }),
-    /** 撤销认领 while the claim is unsent and the order unchanged since. */
-    undoClaim: (id: number) => call<OrderDetail>("undo_claim", { id }),
+    /** 批量认领: each order in its own transaction; refusals come back per order, with the reason. */
+    claimOrders: (ids: Array<number>) => call<Array<BatchItem>>("claim_orders", { ids }),
     handleOrder: (id: number, method: HandlingMethod, result: string, notes: string) => call<OrderDetail>("handle_order", { id, method, result, notes }),
     interceptOrder: (id: number, outcome: InterceptionOutcome, notes: string) => call<OrderDetail>("intercept_order", { id, outcome, notes }),
     notifyAuthority: (id: number, authority: string, content: string, feedbackDue: string | null) => call<OrderDetail>("notify_authority", { id, authority, content, feedbackDue }),
     recordFeedback: (id: number, feedback: string) => call<OrderDetail>("record_feedback", { id, feedback }),
     closeGroundless: (id: number, finding: string) => call<OrderDetail>("close_groundless", { id, finding }),
     requireRectification: (id: number, requirement: string, deadline: string) => call<OrderDetail>("require_rectification", { id, requirement, deadline }),
-    /** Checks, copies the files without holding the desk (a 50 MB copy must not stall the order's other reads), then records. */
+    /** Attaches only files granted by the dialog or a drop (`files` are their ids, never paths); copies them without holding the desk, then records. */
     recordRectification: (id: number, description: string, files: Array<string>) => call<OrderDetail>("record_rectification", { id, description, files }),
+    /** Opens the native chooser (titled `title`, filters named by the page in its language, extensions from the store) and grants the files picked; refused ones say why. */
+    pickEvidenceFiles: (title: string, allLabel: string, photosLabel: string, pdfLabel: string) => call<Array<OfferedFile>>("pick_evidence_files", { title, allLabel, photosLabel, pdfLabel }),
     submitForSpotCheck: (id: number) => call<OrderDetail>("submit_for_spot_check", { id }),
     returnOrder: (id: number, reasonCode: ReturnReason, reason: string) => call<OrderDetail>("return_order", { id, reasonCode, reason }),
     transferOrder: (id: number, toUnit: string, reason: string) => call<OrderDetail>("transfer_order", { id, toUnit, reason }),
@@ -83,3 +86,6 @@ export function commands(call: Call) {
     frontendReady: (timings: string | null) => call<null>("frontend_ready", { timings }),
   };
 }
+
+/** The event carrying files dropped on the window (DroppedFiles). */
+export const EVIDENCE_DROPPED = "evidence-dropped";

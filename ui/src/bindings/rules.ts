@@ -37,3 +37,14 @@ export const HANDLE_METHODS: readonly HandlingMethod[] = ["phone_warning", "fine
 
 /** How an interception ended (InterceptionOutcome::ALL). */
 export const INTERCEPTION_OUTCOMES: readonly InterceptionOutcome[] = ["violation_found", "nothing_found", "vehicle_not_found"];
+
+/** The files the evidence store accepts (ACCEPTED_KINDS): the picker offers these only. */
+export const EVIDENCE_KINDS: readonly { mime: string; extensions: readonly string[]; photo: boolean }[] = [
+  { mime: "image/jpeg", extensions: ["jpg", "jpeg"], photo: true },
+  { mime: "image/png", extensions: ["png"], photo: true },
+  { mime: "image/webp", extensions: ["webp"], photo: true },
+  { mime: "application/pdf", extensions: ["pdf"], photo: false },
+];
+
+/** The largest evidence file accepted, in bytes (DEFAULT_MAX_BYTES). */
+export const EVIDENCE_MAX_BYTES = 52428800;

@@ -144,12 +144,6 @@ export function formatPlate(plate: string): string {
   return m ? `${m[1]}·${m[2]}` : plate;
 }
 
-/** Last path segment of a Unix or Windows path. */
-export function baseName(path: string): string {
-  const parts = path.split(/[\\/]/);
-  return parts[parts.length - 1] || path;
-}
-
 /** Valid YYYY-MM-DD calendar date. */
 export function isIsoDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
@@ -169,14 +163,4 @@ export function checkDeadline(value: string, todayIso: string): "deadline" | "de
   if (!isIsoDate(value)) return "deadlineFormat";
   if (value < todayIso) return "deadlinePast";
   return null;
-}
-
-/** Clean a pasted path: trim, drop surrounding quotes. */
-export function cleanPath(raw: string): string {
-  return raw.trim().replace(/^["']|["']$/g, "").trim();
-}
-
-/** Absolute Unix path, Windows drive path or UNC path. */
-export function isAbsolutePath(p: string): boolean {
-  return p.startsWith("/") || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith("\\\\");
 }
