@@ -79,6 +79,7 @@ fn field_zh(field: TextField) -> &'static str {
         TextField::Owner => "车主",
         TextField::EventName => "活动名称",
         TextField::Place => "地点",
+        TextField::FilterName => "筛选名称",
     }
 }
 
@@ -98,6 +99,7 @@ fn field_en(field: TextField) -> &'static str {
         TextField::Owner => "the owner",
         TextField::EventName => "the event's name",
         TextField::Place => "the place",
+        TextField::FilterName => "the filter's name",
     }
 }
 
@@ -262,6 +264,11 @@ impl From<StoreError> for AppError {
             StoreError::OrderNotFound(key) => {
                 AppError::new(ErrorCode::NotFound, format!("找不到工单 {key}。"), en)
             }
+            StoreError::FilterNotFound(name) => AppError::new(
+                ErrorCode::NotFound,
+                format!("没有名为“{name}”的常用筛选。"),
+                format!("There is no saved filter named “{name}”."),
+            ),
             StoreError::Locked => AppError::new(
                 ErrorCode::DatabaseLocked,
                 "本地缓存正被另一个 CaseDesk 程序使用，请关闭它后重试。",

@@ -30,6 +30,8 @@ pub enum StoreError {
     },
     #[error("work order {0} not found")]
     OrderNotFound(String),
+    #[error("no saved filter is named {0}")]
+    FilterNotFound(String),
     #[error(transparent)]
     Refused(#[from] TransitionError),
     #[error("the hub sent an order of violation {0}, which this desk's catalog does not know; update CaseDesk or its catalog")]
