@@ -12,6 +12,7 @@ mod error;
 mod export;
 mod reader;
 mod rules;
+mod saved_filter;
 mod sync;
 mod whitelist;
 mod work_orders;
@@ -30,7 +31,7 @@ pub use sync::{SignedIn, SyncOverview, SyncReport};
 pub use casedesk_domain::{HandlingMethod, Violation};
 pub use casedesk_store::inbox::InboxPage;
 pub use casedesk_store::{
-    DueFilter, InboxCount, InboxFilter, InboxRow, InterceptionRow, OutboxEntry, SortKey,
-    WhitelistRow,
+    DueFilter, InboxCount, InboxFilter, InboxRow, InterceptionRow, OutboxEntry, SavedFilter,
+    SortKey, WhitelistRow,
 };
 pub use chrono::{NaiveDate, NaiveDateTime};

@@ -43,6 +43,13 @@ impl InboxReader {
         })
     }
 
+    /// Follows a change of who works at the desk (a profile switch, a sign-in): "mine" and
+    /// 待我办理 are then that user's.
+    pub fn follow(&mut self, desk: &Desk) {
+        self.me = desk.profile.user_name.clone();
+        self.role = desk.profile.role;
+    }
+
     pub(crate) fn context(&self) -> InboxContext<'_> {
         InboxContext {
             me: &self.me,
