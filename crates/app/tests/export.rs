@@ -100,7 +100,7 @@ fn the_export_holds_every_matching_order_in_the_lists_order() {
     let plate = rows[0].plate.clone();
     let q = InboxFilter {
         search: Some(plate.clone()),
-        status: None,
+        status: Vec::new(),
         ..q
     };
     let want = listed(&desk, &q);
