@@ -47,6 +47,11 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
     hubLogin: vi.fn(),
     hubLogout: vi.fn(async () => null),
     syncNow: vi.fn(),
+    listFilters: vi.fn(async () => []),
+    saveFilter: vi.fn(),
+    useFilter: vi.fn(async () => null),
+    filterInUse: vi.fn(async () => null),
+    deleteFilter: vi.fn(async () => null),
     frontendReady: vi.fn(async () => undefined),
     pickEvidenceFiles: vi.fn(async () => []),
   };
