@@ -293,6 +293,8 @@ async fn table_tools_and_a_saved_filter_across_a_restart() -> Res<()> {
         .ok_or("gap")?;
     assert!(gap >= 0.0, "the drawer covers 办理时限 by {gap}px");
     s.quiet().await?;
+    s.wait_visible("[data-testid=order-drawer] [data-testid=order-no]")
+        .await?;
     s.screenshot("table-tools-drawer.png").await?;
     s.close_drawer().await?;
 
