@@ -73,7 +73,7 @@ describe("inbox view", () => {
     // 在全部工单中查找: the same term, every other filter dropped (open_only too)
     (document.querySelector('[data-testid="widen-search"]') as HTMLElement).click();
     await settle();
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: "豫Z99999", open_only: false, status: null });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: "豫Z99999", open_only: false, waiting_for_me: false, status: [] });
     expect(document.querySelector('[data-testid="empty-search-scope"]')).toBeNull();
     expect(document.querySelector('[data-testid="widen-search"]')).toBeNull();
 
