@@ -200,6 +200,41 @@ describe("inbox view", () => {
     w.unmount();
   });
 
+  it("arrows stay with the focused control; F5 and Ctrl+R refresh the list, not the page", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.listInbox.mockResolvedValue({ rows, page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 3, capped: false });
+    m.getOrder.mockImplementation(async (id: number) => {
+      const { makeDetail } = await import("./helpers");
+      return makeDetail(id);
+    });
+    const w = mountApp(InboxView, pinia);
+    await settle();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ waiting_for_me: true });
+    // an arrow typed in the view switch (a radio group) is the group's, not the list's
+    const radio = document.querySelector('[data-testid="view-switch"] input') as HTMLElement;
+    radio.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+    const button = document.querySelector('[data-testid="refresh-button"]') as HTMLElement;
+    button.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+    await settle();
+    expect(m.getOrder).not.toHaveBeenCalled();
+    // from a row, the arrows move through the list
+    const row = document.querySelector('[data-testid="inbox-row"]') as HTMLElement;
+    row.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+    await settle();
+    expect(m.getOrder).toHaveBeenCalledTimes(1);
+    const before = m.listInbox.mock.calls.length;
+    for (const init of [{ key: "F5" }, { key: "r", ctrlKey: true }]) {
+      const e = new KeyboardEvent("keydown", { ...init, cancelable: true });
+      window.dispatchEvent(e);
+      expect(e.defaultPrevented).toBe(true);
+    }
+    await settle();
+    expect(m.listInbox.mock.calls.length).toBe(before + 2);
+    w.unmount();
+  });
+
   it("a row click opens the drawer and marks the row; the sortable headers reload the page sorted", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };

@@ -248,8 +248,8 @@ describe("待抽查 list", () => {
     await inbox.setFilters({ search: "豫G" });
     const spot = useSpotCheckStore();
     await spot.reload();
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "submitted", search: null });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: ["submitted"], search: null });
     expect(inbox.query.search).toBe("豫G");
-    expect(inbox.query.status).toBeNull();
+    expect(inbox.query.status).toEqual([]);
   });
 });
