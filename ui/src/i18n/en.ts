@@ -669,7 +669,6 @@ const en: Messages = {
     viewWaitingHint: "Orders whose running clock is yours (unclaimed or claimed by you; for supervisors: spot checks and reassignments)",
     refresh: "Refresh",
     refreshHint: "Refresh the list (F5 / Ctrl+R)",
-    refreshed: "List refreshed",
     columns: "Columns",
     columnsHint: "Tick the columns to show; drag a header's right edge to set its width",
     columnsReset: "Reset",
@@ -701,7 +700,8 @@ const en: Messages = {
     sortDetected: "by detection time",
     sortDetectedDesc: "by detection time, latest first",
     searchTerm: "search “{term}”",
-    resizeDrawer: "Drag the left edge to resize the details",
+    emptyWaiting: "Nothing is waiting for you.",
+    emptyWaitingHint: "Orders waiting for an enterprise, a spot check, another authority or a colleague are under “All orders”.",
   },
   error: {
     generic: "The operation could not be completed. Please try again; if it keeps failing, contact your administrator.",

@@ -667,7 +667,6 @@ const zhCN = {
     viewWaitingHint: "计时正在走、轮到您办理的工单（未认领的和您认领的；监管负责人为待抽查和待改派）",
     refresh: "刷新",
     refreshHint: "刷新列表（F5 / Ctrl+R）",
-    refreshed: "列表已刷新",
     columns: "列设置",
     columnsHint: "勾选要显示的列；拖动列标题右边缘调整列宽",
     columnsReset: "恢复默认",
@@ -699,7 +698,8 @@ const zhCN = {
     sortDetected: "按检测时间",
     sortDetectedDesc: "按检测时间倒序",
     searchTerm: "搜索“{term}”",
-    resizeDrawer: "拖动左边缘调整详情宽度",
+    emptyWaiting: "没有等待您办理的工单。",
+    emptyWaitingHint: "轮到企业整改、监管抽查或其他单位反馈的工单，以及同事认领的工单，在“全部工单”中查看。",
   },
   error: {
     generic: "操作未能完成，请稍后重试；如果问题持续，请联系管理员。",
