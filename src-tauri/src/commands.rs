@@ -14,8 +14,8 @@ use std::time::Instant;
 use casedesk_app::{
     record_rectification_granted, AppError, AttachedEvidence, BatchAction, BatchItem, DemoSummary,
     Desk, DeskStatus, DroppedFiles, ExportSummary, FileGrants, HandlingMethod, InboxCount,
-    InboxFilter, InboxPage, InboxReader, OfferedFile, OrderDetail, OutboxEntry, SignedIn,
-    SyncOverview, SyncReport, VehicleDetail, Violation, WhitelistRow,
+    InboxFilter, InboxPage, InboxReader, OfferedFile, OrderDetail, OutboxEntry, SavedFilter,
+    SignedIn, SyncOverview, SyncReport, VehicleDetail, Violation, WhitelistRow,
 };
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
 use tauri::{Manager, State};
@@ -258,13 +258,19 @@ commands! {
     fn set_profile(user_name: String, role: casedesk_domain::Role, county_code: String) -> DeskStatus =
         |s| with(s, |d| {
             d.set_profile(casedesk_app::Profile { user_name, role, county_code })?;
+            lock(&s.reader)?.follow(d);
             d.status()
         });
     /// The 同步 page: who is signed in, the last sync, what waits, what the hub refused.
     fn sync_overview() -> SyncOverview = |s| with(s, |d| d.sync_overview());
     /// Signs in to a hub (the password is not kept; the tokens go to the OS keyring).
     fn hub_login(hub_url: String, username: String, password: String) -> SignedIn =
-        |s| with(s, |d| d.login(&hub_url, &username, &password));
+        |s| with(s, |d| {
+            let signed_in = d.login(&hub_url, &username, &password)?;
+            // Signing in makes the hub's user the desk's profile.
+            lock(&s.reader)?.follow(d);
+            Ok(signed_in)
+        });
     /// Signs out: the tokens are forgotten, the unsent queue stays.
     fn hub_logout() -> () = |s| with(s, |d| d.logout());
     /// Pushes the outbox, then pulls the hub's changes.
@@ -274,6 +280,17 @@ commands! {
     fn save_draft(key: String, value: String) -> () = |s| with(s, |d| d.save_draft(&key, &value));
     fn load_draft(key: String) -> Option<String> = |s| with(s, |d| d.load_draft(&key));
     fn clear_draft(key: String) -> () = |s| with(s, |d| d.clear_draft(&key));
+    /// 常用筛选: the saved filters, by name.
+    fn list_filters() -> Vec<SavedFilter> = |s| with(s, |d| d.saved_filters());
+    /// Saves the query under a name (replacing one of that name) and makes it the one in use.
+    fn save_filter(name: String, query: InboxFilter) -> SavedFilter =
+        |s| with(s, |d| d.save_filter(&name, &query));
+    /// Marks a saved filter applied (restored at start); null when the filters are set by hand.
+    fn use_filter(name: Option<String>) -> Option<SavedFilter> =
+        |s| with(s, |d| d.use_filter(name.as_deref()));
+    /// The saved filter applied last, restored when the window starts.
+    fn filter_in_use() -> Option<SavedFilter> = |s| with(s, |d| d.filter_in_use());
+    fn delete_filter(name: String) -> () = |s| with(s, |d| d.delete_filter(&name));
     /// Called by the page once the inbox has painted rows: start-up time for the benchmark,
     /// with the page's own phases (ms since it began loading).
     fn frontend_ready(timings: Option<String>) -> () = |s| {
@@ -336,7 +353,7 @@ mod tests {
         desk.load_demo(80, 7).expect("demo");
         let id = desk
             .list_inbox(&InboxFilter {
-                status: Some(casedesk_domain::Status::Pending),
+                status: vec![casedesk_domain::Status::Pending],
                 ..Default::default()
             })
             .expect("inbox")

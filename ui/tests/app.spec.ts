@@ -96,7 +96,7 @@ describe("app shell", () => {
     expect(document.querySelector('[data-testid="spot-check-view"]')).toBeNull();
     (document.querySelector('[data-testid="nav-spot_check"]') as HTMLElement).click();
     await settle();
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "submitted", open_only: true });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: ["submitted"], open_only: true });
     const view = document.querySelector('[data-testid="spot-check-view"]')!;
     expect(view.textContent).toContain("待抽查");
     expect(view.querySelector('[data-testid="filter-status"]')).toBeNull();

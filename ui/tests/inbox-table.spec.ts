@@ -25,7 +25,7 @@ describe("InboxTable", () => {
     const w = mountTable();
     const table = w.get('[data-testid="inbox-table"]');
     expect(table.findAll("thead th").map((th) => th.text())).toEqual([
-      "工单号", "状态", "车牌", "企业", "信用码", "违法类型", "线索类别", "地点", "检测时间", "时限",
+      "工单号", "状态", "车牌", "办理时限", "企业", "信用码", "违法类型", "线索类别", "地点", "检测时间",
     ]);
     const trs = w.findAll('tbody tr[data-testid="inbox-row"]');
     expect(trs).toHaveLength(3);
@@ -36,11 +36,11 @@ describe("InboxTable", () => {
     expect(first).toHaveLength(10);
     expect(first[1].text()).toBe("待认领");
     expect(first[2].text()).toContain("白名单");
-    expect(first[3].attributes("title")).toBe("长垣市安达危险货物运输有限公司");
-    expect(first[7].attributes("title")).toBe("G4 京港澳高速 K620");
-    expect(trs[1].findAll("td")[4].text()).toBe("红码");
-    expect(trs[1].findAll("td")[9].text()).toBe("逾期 3 个工作日");
-    expect(trs[2].findAll("td")[6].text()).toBe(w.vm.$t("category.names.c2"));
+    expect(first[4].attributes("title")).toBe("长垣市安达危险货物运输有限公司");
+    expect(first[8].attributes("title")).toBe("G4 京港澳高速 K620");
+    expect(trs[1].findAll("td")[5].text()).toBe("红码");
+    expect(trs[1].findAll("td")[3].text()).toBe("逾期 3 个工作日");
+    expect(trs[2].findAll("td")[7].text()).toBe(w.vm.$t("category.names.c2"));
     // no per-cell tooltip or popper components
     expect(w.find(".el-tooltip__trigger, .el-popper").exists()).toBe(false);
     w.unmount();
@@ -49,9 +49,9 @@ describe("InboxTable", () => {
   it("a vehicle without a licensed enterprise says so instead of an enterprise and a credit code", () => {
     const w = mountTable({ rows: [makeRow(7, { licensed: false, enterprise_name: "", credit_code: null, violation_name: "疑似非法营运" })] });
     const tds = w.findAll('[data-testid="inbox-row"] td');
-    expect(tds[3].text()).toBe("无经营许可");
-    expect(tds[3].attributes("title")).toContain("没有取得经营许可");
-    expect(tds[4].text()).toBe("");
+    expect(tds[4].text()).toBe("无经营许可");
+    expect(tds[4].attributes("title")).toContain("没有取得经营许可");
+    expect(tds[5].text()).toBe("");
     w.unmount();
   });
 
@@ -106,14 +106,14 @@ describe("InboxTable", () => {
   it("fixed layout: widths from the colgroup, scaled with the text size; 企业/违法类型/地点 share the rest 5:4:4", async () => {
     const w = mountTable();
     const colWidths = () => w.findAll("col").map((c) => (c.element as HTMLElement).style.width);
-    // 工单号 状态 车牌 | 企业 ×5 | 信用码 | 违法类型 ×4 | 线索类别 | 地点 ×4 | 检测时间 办理时限
+    // 工单号 状态 车牌 办理时限 | 企业 ×5 | 信用码 | 违法类型 ×4 | 线索类别 | 地点 ×4 | 检测时间
     expect(colWidths()).toEqual([
-      "144px", "96px", "136px", "", "", "", "", "", "60px", "", "", "", "", "68px", "", "", "", "", "124px", "172px",
+      "144px", "96px", "136px", "172px", "", "", "", "", "", "60px", "", "", "", "", "68px", "", "", "", "", "124px",
     ]);
     const ths = w.findAll("thead th");
-    expect(ths.map((th) => th.attributes("colspan") ?? "1")).toEqual(["1", "1", "1", "5", "1", "4", "1", "4", "1", "1"]);
+    expect(ths.map((th) => th.attributes("colspan") ?? "1")).toEqual(["1", "1", "1", "1", "5", "1", "4", "1", "4", "1"]);
     expect(w.findAll("tbody tr")[0].findAll("td").map((td) => td.attributes("colspan") ?? "1")).toEqual([
-      "1", "1", "1", "5", "1", "4", "1", "4", "1", "1",
+      "1", "1", "1", "1", "5", "1", "4", "1", "4", "1",
     ]);
     expect((w.get("table").element as HTMLElement).style.minWidth).toBe("1060px");
     await w.setProps({ textSize: 125 });
@@ -167,6 +167,40 @@ describe("InboxTable", () => {
     expect(w.find('[data-testid="nothing"]').exists()).toBe(false);
     expect(w.find(".el-loading-mask").exists()).toBe(false);
     expect(w.findAll('[data-testid="inbox-row"]')).toHaveLength(3);
+    w.unmount();
+  });
+
+  it("列设置: hidden columns leave the table, a dragged width fixes that column, 工单号 always shows", async () => {
+    const w = mountTable({ columns: ["status", "plate", "deadline", "place"], widths: { place: 200 } });
+    expect(w.findAll("thead th").map((th) => th.attributes("data-col"))).toEqual(["orderNo", "status", "plate", "deadline", "place"]);
+    expect(w.findAll('[data-testid="inbox-row"]')[0].findAll("td")).toHaveLength(5);
+    // 地点 is no longer flexible once dragged: one <col> of its own width
+    expect(w.findAll("col").map((c) => (c.element as HTMLElement).style.width)).toEqual(["144px", "96px", "136px", "172px", "200px"]);
+    w.unmount();
+  });
+
+  it("dragging a header's edge emits the new width and the text scale", async () => {
+    const w = mountTable({ textSize: 125 });
+    const handle = w.get('[data-testid="resize-place"]');
+    const th = handle.element.closest("th") as HTMLElement;
+    th.getBoundingClientRect = () => ({ width: 100 }) as DOMRect;
+    handle.element.dispatchEvent(new MouseEvent("mousedown", { clientX: 500, bubbles: true }));
+    window.dispatchEvent(new MouseEvent("mousemove", { clientX: 560 }));
+    window.dispatchEvent(new MouseEvent("mouseup", { clientX: 560 }));
+    expect(w.emitted("resize")).toEqual([["place", 160, 1.25]]);
+    w.unmount();
+  });
+
+  it("rows take the focus (Tab) and open with Enter; Enter in a row's tick box does not open it", async () => {
+    const w = mountTable({ checked: [] });
+    const trs = w.findAll('[data-testid="inbox-row"]');
+    expect(trs.every((tr) => tr.attributes("tabindex") === "0")).toBe(true);
+    await trs[1].trigger("keydown", { key: "Enter" });
+    expect(w.emitted("open")?.[0]?.[1]).toBe(1);
+    await trs[1].trigger("keydown", { key: "ArrowDown" });
+    expect(w.emitted("open")).toHaveLength(1);
+    await trs[2].find('[data-testid="row-check"]').trigger("keydown", { key: "Enter" });
+    expect(w.emitted("open")).toHaveLength(1);
     w.unmount();
   });
 });

@@ -73,7 +73,7 @@ describe("inbox view", () => {
     // 在全部工单中查找: the same term, every other filter dropped (open_only too)
     (document.querySelector('[data-testid="widen-search"]') as HTMLElement).click();
     await settle();
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: "豫Z99999", open_only: false, status: null });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: "豫Z99999", open_only: false, waiting_for_me: false, status: [] });
     expect(document.querySelector('[data-testid="empty-search-scope"]')).toBeNull();
     expect(document.querySelector('[data-testid="widen-search"]')).toBeNull();
 
@@ -113,6 +113,12 @@ describe("inbox view", () => {
     expect(box.classList.contains("is-checked")).toBe(true);
     expect(m.listInbox.mock.lastCall![0].open_only).toBe(true);
     expect(m.countInbox.mock.lastCall![0].open_only).toBe(true);
+
+    // nothing waits for me: the empty state says so and offers every order
+    expect(document.querySelector('[data-testid="empty-waiting"]')!.textContent).toContain("没有等待您办理的工单");
+    (document.querySelector('[data-testid="show-all"]') as HTMLElement).click();
+    await settle();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ waiting_for_me: false, open_only: true });
 
     // nothing open: the empty state says that open_only hides the rest and offers to show it
     expect(document.querySelector('[data-testid="empty-open-only"]')!.textContent).toContain("没有未办结的工单");
@@ -197,6 +203,41 @@ describe("inbox view", () => {
     await settle();
     expect(m.getOrder).toHaveBeenCalledTimes(3);
     expect(await waitFor('[data-testid="order-drawer"] [data-testid="order-no"]')).toBeTruthy();
+    w.unmount();
+  });
+
+  it("arrows stay with the focused control; F5 and Ctrl+R refresh the list, not the page", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.listInbox.mockResolvedValue({ rows, page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 3, capped: false });
+    m.getOrder.mockImplementation(async (id: number) => {
+      const { makeDetail } = await import("./helpers");
+      return makeDetail(id);
+    });
+    const w = mountApp(InboxView, pinia);
+    await settle();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ waiting_for_me: true });
+    // an arrow typed in the view switch (a radio group) is the group's, not the list's
+    const radio = document.querySelector('[data-testid="view-switch"] input') as HTMLElement;
+    radio.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+    const button = document.querySelector('[data-testid="refresh-button"]') as HTMLElement;
+    button.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+    await settle();
+    expect(m.getOrder).not.toHaveBeenCalled();
+    // from a row, the arrows move through the list
+    const row = document.querySelector('[data-testid="inbox-row"]') as HTMLElement;
+    row.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+    await settle();
+    expect(m.getOrder).toHaveBeenCalledTimes(1);
+    const before = m.listInbox.mock.calls.length;
+    for (const init of [{ key: "F5" }, { key: "r", ctrlKey: true }]) {
+      const e = new KeyboardEvent("keydown", { ...init, cancelable: true });
+      window.dispatchEvent(e);
+      expect(e.defaultPrevented).toBe(true);
+    }
+    await settle();
+    expect(m.listInbox.mock.calls.length).toBeGreaterThanOrEqual(before + 2);
     w.unmount();
   });
 

@@ -4,6 +4,7 @@ import {
   buildQuery, countDisplay, defaultQuery, hasFilters, hasOtherFilters, orderNumberOf, reconcileFilters, useInboxStore, useSpotCheckStore, SPOT_CHECK_FILTERS,
 } from "../src/stores/inbox";
 import { freshPinia, makeRow } from "./helpers";
+import type { Status } from "../src/bindings/Status";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
@@ -21,11 +22,13 @@ describe("inbox store", () => {
   });
 
   it("builds a clean query", () => {
-    const q = { ...defaultQuery(), search: "  豫A123 ", status: "pending" as const, page: 0 };
+    const q = { ...defaultQuery(), search: "  豫A123 ", status: ["pending" as const], page: 0 };
     expect(buildQuery(q)).toEqual({
-      status: "pending", industry: null, violation_code: null, clue_category: null, due: null, mine: false,
-      open_only: true, search: "豫A123", sort: "deadline", descending: false, page: 1, page_size: 50,
+      status: ["pending"], industry: null, violation_code: null, clue_category: null, due: null, mine: false,
+      open_only: true, waiting_for_me: false, search: "豫A123", sort: "deadline", descending: false, page: 1, page_size: 50,
     });
+    // the view (待我办理) is the inbox's scope, like open_only
+    expect(hasFilters(defaultQuery({}, true))).toBe(false);
     expect(buildQuery({ ...defaultQuery(), search: "   " }).search).toBeNull();
     expect(hasFilters(defaultQuery())).toBe(false);
     expect(hasFilters({ ...defaultQuery(), mine: true })).toBe(true);
@@ -46,23 +49,25 @@ describe("inbox store", () => {
 
   it("widening a search keeps the term and drops every other filter", async () => {
     const s = useInboxStore();
-    await s.setFilters({ status: "claimed", mine: true, search: "王强" });
+    await s.setFilters({ status: ["claimed"], mine: true, search: "王强" });
     expect(hasOtherFilters(s.query)).toBe(true);
     await s.widenSearch();
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: "王强", status: null, mine: false, open_only: false });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({
+      search: "王强", status: [], mine: false, open_only: false, waiting_for_me: false,
+    });
     expect(hasOtherFilters(s.query)).toBe(false);
     // the spot-check list keeps its fixed status
     const sc = useSpotCheckStore();
     await sc.setFilters({ search: "王强", industry: "hazmat" });
     await sc.widenSearch();
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: "王强", status: "submitted", industry: null });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ search: "王强", status: ["submitted"], industry: null });
   });
 
   it("open_only is on by default and in every query sent", async () => {
     expect(defaultQuery().open_only).toBe(true);
     const s = useInboxStore();
     await s.reload();
-    await s.setFilters({ status: "claimed" });
+    await s.setFilters({ status: ["claimed"] });
     await s.setPage(2);
     await s.setSort("detected_at", true);
     for (const [q] of [...m.listInbox.mock.calls, ...m.countInbox.mock.calls]) {
@@ -90,19 +95,19 @@ describe("inbox store", () => {
 
   it("a finished status and open_only do not contradict each other", async () => {
     const f = { ...defaultQuery() };
-    reconcileFilters(Object.assign(f, { status: "closed" as const }), { status: "closed" });
+    reconcileFilters(Object.assign(f, { status: ["claimed", "closed"] as Status[] }), { status: ["claimed", "closed"] });
     expect(f.open_only).toBe(false);
     reconcileFilters(Object.assign(f, { open_only: true }), { open_only: true });
-    expect(f.status).toBeNull();
-    const g = { ...defaultQuery(), status: "claimed" as const };
+    expect(f.status).toEqual(["claimed"]);
+    const g = { ...defaultQuery(), status: ["claimed"] as Status[] };
     reconcileFilters(g, { open_only: true });
-    expect(g.status).toBe("claimed");
+    expect(g.status).toEqual(["claimed"]);
 
     const s = useInboxStore();
-    await s.setFilters({ status: "transferred" });
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "transferred", open_only: false });
+    await s.setFilters({ status: ["transferred"] });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: ["transferred"], open_only: false });
     await s.setFilters({ open_only: true });
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: null, open_only: true });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: [], open_only: true });
   });
 
   it("lists first, then counts separately with the same query", async () => {
@@ -120,11 +125,35 @@ describe("inbox store", () => {
     expect(s.count).toEqual({ total: 3, capped: false });
   });
 
+  it("opens on 待我办理; clearing filters keeps the view, a saved query replaces everything", async () => {
+    const s = useInboxStore();
+    await s.reload();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ waiting_for_me: true, open_only: true });
+    await s.setFilters({ status: ["pending", "claimed"], due: "overdue" });
+    await s.clearFilters();
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ waiting_for_me: true, status: [], due: null });
+    await s.setFilters({ waiting_for_me: false });
+    expect(m.listInbox.mock.lastCall![0].waiting_for_me).toBe(false);
+    await s.setPage(3);
+    await s.applyQuery({
+      ...defaultQuery(), status: ["rectifying"], due: "today", waiting_for_me: true, search: "豫G",
+      sort: "detected_at", descending: true, page: 9, page_size: 100,
+    });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({
+      status: ["rectifying"], due: "today", waiting_for_me: true, search: "豫G", sort: "detected_at",
+      descending: true, page: 1, page_size: 100,
+    });
+    // the spot-check list keeps its fixed status whatever a query says
+    const sc = useSpotCheckStore();
+    await sc.applyQuery({ ...defaultQuery(), status: ["pending"] });
+    expect(m.listInbox.mock.lastCall![0].status).toEqual(["submitted"]);
+  });
+
   it("a filter change goes back to page 1", async () => {
     const s = useInboxStore();
     await s.setPage(4);
     expect(s.query.page).toBe(4);
-    await s.setFilters({ status: "claimed" });
+    await s.setFilters({ status: ["claimed"] });
     expect(s.query.page).toBe(1);
     expect(m.listInbox.mock.lastCall![0].page).toBe(1);
   });
@@ -203,14 +232,14 @@ describe("待抽查 list", () => {
   it("always asks for submitted orders; its fixed status is not a filter to clear", async () => {
     const s = useSpotCheckStore();
     await s.reload();
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "submitted", open_only: true, sort: "deadline" });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: ["submitted"], open_only: true, sort: "deadline", waiting_for_me: false });
     expect(s.filtered).toBe(false);
     expect(hasFilters(defaultQuery(SPOT_CHECK_FILTERS), SPOT_CHECK_FILTERS)).toBe(false);
-    await s.setFilters({ industry: "hazmat", status: "pending" });
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "submitted", industry: "hazmat" });
+    await s.setFilters({ industry: "hazmat", status: ["pending"] });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: ["submitted"], industry: "hazmat" });
     expect(s.filtered).toBe(true);
     await s.clearFilters();
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "submitted", industry: null });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: ["submitted"], industry: null });
     expect(s.filtered).toBe(false);
   });
 
@@ -219,8 +248,8 @@ describe("待抽查 list", () => {
     await inbox.setFilters({ search: "豫G" });
     const spot = useSpotCheckStore();
     await spot.reload();
-    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: "submitted", search: null });
+    expect(m.listInbox.mock.lastCall![0]).toMatchObject({ status: ["submitted"], search: null });
     expect(inbox.query.search).toBe("豫G");
-    expect(inbox.query.status).toBeNull();
+    expect(inbox.query.status).toEqual([]);
   });
 });

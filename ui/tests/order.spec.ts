@@ -106,7 +106,7 @@ describe("order store", () => {
     const spot = useSpotCheckStore();
     m.listInbox.mockResolvedValue({ rows: [makeRow(2, { status: "submitted" })], page: 1, page_size: 50, has_more: false });
     await spot.reload();
-    expect(m.listInbox.mock.lastCall![0].status).toBe("submitted");
+    expect(m.listInbox.mock.lastCall![0].status).toEqual(["submitted"]);
     const order = useOrderStore();
     m.getOrder.mockResolvedValue(makeDetail(2, { allowed_actions: ["spot_check_pass", "spot_check_fail"] }, { status: "submitted" }));
     await order.open(2);

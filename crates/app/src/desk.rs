@@ -195,6 +195,7 @@ impl Desk {
     pub(crate) fn inbox_context(&self) -> InboxContext<'_> {
         InboxContext {
             me: &self.profile.user_name,
+            role: self.profile.role,
             now: self.now(),
             calendar: &self.calendar,
         }

@@ -218,6 +218,9 @@ impl From<StoreError> for AppError {
             StoreError::OrderNotFound(key) => {
                 AppError::new(ErrorCode::NotFound, K::OrderNotFound).with("key", key)
             }
+            StoreError::FilterNotFound(name) => {
+                AppError::new(ErrorCode::NotFound, K::FilterNotFound).with("name", name)
+            }
             StoreError::Locked => AppError::new(ErrorCode::DatabaseLocked, K::DatabaseLocked),
             StoreError::NewerSchema { .. } => {
                 AppError::new(ErrorCode::DatabaseNewer, K::DatabaseNewer)

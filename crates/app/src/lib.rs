@@ -14,6 +14,7 @@ mod export;
 pub mod message;
 mod reader;
 mod rules;
+mod saved_filter;
 mod sync;
 mod whitelist;
 mod work_orders;
@@ -37,8 +38,8 @@ pub use sync::{SignedIn, SyncOverview, SyncReport};
 pub use casedesk_domain::{HandlingMethod, Violation};
 pub use casedesk_store::inbox::InboxPage;
 pub use casedesk_store::{
-    DueFilter, InboxCount, InboxFilter, InboxRow, InterceptionRow, OutboxEntry, SortKey,
-    WhitelistRow,
+    DueFilter, InboxCount, InboxFilter, InboxRow, InterceptionRow, OutboxEntry, SavedFilter,
+    SortKey, WhitelistRow,
 };
 pub use casedesk_store::{EvidenceKind, ACCEPTED_KINDS};
 pub use chrono::{NaiveDate, NaiveDateTime};

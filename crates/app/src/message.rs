@@ -215,6 +215,7 @@ message_keys! {
     PasswordUnreadable => "password_unreadable" ["detail"],
     PasswordMissing => "password_missing" [],
     Internal => "internal" [],
+    FilterNotFound => "filter_not_found" ["name"],
     FileNotGranted => "file_not_granted" [],
     EvidenceNotFound => "evidence_not_found" ["hash"],
     EvidenceDamaged => "evidence_damaged" ["hash"],

@@ -2,7 +2,7 @@
 //! list and count there, so a slow count (hundreds of milliseconds for a short term on a million
 //! orders) never delays an officer's action on the writing connection.
 
-use casedesk_domain::WorkingCalendar;
+use casedesk_domain::{Role, WorkingCalendar};
 use casedesk_store::inbox::{InboxContext, InboxPage};
 use casedesk_store::{InboxCount, InboxFilter, Store};
 
@@ -13,6 +13,7 @@ pub struct InboxReader {
     pub(crate) store: Store,
     calendar: WorkingCalendar,
     me: String,
+    role: Role,
     clock: Clock,
 }
 
@@ -23,6 +24,7 @@ impl Desk {
             store: Store::open_reader(self.store.path())?,
             calendar: self.calendar.clone(),
             me: self.profile.user_name.clone(),
+            role: self.profile.role,
             clock: self.clock,
         })
     }
@@ -36,13 +38,22 @@ impl InboxReader {
             store: Store::open_reader(self.store.path())?,
             calendar: self.calendar.clone(),
             me: self.me.clone(),
+            role: self.role,
             clock: self.clock,
         })
+    }
+
+    /// Follows a change of who works at the desk (a profile switch, a sign-in): "mine" and
+    /// 待我办理 are then that user's.
+    pub fn follow(&mut self, desk: &Desk) {
+        self.me = desk.profile.user_name.clone();
+        self.role = desk.profile.role;
     }
 
     pub(crate) fn context(&self) -> InboxContext<'_> {
         InboxContext {
             me: &self.me,
+            role: self.role,
             now: self.clock.now(),
             calendar: &self.calendar,
         }

@@ -15,7 +15,7 @@ fn a_batch_claims_each_order_alone_and_reports_refusals() {
     desk.load_demo(300, 7).expect("demo");
     let pending: Vec<i64> = desk
         .list_inbox(&InboxFilter {
-            status: Some(Status::Pending),
+            status: vec![Status::Pending],
             ..Default::default()
         })
         .expect("inbox")
@@ -93,7 +93,7 @@ fn desk_with_pending(dir: &std::path::Path, n: usize) -> (Desk, Vec<i64>) {
     desk.load_demo(300, 7).expect("demo");
     let pending = desk
         .list_inbox(&InboxFilter {
-            status: Some(Status::Pending),
+            status: vec![Status::Pending],
             ..Default::default()
         })
         .expect("inbox")

@@ -27,7 +27,7 @@ fn desk_with_demo(dir: &std::path::Path, orders: u64) -> Desk {
 
 fn first_pending(desk: &Desk) -> i64 {
     let q = InboxFilter {
-        status: Some(Status::Pending),
+        status: vec![Status::Pending],
         ..Default::default()
     };
     desk.list_inbox(&q)
@@ -100,7 +100,7 @@ fn demo_data_is_realistic_and_loads_only_once() {
     // A closed demo order shows the history that closed it.
     let closed = desk
         .list_inbox(&InboxFilter {
-            status: Some(Status::Closed),
+            status: vec![Status::Closed],
             ..Default::default()
         })
         .expect("closed");
@@ -175,7 +175,7 @@ fn an_officer_claims_handles_and_rectifies_with_a_photo_and_it_survives_reopenin
     let mine = desk
         .list_inbox(&InboxFilter {
             mine: true,
-            status: Some(Status::Rectified),
+            status: vec![Status::Rectified],
             ..Default::default()
         })
         .expect("mine");
@@ -262,7 +262,7 @@ fn whitelisted_vehicles_refuse_interception_through_the_service() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut desk = desk_with_demo(dir.path(), 3000);
     let q = InboxFilter {
-        status: Some(Status::Pending),
+        status: vec![Status::Pending],
         page_size: 500,
         ..Default::default()
     };
@@ -320,7 +320,7 @@ fn a_supervisor_spot_checks_reassigns_and_decides_the_whitelist() {
     let mut desk = desk_with_demo(dir.path(), 1500);
     let submitted = desk
         .list_inbox(&InboxFilter {
-            status: Some(Status::Submitted),
+            status: vec![Status::Submitted],
             ..Default::default()
         })
         .expect("submitted")
@@ -365,7 +365,7 @@ fn a_supervisor_spot_checks_reassigns_and_decides_the_whitelist() {
     // A returned order is reassigned to another county of the city.
     let returned = desk
         .list_inbox(&InboxFilter {
-            status: Some(Status::Returned),
+            status: vec![Status::Returned],
             ..Default::default()
         })
         .expect("returned")
@@ -443,7 +443,7 @@ fn the_inbox_reader_answers_like_the_desk_and_sees_new_actions() {
     let mut desk = desk_with_demo(dir.path(), 500);
     let reader = desk.inbox_reader().expect("reader");
     let q = InboxFilter {
-        status: Some(Status::Pending),
+        status: vec![Status::Pending],
         search: Some("豫".into()),
         ..Default::default()
     };

@@ -28,7 +28,7 @@ fn handled_order(dir: &Path) -> (Desk, i64) {
     let mut desk = Desk::open_with_clock(&dir.join("data"), clock()).expect("open");
     desk.load_demo(120, 7).expect("demo");
     let q = InboxFilter {
-        status: Some(Status::Pending),
+        status: vec![Status::Pending],
         ..Default::default()
     };
     let id = desk

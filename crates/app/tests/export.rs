@@ -100,7 +100,7 @@ fn the_export_holds_every_matching_order_in_the_lists_order() {
     let plate = rows[0].plate.clone();
     let q = InboxFilter {
         search: Some(plate.clone()),
-        status: None,
+        status: Vec::new(),
         ..q
     };
     let want = listed(&desk, &q);
@@ -111,7 +111,7 @@ fn the_export_holds_every_matching_order_in_the_lists_order() {
 
     // An empty result is a header-only workbook, not an error.
     let none = InboxFilter {
-        status: Some(Status::Pending),
+        status: vec![Status::Pending],
         search: Some("不存在的企业".into()),
         ..Default::default()
     };

@@ -14,7 +14,7 @@ fn desk(dir: &std::path::Path) -> (Desk, i64) {
     desk.load_demo(200, 3).expect("demo");
     let id = desk
         .list_inbox(&InboxFilter {
-            status: Some(Status::Pending),
+            status: vec![Status::Pending],
             ..Default::default()
         })
         .expect("inbox")
@@ -25,7 +25,7 @@ fn desk(dir: &std::path::Path) -> (Desk, i64) {
 
 fn pending_count(desk: &Desk) -> u64 {
     desk.count_inbox(&InboxFilter {
-        status: Some(Status::Pending),
+        status: vec![Status::Pending],
         ..Default::default()
     })
     .expect("count")
@@ -119,7 +119,7 @@ fn a_claim_followed_by_another_action_or_by_a_colleague_stands() {
     // A colleague's claim is not mine to undo.
     let other = desk
         .list_inbox(&InboxFilter {
-            status: Some(Status::Pending),
+            status: vec![Status::Pending],
             ..Default::default()
         })
         .expect("inbox")

@@ -19,7 +19,7 @@ fn inbox(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut desk = desk(dir.path());
     let pending = InboxFilter {
-        status: Some(Status::Pending),
+        status: vec![Status::Pending],
         ..Default::default()
     };
     let plate = desk.list_inbox(&pending).expect("page").rows[0]

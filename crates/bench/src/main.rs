@@ -115,7 +115,7 @@ fn main() {
     // Terms: a selective one (a plate of the cache), a broad one (a road on many orders) and a
     // short one (a plate prefix below the trigram length).
     let pending = InboxFilter {
-        status: Some(Status::Pending),
+        status: vec![Status::Pending],
         ..Default::default()
     };
     // A plate with pending orders, so the plate case measures a search that finds rows; its
@@ -243,7 +243,7 @@ fn main() {
     // its event, its clock and its outbox row, committed.
     let submitted: Vec<i64> = desk
         .list_inbox(&InboxFilter {
-            status: Some(Status::Submitted),
+            status: vec![Status::Submitted],
             page_size: 500,
             ..Default::default()
         })

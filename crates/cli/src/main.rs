@@ -48,37 +48,12 @@ enum Command {
     },
     /// List the inbox.
     List {
-        /// pending, claimed, handled, awaiting-feedback, rectifying, rectified, submitted,
-        /// rework, returned, closed, transferred.
-        #[arg(long, value_parser = code::<Status>)]
-        status: Option<Status>,
-        /// scheduled-coach, charter-coach, hazmat, general-freight.
-        #[arg(long, value_parser = code::<Industry>)]
-        industry: Option<Industry>,
-        /// Violation code from the catalog, e.g. KY-001.
-        #[arg(long)]
-        violation: Option<String>,
-        /// Clue category 1, 2 or 3.
-        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
-        category: Option<u8>,
-        /// overdue, today, this-week.
-        #[arg(long, value_parser = code::<DueFilter>)]
-        due: Option<DueFilter>,
-        /// Only orders claimed by me.
-        #[arg(long)]
-        mine: bool,
-        /// Hide closed and transferred orders.
-        #[arg(long)]
-        open: bool,
-        /// Order number (GD…, whole or its start), plate, enterprise, violation type, place,
-        /// driver name or phone.
-        #[arg(long)]
-        search: Option<String>,
-        /// Sort by detection time instead of deadline.
-        #[arg(long)]
-        by_detection: bool,
-        #[arg(long)]
-        desc: bool,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Apply the saved filter of this name (常用筛选; see `filters`) instead of the flags
+        /// above, and make it the one in use (the window restores it at start).
+        #[arg(long = "filter", value_name = "NAME", conflicts_with_all = FILTER_FLAGS)]
+        filter_name: Option<String>,
         #[arg(long, default_value_t = 1)]
         page: u32,
         #[arg(long, default_value_t = 50)]
@@ -87,6 +62,11 @@ enum Command {
         /// the same workbook as the window's 导出Excel.
         #[arg(long, value_name = "FILE")]
         xlsx: Option<PathBuf>,
+    },
+    /// Saved filters (常用筛选): list, save (from the same flags as `list`), delete.
+    Filters {
+        #[command(subcommand)]
+        command: FiltersCommand,
     },
     /// Show one work order with its timeline.
     Show { id: String },
@@ -252,6 +232,102 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+}
+
+/// The inbox's filters, shared by `list` and `filters save`.
+#[derive(clap::Args)]
+struct FilterArgs {
+    /// Any of these statuses (repeat the flag or separate by commas): pending, claimed,
+    /// handled, awaiting-feedback, rectifying, rectified, submitted, rework, returned, closed,
+    /// transferred.
+    #[arg(long, value_parser = code::<Status>, value_delimiter = ',')]
+    status: Vec<Status>,
+    /// scheduled-coach, charter-coach, hazmat, general-freight.
+    #[arg(long, value_parser = code::<Industry>)]
+    industry: Option<Industry>,
+    /// Violation code from the catalog, e.g. KY-001.
+    #[arg(long)]
+    violation: Option<String>,
+    /// Clue category 1, 2 or 3.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
+    category: Option<u8>,
+    /// overdue, today, this-week.
+    #[arg(long, value_parser = code::<DueFilter>)]
+    due: Option<DueFilter>,
+    /// Only orders claimed by me.
+    #[arg(long)]
+    mine: bool,
+    /// Hide closed and transferred orders.
+    #[arg(long)]
+    open: bool,
+    /// 待我办理: only orders whose running clock is mine (an officer's unclaimed or own
+    /// claimed orders; a supervisor's spot checks and reassignments).
+    #[arg(long)]
+    waiting: bool,
+    /// Order number (GD…, whole or its start), plate, enterprise, violation type, place,
+    /// driver name or phone.
+    #[arg(long)]
+    search: Option<String>,
+    /// Sort by detection time instead of deadline.
+    #[arg(long)]
+    by_detection: bool,
+    #[arg(long)]
+    desc: bool,
+}
+
+/// The flags of [`FilterArgs`], which a saved filter replaces.
+const FILTER_FLAGS: [&str; 11] = [
+    "status",
+    "industry",
+    "violation",
+    "category",
+    "due",
+    "mine",
+    "open",
+    "waiting",
+    "search",
+    "by_detection",
+    "desc",
+];
+
+impl FilterArgs {
+    fn query(self, page: u32, page_size: u32) -> InboxFilter {
+        InboxFilter {
+            status: self.status,
+            industry: self.industry,
+            violation_code: self.violation,
+            clue_category: self.category,
+            due: self.due,
+            mine: self.mine,
+            open_only: self.open,
+            waiting_for_me: self.waiting,
+            search: self.search,
+            sort: if self.by_detection {
+                SortKey::DetectedAt
+            } else {
+                SortKey::Deadline
+            },
+            descending: self.desc,
+            page,
+            page_size,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum FiltersCommand {
+    /// The saved filters, by name; the one in use is marked.
+    List,
+    /// Save the flags' filter under a name (replacing a filter of that name).
+    Save {
+        name: String,
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[arg(long, default_value_t = 50)]
+        page_size: u32,
+    },
+    /// Delete the saved filter of this name.
+    Delete { name: String },
 }
 
 #[derive(Subcommand)]
@@ -442,6 +518,56 @@ fn main() -> ExitCode {
     }
 }
 
+/// A saved filter's query in words: "待认领、已认领 · 逾期 · 待我办理 · 搜索“豫G”".
+fn filter_summary(q: &InboxFilter) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if q.waiting_for_me {
+        parts.push("待我办理".into());
+    }
+    if !q.status.is_empty() {
+        let names: Vec<&str> = q.status.iter().map(|s| s.name_zh()).collect();
+        parts.push(names.join("、"));
+    }
+    if let Some(i) = q.industry {
+        parts.push(i.name_zh().into());
+    }
+    if let Some(v) = &q.violation_code {
+        parts.push(v.clone());
+    }
+    if let Some(c) = q.clue_category {
+        parts.push(format!(
+            "第{}类线索",
+            ["一", "二", "三"][(c as usize).clamp(1, 3) - 1]
+        ));
+    }
+    if let Some(d) = q.due {
+        parts.push(
+            match d {
+                DueFilter::Overdue => "已逾期",
+                DueFilter::Today => "今日到期",
+                DueFilter::ThisWeek => "本周到期",
+            }
+            .into(),
+        );
+    }
+    if q.mine {
+        parts.push("只看我认领的".into());
+    }
+    if q.open_only {
+        parts.push("只看未办结".into());
+    }
+    if let Some(t) = &q.search {
+        parts.push(format!("搜索“{t}”"));
+    }
+    parts.push(match (q.sort, q.descending) {
+        (SortKey::Deadline, false) => "按时限".into(),
+        (SortKey::Deadline, true) => "按时限倒序".into(),
+        (SortKey::DetectedAt, false) => "按检测时间".into(),
+        (SortKey::DetectedAt, true) => "按检测时间倒序".into(),
+    });
+    parts.join(" · ")
+}
+
 fn print<T: Serialize>(
     json: bool,
     value: &T,
@@ -574,37 +700,28 @@ fn run(cli: Cli) -> Result<(), AppError> {
             })
         }
         Command::List {
-            status,
-            industry,
-            violation,
-            category,
-            due,
-            mine,
-            open,
-            search,
-            by_detection,
-            desc,
+            filter,
+            filter_name,
             page,
             page_size,
             xlsx,
         } => {
-            let q = InboxFilter {
-                status,
-                industry,
-                violation_code: violation,
-                clue_category: category,
-                due,
-                mine,
-                open_only: open,
-                search,
-                sort: if by_detection {
-                    SortKey::DetectedAt
-                } else {
-                    SortKey::Deadline
-                },
-                descending: desc,
-                page,
-                page_size,
+            let q = match filter_name {
+                Some(name) => {
+                    let saved = desk.use_filter(Some(&name))?.ok_or_else(|| {
+                        AppError::new(
+                            casedesk_app::ErrorCode::NotFound,
+                            MessageKey::FilterNotFound,
+                        )
+                        .with("name", name.as_str())
+                    })?;
+                    InboxFilter {
+                        page,
+                        page_size,
+                        ..saved.query
+                    }
+                }
+                None => filter.query(page, page_size),
             };
             if let Some(file) = xlsx {
                 let summary = desk.export_xlsx(&q, &file, |_| {})?;
@@ -641,6 +758,43 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     .join("\n")
             })
         }
+        Command::Filters { command } => match command {
+            FiltersCommand::List => {
+                let filters = desk.saved_filters()?;
+                print(json, &filters, |fs| {
+                    if fs.is_empty() {
+                        return "（没有常用筛选）".to_string();
+                    }
+                    fs.iter()
+                        .map(|f| {
+                            format!(
+                                "{}{}\t{}",
+                                if f.in_use { "* " } else { "  " },
+                                f.name,
+                                filter_summary(&f.query)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+            }
+            FiltersCommand::Save {
+                name,
+                filter,
+                page_size,
+            } => {
+                let saved = desk.save_filter(&name, &filter.query(1, page_size))?;
+                print(json, &saved, |f| {
+                    format!("已保存常用筛选“{}”：{}", f.name, filter_summary(&f.query))
+                })
+            }
+            FiltersCommand::Delete { name } => {
+                desk.delete_filter(&name)?;
+                print(json, &serde_json::json!({ "deleted": name }), |_| {
+                    format!("已删除常用筛选“{name}”")
+                })
+            }
+        },
         Command::Show { id } => {
             let id = desk.resolve_order(&id)?;
             print(json, &desk.order(id)?, detail_text)

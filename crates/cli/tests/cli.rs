@@ -610,3 +610,89 @@ fn calendar_failures_are_one_line_and_non_zero() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("节假日文件") && err.contains("2027"), "{err}");
 }
+
+#[test]
+fn filters_are_saved_listed_applied_and_deleted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    assert!(cli(&data, &["demo", "--orders", "400"]).status.success());
+    let statuses = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--json", "list", "--page-size", "500"];
+        all.extend_from_slice(args);
+        let o = cli(&data, &all);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let page: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+        page["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| r["status"].as_str().expect("status").to_string())
+            .collect()
+    };
+    // Several statuses: only those, and more than either alone.
+    let both = statuses(&["--status", "claimed,rectifying"]);
+    assert!(both.iter().all(|s| s == "claimed" || s == "rectifying"));
+    let claimed = statuses(&["--status", "claimed"]);
+    assert!(both.len() > claimed.len() && !claimed.is_empty());
+    assert_eq!(
+        statuses(&["--status", "claimed", "--status", "rectifying"]),
+        both
+    );
+
+    let o = cli(
+        &data,
+        &[
+            "filters",
+            "save",
+            "整改中的",
+            "--status",
+            "claimed,rectifying",
+            "--desc",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已认领、整改中"), "{}", stdout(&o));
+    let o = cli(
+        &data,
+        &["filters", "save", "待我办理", "--waiting", "--open"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = cli(&data, &["--json", "filters", "list"]);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let names: Vec<&str> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    assert_eq!(names, ["待我办理", "整改中的"]);
+    assert_eq!(list[0]["in_use"], true, "the last saved is in use");
+
+    // Applying one lists what its flags list and makes it the one in use.
+    let mut applied = statuses(&["--filter", "整改中的"]);
+    let mut by_flags = statuses(&["--status", "claimed,rectifying", "--desc"]);
+    assert_eq!(applied.len(), by_flags.len());
+    applied.sort();
+    by_flags.sort();
+    assert_eq!(applied, by_flags);
+    let o = cli(&data, &["filters", "list"]);
+    assert!(stdout(&o).contains("* 整改中的"), "{}", stdout(&o));
+
+    // Bad input changes nothing.
+    for args in [
+        &["filters", "save", "  "][..],
+        &["filters", "save", &"长".repeat(41)][..],
+        &["filters", "delete", "没有这个"][..],
+        &["list", "--filter", "没有这个"][..],
+        &["list", "--filter", "整改中的", "--status", "closed"][..],
+    ] {
+        let o = cli(&data, args);
+        assert!(!o.status.success(), "{args:?}");
+        assert_eq!(stderr(&o).trim().lines().count().min(1), 1);
+    }
+    let o = cli(&data, &["filters", "delete", "整改中的"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = cli(&data, &["--json", "filters", "list"]);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(list.as_array().expect("list").len(), 1);
+}

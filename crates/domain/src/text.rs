@@ -25,10 +25,12 @@ pub enum TextField {
     Owner,
     EventName,
     Place,
+    /// The name a saved filter (常用筛选) is kept under.
+    FilterName,
 }
 
 impl TextField {
-    pub const ALL: [TextField; 14] = [
+    pub const ALL: [TextField; 15] = [
         TextField::Result,
         TextField::Notes,
         TextField::Requirement,
@@ -43,6 +45,7 @@ impl TextField {
         TextField::Owner,
         TextField::EventName,
         TextField::Place,
+        TextField::FilterName,
     ];
 
     pub fn code(self) -> &'static str {
@@ -61,13 +64,14 @@ impl TextField {
             TextField::Owner => "owner",
             TextField::EventName => "event_name",
             TextField::Place => "place",
+            TextField::FilterName => "filter_name",
         }
     }
 
     /// Longest accepted text, in characters (stated next to the field in the window).
     pub fn max_chars(self) -> usize {
         match self {
-            TextField::UserName => 40,
+            TextField::UserName | TextField::FilterName => 40,
             TextField::ToUnit | TextField::Authority | TextField::Owner | TextField::EventName => {
                 100
             }
@@ -91,6 +95,7 @@ impl TextField {
                 | TextField::Owner
                 | TextField::EventName
                 | TextField::Place
+                | TextField::FilterName
         )
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use ts_rs::TS;
 
+use crate::clock::ClockOwner;
 use crate::text::TextError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -152,6 +153,29 @@ impl Role {
             Role::CountyOfficer => "县区执法人员",
             Role::Supervisor => "监管负责人",
             Role::Administrator => "系统管理员",
+        }
+    }
+
+    /// The clock a desk of this role answers to (its 待我办理, "waiting for me"): a county
+    /// officer's is the officer's clock, a supervisor's the supervisor's. Other roles run none.
+    /// An officer's clock of an order a colleague claimed is the colleague's, not this desk's
+    /// ([`Role::waits_for`]).
+    pub fn own_clock(self) -> Option<ClockOwner> {
+        match self {
+            Role::CountyOfficer => Some(ClockOwner::Officer),
+            Role::Supervisor => Some(ClockOwner::Supervisor),
+            Role::DeskStaff | Role::Administrator => None,
+        }
+    }
+
+    /// Whether an order whose running clock is `owner` (claimed by `claimed_by`) waits for the
+    /// user `me` of this role: the one rule of 待我办理 and of which clocks the window colours.
+    pub fn waits_for(self, owner: Option<ClockOwner>, claimed_by: Option<&str>, me: &str) -> bool {
+        match (self.own_clock(), owner) {
+            (Some(mine), Some(running)) if mine == running => {
+                running != ClockOwner::Officer || claimed_by.is_none_or(|c| c == me)
+            }
+            _ => false,
         }
     }
 
@@ -482,6 +506,31 @@ pub fn allowed_actions(role: Role, from: Status) -> Vec<ActionKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_order_waits_for_the_desk_whose_clock_runs() {
+        use ClockOwner as O;
+        let officer = Role::CountyOfficer;
+        assert!(
+            officer.waits_for(Some(O::Officer), None, "张伟"),
+            "unclaimed"
+        );
+        assert!(
+            officer.waits_for(Some(O::Officer), Some("张伟"), "张伟"),
+            "my claim"
+        );
+        assert!(
+            !officer.waits_for(Some(O::Officer), Some("李娜"), "张伟"),
+            "a colleague's"
+        );
+        assert!(!officer.waits_for(Some(O::Enterprise), None, "张伟"));
+        assert!(!officer.waits_for(Some(O::Supervisor), None, "张伟"));
+        assert!(!officer.waits_for(None, None, "张伟"), "finished");
+        let sup = Role::Supervisor;
+        assert!(sup.waits_for(Some(O::Supervisor), Some("李娜"), "王主任"));
+        assert!(!sup.waits_for(Some(O::Officer), None, "王主任"));
+        assert!(!Role::DeskStaff.waits_for(Some(O::Officer), None, "x"));
+    }
 
     #[test]
     fn codes_round_trip() {

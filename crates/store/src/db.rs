@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0003_clocks_whitelist.sql"),
     include_str!("../../../migrations/desk/0004_sync.sql"),
     include_str!("../../../migrations/desk/0005_search.sql"),
+    include_str!("../../../migrations/desk/0006_saved_filters.sql"),
 ];
 
 /// The schema version this build writes.

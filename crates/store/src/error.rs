@@ -30,6 +30,8 @@ pub enum StoreError {
     },
     #[error("work order {0} not found")]
     OrderNotFound(String),
+    #[error("no saved filter is named {0}")]
+    FilterNotFound(String),
     #[error(transparent)]
     Refused(#[from] TransitionError),
     #[error(transparent)]

@@ -19,7 +19,7 @@
 //! counted through the trigram index's match set rather than by testing every row.
 
 use casedesk_domain::{
-    plate, Catalog, ClockOwner, CreditCode, Divisions, Due, Industry, Status, TimeLeft,
+    plate, Catalog, ClockOwner, CreditCode, Divisions, Due, Industry, Role, Status, TimeLeft,
     WorkingCalendar,
 };
 use chrono::{Datelike, Duration, NaiveDateTime};
@@ -38,6 +38,9 @@ pub const ORDER_RANGE_LIMIT: u64 = 20_000;
 pub const COUNT_CAP: u64 = 100_000;
 /// Largest page the inbox serves.
 pub const MAX_PAGE_SIZE: u32 = 500;
+/// Several statuses holding at most this many orders are read from the status index and their
+/// matches sorted; more, and the page walks the sort index testing each row's status instead.
+pub const STATUS_SET_LIMIT: u64 = 20_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -60,7 +63,9 @@ pub enum SortKey {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export, rename = "InboxQuery")]
 pub struct InboxFilter {
-    pub status: Option<Status>,
+    /// Any of these statuses; empty for all.
+    #[serde(default)]
+    pub status: Vec<Status>,
     pub industry: Option<Industry>,
     pub violation_code: Option<String>,
     pub clue_category: Option<u8>,
@@ -69,6 +74,10 @@ pub struct InboxFilter {
     /// Hide closed and transferred orders (the default view of an officer's inbox).
     #[serde(default)]
     pub open_only: bool,
+    /// 待我办理: only orders whose running clock waits for the user at this desk
+    /// ([`Role::waits_for`]).
+    #[serde(default)]
+    pub waiting_for_me: bool,
     pub search: Option<String>,
     pub sort: SortKey,
     pub descending: bool,
@@ -80,7 +89,8 @@ pub struct InboxFilter {
 impl InboxFilter {
     /// Whether a filter other than the search narrows the list.
     fn narrows(&self) -> bool {
-        self.status.is_some()
+        !self.status.is_empty()
+            || self.waiting_for_me
             || self.industry.is_some()
             || self.violation_code.is_some()
             || self.clue_category.is_some()
@@ -93,13 +103,14 @@ impl InboxFilter {
 impl Default for InboxFilter {
     fn default() -> InboxFilter {
         InboxFilter {
-            status: None,
+            status: Vec::new(),
             industry: None,
             violation_code: None,
             clue_category: None,
             due: None,
             mine: false,
             open_only: false,
+            waiting_for_me: false,
             search: None,
             sort: SortKey::Deadline,
             descending: false,
@@ -163,6 +174,8 @@ pub struct InboxCount {
 /// Who is asking and when: the inputs the filters need beyond the query itself.
 pub struct InboxContext<'a> {
     pub me: &'a str,
+    /// The role of the user at the desk: which clock is theirs (待我办理).
+    pub role: Role,
     pub now: NaiveDateTime,
     pub calendar: &'a WorkingCalendar,
 }
@@ -335,6 +348,12 @@ fn rowid_list(ids: &[i64]) -> Result<Value, StoreError> {
     ))
 }
 
+/// Status codes as one JSON parameter, read back with `json_each`.
+fn status_list(statuses: &[Status]) -> Result<String, StoreError> {
+    let codes: Vec<&str> = statuses.iter().map(|s| s.code()).collect();
+    serde_json::to_string(&codes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
 /// The FTS5 query for a literal substring: one quoted phrase.
 fn fts_phrase(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
@@ -467,9 +486,29 @@ impl Store {
                 format!("wo.{name}")
             }
         };
-        if let Some(s) = q.status {
-            conds.push(format!("{} = ?", col("status")));
-            params.push(Value::Text(s.code().into()));
+        match q.status.as_slice() {
+            [] => {}
+            [s] => {
+                conds.push(format!("{} = ?", col("status")));
+                params.push(Value::Text(s.code().into()));
+            }
+            several => {
+                // IN on the status index reads only the matches but must sort them all: right
+                // for a count, or for statuses holding few orders (待抽查 and 抽查退回); a page of
+                // common ones (待认领 and 已认领) walks the sort index and stops when full.
+                let lead =
+                    purpose == Purpose::Count || self.status_total(several)? <= STATUS_SET_LIMIT;
+                let name = if lead && !by_rowid && !range_leads {
+                    "wo.status".to_string()
+                } else {
+                    "+wo.status".to_string()
+                };
+                conds.push(format!(
+                    "{name} IN ({})",
+                    vec!["?"; several.len()].join(",")
+                ));
+                params.extend(several.iter().map(|s| Value::Text(s.code().into())));
+            }
         }
         if let Some(i) = q.industry {
             conds.push(format!("{} = ?", col("industry")));
@@ -489,6 +528,22 @@ impl Store {
                 "{} NOT IN ('closed', 'transferred')",
                 col("status")
             ));
+        }
+        if q.waiting_for_me {
+            // The domain's rule of whose turn it is, as SQL: the clock of the desk's role, and
+            // an officer's clock only when the order is unclaimed or the user's own claim.
+            match ctx.role.own_clock() {
+                None => conds.push("0".into()),
+                Some(owner) => {
+                    conds.push(format!("{} = ?", col("clock_owner")));
+                    params.push(Value::Text(owner.code().into()));
+                    if owner == ClockOwner::Officer {
+                        let c = col("claimed_by");
+                        conds.push(format!("({c} IS NULL OR {c} = ?)"));
+                        params.push(Value::Text(ctx.me.to_string()));
+                    }
+                }
+            }
         }
         if q.mine {
             conds.push(format!("{} = ?", col("claimed_by")));
@@ -535,6 +590,18 @@ impl Store {
             params,
             by_rowid,
         })
+    }
+
+    /// How many orders are in any of these statuses (the per-status counts the triggers keep).
+    fn status_total(&self, statuses: &[Status]) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(sum(n), 0) FROM status_count
+                  WHERE status IN (SELECT value FROM json_each(?1))",
+            )?
+            .query_row([status_list(statuses)?], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
     }
 
     /// How many order numbers lie in `[from, to)`, up to [`ORDER_RANGE_LIMIT`] + 1 (the
@@ -650,17 +717,18 @@ impl Store {
             && q.violation_code.is_none()
             && q.clue_category.is_none()
             && q.due.is_none()
-            && !q.mine;
+            && !q.mine
+            && !q.waiting_for_me;
         if status_only {
             let n: i64 = self
                 .conn
                 .prepare_cached(
                     "SELECT coalesce(sum(n), 0) FROM status_count
-                     WHERE (?1 IS NULL OR status = ?1)
+                     WHERE (?1 = '[]' OR status IN (SELECT value FROM json_each(?1)))
                        AND (?2 = 0 OR status NOT IN ('closed', 'transferred'))",
                 )?
                 .query_row(
-                    rusqlite::params![q.status.map(|s| s.code()), q.open_only],
+                    rusqlite::params![status_list(&q.status)?, q.open_only],
                     |r| r.get(0),
                 )?;
             return Ok(InboxCount {

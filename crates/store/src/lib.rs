@@ -4,7 +4,7 @@
 //! It answers the inbox (filters, trigram full-text search, pages that stay fast on a million
 //! orders), records every user action together with its outbox mutation in one transaction, and
 //! keeps evidence files in a content-addressed folder. Interceptions and the whitelist live here
-//! too, beside the orders they come from.
+//! too, beside the orders they come from; so are the inbox filters saved under a name.
 
 mod db;
 pub mod draft;
@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod load;
 pub mod order;
 pub mod outbox;
+pub mod saved_filter;
 pub mod setting;
 pub mod sync;
 pub mod whitelist;
@@ -25,5 +26,6 @@ pub use evidence::{EvidenceError, EvidenceKind, EvidenceStore, ACCEPTED_KINDS};
 pub use inbox::{DueFilter, InboxCount, InboxFilter, InboxRow, SortKey};
 pub use order::{ActionOutcome, EventKind, EvidenceRow, OrderRecord, Rules, TimelineEvent};
 pub use outbox::OutboxEntry;
+pub use saved_filter::SavedFilter;
 pub use sync::{PullTally, PushTally, Refusal, SyncState};
 pub use whitelist::{InterceptionRow, WhitelistRow, WhitelistStoreError};

@@ -3,7 +3,7 @@
 mod common;
 
 use casedesk_domain::action::OrderAction;
-use casedesk_domain::{ClockOwner, Status, TimeLeft};
+use casedesk_domain::{ClockOwner, Role, Status, TimeLeft};
 use casedesk_store::inbox::{InboxContext, SELECTIVE_LIMIT};
 use casedesk_store::{DueFilter, InboxFilter, SortKey, Store};
 use common::{calendar, fill, now, officer, rules};
@@ -20,6 +20,7 @@ fn filters_sort_and_page() {
     let (_dir, mut store) = setup(60);
     let ctx = InboxContext {
         me: "张伟",
+        role: Role::CountyOfficer,
         now: now(),
         calendar: calendar(),
     };
@@ -79,7 +80,7 @@ fn filters_sort_and_page() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].status, Status::Claimed);
     let claimed = InboxFilter {
-        status: Some(Status::Claimed),
+        status: vec![Status::Claimed],
         ..Default::default()
     };
     assert_eq!(store.count_inbox(&claimed, &ctx).expect("count").total, 1);
@@ -164,6 +165,7 @@ fn search_finds_plates_enterprises_violations_and_places() {
     let (_dir, store) = setup(60);
     let ctx = InboxContext {
         me: "张伟",
+        role: Role::CountyOfficer,
         now: now(),
         calendar: calendar(),
     };
@@ -281,11 +283,12 @@ fn search_plans_never_run_match_per_row() {
     let (_dir, store) = setup(SELECTIVE_LIMIT + 500);
     let ctx = InboxContext {
         me: "张伟",
+        role: Role::CountyOfficer,
         now: now(),
         calendar: calendar(),
     };
     let q = |t: &str| InboxFilter {
-        status: Some(Status::Pending),
+        status: vec![Status::Pending],
         search: Some(t.into()),
         ..Default::default()
     };
@@ -320,7 +323,7 @@ fn search_plans_never_run_match_per_row() {
     let (_, plan) = store
         .explain_inbox(
             &InboxFilter {
-                status: Some(Status::Pending),
+                status: vec![Status::Pending],
                 ..Default::default()
             },
             &ctx,
@@ -386,6 +389,38 @@ fn search_plans_never_run_match_per_row() {
         store.list_inbox(&q("0000"), &ctx).expect("page").rows.len(),
         50
     );
+
+    // Several statuses holding few orders (all of these 2 500 are pending): IN on the status
+    // index, the matches sorted; with a broad term, still no MATCH per row.
+    let several = |t: Option<&str>| InboxFilter {
+        status: vec![Status::Pending, Status::Submitted],
+        search: t.map(Into::into),
+        ..Default::default()
+    };
+    let (_, plan) = store.explain_inbox(&several(None), &ctx).expect("plan");
+    assert!(plan.contains("SEARCH wo USING INDEX wo_status"), "{plan}");
+    let (by_rowid, plan) = store
+        .explain_inbox(&several(Some("京港澳")), &ctx)
+        .expect("plan");
+    assert!(!by_rowid);
+    assert!(!plan.contains("work_order_fts"), "{plan}");
+    let page = store
+        .list_inbox(&several(Some("京港澳")), &ctx)
+        .expect("page");
+    assert_eq!(page.rows.len(), 50);
+    assert_eq!(
+        store
+            .count_inbox(&several(None), &ctx)
+            .expect("count")
+            .total,
+        SELECTIVE_LIMIT as u64 + 500
+    );
+    // A plate is still fetched by rowid, the statuses tested on its rows.
+    let (by_rowid, plan) = store
+        .explain_inbox(&several(Some("豫G01234")), &ctx)
+        .expect("plan");
+    assert!(by_rowid);
+    assert!(!plan.contains("wo_status"), "{plan}");
 }
 
 /// The per-status counts the triggers keep agree with the rows, after loading and after actions
@@ -395,6 +430,7 @@ fn status_counts_follow_actions_and_plate_prefixes_search_plates() {
     let (_dir, mut store) = setup(60);
     let ctx = InboxContext {
         me: "张伟",
+        role: Role::CountyOfficer,
         now: now(),
         calendar: calendar(),
     };
@@ -415,7 +451,7 @@ fn status_counts_follow_actions_and_plate_prefixes_search_plates() {
         store
             .list_inbox(
                 &InboxFilter {
-                    status,
+                    status: status.into_iter().collect(),
                     open_only,
                     page_size: 500,
                     ..Default::default()
@@ -434,7 +470,7 @@ fn status_counts_follow_actions_and_plate_prefixes_search_plates() {
         (None, false),
     ] {
         let q = InboxFilter {
-            status,
+            status: status.into_iter().collect(),
             open_only,
             ..Default::default()
         };
@@ -454,4 +490,216 @@ fn status_counts_follow_actions_and_plate_prefixes_search_plates() {
         ..Default::default()
     };
     assert_eq!(store.count_inbox(&q, &ctx).expect("count").total, 60);
+}
+
+/// Claims `no` as `who`; with `rectify`, also handles it and asks the enterprise to rectify, so
+/// the enterprise's clock runs.
+fn work_on(store: &mut Store, no: &str, who: &'static str, rectify: bool) {
+    let id = store.resolve_order(no).expect("resolve");
+    let mut steps = vec![OrderAction::Claim];
+    if rectify {
+        steps.push(OrderAction::Handle {
+            method: casedesk_domain::HandlingMethod::PhoneWarning,
+            result: "已电话警示".into(),
+            notes: String::new(),
+        });
+        steps.push(OrderAction::RequireRectification {
+            requirement: "开展安全教育".into(),
+            deadline: chrono::NaiveDate::from_ymd_opt(2026, 12, 8).expect("d"),
+        });
+    }
+    for step in steps {
+        store
+            .apply_action(id, &officer(who), &step, now(), &rules(), "d")
+            .expect("action");
+    }
+}
+
+#[test]
+fn waiting_for_me_is_the_domains_rule_of_whose_turn_it_is() {
+    let (_dir, mut store) = setup(40);
+    work_on(&mut store, "GD20261124000003", "张伟", false);
+    work_on(&mut store, "GD20261124000004", "李娜", false);
+    work_on(&mut store, "GD20261124000005", "张伟", true);
+    let all = |ctx: &InboxContext<'_>, waiting: bool| {
+        store
+            .list_inbox(
+                &InboxFilter {
+                    waiting_for_me: waiting,
+                    page_size: 500,
+                    ..Default::default()
+                },
+                ctx,
+            )
+            .expect("page")
+            .rows
+    };
+    for (me, role) in [
+        ("张伟", Role::CountyOfficer),
+        ("李娜", Role::CountyOfficer),
+        ("王主任", Role::Supervisor),
+        ("前台", Role::DeskStaff),
+    ] {
+        let ctx = InboxContext {
+            me,
+            role,
+            now: now(),
+            calendar: calendar(),
+        };
+        let expected: Vec<i64> = all(&ctx, false)
+            .iter()
+            .filter(|r| role.waits_for(r.clock_owner, r.claimed_by.as_deref(), me))
+            .map(|r| r.id)
+            .collect();
+        let got: Vec<i64> = all(&ctx, true).iter().map(|r| r.id).collect();
+        assert_eq!(got, expected, "{me}");
+        let q = InboxFilter {
+            waiting_for_me: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            store.count_inbox(&q, &ctx).expect("count").total,
+            expected.len() as u64
+        );
+        if role == Role::CountyOfficer {
+            // The colleague's claim and the enterprise's clock are not mine; my claim is.
+            assert_eq!(expected.len(), 40 - 2, "{me}");
+        }
+    }
+}
+
+#[test]
+fn several_statuses_list_only_those() {
+    let (_dir, mut store) = setup(40);
+    work_on(&mut store, "GD20261124000003", "张伟", false);
+    work_on(&mut store, "GD20261124000005", "张伟", true);
+    let ctx = InboxContext {
+        me: "张伟",
+        role: Role::CountyOfficer,
+        now: now(),
+        calendar: calendar(),
+    };
+    let q = InboxFilter {
+        status: vec![Status::Claimed, Status::Rectifying],
+        ..Default::default()
+    };
+    let page = store.list_inbox(&q, &ctx).expect("page");
+    let mut seen: Vec<Status> = page.rows.iter().map(|r| r.status).collect();
+    seen.sort_by_key(|s| s.code());
+    assert_eq!(seen, vec![Status::Claimed, Status::Rectifying]);
+    // Exact from the per-status counts, and the same through the plan.
+    assert_eq!(store.count_inbox(&q, &ctx).expect("count").total, 2);
+    let searched = InboxFilter {
+        search: Some("豫G".into()),
+        ..q.clone()
+    };
+    assert_eq!(store.count_inbox(&searched, &ctx).expect("count").total, 2);
+    let with_pending = InboxFilter {
+        status: vec![Status::Pending, Status::Claimed],
+        ..Default::default()
+    };
+    assert_eq!(
+        store.count_inbox(&with_pending, &ctx).expect("count").total,
+        39
+    );
+}
+
+#[test]
+fn saved_filters_are_kept_listed_used_and_deleted() {
+    let (_dir, store) = setup(3);
+    assert!(store.saved_filters().expect("none").is_empty());
+    assert!(store.filter_in_use().expect("none").is_none());
+    let overdue = InboxFilter {
+        status: vec![Status::Pending, Status::Claimed],
+        due: Some(DueFilter::Overdue),
+        waiting_for_me: true,
+        search: Some("豫G".into()),
+        sort: SortKey::DetectedAt,
+        descending: true,
+        page: 7,
+        ..Default::default()
+    };
+    let saved = store
+        .save_filter("逾期待办", &overdue, "2026-11-24 09:00")
+        .expect("save");
+    assert_eq!(saved.query.page, 1, "saved on its first page");
+    assert_eq!(
+        InboxFilter {
+            page: 7,
+            ..saved.query.clone()
+        },
+        overdue
+    );
+    assert!(saved.in_use);
+    store
+        .save_filter("企业整改", &InboxFilter::default(), "2026-11-24 09:01")
+        .expect("save");
+    let names: Vec<String> = store
+        .saved_filters()
+        .expect("list")
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(names, vec!["企业整改", "逾期待办"]);
+    assert_eq!(
+        store.filter_in_use().expect("in use").map(|f| f.name),
+        Some("企业整改".into())
+    );
+    store.use_filter(Some("逾期待办")).expect("use");
+    assert_eq!(
+        store.filter_in_use().expect("in use").map(|f| f.name),
+        Some("逾期待办".into())
+    );
+    assert_eq!(
+        store
+            .saved_filters()
+            .expect("list")
+            .iter()
+            .filter(|f| f.in_use)
+            .count(),
+        1
+    );
+    // Saving under the same name replaces it.
+    store
+        .save_filter("逾期待办", &InboxFilter::default(), "2026-11-24 10:00")
+        .expect("replace");
+    let replaced = store.saved_filter("逾期待办").expect("get");
+    assert_eq!(replaced.query, InboxFilter::default());
+    assert_eq!(replaced.created_at, "2026-11-24 09:00");
+    assert_eq!(replaced.updated_at, "2026-11-24 10:00");
+    store.use_filter(None).expect("by hand");
+    assert!(store.filter_in_use().expect("none").is_none());
+    assert!(matches!(
+        store.use_filter(Some("不存在")),
+        Err(casedesk_store::StoreError::FilterNotFound(_))
+    ));
+    assert!(matches!(
+        store.delete_filter("不存在"),
+        Err(casedesk_store::StoreError::FilterNotFound(_))
+    ));
+    store.delete_filter("逾期待办").expect("delete");
+    assert_eq!(store.saved_filters().expect("list").len(), 1);
+}
+
+#[test]
+fn saved_filters_survive_reopening_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cache.sqlite");
+    {
+        let store = Store::open(&path).expect("open");
+        store
+            .save_filter(
+                "待认领",
+                &InboxFilter {
+                    status: vec![Status::Pending],
+                    ..Default::default()
+                },
+                "2026-11-24 09:00",
+            )
+            .expect("save");
+    }
+    let store = Store::open(&path).expect("reopen");
+    let f = store.filter_in_use().expect("in use").expect("some");
+    assert_eq!(f.name, "待认领");
+    assert_eq!(f.query.status, vec![Status::Pending]);
 }

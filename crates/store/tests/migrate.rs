@@ -4,7 +4,7 @@
 
 mod common;
 
-use casedesk_domain::{ClockOwner, Status};
+use casedesk_domain::{ClockOwner, Role, Status};
 use casedesk_store::inbox::InboxContext;
 use casedesk_store::{InboxFilter, Store};
 use common::{calendar, now, officer, rules};
@@ -75,6 +75,7 @@ fn a_schema_1_cache_migrates_with_its_orders_clocks_whitelist_and_outbox() {
     // Search still finds the rows (same rowids in the trigram index).
     let ctx = InboxContext {
         me: "张伟",
+        role: Role::CountyOfficer,
         now: now(),
         calendar: calendar(),
     };

@@ -147,7 +147,7 @@ async fn search_batch_undo_and_export() -> Res<()> {
     let out = tempfile::tempdir()?;
     let window_xlsx = out.path().join("窗口导出.xlsx");
     let query = serde_json::json!({
-        "status": null, "industry": null, "violation_code": null, "clue_category": null, "due": null,
+        "status": [], "industry": null, "violation_code": null, "clue_category": null, "due": null,
         "mine": false, "open_only": true, "search": driver, "sort": "deadline", "descending": false,
         "page": 1, "page_size": 50,
     });

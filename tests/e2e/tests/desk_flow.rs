@@ -173,6 +173,8 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     // Restart: everything is still there.
     let s = Session::start(home.path()).await?;
     s.find("[data-testid=inbox-row]").await?;
+    // Submitted, the order waits for the supervisor: it has left 待我办理, not 全部工单.
+    s.click("[data-testid=view-all]").await?;
     s.search(INBOX, &plate).await?;
     s.open_row_with(INBOX, &order_no).await?;
     s.wait_text("[data-testid=order-status]", |t| t.contains("待抽查"))

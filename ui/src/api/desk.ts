@@ -107,6 +107,11 @@ export const {
   hubLogin,
   hubLogout,
   syncNow,
+  listFilters,
+  saveFilter,
+  useFilter,
+  filterInUse,
+  deleteFilter,
 } = desk;
 
 /** Start-up phases in ms since the page began loading, from the `cd-*` performance marks. */

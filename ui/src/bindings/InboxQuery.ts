@@ -4,11 +4,20 @@ import type { Industry } from "./Industry";
 import type { SortKey } from "./SortKey";
 import type { Status } from "./Status";
 
-export type InboxQuery = { status: Status | null, industry: Industry | null, violation_code: string | null, clue_category: number | null, due: DueFilter | null, mine: boolean, 
+export type InboxQuery = { 
+/**
+ * Any of these statuses; empty for all.
+ */
+status: Array<Status>, industry: Industry | null, violation_code: string | null, clue_category: number | null, due: DueFilter | null, mine: boolean, 
 /**
  * Hide closed and transferred orders (the default view of an officer's inbox).
  */
-open_only: boolean, search: string | null, sort: SortKey, descending: boolean, 
+open_only: boolean, 
+/**
+ * 待我办理: only orders whose running clock waits for the user at this desk
+ * ([`Role::waits_for`]).
+ */
+waiting_for_me: boolean, search: string | null, sort: SortKey, descending: boolean, 
 /**
  * 1-based.
  */

@@ -3,4 +3,4 @@
 /**
  * Every free-text field the rules accept, with its limit in characters.
  */
-export type TextField = "result" | "notes" | "requirement" | "description" | "reason" | "to_unit" | "authority" | "content" | "feedback" | "finding" | "user_name" | "owner" | "event_name" | "place";
+export type TextField = "result" | "notes" | "requirement" | "description" | "reason" | "to_unit" | "authority" | "content" | "feedback" | "finding" | "user_name" | "owner" | "event_name" | "place" | "filter_name";

@@ -14,6 +14,7 @@ import type { OrderDetail } from "./OrderDetail";
 import type { OutboxEntry } from "./OutboxEntry";
 import type { ReturnReason } from "./ReturnReason";
 import type { Role } from "./Role";
+import type { SavedFilter } from "./SavedFilter";
 import type { SignedIn } from "./SignedIn";
 import type { SyncOverview } from "./SyncOverview";
 import type { SyncReport } from "./SyncReport";
@@ -82,6 +83,15 @@ export function commands(call: Call) {
     saveDraft: (key: string, value: string) => call<null>("save_draft", { key, value }),
     loadDraft: (key: string) => call<string | null>("load_draft", { key }),
     clearDraft: (key: string) => call<null>("clear_draft", { key }),
+    /** 常用筛选: the saved filters, by name. */
+    listFilters: () => call<Array<SavedFilter>>("list_filters"),
+    /** Saves the query under a name (replacing one of that name) and makes it the one in use. */
+    saveFilter: (name: string, query: InboxQuery) => call<SavedFilter>("save_filter", { name, query }),
+    /** Marks a saved filter applied (restored at start); null when the filters are set by hand. */
+    useFilter: (name: string | null) => call<SavedFilter | null>("use_filter", { name }),
+    /** The saved filter applied last, restored when the window starts. */
+    filterInUse: () => call<SavedFilter | null>("filter_in_use"),
+    deleteFilter: (name: string) => call<null>("delete_filter", { name }),
     /** Called by the page once the inbox has painted rows: start-up time for the benchmark, with the page's own phases (ms since it began loading). */
     frontendReady: (timings: string | null) => call<null>("frontend_ready", { timings }),
   };

@@ -21,6 +21,7 @@ export const TEXT_LIMITS: Record<TextField, number> = {
   owner: 100,
   event_name: 100,
   place: 200,
+  filter_name: 40,
 };
 
 /** States in which an order no longer changes and runs no clock (Status::is_finished). */

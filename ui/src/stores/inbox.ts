@@ -14,22 +14,32 @@ export const PAGE_SIZES = [50, 100, 200];
 /** The filter part of the query (everything the user narrows the list with). */
 export type InboxFilters = Pick<
   InboxQuery,
-  "status" | "industry" | "violation_code" | "clue_category" | "due" | "mine" | "open_only" | "search"
+  "status" | "industry" | "violation_code" | "clue_category" | "due" | "mine" | "open_only" | "waiting_for_me" | "search"
 >;
 
+/** The list's scope, which "清除筛选" keeps: 只看未办结 and the view (待我办理 or 全部). */
+type Scope = "open_only" | "waiting_for_me";
+
 /**
- * Filters that "清除筛选" resets. `open_only` is not among them: it is the scope of the inbox
- * (on by default, hides closed and transferred orders) and stays as the user set it.
+ * Filters that "清除筛选" resets. The scope is not among them: `open_only` (on by default, hides
+ * closed and transferred orders) and the view (`waiting_for_me`, 待我办理) stay as the user set them.
  */
-export function emptyFilters(): Omit<InboxFilters, "open_only"> {
-  return { status: null, industry: null, violation_code: null, clue_category: null, due: null, mine: false, search: null };
+export function emptyFilters(): Omit<InboxFilters, Scope> {
+  return { status: [], industry: null, violation_code: null, clue_category: null, due: null, mine: false, search: null };
 }
 
 /** Filters a list always has (the 待抽查 list is the submitted orders); "清除筛选" keeps them. */
-export type FixedFilters = Partial<Omit<InboxFilters, "open_only">>;
+export type FixedFilters = Partial<Omit<InboxFilters, Scope>>;
 
-export function defaultQuery(fixed: FixedFilters = {}): InboxQuery {
-  return { ...emptyFilters(), ...fixed, open_only: true, sort: "deadline", descending: false, page: 1, page_size: 50 };
+/**
+ * A list's first query. `waitingForMe` opens on 待我办理 (the orders whose running clock is the
+ * user's, by the backend's one rule of whose turn it is): the default view of the inbox.
+ */
+export function defaultQuery(fixed: FixedFilters = {}, waitingForMe = false): InboxQuery {
+  return {
+    ...emptyFilters(), ...fixed, open_only: true, waiting_for_me: waitingForMe,
+    sort: "deadline", descending: false, page: 1, page_size: 50,
+  };
 }
 
 /**
@@ -37,21 +47,22 @@ export function defaultQuery(fixed: FixedFilters = {}): InboxQuery {
  * off (otherwise the list would always be empty); turning open_only on drops such a status.
  */
 export function reconcileFilters(q: InboxFilters, patch: Partial<InboxFilters>): void {
-  if (patch.status && isFinished(patch.status)) q.open_only = false;
-  else if (patch.open_only && q.status && isFinished(q.status)) q.status = null;
+  if (patch.status?.some(isFinished)) q.open_only = false;
+  else if (patch.open_only && q.status.some(isFinished)) q.status = q.status.filter((s) => !isFinished(s));
 }
 
 /** A clean copy for the backend: trimmed search, empty strings as null. */
 export function buildQuery(q: InboxQuery): InboxQuery {
   const search = q.search?.trim() ?? "";
   return {
-    status: q.status || null,
+    status: [...(q.status ?? [])],
     industry: q.industry || null,
     violation_code: q.violation_code || null,
     clue_category: q.clue_category ?? null,
     due: q.due || null,
     mine: !!q.mine,
     open_only: !!q.open_only,
+    waiting_for_me: !!q.waiting_for_me,
     search: search === "" ? null : search,
     sort: q.sort,
     descending: q.descending,
@@ -68,7 +79,7 @@ export function hasFilters(q: InboxQuery, fixed: FixedFilters = {}): boolean {
   const b = buildQuery(q);
   const set = (k: keyof FixedFilters, on: boolean) => on && !(k in fixed);
   return (
-    set("status", b.status !== null) || set("industry", b.industry !== null) ||
+    set("status", b.status.length > 0) || set("industry", b.industry !== null) ||
     set("violation_code", b.violation_code !== null) || set("clue_category", b.clue_category !== null) ||
     set("due", b.due !== null) || set("mine", b.mine) || set("search", b.search !== null)
   );
@@ -83,9 +94,9 @@ export function orderNumberOf(term: string | null | undefined): string | null {
   return /^GD\d+$/.test(compact) ? compact : null;
 }
 
-/** True when a filter besides the search narrows the list (open_only included). */
+/** True when a filter besides the search narrows the list (the scope included). */
 export function hasOtherFilters(q: InboxQuery, fixed: FixedFilters = {}): boolean {
-  return hasFilters({ ...q, search: null }, fixed) || !!q.open_only;
+  return hasFilters({ ...q, search: null }, fixed) || !!q.open_only || !!q.waiting_for_me;
 }
 
 /** "1,234" or "10,000+" (capped: the total is only a lower bound). */
@@ -95,9 +106,9 @@ export function countDisplay(c: InboxCount | null): string {
 }
 
 /** One list of work orders: its query, the page shown, the count and the selected row. */
-function inboxList(fixed: FixedFilters) {
+function inboxList(fixed: FixedFilters, waitingForMe = false) {
   return () => {
-    const query = reactive<InboxQuery>(defaultQuery(fixed));
+    const query = reactive<InboxQuery>(defaultQuery(fixed, waitingForMe));
     const rows = ref<InboxRow[]>([]);
     const hasMore = ref(false);
     const count = ref<InboxCount | null>(null);
@@ -171,9 +182,9 @@ function inboxList(fixed: FixedFilters) {
       return reload();
     }
 
-    /** Keeps the search and drops every other filter (open_only too): "search everything". */
+    /** Keeps the search and drops every other filter (the scope too): "search everything". */
     function widenSearch() {
-      Object.assign(query, emptyFilters(), fixed, { search: query.search, open_only: false });
+      Object.assign(query, emptyFilters(), fixed, { search: query.search, open_only: false, waiting_for_me: false });
       resetPaging();
       return reload();
     }
@@ -182,6 +193,16 @@ function inboxList(fixed: FixedFilters) {
     function exactMatch(): InboxRow | null {
       const no = orderNumberOf(query.search);
       return no ? (rows.value.find((r) => r.order_no === no) ?? null) : null;
+    }
+
+    /**
+     * Applies a whole saved query (常用筛选): its filters, view, sort and page size, on page 1.
+     * The list's fixed filters stay.
+     */
+    function applyQuery(saved: InboxQuery) {
+      Object.assign(query, buildQuery(saved), fixed, { page: 1 });
+      selectedIndex.value = -1;
+      return reload();
     }
 
     function setPage(page: number) {
@@ -266,16 +287,16 @@ function inboxList(fixed: FixedFilters) {
     return {
       query, rows, hasMore, count, loading, counting, loaded, error, selectedIndex, checked, checkedRows,
       selected, filtered, countText, pagerTotal, fixed, setChecked, checkAll, clearChecked, actOnBatch,
-      reload, setFilters, clearFilters, widenSearch, exactMatch, setPage, setPageSize, setSort, select, selectId, next, previous, updateRow,
+      reload, setFilters, clearFilters, widenSearch, applyQuery, exactMatch, setPage, setPageSize, setSort, select, selectId, next, previous, updateRow,
     };
   };
 }
 
-/** The work orders (工单): everything in the desk's cache, open orders by default. */
-export const useInboxStore = defineStore("inbox", inboxList({}));
+/** The work orders (工单): everything in the desk's cache; open orders 待我办理 by default. */
+export const useInboxStore = defineStore("inbox", inboxList({}, true));
 
 /** 待抽查: the orders of the jurisdiction submitted for spot check, by the supervisor's clock. */
-export const SPOT_CHECK_FILTERS: FixedFilters = { status: "submitted" };
+export const SPOT_CHECK_FILTERS: FixedFilters = { status: ["submitted"] };
 export const useSpotCheckStore = defineStore("spotCheck", inboxList(SPOT_CHECK_FILTERS));
 
 export type InboxStore = ReturnType<typeof useInboxStore>;
