@@ -64,7 +64,7 @@ in_root casedesk-cli --data /root/casedesk demo --orders 300 >/dev/null
 in_root sh -c 'CASEDESK_DATA=/root/casedesk CASEDESK_STARTUP_FILE=/tmp/painted \
   timeout 120 xvfb-run -a -s "-screen 0 1440x900x24" casedesk >/tmp/app.log 2>&1 & \
   for i in $(seq 1 240); do [ -s /tmp/painted ] && break; sleep 0.5; done; \
-  pkill -f /usr/bin/casedesk || true; \
+  pkill -x casedesk || true; \
   if [ -s /tmp/painted ]; then echo "package-test: inbox painted $(cat /tmp/painted) ms after start"; \
   else echo "package-test: the installed app did not paint its inbox" >&2; cat /tmp/app.log >&2; exit 1; fi'
 echo "package-test: ok"

@@ -199,7 +199,7 @@ describe("rectification forms", () => {
       { id: "g-report", file_name: "培训记录.pdf", size: 2048, mime: "application/pdf", refusal: null },
       {
         id: null, file_name: "IMG_0001.HEIC", size: null, mime: null,
-        refusal: { code: "file_type_mismatch", message_zh: "IMG_0001.HEIC：只能附加照片（jpg、png、webp）或 PDF 文件。", message_en: "IMG_0001.HEIC: only photos" },
+        refusal: appError("file_type_mismatch", "file_unsupported", { path: "IMG_0001.HEIC" }),
       },
     ]);
     const w = mountApp(RecordRectificationForm, await setup(detail), { props: { detail } });
@@ -250,7 +250,7 @@ describe("rectification forms", () => {
     expect(q("rectification-file-list").textContent).toContain("现场.jpg");
     type("rectification-description", "已整改");
     m.recordRectification.mockRejectedValue(
-      new api.DeskError("file_not_granted", "附件须通过“选择文件”或拖放到窗口添加，且在 30 分钟内提交；请重新选择文件。", "choose again"),
+      new api.DeskError("file_not_granted", appError("file_not_granted", "file_not_granted").message),
     );
     await settle(1);
     q("rectification-submit").click();

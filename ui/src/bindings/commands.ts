@@ -1,5 +1,6 @@
 // Generated from src-tauri/src/commands.rs by `cargo test -p casedesk`; do not edit.
 import type { AttachedEvidence } from "./AttachedEvidence";
+import type { BatchAction } from "./BatchAction";
 import type { BatchItem } from "./BatchItem";
 import type { DemoSummary } from "./DemoSummary";
 import type { DeskStatus } from "./DeskStatus";
@@ -44,8 +45,10 @@ export function commands(call: Call) {
     orderEvidence: (id: number) => call<Array<AttachedEvidence>>("order_evidence", { id }),
     getVehicle: (plate: string) => call<VehicleDetail>("get_vehicle", { plate }),
     claimOrder: (id: number) => call<OrderDetail>("claim_order", { id }),
-    /** 批量认领: each order in its own transaction; refusals come back per order, with the reason. */
-    claimOrders: (ids: Array<number>) => call<Array<BatchItem>>("claim_orders", { ids }),
+    /** 批量认领、退回、转办: each order in its own transaction; refusals come back per order, with the reason. */
+    actOnOrders: (ids: Array<number>, action: BatchAction) => call<Array<BatchItem>>("act_on_orders", { ids, action }),
+    /** 撤销认领 while the claim is unsent and the order unchanged since. */
+    undoClaim: (id: number) => call<OrderDetail>("undo_claim", { id }),
     handleOrder: (id: number, method: HandlingMethod, result: string, notes: string) => call<OrderDetail>("handle_order", { id, method, result, notes }),
     interceptOrder: (id: number, outcome: InterceptionOutcome, notes: string) => call<OrderDetail>("intercept_order", { id, outcome, notes }),
     notifyAuthority: (id: number, authority: string, content: string, feedbackDue: string | null) => call<OrderDetail>("notify_authority", { id, authority, content, feedbackDue }),
