@@ -107,6 +107,9 @@ async fn search_batch_undo_and_export() -> Res<()> {
     let s = Session::start(home.path()).await?;
     s.find(&format!("{INBOX} [data-testid=inbox-row]")).await?;
     s.wait_gone(".el-loading-mask").await?;
+    // The window opens on 待我办理; the CLI's lists compared below are of every order.
+    s.click("[data-testid=view-all]").await?;
+    s.wait_gone(".el-loading-mask").await?;
 
     // --- Search by part of an order number, then by a whole one (which opens the order).
     let pending = cli_order_numbers(&data, &["--status", "pending", "--open"])?;
