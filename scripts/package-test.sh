@@ -49,8 +49,8 @@ cp "$deb" "$root/tmp/casedesk.deb"
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 
 echo "package-test: installing $(basename "$deb") with its declared dependencies"
-in_root apt-get update -qq
-in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/casedesk.deb \
+in_root apt-get -o APT::Sandbox::User=root update -qq
+in_root env DEBIAN_FRONTEND=noninteractive apt-get -o APT::Sandbox::User=root install -y -qq --no-install-recommends /tmp/casedesk.deb \
   >"$cache/install.log" 2>&1 || { tail -n 40 "$cache/install.log" >&2; exit 1; }
 
 desktop=$(in_root sh -c 'grep -l "^Exec=casedesk" /usr/share/applications/*.desktop' || true)

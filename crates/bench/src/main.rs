@@ -1,6 +1,7 @@
 //! `casedesk-bench`: measures the figures the foundation promises and prints one line per figure
 //! as `NAME VALUE UNIT`. Run it in release (`cargo run --release -p casedesk-bench`); the
-//! start-up figure needs a display (run under `xvfb-run`) and `--app` naming a built app.
+//! start-up figure needs a display (run under `xvfb-run`) and `--app` naming a built app
+//! (`--baseline` adds the minimal Tauri window of `../shared/baselines`, launched alternately).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -31,6 +32,11 @@ struct Args {
     /// Launches of the app to time.
     #[arg(long, default_value_t = 8)]
     launches: usize,
+    /// The minimal Tauri window of `../shared/baselines/tauri-minimal`, built in release: launched
+    /// alternately with the app, both timed from their `main` to their second animation frame
+    /// after the first rows, for the ratio of the two.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
     /// Skip the inbox query figures (for a quick claim figure).
     #[arg(long)]
     no_inbox: bool,
@@ -271,15 +277,22 @@ fn main() {
 
     if let Some(app) = &args.app {
         drop(desk);
-        startup(app, &dir, args.launches);
+        startup(app, args.baseline.as_deref(), &dir, args.launches);
     }
 }
 
-/// Launch to painted inbox: the page calls `frontend_ready` after its first frame with rows,
-/// and the app writes the time to CASEDESK_STARTUP_FILE; we time from spawn to that file.
-fn startup(app: &Path, data: &Path, launches: usize) {
-    let mut ms = Vec::new();
+/// Launch to painted inbox: the page calls `frontend_ready` after its second animation frame with
+/// rows, and the app writes its time since `main` to CASEDESK_STARTUP_FILE; we also time from
+/// spawn to that file. With a baseline, each launch of the app follows one of the baseline, so
+/// both meet the same machine state, and the two `main`-to-paint figures give the ratio.
+fn startup(app: &Path, baseline: Option<&Path>, data: &Path, launches: usize) {
+    let mut spawn_ms = Vec::new();
+    let mut main_ms = Vec::new();
+    let mut floor_ms = Vec::new();
     for i in 0..launches {
+        if let Some(b) = baseline {
+            floor_ms.push(baseline_launch(b));
+        }
         let marker = data.join(format!("startup-{i}.txt"));
         let _ = std::fs::remove_file(&marker);
         let t = Instant::now();
@@ -290,22 +303,60 @@ fn startup(app: &Path, data: &Path, launches: usize) {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| fail(format!("cannot start {}: {e}", app.display())));
-        while !marker.exists() && t.elapsed() < Duration::from_secs(60) {
+        // The app writes the file in one call; an empty read means it is being written.
+        let mut written = String::new();
+        while written.trim().is_empty() && t.elapsed() < Duration::from_secs(60) {
             std::thread::sleep(Duration::from_millis(5));
+            written = std::fs::read_to_string(&marker).unwrap_or_default();
         }
         let elapsed = t.elapsed().as_secs_f64() * 1000.0;
         let _ = child.kill();
         let _ = child.wait();
-        if !marker.exists() {
-            fail("the app did not paint its inbox within 60 s (is there a display?)".into());
-        }
-        ms.push(elapsed);
+        let since_main: f64 = written.trim().parse().unwrap_or_else(|_| {
+            fail("the app did not paint its inbox within 60 s (is there a display?)".into())
+        });
+        spawn_ms.push(elapsed);
+        main_ms.push(since_main);
     }
-    ms.sort_by(f64::total_cmp);
+    for v in [&mut spawn_ms, &mut main_ms, &mut floor_ms] {
+        v.sort_by(f64::total_cmp);
+    }
     figure(
         "startup_to_painted_inbox_median",
-        percentile(&ms, 0.5),
+        percentile(&spawn_ms, 0.5),
         "ms",
     );
-    figure("startup_to_painted_inbox_max", ms[ms.len() - 1], "ms");
+    figure(
+        "startup_to_painted_inbox_max",
+        spawn_ms[spawn_ms.len() - 1],
+        "ms",
+    );
+    figure(
+        "startup_main_to_painted_inbox_median",
+        percentile(&main_ms, 0.5),
+        "ms",
+    );
+    if !floor_ms.is_empty() {
+        let floor = percentile(&floor_ms, 0.5);
+        figure("baseline_main_to_painted_median", floor, "ms");
+        figure(
+            "startup_ratio_to_baseline",
+            percentile(&main_ms, 0.5) / floor,
+            "x",
+        );
+    }
+}
+
+/// One launch of the minimal window: it prints `tauri_minimal_start_to_paint N ms` (time since its
+/// `main`) from its second animation frame and exits.
+fn baseline_launch(baseline: &Path) -> f64 {
+    let out = Command::new(baseline)
+        .stderr(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| fail(format!("cannot start {}: {e}", baseline.display())));
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("tauri_minimal_start_to_paint "))
+        .and_then(|rest| rest.trim_end_matches(" ms").trim().parse().ok())
+        .unwrap_or_else(|| fail(format!("the baseline printed no start-up figure: {text}")))
 }
