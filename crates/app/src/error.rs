@@ -2,6 +2,7 @@
 //! parameters, rendered in either language from the catalogues) saying what went wrong and what
 //! to do.
 
+use casedesk_domain::permit::{LimitError, VehicleError};
 use casedesk_domain::text::TextError;
 use casedesk_domain::whitelist::WhitelistError;
 use casedesk_domain::{TransitionError, UndoRefusal};
@@ -162,6 +163,62 @@ impl From<UndoRefusal> for AppError {
             UndoRefusal::ChangedSince => MessageKey::UndoChangedSince,
         };
         AppError::new(ErrorCode::RefusedTransition, key)
+    }
+}
+
+impl From<VehicleError> for AppError {
+    fn from(e: VehicleError) -> AppError {
+        use MessageKey as K;
+        match e {
+            VehicleError::Zero { measure } => {
+                AppError::invalid(K::PermitDimensionZero).with("measure", measure)
+            }
+            VehicleError::Absurd {
+                measure,
+                value,
+                max,
+            } => AppError::invalid(K::PermitDimensionAbsurd)
+                .with("measure", measure)
+                .with("value", value)
+                .with("max", max)
+                .with("unit", measure.unit()),
+            VehicleError::AxleCount { axles, min, max } => AppError::invalid(K::PermitAxleCount)
+                .with("axles", axles)
+                .with("min", min)
+                .with("max", max),
+            VehicleError::SingleTyreAxles {
+                single_tyre_axles,
+                axles,
+            } => AppError::invalid(K::PermitSingleTyreAxles)
+                .with("single_tyre_axles", single_tyre_axles)
+                .with("axles", axles),
+            VehicleError::NotMetres { text } => {
+                AppError::invalid(K::PermitNotMetres).with("text", text)
+            }
+            VehicleError::NotKilograms { text } => {
+                AppError::invalid(K::PermitNotKilograms).with("text", text)
+            }
+        }
+    }
+}
+
+impl From<LimitError> for AppError {
+    fn from(e: LimitError) -> AppError {
+        use MessageKey as K;
+        match e {
+            LimitError::NoMassLimit {
+                axles,
+                configuration,
+            } => AppError::invalid(K::PermitNoMassLimit)
+                .with("axles", axles)
+                .with("configuration", configuration),
+            LimitError::ReductionExceedsLimit {
+                base_kg,
+                single_tyre_axles,
+            } => AppError::invalid(K::PermitReductionExceedsLimit)
+                .with("base_kg", base_kg)
+                .with("single_tyre_axles", single_tyre_axles),
+        }
     }
 }
 

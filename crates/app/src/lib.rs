@@ -12,6 +12,7 @@ mod error;
 mod evidence;
 mod export;
 pub mod message;
+pub mod permit;
 mod reader;
 mod rules;
 mod saved_filter;
@@ -31,6 +32,7 @@ pub use evidence::{
 };
 pub use export::ExportSummary;
 pub use message::{Lang, Message, MessageKey, Param, Term};
+pub use permit::{classify_declaration, permit_classes, DeclarationText};
 pub use reader::InboxReader;
 pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};
 pub use sync::{SignedIn, SyncOverview, SyncReport};

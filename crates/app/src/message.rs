@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use casedesk_domain::permit::{Configuration, Measure};
 use casedesk_domain::text::TextField;
 use casedesk_domain::{ActionKind, Role, Status, WhitelistKind};
 use serde::Serialize;
@@ -70,6 +71,10 @@ pub enum Param {
     Field(TextField),
     Term(Term),
     WhitelistKind(WhitelistKind),
+    /// A measure of a permit declaration (height, width, length, total mass).
+    Measure(Measure),
+    /// Truck or combination, in a permit declaration.
+    Configuration(Configuration),
 }
 
 impl Param {
@@ -89,6 +94,8 @@ impl Param {
             Param::Field(f) => Some(("field", code(f))),
             Param::Term(t) => Some(("term", code(t))),
             Param::WhitelistKind(k) => Some(("whitelistKind", code(k))),
+            Param::Measure(m) => Some(("measure", code(m))),
+            Param::Configuration(c) => Some(("configuration", code(c))),
         }
     }
 }
@@ -112,7 +119,7 @@ macro_rules! param_from {
         }
     )*};
 }
-param_from!(Status => Status, Role => Role, ActionKind => Action, TextField => Field, Term => Term, WhitelistKind => WhitelistKind);
+param_from!(Status => Status, Role => Role, ActionKind => Action, TextField => Field, Term => Term, WhitelistKind => WhitelistKind, Measure => Measure, Configuration => Configuration);
 macro_rules! param_from_display {
     ($($t:ty),* $(,)?) => {$(
         impl From<$t> for Param {
@@ -216,6 +223,14 @@ message_keys! {
     PasswordMissing => "password_missing" [],
     Internal => "internal" [],
     FilterNotFound => "filter_not_found" ["name"],
+    PermitDimensionZero => "permit_dimension_zero" ["measure"],
+    PermitDimensionAbsurd => "permit_dimension_absurd" ["measure", "value", "max", "unit"],
+    PermitAxleCount => "permit_axle_count" ["axles", "min", "max"],
+    PermitSingleTyreAxles => "permit_single_tyre_axles" ["single_tyre_axles", "axles"],
+    PermitNotMetres => "permit_not_metres" ["text"],
+    PermitNotKilograms => "permit_not_kilograms" ["text"],
+    PermitNoMassLimit => "permit_no_mass_limit" ["axles", "configuration"],
+    PermitReductionExceedsLimit => "permit_reduction_exceeds_limit" ["base_kg", "single_tyre_axles"],
     FileNotGranted => "file_not_granted" [],
     EvidenceNotFound => "evidence_not_found" ["hash"],
     EvidenceDamaged => "evidence_damaged" ["hash"],
@@ -400,6 +415,16 @@ mod tests {
         params.extend(A::ALL.iter().copied().map(Param::Action));
         params.extend(TextField::ALL.iter().copied().map(Param::Field));
         params.extend(W::ALL.iter().copied().map(Param::WhitelistKind));
+        params.extend(
+            [
+                Measure::Height,
+                Measure::Width,
+                Measure::Length,
+                Measure::TotalMass,
+            ]
+            .map(Param::Measure),
+        );
+        params.extend([Configuration::Truck, Configuration::Combination].map(Param::Configuration));
         params.extend(
             [
                 Term::FeedbackDue,

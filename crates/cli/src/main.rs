@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casedesk_app::{
-    default_data_dir, load_calendar, AppError, BatchAction, BatchItem, Desk, DueFilter,
-    HandlingMethod, InboxFilter, Lang, MessageKey, NaiveDate, SortKey, Term,
+    classify_declaration, default_data_dir, load_calendar, permit_classes, AppError, BatchAction,
+    BatchItem, DeclarationText, Desk, DueFilter, HandlingMethod, InboxFilter, Lang, MessageKey,
+    NaiveDate, SortKey, Term,
 };
+use casedesk_domain::permit::{Configuration, Measure, Route};
 use casedesk_domain::{
     Industry, InterceptionOutcome, ReturnReason, Role, Status, WhitelistKind, WhitelistStatus,
 };
@@ -232,6 +234,46 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// 大件运输: the permit rules (over-limit test, class, time limit); needs no cache.
+    Permit {
+        #[command(subcommand)]
+        command: PermitCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PermitCommand {
+    /// Which limits of article 3 a declaration exceeds, its class and its time limit.
+    Classify {
+        /// Overall height in metres (e.g. 4.35).
+        #[arg(long)]
+        height: String,
+        /// Overall width in metres.
+        #[arg(long)]
+        width: String,
+        /// Overall length in metres.
+        #[arg(long)]
+        length: String,
+        /// Total mass of vehicle and load in whole kilograms.
+        #[arg(long)]
+        mass: String,
+        #[arg(long)]
+        axles: u32,
+        /// A tractor with a semi-trailer or a truck with a full trailer (汽车列车).
+        #[arg(long)]
+        combination: bool,
+        /// Six or more axles with a single drive axle on the tractor.
+        #[arg(long)]
+        single_drive_axle: bool,
+        /// Non-drive axles with single tyres per side (not approved wide-base tyres).
+        #[arg(long, default_value_t = 0)]
+        single_tyre_axles: u32,
+        /// Across provinces (跨省, handled centrally), for the time limit.
+        #[arg(long)]
+        cross_province: bool,
+    },
+    /// The classes and statutory time limits of article 15, with their source.
+    Classes,
 }
 
 /// The inbox's filters, shared by `list` and `filters save`.
@@ -688,6 +730,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
     if let Command::Calendar { command } = &cli.command {
         return calendar(&data, json, command);
     }
+    if let Command::Permit { command } = &cli.command {
+        return permit(json, command);
+    }
     let mut desk = Desk::open(&data)?;
     match cli.command {
         Command::Demo { orders, seed } => {
@@ -1058,6 +1103,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         // Answered above, before the cache is opened; kept here so the match stays exhaustive.
         Command::Calendar { command } => calendar(&data, json, &command),
+        Command::Permit { command } => permit(json, &command),
         Command::Status => {
             let s = desk.status()?;
             print(json, &s, |s| {
@@ -1149,6 +1195,91 @@ fn provisional_note(years: impl IntoIterator<Item = i32>) -> String {
         String::new()
     } else {
         format!("（暂定：{} 年放假安排未载入）", years.join("、"))
+    }
+}
+
+/// Metres with three decimals from millimetres, kilograms as they are.
+fn amount(measure: Measure, value: u32) -> String {
+    match measure {
+        Measure::TotalMass => format!("{value} kg"),
+        _ => format!("{}.{:03} m", value / 1000, value % 1000),
+    }
+}
+
+fn permit(json: bool, command: &PermitCommand) -> Result<(), AppError> {
+    match command {
+        PermitCommand::Classify {
+            height,
+            width,
+            length,
+            mass,
+            axles,
+            combination,
+            single_drive_axle,
+            single_tyre_axles,
+            cross_province,
+        } => {
+            let c = classify_declaration(&DeclarationText {
+                height_m: height.clone(),
+                width_m: width.clone(),
+                length_m: length.clone(),
+                total_mass_kg: mass.clone(),
+                axles: *axles,
+                configuration: if *combination {
+                    Configuration::Combination
+                } else {
+                    Configuration::Truck
+                },
+                single_drive_axle: *single_drive_axle,
+                single_tyre_axles: *single_tyre_axles,
+                route: if *cross_province {
+                    Route::CrossProvince
+                } else {
+                    Route::WithinProvince
+                },
+            })?;
+            print(json, &c, |c| {
+                let mut lines: Vec<String> = c
+                    .over_limit
+                    .exceeded
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "超限\t{}\t{}（限值 {}，超出 {}）",
+                            e.measure.name_zh(),
+                            amount(e.measure, e.declared),
+                            amount(e.measure, e.allowed),
+                            amount(e.measure, e.excess)
+                        )
+                    })
+                    .collect();
+                match (c.class, c.time_limit_days) {
+                    (Some(class), Some(days)) => lines.push(format!(
+                        "类别\t{}（{}，{} 个工作日内作出决定）",
+                        class.name_zh(),
+                        c.route.name_zh(),
+                        days
+                    )),
+                    _ => lines.push("未超限\t无需超限运输许可".to_string()),
+                }
+                lines.join("\n")
+            })
+        }
+        PermitCommand::Classes => {
+            let table = permit_classes();
+            print(json, table, |t| {
+                let mut lines = vec![t.source.clone()];
+                lines.extend(t.classes.iter().map(|r| {
+                    format!(
+                        "{}\t省内 {} 个工作日\t跨省 {} 个工作日",
+                        r.class.name_zh(),
+                        r.within_province_days,
+                        r.cross_province_days
+                    )
+                }));
+                lines.join("\n")
+            })
+        }
     }
 }
 

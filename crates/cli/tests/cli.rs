@@ -696,3 +696,81 @@ fn filters_are_saved_listed_applied_and_deleted() {
     let list: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert_eq!(list.as_array().expect("list").len(), 1);
 }
+
+#[test]
+fn permit_classify_names_each_limit_exceeded_and_the_class_without_a_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("none");
+    // Exactly class I's maxima (4.2 m, 3 m, 20 m) with a legal mass: over article 3, class I.
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "permit",
+            "classify",
+            "--height",
+            "4.2",
+            "--width",
+            "3",
+            "--length",
+            "20",
+            "--mass",
+            "49000",
+            "--axles",
+            "6",
+            "--combination",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["class"], "one");
+    assert_eq!(v["time_limit_days"], 2);
+    let measures: Vec<&str> = v["over_limit"]["exceeded"]
+        .as_array()
+        .expect("exceeded")
+        .iter()
+        .filter_map(|e| e["measure"].as_str())
+        .collect();
+    assert_eq!(measures, ["height", "width", "length"]);
+    // One millimetre more height is class II; across provinces its limit is 10 working days.
+    let o = cli(
+        &data,
+        &[
+            "permit",
+            "classify",
+            "--height",
+            "4.201",
+            "--width",
+            "3",
+            "--length",
+            "20",
+            "--mass",
+            "49000",
+            "--axles",
+            "6",
+            "--combination",
+            "--cross-province",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("二类（跨省，10 个工作日"),
+        "{}",
+        stdout(&o)
+    );
+    // Millimetres typed as metres are refused with the reason, in the language asked for.
+    let o = cli(
+        &data,
+        &[
+            "--lang", "en", "permit", "classify", "--height", "4200", "--width", "3", "--length",
+            "20", "--mass", "49000", "--axles", "6",
+        ],
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("overall height") && err.contains("plausible maximum"),
+        "{err}"
+    );
+    assert!(!data.exists(), "no cache was made");
+}

@@ -19,6 +19,8 @@ const SECTION: Record<Exclude<Param["kind"], "text">, string> = {
   field: "field",
   term: "term",
   whitelist_kind: "whitelistKind",
+  measure: "measure",
+  configuration: "configuration",
 };
 
 /** Replaces each `{name}` by its value; an unknown name stays as written (as in Rust's `fill`). */

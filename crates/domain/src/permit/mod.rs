@@ -29,4 +29,6 @@ pub use sample::{
     check_committed_in_time, commitment, draw, verify, Candidate, Draw, OnTop, OnTopReason,
     SampleError,
 };
-pub use vehicle::{Configuration, Declared, Measure, Vehicle, VehicleError};
+pub use vehicle::{
+    parse_kilograms, parse_metres, Configuration, Declared, Measure, Vehicle, VehicleError,
+};

@@ -7,11 +7,13 @@
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use ts_rs::TS;
 
 /// Truck (货车, one rigid vehicle) or combination (汽车列车: a tractor with a semi-trailer or a
 /// truck with a full trailer). Article 3 sets different mass limits for the two.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Configuration {
     Truck,
     Combination,
@@ -51,8 +53,9 @@ pub const MIN_AXLES: u32 = 2;
 pub const MAX_AXLES: u32 = 200;
 
 /// One outline dimension or the mass, named in errors and in the over-limit report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Measure {
     Height,
     Width,
