@@ -1,30 +1,16 @@
 //! 批量认领、退回、转办: each checked order is acted on in its own transaction; a refused one is
 //! reported with its reason and does not undo the others.
 
-use casedesk_app::{BatchAction, Clock, Desk, ErrorCode, InboxFilter, Lang, Profile, MAX_BATCH};
+use casedesk_app::{BatchAction, ErrorCode, Lang, Profile, MAX_BATCH};
 use casedesk_domain::{ReturnReason, Role, Status};
-use chrono::NaiveDate;
+mod common;
+
+use common::demo_desk_with_pending;
 
 #[test]
 fn a_batch_claims_each_order_alone_and_reports_refusals() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let at = NaiveDate::from_ymd_opt(2026, 11, 24)
-        .and_then(|d| d.and_hms_opt(9, 30, 0))
-        .expect("time");
-    let mut desk = Desk::open_with_clock(dir.path(), Clock::Fixed(at)).expect("open");
-    desk.load_demo(300, 7).expect("demo");
-    let pending: Vec<i64> = desk
-        .list_inbox(&InboxFilter {
-            status: vec![Status::Pending],
-            ..Default::default()
-        })
-        .expect("inbox")
-        .rows
-        .iter()
-        .map(|r| r.id)
-        .take(3)
-        .collect();
-    assert_eq!(pending.len(), 3);
+    let (mut desk, pending) = demo_desk_with_pending(dir.path(), 300, 7, 3);
 
     // A colleague claims the second one first.
     let me = desk.profile().clone();
@@ -85,31 +71,10 @@ fn a_batch_claims_each_order_alone_and_reports_refusals() {
     );
 }
 
-fn desk_with_pending(dir: &std::path::Path, n: usize) -> (Desk, Vec<i64>) {
-    let at = NaiveDate::from_ymd_opt(2026, 11, 24)
-        .and_then(|d| d.and_hms_opt(9, 30, 0))
-        .expect("time");
-    let mut desk = Desk::open_with_clock(dir, Clock::Fixed(at)).expect("open");
-    desk.load_demo(300, 7).expect("demo");
-    let pending = desk
-        .list_inbox(&InboxFilter {
-            status: vec![Status::Pending],
-            ..Default::default()
-        })
-        .expect("inbox")
-        .rows
-        .iter()
-        .map(|r| r.id)
-        .take(n)
-        .collect::<Vec<_>>();
-    assert_eq!(pending.len(), n);
-    (desk, pending)
-}
-
 #[test]
 fn a_batch_return_takes_one_reason_and_refuses_what_may_not_be_returned() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut desk, ids) = desk_with_pending(dir.path(), 3);
+    let (mut desk, ids) = demo_desk_with_pending(dir.path(), 300, 7, 3);
     // "Other" says nothing by itself: without its text, every order is refused and none changes.
     let bare = BatchAction::Return {
         reason_code: ReturnReason::Other,
@@ -149,7 +114,7 @@ fn a_batch_return_takes_one_reason_and_refuses_what_may_not_be_returned() {
 #[test]
 fn a_batch_transfer_sends_each_order_to_the_unit() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut desk, all) = desk_with_pending(dir.path(), 3);
+    let (mut desk, all) = demo_desk_with_pending(dir.path(), 300, 7, 3);
     let (ids, rest) = all.split_at(2);
     let unsent = desk.status().expect("status").unsent;
     let to = BatchAction::Transfer {

@@ -1,26 +1,16 @@
 //! 撤销认领: a claim still unsent can be taken back once, restoring the order as it was; a claim
 //! followed by anything else stands.
 
-use casedesk_app::{Clock, Desk, ErrorCode, InboxFilter, Profile};
+use casedesk_app::{Desk, ErrorCode, InboxFilter, Profile};
 use casedesk_domain::{HandlingMethod, Role, Status};
 use casedesk_store::EventKind;
-use chrono::NaiveDate;
+mod common;
+
+use common::demo_desk_with_pending;
 
 fn desk(dir: &std::path::Path) -> (Desk, i64) {
-    let at = NaiveDate::from_ymd_opt(2026, 11, 24)
-        .and_then(|d| d.and_hms_opt(9, 30, 0))
-        .expect("time");
-    let mut desk = Desk::open_with_clock(dir, Clock::Fixed(at)).expect("open");
-    desk.load_demo(200, 3).expect("demo");
-    let id = desk
-        .list_inbox(&InboxFilter {
-            status: vec![Status::Pending],
-            ..Default::default()
-        })
-        .expect("inbox")
-        .rows[0]
-        .id;
-    (desk, id)
+    let (desk, pending) = demo_desk_with_pending(dir, 200, 3, 1);
+    (desk, pending[0])
 }
 
 fn pending_count(desk: &Desk) -> u64 {
