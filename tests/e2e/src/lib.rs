@@ -236,11 +236,40 @@ impl Session {
         Ok(serde_json::from_value(v)?)
     }
 
-    /// Clicks `css`, retrying while something (a fading overlay, an animation) is in the way.
+    /// Waits (up to 2 s) until the element's box is the same in two reads 60 ms apart. WebDriver
+    /// clicks the centre it measured: an element still sliding in with its dialog is missed
+    /// without an error (the click lands on what is there a moment later).
+    async fn still(&self, el: &Element) -> Res<()> {
+        const RECT: &str = "const r = arguments[0].getBoundingClientRect();\
+                            return [r.x, r.y, r.width, r.height].join(',');";
+        let started = Instant::now();
+        let mut last = String::new();
+        while started.elapsed() < Duration::from_secs(2) {
+            let now = match self
+                .client
+                .execute(RECT, vec![serde_json::to_value(el)?])
+                .await
+            {
+                Ok(v) => v.to_string(),
+                Err(e) if is_stale(&e) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            if now == last {
+                return Ok(());
+            }
+            last = now;
+            tokio::time::sleep(Duration::from_millis(60)).await;
+        }
+        Ok(())
+    }
+
+    /// Clicks `css` once it has stopped moving, retrying while something (a fading overlay) is
+    /// in the way.
     pub async fn click(&self, css: &str) -> Res<()> {
         let started = Instant::now();
         loop {
             let el = self.find(css).await?;
+            self.still(&el).await?;
             match el.click().await {
                 Ok(()) => return Ok(()),
                 Err(e) if started.elapsed() < Duration::from_secs(10) => {

@@ -121,6 +121,9 @@ async fn photos_and_pdfs_open_in_the_viewer() -> Res<()> {
     assert!(size.contains("MB"), "{size}");
     let by = s.text_of("[data-testid=evidence-info-by]").await?;
     assert!(!by.trim().is_empty());
+    // The load handler fits the photo; `complete` above can be seen before it has run.
+    s.find("[data-testid=evidence-photo-box][data-fitted=yes]")
+        .await?;
     let fitted = s.text_of("[data-testid=evidence-zoom-level]").await?;
     s.click("[data-testid=evidence-zoom-in]").await?;
     let zoomed = s
