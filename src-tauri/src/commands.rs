@@ -12,13 +12,14 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 use casedesk_app::{
-    record_rectification_granted, AppError, AttachedEvidence, BatchAction, BatchItem, DemoSummary,
-    Desk, DeskStatus, DroppedFiles, ExportSummary, FileGrants, HandlingMethod, InboxCount,
-    InboxFilter, InboxPage, InboxReader, OfferedFile, OrderDetail, OutboxEntry, SavedFilter,
-    SignedIn, SyncOverview, SyncReport, VehicleDetail, Violation, WhitelistRow,
+    record_rectification_granted, AppError, AttachedEvidence, AutoSync, AutoSyncRunner,
+    AutoSyncStatus, BatchAction, BatchItem, DemoSummary, Desk, DeskStatus, DroppedFiles,
+    ExportSummary, FileGrants, HandlingMethod, InboxCount, InboxFilter, InboxPage, InboxReader,
+    OfferedFile, OrderDetail, OutboxEntry, SavedFilter, SignedIn, SyncOverview, SyncReport,
+    VehicleDetail, Violation, WhitelistRow,
 };
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
-use tauri::{Manager, State};
+use tauri::{Emitter, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
 pub struct Shell {
@@ -34,6 +35,8 @@ pub struct Shell {
     pub grants: Mutex<FileGrants>,
     /// The running app, for the native file chooser; set once the window exists.
     pub app: OnceLock<tauri::AppHandle>,
+    /// The background sync, on its own connection; started once the window exists.
+    pub auto_sync: OnceLock<AutoSyncRunner>,
 }
 
 impl Shell {
@@ -45,7 +48,42 @@ impl Shell {
             started,
             grants: Default::default(),
             app: OnceLock::new(),
+            auto_sync: OnceLock::new(),
         }
+    }
+
+    /// Starts the background sync on a connection of its own; each attempt's status goes to the
+    /// page as [`SYNC_STATUS`]. The first attempt waits a few seconds: the window paints first.
+    pub fn start_auto_sync(&self, app: tauri::AppHandle) -> Res<()> {
+        let desk = with(self, |d| d.another_connection())?;
+        let runner = AutoSyncRunner::start(
+            AutoSync::new(desk),
+            std::time::Duration::from_secs(3),
+            move |status| {
+                let _ = app.emit(SYNC_STATUS, status);
+            },
+        );
+        let _ = self.auto_sync.set(runner);
+        Ok(())
+    }
+}
+
+/// The event carrying the background sync's status after each attempt ([`AutoSyncStatus`]).
+pub const SYNC_STATUS: &str = "sync-status";
+
+/// 同步 pressed: on the background sync's desk, so the window's desk stays free meanwhile.
+fn sync_in_background(shell: &Shell) -> Res<SyncReport> {
+    match shell.auto_sync.get() {
+        Some(auto) => auto.sync_now(),
+        None => with(shell, |d| d.sync()),
+    }
+}
+
+/// A sign-in or sign-out: the background sync starts its schedule over.
+fn restart_auto_sync(shell: &Shell) -> Res<()> {
+    match shell.auto_sync.get() {
+        Some(auto) => auto.signed_in_again(),
+        None => Ok(()),
     }
 }
 
@@ -270,11 +308,16 @@ commands! {
             // Signing in makes the hub's user the desk's profile.
             lock(&s.reader)?.follow(d);
             Ok(signed_in)
-        });
+        }).and_then(|signed_in| restart_auto_sync(s).map(|()| signed_in));
     /// Signs out: the tokens are forgotten, the unsent queue stays.
-    fn hub_logout() -> () = |s| with(s, |d| d.logout());
+    fn hub_logout() -> () = |s| with(s, |d| d.logout()).and_then(|()| restart_auto_sync(s));
     /// Pushes the outbox, then pulls the hub's changes.
-    fn sync_now() -> SyncReport = |s| with(s, |d| d.sync());
+    fn sync_now() -> SyncReport = |s| sync_in_background(s);
+    /// The background sync: its last outcome and when it tries next (also sent as an event).
+    fn auto_sync_status() -> AutoSyncStatus = |s| match s.auto_sync.get() {
+        Some(auto) => auto.status(),
+        None => Ok(AutoSyncStatus::default()),
+    };
     fn load_demo(orders: u64) -> DemoSummary = |s| with(s, |d| d.load_demo(orders, 2026));
     fn list_outbox() -> Vec<OutboxEntry> = |s| with(s, |d| d.outbox());
     fn save_draft(key: String, value: String) -> () = |s| with(s, |d| d.save_draft(&key, &value));
@@ -451,7 +494,9 @@ mod tests {
         out.push_str("  };\n}\n");
         out.push_str(&format!(
             "\n/** The event carrying files dropped on the window (DroppedFiles). */\n\
-             export const EVIDENCE_DROPPED = \"{EVIDENCE_DROPPED}\";\n"
+             export const EVIDENCE_DROPPED = \"{EVIDENCE_DROPPED}\";\n\n\
+             /** The event carrying the background sync's status after each attempt (AutoSyncStatus). */\n\
+             export const SYNC_STATUS = \"{SYNC_STATUS}\";\n"
         ));
         std::fs::write(bindings.join("commands.ts"), out).expect("write commands.ts");
         assert!(specs.len() >= 20);

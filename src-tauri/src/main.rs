@@ -47,6 +47,10 @@ fn main() {
         .manage(shell)
         .setup(move |app| {
             let _ = for_setup.app.set(app.handle().clone());
+            if let Err(e) = for_setup.start_auto_sync(app.handle().clone()) {
+                // The window still works offline; 同步 then runs on the window's own desk.
+                eprintln!("casedesk: {} / {}", e.text(Lang::Zh), e.text(Lang::En));
+            }
             Ok(())
         })
         // Files dropped on the window are granted here, from the window system's event; the page

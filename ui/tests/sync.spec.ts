@@ -9,6 +9,7 @@ import type { SyncOverview } from "../src/bindings/SyncOverview";
 import type { SyncReport } from "../src/bindings/SyncReport";
 import type { Refusal } from "../src/bindings/Refusal";
 import type { SignedIn } from "../src/bindings/SignedIn";
+import type { AutoSyncStatus } from "../src/bindings/AutoSyncStatus";
 import { actionLabel, isHubUrl, refusalNote, shortTime } from "../src/utils/sync";
 import { deskStatus, freshPinia, mountApp, settle, settleErrors, waitFor } from "./helpers";
 import { appError } from "./app-error";
@@ -327,6 +328,24 @@ describe("sync page", () => {
     w.unmount();
   });
 
+  it("says how the automatic sync stands: its rhythm, or why it retries and when", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, unsent: 1 }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    const auto = () => document.querySelector('[data-testid="sync-auto"]')!.textContent!.trim();
+    expect(auto()).toContain("每分钟");
+    useSyncStore().auto = { state: "retrying", failures: 3, next_attempt_secs: 18, last_error: offline, last_report: null };
+    await settle();
+    expect(auto()).toContain("第 3 次未能同步，18 秒后重试");
+    expect(auto()).toContain("http://10.41.7.2:8740");
+    useSyncStore().auto = { state: "sign_in_required", failures: 0, next_attempt_secs: null, last_error: null, last_report: null };
+    await settle();
+    expect(auto()).toContain("请重新登录");
+    w.unmount();
+  });
+
   it("立即同步 is busy while it runs, then says what happened", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };
@@ -487,6 +506,48 @@ describe("header sync tag", () => {
     expect(tag()).toBe("已登录 · 从未同步 · 2 条未发送");
     (document.querySelector('[data-testid="sync-state"]') as HTMLElement).click();
     expect(w.emitted("show-sync")).toHaveLength(1);
+    w.unmount();
+  });
+
+  it("follows the background sync: retrying in amber with the wait, sign in again, and back to normal", async () => {
+    const pinia = freshPinia();
+    const desk = useDeskStore();
+    desk.status = { ...deskStatus, unsent: 2 };
+    const w = mountApp(AppHeader, pinia);
+    const store = useSyncStore();
+    store.overview = overview({ signed_in: me, last_sync_at: "2026-11-24 14:03" });
+    // Each attempt reads the overview and the header's counts again.
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, last_sync_at: "2026-11-24 14:03" }));
+    m.deskStatus.mockResolvedValue({ ...deskStatus, unsent: 2 });
+    let emit: ((s: AutoSyncStatus) => void) | null = null;
+    m.onSyncStatus.mockImplementation(async (h) => {
+      emit = h;
+      return () => undefined;
+    });
+    await store.follow();
+    await settle();
+    const el = () => document.querySelector('[data-testid="sync-state"]') as HTMLElement;
+    const tag = () => el().textContent!.replace(/\s+/g, " ").trim();
+    expect(tag()).toBe("已登录 · 上次同步 14:03 · 2 条未发送");
+    emit!({ state: "retrying", failures: 2, next_attempt_secs: 9, last_error: offline, last_report: null });
+    await settle();
+    expect(tag()).toBe("未能同步 · 9 秒后重试 · 2 条未发送");
+    expect(el().classList.contains("has-trouble")).toBe(true);
+    emit!({ state: "sign_in_required", failures: 0, next_attempt_secs: null, last_error: null, last_report: null });
+    await settle();
+    expect(tag()).toBe("需要重新登录");
+    // A good sync that pulled rows: the counts are read again and the inbox is told to reload.
+    const before = store.changedRows;
+    const calls = m.syncOverview.mock.calls.length;
+    emit!({ state: "synced", failures: 0, next_attempt_secs: 60, last_error: null, last_report: report({ pushed: 2 }) });
+    await settle();
+    expect(store.changedRows).toBe(before + 1);
+    expect(m.syncOverview.mock.calls.length).toBeGreaterThan(calls);
+    expect(el().classList.contains("has-trouble")).toBe(false);
+    // Nothing moved: no reload of the list.
+    emit!({ state: "synced", failures: 0, next_attempt_secs: 60, last_error: null, last_report: report({ pushed: 0, pulled_orders: 0 }) });
+    await settle();
+    expect(store.changedRows).toBe(before + 1);
     w.unmount();
   });
 });

@@ -109,6 +109,24 @@ impl Desk {
         })
     }
 
+    /// Another desk on the same data folder with its own connection to the cache, for the
+    /// background sync ([`crate::AutoSync`]): the network never holds up this one. It shares
+    /// the catalog, calendar and token store, and does not clear the evidence folder's `tmp/`
+    /// as opening does (a copy may be under way).
+    pub fn another_connection(&self) -> Result<Desk, AppError> {
+        Ok(Desk {
+            store: Store::open(&self.data_dir.join(CACHE_FILE))?,
+            evidence: self.evidence.clone(),
+            calendar: self.calendar.clone(),
+            catalog: self.catalog.clone(),
+            profile: self.profile.clone(),
+            data_dir: self.data_dir.clone(),
+            device_id: self.device_id.clone(),
+            tokens: self.tokens.clone(),
+            clock: self.clock,
+        })
+    }
+
     /// Changes who works at this desk (kept in the cache).
     pub fn set_profile(&mut self, profile: Profile) -> Result<(), AppError> {
         let user_name = text::required(TextField::UserName, &profile.user_name)?;

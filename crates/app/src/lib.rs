@@ -4,6 +4,7 @@
 //! data, the inbox reader, sync with the hub. The Tauri commands, the `casedesk-cli` binary and the tests all call
 //! these, so there is one implementation of every action and it runs without a window.
 
+mod auto_sync;
 mod batch;
 pub mod demo;
 mod desk;
@@ -20,6 +21,7 @@ mod sync;
 mod whitelist;
 mod work_orders;
 
+pub use auto_sync::{AutoSync, AutoSyncRunner, AutoSyncState, AutoSyncStatus};
 pub use batch::{BatchAction, BatchItem, MAX_BATCH};
 pub use casedesk_store::Refusal;
 pub use casedesk_sync::TokenStoreKind;

@@ -29,7 +29,7 @@ pub struct SignedIn {
 }
 
 /// What one sync did.
-#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct SyncReport {
     /// Mutations the hub applied now.
@@ -227,6 +227,11 @@ impl Desk {
             unsent: self.store.unsent_len()?,
             refusals: self.store.refusals()?,
         })
+    }
+
+    /// Outbox rows waiting to be sent (refused ones are not waiting).
+    pub fn unsent(&self) -> Result<u64, AppError> {
+        Ok(self.store.unsent_len()?)
     }
 
     /// Pushes the outbox, then pulls the hub's changes.

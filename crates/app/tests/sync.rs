@@ -6,7 +6,10 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use casedesk_app::{Desk, ErrorCode, HandlingMethod, InboxFilter, Lang, TokenStoreKind};
+use casedesk_app::{
+    AutoSync, AutoSyncRunner, AutoSyncState, Desk, ErrorCode, HandlingMethod, InboxFilter, Lang,
+    TokenStoreKind,
+};
 use casedesk_domain::{Catalog, OrderState, Status, WorkingCalendar};
 use casedesk_hub::storage::{self, HubStore};
 use casedesk_hub::{app, HubConfig};
@@ -20,7 +23,26 @@ struct Hub {
     base: String,
     store: Arc<dyn HubStore>,
     rt: tokio::runtime::Runtime,
+    config: HubConfig,
+    server: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
+}
+
+/// Serves the hub's store on `addr` (port 0: any free one); the address it listens on.
+async fn serve(
+    store: Arc<dyn HubStore>,
+    config: HubConfig,
+    addr: &str,
+) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    let service = app(store, config).into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, service).await;
+    });
+    (addr, server)
 }
 
 fn start_hub(config: HubConfig) -> Hub {
@@ -31,27 +53,38 @@ fn start_hub(config: HubConfig) -> Hub {
         .expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("hub.db").display().to_string();
-    let (store, base) = rt.block_on(async {
+    let (store, addr, server) = rt.block_on(async {
         let store = storage::open(&db).await.expect("open the hub's store");
         assert!(casedesk_hub::demo::fill(&*store).await.expect("demo"));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("addr");
-        let service =
-            app(store.clone(), config).into_make_service_with_connect_info::<SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, service).await });
-        (store, format!("http://{addr}"))
+        let (addr, server) = serve(store.clone(), config.clone(), "127.0.0.1:0").await;
+        (store, addr, server)
     });
     Hub {
-        base,
+        base: format!("http://{addr}"),
         store,
         rt,
+        config,
+        server,
         _dir: dir,
     }
 }
 
 impl Hub {
+    /// The hub goes down: its port stops answering.
+    fn stop(&mut self) {
+        self.server.abort();
+        let _ = self.rt.block_on(&mut self.server);
+    }
+
+    /// And comes back on the same address and database.
+    fn restart(&mut self) {
+        let addr = self.base.trim_start_matches("http://").to_string();
+        let (_, server) = self
+            .rt
+            .block_on(serve(self.store.clone(), self.config.clone(), &addr));
+        self.server = server;
+    }
+
     fn order(&self, order_no: &str) -> casedesk_hub::storage::OrderRecord {
         self.rt
             .block_on(self.store.order(order_no))
@@ -378,4 +411,140 @@ fn an_expired_access_token_is_refreshed_once_and_the_new_pair_kept() {
         d.sync().expect_err("signed out").code,
         ErrorCode::SignInRequired
     );
+}
+
+#[test]
+fn the_background_sync_backs_off_while_the_hub_is_down_and_sends_when_it_is_back() {
+    let mut hub = start_hub(HubConfig::default());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut d = signed_in(&hub, dir.path(), "zhang.wei");
+    d.sync().expect("pull");
+    let (id, no) = first_pending(&d);
+    d.claim(id).expect("claim");
+    let mut auto = AutoSync::new(d.another_connection().expect("second connection"));
+
+    hub.stop();
+    let mut waits = Vec::new();
+    for failures in 1..=3 {
+        let wait = auto.attempt();
+        let st = auto.status();
+        assert_eq!(st.state, AutoSyncState::Retrying, "{st:?}");
+        assert_eq!(st.failures, failures);
+        assert_eq!(
+            st.last_error.as_ref().map(|e| e.code),
+            Some(ErrorCode::Offline)
+        );
+        assert_eq!(st.next_attempt_secs, Some(wait.as_secs()));
+        waits.push(wait.as_secs_f64());
+    }
+    // 5, 10, 20 s, each shortened by at most a fifth.
+    for (w, full) in waits.iter().zip([5.0, 10.0, 20.0]) {
+        assert!(*w <= full && *w >= full * 0.8 - 1.0, "{waits:?}");
+    }
+    assert_eq!(d.unsent().expect("unsent"), 1, "nothing left the queue");
+
+    hub.restart();
+    let wait = auto.attempt();
+    let st = auto.status().clone();
+    assert_eq!(st.state, AutoSyncState::Synced, "{st:?}");
+    assert_eq!(st.failures, 0);
+    assert_eq!(st.last_report.as_ref().map(|r| r.pushed), Some(1));
+    assert_eq!(
+        wait,
+        casedesk_sync::IDLE_INTERVAL,
+        "nothing queued: the idle rhythm"
+    );
+    assert_eq!(
+        hub.order(&no).state.claimed_by.as_deref(),
+        Some("zhang.wei")
+    );
+    assert_eq!(d.unsent().expect("unsent"), 0);
+}
+
+#[test]
+fn the_background_sync_stops_when_the_session_ends_and_keeps_the_queue() {
+    let hub = start_hub(HubConfig {
+        access_ttl_secs: 1,
+        refresh_ttl_secs: 1,
+        ..HubConfig::default()
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut d = signed_in(&hub, dir.path(), "zhang.wei");
+    d.sync().expect("pull");
+    let (id, no) = first_pending(&d);
+    d.claim(id).expect("claim");
+    let mut auto = AutoSync::new(d.another_connection().expect("second connection"));
+    // Offline for "days": both tokens expire before the next attempt.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    auto.attempt();
+    let st = auto.status().clone();
+    assert_eq!(st.state, AutoSyncState::SignInRequired, "{st:?}");
+    assert_eq!(st.next_attempt_secs, None, "no attempt planned");
+    assert_eq!(
+        st.last_error.as_ref().map(|e| e.code),
+        Some(ErrorCode::SignInRequired)
+    );
+    // Later ticks do not knock at the hub with nothing to show, and the queue stays.
+    auto.attempt();
+    assert_eq!(auto.status().state, AutoSyncState::SignInRequired);
+    assert_eq!(d.outbox().expect("outbox").len(), 1);
+    assert_eq!(hub.order(&no).state.claimed_by, None);
+
+    // Signing in again starts the schedule over and the queued claim goes out.
+    let who = d
+        .login(&hub.base, "zhang.wei", PASSWORD)
+        .expect("login again");
+    assert_eq!(who.username, "zhang.wei");
+    auto.signed_in_again();
+    auto.attempt();
+    assert_eq!(
+        auto.status().state,
+        AutoSyncState::Synced,
+        "{:?}",
+        auto.status()
+    );
+    assert_eq!(
+        hub.order(&no).state.claimed_by.as_deref(),
+        Some("zhang.wei")
+    );
+}
+
+#[test]
+fn the_runner_sends_new_work_without_waiting_for_the_idle_interval() {
+    let hub = start_hub(HubConfig::default());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut d = signed_in(&hub, dir.path(), "zhang.wei");
+    d.sync().expect("pull");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let runner = AutoSyncRunner::start(
+        AutoSync::new(d.another_connection().expect("second connection")),
+        std::time::Duration::ZERO,
+        move |status| {
+            let _ = tx.send(status.clone());
+        },
+    );
+    let first = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("a first attempt");
+    assert_eq!(first.state, AutoSyncState::Synced, "{first:?}");
+    // Work done after a good sync goes out within the runner's look-around (5 s), not after the
+    // idle minute.
+    let (id, no) = first_pending(&d);
+    d.claim(id).expect("claim");
+    let next = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("an attempt for the new work");
+    assert_eq!(
+        next.last_report.as_ref().map(|r| r.pushed),
+        Some(1),
+        "{next:?}"
+    );
+    assert_eq!(
+        hub.order(&no).state.claimed_by.as_deref(),
+        Some("zhang.wei")
+    );
+    // 同步 pressed meanwhile runs on the runner's desk.
+    let r = runner.sync_now().expect("sync now");
+    assert_eq!(r.pushed, 0);
+    runner.stop();
 }

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casedesk_app::{
-    classify_declaration, default_data_dir, load_calendar, permit_classes, AppError, BatchAction,
-    BatchItem, DeclarationText, Desk, DueFilter, HandlingMethod, InboxFilter, Lang, MessageKey,
-    NaiveDate, SortKey, Term,
+    classify_declaration, default_data_dir, load_calendar, permit_classes, AppError, AutoSync,
+    AutoSyncState, AutoSyncStatus, BatchAction, BatchItem, DeclarationText, Desk, DueFilter,
+    HandlingMethod, InboxFilter, Lang, MessageKey, NaiveDate, SortKey, Term,
 };
 use casedesk_domain::permit::{Configuration, Measure, Route};
 use casedesk_domain::{
@@ -226,7 +226,15 @@ enum Command {
         user: String,
     },
     /// Send the outbox to the hub, then pull the hub's changes.
-    Sync,
+    Sync {
+        /// Keep syncing on the background timer (as the window does): a line per attempt, the
+        /// wait doubling after each failure up to 5 minutes. Stops on Ctrl+C.
+        #[arg(long)]
+        watch: bool,
+        /// With --watch: stop after this many attempts.
+        #[arg(long, requires = "watch")]
+        rounds: Option<u32>,
+    },
     /// Forget the hub's tokens; the outbox and the cache stay.
     Logout,
     /// Working days (工作日) by the data folder's calendar; needs no cache.
@@ -539,11 +547,7 @@ fn code<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let lang = cli
-        .lang
-        .as_deref()
-        .map(Lang::parse)
-        .unwrap_or_else(Lang::from_env);
+    let lang = lang_of(&cli);
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -723,7 +727,16 @@ fn whitelist_text(rows: &[casedesk_app::WhitelistRow]) -> String {
         .join("\n")
 }
 
+/// `--lang`, else the environment's (LANG).
+fn lang_of(cli: &Cli) -> Lang {
+    cli.lang
+        .as_deref()
+        .map(Lang::parse)
+        .unwrap_or_else(Lang::from_env)
+}
+
 fn run(cli: Cli) -> Result<(), AppError> {
+    let lang = lang_of(&cli);
     let data = cli.data.unwrap_or_else(default_data_dir);
     let json = cli.json;
     // The calendar reads the data folder's calendar.json but no cache, so it works on any folder.
@@ -1088,9 +1101,33 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 )
             })
         }
-        Command::Sync => {
+        Command::Sync { watch: false, .. } => {
             let r = desk.sync()?;
             print(json, &r, sync_text)
+        }
+        Command::Sync {
+            watch: true,
+            rounds,
+        } => {
+            let mut auto = AutoSync::new(desk);
+            for round in 1.. {
+                let wait = auto.attempt();
+                let status = auto.status();
+                if json {
+                    // One JSON object per line, for a script following along.
+                    let line = serde_json::to_string(status).map_err(|e| {
+                        AppError::invalid(MessageKey::JsonOutput).with("detail", e.to_string())
+                    })?;
+                    println!("{line}");
+                } else {
+                    println!("{}", watch_text(status, lang));
+                }
+                if rounds.is_some_and(|r| round >= r) {
+                    break;
+                }
+                std::thread::sleep(wait);
+            }
+            Ok(())
         }
         Command::Logout => {
             desk.logout()?;
@@ -1134,6 +1171,37 @@ fn read_password() -> Result<String, AppError> {
         return Err(AppError::invalid(MessageKey::PasswordMissing));
     }
     Ok(password)
+}
+
+/// One attempt of `sync --watch`, as a line.
+fn watch_text(s: &AutoSyncStatus, lang: Lang) -> String {
+    let next = s
+        .next_attempt_secs
+        .map(|n| format!("; next in {n} s"))
+        .unwrap_or_default();
+    match s.state {
+        AutoSyncState::Synced => match &s.last_report {
+            Some(r) => format!("{}{next}", sync_text(r)),
+            None => format!("已同步 synced{next}"),
+        },
+        AutoSyncState::Retrying => {
+            let why = s
+                .last_error
+                .as_ref()
+                .map(|e| e.text(lang))
+                .unwrap_or_default();
+            format!("未同步 not synced (failure {}): {why}{next}", s.failures)
+        }
+        AutoSyncState::SignInRequired => {
+            let why = s
+                .last_error
+                .as_ref()
+                .map(|e| e.text(lang))
+                .unwrap_or_default();
+            format!("需要重新登录 sign in again: {why}")
+        }
+        AutoSyncState::SignedOut => "未登录 not signed in; waiting for `casedesk-cli login`".into(),
+    }
 }
 
 fn sync_text(r: &casedesk_app::SyncReport) -> String {

@@ -111,9 +111,33 @@ fn login_sync_logout() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("1 sent"), "{}", text(&o.stdout));
 
+    // The background timer from the command line: one JSON line per attempt.
+    assert!(cli(
+        &data,
+        &["claim", page["rows"][1]["order_no"].as_str().expect("no")],
+        "",
+        &[]
+    )
+    .status
+    .success());
+    let o = cli(
+        &data,
+        &["--json", "sync", "--watch", "--rounds", "1"],
+        "",
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON line");
+    assert_eq!(line["state"], "synced", "{line}");
+    assert_eq!(line["last_report"]["pushed"], 1, "{line}");
+    assert_eq!(line["next_attempt_secs"], 60, "{line}");
+
     let o = cli(&data, &["logout"], "", &[]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(!data.join("hub-token.json").exists());
+    let o = cli(&data, &["sync", "--watch", "--rounds", "1"], "", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("未登录"), "{}", text(&o.stdout));
     let o = cli(&data, &["sync"], "", &[]);
     assert!(!o.status.success());
     assert!(text(&o.stderr).contains("请先登录"), "{}", text(&o.stderr));

@@ -7,11 +7,14 @@
 //! the tokens (never the password) in the OS keyring, or in an owner-only file when
 //! `CASEDESK_TOKEN_STORE=file` is set for tests and headless machines. The cache is not touched
 //! here: `casedesk-app` reads the outbox and applies pulled pages through `casedesk-store`.
+//! [`Backoff`] is the background sync's schedule: when to try again after a good or a failed sync.
 
+mod backoff;
 mod client;
 mod error;
 mod tokens;
 
+pub use backoff::{Backoff, BUSY_INTERVAL, FIRST_RETRY, IDLE_INTERVAL, MAX_RETRY};
 pub use client::{HubClient, Tokens};
 pub use error::SyncError;
 pub use tokens::{TokenStore, TokenStoreKind, TOKEN_FILE, TOKEN_STORE_ENV};

@@ -8,7 +8,8 @@ import type { AppError } from "../bindings/AppError";
 import type { DroppedFiles } from "../bindings/DroppedFiles";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { Message } from "../bindings/Message";
-import { commands, EVIDENCE_DROPPED } from "../bindings/commands";
+import { commands, EVIDENCE_DROPPED, SYNC_STATUS } from "../bindings/commands";
+import type { AutoSyncStatus } from "../bindings/AutoSyncStatus";
 
 /** Error code used when the backend rejected with something that is not an AppError. */
 export type DeskErrorCode = ErrorCode | "unknown";
@@ -107,6 +108,7 @@ export const {
   hubLogin,
   hubLogout,
   syncNow,
+  autoSyncStatus,
   listFilters,
   saveFilter,
   useFilter,
@@ -156,4 +158,9 @@ export async function pickExportPath(defaultName: string, label: string): Promis
   } catch (e) {
     throw toDeskError(e);
   }
+}
+
+/** The background sync's status after each attempt. Returns the function that stops listening. */
+export function onSyncStatus(handler: (status: AutoSyncStatus) => void): Promise<UnlistenFn> {
+  return listen<AutoSyncStatus>(SYNC_STATUS, (e) => handler(e.payload));
 }

@@ -1,5 +1,6 @@
 // Generated from src-tauri/src/commands.rs by `cargo test -p casedesk`; do not edit.
 import type { AttachedEvidence } from "./AttachedEvidence";
+import type { AutoSyncStatus } from "./AutoSyncStatus";
 import type { BatchAction } from "./BatchAction";
 import type { BatchItem } from "./BatchItem";
 import type { DemoSummary } from "./DemoSummary";
@@ -81,6 +82,8 @@ export function commands(call: Call) {
     hubLogout: () => call<null>("hub_logout"),
     /** Pushes the outbox, then pulls the hub's changes. */
     syncNow: () => call<SyncReport>("sync_now"),
+    /** The background sync: its last outcome and when it tries next (also sent as an event). */
+    autoSyncStatus: () => call<AutoSyncStatus>("auto_sync_status"),
     loadDemo: (orders: number) => call<DemoSummary>("load_demo", { orders }),
     listOutbox: () => call<Array<OutboxEntry>>("list_outbox"),
     saveDraft: (key: string, value: string) => call<null>("save_draft", { key, value }),
@@ -102,3 +105,6 @@ export function commands(call: Call) {
 
 /** The event carrying files dropped on the window (DroppedFiles). */
 export const EVIDENCE_DROPPED = "evidence-dropped";
+
+/** The event carrying the background sync's status after each attempt (AutoSyncStatus). */
+export const SYNC_STATUS = "sync-status";

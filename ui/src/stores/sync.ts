@@ -4,6 +4,7 @@ import * as api from "../api/desk";
 import type { SignedIn } from "../bindings/SignedIn";
 import type { SyncOverview } from "../bindings/SyncOverview";
 import type { SyncReport } from "../bindings/SyncReport";
+import type { AutoSyncStatus } from "../bindings/AutoSyncStatus";
 import { useDeskStore } from "./desk";
 
 /** The hub a desk signs in to when it has never signed in anywhere. */
@@ -26,6 +27,10 @@ export const useSyncStore = defineStore("sync", () => {
   const lastReport = ref<SyncReport | null>(null);
   /** Why the last sync failed (cleared when the next one starts). */
   const syncError = ref<api.DeskError | null>(null);
+  /** The background sync: its last outcome and when it tries next. */
+  const auto = ref<AutoSyncStatus | null>(null);
+  /** Counts background syncs that changed rows in the cache: the inbox reloads on it. */
+  const changedRows = ref(0);
   let seq = 0;
 
   const signedIn = computed<SignedIn | null>(() => overview.value?.signed_in ?? null);
@@ -105,9 +110,30 @@ export const useSyncStore = defineStore("sync", () => {
     }
   }
 
+  /** One attempt of the background sync finished: counts and refusals are read again. */
+  function onAutoSync(status: AutoSyncStatus): void {
+    auto.value = status;
+    const r = status.last_report;
+    if (status.state === "synced" && r && r.pulled_orders + r.pulled_whitelist + r.pushed + r.refused.length > 0) {
+      changedRows.value++;
+    }
+    void refresh();
+  }
+
+  /** Follows the background sync (once, from the app shell); returns the function that stops it. */
+  async function follow(): Promise<() => void> {
+    const stop = await api.onSyncStatus(onAutoSync);
+    try {
+      auto.value = await api.autoSyncStatus();
+    } catch {
+      /* the next attempt's event brings it */
+    }
+    return stop;
+  }
+
   return {
-    overview, loading, loaded, error, signingIn, signingOut, busy, lastReport, syncError,
+    overview, loading, loaded, error, signingIn, signingOut, busy, lastReport, syncError, auto, changedRows,
     signedIn, refusals, defaultHubUrl, defaultUsername,
-    load, login, logout, syncNow,
+    load, login, logout, syncNow, follow, onAutoSync,
   };
 });
