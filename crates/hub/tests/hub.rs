@@ -882,6 +882,87 @@ async fn concurrent_pushes_on_two_hub_instances(backend: Backend) {
     assert_eq!(report.first_broken, None);
 }
 
+async fn a_password_guessed_a_hundred_times_never_gets_in(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    let head = hub.store.audit_head().await.expect("head");
+    let mut answers = std::collections::BTreeMap::new();
+    for guess in 0..99 {
+        let r = hub.login("zhang.wei", &format!("guess-{guess}")).await;
+        *answers.entry(r.status().as_u16()).or_insert(0) += 1;
+    }
+    // The 100th guess is the right password: still refused, the name is locked.
+    let r = hub.login("zhang.wei", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        answers,
+        [(401, 5), (429, 94)].into_iter().collect(),
+        "five tries, then locked"
+    );
+    let body: casedesk_wire::ErrorBody = r.json().await.expect("error body");
+    assert_eq!(body.code, "rate_limited");
+    assert!(!body.message_zh.is_empty() && !body.message_en.is_empty());
+    assert_eq!(
+        hub.store.audit_head().await.expect("head"),
+        head,
+        "failed logins change no state"
+    );
+}
+
+/// Every path of the OpenAPI document (so every endpoint added later too), without a token and
+/// with a forged one: 401 and nothing changed. Only sign-in, refresh and the document are open.
+async fn every_endpoint_refuses_a_missing_or_forged_token(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_order("GD-T-1", "410783", "豫G70001").await;
+    let head = hub.store.audit_head().await.expect("head");
+    let doc = serde_json::to_value(casedesk_hub::api::openapi()).expect("openapi");
+    let paths = doc["paths"].as_object().expect("paths");
+    let open = ["/api/v1/login", "/api/v1/refresh"];
+    let mut checked = 0;
+    for (path, ops) in paths {
+        if open.contains(&path.as_str()) {
+            continue;
+        }
+        // Path parameters get a plausible value: the refusal must come before any lookup.
+        let concrete = path
+            .split('/')
+            .map(|seg| if seg.starts_with('{') { "GD-T-1" } else { seg })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in ops.as_object().expect("operations").keys() {
+            let Ok(m) = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()) else {
+                continue;
+            };
+            for token in [None, Some("forged.token.value")] {
+                let mut req = hub
+                    .http
+                    .request(m.clone(), hub.url(&concrete))
+                    .header("content-type", "application/json")
+                    .body("{}");
+                if let Some(t) = token {
+                    req = req.bearer_auth(t);
+                }
+                let r = req.send().await.expect("request");
+                assert_eq!(
+                    r.status(),
+                    StatusCode::UNAUTHORIZED,
+                    "{method} {path} with token {token:?}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked >= 6,
+        "only {checked} requests: the document lost its paths?"
+    );
+    assert_eq!(hub.version_of("GD-T-1").await, 1);
+    assert_eq!(hub.store.audit_head().await.expect("head"), head);
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -918,4 +999,6 @@ on_both_engines!(
     bad_bodies_change_nothing,
     openapi_is_served,
     concurrent_pushes_on_two_hub_instances,
+    a_password_guessed_a_hundred_times_never_gets_in,
+    every_endpoint_refuses_a_missing_or_forged_token,
 );
