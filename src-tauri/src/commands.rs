@@ -311,6 +311,10 @@ commands! {
         }).and_then(|signed_in| restart_auto_sync(s).map(|()| signed_in));
     /// Signs out: the tokens are forgotten, the unsent queue stays.
     fn hub_logout() -> () = |s| with(s, |d| d.logout()).and_then(|()| restart_auto_sync(s));
+    /// 放弃: an action the hub refused leaves the list, kept with who dismissed it and when.
+    fn dismiss_refusal(seq: i64) -> () = |s| with(s, |d| d.dismiss_refusal(seq));
+    /// 重做: a refused work-order action decided again on the order as it is now, and queued.
+    fn redo_refusal(seq: i64) -> OrderDetail = |s| with(s, |d| d.redo_refusal(seq));
     /// Pushes the outbox, then pulls the hub's changes.
     fn sync_now() -> SyncReport = |s| sync_in_background(s);
     /// The background sync: its last outcome and when it tries next (also sent as an event).

@@ -278,6 +278,12 @@ impl From<StoreError> for AppError {
             StoreError::FilterNotFound(name) => {
                 AppError::new(ErrorCode::NotFound, K::FilterNotFound).with("name", name)
             }
+            StoreError::RefusalNotFound(seq) => {
+                AppError::new(ErrorCode::NotFound, K::RefusalNotFound).with("seq", seq)
+            }
+            StoreError::NotRedoable(seq) => {
+                AppError::invalid(K::RefusalNotRedoable).with("seq", seq)
+            }
             StoreError::Locked => AppError::new(ErrorCode::DatabaseLocked, K::DatabaseLocked),
             StoreError::NewerSchema { .. } => {
                 AppError::new(ErrorCode::DatabaseNewer, K::DatabaseNewer)

@@ -15,6 +15,7 @@ mod export;
 pub mod message;
 pub mod permit;
 mod reader;
+mod refusal;
 mod rules;
 mod saved_filter;
 mod sync;

@@ -223,6 +223,8 @@ message_keys! {
     PasswordMissing => "password_missing" [],
     Internal => "internal" [],
     FilterNotFound => "filter_not_found" ["name"],
+    RefusalNotFound => "refusal_not_found" ["seq"],
+    RefusalNotRedoable => "refusal_not_redoable" ["seq"],
     PermitDimensionZero => "permit_dimension_zero" ["measure"],
     PermitDimensionAbsurd => "permit_dimension_absurd" ["measure", "value", "max", "unit"],
     PermitAxleCount => "permit_axle_count" ["axles", "min", "max"],

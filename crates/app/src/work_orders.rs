@@ -84,7 +84,7 @@ impl Desk {
 
     /// Runs a write on the store as the person at this desk, under the desk's rules. The fields
     /// are borrowed apart: the store writes while the rules and the profile are read.
-    fn write<T>(
+    pub(crate) fn write<T>(
         &mut self,
         write: impl FnOnce(
             &mut casedesk_store::Store,

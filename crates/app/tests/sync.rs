@@ -549,6 +549,85 @@ fn the_runner_sends_new_work_without_waiting_for_the_idle_interval() {
     runner.stop();
 }
 
+#[test]
+fn a_refused_action_is_dismissed_with_a_record_or_redone_once_the_rules_allow_it() {
+    let hub = start_hub(HubConfig::default());
+    let (da, db, ds) = (
+        tempfile::tempdir().expect("a"),
+        tempfile::tempdir().expect("b"),
+        tempfile::tempdir().expect("s"),
+    );
+    let mut a = signed_in(&hub, da.path(), "zhang.wei");
+    let mut b = signed_in(&hub, db.path(), "li.na");
+    let mut sup = signed_in(&hub, ds.path(), "zhao.lei");
+    a.sync().expect("a pulls");
+    b.sync().expect("b pulls");
+    let (ida, no) = first_pending(&a);
+    let idb = b.resolve_order(&no).expect("b has it");
+    a.claim(ida).expect("a claims");
+    b.claim(idb).expect("b claims offline");
+    b.handle(idb, HandlingMethod::PhoneWarning, "已电话警示驾驶员", "")
+        .expect("b handles offline");
+    a.sync().expect("a first");
+    let refused = b.sync().expect("b second").refused;
+    assert_eq!(refused.len(), 2);
+    let (claim, handling) = (refused[0].seq, refused[1].seq);
+
+    // 放弃 the handling: it leaves the list, the order's timeline says so with the hub's reason,
+    // and the row stays in the outbox (never sent, never deleted).
+    b.dismiss_refusal(handling).expect("dismiss");
+    let left: Vec<i64> = b
+        .sync_overview()
+        .expect("overview")
+        .refusals
+        .iter()
+        .map(|r| r.seq)
+        .collect();
+    assert_eq!(left, vec![claim]);
+    let timeline = b.order(idb).expect("detail").timeline;
+    let last = timeline.last().expect("an entry");
+    assert_eq!(last.kind, casedesk_store::EventKind::RefusalDismissed);
+    assert_eq!(last.actor, "li.na");
+    let note = last.refusal.as_ref().expect("the refusal on the timeline");
+    assert_eq!(note.action, "handle");
+    assert!(!note.message_zh.is_empty() && !note.message_en.is_empty());
+    assert_eq!(
+        b.outbox().expect("outbox").len(),
+        2,
+        "kept, with its record"
+    );
+    let again = b.dismiss_refusal(handling).expect_err("only once");
+    assert_eq!(again.code, ErrorCode::NotFound);
+
+    // 重做 the claim while A holds the order: the rules refuse it here, nothing changes.
+    let e = b.redo_refusal(claim).expect_err("still claimed by A");
+    assert_eq!(e.code, ErrorCode::RefusedTransition, "{e:?}");
+    assert_eq!(b.unsent().expect("unsent"), 0);
+    assert_eq!(b.sync_overview().expect("overview").refusals.len(), 1);
+
+    // A returns it, the supervisor reassigns it to the county; now the claim can be redone.
+    a.return_order(ida, casedesk_domain::ReturnReason::Other, "车辆信息需核实")
+        .expect("a returns");
+    a.sync().expect("a sends the return");
+    sup.sync().expect("the supervisor pulls");
+    let ids = sup.resolve_order(&no).expect("supervisor has it");
+    sup.reassign(ids, "410783", "请长垣市重新认领办理")
+        .expect("reassign");
+    sup.sync().expect("the supervisor sends");
+    b.sync().expect("b pulls the reassignment");
+    let detail = b.redo_refusal(claim).expect("redo");
+    assert_eq!(detail.row.status, Status::Claimed);
+    assert_eq!(detail.row.claimed_by.as_deref(), Some("li.na"));
+    assert!(b.sync_overview().expect("overview").refusals.is_empty());
+    let r = b.sync().expect("b sends the redone claim");
+    assert_eq!(r.pushed, 1);
+    assert_eq!(hub.order(&no).state.claimed_by.as_deref(), Some("li.na"));
+    let e = b
+        .redo_refusal(claim)
+        .expect_err("a redone refusal is settled");
+    assert_eq!(e.code, ErrorCode::NotFound);
+}
+
 // ---- Faults: the network cut between pages, the desk killed while it applies a page. ----
 
 /// Adds `n` open orders to the hub in `county` (numbers `GD…<tag><n>`), as the platform would.

@@ -203,6 +203,11 @@ enum Command {
     },
     /// What is waiting to be sent to the hub.
     Outbox,
+    /// Actions the hub refused that wait for a decision: list, dismiss (放弃) or redo (重做).
+    Refusals {
+        #[command(subcommand)]
+        command: RefusalsCommand,
+    },
     /// Who works at this desk; with options, change it (until sign-in to a hub exists).
     Profile {
         #[arg(long)]
@@ -378,6 +383,16 @@ enum FiltersCommand {
     },
     /// Delete the saved filter of this name.
     Delete { name: String },
+}
+
+#[derive(Subcommand)]
+enum RefusalsCommand {
+    /// Every refused action still waiting for a decision, with the hub's reason.
+    List,
+    /// 放弃: the action leaves the list, kept with who dismissed it and when.
+    Dismiss { seq: i64 },
+    /// 重做: the work-order action decided again on the order as it is now, and queued.
+    Redo { seq: i64 },
 }
 
 #[derive(Subcommand)]
@@ -816,6 +831,48 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     .join("\n")
             })
         }
+        Command::Refusals { command } => match command {
+            RefusalsCommand::List => {
+                let refusals = desk.sync_overview()?.refusals;
+                print(json, &refusals, |rs| {
+                    if rs.is_empty() {
+                        return "（没有待处理的被拒绝操作 no refused action waits）".to_string();
+                    }
+                    rs.iter()
+                        .map(|r| {
+                            format!(
+                                "{}\t{}\t{}\t{}\t{} / {} ({})",
+                                r.seq,
+                                r.entity_key,
+                                r.action,
+                                r.refused_at,
+                                r.message_zh,
+                                r.message_en,
+                                r.code
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+            }
+            RefusalsCommand::Dismiss { seq } => {
+                desk.dismiss_refusal(seq)?;
+                print(json, &serde_json::json!({ "dismissed": seq }), |_| {
+                    format!("已放弃 dismissed: {seq}")
+                })
+            }
+            RefusalsCommand::Redo { seq } => {
+                let d = desk.redo_refusal(seq)?;
+                print(json, &d, |d| {
+                    format!(
+                        "已重做 redone: {} {} → {}",
+                        seq,
+                        d.row.order_no,
+                        d.row.status.name_zh()
+                    )
+                })
+            }
+        },
         Command::Filters { command } => match command {
             FiltersCommand::List => {
                 let filters = desk.saved_filters()?;

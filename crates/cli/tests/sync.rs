@@ -197,3 +197,50 @@ fn an_unreachable_keyring_is_one_line_in_either_language() {
     let o = cli(&data, &["sync"], "", &[]);
     assert!(!o.status.success());
 }
+
+#[test]
+fn refused_actions_are_listed_dismissed_or_redone() {
+    let hub = start_hub();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for (data, user) in [(&a, "zhang.wei"), (&b, "li.na")] {
+        let o = cli(
+            data,
+            &["login", "--hub", &hub.base, "--user", user],
+            "casedesk-demo\n",
+            &[],
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert!(cli(data, &["sync"], "", &[]).status.success());
+    }
+    let o = cli(&a, &["--json", "list", "--status", "pending"], "", &[]);
+    let page: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let no = page["rows"][0]["order_no"]
+        .as_str()
+        .expect("no")
+        .to_string();
+    for data in [&a, &b] {
+        assert!(cli(data, &["claim", &no], "", &[]).status.success());
+    }
+    assert!(cli(&a, &["sync"], "", &[]).status.success());
+    assert!(cli(&b, &["sync"], "", &[]).status.success());
+
+    let o = cli(&b, &["--json", "refusals", "list"], "", &[]);
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(list[0]["code"], "claimed_by_other");
+    let seq = list[0]["seq"].to_string();
+    let o = cli(&b, &["refusals", "list"], "", &[]);
+    assert!(text(&o.stdout).contains("zhang.wei"), "{}", text(&o.stdout));
+    // Redo is decided on the order as pulled: zhang.wei holds it, so it is refused, one line.
+    let o = cli(&b, &["refusals", "redo", &seq], "", &[]);
+    assert!(!o.status.success());
+    assert_eq!(text(&o.stderr).lines().count(), 1, "{}", text(&o.stderr));
+    let o = cli(&b, &["--json", "refusals", "dismiss", &seq], "", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = cli(&b, &["--json", "refusals", "list"], "", &[]);
+    assert_eq!(text(&o.stdout).trim(), "[]");
+    let o = cli(&b, &["refusals", "dismiss", &seq], "", &[]);
+    assert!(!o.status.success(), "only once");
+    assert!(text(&o.stderr).contains(&seq), "{}", text(&o.stderr));
+}

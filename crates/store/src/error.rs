@@ -32,6 +32,10 @@ pub enum StoreError {
     OrderNotFound(String),
     #[error("no saved filter is named {0}")]
     FilterNotFound(String),
+    #[error("no refused action {0} waits for a decision")]
+    RefusalNotFound(i64),
+    #[error("refused action {0} is not a work-order action and cannot be done again here")]
+    NotRedoable(i64),
     #[error(transparent)]
     Refused(#[from] TransitionError),
     #[error(transparent)]

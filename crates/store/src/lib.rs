@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod load;
 pub mod order;
 pub mod outbox;
+pub mod refusal;
 pub mod saved_filter;
 pub mod setting;
 pub mod sync;

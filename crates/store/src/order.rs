@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::inbox::{county_name, read_row, InboxRow, ROW_COLUMNS, ROW_FROM};
+use crate::refusal::DismissedRefusal;
 use crate::{Store, StoreError};
 
 /// The rule data actions are decided with: the working calendar and the catalog (its clocks,
@@ -52,6 +53,8 @@ pub enum EventKind {
     WhitelistOverridden,
     /// 撤销认领: a claim taken back before it left the desk (not an action: never sent).
     ClaimWithdrawn,
+    /// 放弃: an action the hub refused, dismissed by the officer (not an action: never sent).
+    RefusalDismissed,
 }
 
 impl EventKind {
@@ -94,6 +97,7 @@ impl EventKind {
             EventKind::Reassigned => "reassigned",
             EventKind::WhitelistOverridden => "whitelist_overridden",
             EventKind::ClaimWithdrawn => "claim_withdrawn",
+            EventKind::RefusalDismissed => "refusal_dismissed",
         }
     }
 }
@@ -130,6 +134,8 @@ pub struct TimelineEvent {
     /// Transfer: the unit; notice: the authority; reassignment: the county.
     pub to_unit: Option<String>,
     pub evidence: Vec<EvidenceRow>,
+    /// A dismissed refusal: the action and the hub's reason.
+    pub refusal: Option<DismissedRefusal>,
 }
 
 impl TimelineEvent {
@@ -150,6 +156,7 @@ impl TimelineEvent {
             deadline: None,
             to_unit: None,
             evidence: Vec::new(),
+            refusal: None,
         }
     }
 }
@@ -690,6 +697,15 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(raw.len());
         for (event_id, at, actor, kind, payload) in raw {
+            if kind == EventKind::RefusalDismissed.code() {
+                let note: DismissedRefusal = serde_json::from_str(&payload)
+                    .map_err(|e| StoreError::Corrupt(format!("event {event_id}: {e}")))?;
+                out.push(TimelineEvent {
+                    refusal: Some(note),
+                    ..TimelineEvent::bare(event_id, at, actor, EventKind::RefusalDismissed)
+                });
+                continue;
+            }
             if kind == EventKind::ClaimWithdrawn.code() {
                 out.push(TimelineEvent::bare(
                     event_id,
@@ -804,44 +820,9 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let facts = read_facts(&tx, id)?;
-        let sit = facts.situation(&tx, now, rules)?;
-        let applied = apply(&facts.state, actor, action, &sit)?;
-        let (event_id, whitelist_proposed) = record_applied(
-            &tx,
-            id,
-            &facts.plate,
-            facts.vehicle_id,
-            &applied,
-            actor.name,
-            now,
-        )?;
-        let payload = serde_json::to_string(&applied.action)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mutation_id = uuid::Uuid::now_v7().to_string();
-        tx.prepare_cached(
-            "INSERT INTO outbox(mutation_id, device_id, entity, entity_key, order_id, action, payload,
-                base_version, created_at)
-             VALUES (?1, ?2, 'work_order', ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute(params![
-            mutation_id,
-            device_id,
-            facts.order_no,
-            id,
-            applied.action.kind().code(),
-            payload,
-            facts.version,
-            now.format("%Y-%m-%d %H:%M").to_string()
-        ])?;
+        let outcome = apply_in(&tx, id, actor, action, now, rules, device_id)?;
         tx.commit()?;
-        Ok(ActionOutcome {
-            status: applied.state.status,
-            version: facts.version + 1,
-            event_id,
-            mutation_id,
-            whitelist_proposed,
-        })
+        Ok(outcome)
     }
 
     /// 撤销认领: takes back `actor`'s claim of order `id` while it waits unsent in the outbox and
@@ -924,4 +905,54 @@ impl Store {
         tx.commit()?;
         Ok(before.status)
     }
+}
+
+/// Applies one user action inside `tx`: decided by the domain on the order as it is, then its
+/// state, event and outbox mutation written. The caller commits.
+pub(crate) fn apply_in(
+    tx: &Connection,
+    id: i64,
+    actor: &Actor<'_>,
+    action: &OrderAction,
+    now: NaiveDateTime,
+    rules: &Rules<'_>,
+    device_id: &str,
+) -> Result<ActionOutcome, StoreError> {
+    let facts = read_facts(tx, id)?;
+    let sit = facts.situation(tx, now, rules)?;
+    let applied = apply(&facts.state, actor, action, &sit)?;
+    let (event_id, whitelist_proposed) = record_applied(
+        tx,
+        id,
+        &facts.plate,
+        facts.vehicle_id,
+        &applied,
+        actor.name,
+        now,
+    )?;
+    let payload =
+        serde_json::to_string(&applied.action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mutation_id = uuid::Uuid::now_v7().to_string();
+    tx.prepare_cached(
+        "INSERT INTO outbox(mutation_id, device_id, entity, entity_key, order_id, action, payload,
+            base_version, created_at)
+         VALUES (?1, ?2, 'work_order', ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        mutation_id,
+        device_id,
+        facts.order_no,
+        id,
+        applied.action.kind().code(),
+        payload,
+        facts.version,
+        now.format("%Y-%m-%d %H:%M").to_string()
+    ])?;
+    Ok(ActionOutcome {
+        status: applied.state.status,
+        version: facts.version + 1,
+        event_id,
+        mutation_id,
+        whitelist_proposed,
+    })
 }

@@ -247,7 +247,7 @@ impl Store {
     /// Every refused mutation kept in the outbox, oldest first.
     pub fn refusals(&self) -> Result<Vec<Refusal>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{REFUSAL_SELECT} WHERE refused_at IS NOT NULL ORDER BY seq"
+            "{REFUSAL_SELECT} WHERE refused_at IS NOT NULL AND resolution IS NULL ORDER BY seq"
         ))?;
         let rows = stmt.query_map([], read_refusal)?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -80,6 +80,10 @@ export function commands(call: Call) {
     hubLogin: (hubUrl: string, username: string, password: string) => call<SignedIn>("hub_login", { hubUrl, username, password }),
     /** Signs out: the tokens are forgotten, the unsent queue stays. */
     hubLogout: () => call<null>("hub_logout"),
+    /** 放弃: an action the hub refused leaves the list, kept with who dismissed it and when. */
+    dismissRefusal: (seq: number) => call<null>("dismiss_refusal", { seq }),
+    /** 重做: a refused work-order action decided again on the order as it is now, and queued. */
+    redoRefusal: (seq: number) => call<OrderDetail>("redo_refusal", { seq }),
     /** Pushes the outbox, then pulls the hub's changes. */
     syncNow: () => call<SyncReport>("sync_now"),
     /** The background sync: its last outcome and when it tries next (also sent as an event). */
