@@ -48,6 +48,8 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
     hubLogin: vi.fn(),
     hubLogout: vi.fn(async () => null),
     syncNow: vi.fn(),
+    dismissRefusal: vi.fn(async () => null),
+    redoRefusal: vi.fn(),
     autoSyncStatus: vi.fn(async () => ({
       state: "signed_out", failures: 0, next_attempt_secs: null, last_error: null, last_report: null,
     })),

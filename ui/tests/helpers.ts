@@ -73,7 +73,7 @@ export function makeDetail(id: number, patch: Partial<OrderDetail> = {}, rowPatc
 export function makeEvent(id: number, kind: TimelineEntry["kind"], patch: Partial<TimelineEntry> = {}): TimelineEntry {
   return {
     id, at: "2026-11-24 14:03", actor: "张伟", kind, method: null, interception: null, result: null, notes: null,
-    reason_code: null, reason: null, requirement: null, deadline: null, to_unit: null, evidence: [],
+    reason_code: null, reason: null, requirement: null, deadline: null, to_unit: null, evidence: [], refusal: null,
     ...patch,
   };
 }

@@ -11,7 +11,7 @@ import type { Refusal } from "../src/bindings/Refusal";
 import type { SignedIn } from "../src/bindings/SignedIn";
 import type { AutoSyncStatus } from "../src/bindings/AutoSyncStatus";
 import { actionLabel, isHubUrl, refusalNote, shortTime } from "../src/utils/sync";
-import { deskStatus, freshPinia, mountApp, settle, settleErrors, waitFor } from "./helpers";
+import { deskStatus, freshPinia, makeDetail, mountApp, settle, settleErrors, waitFor } from "./helpers";
 import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
@@ -438,6 +438,48 @@ describe("sync page", () => {
     i18n.global.locale.value = "en";
     await settle();
     expect(cells(rows[0]).slice(1, 4)).toEqual(["Claim", "2026-11-24 09:12", "This order was claimed by 张伟. claimed_by_other"]);
+    w.unmount();
+  });
+
+  it("重做 for order actions and 放弃 after a confirmation, each reading the list again", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    const plate = refusal(2, { entity: "whitelist", entity_key: "豫G12345", action: "whitelist_approve", code: "not_allowed" });
+    m.syncOverview.mockResolvedValue(overview({ refusals: [refusal(1), plate] }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    const rows = () => [...document.querySelectorAll('[data-testid="refusal-row"]')];
+    // A whitelist decision is made again on its own page: no 重做 on its row.
+    expect(rows()[0].querySelector('[data-testid="refusal-redo"]')).not.toBeNull();
+    expect(rows()[1].querySelector('[data-testid="refusal-redo"]')).toBeNull();
+
+    // Refused again by the rules: the reason is said and the row stays.
+    m.redoRefusal.mockRejectedValueOnce(appError("refused_transition", "hub_says", { message_zh: "该工单已由张伟认领。", message_en: "Claimed by 张伟." }));
+    (rows()[0].querySelector('[data-testid="refusal-redo"]') as HTMLElement).click();
+    await settle();
+    expect(m.redoRefusal).toHaveBeenCalledWith(1);
+    expect(document.body.textContent).toContain("该工单已由张伟认领。");
+    m.redoRefusal.mockResolvedValueOnce(makeDetail(1, {}, { status: "claimed" }));
+    m.syncOverview.mockResolvedValue(overview({ refusals: [plate] }));
+    (rows()[0].querySelector('[data-testid="refusal-redo"]') as HTMLElement).click();
+    await settle(5);
+    expect(document.body.textContent).toContain("已重做 GD2026112400001 的认领，工单现为已认领");
+    expect(rows()).toHaveLength(1);
+
+    // 放弃 asks first; cancelling changes nothing.
+    (rows()[0].querySelector('[data-testid="refusal-dismiss"]') as HTMLElement).click();
+    await settle();
+    expect(document.querySelector('[data-testid="dismiss-confirm"]')!.textContent).toContain("本机保留这条记录");
+    click("dismiss-cancel");
+    await settle();
+    expect(m.dismissRefusal).not.toHaveBeenCalled();
+    (rows()[0].querySelector('[data-testid="refusal-dismiss"]') as HTMLElement).click();
+    await settle();
+    m.syncOverview.mockResolvedValue(overview({ refusals: [] }));
+    click("dismiss-ok");
+    await settle(5);
+    expect(m.dismissRefusal).toHaveBeenCalledWith(2);
+    expect(document.querySelector('[data-testid="refusals-empty"]')).not.toBeNull();
     w.unmount();
   });
 

@@ -109,6 +109,8 @@ export const {
   hubLogout,
   syncNow,
   autoSyncStatus,
+  dismissRefusal,
+  redoRefusal,
   listFilters,
   saveFilter,
   useFilter,

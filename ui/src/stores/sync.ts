@@ -110,6 +110,28 @@ export const useSyncStore = defineStore("sync", () => {
     }
   }
 
+  /** 放弃: the refused action leaves the list (kept with a record); the list is read again. */
+  async function dismissRefusal(seq: number): Promise<void> {
+    try {
+      await api.dismissRefusal(seq);
+    } catch (e) {
+      throw api.toDeskError(e);
+    } finally {
+      await refresh();
+    }
+  }
+
+  /** 重做: the action decided again on the order as it is now and queued; the order after it. */
+  async function redoRefusal(seq: number) {
+    try {
+      return await api.redoRefusal(seq);
+    } catch (e) {
+      throw api.toDeskError(e);
+    } finally {
+      await refresh();
+    }
+  }
+
   /** One attempt of the background sync finished: counts and refusals are read again. */
   function onAutoSync(status: AutoSyncStatus): void {
     auto.value = status;
@@ -134,6 +156,6 @@ export const useSyncStore = defineStore("sync", () => {
   return {
     overview, loading, loaded, error, signingIn, signingOut, busy, lastReport, syncError, auto, changedRows,
     signedIn, refusals, defaultHubUrl, defaultUsername,
-    load, login, logout, syncNow, follow, onAutoSync,
+    load, login, logout, syncNow, follow, onAutoSync, dismissRefusal, redoRefusal,
   };
 });

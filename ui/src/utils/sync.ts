@@ -21,7 +21,7 @@ export function refusalKey(r: Refusal): string {
 }
 
 /** The hub's reason in the UI language (the other one when that is empty). */
-export function refusalReason(r: Refusal, locale: AppLocale): string {
+export function refusalReason(r: Pick<Refusal, "message_zh" | "message_en">, locale: AppLocale): string {
   return locale === "en" ? r.message_en || r.message_zh : r.message_zh || r.message_en;
 }
 
