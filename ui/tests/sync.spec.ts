@@ -419,7 +419,7 @@ describe("sync page", () => {
     await settle();
     expect(document.querySelector('[data-testid="sync-refusals-count"]')!.textContent).toContain("共 2 条");
     const heads = [...document.querySelectorAll('[data-testid="refusal-table"] th')].map((th) => th.textContent!.trim());
-    expect(heads).toEqual(["工单号/车牌", "操作", "记录时间", "拒绝原因", "拒绝时间", "说明"]);
+    expect(heads).toEqual(["工单号/车牌", "操作", "记录时间", "拒绝原因", "拒绝时间", "处理"]);
     const rows = [...document.querySelectorAll('[data-testid="refusal-row"]')];
     expect(rows).toHaveLength(2);
     const cells = (r: Element) => [...r.querySelectorAll("td")].map((td) => td.textContent!.trim());

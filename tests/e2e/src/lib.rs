@@ -108,6 +108,41 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
+/// A `casedesk-hub serve --demo` child process, stopped when dropped.
+pub struct HubProcess(Child);
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the built hub with its demo users and orders on a database in `dir`, listening on
+/// `listen` (a free loopback port when none); returns it and its address once it accepts
+/// connections. Started again on the same folder and address, it is the same hub back.
+pub fn start_hub(dir: &Path, listen: Option<&str>) -> Res<(HubProcess, String)> {
+    let listen = match listen {
+        Some(l) => l.to_string(),
+        None => format!("127.0.0.1:{}", free_port()),
+    };
+    let child = Command::new(hub_binary())
+        .args(["serve", "--listen", &listen, "--demo", "--db"])
+        .arg(dir.join("hub.db"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let hub = HubProcess(child);
+    let started = Instant::now();
+    while std::net::TcpStream::connect(&listen).is_err() {
+        if started.elapsed() > Duration::from_secs(20) {
+            return Err("the hub did not listen within 20 s".into());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok((hub, format!("http://{listen}")))
+}
+
 /// One running app: tauri-driver, its WebDriver session, and the app's data folder.
 pub struct Session {
     pub client: Client,

@@ -5,47 +5,14 @@
 //! machine has no unlocked Secret Service for the app's session; the keyring path is the
 //! default everywhere else.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-use casedesk_e2e::{cli, cli_json, hub_binary, Res, Session};
-
-struct Hub(Child);
-
-impl Drop for Hub {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_hub(dir: &std::path::Path) -> Res<(Hub, String)> {
-    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let listen = format!("127.0.0.1:{port}");
-    let child = Command::new(hub_binary())
-        .args(["serve", "--listen", &listen, "--demo", "--db"])
-        .arg(dir.join("hub.db"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let hub = Hub(child);
-    let started = Instant::now();
-    while std::net::TcpStream::connect(&listen).is_err() {
-        if started.elapsed() > Duration::from_secs(20) {
-            return Err("the hub did not listen within 20 s".into());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Ok((hub, format!("http://{listen}")))
-}
+use casedesk_e2e::{cli, cli_json, start_hub, Res, Session};
 
 #[tokio::test]
 async fn sign_in_sync_and_see_refusals_on_the_sync_page() -> Res<()> {
     let home = tempfile::tempdir()?;
     let hubdir = tempfile::tempdir()?;
     let data = home.path().join("casedesk");
-    let (_hub, url) = start_hub(hubdir.path())?;
+    let (_hub, url) = start_hub(hubdir.path(), None)?;
     // The desk's own demo orders are unknown to the hub: a claim of one is refused there.
     cli(&data, &["demo", "--orders", "200"])?;
     let page = cli_json(&data, &["list", "--status", "pending", "--page-size", "1"])?;

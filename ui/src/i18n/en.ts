@@ -633,7 +633,7 @@ const en: Messages = {
       createdAt: "Recorded",
       reason: "Reason",
       refusedAt: "Refused",
-      copy: "Note",
+      copy: "Follow-up",
     },
     copy: "Copy",
     copyLabel: "Copy the refusal note for {key}",

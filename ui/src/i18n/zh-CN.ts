@@ -631,7 +631,7 @@ const zhCN = {
       createdAt: "记录时间",
       reason: "拒绝原因",
       refusedAt: "拒绝时间",
-      copy: "说明",
+      copy: "处理",
     },
     copy: "复制",
     copyLabel: "复制 {key} 的拒绝说明",
