@@ -297,6 +297,8 @@ fn a_page_that_cannot_be_applied_leaves_the_checkpoint_and_the_cache_unchanged()
         plate: "豫G99999".into(),
         place: "S308".into(),
         detected_at: detected.format("%Y-%m-%d %H:%M").to_string(),
+        enterprise: None,
+        driver: None,
     };
     hub.rt
         .block_on(hub.store.insert_order(

@@ -572,6 +572,8 @@ mod tests {
                 plate: "豫G12345".into(),
                 place: "S308长垣段".into(),
                 detected_at: "2026-11-24 08:30".into(),
+                enterprise: None,
+                driver: None,
             },
             state: OrderStateWire::from(&state),
             updated_at: "2026-11-24 08:31:05".into(),
