@@ -60,7 +60,7 @@ pub struct Poster {
 pub enum Input {
     Record {
         line: Option<u64>,
-        record: IngestRecord,
+        record: Box<IngestRecord>,
     },
     Unreadable {
         line: u64,
@@ -117,7 +117,7 @@ pub fn audit_after(alarm: &AlarmOrder, whitelisted: Option<WhitelistKind>) -> se
     })
 }
 
-fn field<'a>(value: &'a str) -> Option<&'a str> {
+fn field(value: &str) -> Option<&str> {
     Some(value.trim()).filter(|v| !v.is_empty())
 }
 
@@ -439,7 +439,7 @@ pub fn csv_inputs(text: &str) -> Result<Vec<Input>, CsvFileError> {
                     values;
                 Input::Record {
                     line: Some(row.line),
-                    record: IngestRecord {
+                    record: Box::new(IngestRecord {
                         alarm_id,
                         violation_code,
                         plate,
@@ -452,7 +452,7 @@ pub fn csv_inputs(text: &str) -> Result<Vec<Input>, CsvFileError> {
                         enterprise_credit_score,
                         driver_name,
                         driver_phone,
-                    },
+                    }),
                 }
             }
             Ok(fields) => Input::Unreadable {
@@ -515,7 +515,10 @@ pub async fn post_ingest(
     let inputs = req
         .records
         .into_iter()
-        .map(|record| Input::Record { line: None, record })
+        .map(|record| Input::Record {
+            line: None,
+            record: Box::new(record),
+        })
         .collect();
     let results = ingest(state.store.as_ref(), inputs, &poster).await?;
     Ok(Json(IngestResponse { results }))

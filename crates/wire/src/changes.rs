@@ -92,6 +92,9 @@ pub struct WhitelistChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "entity", rename_all = "snake_case")]
+// Nearly every change is an order; boxing it would cost an allocation per change of a page for
+// the sake of the rarer whitelist entry.
+#[allow(clippy::large_enum_variant)]
 pub enum Change {
     WorkOrder(OrderChange),
     Whitelist(WhitelistChange),
