@@ -1279,6 +1279,39 @@ async fn a_whitelisted_vehicles_alarm(backend: Backend) {
     assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
 }
 
+async fn the_same_alarm_on_two_hub_instances_makes_one_order(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("platform", Role::Administrator, "41").await;
+    let other = Hub {
+        base: serve(
+            storage::open(&hub.db).await.expect("second store"),
+            HubConfig::default(),
+        )
+        .await,
+        http: reqwest::Client::new(),
+        store: hub.store.clone(),
+        db: hub.db.clone(),
+        _dir: tempfile::tempdir().expect("temp dir"),
+    };
+    let token = hub.token("platform").await;
+    for round in 0..5 {
+        let record = alarm(&format!("PT-RACE-{round}"), "KY-001", "豫G90001", "410783");
+        let (a, b) = tokio::join!(
+            hub.ingest_ok(&token, std::slice::from_ref(&record)),
+            other.ingest_ok(&token, std::slice::from_ref(&record)),
+        );
+        let made: Vec<&IngestResult> = [&a[0], &b[0]]
+            .into_iter()
+            .filter(|r| matches!(r, IngestResult::Created { .. }))
+            .collect();
+        assert_eq!(made.len(), 1, "{a:?} {b:?}");
+        let (order_no, _, _) = created(made[0]);
+        assert!([&a[0], &b[0]]
+            .iter()
+            .any(|r| matches!(r, IngestResult::Duplicate { order_no: n, .. } if *n == order_no)));
+    }
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1319,4 +1352,5 @@ on_both_engines!(
     ingest_rejects_bad_records_alone,
     ingest_needs_the_platforms_account,
     a_whitelisted_vehicles_alarm,
+    the_same_alarm_on_two_hub_instances_makes_one_order,
 );
