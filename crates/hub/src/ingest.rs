@@ -130,12 +130,22 @@ fn detection_time(value: &str) -> Option<NaiveDateTime> {
         .and_then(|t| t.with_second(0))
 }
 
+/// A text field refused by the domain's text rule, named as the platform knows it.
 fn text_refusal(code: &'static str, what_zh: &str, what_en: &str, e: text::TextError) -> Refusal {
-    refuse(
-        code,
-        format!("{what_zh}不符合要求：{e}"),
-        format!("the {what_en} is not acceptable: {e}"),
-    )
+    let (zh, en) = match e {
+        text::TextError::Empty { .. } => {
+            (format!("{what_zh}为空"), format!("the {what_en} is empty"))
+        }
+        text::TextError::TooLong { len, max, .. } => (
+            format!("{what_zh}有 {len} 个字符，超过 {max} 个字符的上限"),
+            format!("the {what_en} is {len} characters long, over the limit of {max}"),
+        ),
+        text::TextError::ControlCharacter { code, .. } => (
+            format!("{what_zh}含控制字符（U+{code:04X}）"),
+            format!("the {what_en} contains a control character (U+{code:04X})"),
+        ),
+    };
+    refuse(code, zh, en)
 }
 
 /// Checks one record and opens its order; the first problem found refuses it.
