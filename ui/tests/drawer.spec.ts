@@ -87,6 +87,24 @@ describe("order drawer", () => {
     w.unmount();
   });
 
+  it("an enterprise the platform reported without a grade shows 未评分 and its credit id", async () => {
+    const w = await mountWith(["claim"], {
+      enterprise: {
+        id: 9, name: "长垣市宏达客运有限公司", industry: "scheduled_coach", credit_code: null, credit_score: null,
+        credit_id: "91410783MA9XL0HJ8A", county_name: "长垣市",
+      },
+      driver_name: "刘强", driver_phone: "13903730001",
+    }, { credit_code: null });
+    const drawer = document.querySelector('[data-testid="order-drawer"]')!;
+    const enterprise = drawer.querySelector('[data-testid="detail-enterprise"]')!;
+    expect(enterprise.textContent).toContain("长垣市宏达客运有限公司");
+    expect(enterprise.querySelector(".credit-tag")).toBeNull();
+    expect(enterprise.querySelector('[data-testid="detail-ungraded"]')!.textContent).toBe("未评分");
+    expect(enterprise.querySelector('[data-testid="detail-credit-id"]')!.textContent).toBe("统一社会信用代码 91410783MA9XL0HJ8A");
+    expect(drawer.textContent).toContain("刘强");
+    w.unmount();
+  });
+
   it("names someone else's clock and says so when a colleague has the order", async () => {
     const w = await mountWith([], {}, {
       status: "claimed", claimed_by: "蔡保国", clock_owner: "officer", time_left: { unit: "minutes", left: -35 },

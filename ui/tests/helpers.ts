@@ -51,6 +51,7 @@ export function makeDetail(id: number, patch: Partial<OrderDetail> = {}, rowPatc
       industry: "hazmat",
       credit_code: "yellow",
       credit_score: 856,
+      credit_id: null,
       county_name: "长垣市",
     },
     vehicle_owner: null,

@@ -147,10 +147,7 @@ fn an_empty_desk_pulls_the_hubs_orders_and_its_work_reaches_the_hub() {
         .expect("known violation");
     assert_eq!(row.violation_name, violation.name);
     assert!(row.plate.starts_with("豫G"));
-    assert!(
-        !row.licensed,
-        "no enterprise details travel on the wire yet"
-    );
+    assert!(!row.licensed, "the demo's orders carry no enterprise");
 
     // Offline work: claim and handle.
     let (id, no) = first_pending(&d);
@@ -330,6 +327,8 @@ fn a_page_that_cannot_be_applied_leaves_the_checkpoint_and_the_cache_unchanged()
         plate: "豫G99999".into(),
         place: "S308".into(),
         detected_at: detected.format("%Y-%m-%d %H:%M").to_string(),
+        enterprise: None,
+        driver: None,
     };
     hub.rt
         .block_on(hub.store.insert_order(
@@ -645,6 +644,8 @@ fn add_orders(hub: &Hub, county: &str, tag: &str, n: usize) {
                 plate: format!("豫G{:05}", i % 100_000),
                 place: "S308长垣段".into(),
                 detected_at: detected.format("%Y-%m-%d %H:%M").to_string(),
+                enterprise: None,
+                driver: None,
             };
             hub.store
                 .insert_order(
@@ -1083,4 +1084,83 @@ fn many_desks_with_random_offline_periods_converge_and_apply_each_action_once() 
     }
     let after: i64 = hub_states(&hub, "41").iter().map(|o| o.1 - 1).sum();
     assert_eq!(after, versions, "sending everything again changed nothing");
+}
+
+#[test]
+fn an_ingested_alarm_reaches_the_desk_with_its_enterprise_vehicle_and_driver() {
+    let hub = start_hub(HubConfig::default());
+    // The README's sample file, as `casedesk-hub ingest` reads it.
+    let inputs =
+        casedesk_hub::ingest::csv_inputs(include_str!("../../../assets/demo/ingest-sample.csv"))
+            .expect("the sample's header");
+    let poster = casedesk_hub::ingest::Poster {
+        username: "admin".into(),
+        device_id: "platform".into(),
+        scope: casedesk_hub::jurisdiction::Jurisdiction::Province,
+    };
+    let results = hub
+        .rt
+        .block_on(casedesk_hub::ingest::ingest(&*hub.store, inputs, &poster))
+        .expect("ingest");
+    let created: Vec<String> = results
+        .iter()
+        .filter_map(|r| match r {
+            casedesk_wire::IngestResult::Created { order_no, .. } => Some(order_no.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(created.len(), 3, "{results:?}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut d = signed_in(&hub, dir.path(), "zhang.wei");
+    let r = d.sync().expect("sync");
+    assert_eq!(
+        r.pulled_orders,
+        12 + 2,
+        "the demo's and 长垣市's two alarms"
+    );
+
+    // In the inbox: the enterprise's name and credit code, found by the driver's name.
+    let found = d
+        .list_inbox(&InboxFilter {
+            search: Some("刘强".into()),
+            open_only: false,
+            ..InboxFilter::default()
+        })
+        .expect("search")
+        .rows;
+    assert_eq!(found.len(), 1);
+    let row = &found[0];
+    assert_eq!(row.order_no, created[0]);
+    assert!(row.licensed);
+    assert_eq!(row.enterprise_name, "长垣市宏达客运有限公司");
+    assert_eq!(
+        row.credit_code,
+        Some(casedesk_domain::CreditCode::Yellow),
+        "870 points"
+    );
+    assert_eq!(row.plate, "豫GA1234");
+
+    // In the drawer: the enterprise with its credit id and score, the driver.
+    let detail = d.order(row.id).expect("detail");
+    let e = detail.enterprise.clone().expect("enterprise");
+    assert_eq!(e.credit_id.as_deref(), Some("91410783MA9XL0HJ8A"));
+    assert_eq!(e.credit_score, Some(870));
+    assert_eq!(e.industry, casedesk_domain::Industry::ScheduledCoach);
+    assert_eq!(
+        (detail.driver_name.as_str(), detail.driver_phone.as_str()),
+        ("刘强", "13903730001")
+    );
+
+    // Suspected illegal operation: no enterprise, the driver still known.
+    let unlicensed = orders(&d)
+        .into_iter()
+        .find(|o| o.order_no == created[1])
+        .expect("the second alarm");
+    assert!(!unlicensed.licensed);
+    let detail = d.order(unlicensed.id).expect("detail");
+    assert_eq!(detail.enterprise, None);
+    assert_eq!(detail.driver_name, "王建军");
+    // 获嘉县's alarm stays with 获嘉县.
+    assert!(orders(&d).iter().all(|o| o.order_no != created[2]));
 }

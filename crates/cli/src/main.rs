@@ -647,12 +647,16 @@ fn print<T: Serialize>(
 fn detail_text(d: &casedesk_app::OrderDetail) -> String {
     let r = &d.row;
     let enterprise = match &d.enterprise {
-        Some(e) => format!(
-            "{}（{}，{} 分）",
-            e.name,
-            e.credit_code.code(),
-            e.credit_score
-        ),
+        Some(e) => {
+            let credit = match (e.credit_code, e.credit_score) {
+                (Some(code), Some(score)) => format!("{}，{score} 分", code.code()),
+                _ => "未评分".to_string(),
+            };
+            match &e.credit_id {
+                Some(id) => format!("{}（{credit}，统一社会信用代码 {id}）", e.name),
+                None => format!("{}（{credit}）", e.name),
+            }
+        }
         None => format!(
             "无经营许可（车主：{}）",
             d.vehicle_owner.as_deref().unwrap_or("不详")
@@ -674,6 +678,9 @@ fn detail_text(d: &casedesk_app::OrderDetail) -> String {
         owner_zh(r.clock_owner),
         if r.due_provisional { "（暂定：含未载入放假安排的年份）" } else { "" },
     );
+    if !d.driver_name.is_empty() {
+        s.push_str(&format!("  驾驶员: {} {}\n", d.driver_name, d.driver_phone));
+    }
     for t in &d.timeline {
         s.push_str(&format!("  - {} {} {}", t.at, t.actor, t.kind.code()));
         if let Some(o) = t.interception {

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod clock;
 pub mod credit;
+pub mod credit_id;
 pub mod handling;
 pub mod industry;
 pub mod interception;

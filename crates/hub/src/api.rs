@@ -69,6 +69,9 @@ pub enum ApiError {
     BadCredentials,
     #[error("{0}")]
     Forbidden(String),
+    /// The user's role may not do this (403 `not_allowed`).
+    #[error("{en}")]
+    NotPermitted { zh: &'static str, en: &'static str },
     #[error("not found")]
     NotFound,
     #[error("too many failed logins")]
@@ -130,6 +133,7 @@ impl IntoResponse for ApiError {
                 &format!("{what} 不在您的辖区内"),
                 &format!("{what} is outside your jurisdiction"),
             ),
+            ApiError::NotPermitted { zh, en } => body(StatusCode::FORBIDDEN, "not_allowed", zh, en),
             ApiError::NotFound => body(StatusCode::NOT_FOUND, "not_found", "未找到", "not found"),
             ApiError::RateLimited { retry_after } => {
                 let mut r = body(
@@ -213,12 +217,13 @@ impl Modify for BearerAuth {
 #[openapi(
     info(
         title = "CaseDesk hub",
-        description = "信用交通办案工作台 sync hub: login, push of mutations, pull of changes. See docs/sync-protocol.md."
+        description = "信用交通办案工作台 sync hub: login, push of mutations, pull of changes, ingest of platform alarms. See docs/sync-protocol.md."
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Access and refresh tokens"),
-        (name = "sync", description = "Push mutations, pull changes")
+        (name = "sync", description = "Push mutations, pull changes"),
+        (name = "ingest", description = "The provincial platform's alarms become work orders")
     )
 )]
 struct ApiDoc;
@@ -231,6 +236,7 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(crate::push::push))
         .routes(routes!(crate::pull::changes))
         .routes(routes!(crate::pull::order))
+        .routes(routes!(crate::ingest::post_ingest))
         .split_for_parts()
 }
 

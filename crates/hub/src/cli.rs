@@ -1,4 +1,5 @@
-//! The command line: `serve`, `user add|passwd|disable|enable|list`, `audit verify`, `openapi`.
+//! The command line: `serve`, `user add|passwd|disable|enable|list`, `ingest FILE.csv`,
+//! `audit verify`, `openapi`.
 //! Data goes to stdout (JSON with `--json`); a failure is one line on stderr and a non-zero exit.
 
 use std::io::{BufRead, Write};
@@ -52,6 +53,14 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Turn the platform's alarms in a CSV file into work orders (see README); exits 2 when a
+    /// record was rejected (the others still go in).
+    Ingest {
+        /// CSV with a header line: alarm_id,violation_code,plate,detected_at,place,county_code
+        /// and optionally enterprise_name,enterprise_credit_id,enterprise_industry,
+        /// enterprise_credit_score,driver_name,driver_phone
+        file: PathBuf,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -212,6 +221,7 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User { command } => user(store.as_ref(), command, cli.json, &at).await,
+        Command::Ingest { file } => ingest_file(store.as_ref(), &file, cli.json).await,
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -238,6 +248,77 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
             }
         }
     }
+}
+
+async fn ingest_file(
+    store: &dyn HubStore,
+    file: &std::path::Path,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    use casedesk_wire::IngestResult;
+    let bytes = std::fs::read(file)
+        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", file.display())))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| CliError::Usage(format!("{} is not UTF-8 text", file.display())))?;
+    let inputs = crate::ingest::csv_inputs(&text)
+        .map_err(|e| CliError::Usage(format!("{}: {e}; nothing ingested", file.display())))?;
+    let poster = crate::ingest::Poster {
+        username: "ingest-cli".into(),
+        device_id: String::new(),
+        scope: Jurisdiction::Province,
+    };
+    let results = crate::ingest::ingest(store, inputs, &poster).await?;
+    let count = |f: fn(&IngestResult) -> bool| results.iter().filter(|r| f(r)).count();
+    let created = count(|r| matches!(r, IngestResult::Created { .. }));
+    let duplicate = count(|r| matches!(r, IngestResult::Duplicate { .. }));
+    let rejected = count(|r| matches!(r, IngestResult::Rejected { .. }));
+    let mut lines: Vec<String> = results
+        .iter()
+        .map(|r| match r {
+            IngestResult::Created {
+                alarm_id,
+                order_no,
+                county_code,
+                whitelisted,
+            } => format!(
+                "created {order_no}\t{alarm_id}\t{county_code}{}",
+                whitelisted
+                    .map(|k| format!("\twhitelisted ({})", k.code()))
+                    .unwrap_or_default()
+            ),
+            IngestResult::Duplicate { alarm_id, order_no } => {
+                format!("duplicate {order_no}\t{alarm_id}")
+            }
+            IngestResult::Rejected {
+                alarm_id,
+                line,
+                code,
+                message_en,
+                ..
+            } => format!(
+                "rejected line {}\t{alarm_id}\t{code}: {message_en}",
+                line.unwrap_or(0)
+            ),
+        })
+        .collect();
+    lines.push(format!(
+        "{created} created, {duplicate} duplicate, {rejected} rejected"
+    ));
+    print(
+        json,
+        serde_json::json!({
+            "created": created,
+            "duplicate": duplicate,
+            "rejected": rejected,
+            "results": results,
+        }),
+        lines.join("\n"),
+    )?;
+    Ok(if rejected > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 async fn user(

@@ -84,6 +84,8 @@ pub async fn fill(store: &dyn HubStore) -> Result<bool, DemoError> {
                 plate: format!("豫G{}{:04}", letter, 1000 + i * 37),
                 place: places[i % places.len()].to_string(),
                 detected_at: detected.format("%Y-%m-%d %H:%M").to_string(),
+                enterprise: None,
+                driver: None,
             };
             let order_no = format!("GD{}{}{:03}", detected.format("%Y%m%d"), &county[2..], i);
             store

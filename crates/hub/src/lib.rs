@@ -2,7 +2,8 @@
 //! database-held rate limits, short access tokens and rotating refresh tokens), applies the
 //! desks' mutations at most once each with the domain's own rules (`lifecycle::apply`,
 //! `whitelist::decide`) under the user's role and jurisdiction, numbers every change for
-//! checkpointed pulls, and keeps a hash-chained audit log. It stores everything in SQLite (one
+//! checkpointed pulls, turns the provincial platform's alarms into work orders (ingest), and
+//! keeps a hash-chained audit log. It stores everything in SQLite (one
 //! file, the default) or PostgreSQL behind one trait, [`storage::HubStore`], and keeps nothing
 //! in memory that another instance would need.
 
@@ -11,7 +12,9 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod csv;
 pub mod demo;
+pub mod ingest;
 pub mod jurisdiction;
 pub mod pull;
 pub mod push;

@@ -25,7 +25,7 @@ use crate::auth::AuthUser;
 use crate::jurisdiction::Jurisdiction;
 use crate::storage::{Decision, Loaded, MutationContext, OrderRecord, WhitelistRow};
 
-fn calendar() -> &'static WorkingCalendar {
+pub(crate) fn calendar() -> &'static WorkingCalendar {
     static CALENDAR: OnceLock<WorkingCalendar> = OnceLock::new();
     CALENDAR.get_or_init(WorkingCalendar::embedded)
 }
@@ -167,6 +167,20 @@ fn outside(key: &str) -> Rejection {
     )
 }
 
+/// The kind of the vehicle's whitelist entry in force on `today` where an order of `county`
+/// is: an entry holds in the division that decided it and below (the city's or the province's).
+pub fn whitelist_in_force(
+    entries: &[WhitelistRow],
+    county: &str,
+    today: chrono::NaiveDate,
+) -> Option<casedesk_domain::WhitelistKind> {
+    entries
+        .iter()
+        .filter(|w| county.starts_with(&w.division))
+        .find(|w| w.entry.in_force(today))
+        .map(|w| w.entry.kind)
+}
+
 /// Decides one mutation on the state the store loaded under its write lock. Pure: the same
 /// inputs give the same decision on SQLite and PostgreSQL.
 pub fn decide(ctx: &MutationContext, loaded: &Loaded) -> Decision {
@@ -208,19 +222,12 @@ fn decide_order(
             }
         }
     }
-    let today = ctx.now.date();
-    // The entry in force for the vehicle where the order is (decided at its city or above).
-    let in_force = whitelist
-        .iter()
-        .filter(|w| county.starts_with(&w.division))
-        .find(|w| w.entry.in_force(today))
-        .map(|w| w.entry.kind);
     let sit = Situation {
         now: ctx.now,
         calendar: calendar(),
         clocks: Catalog::embedded().clocks(),
         plate: &order.facts.plate,
-        whitelist: in_force,
+        whitelist: whitelist_in_force(whitelist, county, ctx.now.date()),
     };
     // The hub has checked the jurisdiction above; a city or province supervisor acts as at the
     // order's county, which `apply` maps to its city for the supervisor's rules.

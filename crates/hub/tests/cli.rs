@@ -132,3 +132,71 @@ fn users_audit_and_openapi_from_the_command_line() {
     let busy = hub(&db, &["serve", "--listen", "not-an-address"], "");
     assert!(one_line_failure(&busy).contains("cannot listen"));
 }
+
+#[test]
+fn ingest_of_a_csv_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("hub.db").display().to_string();
+    // The README's sample, and a row cut short.
+    let sample = include_str!("../../../assets/demo/ingest-sample.csv");
+    let csv = dir.path().join("alarms.csv");
+    std::fs::write(
+        &csv,
+        format!("{sample}HN-PT-20261128-0005,KY-001,豫G12121\n"),
+    )
+    .expect("write csv");
+    let csv = csv.display().to_string();
+
+    let out = hub(&db, &["--json", "ingest", &csv], "");
+    assert_eq!(out.status.code(), Some(2), "a record was rejected");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json summary");
+    assert_eq!(
+        (
+            &summary["created"],
+            &summary["duplicate"],
+            &summary["rejected"]
+        ),
+        (&3.into(), &0.into(), &2.into())
+    );
+    let results = summary["results"].as_array().expect("results");
+    assert_eq!(results[2]["county_code"], "410724");
+    assert_eq!(results[3]["result"], "rejected");
+    assert_eq!(results[3]["code"], "unknown_violation");
+    assert_eq!(results[3]["line"], 5);
+    assert_eq!(results[4]["code"], "bad_csv_row");
+    assert_eq!(results[4]["line"], 6);
+    assert_eq!(results[4]["alarm_id"], "HN-PT-20261128-0005");
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let (orders, with_enterprise): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(enterprise) FROM work_orders",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("count");
+    assert_eq!((orders, with_enterprise), (3, 2));
+
+    // Again: the same alarms are duplicates (text lines name each order), nothing added.
+    let again = hub(&db, &["ingest", &csv], "");
+    assert_eq!(again.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("duplicate GD"))
+            .count(),
+        3
+    );
+    assert!(text.contains("rejected line 6"));
+    assert!(text
+        .trim_end()
+        .ends_with("0 created, 3 duplicate, 2 rejected"));
+
+    // A header the hub cannot map refuses the whole file.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "alarm,code\nX,KY-001\n").expect("write");
+    let refused = hub(&db, &["ingest", &bad.display().to_string()], "");
+    assert!(one_line_failure(&refused).contains("nothing ingested"));
+    let verify = hub(&db, &["--json", "audit", "verify"], "");
+    let report: serde_json::Value = serde_json::from_slice(&verify.stdout).expect("report");
+    assert_eq!(report["rows"], 3, "one audit row per created order");
+}

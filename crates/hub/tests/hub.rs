@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use casedesk_domain::whitelist::WhitelistAction;
 use casedesk_domain::{
-    Catalog, InterceptionOutcome, OrderAction, OrderState, Role, WhitelistKind, WorkingCalendar,
+    Catalog, Due, Industry, InterceptionOutcome, OrderAction, OrderState, Role, Status,
+    WhitelistKind, WorkingCalendar,
 };
 use casedesk_hub::auth::hash_password;
 use casedesk_hub::clock::{beijing_now, stamp};
@@ -16,7 +17,8 @@ use casedesk_hub::jurisdiction::Jurisdiction;
 use casedesk_hub::storage::{self, HubStore, NewUser};
 use casedesk_hub::{app, HubConfig};
 use casedesk_wire::{
-    Change, Entity, Mutation, MutationResult, OrderFacts, PullResponse, PushResponse, TokenResponse,
+    Change, Entity, IngestRecord, IngestResponse, IngestResult, Mutation, MutationResult,
+    OrderFacts, PullResponse, PushResponse, TokenResponse,
 };
 use reqwest::StatusCode;
 use serde_json::json;
@@ -122,6 +124,8 @@ impl Hub {
             plate: plate.into(),
             place: "G4京港澳高速K600".into(),
             detected_at: detected.format("%Y-%m-%d %H:%M").to_string(),
+            enterprise: None,
+            driver: None,
         };
         self.store
             .insert_order(order_no, &facts, &state, "test", &stamp(beijing_now()))
@@ -819,6 +823,7 @@ async fn openapi_is_served(backend: Backend) {
         "/api/v1/push",
         "/api/v1/changes",
         "/api/v1/orders/{order_no}",
+        "/api/v1/ingest",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
@@ -963,6 +968,431 @@ async fn every_endpoint_refuses_a_missing_or_forged_token(backend: Backend) {
     assert_eq!(hub.store.audit_head().await.expect("head"), head);
 }
 
+// --- ingest --------------------------------------------------------------------------------
+
+/// A detection time 40 minutes ago, on the minute, as the platform sends it.
+fn detected_minutes_ago(minutes: i64) -> chrono::NaiveDateTime {
+    use chrono::Timelike;
+    let t = beijing_now() - chrono::Duration::minutes(minutes);
+    t.with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .expect("on the minute")
+}
+
+fn alarm(alarm_id: &str, code: &str, plate: &str, county: &str) -> IngestRecord {
+    IngestRecord {
+        alarm_id: alarm_id.into(),
+        violation_code: code.into(),
+        plate: plate.into(),
+        detected_at: detected_minutes_ago(40)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        place: "S308长垣段K12".into(),
+        county_code: county.into(),
+        ..IngestRecord::default()
+    }
+}
+
+impl Hub {
+    async fn ingest(&self, token: Option<&str>, records: &[IngestRecord]) -> reqwest::Response {
+        let mut req = self
+            .http
+            .post(self.url("/api/v1/ingest"))
+            .json(&json!({ "records": records }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("ingest request")
+    }
+
+    async fn ingest_ok(&self, token: &str, records: &[IngestRecord]) -> Vec<IngestResult> {
+        let r = self.ingest(Some(token), records).await;
+        assert_eq!(r.status(), StatusCode::OK, "ingest");
+        r.json::<IngestResponse>()
+            .await
+            .expect("ingest body")
+            .results
+    }
+
+    /// The change counter now: nothing changed while it stays.
+    async fn change_head(&self, token: &str) -> i64 {
+        self.pull(token, 0, 1000).await.next_checkpoint
+    }
+}
+
+fn created(r: &IngestResult) -> (String, String, Option<WhitelistKind>) {
+    match r {
+        IngestResult::Created {
+            order_no,
+            county_code,
+            whitelisted,
+            ..
+        } => (order_no.clone(), county_code.clone(), *whitelisted),
+        other => panic!("expected created, got {other:?}"),
+    }
+}
+
+fn ingest_rejection(r: &IngestResult) -> &str {
+    match r {
+        IngestResult::Rejected { code, .. } => code,
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+async fn ingest_makes_orders_in_their_county_once(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("platform", Role::Administrator, "41").await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("wang.fang", Role::CountyOfficer, "410724")
+        .await;
+    let platform = hub.token("platform").await;
+    let zhang = hub.token("zhang.wei").await;
+    let wang = hub.token("wang.fang").await;
+
+    let mut coach = alarm("PT-0001", "KY-009", "豫g·a1234", "410783");
+    coach.enterprise_name = "长垣市宏达客运有限公司".into();
+    coach.enterprise_credit_id = "91410783MA9XL0HJ8A".into();
+    coach.enterprise_credit_score = "870".into();
+    coach.driver_name = "刘强".into();
+    coach.driver_phone = "13903730001".into();
+    let mut late = alarm("PT-0002", "KY-010", "豫G55555", "410724");
+    late.detected_at = format!("{}:59", late.detected_at);
+    let results = hub
+        .ingest_ok(&platform, &[coach.clone(), late.clone()])
+        .await;
+    assert_eq!(results.len(), 2);
+    let (no_cy, county, wl) = created(&results[0]);
+    assert_eq!((county.as_str(), wl), ("410783", None));
+    let (no_hj, county, _) = created(&results[1]);
+    assert_eq!(county, "410724");
+
+    // Opened as the domain opens an order: suspected illegal operation answers in 120 minutes
+    // on the clock (the catalog's KY-009), an after-the-fact clue in working days.
+    let catalog = Catalog::embedded();
+    let detected = detected_minutes_ago(40);
+    let cy = hub.store.order(&no_cy).await.expect("read").expect("order");
+    assert_eq!(
+        cy.state.handling_due,
+        Due::At(detected + chrono::Duration::minutes(120))
+    );
+    assert_eq!(cy.state.status, Status::Pending);
+    assert_eq!(cy.facts.plate, "豫GA1234", "the plate is normalised");
+    let enterprise = cy.facts.enterprise.clone().expect("enterprise");
+    assert_eq!(
+        enterprise.industry,
+        Industry::ScheduledCoach,
+        "the violation's"
+    );
+    assert_eq!(enterprise.credit_score, Some(870));
+    assert_eq!(
+        cy.facts.driver.as_ref().map(|d| d.phone.as_str()),
+        Some("13903730001")
+    );
+    let hj = hub.store.order(&no_hj).await.expect("read").expect("order");
+    let expected = OrderState::open(
+        catalog.get("KY-010").expect("KY-010"),
+        detected,
+        "410724",
+        &WorkingCalendar::embedded(),
+    );
+    assert_eq!(hj.state, expected);
+    assert!(matches!(hj.state.handling_due, Due::Day(_)));
+    assert_eq!(
+        hj.facts.detected_at,
+        detected.format("%Y-%m-%d %H:%M").to_string()
+    );
+    assert_eq!(
+        (hj.facts.enterprise.clone(), hj.facts.driver.clone()),
+        (None, None)
+    );
+
+    // Each county pulls its own, with the enterprise and the driver.
+    let page = hub.pull(&zhang, 0, 100).await;
+    assert_eq!(order_nos(&page), std::slice::from_ref(&no_cy));
+    match &page.changes[0] {
+        Change::WorkOrder(o) => {
+            assert_eq!(
+                o.facts.enterprise.as_ref().map(|e| e.name.as_str()),
+                Some("长垣市宏达客运有限公司")
+            );
+            assert_eq!(
+                o.facts.driver.as_ref().map(|d| d.name.as_str()),
+                Some("刘强")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        order_nos(&hub.pull(&wang, 0, 100).await),
+        std::slice::from_ref(&no_hj)
+    );
+
+    // The same alarms again, and twice in one batch: no second order, nothing changed.
+    let head = hub.change_head(&zhang).await;
+    let audit = hub.store.audit_head().await.expect("audit head");
+    let again = hub
+        .ingest_ok(&platform, &[coach.clone(), late, coach])
+        .await;
+    for (r, no) in again.iter().zip([&no_cy, &no_hj, &no_cy]) {
+        assert!(
+            matches!(r, IngestResult::Duplicate { order_no, .. } if order_no == no),
+            "{r:?}"
+        );
+    }
+    assert_eq!(hub.change_head(&zhang).await, head);
+    assert_eq!(hub.store.audit_head().await.expect("audit head"), audit);
+
+    // Every created order is audited, and the chain holds.
+    let rows = hub.store.audit_rows(0, 1000).await.expect("audit rows");
+    let ingested: Vec<_> = rows.iter().filter(|r| r.action == "ingest").collect();
+    assert_eq!(ingested.len(), 2);
+    assert!(ingested.iter().all(|r| r.username == "platform"));
+    assert!(ingested[0].after.contains("PT-0001"));
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken, None);
+}
+
+async fn ingest_rejects_bad_records_alone(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("platform", Role::Administrator, "41").await;
+    hub.add_user("sun.min", Role::Supervisor, "41").await;
+    let platform = hub.token("platform").await;
+    let province = hub.token("sun.min").await;
+    let good = alarm("PT-GOOD", "KY-001", "豫G10001", "410783");
+    let mut bad_time = alarm("PT-T", "KY-001", "豫G10002", "410783");
+    bad_time.detected_at = "2026-13-01 08:00".into();
+    let mut future = alarm("PT-F", "KY-001", "豫G10003", "410783");
+    future.detected_at = (beijing_now() + chrono::Duration::hours(2))
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    let mut bad_id = alarm("PT-C", "KY-001", "豫G10004", "410783");
+    bad_id.enterprise_name = "某公司".into();
+    bad_id.enterprise_credit_id = "91410783MA9XL0HJ8B".into();
+    let mut no_name = alarm("PT-N", "KY-001", "豫G10005", "410783");
+    no_name.enterprise_industry = "hazmat".into();
+    let mut bad_industry = alarm("PT-I", "KY-001", "豫G10006", "410783");
+    bad_industry.enterprise_name = "某公司".into();
+    bad_industry.enterprise_industry = "taxi".into();
+    let mut no_place = alarm("PT-P", "KY-001", "豫G10007", "410783");
+    no_place.place = "  ".into();
+    let batch = [
+        alarm("PT-V", "XX-999", "豫G10008", "410783"),
+        alarm("PT-K", "KY-001", "豫G10009", "110101"),
+        bad_time,
+        future,
+        alarm("PT-E", "KY-001", " ", "410783"),
+        good.clone(),
+        alarm("", "KY-001", "豫G10010", "410783"),
+        bad_id,
+        no_name,
+        bad_industry,
+        no_place,
+    ];
+    let head = hub.change_head(&province).await;
+    let audit = hub.store.audit_head().await.expect("audit head");
+    let results = hub.ingest_ok(&platform, &batch).await;
+    let codes: Vec<&str> = results
+        .iter()
+        .filter(|r| matches!(r, IngestResult::Rejected { .. }))
+        .map(ingest_rejection)
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "unknown_violation",
+            "unknown_county",
+            "bad_time",
+            "bad_time",
+            "empty_plate",
+            "missing_alarm_id",
+            "bad_credit_id",
+            "bad_enterprise",
+            "unknown_industry",
+            "bad_place"
+        ]
+    );
+    match &results[0] {
+        IngestResult::Rejected {
+            alarm_id,
+            message_zh,
+            message_en,
+            ..
+        } => {
+            assert_eq!(alarm_id, "PT-V");
+            assert!(message_zh.contains("XX-999") && message_en.contains("XX-999"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Only the good record went in: one change, one audit row.
+    let (order_no, _, _) = created(&results[5]);
+    let page = hub.pull(&province, head, 100).await;
+    assert_eq!(order_nos(&page), [order_no]);
+    assert_eq!(hub.store.audit_head().await.expect("audit head"), audit + 1);
+
+    // A batch over the limit is refused whole.
+    let head = hub.change_head(&province).await;
+    let many: Vec<IngestRecord> = (0..=casedesk_wire::MAX_INGEST_BATCH)
+        .map(|i| alarm(&format!("PT-M{i}"), "KY-001", "豫G20001", "410783"))
+        .collect();
+    let r = hub.ingest(Some(&platform), &many).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body: casedesk_wire::ErrorBody = r.json().await.expect("error body");
+    assert_eq!(body.code, "batch_too_large");
+    assert_eq!(hub.change_head(&province).await, head);
+}
+
+async fn ingest_needs_the_platforms_account(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("zhao.lei", Role::Supervisor, "4107").await;
+    hub.add_user("xinxiang.admin", Role::Administrator, "4107")
+        .await;
+    let record = alarm("PT-A1", "KY-001", "豫G40001", "410783");
+    let head = hub.store.audit_head().await.expect("audit head");
+    let r = hub.ingest(None, std::slice::from_ref(&record)).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    for name in ["zhang.wei", "zhao.lei"] {
+        let token = hub.token(name).await;
+        let r = hub
+            .ingest(Some(&token), std::slice::from_ref(&record))
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{name}");
+        let body: casedesk_wire::ErrorBody = r.json().await.expect("error body");
+        assert_eq!(body.code, "not_allowed");
+    }
+    assert_eq!(hub.store.audit_head().await.expect("audit head"), head);
+    // An administrator of a city posts for its counties only.
+    let city_admin = hub.token("xinxiang.admin").await;
+    let outside = alarm("PT-A2", "KY-001", "豫A40002", "410184");
+    let r = hub.ingest_ok(&city_admin, &[outside, record]).await;
+    assert_eq!(ingest_rejection(&r[0]), "outside_jurisdiction");
+    created(&r[1]);
+}
+
+async fn a_whitelisted_vehicles_alarm(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("platform", Role::Administrator, "41").await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("zhao.lei", Role::Supervisor, "4107").await;
+    hub.add_user("kaifeng.sup", Role::Supervisor, "4102").await;
+    let platform = hub.token("platform").await;
+    let zhang = hub.token("zhang.wei").await;
+    let zhao = hub.token("zhao.lei").await;
+    let kaifeng = hub.token("kaifeng.sup").await;
+    let add = |reason: &str| WhitelistAction::Add {
+        kind: WhitelistKind::EnterpriseSelfUse,
+        reason: reason.into(),
+        event_name: None,
+        valid_from: beijing_now().date(),
+        valid_until: None,
+    };
+    // Listed by Xinxiang (holds in 长垣市) and, another vehicle, by Kaifeng (does not).
+    let r = hub
+        .push(
+            &zhao,
+            &[whitelist_mutation("豫G66666", add("企业自用通勤车"))],
+        )
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+    let r = hub
+        .push(&kaifeng, &[whitelist_mutation("豫G77777", add("企业自用"))])
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+    let results = hub
+        .ingest_ok(
+            &platform,
+            &[
+                alarm("PT-W1", "KY-001", "豫G66666", "410783"),
+                alarm("PT-W2", "KY-001", "豫G77777", "410783"),
+            ],
+        )
+        .await;
+    // The order exists either way; the whitelist in force where it is travels with the answer.
+    let (listed, _, kind) = created(&results[0]);
+    assert_eq!(kind, Some(WhitelistKind::EnterpriseSelfUse));
+    let (other, _, kind) = created(&results[1]);
+    assert_eq!(kind, None, "a Kaifeng entry does not hold in 长垣市");
+    let audit = hub.store.audit_rows(0, 1000).await.expect("audit");
+    assert!(audit
+        .iter()
+        .any(|a| a.entity_key == listed && a.after.contains("enterprise_self_use")));
+
+    // As the domain says: no interception of the listed vehicle without a supervisor's
+    // written override; the other vehicle is intercepted.
+    let intercept = OrderAction::Intercept {
+        outcome: InterceptionOutcome::NothingFound,
+        notes: String::new(),
+    };
+    let r = hub
+        .push(
+            &zhang,
+            &[
+                order_mutation(&listed, OrderAction::Claim),
+                order_mutation(&listed, intercept.clone()),
+                order_mutation(&other, OrderAction::Claim),
+                order_mutation(&other, intercept.clone()),
+            ],
+        )
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+    assert_eq!(rejected_code(&r[1]).0, "whitelisted");
+    assert!(matches!(r[3], MutationResult::Applied { .. }), "{r:?}");
+    let r = hub
+        .push(
+            &zhao,
+            &[order_mutation(
+                &listed,
+                OrderAction::OverrideWhitelist {
+                    reason: "群众举报，书面指令布控".into(),
+                },
+            )],
+        )
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+    let r = hub
+        .push(&zhang, &[order_mutation(&listed, intercept)])
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+}
+
+async fn the_same_alarm_on_two_hub_instances_makes_one_order(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("platform", Role::Administrator, "41").await;
+    let other = Hub {
+        base: serve(
+            storage::open(&hub.db).await.expect("second store"),
+            HubConfig::default(),
+        )
+        .await,
+        http: reqwest::Client::new(),
+        store: hub.store.clone(),
+        db: hub.db.clone(),
+        _dir: tempfile::tempdir().expect("temp dir"),
+    };
+    let token = hub.token("platform").await;
+    for round in 0..5 {
+        let record = alarm(&format!("PT-RACE-{round}"), "KY-001", "豫G90001", "410783");
+        let (a, b) = tokio::join!(
+            hub.ingest_ok(&token, std::slice::from_ref(&record)),
+            other.ingest_ok(&token, std::slice::from_ref(&record)),
+        );
+        let made: Vec<&IngestResult> = [&a[0], &b[0]]
+            .into_iter()
+            .filter(|r| matches!(r, IngestResult::Created { .. }))
+            .collect();
+        assert_eq!(made.len(), 1, "{a:?} {b:?}");
+        let (order_no, _, _) = created(made[0]);
+        assert!([&a[0], &b[0]]
+            .iter()
+            .any(|r| matches!(r, IngestResult::Duplicate { order_no: n, .. } if *n == order_no)));
+    }
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1001,4 +1431,9 @@ on_both_engines!(
     concurrent_pushes_on_two_hub_instances,
     a_password_guessed_a_hundred_times_never_gets_in,
     every_endpoint_refuses_a_missing_or_forged_token,
+    ingest_makes_orders_in_their_county_once,
+    ingest_rejects_bad_records_alone,
+    ingest_needs_the_platforms_account,
+    a_whitelisted_vehicles_alarm,
+    the_same_alarm_on_two_hub_instances_makes_one_order,
 );

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0005_search.sql"),
     include_str!("../../../migrations/desk/0006_saved_filters.sql"),
     include_str!("../../../migrations/desk/0007_refusal_resolution.sql"),
+    include_str!("../../../migrations/desk/0008_platform_facts.sql"),
 ];
 
 /// The schema version this build writes.

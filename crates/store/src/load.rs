@@ -7,7 +7,7 @@ use casedesk_domain::{CreditCode, Industry, Role, WhitelistEntry, WhitelistKind}
 use chrono::NaiveDateTime;
 use rusqlite::{params, Transaction};
 
-use crate::order::{write_event, Rules, StateColumns};
+use crate::order::{insert_order, write_event, NewOrderRow, Rules, StateColumns};
 use crate::{Store, StoreError};
 
 pub struct NewEnterprise {
@@ -160,55 +160,24 @@ impl Loader<'_> {
             .map(|s| text(s.at))
             .unwrap_or_else(|| detected.clone());
         let c = StateColumns::of(&state);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO work_order(order_no, status, industry, violation_code, violation_name,
-                    clue_category, source, plate, vehicle_id, enterprise_id, enterprise_name,
-                    driver_id, county_code, place, detected_at, response_minutes, response_days,
-                    handling_due, clock_owner, clock_rank, due_at, claimed_by,
-                    rectification_requirement, rectification_deadline, rectifications,
-                    notice_authority, feedback_due, interception_override, outcome, transfer_to,
-                    version, updated_at, driver_name, driver_phone)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32,
-                    coalesce((SELECT name FROM driver WHERE id = ?12), ''),
-                    coalesce((SELECT phone FROM driver WHERE id = ?12), ''))",
-            )?
-            .execute(params![
-                o.order_no,
-                c.status,
-                violation.industry.code(),
-                violation.code,
-                violation.name,
-                violation.clue_category,
-                violation.source.code(),
-                o.plate,
-                o.vehicle_id,
-                o.enterprise_id,
-                o.enterprise_name,
-                o.driver_id,
-                c.county_code,
-                o.place,
-                detected,
-                c.response_minutes,
-                c.response_days,
-                c.handling_due,
-                c.clock_owner,
-                c.clock_rank,
-                c.due_at,
-                c.claimed_by,
-                c.rectification_requirement,
-                c.rectification_deadline,
-                c.rectifications,
-                c.notice_authority,
-                c.feedback_due,
-                c.interception_override,
-                c.outcome,
-                c.transfer_to,
-                1 + o.history.len() as i64,
-                updated_at,
-            ])?;
-        let id = self.tx.last_insert_rowid();
+        let id = insert_order(
+            &self.tx,
+            &NewOrderRow {
+                order_no: &o.order_no,
+                violation,
+                plate: &o.plate,
+                vehicle_id: o.vehicle_id,
+                enterprise_id: o.enterprise_id,
+                enterprise_name: &o.enterprise_name,
+                driver_id: o.driver_id,
+                driver: None,
+                place: &o.place,
+                detected_at: &detected,
+                version: 1 + o.history.len() as i64,
+                updated_at: &updated_at,
+            },
+            &c,
+        )?;
         for (step, applied) in &applied_steps {
             write_event(&self.tx, id, &o.plate, &text(step.at), &step.actor, applied)?;
         }

@@ -12,7 +12,8 @@ use casedesk_domain::whitelist::{self, VehicleRecord};
 use casedesk_domain::withdrawal::{withdraw_claim, LatestClaim};
 use casedesk_domain::{
     Catalog, Clock, ClockOwner, ClueSource, CreditCode, Due, HandlingMethod, Industry,
-    InterceptionOutcome, ResponseTime, ReturnReason, Status, WhitelistKind, WorkingCalendar,
+    InterceptionOutcome, ResponseTime, ReturnReason, Status, Violation, WhitelistKind,
+    WorkingCalendar,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -168,8 +169,11 @@ pub struct EnterpriseRecord {
     pub id: i64,
     pub name: String,
     pub industry: Industry,
-    pub credit_code: CreditCode,
-    pub credit_score: u32,
+    /// None for an enterprise the platform does not grade (reported with an alarm, no score).
+    pub credit_code: Option<CreditCode>,
+    pub credit_score: Option<u32>,
+    /// 统一社会信用代码, when known.
+    pub credit_id: Option<String>,
     pub county_name: String,
 }
 
@@ -321,6 +325,85 @@ impl StateColumns {
             transfer_to: s.transfer_to.clone(),
         }
     }
+}
+
+/// A new order's row besides its state: what the bulk loader and a pull both insert.
+pub(crate) struct NewOrderRow<'a> {
+    pub order_no: &'a str,
+    pub violation: &'a Violation,
+    pub plate: &'a str,
+    pub vehicle_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    /// Empty when there is no licensed enterprise.
+    pub enterprise_name: &'a str,
+    pub driver_id: Option<i64>,
+    /// The driver's name and phone copied onto the order (the search index reads them there);
+    /// None takes them from the `driver` row.
+    pub driver: Option<(&'a str, &'a str)>,
+    pub place: &'a str,
+    /// `YYYY-MM-DD HH:MM`.
+    pub detected_at: &'a str,
+    pub version: i64,
+    pub updated_at: &'a str,
+}
+
+/// Inserts a new order with its state columns; returns its id.
+pub(crate) fn insert_order(
+    conn: &Connection,
+    o: &NewOrderRow<'_>,
+    c: &StateColumns,
+) -> Result<i64, StoreError> {
+    let v = o.violation;
+    conn.prepare_cached(
+        "INSERT INTO work_order(order_no, status, industry, violation_code, violation_name,
+            clue_category, source, plate, vehicle_id, enterprise_id, enterprise_name,
+            driver_id, county_code, place, detected_at, response_minutes, response_days,
+            handling_due, clock_owner, clock_rank, due_at, claimed_by,
+            rectification_requirement, rectification_deadline, rectifications,
+            notice_authority, feedback_due, interception_override, outcome, transfer_to,
+            version, updated_at, driver_name, driver_phone)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+            ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32,
+            coalesce(?33, (SELECT name FROM driver WHERE id = ?12), ''),
+            coalesce(?34, (SELECT phone FROM driver WHERE id = ?12), ''))",
+    )?
+    .execute(params![
+        o.order_no,
+        c.status,
+        v.industry.code(),
+        v.code,
+        v.name,
+        v.clue_category,
+        v.source.code(),
+        o.plate,
+        o.vehicle_id,
+        o.enterprise_id,
+        o.enterprise_name,
+        o.driver_id,
+        c.county_code,
+        o.place,
+        o.detected_at,
+        c.response_minutes,
+        c.response_days,
+        c.handling_due,
+        c.clock_owner,
+        c.clock_rank,
+        c.due_at,
+        c.claimed_by,
+        c.rectification_requirement,
+        c.rectification_deadline,
+        c.rectifications,
+        c.notice_authority,
+        c.feedback_due,
+        c.interception_override,
+        c.outcome,
+        c.transfer_to,
+        o.version,
+        o.updated_at,
+        o.driver.map(|d| d.0),
+        o.driver.map(|d| d.1),
+    ])?;
+    Ok(conn.last_insert_rowid())
 }
 
 /// Which order a state is written to.
@@ -620,12 +703,11 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::OrderNotFound(id.to_string()))?;
         let sql = format!(
-            "SELECT wo.source, coalesce(d.name, ''), coalesce(d.phone, ''), v.owner_name,
+            "SELECT wo.source, wo.driver_name, wo.driver_phone, v.owner_name,
                 e.id, e.name, e.industry, e.credit_code, e.credit_score, e.county_code,
-                wo.version, {STATE_COLUMNS}
+                wo.version, e.credit_id, {STATE_COLUMNS}
             FROM work_order wo LEFT JOIN enterprise e ON e.id = wo.enterprise_id
             LEFT JOIN vehicle v ON v.id = wo.vehicle_id
-            LEFT JOIN driver d ON d.id = wo.driver_id
             WHERE wo.id = ?1"
         );
         let (mut record, plate) = self.conn.query_row(&sql, [id], |r| {
@@ -635,16 +717,20 @@ impl Store {
                 None => None,
                 Some(eid) => {
                     let industry: String = r.get(6)?;
-                    let credit: String = r.get(7)?;
+                    let credit: Option<String> = r.get(7)?;
                     let county: String = r.get(9)?;
                     Some(EnterpriseRecord {
                         id: eid,
                         name: r.get(5)?,
                         industry: Industry::from_code(&industry)
                             .ok_or_else(|| bad("industry", &industry))?,
-                        credit_code: CreditCode::from_code(&credit)
-                            .ok_or_else(|| bad("credit code", &credit))?,
+                        credit_code: credit
+                            .map(|c| {
+                                CreditCode::from_code(&c).ok_or_else(|| bad("credit code", &c))
+                            })
+                            .transpose()?,
                         credit_score: r.get(8)?,
+                        credit_id: r.get(11)?,
                         county_name: county_name(&county),
                     })
                 }
@@ -659,7 +745,7 @@ impl Store {
                     enterprise,
                     vehicle_owner: r.get(3)?,
                     version: r.get(10)?,
-                    state: read_state(r, 11)?,
+                    state: read_state(r, 12)?,
                 },
                 row.plate.clone(),
             ))

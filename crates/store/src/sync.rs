@@ -9,14 +9,15 @@
 //! unsent for it any more.
 
 use casedesk_domain::lifecycle::OrderState;
-use casedesk_domain::{Catalog, WhitelistEntry};
+use casedesk_domain::{Catalog, CreditCode, WhitelistEntry};
 use casedesk_wire::{
-    Change, Entity, Mutation, MutationResult, OrderChange, PullResponse, WhitelistChange,
+    Change, DriverFacts, EnterpriseFacts, Entity, Mutation, MutationResult, OrderChange,
+    OrderFacts, PullResponse, WhitelistChange,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use crate::order::{write_state, OrderKey, StateColumns};
+use crate::order::{insert_order, write_state, NewOrderRow, OrderKey, StateColumns};
 use crate::{Store, StoreError};
 
 /// The hub this cache syncs with.
@@ -413,8 +414,8 @@ fn apply_change(
 }
 
 /// The hub's row over the cache's: the state columns and version of a known order, or a new
-/// order from the facts the hub sends (enterprise and driver details are not on the wire; the
-/// vehicle and its enterprise are linked when the cache knows the plate).
+/// order from the facts the hub sends, linked to its vehicle, enterprise and driver (found in
+/// the cache or made from the facts: [`link_parties`]).
 fn write_order(conn: &Connection, o: &OrderChange, catalog: &Catalog) -> Result<(), StoreError> {
     let state = OrderState::from(o.state.clone());
     let c = StateColumns::of(&state);
@@ -432,62 +433,155 @@ fn write_order(conn: &Connection, o: &OrderChange, catalog: &Catalog) -> Result<
     let violation = catalog
         .get(&o.facts.violation_code)
         .ok_or_else(|| StoreError::UnknownViolation(o.facts.violation_code.clone()))?;
-    let vehicle: Option<(i64, Option<i64>, String)> = conn
-        .prepare_cached(
-            "SELECT v.id, v.enterprise_id, coalesce(e.name, '')
-             FROM vehicle v LEFT JOIN enterprise e ON e.id = v.enterprise_id WHERE v.plate = ?1",
-        )?
-        .query_row([&o.facts.plate], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    let parties = link_parties(conn, &o.facts, &c.county_code)?;
+    insert_order(
+        conn,
+        &NewOrderRow {
+            order_no: &o.order_no,
+            violation,
+            plate: &o.facts.plate,
+            vehicle_id: Some(parties.vehicle_id),
+            enterprise_id: parties.enterprise.as_ref().map(|e| e.0),
+            enterprise_name: parties.enterprise.as_ref().map_or("", |e| e.1.as_str()),
+            driver_id: parties.driver_id,
+            driver: o
+                .facts
+                .driver
+                .as_ref()
+                .map(|d| (d.name.as_str(), d.phone.as_str())),
+            place: &o.facts.place,
+            detected_at: &o.facts.detected_at,
+            version: o.version,
+            updated_at: &updated_at,
+        },
+        &c,
+    )?;
+    Ok(())
+}
+
+/// The cache's rows a new pulled order points at.
+struct Parties {
+    vehicle_id: i64,
+    /// Id and name.
+    enterprise: Option<(i64, String)>,
+    driver_id: Option<i64>,
+}
+
+/// Finds or makes the vehicle of the plate, the enterprise the platform reported (by credit id,
+/// else by name; a new one is placed in the order's county) and, for an enterprise, its driver.
+/// A vehicle the cache knows without an enterprise is linked to the reported one; one with an
+/// enterprise keeps it. Without a reported enterprise the order takes the vehicle's, if any.
+fn link_parties(
+    conn: &Connection,
+    facts: &OrderFacts,
+    county_code: &str,
+) -> Result<Parties, StoreError> {
+    let reported = facts
+        .enterprise
+        .as_ref()
+        .map(|e| enterprise_of(conn, e, county_code))
+        .transpose()?;
+    let vehicle: Option<(i64, Option<i64>)> = conn
+        .prepare_cached("SELECT id, enterprise_id FROM vehicle WHERE plate = ?1")?
+        .query_row([&facts.plate], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let (vehicle_id, enterprise_id, enterprise_name) = match vehicle {
-        Some((v, e, name)) => (Some(v), e, name),
-        None => (None, None, String::new()),
+    let industry = facts.enterprise.as_ref().map(|e| e.industry.code());
+    let (vehicle_id, known) = match vehicle {
+        Some((id, Some(e))) => (id, Some(e)),
+        Some((id, None)) => {
+            if let Some((e, _)) = &reported {
+                conn.prepare_cached(
+                    "UPDATE vehicle SET enterprise_id = ?1, industry = ?2 WHERE id = ?3",
+                )?
+                .execute(params![e, industry, id])?;
+            }
+            (id, None)
+        }
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO vehicle(plate, enterprise_id, industry) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![
+                facts.plate,
+                reported.as_ref().map(|e| e.0),
+                industry
+            ])?;
+            (conn.last_insert_rowid(), None)
+        }
     };
+    let enterprise = match (reported, known) {
+        (Some(e), _) => Some(e),
+        (None, Some(id)) => Some((
+            id,
+            conn.prepare_cached("SELECT name FROM enterprise WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))?,
+        )),
+        (None, None) => None,
+    };
+    let driver_id = match (&facts.driver, &enterprise) {
+        (Some(d), Some((e, _))) => Some(driver_of(conn, d, *e)?),
+        _ => None,
+    };
+    Ok(Parties {
+        vehicle_id,
+        enterprise,
+        driver_id,
+    })
+}
+
+fn enterprise_of(
+    conn: &Connection,
+    e: &EnterpriseFacts,
+    county_code: &str,
+) -> Result<(i64, String), StoreError> {
+    let found: Option<(i64, String, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT id, name, credit_id FROM enterprise WHERE credit_id = ?2
+             UNION ALL
+             SELECT * FROM (SELECT id, name, credit_id FROM enterprise WHERE name = ?1
+                 AND (credit_id IS NULL OR ?2 IS NULL) ORDER BY id LIMIT 1)
+             LIMIT 1",
+        )?
+        .query_row(params![e.name, e.credit_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    if let Some((id, name, credit_id)) = found {
+        if credit_id.is_none() && e.credit_id.is_some() {
+            conn.prepare_cached("UPDATE enterprise SET credit_id = ?1 WHERE id = ?2")?
+                .execute(params![e.credit_id, id])?;
+        }
+        return Ok((id, name));
+    }
     conn.prepare_cached(
-        "INSERT INTO work_order(order_no, status, industry, violation_code, violation_name,
-            clue_category, source, plate, vehicle_id, enterprise_id, enterprise_name,
-            driver_id, county_code, place, detected_at, response_minutes, response_days,
-            handling_due, clock_owner, clock_rank, due_at, claimed_by,
-            rectification_requirement, rectification_deadline, rectifications,
-            notice_authority, feedback_due, interception_override, outcome, transfer_to,
-            version, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12, ?13, ?14, ?15, ?16,
-            ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+        "INSERT INTO enterprise(name, industry, county_code, credit_score, credit_code, credit_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
-        o.order_no,
-        c.status,
-        violation.industry.code(),
-        violation.code,
-        violation.name,
-        violation.clue_category,
-        violation.source.code(),
-        o.facts.plate,
-        vehicle_id,
-        enterprise_id,
-        enterprise_name,
-        c.county_code,
-        o.facts.place,
-        o.facts.detected_at,
-        c.response_minutes,
-        c.response_days,
-        c.handling_due,
-        c.clock_owner,
-        c.clock_rank,
-        c.due_at,
-        c.claimed_by,
-        c.rectification_requirement,
-        c.rectification_deadline,
-        c.rectifications,
-        c.notice_authority,
-        c.feedback_due,
-        c.interception_override,
-        c.outcome,
-        c.transfer_to,
-        o.version,
-        updated_at,
+        e.name,
+        e.industry.code(),
+        county_code,
+        e.credit_score,
+        e.credit_score.map(|s| CreditCode::from_score(s).code()),
+        e.credit_id
     ])?;
-    Ok(())
+    Ok((conn.last_insert_rowid(), e.name.clone()))
+}
+
+fn driver_of(conn: &Connection, d: &DriverFacts, enterprise_id: i64) -> Result<i64, StoreError> {
+    let found: Option<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM driver WHERE enterprise_id = ?1 AND name = ?2 AND phone = ?3
+             ORDER BY id LIMIT 1",
+        )?
+        .query_row(params![enterprise_id, d.name, d.phone], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    conn.prepare_cached("INSERT INTO driver(name, phone, enterprise_id) VALUES (?1, ?2, ?3)")?
+        .execute(params![d.name, d.phone, enterprise_id])?;
+    Ok(conn.last_insert_rowid())
 }
 
 /// The hub stamps seconds; the cache's moments are `YYYY-MM-DD HH:MM`.
@@ -572,6 +666,8 @@ mod tests {
                 plate: "豫G12345".into(),
                 place: "S308长垣段".into(),
                 detected_at: "2026-11-24 08:30".into(),
+                enterprise: None,
+                driver: None,
             },
             state: OrderStateWire::from(&state),
             updated_at: "2026-11-24 08:31:05".into(),
@@ -704,5 +800,87 @@ mod tests {
         let t = store.apply_deferred(catalog).expect("deferred");
         assert_eq!(t.orders, 1);
         assert_eq!(store.deferred_len().expect("len"), 0);
+    }
+
+    #[test]
+    fn a_pulled_order_brings_its_enterprise_vehicle_and_driver() {
+        let (_dir, mut store) = signed_in();
+        let catalog = Catalog::embedded();
+        let code = catalog.all()[0].code.clone();
+        let with_parties = |seq: i64, order_no: &str, plate: &str, name: &str| {
+            let mut c = order_change(seq, order_no, &code);
+            if let Change::WorkOrder(o) = &mut c {
+                o.facts.plate = plate.into();
+                o.facts.enterprise = Some(EnterpriseFacts {
+                    name: name.into(),
+                    credit_id: Some("91410783MA9XL0HJ8A".into()),
+                    industry: casedesk_domain::Industry::CharterCoach,
+                    credit_score: Some(780),
+                });
+                o.facts.driver = Some(DriverFacts {
+                    name: "刘强".into(),
+                    phone: "13903730001".into(),
+                });
+            }
+            c
+        };
+        let p = page(
+            vec![
+                with_parties(1, "GD1", "豫GA1234", "长垣市宏达客运有限公司"),
+                // The same credit id under a shorter name: the same enterprise and driver.
+                with_parties(2, "GD2", "豫GB5678", "宏达客运"),
+                // No enterprise reported, a plate the cache now knows: the vehicle's.
+                order_change(3, "GD3", &code),
+            ],
+            3,
+        );
+        store.apply_pull_page(0, &p, catalog).expect("apply");
+        let now = NaiveDate::from_ymd_opt(2026, 11, 24)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .expect("time");
+        let calendar = WorkingCalendar::embedded();
+        let first = store
+            .order(store.resolve_order("GD1").expect("GD1"), now, &calendar)
+            .expect("GD1");
+        let e = first.enterprise.clone().expect("enterprise");
+        assert_eq!(e.name, "长垣市宏达客运有限公司");
+        assert_eq!(e.credit_id.as_deref(), Some("91410783MA9XL0HJ8A"));
+        assert_eq!(
+            (e.credit_code, e.credit_score),
+            (Some(casedesk_domain::CreditCode::Red), Some(780))
+        );
+        assert_eq!(
+            (first.driver_name.as_str(), first.driver_phone.as_str()),
+            ("刘强", "13903730001")
+        );
+        assert_eq!(first.row.enterprise_name, "长垣市宏达客运有限公司");
+        let second = store
+            .order(store.resolve_order("GD2").expect("GD2"), now, &calendar)
+            .expect("GD2");
+        assert_eq!(second.enterprise.map(|e| e.id), Some(e.id));
+        let third = store
+            .order(store.resolve_order("GD3").expect("GD3"), now, &calendar)
+            .expect("GD3");
+        assert_eq!(third.enterprise, None, "豫G12345 has no enterprise");
+        let counts: (i64, i64, i64) = store
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM enterprise), (SELECT count(*) FROM driver),
+                        (SELECT count(*) FROM vehicle)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("counts");
+        assert_eq!(counts, (1, 1, 3));
+        // The new vehicle points at the reported enterprise.
+        let vehicle: Option<i64> = store
+            .conn
+            .query_row(
+                "SELECT enterprise_id FROM vehicle WHERE plate = '豫GA1234'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("vehicle");
+        assert_eq!(vehicle, Some(e.id));
     }
 }

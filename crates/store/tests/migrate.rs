@@ -1,6 +1,7 @@
 //! A cache written by the first release (schema 1) opens under this one: orders keep their ids,
 //! history and search, the single deadline becomes the running clock of the right owner, a
-//! whitelisted vehicle keeps an entry, and the outbox goes on numbering after its last row.
+//! whitelisted vehicle keeps an entry, enterprises keep their scores, and the outbox goes on
+//! numbering after its last row.
 
 mod common;
 
@@ -57,6 +58,14 @@ fn a_schema_1_cache_migrates_with_its_orders_clocks_whitelist_and_outbox() {
         pending.row.whitelisted,
         "the schema-1 whitelist reason became an entry"
     );
+
+    // Schema 8 rebuilt the enterprise table: the score and code stay, the driver too.
+    let e = pending.enterprise.clone().expect("enterprise");
+    assert_eq!(
+        (e.id, e.credit_score, e.credit_code, e.credit_id),
+        (1, Some(950), Some(casedesk_domain::CreditCode::Green), None)
+    );
+    assert_eq!(pending.driver_name, "赵师傅");
 
     let rectifying = store.order(2, now(), calendar()).expect("GD2");
     assert_eq!(

@@ -1,6 +1,6 @@
 //! Pulling: what changed on the hub after a checkpoint.
 
-use casedesk_domain::WhitelistEntry;
+use casedesk_domain::{Industry, WhitelistEntry};
 use serde::{Deserialize, Serialize};
 
 use crate::order::OrderStateWire;
@@ -27,6 +27,39 @@ pub struct OrderFacts {
     pub place: String,
     /// Beijing time, `YYYY-MM-DD HH:MM`.
     pub detected_at: String,
+    /// The vehicle's enterprise as the platform reported it; None for a vehicle with no
+    /// licensed enterprise (suspected illegal operation) or when the platform did not say.
+    #[serde(default)]
+    pub enterprise: Option<EnterpriseFacts>,
+    /// The driver, when the platform knows who drove.
+    #[serde(default)]
+    pub driver: Option<DriverFacts>,
+}
+
+/// An enterprise as the provincial platform reports it with an alarm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnterpriseFacts {
+    pub name: String,
+    /// 统一社会信用代码 (18 characters), the enterprise's stable key when given.
+    #[serde(default)]
+    pub credit_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "scheduled_coach"))]
+    pub industry: Industry,
+    /// The platform's safety-credit score (1000-point scale), when it grades this enterprise;
+    /// the red/yellow/green code follows from it by the domain's thresholds.
+    #[serde(default)]
+    pub credit_score: Option<u32>,
+}
+
+/// The driver of the vehicle at the time of the alarm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DriverFacts {
+    pub name: String,
+    /// Empty when unknown.
+    #[serde(default)]
+    pub phone: String,
 }
 
 /// An order's full row as the hub knows it after the change numbered `seq`.
@@ -59,6 +92,9 @@ pub struct WhitelistChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "entity", rename_all = "snake_case")]
+// Nearly every change is an order; boxing it would cost an allocation per change of a page for
+// the sake of the rarer whitelist entry.
+#[allow(clippy::large_enum_variant)]
 pub enum Change {
     WorkOrder(OrderChange),
     Whitelist(WhitelistChange),

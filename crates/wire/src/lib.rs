@@ -9,11 +9,16 @@
 
 mod auth;
 mod changes;
+mod ingest;
 mod mutation;
 mod order;
 
 pub use auth::{LoginRequest, RefreshRequest, TokenResponse, UserInfo};
-pub use changes::{Change, OrderChange, OrderFacts, PullQuery, PullResponse, WhitelistChange};
+pub use changes::{
+    Change, DriverFacts, EnterpriseFacts, OrderChange, OrderFacts, PullQuery, PullResponse,
+    WhitelistChange,
+};
+pub use ingest::{IngestRecord, IngestRequest, IngestResponse, IngestResult, MAX_INGEST_BATCH};
 pub use mutation::{
     Entity, Mutation, MutationResult, PayloadError, PushRequest, PushResponse, Rejection,
 };

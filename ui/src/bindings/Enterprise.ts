@@ -2,4 +2,12 @@
 import type { CreditCode } from "./CreditCode";
 import type { Industry } from "./Industry";
 
-export type Enterprise = { id: number, name: string, industry: Industry, credit_code: CreditCode, credit_score: number, county_name: string, };
+export type Enterprise = { id: number, name: string, industry: Industry, 
+/**
+ * None for an enterprise the platform does not grade (reported with an alarm, no score).
+ */
+credit_code: CreditCode | null, credit_score: number | null, 
+/**
+ * 统一社会信用代码, when known.
+ */
+credit_id: string | null, county_name: string, };

@@ -249,6 +249,8 @@ const en: Messages = {
     ownerUnknown: "Owner unknown",
     ownerLine: "Owner: {name}",
     creditScore: "{score} points",
+    creditUngraded: "not graded",
+    creditId: "USCC {id}",
     driver: "Driver",
     detectedAt: "Detected",
     place: "Place",

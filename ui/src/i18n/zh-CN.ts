@@ -247,6 +247,8 @@ const zhCN = {
     ownerUnknown: "车主不详",
     ownerLine: "车主：{name}",
     creditScore: "{score} 分",
+    creditUngraded: "未评分",
+    creditId: "统一社会信用代码 {id}",
     driver: "驾驶员",
     detectedAt: "检测时间",
     place: "地点",

@@ -8,7 +8,7 @@
 //! on the state it just locked, so both engines apply exactly the same decision.
 
 use async_trait::async_trait;
-use casedesk_domain::{OrderState, Role, WhitelistEntry};
+use casedesk_domain::{OrderState, Role, WhitelistEntry, WhitelistKind};
 use casedesk_wire::{Change, Mutation, MutationResult, OrderFacts, Rejection};
 use thiserror::Error;
 
@@ -171,6 +171,33 @@ pub enum Decision {
     },
 }
 
+/// A work order to make from a platform alarm (see [`crate::ingest`]).
+#[derive(Debug, Clone)]
+pub struct AlarmOrder {
+    /// The platform's alarm id, the dedupe key.
+    pub alarm_id: String,
+    pub facts: OrderFacts,
+    /// The order as `OrderState::open` makes it.
+    pub state: OrderState,
+    /// Who posted it (the token's user, or `ingest-cli`) and from which device.
+    pub by: String,
+    pub device_id: String,
+    /// Beijing time now.
+    pub now: chrono::NaiveDateTime,
+}
+
+/// What ingesting one alarm did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ingested {
+    Created {
+        order: Box<OrderRecord>,
+        /// The vehicle's whitelist entry in force where the order is.
+        whitelisted: Option<WhitelistKind>,
+    },
+    /// The alarm made this order before; nothing changed.
+    Duplicate { order_no: String },
+}
+
 /// A page of changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangePage {
@@ -246,6 +273,12 @@ pub trait HubStore: Send + Sync {
         at: &str,
     ) -> Result<OrderRecord, StoreError>;
     async fn order(&self, order_no: &str) -> Result<Option<OrderRecord>, StoreError>;
+
+    /// Makes the order of a platform alarm in one transaction under the write lock: an alarm
+    /// id seen before answers the order it made; otherwise the order gets its number (from its
+    /// change number), the vehicle's whitelist entry in force is looked up, and the row, its
+    /// change number and an audit row commit together.
+    async fn ingest_order(&self, alarm: AlarmOrder) -> Result<Ingested, StoreError>;
 
     /// Decides and records one mutation in one transaction: an id seen before gets its stored
     /// answer; otherwise the entity is read under the write lock, [`crate::push::decide`]

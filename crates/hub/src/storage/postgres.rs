@@ -11,18 +11,22 @@ use casedesk_wire::{Entity, MutationResult, OrderFacts, OrderStateWire};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
-use super::sqlite::{order_change, order_from, page, user_from, whitelist_change, whitelist_from};
+use super::sqlite::{
+    facts_json, order_audit, order_change, order_from, page, user_from, whitelist_change,
+    whitelist_from, NewOrderRow, OrderColumns,
+};
 use super::{
-    answer_again, stored_result, AuditEntry, AuditRow, ChangePage, Decision, HubStore, Loaded,
-    MutationContext, NewRefresh, NewUser, OrderRecord, RefreshOutcome, StoreError, UserRecord,
-    WhitelistRow,
+    answer_again, stored_result, AlarmOrder, AuditEntry, AuditRow, ChangePage, Decision, HubStore,
+    Ingested, Loaded, MutationContext, NewRefresh, NewUser, OrderRecord, RefreshOutcome,
+    StoreError, UserRecord, WhitelistRow,
 };
 use crate::audit::{link_hash, GENESIS};
 use crate::jurisdiction::{city_of, Jurisdiction};
 
-const MIGRATIONS: &[&str] = &[include_str!(
-    "../../../../migrations/hub/postgres/0001_init.sql"
-)];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../../migrations/hub/postgres/0001_init.sql"),
+    include_str!("../../../../migrations/hub/postgres/0002_ingest.sql"),
+];
 
 /// The advisory lock that keeps two hubs starting at once from migrating together.
 const MIGRATION_LOCK: i64 = 0x4341_5345_4445_534b; // "CASEDESK"
@@ -78,17 +82,19 @@ fn user_row(r: &PgRow) -> Result<UserRecord, StoreError> {
 }
 
 fn order_record(r: &PgRow) -> Result<OrderRecord, StoreError> {
-    order_from((
-        r.try_get("order_no")?,
-        r.try_get("violation_code")?,
-        r.try_get("plate")?,
-        r.try_get("place")?,
-        r.try_get("detected_at")?,
-        r.try_get("state")?,
-        r.try_get("version")?,
-        r.try_get("seq")?,
-        r.try_get("updated_at")?,
-    ))
+    order_from(OrderColumns {
+        order_no: r.try_get("order_no")?,
+        violation_code: r.try_get("violation_code")?,
+        plate: r.try_get("plate")?,
+        place: r.try_get("place")?,
+        detected_at: r.try_get("detected_at")?,
+        state: r.try_get("state")?,
+        version: r.try_get("version")?,
+        seq: r.try_get("seq")?,
+        updated_at: r.try_get("updated_at")?,
+        enterprise: r.try_get("enterprise")?,
+        driver: r.try_get("driver")?,
+    })
 }
 
 fn whitelist_record(r: &PgRow) -> Result<(WhitelistRow, String), StoreError> {
@@ -103,8 +109,8 @@ fn whitelist_record(r: &PgRow) -> Result<(WhitelistRow, String), StoreError> {
 }
 
 const USER_COLUMNS: &str = "id, username, password_hash, role, jurisdiction, disabled";
-const ORDER_COLUMNS: &str =
-    "order_no, violation_code, plate, place, detected_at, state, version, seq, updated_at";
+const ORDER_COLUMNS: &str = "order_no, violation_code, plate, place, detected_at, state, version, \
+     seq, updated_at, enterprise, driver";
 const WHITELIST_COLUMNS: &str = "id, division, entry, version, seq, updated_at";
 
 async fn next_counter(tx: &mut Tx, name: &str) -> Result<i64, StoreError> {
@@ -174,6 +180,36 @@ fn admin_audit(action: &str, username: &str, at: &str, after: String) -> AuditEn
         before: "null".into(),
         after,
     }
+}
+
+/// Inserts a new order row (version 1); false when its number is taken.
+async fn insert_order_row(tx: &mut Tx, o: &NewOrderRow<'_>) -> Result<bool, StoreError> {
+    let inserted = sqlx::query(
+        "INSERT INTO work_orders(order_no, violation_code, plate, place, detected_at,
+             county_code, city_code, status, claimed_by, state, version, seq, updated_at,
+             alarm_id, enterprise, driver)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $13, $14, $15)
+         ON CONFLICT (order_no) DO NOTHING",
+    )
+    .bind(o.order_no)
+    .bind(&o.facts.violation_code)
+    .bind(&o.facts.plate)
+    .bind(&o.facts.place)
+    .bind(&o.facts.detected_at)
+    .bind(&o.state.county_code)
+    .bind(city_of(&o.state.county_code))
+    .bind(o.state.status.code())
+    .bind(&o.state.claimed_by)
+    .bind(serde_json::to_string(&OrderStateWire::from(o.state))?)
+    .bind(o.seq)
+    .bind(o.at)
+    .bind(o.alarm_id)
+    .bind(facts_json(&o.facts.enterprise)?)
+    .bind(facts_json(&o.facts.driver)?)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
 }
 
 async fn whitelist_rows(tx: &mut Tx, plate: &str) -> Result<Vec<WhitelistRow>, StoreError> {
@@ -504,29 +540,15 @@ impl HubStore for PgStore {
     ) -> Result<OrderRecord, StoreError> {
         let mut tx = self.pool.begin().await?;
         let seq = next_counter(&mut tx, "change").await?;
-        let wire = serde_json::to_string(&OrderStateWire::from(state))?;
-        let inserted = sqlx::query(
-            "INSERT INTO work_orders(order_no, violation_code, plate, place, detected_at,
-                 county_code, city_code, status, claimed_by, state, version, seq, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12)
-             ON CONFLICT (order_no) DO NOTHING",
-        )
-        .bind(order_no)
-        .bind(&facts.violation_code)
-        .bind(&facts.plate)
-        .bind(&facts.place)
-        .bind(&facts.detected_at)
-        .bind(&state.county_code)
-        .bind(city_of(&state.county_code))
-        .bind(state.status.code())
-        .bind(&state.claimed_by)
-        .bind(&wire)
-        .bind(seq)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
+        let new = NewOrderRow {
+            order_no,
+            facts,
+            state,
+            alarm_id: None,
+            seq,
+            at,
+        };
+        if !insert_order_row(&mut tx, &new).await? {
             return Err(StoreError::Conflict(format!(
                 "work order {order_no} already exists"
             )));
@@ -534,17 +556,7 @@ impl HubStore for PgStore {
         let after = serde_json::json!({ "facts": facts, "state": OrderStateWire::from(state) });
         append_audit(
             &mut tx,
-            &AuditEntry {
-                at: at.to_string(),
-                username: by.to_string(),
-                device_id: String::new(),
-                action: "order_create".into(),
-                entity: Entity::WorkOrder.code().into(),
-                entity_key: order_no.to_string(),
-                mutation_id: None,
-                before: "null".into(),
-                after: after.to_string(),
-            },
+            &order_audit("order_create", order_no, by, "", at, after),
         )
         .await?;
         tx.commit().await?;
@@ -555,6 +567,62 @@ impl HubStore for PgStore {
             version: 1,
             seq,
             updated_at: at.to_string(),
+        })
+    }
+
+    async fn ingest_order(&self, alarm: AlarmOrder) -> Result<Ingested, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The write lock (see the module's comment): two hubs ingesting the same alarm at once
+        // take turns, and the second finds the first's order.
+        sqlx::query("SELECT value FROM counters WHERE name = 'change' FOR UPDATE")
+            .execute(&mut *tx)
+            .await?;
+        let seen: Option<String> =
+            sqlx::query_scalar("SELECT order_no FROM work_orders WHERE alarm_id = $1")
+                .bind(&alarm.alarm_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(order_no) = seen {
+            return Ok(Ingested::Duplicate { order_no });
+        }
+        let whitelisted = crate::push::whitelist_in_force(
+            &whitelist_rows(&mut tx, &alarm.facts.plate).await?,
+            &alarm.state.county_code,
+            alarm.now.date(),
+        );
+        let seq = next_counter(&mut tx, "change").await?;
+        let order_no = crate::ingest::order_no(&alarm.facts.detected_at, seq);
+        let at = crate::clock::stamp(alarm.now);
+        let new = NewOrderRow {
+            order_no: &order_no,
+            facts: &alarm.facts,
+            state: &alarm.state,
+            alarm_id: Some(&alarm.alarm_id),
+            seq,
+            at: &at,
+        };
+        if !insert_order_row(&mut tx, &new).await? {
+            return Err(StoreError::Conflict(format!(
+                "work order {order_no} already exists"
+            )));
+        }
+        let after = crate::ingest::audit_after(&alarm, whitelisted);
+        append_audit(
+            &mut tx,
+            &order_audit("ingest", &order_no, &alarm.by, &alarm.device_id, &at, after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ingested::Created {
+            order: Box::new(OrderRecord {
+                order_no,
+                facts: alarm.facts,
+                state: alarm.state,
+                version: 1,
+                seq,
+                updated_at: at,
+            }),
+            whitelisted,
         })
     }
 

@@ -15,16 +15,17 @@ use casedesk_wire::{
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use super::{
-    answer_again, stored_result, AuditEntry, AuditRow, ChangePage, Decision, HubStore, Loaded,
-    MutationContext, NewRefresh, NewUser, OrderRecord, RefreshOutcome, StoreError, UserRecord,
-    WhitelistRow,
+    answer_again, stored_result, AlarmOrder, AuditEntry, AuditRow, ChangePage, Decision, HubStore,
+    Ingested, Loaded, MutationContext, NewRefresh, NewUser, OrderRecord, RefreshOutcome,
+    StoreError, UserRecord, WhitelistRow,
 };
 use crate::audit::{link_hash, GENESIS};
 use crate::jurisdiction::{city_of, Jurisdiction};
 
-const MIGRATIONS: &[&str] = &[include_str!(
-    "../../../../migrations/hub/sqlite/0001_init.sql"
-)];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../../migrations/hub/sqlite/0001_init.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0002_ingest.sql"),
+];
 
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
@@ -123,37 +124,74 @@ pub(crate) fn user_from(
     })
 }
 
-const ORDER_COLUMNS: &str =
-    "order_no, violation_code, plate, place, detected_at, state, version, seq, updated_at";
+const ORDER_COLUMNS: &str = "order_no, violation_code, plate, place, detected_at, state, version, \
+     seq, updated_at, enterprise, driver";
 
-type OrderColumns = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    String,
-);
+/// An order row's columns as read, in [`ORDER_COLUMNS`]' order.
+pub(crate) struct OrderColumns {
+    pub order_no: String,
+    pub violation_code: String,
+    pub plate: String,
+    pub place: String,
+    pub detected_at: String,
+    pub state: String,
+    pub version: i64,
+    pub seq: i64,
+    pub updated_at: String,
+    /// JSON of the platform's facts, or NULL.
+    pub enterprise: Option<String>,
+    pub driver: Option<String>,
+}
 
 fn read_order(r: &Row<'_>) -> rusqlite::Result<OrderColumns> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-    ))
+    Ok(OrderColumns {
+        order_no: r.get(0)?,
+        violation_code: r.get(1)?,
+        plate: r.get(2)?,
+        place: r.get(3)?,
+        detected_at: r.get(4)?,
+        state: r.get(5)?,
+        version: r.get(6)?,
+        seq: r.get(7)?,
+        updated_at: r.get(8)?,
+        enterprise: r.get(9)?,
+        driver: r.get(10)?,
+    })
+}
+
+/// A facts column's JSON (NULL when the platform did not report it).
+pub(crate) fn facts_json<T: serde::Serialize>(
+    value: &Option<T>,
+) -> Result<Option<String>, StoreError> {
+    value
+        .as_ref()
+        .map(|v| serde_json::to_string(v))
+        .transpose()
+        .map_err(StoreError::from)
+}
+
+fn facts_from<T: serde::de::DeserializeOwned>(
+    json: Option<String>,
+) -> Result<Option<T>, StoreError> {
+    json.map(|j| serde_json::from_str(&j))
+        .transpose()
+        .map_err(StoreError::from)
 }
 
 pub(crate) fn order_from(c: OrderColumns) -> Result<OrderRecord, StoreError> {
-    let (order_no, violation_code, plate, place, detected_at, state, version, seq, updated_at) = c;
+    let OrderColumns {
+        order_no,
+        violation_code,
+        plate,
+        place,
+        detected_at,
+        state,
+        version,
+        seq,
+        updated_at,
+        enterprise,
+        driver,
+    } = c;
     let wire: OrderStateWire = serde_json::from_str(&state)?;
     Ok(OrderRecord {
         order_no,
@@ -162,6 +200,8 @@ pub(crate) fn order_from(c: OrderColumns) -> Result<OrderRecord, StoreError> {
             plate,
             place,
             detected_at,
+            enterprise: facts_from(enterprise)?,
+            driver: facts_from(driver)?,
         },
         state: OrderState::from(wire),
         version,
@@ -310,6 +350,65 @@ fn admin_audit(action: &str, username: &str, at: &str, after: String) -> AuditEn
         mutation_id: None,
         before: "null".into(),
         after,
+    }
+}
+
+/// A new order row (version 1) as both ways of making one write it.
+pub(crate) struct NewOrderRow<'a> {
+    pub order_no: &'a str,
+    pub facts: &'a OrderFacts,
+    pub state: &'a OrderState,
+    pub alarm_id: Option<&'a str>,
+    pub seq: i64,
+    pub at: &'a str,
+}
+
+fn insert_order_row(tx: &Transaction<'_>, o: &NewOrderRow<'_>) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO work_orders(order_no, violation_code, plate, place, detected_at,
+             county_code, city_code, status, claimed_by, state, version, seq, updated_at,
+             alarm_id, enterprise, driver)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            o.order_no,
+            o.facts.violation_code,
+            o.facts.plate,
+            o.facts.place,
+            o.facts.detected_at,
+            o.state.county_code,
+            city_of(&o.state.county_code),
+            o.state.status.code(),
+            o.state.claimed_by,
+            serde_json::to_string(&OrderStateWire::from(o.state))?,
+            o.seq,
+            o.at,
+            o.alarm_id,
+            facts_json(&o.facts.enterprise)?,
+            facts_json(&o.facts.driver)?,
+        ],
+    )?;
+    Ok(())
+}
+
+/// The audit row of an order made (by the demo, or from a platform alarm).
+pub(crate) fn order_audit(
+    action: &str,
+    order_no: &str,
+    by: &str,
+    device_id: &str,
+    at: &str,
+    after: serde_json::Value,
+) -> AuditEntry {
+    AuditEntry {
+        at: at.to_string(),
+        username: by.to_string(),
+        device_id: device_id.to_string(),
+        action: action.to_string(),
+        entity: Entity::WorkOrder.code().into(),
+        entity_key: order_no.to_string(),
+        mutation_id: None,
+        before: "null".into(),
+        after: after.to_string(),
     }
 }
 
@@ -676,41 +775,20 @@ impl HubStore for SqliteStore {
                 )));
             }
             let seq = next_counter(&tx, "change")?;
-            let wire = serde_json::to_string(&OrderStateWire::from(&state))?;
-            tx.execute(
-                "INSERT INTO work_orders(order_no, violation_code, plate, place, detected_at,
-                     county_code, city_code, status, claimed_by, state, version, seq, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12)",
-                params![
-                    order_no,
-                    facts.violation_code,
-                    facts.plate,
-                    facts.place,
-                    facts.detected_at,
-                    state.county_code,
-                    city_of(&state.county_code),
-                    state.status.code(),
-                    state.claimed_by,
-                    wire,
-                    seq,
-                    at
-                ],
-            )?;
+            let new = NewOrderRow {
+                order_no: &order_no,
+                facts: &facts,
+                state: &state,
+                alarm_id: None,
+                seq,
+                at: &at,
+            };
+            insert_order_row(&tx, &new)?;
             let after =
                 serde_json::json!({ "facts": facts, "state": OrderStateWire::from(&state) });
             append_audit(
                 &tx,
-                &AuditEntry {
-                    at: at.clone(),
-                    username: by,
-                    device_id: String::new(),
-                    action: "order_create".into(),
-                    entity: Entity::WorkOrder.code().into(),
-                    entity_key: order_no.clone(),
-                    mutation_id: None,
-                    before: "null".into(),
-                    after: after.to_string(),
-                },
+                &order_audit("order_create", &order_no, &by, "", &at, after),
             )?;
             tx.commit()?;
             Ok(OrderRecord {
@@ -720,6 +798,59 @@ impl HubStore for SqliteStore {
                 version: 1,
                 seq,
                 updated_at: at,
+            })
+        })
+        .await
+    }
+
+    async fn ingest_order(&self, alarm: AlarmOrder) -> Result<Ingested, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let seen: Option<String> = tx
+                .query_row(
+                    "SELECT order_no FROM work_orders WHERE alarm_id = ?1",
+                    [&alarm.alarm_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(order_no) = seen {
+                return Ok(Ingested::Duplicate { order_no });
+            }
+            let whitelisted = crate::push::whitelist_in_force(
+                &whitelist_rows(&tx, &alarm.facts.plate)?,
+                &alarm.state.county_code,
+                alarm.now.date(),
+            );
+            let seq = next_counter(&tx, "change")?;
+            let order_no = crate::ingest::order_no(&alarm.facts.detected_at, seq);
+            let at = crate::clock::stamp(alarm.now);
+            insert_order_row(
+                &tx,
+                &NewOrderRow {
+                    order_no: &order_no,
+                    facts: &alarm.facts,
+                    state: &alarm.state,
+                    alarm_id: Some(&alarm.alarm_id),
+                    seq,
+                    at: &at,
+                },
+            )?;
+            let after = crate::ingest::audit_after(&alarm, whitelisted);
+            append_audit(
+                &tx,
+                &order_audit("ingest", &order_no, &alarm.by, &alarm.device_id, &at, after),
+            )?;
+            tx.commit()?;
+            Ok(Ingested::Created {
+                order: Box::new(OrderRecord {
+                    order_no,
+                    facts: alarm.facts,
+                    state: alarm.state,
+                    version: 1,
+                    seq,
+                    updated_at: at,
+                }),
+                whitelisted,
             })
         })
         .await
