@@ -9,11 +9,16 @@
 
 mod auth;
 mod changes;
+mod evidence;
 mod mutation;
 mod order;
 
 pub use auth::{LoginRequest, RefreshRequest, TokenResponse, UserInfo};
 pub use changes::{Change, OrderChange, OrderFacts, PullQuery, PullResponse, WhitelistChange};
+pub use evidence::{
+    UploadCreated, UploadRequest, UploadStatus, EVIDENCE_CHUNK_BYTES, MAX_EVIDENCE_BYTES,
+    UPLOAD_OFFSET_HEADER,
+};
 pub use mutation::{
     Entity, Mutation, MutationResult, PayloadError, PushRequest, PushResponse, Rejection,
 };
