@@ -17,6 +17,7 @@ mod reader;
 mod rules;
 mod saved_filter;
 mod sync;
+mod upload;
 mod whitelist;
 mod work_orders;
 
@@ -36,6 +37,7 @@ pub use permit::{classify_declaration, permit_classes, DeclarationText};
 pub use reader::InboxReader;
 pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};
 pub use sync::{SignedIn, SyncOverview, SyncReport};
+pub use upload::{SyncProgress, UploadProgress, UploadRefusal};
 
 pub use casedesk_domain::{HandlingMethod, Violation};
 pub use casedesk_store::inbox::InboxPage;

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0004_sync.sql"),
     include_str!("../../../migrations/desk/0005_search.sql"),
     include_str!("../../../migrations/desk/0006_saved_filters.sql"),
+    include_str!("../../../migrations/desk/0007_evidence_uploads.sql"),
 ];
 
 /// The schema version this build writes.

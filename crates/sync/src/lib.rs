@@ -11,7 +11,9 @@
 mod client;
 mod error;
 mod tokens;
+mod upload;
 
 pub use client::{HubClient, Tokens};
 pub use error::SyncError;
+pub use upload::{ChunkOutcome, UploadHead};
 pub use tokens::{TokenStore, TokenStoreKind, TOKEN_FILE, TOKEN_STORE_ENV};
