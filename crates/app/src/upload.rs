@@ -240,9 +240,8 @@ impl Desk {
                 Err(e) => {
                     if refuses_the_file(&e) {
                         // The hub discarded the upload (its bytes did not match): forget it.
-                        self.store.set_evidence_upload(
-                            hub_url, &ev.hash, order_no, ev.size, None, 0,
-                        )?;
+                        self.store
+                            .set_evidence_upload(hub_url, &ev.hash, order_no, ev.size, None, 0)?;
                     }
                     return Err(Failure::from_sync(e));
                 }

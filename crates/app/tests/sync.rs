@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use casedesk_app::{Desk, ErrorCode, HandlingMethod, InboxFilter, Lang, TokenStoreKind};
 use casedesk_domain::{Catalog, OrderState, Status, WorkingCalendar};
+use casedesk_hub::evidence::EvidenceBucket;
 use casedesk_hub::storage::{self, HubStore};
-use casedesk_hub::{app, HubConfig};
+use casedesk_hub::{app_with_evidence, HubConfig};
 use casedesk_store::Store;
 use casedesk_sync::HubClient;
 use casedesk_wire::OrderFacts;
@@ -20,6 +21,8 @@ struct Hub {
     base: String,
     store: Arc<dyn HubStore>,
     rt: tokio::runtime::Runtime,
+    /// The folder the hub keeps evidence in.
+    evidence: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -38,8 +41,9 @@ fn start_hub(config: HubConfig) -> Hub {
             .await
             .expect("bind loopback");
         let addr = listener.local_addr().expect("addr");
-        let service =
-            app(store.clone(), config).into_make_service_with_connect_info::<SocketAddr>();
+        let bucket = EvidenceBucket::open(&format!("{db}.evidence")).expect("evidence folder");
+        let service = app_with_evidence(store.clone(), config, bucket)
+            .into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await });
         (store, format!("http://{addr}"))
     });
@@ -47,6 +51,7 @@ fn start_hub(config: HubConfig) -> Hub {
         base,
         store,
         rt,
+        evidence: dir.path().join("hub.db.evidence"),
         _dir: dir,
     }
 }
@@ -378,4 +383,187 @@ fn an_expired_access_token_is_refreshed_once_and_the_new_pair_kept() {
         d.sync().expect_err("signed out").code,
         ErrorCode::SignInRequired
     );
+}
+
+// --- evidence ------------------------------------------------------------------------------
+
+const MIB: usize = 1024 * 1024;
+
+/// A PNG-looking file of `len` bytes in `dir`.
+fn png_file(dir: &Path, name: &str, len: usize, seed: u8) -> (std::path::PathBuf, Vec<u8>) {
+    let mut b: Vec<u8> = (0..len)
+        .map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[2] ^ seed)
+        .collect();
+    b[..8].copy_from_slice(b"\x89PNG\r\n\x1a\n");
+    let path = dir.join(name);
+    std::fs::write(&path, &b).expect("write the photo");
+    (path, b)
+}
+
+/// A synced desk's first pending order, claimed, handled and rectified with `files`; the
+/// hashes of the evidence recorded.
+fn rectified(d: &mut Desk, files: &[std::path::PathBuf]) -> (String, Vec<String>) {
+    let (id, no) = first_pending(d);
+    d.claim(id).expect("claim");
+    d.handle(id, HandlingMethod::Education, "已约谈", "")
+        .expect("handle");
+    let detail = d
+        .record_rectification(id, "已整改，附现场照片", files)
+        .expect("rectify");
+    let hashes = detail
+        .timeline
+        .last()
+        .expect("the rectification")
+        .evidence
+        .iter()
+        .map(|e| e.hash.clone())
+        .collect();
+    (no, hashes)
+}
+
+impl Hub {
+    /// The bytes the hub stored under `hash`.
+    fn stored(&self, hash: &str) -> Option<Vec<u8>> {
+        std::fs::read(
+            self.evidence
+                .join("sha256")
+                .join(&hash[0..2])
+                .join(&hash[2..4])
+                .join(hash),
+        )
+        .ok()
+    }
+
+    /// A loopback proxy to this hub that passes at most `budget` bytes from the desk (then
+    /// cuts every connection, as a network going away mid-upload); `i64::MAX` for no limit.
+    fn proxy(&self, budget: Arc<std::sync::atomic::AtomicI64>) -> String {
+        use std::sync::atomic::Ordering;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let upstream = self.base.trim_start_matches("http://").to_string();
+        self.rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind the proxy");
+            let addr = listener.local_addr().expect("proxy addr");
+            tokio::spawn(async move {
+                while let Ok((client, _)) = listener.accept().await {
+                    let (budget, upstream) = (budget.clone(), upstream.clone());
+                    tokio::spawn(async move {
+                        let Ok(hub) = tokio::net::TcpStream::connect(&upstream).await else {
+                            return;
+                        };
+                        let (mut cr, mut cw) = client.into_split();
+                        let (mut hr, mut hw) = hub.into_split();
+                        let down = tokio::spawn(async move {
+                            let _ = tokio::io::copy(&mut hr, &mut cw).await;
+                        });
+                        let mut buf = vec![0u8; 64 * 1024];
+                        loop {
+                            let n = match cr.read(&mut buf).await {
+                                Ok(0) | Err(_) => break,
+                                Ok(n) => n,
+                            };
+                            if budget.fetch_sub(n as i64, Ordering::SeqCst) < n as i64 {
+                                break;
+                            }
+                            if hw.write_all(&buf[..n]).await.is_err() {
+                                break;
+                            }
+                        }
+                        // The cut: both directions go.
+                        down.abort();
+                    });
+                }
+            });
+            format!("http://{addr}")
+        })
+    }
+}
+
+#[test]
+fn a_rectifications_evidence_reaches_the_hub_before_its_mutation() {
+    let hub = start_hub(HubConfig::default());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut d = signed_in(&hub, dir.path(), "zhang.wei");
+    d.sync().expect("first sync");
+    let (photo, photo_bytes) = png_file(dir.path(), "现场照片.png", MIB + MIB / 3, 7);
+    let pdf = dir.path().join("整改报告.pdf");
+    let pdf_bytes: Vec<u8> = [b"%PDF-1.4\n".as_slice(), &[b'x'; 5000]].concat();
+    std::fs::write(&pdf, &pdf_bytes).expect("pdf");
+    let (no, hashes) = rectified(&mut d, &[photo, pdf]);
+
+    let r = d.sync().expect("sync");
+    assert_eq!(r.pushed, 3, "claim, handle, rectification");
+    assert_eq!(r.uploaded_files, 2);
+    assert_eq!(
+        r.uploaded_bytes,
+        (photo_bytes.len() + pdf_bytes.len()) as u64
+    );
+    assert!(r.upload_refusals.is_empty(), "{:?}", r.upload_refusals);
+    assert_eq!(
+        hub.stored(&hashes[0]).as_deref(),
+        Some(photo_bytes.as_slice())
+    );
+    assert_eq!(
+        hub.stored(&hashes[1]).as_deref(),
+        Some(pdf_bytes.as_slice())
+    );
+    let on_hub = hub
+        .rt
+        .block_on(hub.store.evidence(&hashes[0]))
+        .expect("read")
+        .expect("recorded");
+    assert_eq!(on_hub.counties, ["410783"]);
+    assert_eq!(hub.order(&no).state.status, Status::Rectified);
+    // The 同步 page shows the last file sent, whole.
+    let shown = d
+        .sync_overview()
+        .expect("overview")
+        .upload
+        .expect("progress");
+    assert_eq!((shown.sent, shown.total, shown.done), (5009, 5009, true));
+    assert_eq!(shown.order_no, no);
+
+    // Nothing is sent twice.
+    let again = d.sync().expect("sync again");
+    assert_eq!((again.uploaded_files, again.uploaded_bytes), (0, 0));
+}
+
+#[test]
+fn an_upload_cut_after_its_first_chunk_resumes_from_the_hubs_offset_after_a_restart() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let hub = start_hub(HubConfig::default());
+    let budget = Arc::new(AtomicI64::new(i64::MAX));
+    let via = hub.proxy(budget.clone());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut d = desk(dir.path());
+    d.login(&via, "zhang.wei", PASSWORD).expect("login");
+    d.sync().expect("first sync");
+    let (photo, bytes) = png_file(dir.path(), "现场照片.png", 3 * MIB, 9);
+    let (_, hashes) = rectified(&mut d, &[photo]);
+
+    // The network goes away half-way through the second chunk.
+    budget.store((MIB + MIB / 2) as i64, Ordering::SeqCst);
+    let e = d.sync().expect_err("cut");
+    assert_eq!(e.code, ErrorCode::Offline, "{e:?}");
+    assert!(hub.stored(&hashes[0]).is_none());
+    assert_eq!(
+        d.outbox().expect("outbox").len(),
+        3,
+        "nothing pushed before its file"
+    );
+    drop(d);
+
+    // The app starts again on the same data folder; the network is back.
+    budget.store(i64::MAX, Ordering::SeqCst);
+    let mut d = desk(dir.path());
+    let r = d.sync().expect("resumed sync");
+    assert_eq!(r.uploaded_files, 1);
+    assert_eq!(
+        r.uploaded_bytes,
+        (bytes.len() - MIB) as u64,
+        "only what the hub did not hold was sent"
+    );
+    assert_eq!(r.pushed, 3);
+    assert_eq!(hub.stored(&hashes[0]).as_deref(), Some(bytes.as_slice()));
 }

@@ -106,7 +106,9 @@ mod tests {
             Some((Some("u1".to_string()), 40, None))
         );
         assert_eq!(
-            store.evidence_upload("h", "GD1", "http://other").expect("read"),
+            store
+                .evidence_upload("h", "GD1", "http://other")
+                .expect("read"),
             None,
             "another hub starts from nothing"
         );
@@ -117,6 +119,9 @@ mod tests {
             .evidence_upload("h", "GD1", hub)
             .expect("read")
             .expect("row");
-        assert_eq!((row.sent, row.done_at.as_deref()), (100, Some("2026-11-30 10:00")));
+        assert_eq!(
+            (row.sent, row.done_at.as_deref()),
+            (100, Some("2026-11-30 10:00"))
+        );
     }
 }

@@ -15,5 +15,5 @@ mod upload;
 
 pub use client::{HubClient, Tokens};
 pub use error::SyncError;
-pub use upload::{ChunkOutcome, UploadHead};
 pub use tokens::{TokenStore, TokenStoreKind, TOKEN_FILE, TOKEN_STORE_ENV};
+pub use upload::{ChunkOutcome, UploadHead};

@@ -19,7 +19,9 @@ pub struct UploadHead {
 pub enum ChunkOutcome {
     Accepted(UploadStatus),
     /// 409: the hub holds `offset` bytes; continue from there.
-    WrongOffset { offset: u64 },
+    WrongOffset {
+        offset: u64,
+    },
 }
 
 fn offset_of(r: &reqwest::Response) -> Option<u64> {
