@@ -15,7 +15,8 @@ use casedesk_app::{
     record_rectification_granted, AppError, AttachedEvidence, BatchAction, BatchItem, DemoSummary,
     Desk, DeskStatus, DroppedFiles, ExportSummary, FileGrants, HandlingMethod, InboxCount,
     InboxFilter, InboxPage, InboxReader, OfferedFile, OrderDetail, OutboxEntry, SavedFilter,
-    SignedIn, SyncOverview, SyncReport, VehicleDetail, Violation, WhitelistRow,
+    SignedIn, SyncOverview, SyncProgress, SyncReport, UploadProgress, VehicleDetail, Violation,
+    WhitelistRow,
 };
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
 use tauri::{Manager, State};
@@ -34,11 +35,14 @@ pub struct Shell {
     pub grants: Mutex<FileGrants>,
     /// The running app, for the native file chooser; set once the window exists.
     pub app: OnceLock<tauri::AppHandle>,
+    /// The evidence upload of the sync under way, read while the sync holds the desk.
+    pub upload_progress: SyncProgress,
 }
 
 impl Shell {
     pub fn new(desk: Desk, reader: InboxReader, started: Instant) -> Shell {
         Shell {
+            upload_progress: desk.sync_progress(),
             desk: Mutex::new(desk),
             reader: Mutex::new(reader),
             export_progress: Default::default(),
@@ -273,8 +277,11 @@ commands! {
         });
     /// Signs out: the tokens are forgotten, the unsent queue stays.
     fn hub_logout() -> () = |s| with(s, |d| d.logout());
-    /// Pushes the outbox, then pulls the hub's changes.
+    /// Pushes the outbox (uploading the evidence files it refers to first), then pulls the hub's changes.
     fn sync_now() -> SyncReport = |s| with(s, |d| d.sync());
+    /// The evidence file the sync is sending (or sent last), with bytes and speed; read
+    /// without waiting for the sync, which holds the desk.
+    fn sync_progress() -> Option<UploadProgress> = |s| Ok(s.upload_progress.current());
     fn load_demo(orders: u64) -> DemoSummary = |s| with(s, |d| d.load_demo(orders, 2026));
     fn list_outbox() -> Vec<OutboxEntry> = |s| with(s, |d| d.outbox());
     fn save_draft(key: String, value: String) -> () = |s| with(s, |d| d.save_draft(&key, &value));

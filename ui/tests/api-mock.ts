@@ -48,6 +48,7 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
     hubLogin: vi.fn(),
     hubLogout: vi.fn(async () => null),
     syncNow: vi.fn(),
+    syncProgress: vi.fn(async () => null),
     listFilters: vi.fn(async () => []),
     saveFilter: vi.fn(),
     useFilter: vi.fn(async () => null),

@@ -72,6 +72,7 @@ export const {
   countInbox,
   exportInbox,
   exportProgress,
+  syncProgress,
   getOrder,
   orderEvidence,
   getVehicle,

@@ -19,6 +19,7 @@ import type { SavedFilter } from "./SavedFilter";
 import type { SignedIn } from "./SignedIn";
 import type { SyncOverview } from "./SyncOverview";
 import type { SyncReport } from "./SyncReport";
+import type { UploadProgress } from "./UploadProgress";
 import type { VehicleDetail } from "./VehicleDetail";
 import type { Violation } from "./Violation";
 import type { WhitelistKind } from "./WhitelistKind";
@@ -79,8 +80,10 @@ export function commands(call: Call) {
     hubLogin: (hubUrl: string, username: string, password: string) => call<SignedIn>("hub_login", { hubUrl, username, password }),
     /** Signs out: the tokens are forgotten, the unsent queue stays. */
     hubLogout: () => call<null>("hub_logout"),
-    /** Pushes the outbox, then pulls the hub's changes. */
+    /** Pushes the outbox (uploading the evidence files it refers to first), then pulls the hub's changes. */
     syncNow: () => call<SyncReport>("sync_now"),
+    /** The evidence file the sync is sending (or sent last), with bytes and speed; read without waiting for the sync, which holds the desk. */
+    syncProgress: () => call<UploadProgress | null>("sync_progress"),
     loadDemo: (orders: number) => call<DemoSummary>("load_demo", { orders }),
     listOutbox: () => call<Array<OutboxEntry>>("list_outbox"),
     saveDraft: (key: string, value: string) => call<null>("save_draft", { key, value }),

@@ -578,9 +578,12 @@ const en: Messages = {
     syncNow: "Sync now",
     syncing: "Syncing…",
     syncingHint: "Sending this computer's records and receiving the hub's changes; please wait.",
+    uploading: "Uploading evidence {file} (order {order}): {sent} of {total}, {speed}/s",
     logout: "Sign out",
     result: "Synced at {at}: ",
     resultParts: {
+      uploaded: "{n} evidence files uploaded ({size})",
+      uploadRefused: "{n} evidence files could not be uploaded",
       pushed: "{n} sent",
       alreadyApplied: "{n} had already arrived",
       pulledOrders: "{n} work orders received",

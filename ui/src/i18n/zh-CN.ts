@@ -576,9 +576,12 @@ const zhCN = {
     syncNow: "立即同步",
     syncing: "正在同步…",
     syncingHint: "正在发送本机记录并接收平台的变化，请稍候。",
+    uploading: "正在上传证据 {file}（工单 {order}）：{sent} / {total}，{speed}/秒",
     logout: "退出登录",
     result: "{at} 同步完成：",
     resultParts: {
+      uploaded: "已上传证据 {n} 个（{size}）",
+      uploadRefused: "{n} 个证据文件未能上传",
       pushed: "发送 {n} 条",
       alreadyApplied: "{n} 条此前已送达",
       pulledOrders: "已接收 {n} 张工单",
