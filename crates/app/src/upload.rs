@@ -161,8 +161,10 @@ impl Desk {
                     return self.finished(hub_url, order_no, ev);
                 }
                 Ok(Some(head)) => resumed = Some((id, head.offset)),
-                // Discarded by the hub (or unknown to it): begin again.
+                // Discarded by the hub, unknown to it, or not this user's (another signed in
+                // since): begin again.
                 Ok(None) => {}
+                Err(e) if refuses_the_file(&e) => {}
                 Err(e) => return Err(Failure::from_sync(e)),
             }
         }
