@@ -375,6 +375,27 @@ describe("sync page", () => {
     await settle(10);
     expect(document.querySelector('[data-testid="sync-upload"]')).toBeNull();
     expect(document.querySelector('[data-testid="sync-result"]')!.textContent).toContain("已上传证据 1 个（3.0 MB）");
+    expect(document.querySelector('[data-testid="upload-refusals"]')).toBeNull();
+    w.unmount();
+  });
+
+  it("evidence the hub refused is listed with the file, the order and the hub's reason", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    const refusedFile = {
+      order_no: "GD2026112400001",
+      file_name: "现场照片.png",
+      hash: "ab".repeat(32),
+      error: appError("hub_refused", "hub_says", { message_zh: "文件大小超过上限", message_en: "the file is over the limit" }),
+    };
+    m.syncNow.mockResolvedValue(report({ pushed: 1, upload_refusals: [refusedFile] }));
+    click("sync-now");
+    const box = await waitFor('[data-testid="upload-refusals"]');
+    expect(box.textContent).toContain("现场照片.png（工单 GD2026112400001）：文件大小超过上限");
+    expect(document.querySelector('[data-testid="sync-result"]')!.textContent).toContain("1 个证据文件未能上传");
     w.unmount();
   });
 

@@ -578,6 +578,8 @@ const en: Messages = {
     syncNow: "Sync now",
     syncing: "Syncing…",
     syncingHint: "Sending this computer's records and receiving the hub's changes; please wait.",
+    uploadRefusedTitle: "These evidence files could not be uploaded to the hub; their rectification records were sent. Attach the files again and sync.",
+    uploadRefusedItem: "{file} (order {order}): {reason}",
     uploading: "Uploading evidence {file} (order {order}): {sent} of {total}, {speed}/s",
     logout: "Sign out",
     result: "Synced at {at}: ",

@@ -576,6 +576,8 @@ const zhCN = {
     syncNow: "立即同步",
     syncing: "正在同步…",
     syncingHint: "正在发送本机记录并接收平台的变化，请稍候。",
+    uploadRefusedTitle: "以下证据文件未能上传到上级平台；对应的整改记录已发送，可重新附上文件后再同步。",
+    uploadRefusedItem: "{file}（工单 {order}）：{reason}",
     uploading: "正在上传证据 {file}（工单 {order}）：{sent} / {total}，{speed}/秒",
     logout: "退出登录",
     result: "{at} 同步完成：",
