@@ -71,9 +71,11 @@ impl EvidenceBucket {
             }
         } else {
             std::fs::create_dir_all(location).map_err(|e| unusable(e.to_string()))?;
+            // fsync: a chunk or a file the hub counted survives a power cut, as its row does.
             Arc::new(
                 object_store::local::LocalFileSystem::new_with_prefix(location)
-                    .map_err(|e| unusable(e.to_string()))?,
+                    .map_err(|e| unusable(e.to_string()))?
+                    .with_fsync(true),
             )
         };
         Ok(EvidenceBucket {
