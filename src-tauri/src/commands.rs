@@ -15,8 +15,8 @@ use casedesk_app::{
     record_rectification_granted, AppError, AttachedEvidence, AutoSync, AutoSyncRunner,
     AutoSyncStatus, BatchAction, BatchItem, DemoSummary, Desk, DeskStatus, DroppedFiles,
     ExportSummary, FileGrants, HandlingMethod, InboxCount, InboxFilter, InboxPage, InboxReader,
-    OfferedFile, OrderDetail, OutboxEntry, SavedFilter, SignedIn, SyncOverview, SyncReport,
-    VehicleDetail, Violation, WhitelistRow,
+    OfferedFile, OrderDetail, OutboxEntry, SavedFilter, SignedIn, SyncOverview, SyncProgress,
+    SyncReport, UploadProgress, VehicleDetail, Violation, WhitelistRow,
 };
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
 use tauri::{Emitter, Manager, State};
@@ -37,11 +37,14 @@ pub struct Shell {
     pub app: OnceLock<tauri::AppHandle>,
     /// The background sync, on its own connection; started once the window exists.
     pub auto_sync: OnceLock<AutoSyncRunner>,
+    /// The evidence upload of the sync under way, read while the sync holds the desk.
+    pub upload_progress: SyncProgress,
 }
 
 impl Shell {
     pub fn new(desk: Desk, reader: InboxReader, started: Instant) -> Shell {
         Shell {
+            upload_progress: desk.sync_progress(),
             desk: Mutex::new(desk),
             reader: Mutex::new(reader),
             export_progress: Default::default(),
@@ -315,13 +318,17 @@ commands! {
     fn dismiss_refusal(seq: i64) -> () = |s| with(s, |d| d.dismiss_refusal(seq));
     /// 重做: a refused work-order action decided again on the order as it is now, and queued.
     fn redo_refusal(seq: i64) -> OrderDetail = |s| with(s, |d| d.redo_refusal(seq));
-    /// Pushes the outbox, then pulls the hub's changes.
+    /// Pushes the outbox (uploading the evidence files it refers to first), then pulls the
+    /// hub's changes; on the background sync's desk, so the window's desk stays free.
     fn sync_now() -> SyncReport = |s| sync_in_background(s);
     /// The background sync: its last outcome and when it tries next (also sent as an event).
     fn auto_sync_status() -> AutoSyncStatus = |s| match s.auto_sync.get() {
         Some(auto) => auto.status(),
         None => Ok(AutoSyncStatus::default()),
     };
+    /// The evidence file the sync is sending (or sent last), with bytes and speed; read
+    /// without waiting for the sync.
+    fn sync_progress() -> Option<UploadProgress> = |s| Ok(s.upload_progress.current());
     fn load_demo(orders: u64) -> DemoSummary = |s| with(s, |d| d.load_demo(orders, 2026));
     fn list_outbox() -> Vec<OutboxEntry> = |s| with(s, |d| d.outbox());
     fn save_draft(key: String, value: String) -> () = |s| with(s, |d| d.save_draft(&key, &value));

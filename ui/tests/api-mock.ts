@@ -54,6 +54,7 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
       state: "signed_out", failures: 0, next_attempt_secs: null, last_error: null, last_report: null,
     })),
     onSyncStatus: vi.fn(async () => () => undefined),
+    syncProgress: vi.fn(async () => null),
     listFilters: vi.fn(async () => []),
     saveFilter: vi.fn(),
     useFilter: vi.fn(async () => null),

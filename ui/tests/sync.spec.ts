@@ -42,13 +42,14 @@ function refusal(seq: number, patch: Partial<Refusal> = {}): Refusal {
 }
 
 function overview(patch: Partial<SyncOverview> = {}): SyncOverview {
-  return { signed_in: null, hub_url: null, username: null, last_sync_at: null, checkpoint: 0, unsent: 0, refusals: [], ...patch };
+  return { signed_in: null, hub_url: null, username: null, last_sync_at: null, checkpoint: 0, unsent: 0, refusals: [], upload: null, ...patch };
 }
 
 function report(patch: Partial<SyncReport> = {}): SyncReport {
   return {
     pushed: 3, already_applied: 0, refused: [], pulled_orders: 12, pulled_whitelist: 0, kept_local: 0,
-    checkpoint: 58, unsent: 0, refused_total: 0, at: "2026-11-24 14:03", ...patch,
+    checkpoint: 58, unsent: 0, refused_total: 0, uploaded_files: 0, uploaded_bytes: 0, upload_refusals: [],
+    at: "2026-11-24 14:03", ...patch,
   };
 }
 
@@ -371,6 +372,49 @@ describe("sync page", () => {
     );
     expect(document.querySelector('[data-testid="sync-unsent"]')!.textContent).toContain("全部已发送");
     expect(document.querySelectorAll('[data-testid="refusal-row"]')).toHaveLength(1);
+    w.unmount();
+  });
+
+  it("while the sync sends evidence, the file's bytes and speed are shown; the result counts the files", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me, unsent: 3 }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    let finish!: (r: SyncReport) => void;
+    m.syncNow.mockReturnValue(new Promise((r) => (finish = r)));
+    m.syncProgress.mockResolvedValue({
+      order_no: "GD2026112400001", file_name: "现场照片.png", sent: 1048576, total: 3145728, bytes_per_second: 524288, done: false,
+    });
+    click("sync-now");
+    const line = await waitFor('[data-testid="sync-upload"]');
+    expect(line.textContent).toContain("正在上传证据 现场照片.png（工单 GD2026112400001）：1.0 MB / 3.0 MB，512.0 KB/秒");
+    expect(line.querySelector(".el-progress")!.getAttribute("aria-valuenow")).toBe("33");
+    finish(report({ pushed: 3, uploaded_files: 1, uploaded_bytes: 3145728 }));
+    await settle(10);
+    expect(document.querySelector('[data-testid="sync-upload"]')).toBeNull();
+    expect(document.querySelector('[data-testid="sync-result"]')!.textContent).toContain("已上传证据 1 个（3.0 MB）");
+    expect(document.querySelector('[data-testid="upload-refusals"]')).toBeNull();
+    w.unmount();
+  });
+
+  it("evidence the hub refused is listed with the file, the order and the hub's reason", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.syncOverview.mockResolvedValue(overview({ signed_in: me }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    const refusedFile = {
+      order_no: "GD2026112400001",
+      file_name: "现场照片.png",
+      hash: "ab".repeat(32),
+      error: appError("hub_refused", "hub_says", { message_zh: "文件大小超过上限", message_en: "the file is over the limit" }),
+    };
+    m.syncNow.mockResolvedValue(report({ pushed: 1, upload_refusals: [refusedFile] }));
+    click("sync-now");
+    const box = await waitFor('[data-testid="upload-refusals"]');
+    expect(box.textContent).toContain("现场照片.png（工单 GD2026112400001）：文件大小超过上限");
+    expect(document.querySelector('[data-testid="sync-result"]')!.textContent).toContain("1 个证据文件未能上传");
     w.unmount();
   });
 

@@ -63,6 +63,8 @@ pub struct Desk {
     /// Where the hub's tokens are kept (crate `casedesk-sync`).
     pub(crate) tokens: casedesk_sync::TokenStore,
     pub(crate) clock: Clock,
+    /// The evidence upload under way, for the 同步 page.
+    pub(crate) progress: crate::upload::SyncProgress,
 }
 
 /// The cache file inside a data folder.
@@ -106,6 +108,7 @@ impl Desk {
             tokens: casedesk_sync::TokenStore::from_env(data_dir),
             device_id,
             clock,
+            progress: Default::default(),
         })
     }
 
@@ -124,6 +127,8 @@ impl Desk {
             device_id: self.device_id.clone(),
             tokens: self.tokens.clone(),
             clock: self.clock,
+            // The same handle: the 同步 page follows an upload whichever desk runs the sync.
+            progress: self.progress.clone(),
         })
     }
 

@@ -19,6 +19,7 @@ mod refusal;
 mod rules;
 mod saved_filter;
 mod sync;
+mod upload;
 mod whitelist;
 mod work_orders;
 
@@ -39,6 +40,7 @@ pub use permit::{classify_declaration, permit_classes, DeclarationText};
 pub use reader::InboxReader;
 pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};
 pub use sync::{SignedIn, SyncOverview, SyncReport};
+pub use upload::{SyncProgress, UploadProgress, UploadRefusal};
 
 pub use casedesk_domain::{HandlingMethod, Violation};
 pub use casedesk_store::inbox::InboxPage;

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::desk::{Desk, Profile};
 use crate::error::{AppError, ErrorCode};
 use crate::message::MessageKey;
+use crate::upload::{UploadProgress, UploadRefusal};
 
 /// Who is signed in, to which hub.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -56,6 +57,15 @@ pub struct SyncReport {
     /// Refused rows kept in the outbox, from this and earlier syncs.
     #[ts(type = "number")]
     pub refused_total: u64,
+    /// Evidence files the hub holds now for their order (sent in this sync, or found there).
+    #[ts(type = "number")]
+    pub uploaded_files: u64,
+    /// Evidence bytes sent in this sync (a resumed file counts only the rest).
+    #[ts(type = "number")]
+    pub uploaded_bytes: u64,
+    /// Evidence files the hub refused or this desk could not read; their mutations were
+    /// pushed all the same.
+    pub upload_refusals: Vec<UploadRefusal>,
     pub at: String,
 }
 
@@ -74,6 +84,8 @@ pub struct SyncOverview {
     #[ts(type = "number")]
     pub unsent: u64,
     pub refusals: Vec<Refusal>,
+    /// The evidence file being sent, or the last one sent since the app started.
+    pub upload: Option<UploadProgress>,
 }
 
 impl From<SyncError> for AppError {
@@ -226,6 +238,7 @@ impl Desk {
             checkpoint: state.as_ref().map_or(0, |s| s.checkpoint),
             unsent: self.store.unsent_len()?,
             refusals: self.store.refusals()?,
+            upload: self.progress.current(),
         })
     }
 
@@ -283,6 +296,15 @@ impl Desk {
             };
             after = *last;
             let mutations: Vec<_> = batch.into_iter().map(|(_, m)| m).collect();
+            // The files a mutation refers to reach the hub before the mutation does.
+            let uploads = self
+                .upload_evidence(client, &state.hub_url, &mutations)
+                .await;
+            self.save_refreshed(client, account)?;
+            let uploads = uploads?;
+            report.uploaded_files += uploads.files;
+            report.uploaded_bytes += uploads.bytes;
+            report.upload_refusals.extend(uploads.refused);
             let results = client.push(&mutations).await?;
             self.save_refreshed(client, account)?;
             let tally = self.store.record_push_results(&results, &self.now_text())?;

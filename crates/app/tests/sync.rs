@@ -11,8 +11,9 @@ use casedesk_app::{
     TokenStoreKind,
 };
 use casedesk_domain::{Catalog, OrderState, Status, WorkingCalendar};
+use casedesk_hub::evidence::EvidenceBucket;
 use casedesk_hub::storage::{self, HubStore};
-use casedesk_hub::{app, HubConfig};
+use casedesk_hub::{app_with_evidence, HubConfig};
 use casedesk_store::Store;
 use casedesk_sync::HubClient;
 use casedesk_wire::OrderFacts;
@@ -25,20 +26,26 @@ struct Hub {
     rt: tokio::runtime::Runtime,
     config: HubConfig,
     server: tokio::task::JoinHandle<()>,
+    /// The folder the hub keeps evidence in.
+    evidence: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
-/// Serves the hub's store on `addr` (port 0: any free one); the address it listens on.
+/// Serves the hub's store, with its evidence in `evidence`, on `addr` (port 0: any free one);
+/// the address it listens on.
 async fn serve(
     store: Arc<dyn HubStore>,
     config: HubConfig,
+    evidence: &Path,
     addr: &str,
 ) -> (SocketAddr, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("addr");
-    let service = app(store, config).into_make_service_with_connect_info::<SocketAddr>();
+    let bucket = EvidenceBucket::open(&evidence.display().to_string()).expect("evidence folder");
+    let service = app_with_evidence(store, config, bucket)
+        .into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move {
         let _ = axum::serve(listener, service).await;
     });
@@ -53,10 +60,11 @@ fn start_hub(config: HubConfig) -> Hub {
         .expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("hub.db").display().to_string();
+    let evidence = dir.path().join("hub.db.evidence");
     let (store, addr, server) = rt.block_on(async {
         let store = storage::open(&db).await.expect("open the hub's store");
         assert!(casedesk_hub::demo::fill(&*store).await.expect("demo"));
-        let (addr, server) = serve(store.clone(), config.clone(), "127.0.0.1:0").await;
+        let (addr, server) = serve(store.clone(), config.clone(), &evidence, "127.0.0.1:0").await;
         (store, addr, server)
     });
     Hub {
@@ -65,6 +73,7 @@ fn start_hub(config: HubConfig) -> Hub {
         rt,
         config,
         server,
+        evidence,
         _dir: dir,
     }
 }
@@ -79,9 +88,12 @@ impl Hub {
     /// And comes back on the same address and database.
     fn restart(&mut self) {
         let addr = self.base.trim_start_matches("http://").to_string();
-        let (_, server) = self
-            .rt
-            .block_on(serve(self.store.clone(), self.config.clone(), &addr));
+        let (_, server) = self.rt.block_on(serve(
+            self.store.clone(),
+            self.config.clone(),
+            &self.evidence,
+            &addr,
+        ));
         self.server = server;
     }
 
@@ -462,9 +474,10 @@ fn the_background_sync_backs_off_while_the_hub_is_down_and_sends_when_it_is_back
 
 #[test]
 fn the_background_sync_stops_when_the_session_ends_and_keeps_the_queue() {
+    // Short lives, with room for the first pull on a loaded machine.
     let hub = start_hub(HubConfig {
         access_ttl_secs: 1,
-        refresh_ttl_secs: 1,
+        refresh_ttl_secs: 4,
         ..HubConfig::default()
     });
     let dir = tempfile::tempdir().expect("tempdir");
@@ -474,7 +487,7 @@ fn the_background_sync_stops_when_the_session_ends_and_keeps_the_queue() {
     d.claim(id).expect("claim");
     let mut auto = AutoSync::new(d.another_connection().expect("second connection"));
     // Offline for "days": both tokens expire before the next attempt.
-    std::thread::sleep(std::time::Duration::from_millis(2100));
+    std::thread::sleep(std::time::Duration::from_millis(4500));
     auto.attempt();
     let st = auto.status().clone();
     assert_eq!(st.state, AutoSyncState::SignInRequired, "{st:?}");
@@ -1163,4 +1176,187 @@ fn an_ingested_alarm_reaches_the_desk_with_its_enterprise_vehicle_and_driver() {
     assert_eq!(detail.driver_name, "王建军");
     // 获嘉县's alarm stays with 获嘉县.
     assert!(orders(&d).iter().all(|o| o.order_no != created[2]));
+}
+
+// --- evidence ------------------------------------------------------------------------------
+
+const MIB: usize = 1024 * 1024;
+
+/// A PNG-looking file of `len` bytes in `dir`.
+fn png_file(dir: &Path, name: &str, len: usize, seed: u8) -> (std::path::PathBuf, Vec<u8>) {
+    let mut b: Vec<u8> = (0..len)
+        .map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[2] ^ seed)
+        .collect();
+    b[..8].copy_from_slice(b"\x89PNG\r\n\x1a\n");
+    let path = dir.join(name);
+    std::fs::write(&path, &b).expect("write the photo");
+    (path, b)
+}
+
+/// A synced desk's first pending order, claimed, handled and rectified with `files`; the
+/// hashes of the evidence recorded.
+fn rectified(d: &mut Desk, files: &[std::path::PathBuf]) -> (String, Vec<String>) {
+    let (id, no) = first_pending(d);
+    d.claim(id).expect("claim");
+    d.handle(id, HandlingMethod::Education, "已约谈", "")
+        .expect("handle");
+    let detail = d
+        .record_rectification(id, "已整改，附现场照片", files)
+        .expect("rectify");
+    let hashes = detail
+        .timeline
+        .last()
+        .expect("the rectification")
+        .evidence
+        .iter()
+        .map(|e| e.hash.clone())
+        .collect();
+    (no, hashes)
+}
+
+impl Hub {
+    /// The bytes the hub stored under `hash`.
+    fn stored(&self, hash: &str) -> Option<Vec<u8>> {
+        std::fs::read(
+            self.evidence
+                .join("sha256")
+                .join(&hash[0..2])
+                .join(&hash[2..4])
+                .join(hash),
+        )
+        .ok()
+    }
+
+    /// A loopback proxy to this hub that passes at most `budget` bytes from the desk (then
+    /// cuts every connection, as a network going away mid-upload); `i64::MAX` for no limit.
+    fn proxy(&self, budget: Arc<std::sync::atomic::AtomicI64>) -> String {
+        use std::sync::atomic::Ordering;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let upstream = self.base.trim_start_matches("http://").to_string();
+        self.rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind the proxy");
+            let addr = listener.local_addr().expect("proxy addr");
+            tokio::spawn(async move {
+                while let Ok((client, _)) = listener.accept().await {
+                    let (budget, upstream) = (budget.clone(), upstream.clone());
+                    tokio::spawn(async move {
+                        let Ok(hub) = tokio::net::TcpStream::connect(&upstream).await else {
+                            return;
+                        };
+                        let (mut cr, mut cw) = client.into_split();
+                        let (mut hr, mut hw) = hub.into_split();
+                        let down = tokio::spawn(async move {
+                            let _ = tokio::io::copy(&mut hr, &mut cw).await;
+                        });
+                        let mut buf = vec![0u8; 64 * 1024];
+                        loop {
+                            let n = match cr.read(&mut buf).await {
+                                Ok(0) | Err(_) => break,
+                                Ok(n) => n,
+                            };
+                            if budget.fetch_sub(n as i64, Ordering::SeqCst) < n as i64 {
+                                break;
+                            }
+                            if hw.write_all(&buf[..n]).await.is_err() {
+                                break;
+                            }
+                        }
+                        // The cut: both directions go.
+                        down.abort();
+                    });
+                }
+            });
+            format!("http://{addr}")
+        })
+    }
+}
+
+#[test]
+fn a_rectifications_evidence_reaches_the_hub_before_its_mutation() {
+    let hub = start_hub(HubConfig::default());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut d = signed_in(&hub, dir.path(), "zhang.wei");
+    d.sync().expect("first sync");
+    let (photo, photo_bytes) = png_file(dir.path(), "现场照片.png", MIB + MIB / 3, 7);
+    let pdf = dir.path().join("整改报告.pdf");
+    let pdf_bytes: Vec<u8> = [b"%PDF-1.4\n".as_slice(), &[b'x'; 5000]].concat();
+    std::fs::write(&pdf, &pdf_bytes).expect("pdf");
+    let (no, hashes) = rectified(&mut d, &[photo, pdf]);
+
+    let r = d.sync().expect("sync");
+    assert_eq!(r.pushed, 3, "claim, handle, rectification");
+    assert_eq!(r.uploaded_files, 2);
+    assert_eq!(
+        r.uploaded_bytes,
+        (photo_bytes.len() + pdf_bytes.len()) as u64
+    );
+    assert!(r.upload_refusals.is_empty(), "{:?}", r.upload_refusals);
+    assert_eq!(
+        hub.stored(&hashes[0]).as_deref(),
+        Some(photo_bytes.as_slice())
+    );
+    assert_eq!(
+        hub.stored(&hashes[1]).as_deref(),
+        Some(pdf_bytes.as_slice())
+    );
+    let on_hub = hub
+        .rt
+        .block_on(hub.store.evidence(&hashes[0]))
+        .expect("read")
+        .expect("recorded");
+    assert_eq!(on_hub.counties, ["410783"]);
+    assert_eq!(hub.order(&no).state.status, Status::Rectified);
+    // The 同步 page shows the last file sent, whole.
+    let shown = d
+        .sync_overview()
+        .expect("overview")
+        .upload
+        .expect("progress");
+    assert_eq!((shown.sent, shown.total, shown.done), (5009, 5009, true));
+    assert_eq!(shown.order_no, no);
+
+    // Nothing is sent twice.
+    let again = d.sync().expect("sync again");
+    assert_eq!((again.uploaded_files, again.uploaded_bytes), (0, 0));
+}
+
+#[test]
+fn an_upload_cut_after_its_first_chunk_resumes_from_the_hubs_offset_after_a_restart() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let hub = start_hub(HubConfig::default());
+    let budget = Arc::new(AtomicI64::new(i64::MAX));
+    let via = hub.proxy(budget.clone());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut d = desk(dir.path());
+    d.login(&via, "zhang.wei", PASSWORD).expect("login");
+    d.sync().expect("first sync");
+    let (photo, bytes) = png_file(dir.path(), "现场照片.png", 3 * MIB, 9);
+    let (_, hashes) = rectified(&mut d, &[photo]);
+
+    // The network goes away half-way through the second chunk.
+    budget.store((MIB + MIB / 2) as i64, Ordering::SeqCst);
+    let e = d.sync().expect_err("cut");
+    assert_eq!(e.code, ErrorCode::Offline, "{e:?}");
+    assert!(hub.stored(&hashes[0]).is_none());
+    assert_eq!(
+        d.outbox().expect("outbox").len(),
+        3,
+        "nothing pushed before its file"
+    );
+    drop(d);
+
+    // The app starts again on the same data folder; the network is back.
+    budget.store(i64::MAX, Ordering::SeqCst);
+    let mut d = desk(dir.path());
+    let r = d.sync().expect("resumed sync");
+    assert_eq!(r.uploaded_files, 1);
+    assert_eq!(
+        r.uploaded_bytes,
+        (bytes.len() - MIB) as u64,
+        "only what the hub did not hold was sent"
+    );
+    assert_eq!(r.pushed, 3);
+    assert_eq!(hub.stored(&hashes[0]).as_deref(), Some(bytes.as_slice()));
 }

@@ -1287,6 +1287,21 @@ fn sync_text(r: &casedesk_app::SyncReport) -> String {
             f.entity_key, f.action, f.mutation_id, f.message_zh, f.message_en, f.code
         ));
     }
+    if r.uploaded_files > 0 || !r.upload_refusals.is_empty() {
+        out.push_str(&format!(
+            "\n证据 evidence: {} files on the hub, {} bytes sent",
+            r.uploaded_files, r.uploaded_bytes
+        ));
+    }
+    for f in &r.upload_refusals {
+        out.push_str(&format!(
+            "\n证据未上传 evidence not uploaded: {} {} — {} / {}",
+            f.order_no,
+            f.file_name,
+            f.error.text(casedesk_app::Lang::Zh),
+            f.error.text(casedesk_app::Lang::En)
+        ));
+    }
     out
 }
 

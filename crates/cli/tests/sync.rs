@@ -26,8 +26,11 @@ fn start_hub() -> Hub {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let service = casedesk_hub::app(store, casedesk_hub::HubConfig::default())
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let bucket = casedesk_hub::evidence::EvidenceBucket::open(&format!("{db}.evidence"))
+            .expect("evidence folder");
+        let service =
+            casedesk_hub::app_with_evidence(store, casedesk_hub::HubConfig::default(), bucket)
+                .into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await });
         format!("http://{addr}")
     });
@@ -131,6 +134,43 @@ fn login_sync_logout() {
     assert_eq!(line["state"], "synced", "{line}");
     assert_eq!(line["last_report"]["pushed"], 1, "{line}");
     assert_eq!(line["next_attempt_secs"], 60, "{line}");
+    // A rectification's photo goes up before the rectification; the report says so.
+    let photo = dir.path().join("现场.png");
+    std::fs::write(
+        &photo,
+        [b"\x89PNG\r\n\x1a\n".as_slice(), &[7u8; 3000]].concat(),
+    )
+    .expect("photo");
+    let handled = cli(
+        &data,
+        &["handle", &no, "--method", "education", "--result", "已约谈"],
+        "",
+        &[],
+    );
+    assert!(handled.status.success(), "{}", text(&handled.stderr));
+    let photo_arg = photo.display().to_string();
+    let rectified = cli(
+        &data,
+        &[
+            "rectify",
+            &no,
+            "--description",
+            "已整改",
+            "--file",
+            &photo_arg,
+        ],
+        "",
+        &[],
+    );
+    assert!(rectified.status.success(), "{}", text(&rectified.stderr));
+    let o = cli(&data, &["--json", "sync"], "", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(
+        (r["uploaded_files"].as_u64(), r["uploaded_bytes"].as_u64()),
+        (Some(1), Some(3008))
+    );
+    assert_eq!(r["pushed"], 2);
 
     let o = cli(&data, &["logout"], "", &[]);
     assert!(o.status.success(), "{}", text(&o.stderr));

@@ -51,6 +51,8 @@ impl Default for HubConfig {
 pub struct AppState {
     pub store: Arc<dyn HubStore>,
     pub config: Arc<HubConfig>,
+    /// Where evidence bytes go; None answers the evidence endpoints with 503.
+    pub evidence: Option<Arc<crate::evidence::EvidenceBucket>>,
 }
 
 #[derive(Debug, Error)]
@@ -223,7 +225,8 @@ impl Modify for BearerAuth {
     tags(
         (name = "auth", description = "Access and refresh tokens"),
         (name = "sync", description = "Push mutations, pull changes"),
-        (name = "ingest", description = "The provincial platform's alarms become work orders")
+        (name = "ingest", description = "The provincial platform's alarms become work orders"),
+        (name = "evidence", description = "Resumable evidence upload, verified by SHA-256; download with Range")
     )
 )]
 struct ApiDoc;
@@ -237,6 +240,12 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(crate::pull::changes))
         .routes(routes!(crate::pull::order))
         .routes(routes!(crate::ingest::post_ingest))
+        .routes(routes!(crate::evidence::create_upload))
+        .routes(routes!(
+            crate::evidence::upload_chunk,
+            crate::evidence::upload_offset
+        ))
+        .routes(routes!(crate::evidence::download))
         .split_for_parts()
 }
 
@@ -245,8 +254,25 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     routes().1
 }
 
-/// The hub's whole HTTP application.
+/// The hub's whole HTTP application, without an evidence store (its endpoints answer 503).
 pub fn app(store: Arc<dyn HubStore>, config: HubConfig) -> Router {
+    build(store, config, None)
+}
+
+/// The hub's whole HTTP application, keeping evidence in `evidence`.
+pub fn app_with_evidence(
+    store: Arc<dyn HubStore>,
+    config: HubConfig,
+    evidence: crate::evidence::EvidenceBucket,
+) -> Router {
+    build(store, config, Some(Arc::new(evidence)))
+}
+
+fn build(
+    store: Arc<dyn HubStore>,
+    config: HubConfig,
+    evidence: Option<Arc<crate::evidence::EvidenceBucket>>,
+) -> Router {
     let (router, doc) = routes();
     let doc = Arc::new(doc);
     let limit = config.body_limit_bytes;
@@ -262,5 +288,6 @@ pub fn app(store: Arc<dyn HubStore>, config: HubConfig) -> Router {
         .with_state(AppState {
             store,
             config: Arc::new(config),
+            evidence,
         })
 }

@@ -11,7 +11,7 @@ use casedesk_domain::Role;
 use clap::{Parser, Subcommand};
 use thiserror::Error;
 
-use crate::api::{app, HubConfig};
+use crate::api::{app_with_evidence, HubConfig};
 use crate::auth::hash_password;
 use crate::clock::{beijing_now, stamp};
 use crate::jurisdiction::Jurisdiction;
@@ -43,6 +43,10 @@ enum Command {
         /// Fill an empty hub with demo users and orders (see README).
         #[arg(long)]
         demo: bool,
+        /// Where evidence files go: a folder, or s3://bucket[/prefix] with the AWS_* variables
+        /// [default: DB.evidence beside a SQLite file; casedesk-hub-evidence for PostgreSQL]
+        #[arg(long)]
+        evidence: Option<String>,
     },
     /// Manage users (passwords are read from stdin, one line).
     User {
@@ -189,7 +193,14 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let at = stamp(beijing_now());
     match cli.command {
         Command::Openapi => Ok(ExitCode::SUCCESS),
-        Command::Serve { listen, demo } => {
+        Command::Serve {
+            listen,
+            demo,
+            evidence,
+        } => {
+            let evidence = evidence.unwrap_or_else(|| crate::evidence::default_location(&db));
+            let bucket = crate::evidence::EvidenceBucket::open(&evidence)
+                .map_err(|e| CliError::Usage(e.to_string()))?;
             if demo
                 && crate::demo::fill(store.as_ref())
                     .await
@@ -205,13 +216,14 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 .map_err(|e| CliError::Usage(format!("cannot listen on {listen}: {e}")))?;
             let addr = listener.local_addr()?;
             eprintln!(
-                "casedesk-hub: listening on http://{addr} ({} {})",
+                "casedesk-hub: listening on http://{addr} ({} {}, evidence in {})",
                 store.engine(),
-                shown(&db)
+                shown(&db),
+                bucket.location()
             );
             axum::serve(
                 listener,
-                app(store, HubConfig::default())
+                app_with_evidence(store, HubConfig::default(), bucket)
                     .into_make_service_with_connect_info::<SocketAddr>(),
             )
             .with_graceful_shutdown(async {

@@ -14,11 +14,12 @@ pub mod cli;
 pub mod clock;
 pub mod csv;
 pub mod demo;
+pub mod evidence;
 pub mod ingest;
 pub mod jurisdiction;
 pub mod pull;
 pub mod push;
 pub mod storage;
 
-pub use api::{app, openapi, HubConfig};
+pub use api::{app, app_with_evidence, openapi, HubConfig};
 pub use storage::HubStore;

@@ -200,3 +200,30 @@ fn ingest_of_a_csv_file() {
     let report: serde_json::Value = serde_json::from_slice(&verify.stdout).expect("report");
     assert_eq!(report["rows"], 3, "one audit row per created order");
 }
+
+#[test]
+fn serve_keeps_evidence_beside_the_database_or_where_told() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("hub.db").display().to_string();
+
+    let bad = hub(&db, &["serve", "--evidence", "s3://"], "");
+    assert!(one_line_failure(&bad).contains("no bucket name"));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casedesk-hub"))
+        .args(["--db", &db, "serve", "--listen", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run casedesk-hub serve");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().expect("stderr"))
+        .read_line(&mut line)
+        .expect("the start-up line");
+    let _ = child.kill();
+    let _ = child.wait();
+    let folder = format!("{db}.evidence");
+    assert!(line.contains(&format!("evidence in {folder}")), "{line}");
+    assert!(std::path::Path::new(&folder).is_dir());
+}

@@ -13,12 +13,14 @@ use casedesk_domain::{
 };
 use casedesk_hub::auth::hash_password;
 use casedesk_hub::clock::{beijing_now, stamp};
+use casedesk_hub::evidence::EvidenceBucket;
 use casedesk_hub::jurisdiction::Jurisdiction;
 use casedesk_hub::storage::{self, HubStore, NewUser};
-use casedesk_hub::{app, HubConfig};
+use casedesk_hub::{app_with_evidence, HubConfig};
 use casedesk_wire::{
-    Change, Entity, IngestRecord, IngestResponse, IngestResult, Mutation, MutationResult,
-    OrderFacts, PullResponse, PushResponse, TokenResponse,
+    Change, Entity, ErrorBody, IngestRecord, IngestResponse, IngestResult, Mutation,
+    MutationResult, OrderFacts, PullResponse, PushResponse, TokenResponse, UploadCreated,
+    UploadRequest, UploadStatus,
 };
 use reqwest::StatusCode;
 use serde_json::json;
@@ -36,6 +38,8 @@ struct Hub {
     http: reqwest::Client,
     store: Arc<dyn HubStore>,
     db: String,
+    /// The folder this hub keeps evidence in (another instance on `db` is given the same).
+    evidence: String,
     _dir: tempfile::TempDir,
 }
 
@@ -74,25 +78,36 @@ async fn start(backend: Backend, config: HubConfig) -> Hub {
         Backend::Postgres(base) => fresh_pg(&base).await,
     };
     let store = storage::open(&db).await.expect("open the store");
-    let base = serve(store.clone(), config).await;
+    let evidence = dir.path().join("evidence").display().to_string();
+    let (base, _) = serve(store.clone(), config, &evidence).await;
     Hub {
         base,
         http: reqwest::Client::new(),
         store,
         db,
+        evidence,
         _dir: dir,
     }
 }
 
-/// Serves `store` on a fresh loopback port; returns the base URL.
-async fn serve(store: Arc<dyn HubStore>, config: HubConfig) -> String {
+/// Serves `store` on a fresh loopback port, with evidence in the folder `evidence`; returns
+/// the base URL and the server's task (aborting it stops this instance).
+async fn serve(
+    store: Arc<dyn HubStore>,
+    config: HubConfig,
+    evidence: &str,
+) -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("local addr");
-    let service = app(store, config).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await });
-    format!("http://{addr}")
+    let bucket = EvidenceBucket::open(evidence).expect("evidence folder");
+    let service = app_with_evidence(store, config, bucket)
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, service).await;
+    });
+    (format!("http://{addr}"), task)
 }
 
 impl Hub {
@@ -183,6 +198,24 @@ impl Hub {
             .expect("read order")
             .expect("order exists")
             .version
+    }
+
+    /// A second hub process on the same database and evidence folder, as behind a balancer.
+    async fn second_instance(&self) -> Hub {
+        self.second_instance_of(&self.db, &self.evidence).await
+    }
+
+    async fn second_instance_of(&self, db: &str, evidence: &str) -> Hub {
+        let store = storage::open(db).await.expect("second store");
+        let (base, _) = serve(store.clone(), HubConfig::default(), evidence).await;
+        Hub {
+            base,
+            http: reqwest::Client::new(),
+            store,
+            db: db.to_string(),
+            evidence: evidence.to_string(),
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     /// Changes a stored audit row behind the hub's back.
@@ -278,7 +311,7 @@ async fn login_and_rate_limits(backend: Backend) {
 
     // The count lives in the database: another hub process on the same store refuses too.
     let other = storage::open(&hub.db).await.expect("second store");
-    let second = serve(other, config).await;
+    let (second, _) = serve(other, config, &hub.evidence).await;
     let r = hub
         .http
         .post(format!("{second}/api/v1/login"))
@@ -824,6 +857,9 @@ async fn openapi_is_served(backend: Backend) {
         "/api/v1/changes",
         "/api/v1/orders/{order_no}",
         "/api/v1/ingest",
+        "/api/v1/evidence/uploads",
+        "/api/v1/evidence/uploads/{upload_id}",
+        "/api/v1/evidence/{sha256}",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
@@ -836,17 +872,7 @@ async fn concurrent_pushes_on_two_hub_instances(backend: Backend) {
         .await;
     hub.add_user("li.na", Role::CountyOfficer, "410783").await;
     // A second hub process on the same database, as behind a load balancer.
-    let other = Hub {
-        base: serve(
-            storage::open(&hub.db).await.expect("second store"),
-            HubConfig::default(),
-        )
-        .await,
-        http: reqwest::Client::new(),
-        store: hub.store.clone(),
-        db: hub.db.clone(),
-        _dir: tempfile::tempdir().expect("temp dir"),
-    };
+    let other = hub.second_instance().await;
     let zhang = hub.token("zhang.wei").await;
     let li = other.token("li.na").await;
     for round in 0..5 {
@@ -1363,17 +1389,7 @@ async fn a_whitelisted_vehicles_alarm(backend: Backend) {
 async fn the_same_alarm_on_two_hub_instances_makes_one_order(backend: Backend) {
     let hub = start(backend, HubConfig::default()).await;
     hub.add_user("platform", Role::Administrator, "41").await;
-    let other = Hub {
-        base: serve(
-            storage::open(&hub.db).await.expect("second store"),
-            HubConfig::default(),
-        )
-        .await,
-        http: reqwest::Client::new(),
-        store: hub.store.clone(),
-        db: hub.db.clone(),
-        _dir: tempfile::tempdir().expect("temp dir"),
-    };
+    let other = hub.second_instance().await;
     let token = hub.token("platform").await;
     for round in 0..5 {
         let record = alarm(&format!("PT-RACE-{round}"), "KY-001", "豫G90001", "410783");
@@ -1391,6 +1407,495 @@ async fn the_same_alarm_on_two_hub_instances_makes_one_order(backend: Backend) {
             .iter()
             .any(|r| matches!(r, IngestResult::Duplicate { order_no: n, .. } if *n == order_no)));
     }
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken, None);
+}
+
+// --- evidence ----------------------------------------------------------------------------
+
+const CHUNK: usize = 1024 * 1024;
+
+/// A PNG-looking file of `len` bytes (the hub checks the first bytes against the type).
+fn png_bytes(len: usize, seed: u8) -> Vec<u8> {
+    let mut b: Vec<u8> = (0..len)
+        .map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[1] ^ seed)
+        .collect();
+    b[..8].copy_from_slice(b"\x89PNG\r\n\x1a\n");
+    b
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(b))
+}
+
+fn upload_request(bytes: &[u8], order_no: &str) -> UploadRequest {
+    UploadRequest {
+        sha256: sha256_hex(bytes),
+        size: bytes.len() as u64,
+        file_name: "整改照片.png".into(),
+        mime: "image/png".into(),
+        order_no: order_no.into(),
+        device_id: "dev-1".into(),
+    }
+}
+
+impl Hub {
+    async fn create_upload(&self, token: &str, req: &UploadRequest) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/v1/evidence/uploads"))
+            .bearer_auth(token)
+            .json(req)
+            .send()
+            .await
+            .expect("create upload")
+    }
+
+    async fn started(&self, token: &str, req: &UploadRequest) -> String {
+        let r = self.create_upload(token, req).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        match r.json::<UploadCreated>().await.expect("created body") {
+            UploadCreated::Started { upload_id, offset } => {
+                assert_eq!(offset, 0);
+                upload_id
+            }
+            other => panic!("expected a new upload, got {other:?}"),
+        }
+    }
+
+    async fn patch(&self, token: &str, id: &str, offset: u64, chunk: &[u8]) -> reqwest::Response {
+        self.http
+            .patch(self.url(&format!("/api/v1/evidence/uploads/{id}")))
+            .bearer_auth(token)
+            .header("Upload-Offset", offset.to_string())
+            .header("Content-Type", "application/offset+octet-stream")
+            .body(chunk.to_vec())
+            .send()
+            .await
+            .expect("patch")
+    }
+
+    /// HEAD: the status and the Upload-Offset header, if any.
+    async fn head_offset(&self, token: &str, id: &str) -> (StatusCode, Option<u64>) {
+        let r = self
+            .http
+            .head(self.url(&format!("/api/v1/evidence/uploads/{id}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("head");
+        let offset = r
+            .headers()
+            .get("upload-offset")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok());
+        (r.status(), offset)
+    }
+
+    async fn download(
+        &self,
+        token: Option<&str>,
+        sha: &str,
+        range: Option<&str>,
+    ) -> reqwest::Response {
+        let mut req = self.http.get(self.url(&format!("/api/v1/evidence/{sha}")));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(r) = range {
+            req = req.header("Range", r);
+        }
+        req.send().await.expect("download")
+    }
+
+    /// Files under the evidence folder (stored ones and chunks alike).
+    fn evidence_files(&self) -> Vec<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else {
+                    out.push(p.display().to_string());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(std::path::Path::new(&self.evidence), &mut out);
+        out
+    }
+}
+
+async fn status_of(r: reqwest::Response) -> UploadStatus {
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.expect("upload status")
+}
+
+async fn error_code(r: reqwest::Response) -> String {
+    r.json::<ErrorBody>().await.expect("error body").code
+}
+
+async fn evidence_uploads_in_chunks_and_downloads_with_range(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("wang.qiang", Role::Supervisor, "4107").await;
+    hub.add_user("zhao.min", Role::CountyOfficer, "410724")
+        .await;
+    hub.add_order("GD-E-1", "410783", "豫G10001").await;
+    hub.add_order("GD-E-2", "410783", "豫G10002").await;
+    let zhang = hub.token("zhang.wei").await;
+    let bytes = png_bytes(CHUNK * 2 + CHUNK / 2, 1);
+    let req = upload_request(&bytes, "GD-E-1");
+    let id = hub.started(&zhang, &req).await;
+
+    let s = status_of(hub.patch(&zhang, &id, 0, &bytes[..CHUNK]).await).await;
+    assert_eq!((s.offset, s.complete), (CHUNK as u64, false));
+    // A chunk sent again at the old offset: 409 with where the hub stands.
+    let r = hub.patch(&zhang, &id, 0, &bytes[..CHUNK]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        r.headers()
+            .get("upload-offset")
+            .and_then(|v| v.to_str().ok()),
+        Some(CHUNK.to_string().as_str())
+    );
+    assert_eq!(error_code(r).await, "offset_mismatch");
+    assert_eq!(
+        hub.head_offset(&zhang, &id).await,
+        (StatusCode::OK, Some(CHUNK as u64))
+    );
+    let s = status_of(
+        hub.patch(&zhang, &id, CHUNK as u64, &bytes[CHUNK..2 * CHUNK])
+            .await,
+    )
+    .await;
+    assert!(!s.complete);
+    let s = status_of(
+        hub.patch(&zhang, &id, 2 * CHUNK as u64, &bytes[2 * CHUNK..])
+            .await,
+    )
+    .await;
+    assert_eq!((s.offset, s.complete), (bytes.len() as u64, true));
+    // The answer to the last chunk lost: the empty retry at the end tells the outcome again.
+    let s = status_of(hub.patch(&zhang, &id, bytes.len() as u64, &[]).await).await;
+    assert!(s.complete);
+
+    // The whole file, a range, the last bytes, and a range past the end.
+    let r = hub.download(Some(&zhang), &req.sha256, None).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("image/png")
+    );
+    assert_eq!(r.bytes().await.expect("body").as_ref(), bytes.as_slice());
+    let r = hub
+        .download(Some(&zhang), &req.sha256, Some("bytes=1048570-1048585"))
+        .await;
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        r.headers()
+            .get("content-range")
+            .and_then(|v| v.to_str().ok()),
+        Some(format!("bytes 1048570-1048585/{}", bytes.len()).as_str())
+    );
+    assert_eq!(
+        r.bytes().await.expect("body").as_ref(),
+        &bytes[1_048_570..=1_048_585]
+    );
+    let r = hub
+        .download(Some(&zhang), &req.sha256, Some("bytes=-7"))
+        .await;
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        r.bytes().await.expect("body").as_ref(),
+        &bytes[bytes.len() - 7..]
+    );
+    let past = format!("bytes={}-", bytes.len());
+    let r = hub.download(Some(&zhang), &req.sha256, Some(&past)).await;
+    assert_eq!(r.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        r.headers()
+            .get("content-range")
+            .and_then(|v| v.to_str().ok()),
+        Some(format!("bytes */{}", bytes.len()).as_str())
+    );
+
+    // The city's supervisor sees it; another county's officer does not; nobody without a token.
+    let wang = hub.token("wang.qiang").await;
+    let r = hub
+        .download(Some(&wang), &req.sha256, Some("bytes=0-7"))
+        .await;
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    let zhao = hub.token("zhao.min").await;
+    let r = hub.download(Some(&zhao), &req.sha256, None).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = hub.download(None, &req.sha256, None).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    // The same bytes for another order: nothing to send, attached and audited.
+    let r = hub
+        .create_upload(&zhang, &upload_request(&bytes, "GD-E-2"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.json::<UploadCreated>().await.expect("body"),
+        UploadCreated::AlreadyStored {
+            sha256: req.sha256.clone()
+        }
+    );
+    let rows = hub.store.audit_rows(0, 1000).await.expect("audit");
+    let actions: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.entity == "evidence")
+        .map(|r| r.action.as_str())
+        .collect();
+    assert_eq!(actions, ["evidence_store", "evidence_attach"]);
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken, None);
+    // Stored once, under its hash; no chunk left behind.
+    let files = hub.evidence_files();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with(&req.sha256));
+}
+
+async fn evidence_refusals_change_nothing(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("li.na", Role::CountyOfficer, "410783").await;
+    hub.add_order("GD-R-1", "410783", "豫G10001").await;
+    hub.add_order("GD-R-2", "410724", "豫G10002").await;
+    let zhang = hub.token("zhang.wei").await;
+    let bytes = png_bytes(1000, 2);
+    let head = hub.store.audit_head().await.expect("head");
+
+    // No token: every endpoint.
+    let r = hub
+        .http
+        .post(hub.url("/api/v1/evidence/uploads"))
+        .json(&upload_request(&bytes, "GD-R-1"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = hub
+        .http
+        .patch(hub.url("/api/v1/evidence/uploads/x"))
+        .header("Upload-Offset", "0")
+        .body(vec![1u8])
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = hub
+        .http
+        .head(hub.url("/api/v1/evidence/uploads/x"))
+        .send()
+        .await
+        .expect("head");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    let cases: Vec<(UploadRequest, StatusCode, &str)> = vec![
+        (
+            UploadRequest {
+                size: 50 * 1024 * 1024 + 1,
+                ..upload_request(&bytes, "GD-R-1")
+            },
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "evidence_too_large",
+        ),
+        (
+            UploadRequest {
+                mime: "image/gif".into(),
+                ..upload_request(&bytes, "GD-R-1")
+            },
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_type",
+        ),
+        (
+            UploadRequest {
+                file_name: "../../etc/passwd".into(),
+                ..upload_request(&bytes, "GD-R-1")
+            },
+            StatusCode::BAD_REQUEST,
+            "bad_file_name",
+        ),
+        (
+            UploadRequest {
+                sha256: "../".repeat(21) + "x",
+                ..upload_request(&bytes, "GD-R-1")
+            },
+            StatusCode::BAD_REQUEST,
+            "bad_hash",
+        ),
+        (
+            upload_request(&bytes, "GD-R-2"),
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        (
+            upload_request(&bytes, "GD-NONE"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+    ];
+    for (req, status, code) in cases {
+        let r = hub.create_upload(&zhang, &req).await;
+        assert_eq!(r.status(), status, "{code}");
+        assert_eq!(error_code(r).await, code);
+    }
+    // Another user's upload is not theirs to continue or read.
+    let id = hub.started(&zhang, &upload_request(&bytes, "GD-R-1")).await;
+    let li = hub.token("li.na").await;
+    let r = hub.patch(&li, &id, 0, &bytes).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(hub.head_offset(&li, &id).await.0, StatusCode::FORBIDDEN);
+    // Past the declared size.
+    let r = hub.patch(&zhang, &id, 0, &png_bytes(1001, 2)).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(r).await, "beyond_size");
+    // A chunk over the body limit.
+    let r = hub.patch(&zhang, &id, 0, &vec![0u8; 3 * CHUNK]).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        hub.head_offset(&zhang, &id).await,
+        (StatusCode::OK, Some(0))
+    );
+    assert!(hub.evidence_files().is_empty());
+    assert_eq!(hub.store.audit_head().await.expect("head"), head);
+}
+
+async fn evidence_whose_bytes_do_not_match_is_discarded(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_order("GD-M-1", "410783", "豫G10001").await;
+    let zhang = hub.token("zhang.wei").await;
+    let declared = png_bytes(CHUNK + 10, 3);
+    let sent = png_bytes(CHUNK + 10, 4);
+    let req = upload_request(&declared, "GD-M-1");
+    let id = hub.started(&zhang, &req).await;
+    status_of(hub.patch(&zhang, &id, 0, &sent[..CHUNK]).await).await;
+    let r = hub.patch(&zhang, &id, CHUNK as u64, &sent[CHUNK..]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: ErrorBody = r.json().await.expect("body");
+    assert_eq!(body.code, "hash_mismatch");
+    assert!(body.message_zh.contains("SHA-256"), "{}", body.message_zh);
+    // Gone: no upload to resume, nothing under either hash, no chunk left, nothing audited.
+    assert_eq!(hub.head_offset(&zhang, &id).await.0, StatusCode::NOT_FOUND);
+    for sha in [&req.sha256, &sha256_hex(&sent)] {
+        let r = hub.download(Some(&zhang), sha, None).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    }
+    assert!(
+        hub.evidence_files().is_empty(),
+        "{:?}",
+        hub.evidence_files()
+    );
+    assert!(hub
+        .store
+        .evidence(&req.sha256)
+        .await
+        .expect("read")
+        .is_none());
+
+    // Bytes that hash right but are not the declared type are refused the same way.
+    let pdf_named = UploadRequest {
+        mime: "application/pdf".into(),
+        ..upload_request(&declared, "GD-M-1")
+    };
+    let id = hub.started(&zhang, &pdf_named).await;
+    let r = hub.patch(&zhang, &id, 0, &declared[..CHUNK]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = hub
+        .patch(&zhang, &id, CHUNK as u64, &declared[CHUNK..])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_code(r).await, "type_mismatch");
+    assert!(hub.evidence_files().is_empty());
+}
+
+async fn an_upload_resumes_after_a_restart_and_on_another_instance(backend: Backend) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = match &backend {
+        Backend::Sqlite => dir.path().join("hub.db").display().to_string(),
+        Backend::Postgres(base) => fresh_pg(base).await,
+    };
+    let evidence = dir.path().join("evidence").display().to_string();
+    let store = storage::open(&db).await.expect("open");
+    let (base, first) = serve(store.clone(), HubConfig::default(), &evidence).await;
+    let hub = Hub {
+        base,
+        http: reqwest::Client::new(),
+        store,
+        db: db.clone(),
+        evidence: evidence.clone(),
+        _dir: tempfile::tempdir().expect("temp dir"),
+    };
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_order("GD-S-1", "410783", "豫G10001").await;
+    let zhang = hub.token("zhang.wei").await;
+    let bytes = png_bytes(CHUNK * 3, 5);
+    let req = upload_request(&bytes, "GD-S-1");
+    let id = hub.started(&zhang, &req).await;
+    status_of(hub.patch(&zhang, &id, 0, &bytes[..CHUNK]).await).await;
+
+    // The hub stops; a new process starts on the same database and folder.
+    first.abort();
+    let _ = first.await;
+    let restarted = hub.second_instance_of(&db, &evidence).await;
+    drop(hub.store);
+    assert!(
+        reqwest::Client::new()
+            .head(format!("{}/api/v1/evidence/uploads/{id}", hub.base))
+            .bearer_auth(&zhang)
+            .send()
+            .await
+            .is_err(),
+        "the first instance is gone"
+    );
+    assert_eq!(
+        restarted.head_offset(&zhang, &id).await,
+        (StatusCode::OK, Some(CHUNK as u64))
+    );
+    status_of(
+        restarted
+            .patch(&zhang, &id, CHUNK as u64, &bytes[CHUNK..2 * CHUNK])
+            .await,
+    )
+    .await;
+
+    // A second instance beside it sees the same offset; the same chunk sent to both at once
+    // counts once.
+    let other = restarted.second_instance().await;
+    assert_eq!(
+        other.head_offset(&zhang, &id).await,
+        (StatusCode::OK, Some(2 * CHUNK as u64))
+    );
+    let last = &bytes[2 * CHUNK..];
+    let (a, b) = tokio::join!(
+        restarted.patch(&zhang, &id, 2 * CHUNK as u64, last),
+        other.patch(&zhang, &id, 2 * CHUNK as u64, last),
+    );
+    let mut statuses = [a.status(), b.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+    let r = other.download(Some(&zhang), &req.sha256, None).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.expect("body").as_ref(), bytes.as_slice());
+    let files = other.evidence_files();
+    assert_eq!(files.len(), 1, "{files:?}");
 }
 
 macro_rules! on_both_engines {
@@ -1436,4 +1941,8 @@ on_both_engines!(
     ingest_needs_the_platforms_account,
     a_whitelisted_vehicles_alarm,
     the_same_alarm_on_two_hub_instances_makes_one_order,
+    evidence_uploads_in_chunks_and_downloads_with_range,
+    evidence_refusals_change_nothing,
+    evidence_whose_bytes_do_not_match_is_discarded,
+    an_upload_resumes_after_a_restart_and_on_another_instance,
 );

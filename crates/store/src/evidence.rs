@@ -19,7 +19,7 @@ use thiserror::Error;
 use crate::files;
 
 /// Default largest attachment: 50 MiB (photos and scanned PDFs; videos come with permits later).
-pub const DEFAULT_MAX_BYTES: u64 = 50 * 1024 * 1024;
+pub const DEFAULT_MAX_BYTES: u64 = casedesk_domain::evidence::MAX_EVIDENCE_BYTES;
 
 /// Where copies are written before they are complete.
 const TMP_DIR: &str = "tmp";
@@ -93,79 +93,7 @@ struct Checked<'a> {
 /// Bytes read to check a file's kind.
 const HEAD_LEN: usize = 16;
 
-/// Tells whether a file's first bytes are those of its kind.
-type MagicCheck = fn(&[u8]) -> bool;
-
-/// A kind of file the store accepts. [`ACCEPTED_KINDS`] is the one list: the import checks
-/// against it, the window's file picker offers it (through the generated rules), and the viewer
-/// is chosen by it.
-#[derive(Debug, Clone, Copy)]
-pub struct EvidenceKind {
-    /// Lower-case extensions, the usual one first.
-    pub extensions: &'static [&'static str],
-    pub mime: &'static str,
-    /// A photo (shown zoomable) rather than a document with pages.
-    pub photo: bool,
-    looks_right: MagicCheck,
-}
-
-fn jpeg(b: &[u8]) -> bool {
-    b.starts_with(&[0xFF, 0xD8, 0xFF])
-}
-fn png(b: &[u8]) -> bool {
-    b.starts_with(b"\x89PNG\r\n\x1a\n")
-}
-fn webp(b: &[u8]) -> bool {
-    b.len() >= 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP"
-}
-fn pdf(b: &[u8]) -> bool {
-    b.starts_with(b"%PDF-")
-}
-
-/// What can be attached: photos as JPEG, PNG or WebP, and PDF documents. HEIC, BMP, GIF and
-/// the rest are refused (the hub and the printed case file read these four).
-pub const ACCEPTED_KINDS: [EvidenceKind; 4] = [
-    EvidenceKind {
-        extensions: &["jpg", "jpeg"],
-        mime: "image/jpeg",
-        photo: true,
-        looks_right: jpeg,
-    },
-    EvidenceKind {
-        extensions: &["png"],
-        mime: "image/png",
-        photo: true,
-        looks_right: png,
-    },
-    EvidenceKind {
-        extensions: &["webp"],
-        mime: "image/webp",
-        photo: true,
-        looks_right: webp,
-    },
-    EvidenceKind {
-        extensions: &["pdf"],
-        mime: "application/pdf",
-        photo: false,
-        looks_right: pdf,
-    },
-];
-
-/// The accepted kind a file's extension (any case) names, if any.
-pub fn kind_of_extension(ext: &str) -> Option<&'static EvidenceKind> {
-    let ext = ext.to_ascii_lowercase();
-    ACCEPTED_KINDS
-        .iter()
-        .find(|k| k.extensions.contains(&ext.as_str()))
-}
-
-/// Whether `s` can name stored bytes: 64 lower-case hex digits, as the store writes them. Checked
-/// before any path is built from a hash that came from outside.
-pub fn is_hash(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
+pub use casedesk_domain::evidence::{is_hash, kind_of_extension, EvidenceKind, ACCEPTED_KINDS};
 
 /// The name stored bytes get: their SHA-256 in lower-case hex.
 pub fn hash_of(bytes: &[u8]) -> String {
@@ -293,7 +221,7 @@ impl EvidenceStore {
         })?;
         let mut head = [0u8; HEAD_LEN];
         let head_len = read_up_to(&mut input, &mut head).map_err(unreadable)?;
-        if !(kind.looks_right)(&head[..head_len]) {
+        if !kind.looks_right(&head[..head_len]) {
             return Err(EvidenceError::TypeMismatch {
                 path: src.to_path_buf(),
                 ext,

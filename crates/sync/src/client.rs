@@ -77,7 +77,7 @@ impl HubClient {
         std::mem::take(&mut self.refreshed)
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{API_PREFIX}{path}", self.base)
     }
 
@@ -88,7 +88,7 @@ impl HubClient {
         }
     }
 
-    async fn send(&self, req: RequestBuilder) -> Result<Response, SyncError> {
+    pub(crate) async fn send(&self, req: RequestBuilder) -> Result<Response, SyncError> {
         // Connecting, timing out, or losing the connection mid-answer: all "try again later".
         req.send().await.map_err(|e| self.offline(&e))
     }
@@ -172,6 +172,27 @@ impl HubClient {
         Err(SyncError::Unauthorized)
     }
 
+    /// An authenticated request built by `build` for the access token: on 401, refresh once and
+    /// build it again. Any other answer is returned as it is.
+    pub(crate) async fn authed_response(
+        &mut self,
+        build: impl Fn(&reqwest::Client, &str) -> RequestBuilder,
+    ) -> Result<Response, SyncError> {
+        for attempt in 0..2 {
+            let Some(tokens) = &self.tokens else {
+                return Err(SyncError::Unauthorized);
+            };
+            let r = self.send(build(&self.http, &tokens.access_token)).await?;
+            if r.status() != StatusCode::UNAUTHORIZED {
+                return Ok(r);
+            }
+            if attempt == 0 {
+                self.refresh().await?;
+            }
+        }
+        Err(SyncError::Unauthorized)
+    }
+
     /// Sends up to [`MAX_PUSH_BATCH`] mutations; one result per mutation, in order, checked.
     pub async fn push(&mut self, mutations: &[Mutation]) -> Result<Vec<MutationResult>, SyncError> {
         if mutations.len() > MAX_PUSH_BATCH {
@@ -235,7 +256,7 @@ impl HubClient {
     }
 
     /// A 2xx answer's body, or the hub's error as [`SyncError::Refused`].
-    async fn read<T: DeserializeOwned>(&self, r: Response) -> Result<T, SyncError> {
+    pub(crate) async fn read<T: DeserializeOwned>(&self, r: Response) -> Result<T, SyncError> {
         let status = r.status();
         if status.is_success() {
             let bytes = r.bytes().await.map_err(|e| self.offline(&e))?;

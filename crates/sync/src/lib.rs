@@ -13,8 +13,10 @@ mod backoff;
 mod client;
 mod error;
 mod tokens;
+mod upload;
 
 pub use backoff::{Backoff, BUSY_INTERVAL, FIRST_RETRY, IDLE_INTERVAL, MAX_RETRY};
 pub use client::{HubClient, Tokens};
 pub use error::SyncError;
 pub use tokens::{TokenStore, TokenStoreKind, TOKEN_FILE, TOKEN_STORE_ENV};
+pub use upload::{ChunkOutcome, UploadHead};

@@ -9,6 +9,7 @@
 
 mod auth;
 mod changes;
+mod evidence;
 mod ingest;
 mod mutation;
 mod order;
@@ -17,6 +18,10 @@ pub use auth::{LoginRequest, RefreshRequest, TokenResponse, UserInfo};
 pub use changes::{
     Change, DriverFacts, EnterpriseFacts, OrderChange, OrderFacts, PullQuery, PullResponse,
     WhitelistChange,
+};
+pub use evidence::{
+    UploadCreated, UploadRequest, UploadStatus, EVIDENCE_CHUNK_BYTES, MAX_EVIDENCE_BYTES,
+    UPLOAD_OFFSET_HEADER,
 };
 pub use ingest::{IngestRecord, IngestRequest, IngestResponse, IngestResult, MAX_INGEST_BATCH};
 pub use mutation::{

@@ -73,6 +73,7 @@ export const {
   countInbox,
   exportInbox,
   exportProgress,
+  syncProgress,
   getOrder,
   orderEvidence,
   getVehicle,

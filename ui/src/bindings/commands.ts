@@ -20,6 +20,7 @@ import type { SavedFilter } from "./SavedFilter";
 import type { SignedIn } from "./SignedIn";
 import type { SyncOverview } from "./SyncOverview";
 import type { SyncReport } from "./SyncReport";
+import type { UploadProgress } from "./UploadProgress";
 import type { VehicleDetail } from "./VehicleDetail";
 import type { Violation } from "./Violation";
 import type { WhitelistKind } from "./WhitelistKind";
@@ -84,10 +85,12 @@ export function commands(call: Call) {
     dismissRefusal: (seq: number) => call<null>("dismiss_refusal", { seq }),
     /** 重做: a refused work-order action decided again on the order as it is now, and queued. */
     redoRefusal: (seq: number) => call<OrderDetail>("redo_refusal", { seq }),
-    /** Pushes the outbox, then pulls the hub's changes. */
+    /** Pushes the outbox (uploading the evidence files it refers to first), then pulls the hub's changes; on the background sync's desk, so the window's desk stays free. */
     syncNow: () => call<SyncReport>("sync_now"),
     /** The background sync: its last outcome and when it tries next (also sent as an event). */
     autoSyncStatus: () => call<AutoSyncStatus>("auto_sync_status"),
+    /** The evidence file the sync is sending (or sent last), with bytes and speed; read without waiting for the sync. */
+    syncProgress: () => call<UploadProgress | null>("sync_progress"),
     loadDemo: (orders: number) => call<DemoSummary>("load_demo", { orders }),
     listOutbox: () => call<Array<OutboxEntry>>("list_outbox"),
     saveDraft: (key: string, value: string) => call<null>("save_draft", { key, value }),

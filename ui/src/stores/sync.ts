@@ -5,7 +5,11 @@ import type { SignedIn } from "../bindings/SignedIn";
 import type { SyncOverview } from "../bindings/SyncOverview";
 import type { SyncReport } from "../bindings/SyncReport";
 import type { AutoSyncStatus } from "../bindings/AutoSyncStatus";
+import type { UploadProgress } from "../bindings/UploadProgress";
 import { useDeskStore } from "./desk";
+
+/** How often the evidence upload's progress is read while a sync runs. */
+const UPLOAD_POLL_MS = 500;
 
 /** The hub a desk signs in to when it has never signed in anywhere. */
 export const DEFAULT_HUB_URL = "http://127.0.0.1:8740";
@@ -31,6 +35,8 @@ export const useSyncStore = defineStore("sync", () => {
   const auto = ref<AutoSyncStatus | null>(null);
   /** Counts background syncs that changed rows in the cache: the inbox reloads on it. */
   const changedRows = ref(0);
+  /** The evidence file the running sync is sending, with bytes and speed (null when none). */
+  const upload = ref<UploadProgress | null>(null);
   let seq = 0;
 
   const signedIn = computed<SignedIn | null>(() => overview.value?.signed_in ?? null);
@@ -97,6 +103,16 @@ export const useSyncStore = defineStore("sync", () => {
     if (busy.value) throw new api.DeskError("invalid_input", null, { uiKey: "sync.busy" });
     busy.value = true;
     syncError.value = null;
+    upload.value = null;
+    // The sync holds the desk until it ends; the upload's progress is read beside it.
+    const timer = setInterval(() => {
+      api.syncProgress().then(
+        (p) => {
+          if (busy.value && p && !p.done) upload.value = p;
+        },
+        () => undefined,
+      );
+    }, UPLOAD_POLL_MS);
     try {
       const report = await api.syncNow();
       lastReport.value = report;
@@ -105,6 +121,8 @@ export const useSyncStore = defineStore("sync", () => {
       syncError.value = api.toDeskError(e);
       throw syncError.value;
     } finally {
+      clearInterval(timer);
+      upload.value = null;
       await refresh();
       busy.value = false;
     }
@@ -154,7 +172,7 @@ export const useSyncStore = defineStore("sync", () => {
   }
 
   return {
-    overview, loading, loaded, error, signingIn, signingOut, busy, lastReport, syncError, auto, changedRows,
+    overview, loading, loaded, error, signingIn, signingOut, busy, lastReport, syncError, auto, changedRows, upload,
     signedIn, refusals, defaultHubUrl, defaultUsername,
     load, login, logout, syncNow, follow, onAutoSync, dismissRefusal, redoRefusal,
   };

@@ -206,6 +206,61 @@ pub struct ChangePage {
     pub has_more: bool,
 }
 
+/// An upload to begin (or, for bytes the hub holds already, an attachment to record).
+#[derive(Debug, Clone)]
+pub struct NewUpload {
+    pub upload_id: String,
+    pub sha256: String,
+    pub size: u64,
+    pub mime: String,
+    pub file_name: String,
+    pub order_no: String,
+    pub user_id: i64,
+    pub username: String,
+    pub device_id: String,
+    pub at: String,
+}
+
+/// What creating an upload led to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadStart {
+    Started,
+    /// The hash is stored already; it is now attached to the order as well.
+    AlreadyStored,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadRecord {
+    pub upload_id: String,
+    pub sha256: String,
+    pub size: u64,
+    pub mime: String,
+    pub file_name: String,
+    pub order_no: String,
+    pub user_id: i64,
+    pub device_id: String,
+    pub offset: u64,
+    pub complete: bool,
+}
+
+/// One received chunk of an upload, an object of its own until the upload completes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChunkRecord {
+    pub start: u64,
+    pub len: u64,
+    pub object_key: String,
+}
+
+/// A stored evidence file and the counties of the orders it is attached to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRecord {
+    pub sha256: String,
+    pub size: u64,
+    pub mime: String,
+    pub file_name: String,
+    pub counties: Vec<String>,
+}
+
 #[async_trait]
 pub trait HubStore: Send + Sync {
     /// `sqlite` or `postgres`, for messages.
@@ -297,6 +352,27 @@ pub trait HubStore: Send + Sync {
     async fn audit_rows(&self, after_id: i64, limit: u32) -> Result<Vec<AuditRow>, StoreError>;
     /// How many audit rows were ever written (the audit counter), to catch a cut-off chain.
     async fn audit_head(&self) -> Result<i64, StoreError>;
+
+    /// Begins an upload, or, when the hash is stored already, attaches it to the order (with
+    /// an audit row when the attachment is new) and begins nothing.
+    async fn create_upload(&self, upload: NewUpload) -> Result<UploadStart, StoreError>;
+    async fn upload(&self, upload_id: &str) -> Result<Option<UploadRecord>, StoreError>;
+    /// Records a chunk of `len` bytes stored as `object_key` at offset `from`, if the upload is
+    /// still at `from` (false otherwise: another request got there first).
+    async fn advance_upload(
+        &self,
+        upload_id: &str,
+        from: u64,
+        len: u64,
+        object_key: &str,
+    ) -> Result<bool, StoreError>;
+    async fn upload_chunks(&self, upload_id: &str) -> Result<Vec<ChunkRecord>, StoreError>;
+    /// Records the verified file under its hash, attaches it to the upload's order, marks the
+    /// upload complete and forgets its chunks, with an audit row by `by`, in one transaction.
+    async fn complete_upload(&self, upload_id: &str, by: &str, at: &str) -> Result<(), StoreError>;
+    /// Forgets an upload and its chunks (the bytes did not match their hash).
+    async fn discard_upload(&self, upload_id: &str) -> Result<(), StoreError>;
+    async fn evidence(&self, sha256: &str) -> Result<Option<EvidenceRecord>, StoreError>;
 }
 
 /// Opens the store a `--db` argument names: a `postgres://` URL, or a SQLite file path.
@@ -341,4 +417,27 @@ pub(crate) fn answer_again(
         },
         rejected @ MutationResult::Rejected { .. } => rejected,
     })
+}
+
+/// The audit row of an evidence file stored (`evidence_store`) or attached to another order
+/// (`evidence_attach`).
+pub(crate) fn evidence_audit(
+    action: &str,
+    by: &str,
+    device_id: &str,
+    sha256: &str,
+    after: serde_json::Value,
+    at: &str,
+) -> AuditEntry {
+    AuditEntry {
+        at: at.to_string(),
+        username: by.to_string(),
+        device_id: device_id.to_string(),
+        action: action.to_string(),
+        entity: "evidence".into(),
+        entity_key: sha256.to_string(),
+        mutation_id: None,
+        before: "null".into(),
+        after: after.to_string(),
+    }
 }

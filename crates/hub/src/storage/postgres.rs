@@ -16,9 +16,10 @@ use super::sqlite::{
     whitelist_from, NewOrderRow, OrderColumns,
 };
 use super::{
-    answer_again, stored_result, AlarmOrder, AuditEntry, AuditRow, ChangePage, Decision, HubStore,
-    Ingested, Loaded, MutationContext, NewRefresh, NewUser, OrderRecord, RefreshOutcome,
-    StoreError, UserRecord, WhitelistRow,
+    answer_again, evidence_audit, stored_result, AlarmOrder, AuditEntry, AuditRow, ChangePage,
+    ChunkRecord, Decision, EvidenceRecord, HubStore, Ingested, Loaded, MutationContext, NewRefresh,
+    NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord, UploadStart,
+    UserRecord, WhitelistRow,
 };
 use crate::audit::{link_hash, GENESIS};
 use crate::jurisdiction::{city_of, Jurisdiction};
@@ -26,6 +27,7 @@ use crate::jurisdiction::{city_of, Jurisdiction};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/postgres/0001_init.sql"),
     include_str!("../../../../migrations/hub/postgres/0002_ingest.sql"),
+    include_str!("../../../../migrations/hub/postgres/0003_evidence.sql"),
 ];
 
 /// The advisory lock that keeps two hubs starting at once from migrating together.
@@ -882,5 +884,232 @@ impl HubStore for PgStore {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    async fn create_upload(&self, u: NewUpload) -> Result<UploadStart, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let stored: Option<i32> = sqlx::query_scalar("SELECT 1 FROM evidence WHERE sha256 = $1")
+            .bind(&u.sha256)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if stored.is_some() {
+            let attached = sqlx::query(
+                "INSERT INTO evidence_orders(sha256, order_no) VALUES ($1, $2)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(&u.sha256)
+            .bind(&u.order_no)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if attached > 0 {
+                let after = serde_json::json!({ "order_no": u.order_no });
+                append_audit(
+                    &mut tx,
+                    &evidence_audit(
+                        "evidence_attach",
+                        &u.username,
+                        &u.device_id,
+                        &u.sha256,
+                        after,
+                        &u.at,
+                    ),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            return Ok(UploadStart::AlreadyStored);
+        }
+        sqlx::query(
+            "INSERT INTO evidence_uploads(upload_id, sha256, size, mime, file_name, order_no,
+                 user_id, device_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&u.upload_id)
+        .bind(&u.sha256)
+        .bind(u.size as i64)
+        .bind(&u.mime)
+        .bind(&u.file_name)
+        .bind(&u.order_no)
+        .bind(u.user_id)
+        .bind(&u.device_id)
+        .bind(&u.at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(UploadStart::Started)
+    }
+
+    async fn upload(&self, upload_id: &str) -> Result<Option<UploadRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT upload_id, sha256, size, mime, file_name, order_no, user_id, device_id,
+                 upload_offset, complete
+             FROM evidence_uploads WHERE upload_id = $1",
+        )
+        .bind(upload_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        Ok(Some(UploadRecord {
+            upload_id: r.try_get("upload_id")?,
+            sha256: r.try_get("sha256")?,
+            size: r.try_get::<i64, _>("size")? as u64,
+            mime: r.try_get("mime")?,
+            file_name: r.try_get("file_name")?,
+            order_no: r.try_get("order_no")?,
+            user_id: r.try_get("user_id")?,
+            device_id: r.try_get("device_id")?,
+            offset: r.try_get::<i64, _>("upload_offset")? as u64,
+            complete: r.try_get::<i64, _>("complete")? != 0,
+        }))
+    }
+
+    async fn advance_upload(
+        &self,
+        upload_id: &str,
+        from: u64,
+        len: u64,
+        object_key: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The row lock of this UPDATE orders two instances writing the same upload.
+        let moved = sqlx::query(
+            "UPDATE evidence_uploads SET upload_offset = $3
+             WHERE upload_id = $1 AND upload_offset = $2 AND complete = 0",
+        )
+        .bind(upload_id)
+        .bind(from as i64)
+        .bind((from + len) as i64)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO evidence_upload_chunks(upload_id, start_offset, len, object_key)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(upload_id)
+        .bind(from as i64)
+        .bind(len as i64)
+        .bind(object_key)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn upload_chunks(&self, upload_id: &str) -> Result<Vec<ChunkRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT start_offset, len, object_key FROM evidence_upload_chunks
+             WHERE upload_id = $1 ORDER BY start_offset",
+        )
+        .bind(upload_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ChunkRecord {
+                    start: r.try_get::<i64, _>("start_offset")? as u64,
+                    len: r.try_get::<i64, _>("len")? as u64,
+                    object_key: r.try_get("object_key")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn complete_upload(&self, upload_id: &str, by: &str, at: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query(
+            "SELECT sha256, size, mime, file_name, order_no, device_id
+             FROM evidence_uploads WHERE upload_id = $1 AND complete = 0 FOR UPDATE",
+        )
+        .bind(upload_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let sha: String = r.try_get("sha256")?;
+        let size: i64 = r.try_get("size")?;
+        let mime: String = r.try_get("mime")?;
+        let name: String = r.try_get("file_name")?;
+        let order_no: String = r.try_get("order_no")?;
+        let device: String = r.try_get("device_id")?;
+        sqlx::query(
+            "INSERT INTO evidence(sha256, size, mime, file_name, stored_at, stored_by)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        )
+        .bind(&sha)
+        .bind(size)
+        .bind(&mime)
+        .bind(&name)
+        .bind(at)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO evidence_orders(sha256, order_no) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(&sha)
+        .bind(&order_no)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE evidence_uploads SET complete = 1 WHERE upload_id = $1")
+            .bind(upload_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM evidence_upload_chunks WHERE upload_id = $1")
+            .bind(upload_id)
+            .execute(&mut *tx)
+            .await?;
+        let after = serde_json::json!({
+            "size": size, "mime": mime, "file_name": name, "order_no": order_no
+        });
+        append_audit(
+            &mut tx,
+            &evidence_audit("evidence_store", by, &device, &sha, after, at),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn discard_upload(&self, upload_id: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM evidence_upload_chunks WHERE upload_id = $1")
+            .bind(upload_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM evidence_uploads WHERE upload_id = $1")
+            .bind(upload_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn evidence(&self, sha256: &str) -> Result<Option<EvidenceRecord>, StoreError> {
+        let row = sqlx::query("SELECT size, mime, file_name FROM evidence WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        let counties: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT o.county_code FROM evidence_orders e
+             JOIN work_orders o ON o.order_no = e.order_no WHERE e.sha256 = $1",
+        )
+        .bind(sha256)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Some(EvidenceRecord {
+            sha256: sha256.to_string(),
+            size: r.try_get::<i64, _>("size")? as u64,
+            mime: r.try_get("mime")?,
+            file_name: r.try_get("file_name")?,
+            counties,
+        }))
     }
 }

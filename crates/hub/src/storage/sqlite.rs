@@ -15,9 +15,10 @@ use casedesk_wire::{
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use super::{
-    answer_again, stored_result, AlarmOrder, AuditEntry, AuditRow, ChangePage, Decision, HubStore,
-    Ingested, Loaded, MutationContext, NewRefresh, NewUser, OrderRecord, RefreshOutcome,
-    StoreError, UserRecord, WhitelistRow,
+    answer_again, evidence_audit, stored_result, AlarmOrder, AuditEntry, AuditRow, ChangePage,
+    ChunkRecord, Decision, EvidenceRecord, HubStore, Ingested, Loaded, MutationContext, NewRefresh,
+    NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord, UploadStart,
+    UserRecord, WhitelistRow,
 };
 use crate::audit::{link_hash, GENESIS};
 use crate::jurisdiction::{city_of, Jurisdiction};
@@ -25,6 +26,7 @@ use crate::jurisdiction::{city_of, Jurisdiction};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/sqlite/0001_init.sql"),
     include_str!("../../../../migrations/hub/sqlite/0002_ingest.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0003_evidence.sql"),
 ];
 
 pub struct SqliteStore {
@@ -1076,6 +1078,246 @@ impl HubStore for SqliteStore {
                     r.get(0)
                 })?,
             )
+        })
+        .await
+    }
+
+    async fn create_upload(&self, u: NewUpload) -> Result<UploadStart, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let stored = tx
+                .query_row(
+                    "SELECT 1 FROM evidence WHERE sha256 = ?1",
+                    [&u.sha256],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if stored {
+                let attached = tx.execute(
+                    "INSERT OR IGNORE INTO evidence_orders(sha256, order_no) VALUES (?1, ?2)",
+                    params![u.sha256, u.order_no],
+                )?;
+                if attached > 0 {
+                    let after = serde_json::json!({ "order_no": u.order_no });
+                    append_audit(
+                        &tx,
+                        &evidence_audit(
+                            "evidence_attach",
+                            &u.username,
+                            &u.device_id,
+                            &u.sha256,
+                            after,
+                            &u.at,
+                        ),
+                    )?;
+                }
+                tx.commit()?;
+                return Ok(UploadStart::AlreadyStored);
+            }
+            tx.execute(
+                "INSERT INTO evidence_uploads(upload_id, sha256, size, mime, file_name, order_no,
+                     user_id, device_id, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    u.upload_id,
+                    u.sha256,
+                    u.size as i64,
+                    u.mime,
+                    u.file_name,
+                    u.order_no,
+                    u.user_id,
+                    u.device_id,
+                    u.at
+                ],
+            )?;
+            tx.commit()?;
+            Ok(UploadStart::Started)
+        })
+        .await
+    }
+
+    async fn upload(&self, upload_id: &str) -> Result<Option<UploadRecord>, StoreError> {
+        let id = upload_id.to_string();
+        self.run(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT upload_id, sha256, size, mime, file_name, order_no, user_id,
+                         device_id, upload_offset, complete
+                     FROM evidence_uploads WHERE upload_id = ?1",
+                    [id],
+                    |r| {
+                        Ok(UploadRecord {
+                            upload_id: r.get(0)?,
+                            sha256: r.get(1)?,
+                            size: r.get::<_, i64>(2)? as u64,
+                            mime: r.get(3)?,
+                            file_name: r.get(4)?,
+                            order_no: r.get(5)?,
+                            user_id: r.get(6)?,
+                            device_id: r.get(7)?,
+                            offset: r.get::<_, i64>(8)? as u64,
+                            complete: r.get::<_, i64>(9)? != 0,
+                        })
+                    },
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn advance_upload(
+        &self,
+        upload_id: &str,
+        from: u64,
+        len: u64,
+        object_key: &str,
+    ) -> Result<bool, StoreError> {
+        let (id, key) = (upload_id.to_string(), object_key.to_string());
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let moved = tx.execute(
+                "UPDATE evidence_uploads SET upload_offset = ?3
+                 WHERE upload_id = ?1 AND upload_offset = ?2 AND complete = 0",
+                params![id, from as i64, (from + len) as i64],
+            )?;
+            if moved == 0 {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO evidence_upload_chunks(upload_id, start_offset, len, object_key)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![id, from as i64, len as i64, key],
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn upload_chunks(&self, upload_id: &str) -> Result<Vec<ChunkRecord>, StoreError> {
+        let id = upload_id.to_string();
+        self.run(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT start_offset, len, object_key FROM evidence_upload_chunks
+                 WHERE upload_id = ?1 ORDER BY start_offset",
+            )?;
+            let rows = stmt.query_map([id], |r| {
+                Ok(ChunkRecord {
+                    start: r.get::<_, i64>(0)? as u64,
+                    len: r.get::<_, i64>(1)? as u64,
+                    object_key: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn complete_upload(&self, upload_id: &str, by: &str, at: &str) -> Result<(), StoreError> {
+        let (id, by, at) = (upload_id.to_string(), by.to_string(), at.to_string());
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (sha, size, mime, name, order_no, device): (
+                String,
+                i64,
+                String,
+                String,
+                String,
+                String,
+            ) = tx.query_row(
+                "SELECT sha256, size, mime, file_name, order_no, device_id
+                     FROM evidence_uploads WHERE upload_id = ?1 AND complete = 0",
+                [&id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
+            )?;
+            tx.execute(
+                "INSERT OR IGNORE INTO evidence(sha256, size, mime, file_name, stored_at, stored_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![sha, size, mime, name, at, by],
+            )?;
+            tx.execute(
+                "INSERT OR IGNORE INTO evidence_orders(sha256, order_no) VALUES (?1, ?2)",
+                params![sha, order_no],
+            )?;
+            tx.execute(
+                "UPDATE evidence_uploads SET complete = 1 WHERE upload_id = ?1",
+                [&id],
+            )?;
+            tx.execute(
+                "DELETE FROM evidence_upload_chunks WHERE upload_id = ?1",
+                [&id],
+            )?;
+            let after = serde_json::json!({
+                "size": size, "mime": mime, "file_name": name, "order_no": order_no
+            });
+            append_audit(
+                &tx,
+                &evidence_audit("evidence_store", &by, &device, &sha, after, &at),
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn discard_upload(&self, upload_id: &str) -> Result<(), StoreError> {
+        let id = upload_id.to_string();
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "DELETE FROM evidence_upload_chunks WHERE upload_id = ?1",
+                [&id],
+            )?;
+            tx.execute("DELETE FROM evidence_uploads WHERE upload_id = ?1", [&id])?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn evidence(&self, sha256: &str) -> Result<Option<EvidenceRecord>, StoreError> {
+        let sha = sha256.to_string();
+        self.run(move |conn| {
+            let Some((size, mime, file_name)) = conn
+                .query_row(
+                    "SELECT size, mime, file_name FROM evidence WHERE sha256 = ?1",
+                    [&sha],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                        ))
+                    },
+                )
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let mut stmt = conn.prepare(
+                "SELECT DISTINCT o.county_code FROM evidence_orders e
+                 JOIN work_orders o ON o.order_no = e.order_no WHERE e.sha256 = ?1",
+            )?;
+            let counties = stmt
+                .query_map([&sha], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            Ok(Some(EvidenceRecord {
+                sha256: sha,
+                size: size as u64,
+                mime,
+                file_name,
+                counties,
+            }))
         })
         .await
     }
