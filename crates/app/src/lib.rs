@@ -36,7 +36,10 @@ pub use evidence::{
 };
 pub use export::ExportSummary;
 pub use message::{Lang, Message, MessageKey, Param, Term};
-pub use permit::{classify_declaration, permit_classes, DeclarationText};
+pub use permit::{
+    classify_declaration, permit_classes, permit_materials, read_candidates, sample_commitment,
+    sample_draw, sample_verify, DeclarationText, MaterialItem, MaterialsCheck,
+};
 pub use reader::InboxReader;
 pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};
 pub use sync::{SignedIn, SyncOverview, SyncReport};

@@ -5,11 +5,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casedesk_app::{
-    classify_declaration, default_data_dir, load_calendar, permit_classes, AppError, AutoSync,
+    classify_declaration, default_data_dir, load_calendar, permit_classes, permit_materials,
+    read_candidates, sample_commitment, sample_draw, sample_verify, AppError, AutoSync,
     AutoSyncState, AutoSyncStatus, BatchAction, BatchItem, DeclarationText, Desk, DueFilter,
-    HandlingMethod, InboxFilter, Lang, MessageKey, NaiveDate, SortKey, Term,
+    ErrorCode, HandlingMethod, InboxFilter, Lang, MessageKey, NaiveDate, SortKey, Term,
 };
-use casedesk_domain::permit::{Configuration, Measure, Route};
+use casedesk_domain::permit::sample::Draw;
+use casedesk_domain::permit::{Configuration, Measure, PermitClass, Route, Track, Trips};
 use casedesk_domain::{
     Industry, InterceptionOutcome, ReturnReason, Role, Status, WhitelistKind, WhitelistStatus,
 };
@@ -287,6 +289,61 @@ enum PermitCommand {
     },
     /// The classes and statutory time limits of article 15, with their source.
     Classes,
+    /// The materials an application needs for its class and track; with --present, what is
+    /// missing (the one-time notice's list).
+    Materials {
+        /// one, two or three (一类/二类/三类).
+        #[arg(long, value_parser = code::<PermitClass>)]
+        class: PermitClass,
+        /// The credit fast track (信用+申报): commitments, dispatch note, photos, video.
+        #[arg(long)]
+        fast_track: bool,
+        /// Repeated trips on a fixed route (needs a transport plan).
+        #[arg(long)]
+        repeated: bool,
+        /// Material codes handed in, comma-separated: application_form, operating_licence,
+        /// vehicle_licence, agent_id, agent_authorisation, carrier_commitment,
+        /// manufacturer_commitment, dispatch_note, watermarked_photos, measurement_video,
+        /// outline_drawing, escort_plan, transport_plan.
+        #[arg(long, value_delimiter = ',')]
+        present: Vec<String>,
+    },
+    /// The day's random sample: its commitment, its draw, and the check anybody can make once
+    /// the seed is revealed.
+    Sample {
+        #[command(subcommand)]
+        command: SampleCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SampleCommand {
+    /// The commitment (SHA-256) to publish before the day's first application.
+    Commit {
+        /// The day's secret seed, in hexadecimal (at least 16 bytes).
+        #[arg(long)]
+        seed: String,
+    },
+    /// The draw from the seed and the day's list (a JSON file: [{"application_id",
+    /// "carrier_code": green|yellow|red|null, "carrier_listed", "first_application"}]).
+    Draw {
+        #[arg(long)]
+        seed: String,
+        #[arg(long)]
+        applications: std::path::PathBuf,
+    },
+    /// Checks a closed day: the revealed seed matches the commitment and the stored draw (a
+    /// JSON file as `draw --json` prints it) is the one the seed and the list give.
+    Verify {
+        #[arg(long)]
+        commitment: String,
+        #[arg(long)]
+        seed: String,
+        #[arg(long)]
+        applications: std::path::PathBuf,
+        #[arg(long)]
+        draw: std::path::PathBuf,
+    },
 }
 
 /// The inbox's filters, shared by `list` and `filters save`.
@@ -1412,6 +1469,39 @@ fn permit(json: bool, command: &PermitCommand) -> Result<(), AppError> {
                 lines.join("\n")
             })
         }
+        PermitCommand::Materials {
+            class,
+            fast_track,
+            repeated,
+            present,
+        } => {
+            let track = if *fast_track {
+                Track::CreditFastTrack
+            } else {
+                Track::Ordinary
+            };
+            let trips = if *repeated {
+                Trips::Repeated
+            } else {
+                Trips::Single
+            };
+            let check = permit_materials(*class, track, trips, present)?;
+            print(json, &check, |c| {
+                let mut lines: Vec<String> = c
+                    .required
+                    .iter()
+                    .map(|m| {
+                        let mark = if c.missing.contains(m) { "缺" } else { "  " };
+                        format!("{mark}\t{}\t{}", m.code, m.name_zh)
+                    })
+                    .collect();
+                if !present.is_empty() {
+                    lines.push(format!("缺少 {} 项 missing", c.missing.len()));
+                }
+                lines.join("\n")
+            })
+        }
+        PermitCommand::Sample { command } => sample(json, command),
         PermitCommand::Classes => {
             let table = permit_classes();
             print(json, table, |t| {
@@ -1426,6 +1516,59 @@ fn permit(json: bool, command: &PermitCommand) -> Result<(), AppError> {
                 }));
                 lines.join("\n")
             })
+        }
+    }
+}
+
+/// A file the user named, read whole.
+fn read_text(path: &std::path::Path) -> Result<String, AppError> {
+    std::fs::read_to_string(path).map_err(|_| {
+        AppError::new(ErrorCode::FileUnreadable, MessageKey::FileUnreadable)
+            .with("path", path.display().to_string())
+    })
+}
+
+fn sample(json: bool, command: &SampleCommand) -> Result<(), AppError> {
+    match command {
+        SampleCommand::Commit { seed } => {
+            let c = sample_commitment(seed)?;
+            print(json, &serde_json::json!({ "commitment": c }), |_| c.clone())
+        }
+        SampleCommand::Draw { seed, applications } => {
+            let list = read_candidates(&read_text(applications)?)?;
+            let draw = sample_draw(seed, &list)?;
+            print(json, &draw, |d| {
+                let mut lines = vec![format!(
+                    "{} 份申报，随机抽取 {} 份 of {} applications, {} drawn at random",
+                    d.applications,
+                    d.random.len(),
+                    d.applications,
+                    d.random.len()
+                )];
+                lines.extend(d.random.iter().map(|id| format!("随机 random\t{id}")));
+                lines.extend(d.on_top.iter().map(|o| {
+                    let why: Vec<&str> = o.reasons.iter().map(|r| r.name_zh()).collect();
+                    format!("加抽 on top\t{}\t{}", o.application_id, why.join("、"))
+                }));
+                lines.join("\n")
+            })
+        }
+        SampleCommand::Verify {
+            commitment,
+            seed,
+            applications,
+            draw,
+        } => {
+            let list = read_candidates(&read_text(applications)?)?;
+            let stored: Draw = serde_json::from_str(&read_text(draw)?).map_err(|e| {
+                AppError::invalid(MessageKey::SampleListMalformed).with("detail", e.to_string())
+            })?;
+            sample_verify(commitment, seed, &list, &stored)?;
+            print(
+                json,
+                &serde_json::json!({ "verified": true, "applications": list.len(), "drawn": stored.random.len() }),
+                |_| "抽取可核验：种子与承诺值相符，抽取结果与重算一致 verified".to_string(),
+            )
         }
     }
 }

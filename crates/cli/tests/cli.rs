@@ -774,3 +774,136 @@ fn permit_classify_names_each_limit_exceeded_and_the_class_without_a_cache() {
     );
     assert!(!data.exists(), "no cache was made");
 }
+
+#[test]
+fn permit_materials_and_a_daily_sample_anybody_can_check() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("none");
+    // Class III on the fast track, with two materials handed in.
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "permit",
+            "materials",
+            "--class",
+            "three",
+            "--fast-track",
+            "--present",
+            "application_form,measurement_video",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let codes = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .expect("list")
+            .iter()
+            .map(|m| m["code"].as_str().expect("code").to_string())
+            .collect()
+    };
+    let required = codes(&m["required"]);
+    let missing = codes(&m["missing"]);
+    assert!(
+        required.contains(&"escort_plan".to_string()),
+        "{required:?}"
+    );
+    assert!(required.contains(&"carrier_commitment".to_string()));
+    assert_eq!(missing.len(), required.len() - 2);
+    assert!(!missing.contains(&"measurement_video".to_string()));
+    let o = cli(
+        &data,
+        &[
+            "permit",
+            "materials",
+            "--class",
+            "one",
+            "--present",
+            "photo",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("photo"), "{}", stderr(&o));
+
+    // The day: 25 applications, one red-coded carrier and one first-timer.
+    let list: Vec<serde_json::Value> = (0..25)
+        .map(|i| {
+            serde_json::json!({
+                "application_id": format!("SQ20261130{i:04}"),
+                "carrier_code": if i == 3 { "red" } else { "green" },
+                "carrier_listed": false,
+                "first_application": i == 7,
+            })
+        })
+        .collect();
+    let apps = dir.path().join("apps.json");
+    std::fs::write(&apps, serde_json::to_string(&list).expect("json")).expect("write");
+    let apps = apps.display().to_string();
+    let seed = "5a".repeat(32);
+    let o = cli(&data, &["permit", "sample", "commit", "--seed", &seed]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let commitment = stdout(&o).trim().to_string();
+    assert_eq!(commitment.len(), 64);
+
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "permit",
+            "sample",
+            "draw",
+            "--seed",
+            &seed,
+            "--applications",
+            &apps,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let draw: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(
+        draw["random"].as_array().map(Vec::len),
+        Some(3),
+        "10 % of 25, rounded up"
+    );
+    let draw_file = dir.path().join("draw.json");
+    std::fs::write(&draw_file, stdout(&o)).expect("write");
+    let draw_arg = draw_file.display().to_string();
+    let verify = |commitment: &str, seed: &str, draw: &str| {
+        cli(
+            &data,
+            &[
+                "permit",
+                "sample",
+                "verify",
+                "--commitment",
+                commitment,
+                "--seed",
+                seed,
+                "--applications",
+                &apps,
+                "--draw",
+                draw,
+            ],
+        )
+    };
+    let o = verify(&commitment, &seed, &draw_arg);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("verified"));
+    // Another seed than the committed one, and a draw someone changed: both refused.
+    let o = verify(&commitment, &"5b".repeat(32), &draw_arg);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("承诺值"), "{}", stderr(&o));
+    let mut changed = draw.clone();
+    changed["random"][0] = serde_json::json!("SQ202611300024");
+    if changed == draw {
+        changed["random"][0] = serde_json::json!("SQ202611300023");
+    }
+    std::fs::write(&draw_file, changed.to_string()).expect("write");
+    let o = verify(&commitment, &seed, &draw_arg);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("改动"), "{}", stderr(&o));
+    // A seed too short to hide behind its commitment.
+    let o = cli(&data, &["permit", "sample", "commit", "--seed", "abcd"]);
+    assert!(!o.status.success());
+    assert_eq!(stderr(&o).lines().count(), 1);
+}
