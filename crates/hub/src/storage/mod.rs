@@ -273,6 +273,21 @@ pub trait HubStore: Send + Sync {
         at: &str,
     ) -> Result<OrderRecord, StoreError>;
     async fn order(&self, order_no: &str) -> Result<Option<OrderRecord>, StoreError>;
+    /// Several new orders, each as [`HubStore::insert_order`] makes it (the benchmark's and
+    /// tests' seeding). The embedded store writes them in one transaction; the default, one
+    /// by one.
+    async fn insert_orders(
+        &self,
+        orders: Vec<(String, OrderFacts, OrderState)>,
+        by: &str,
+        at: &str,
+    ) -> Result<u64, StoreError> {
+        let n = orders.len() as u64;
+        for (order_no, facts, state) in &orders {
+            self.insert_order(order_no, facts, state, by, at).await?;
+        }
+        Ok(n)
+    }
 
     /// Makes the order of a platform alarm in one transaction under the write lock: an alarm
     /// id seen before answers the order it made; otherwise the order gets its number (from its

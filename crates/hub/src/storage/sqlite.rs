@@ -363,6 +363,45 @@ pub(crate) struct NewOrderRow<'a> {
     pub at: &'a str,
 }
 
+/// A new order with its change number and audit row, in the caller's transaction.
+fn insert_new_order(
+    tx: &Transaction<'_>,
+    order_no: String,
+    facts: OrderFacts,
+    state: OrderState,
+    by: &str,
+    at: String,
+) -> Result<OrderRecord, StoreError> {
+    if order_row(tx, &order_no)?.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "work order {order_no} already exists"
+        )));
+    }
+    let seq = next_counter(tx, "change")?;
+    let new = NewOrderRow {
+        order_no: &order_no,
+        facts: &facts,
+        state: &state,
+        alarm_id: None,
+        seq,
+        at: &at,
+    };
+    insert_order_row(tx, &new)?;
+    let after = serde_json::json!({ "facts": facts, "state": OrderStateWire::from(&state) });
+    append_audit(
+        tx,
+        &order_audit("order_create", &order_no, by, "", &at, after),
+    )?;
+    Ok(OrderRecord {
+        order_no,
+        facts,
+        state,
+        version: 1,
+        seq,
+        updated_at: at,
+    })
+}
+
 fn insert_order_row(tx: &Transaction<'_>, o: &NewOrderRow<'_>) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO work_orders(order_no, violation_code, plate, place, detected_at,
@@ -769,36 +808,29 @@ impl HubStore for SqliteStore {
         let (by, at) = (by.to_string(), at.to_string());
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if order_row(&tx, &order_no)?.is_some() {
-                return Err(StoreError::Conflict(format!(
-                    "work order {order_no} already exists"
-                )));
-            }
-            let seq = next_counter(&tx, "change")?;
-            let new = NewOrderRow {
-                order_no: &order_no,
-                facts: &facts,
-                state: &state,
-                alarm_id: None,
-                seq,
-                at: &at,
-            };
-            insert_order_row(&tx, &new)?;
-            let after =
-                serde_json::json!({ "facts": facts, "state": OrderStateWire::from(&state) });
-            append_audit(
-                &tx,
-                &order_audit("order_create", &order_no, &by, "", &at, after),
-            )?;
+            let record = insert_new_order(&tx, order_no, facts, state, &by, at)?;
             tx.commit()?;
-            Ok(OrderRecord {
-                order_no,
-                facts,
-                state,
-                version: 1,
-                seq,
-                updated_at: at,
-            })
+            Ok(record)
+        })
+        .await
+    }
+
+    async fn insert_orders(
+        &self,
+        orders: Vec<(String, OrderFacts, OrderState)>,
+        by: &str,
+        at: &str,
+    ) -> Result<u64, StoreError> {
+        let (by, at) = (by.to_string(), at.to_string());
+        self.run(move |conn| {
+            // One transaction for all: one fsync instead of one per order.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let n = orders.len() as u64;
+            for (order_no, facts, state) in orders {
+                insert_new_order(&tx, order_no, facts, state, &by, at.clone())?;
+            }
+            tx.commit()?;
+            Ok(n)
         })
         .await
     }
