@@ -8,8 +8,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use casedesk_app::{Clock, Desk, InboxFilter, NaiveDate};
-use casedesk_domain::Status;
 use casedesk_bench::{figure, percentile};
+use casedesk_domain::Status;
 use clap::Parser;
 
 #[derive(Parser)]

@@ -118,8 +118,8 @@ fn start_hub(db: Option<&str>) -> Hub {
         let addr = listener
             .local_addr()
             .unwrap_or_else(|e| fail(format!("address: {e}")));
-        let service =
-            app(store.clone(), HubConfig::default()).into_make_service_with_connect_info::<SocketAddr>();
+        let service = app(store.clone(), HubConfig::default())
+            .into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move {
             let _ = axum::serve(listener, service).await;
         });
@@ -173,8 +173,12 @@ fn seeded_order(i: u64, total: u64, now: NaiveDate) -> (String, OrderFacts, Orde
     let facts = OrderFacts {
         violation_code: v.code.clone(),
         plate: format!("豫G{letter}{plate_no:04}"),
-        place: ["G4京港澳高速K600", "S308长垣段", "G230新乡段", "长垣市蒲西街道"]
-            [(i % 4) as usize]
+        place: [
+            "G4京港澳高速K600",
+            "S308长垣段",
+            "G230新乡段",
+            "长垣市蒲西街道",
+        ][(i % 4) as usize]
             .to_string(),
         detected_at: detected.format("%Y-%m-%d %H:%M").to_string(),
         enterprise,
@@ -205,7 +209,10 @@ fn seed(hub: &Hub, total: u64) {
             .unwrap_or_else(|e| fail(e.to_string()))
             .is_some()
         {
-            fail("the hub database holds another number of seeded orders; use another --hub-db".into());
+            fail(
+                "the hub database holds another number of seeded orders; use another --hub-db"
+                    .into(),
+            );
         }
         let today = chrono::Local::now().date_naive();
         let at = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
@@ -245,13 +252,16 @@ fn desk(dir: &Path, hub: &Hub) -> Desk {
 fn first_sync(hub: &Hub, total: u64, runs: usize) {
     seed(hub, total);
     let expected = county_orders(total);
+    pull_only(hub, expected);
     let mut last_dir: Option<tempfile::TempDir> = None;
     let mut best = f64::MAX;
     for run in 0..runs {
         let dir = tempfile::tempdir().unwrap_or_else(|e| fail(e.to_string()));
         let mut d = desk(dir.path(), hub);
         let t = Instant::now();
-        let r = d.sync().unwrap_or_else(|e| fail(format!("sync: {}", en(&e))));
+        let r = d
+            .sync()
+            .unwrap_or_else(|e| fail(format!("sync: {}", en(&e))));
         let secs = t.elapsed().as_secs_f64();
         if r.pulled_orders != expected {
             fail(format!(
@@ -275,6 +285,36 @@ fn first_sync(hub: &Hub, total: u64, runs: usize) {
     }
 }
 
+/// The hub's side and the wire alone: every page of the county fetched and decoded with the
+/// desk's page size, nothing applied.
+fn pull_only(hub: &Hub, expected: u64) {
+    let base = hub.base.clone();
+    let (secs, n) = hub.rt.block_on(async move {
+        let mut c = HubClient::new(&base).unwrap_or_else(|e| fail(e.to_string()));
+        c.login("zhang.wei", PASSWORD, "bench-pull")
+            .await
+            .unwrap_or_else(|e| fail(format!("login: {e}")));
+        let t = Instant::now();
+        let (mut after, mut n) = (0, 0u64);
+        loop {
+            let page = c
+                .pull(after, Some(casedesk_wire::MAX_PULL_LIMIT))
+                .await
+                .unwrap_or_else(|e| fail(format!("pull: {e}")));
+            n += page.changes.len() as u64;
+            after = page.next_checkpoint.max(after);
+            if !page.has_more {
+                break;
+            }
+        }
+        (t.elapsed().as_secs_f64(), n)
+    });
+    if n != expected {
+        fail(format!("the hub sent {n} changes, expected {expected}"));
+    }
+    figure("pull_only_seconds", secs, "s");
+}
+
 /// The desk's `work_order` rows, inserted into a table of the same columns with no index and
 /// no trigger, one prepared statement in one transaction, on the cache's pragmas (WAL, FULL).
 fn plain_insert_rate(cache: &Path) -> f64 {
@@ -287,14 +327,12 @@ fn plain_insert_rate(cache: &Path) -> f64 {
                 (0..cols).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let dir = tempfile::tempdir().map_err(|e| rusqlite::Error::InvalidPath(e.to_string().into()))?;
+        let dir =
+            tempfile::tempdir().map_err(|e| rusqlite::Error::InvalidPath(e.to_string().into()))?;
         let mut dst = rusqlite::Connection::open(dir.path().join("plain.sqlite"))?;
         dst.pragma_update(None, "journal_mode", "WAL")?;
         dst.pragma_update(None, "synchronous", "FULL")?;
-        dst.execute(
-            "ATTACH ?1 AS c",
-            [cache.display().to_string()],
-        )?;
+        dst.execute("ATTACH ?1 AS c", [cache.display().to_string()])?;
         dst.execute_batch(
             "CREATE TABLE main.plain AS SELECT * FROM c.work_order WHERE 0; DETACH c;",
         )?;
@@ -319,7 +357,8 @@ fn push(hub: &Hub, mutations: usize, runs: usize) {
     seed(hub, total);
     let dir = tempfile::tempdir().unwrap_or_else(|e| fail(e.to_string()));
     let mut d = desk(dir.path(), hub);
-    d.sync().unwrap_or_else(|e| fail(format!("first sync: {}", en(&e))));
+    d.sync()
+        .unwrap_or_else(|e| fail(format!("first sync: {}", en(&e))));
     let cache = rusqlite::Connection::open(dir.path().join(CACHE_FILE))
         .unwrap_or_else(|e| fail(e.to_string()));
     for run in 0..runs {
@@ -334,10 +373,13 @@ fn push(hub: &Hub, mutations: usize, runs: usize) {
             fail(format!("only {} pending orders to claim", ids.len()));
         }
         for id in ids {
-            d.claim(id).unwrap_or_else(|e| fail(format!("claim: {}", en(&e))));
+            d.claim(id)
+                .unwrap_or_else(|e| fail(format!("claim: {}", en(&e))));
         }
         let t = Instant::now();
-        let r = d.sync().unwrap_or_else(|e| fail(format!("sync: {}", en(&e))));
+        let r = d
+            .sync()
+            .unwrap_or_else(|e| fail(format!("sync: {}", en(&e))));
         let secs = t.elapsed().as_secs_f64();
         if r.pushed != mutations as u64 || r.unsent != 0 {
             fail(format!(
@@ -345,7 +387,11 @@ fn push(hub: &Hub, mutations: usize, runs: usize) {
                 r.pushed, r.unsent
             ));
         }
-        figure(&format!("push_run{}_mutations", run + 1), mutations as f64, "mutations");
+        figure(
+            &format!("push_run{}_mutations", run + 1),
+            mutations as f64,
+            "mutations",
+        );
         figure(&format!("push_run{}_seconds", run + 1), secs, "s");
         figure(
             &format!("push_run{}_pulled_back", run + 1),
@@ -434,7 +480,11 @@ fn load(hub: &Hub, desks: usize, seconds: u64, total: u64) {
             c.login(u, PASSWORD, &format!("load-{u}"))
                 .await
                 .unwrap_or_else(|e| fail(format!("login {u}: {e}")));
-            tokens.push(c.tokens().cloned().unwrap_or_else(|| fail("no tokens".into())));
+            tokens.push(
+                c.tokens()
+                    .cloned()
+                    .unwrap_or_else(|| fail("no tokens".into())),
+            );
         }
         let until = Instant::now() + Duration::from_secs(seconds);
         let started = Instant::now();
@@ -457,7 +507,15 @@ fn load(hub: &Hub, desks: usize, seconds: u64, total: u64) {
         (all, started.elapsed().as_secs_f64())
     });
     let (mut s, secs) = sample;
-    figure("load_engine", if hub.store.engine() == "sqlite" { 0.0 } else { 1.0 }, hub.store.engine());
+    figure(
+        "load_engine",
+        if hub.store.engine() == "sqlite" {
+            0.0
+        } else {
+            1.0
+        },
+        hub.store.engine(),
+    );
     figure("load_desks", desks as f64, "desks");
     let n = s.pull_ms.len() + s.push_ms.len();
     figure("load_requests", n as f64, "requests");
@@ -505,6 +563,8 @@ fn main() {
 /// taken.
 fn load_average() -> (f64, f64) {
     let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let mut it = text.split_whitespace().map(|v| v.parse().unwrap_or(f64::NAN));
+    let mut it = text
+        .split_whitespace()
+        .map(|v| v.parse().unwrap_or(f64::NAN));
     (it.next().unwrap_or(f64::NAN), it.next().unwrap_or(f64::NAN))
 }

@@ -299,6 +299,19 @@ pub trait HubStore: Send + Sync {
     /// answer; otherwise the entity is read under the write lock, [`crate::push::decide`]
     /// runs, and the new state, its change number, the answer and the audit row commit together.
     async fn apply_mutation(&self, ctx: MutationContext) -> Result<MutationResult, StoreError>;
+    /// A push's mutations, decided in order as [`HubStore::apply_mutation`] decides each, one
+    /// result per mutation. The embedded store commits the batch in one transaction (nothing of
+    /// it on a failure); the default commits each on its own.
+    async fn apply_mutations(
+        &self,
+        batch: Vec<MutationContext>,
+    ) -> Result<Vec<MutationResult>, StoreError> {
+        let mut results = Vec::with_capacity(batch.len());
+        for ctx in batch {
+            results.push(self.apply_mutation(ctx).await?);
+        }
+        Ok(results)
+    }
 
     /// Changes after `after`, at most `limit`, within `scope`.
     async fn changes(
