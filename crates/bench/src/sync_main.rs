@@ -72,6 +72,9 @@ enum What {
         /// Work orders on the hub (a tenth of them in 获嘉县).
         #[arg(long, default_value_t = 5_000)]
         orders: u64,
+        /// Each desk waits this long after each answer (0: back to back, the hub's saturation).
+        #[arg(long, default_value_t = 0)]
+        interval_ms: u64,
     },
 }
 
@@ -413,12 +416,23 @@ struct Sample {
 /// One desk: pulls from its checkpoint (pages of 200) and, every other request, pushes a claim
 /// of an order it has pulled (the hub decides it with the rules; a claim of an order someone
 /// else holds is refused, which is part of the load).
-async fn one_desk(mut client: HubClient, n: usize, until: Instant) -> Sample {
+async fn one_desk(
+    mut client: HubClient,
+    n: usize,
+    desks: usize,
+    interval: Duration,
+    until: Instant,
+) -> Sample {
     let mut s = Sample::default();
+    // The desks' first requests spread over one interval.
+    tokio::time::sleep(interval.mul_f64(n as f64 / desks as f64)).await;
     let mut checkpoint = 0;
     let mut known: Vec<String> = Vec::new();
     let mut turn = n;
     while Instant::now() < until {
+        if turn != n {
+            tokio::time::sleep(interval).await;
+        }
         turn += 1;
         if turn % 2 == 0 || known.is_empty() {
             let t = Instant::now();
@@ -464,7 +478,7 @@ async fn one_desk(mut client: HubClient, n: usize, until: Instant) -> Sample {
     s
 }
 
-fn load(hub: &Hub, desks: usize, seconds: u64, total: u64) {
+fn load(hub: &Hub, desks: usize, seconds: u64, total: u64, interval: Duration) {
     seed(hub, total);
     // The load generator runs on its own runtime (one thread), the hub on its two workers.
     let gen = tokio::runtime::Builder::new_current_thread()
@@ -486,18 +500,23 @@ fn load(hub: &Hub, desks: usize, seconds: u64, total: u64) {
                     .unwrap_or_else(|| fail("no tokens".into())),
             );
         }
+        // Every desk's client is made before the clock starts (making one takes a while).
+        let clients: Vec<HubClient> = (0..desks)
+            .map(|n| {
+                HubClient::new(&base)
+                    .unwrap_or_else(|e| fail(e.to_string()))
+                    .with_tokens(tokens[n % tokens.len()].clone())
+            })
+            .collect();
         let until = Instant::now() + Duration::from_secs(seconds);
         let started = Instant::now();
         let mut tasks = tokio::task::JoinSet::new();
-        for n in 0..desks {
-            let client = HubClient::new(&base)
-                .unwrap_or_else(|e| fail(e.to_string()))
-                .with_tokens(tokens[n % tokens.len()].clone());
-            tasks.spawn(one_desk(client, n, until));
+        for (n, client) in clients.into_iter().enumerate() {
+            tasks.spawn(one_desk(client, n, desks, interval, until));
         }
         let mut all = Sample::default();
         while let Some(s) = tasks.join_next().await {
-            let s = s.unwrap_or_default();
+            let s = s.unwrap_or_else(|e| fail(format!("a desk stopped: {e}")));
             all.pull_ms.extend(s.pull_ms);
             all.push_ms.extend(s.push_ms);
             all.applied += s.applied;
@@ -517,6 +536,7 @@ fn load(hub: &Hub, desks: usize, seconds: u64, total: u64) {
         hub.store.engine(),
     );
     figure("load_desks", desks as f64, "desks");
+    figure("load_interval", interval.as_secs_f64() * 1000.0, "ms");
     let n = s.pull_ms.len() + s.push_ms.len();
     figure("load_requests", n as f64, "requests");
     figure("load_throughput", n as f64 / secs, "requests/s");
@@ -554,7 +574,14 @@ fn main() {
             desks,
             seconds,
             orders,
-        } => load(&hub, desks, seconds, orders),
+            interval_ms,
+        } => load(
+            &hub,
+            desks,
+            seconds,
+            orders,
+            Duration::from_millis(interval_ms),
+        ),
     }
     figure("load_average_1m_after", load_average().0, "load");
 }
