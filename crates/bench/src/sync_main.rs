@@ -282,8 +282,7 @@ fn first_sync(hub: &Hub, total: u64, runs: usize) {
     let sync_rate = expected as f64 / best;
     figure("first_sync_rate", sync_rate, "orders/s");
     if let Some(dir) = last_dir {
-        let plain = plain_insert_rate(&dir.path().join(CACHE_FILE));
-        figure("plain_insert_rate", plain, "rows/s");
+        let plain = insert_rates(&dir.path().join(CACHE_FILE));
         figure("first_sync_vs_plain", sync_rate / plain, "ratio");
     }
 }
@@ -318,40 +317,88 @@ fn pull_only(hub: &Hub, expected: u64) {
     figure("pull_only_seconds", secs, "s");
 }
 
-/// The desk's `work_order` rows, inserted into a table of the same columns with no index and
-/// no trigger, one prepared statement in one transaction, on the cache's pragmas (WAL, FULL).
-fn plain_insert_rate(cache: &Path) -> f64 {
+type Rows = Vec<Vec<rusqlite::types::Value>>;
+
+/// Inserts `rows` into `table` with one prepared statement in one transaction; rows per second.
+fn timed_insert(
+    conn: &mut rusqlite::Connection,
+    table: &str,
+    rows: &Rows,
+) -> rusqlite::Result<f64> {
+    let cols = rows.first().map_or(0, Vec::len);
+    let marks = vec!["?"; cols].join(",");
+    let t = Instant::now();
+    let tx = conn.transaction()?;
+    {
+        let mut ins = tx.prepare(&format!("INSERT INTO {table} VALUES ({marks})"))?;
+        for row in rows {
+            ins.execute(rusqlite::params_from_iter(row.iter()))?;
+        }
+    }
+    tx.commit()?;
+    Ok(rows.len() as f64 / t.elapsed().as_secs_f64())
+}
+
+/// SQLite alone on the desk's `work_order` rows, read back from the cache, each run one
+/// prepared statement in one transaction on the cache's pragmas (WAL, FULL):
+/// - `plain_insert_rate`: into a table of the same columns with no index and no trigger (the
+///   issue's reference);
+/// - `schema_insert_rate`: into a copy of the cache itself (every index, the status counts and
+///   the search index kept by triggers): the ceiling for any row-by-row apply on this schema;
+/// - `schema_insert_no_search_rate` and `search_rebuild_seconds`: the same without the search
+///   triggers, and the search index rebuilt once afterwards.
+fn insert_rates(cache: &Path) -> f64 {
     let run = || -> rusqlite::Result<f64> {
         let src = rusqlite::Connection::open(cache)?;
-        let mut stmt = src.prepare("SELECT * FROM work_order")?;
+        let mut stmt = src.prepare("SELECT * FROM work_order ORDER BY id")?;
         let cols = stmt.column_count();
-        let rows: Vec<Vec<rusqlite::types::Value>> = stmt
+        let rows: Rows = stmt
             .query_map([], |r| {
                 (0..cols).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()
             })?
             .collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
         let dir =
             tempfile::tempdir().map_err(|e| rusqlite::Error::InvalidPath(e.to_string().into()))?;
-        let mut dst = rusqlite::Connection::open(dir.path().join("plain.sqlite"))?;
-        dst.pragma_update(None, "journal_mode", "WAL")?;
-        dst.pragma_update(None, "synchronous", "FULL")?;
-        dst.execute("ATTACH ?1 AS c", [cache.display().to_string()])?;
-        dst.execute_batch(
+        let open = |name: &str| -> rusqlite::Result<rusqlite::Connection> {
+            let c = rusqlite::Connection::open(dir.path().join(name))?;
+            c.pragma_update(None, "journal_mode", "WAL")?;
+            c.pragma_update(None, "synchronous", "FULL")?;
+            c.pragma_update(None, "cache_size", -65_536)?;
+            Ok(c)
+        };
+        let mut plain = open("plain.sqlite")?;
+        plain.execute("ATTACH ?1 AS c", [cache.display().to_string()])?;
+        plain.execute_batch(
             "CREATE TABLE main.plain AS SELECT * FROM c.work_order WHERE 0; DETACH c;",
         )?;
-        let marks = vec!["?"; cols].join(",");
+        let plain_rate = timed_insert(&mut plain, "plain", &rows)?;
+        figure("plain_insert_rate", plain_rate, "rows/s");
+        let copy = dir.path().join("schema.sqlite");
+        src.execute("VACUUM INTO ?1", [copy.display().to_string()])?;
+        let mut schema = open("schema.sqlite")?;
+        schema.execute_batch("DELETE FROM work_order")?;
+        figure(
+            "schema_insert_rate",
+            timed_insert(&mut schema, "work_order", &rows)?,
+            "rows/s",
+        );
+        schema.execute_batch(
+            "DELETE FROM work_order;
+             DROP TRIGGER wo_fts_insert; DROP TRIGGER wo_fts_delete; DROP TRIGGER wo_fts_update;
+             INSERT INTO work_order_fts(work_order_fts) VALUES ('delete-all');",
+        )?;
+        figure(
+            "schema_insert_no_search_rate",
+            timed_insert(&mut schema, "work_order", &rows)?,
+            "rows/s",
+        );
         let t = Instant::now();
-        let tx = dst.transaction()?;
-        {
-            let mut ins = tx.prepare(&format!("INSERT INTO plain VALUES ({marks})"))?;
-            for row in &rows {
-                ins.execute(rusqlite::params_from_iter(row.iter()))?;
-            }
-        }
-        tx.commit()?;
-        Ok(rows.len() as f64 / t.elapsed().as_secs_f64())
+        schema.execute_batch("INSERT INTO work_order_fts(work_order_fts) VALUES ('rebuild')")?;
+        figure("search_rebuild_seconds", t.elapsed().as_secs_f64(), "s");
+        Ok(plain_rate)
     };
-    run().unwrap_or_else(|e| fail(format!("plain insert: {e}")))
+    run().unwrap_or_else(|e| fail(format!("SQLite alone: {e}")))
 }
 
 fn push(hub: &Hub, mutations: usize, runs: usize) {

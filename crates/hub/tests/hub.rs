@@ -465,7 +465,10 @@ async fn a_batch_is_decided_in_order_within_one_push(backend: Backend) {
     );
     let again = order_mutation("GD202611290000009", OrderAction::Claim);
     let results = hub
-        .push(&token, &[claim.clone(), handle.clone(), claim.clone(), again])
+        .push(
+            &token,
+            &[claim.clone(), handle.clone(), claim.clone(), again],
+        )
         .await;
     assert_eq!(results.len(), 4);
     assert_eq!(
