@@ -142,7 +142,7 @@ fn order_no(i: u64) -> String {
 
 /// The `i`th seeded order: violations in catalog turn, detection over the last 90 days, 5 000
 /// plates, and for a third of them an enterprise (one of 1 500, by credit id) with its driver.
-fn seeded_order(i: u64, total: u64, now: NaiveDate) -> (String, OrderFacts, OrderState) {
+fn seeded_order(i: u64, now: NaiveDate) -> (String, OrderFacts, OrderState) {
     let catalog = Catalog::embedded();
     let violations = catalog.all();
     let v = &violations[(i as usize * 7) % violations.len()];
@@ -156,7 +156,7 @@ fn seeded_order(i: u64, total: u64, now: NaiveDate) -> (String, OrderFacts, Orde
         .chars()
         .nth((plate_no % letters.len() as u64) as usize)
         .unwrap_or('A');
-    let (enterprise, driver) = if i % 3 == 0 {
+    let (enterprise, driver) = if i.is_multiple_of(3) {
         let e = (i / 3) % 1_500;
         (
             Some(EnterpriseFacts {
@@ -187,7 +187,6 @@ fn seeded_order(i: u64, total: u64, now: NaiveDate) -> (String, OrderFacts, Orde
         enterprise,
         driver,
     };
-    let _ = total;
     let state = OrderState::open(v, detected, county, &WorkingCalendar::embedded());
     (order_no(i), facts, state)
 }
@@ -223,7 +222,7 @@ fn seed(hub: &Hub, total: u64) {
         let mut i = 0;
         while i < total {
             let chunk: Vec<_> = (i..(i + 5_000).min(total))
-                .map(|j| seeded_order(j, total, today))
+                .map(|j| seeded_order(j, today))
                 .collect();
             i += chunk.len() as u64;
             store
@@ -481,7 +480,7 @@ async fn one_desk(
             tokio::time::sleep(interval).await;
         }
         turn += 1;
-        if turn % 2 == 0 || known.is_empty() {
+        if turn.is_multiple_of(2) || known.is_empty() {
             let t = Instant::now();
             match client.pull(checkpoint, Some(200)).await {
                 Ok(page) => {
