@@ -4,10 +4,10 @@
 //! before it): `lifecycle::apply` for an order, `whitelist::decide` for a whitelist entry, with
 //! the user's role and jurisdiction. The store's
 //! [`crate::storage::HubStore::apply_mutations`] commits the whole batch in one transaction on
-//! SQLite, each mutation on its own on PostgreSQL. The answer is one
-//! result per mutation, in order. A storage failure stops the batch with 500: on SQLite nothing
-//! of it is kept and the retry decides it again; on PostgreSQL what was decided before it is
-//! committed and answered again on the retry.
+//! SQLite, each mutation on its own on PostgreSQL. The answer is one result per mutation, in
+//! order. A storage failure stops the batch with 500: on SQLite nothing of it is kept and the
+//! retry decides it again; on PostgreSQL what was decided before it is committed and answered
+//! again on the retry.
 
 use std::sync::OnceLock;
 
