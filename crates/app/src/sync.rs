@@ -9,7 +9,7 @@
 use casedesk_domain::{Divisions, Role};
 use casedesk_store::{PullTally, Refusal, SyncState};
 use casedesk_sync::{HubClient, SyncError, TokenStore, TokenStoreKind, Tokens};
-use casedesk_wire::MAX_PUSH_BATCH;
+use casedesk_wire::{MAX_PULL_LIMIT, MAX_PUSH_BATCH};
 use serde::Serialize;
 
 use crate::desk::{Desk, Profile};
@@ -319,7 +319,9 @@ impl Desk {
             checkpoint = s.checkpoint;
         }
         loop {
-            let page = client.pull(checkpoint, None).await?;
+            // The largest page the hub gives: a first sync (or a catch-up after days away) is
+            // tens of thousands of rows, and each page is one round trip and one commit.
+            let page = client.pull(checkpoint, Some(MAX_PULL_LIMIT)).await?;
             self.save_refreshed(client, account)?;
             let tally: PullTally = self
                 .store

@@ -648,8 +648,8 @@ fn add_orders(hub: &Hub, county: &str, tag: &str, n: usize) {
     let calendar = WorkingCalendar::embedded();
     let violations = catalog.all();
     let detected = chrono::Local::now().naive_local() - chrono::Duration::hours(2);
-    hub.rt.block_on(async {
-        for i in 0..n {
+    let orders = (0..n)
+        .map(|i| {
             let violation = &violations[i % violations.len()];
             let state = OrderState::open(violation, detected, county, &calendar);
             let facts = OrderFacts {
@@ -660,18 +660,15 @@ fn add_orders(hub: &Hub, county: &str, tag: &str, n: usize) {
                 enterprise: None,
                 driver: None,
             };
+            (format!("GD20261130{tag}{i:06}"), facts, state)
+        })
+        .collect();
+    hub.rt
+        .block_on(
             hub.store
-                .insert_order(
-                    &format!("GD20261130{tag}{i:06}"),
-                    &facts,
-                    &state,
-                    "test",
-                    "2026-11-30 09:00:00",
-                )
-                .await
-                .expect("insert");
-        }
-    });
+                .insert_orders(orders, "test", "2026-11-30 09:00:00"),
+        )
+        .expect("insert");
 }
 
 /// The hub's view of a jurisdiction: every order's number and version, sorted.
@@ -808,8 +805,8 @@ impl Relay {
 #[test]
 fn the_network_cut_between_pages_keeps_what_was_applied_and_the_next_sync_resumes() {
     let hub = start_hub(HubConfig::default());
-    // 12 demo orders plus 450: three pages of 200 changes.
-    add_orders(&hub, "410783", "83", 450);
+    // 12 demo orders plus 2 450: three pages of 1 000 changes.
+    add_orders(&hub, "410783", "83", 2450);
     let relay = Relay::start(&hub.base, 1);
     let dir = tempfile::tempdir().expect("tempdir");
     let mut d = desk(dir.path());
@@ -825,7 +822,7 @@ fn the_network_cut_between_pages_keeps_what_was_applied_and_the_next_sync_resume
         "the first page and its checkpoint were kept"
     );
     assert!(
-        !first.is_empty() && first.len() < 462,
+        !first.is_empty() && first.len() < 2462,
         "only the first page: {}",
         first.len()
     );
@@ -834,7 +831,7 @@ fn the_network_cut_between_pages_keeps_what_was_applied_and_the_next_sync_resume
     let r = d.sync().expect("the next sync resumes");
     assert_eq!(
         r.pulled_orders as usize,
-        462 - first.len(),
+        2462 - first.len(),
         "from the checkpoint, not from the start"
     );
     let (all, _) = cache_view(dir.path());
@@ -886,7 +883,7 @@ fn a_desk_killed_while_it_applies_pages_resumes_from_its_last_checkpoint() {
         let distinct: std::collections::BTreeSet<_> = rows.iter().map(|r| &r.0).collect();
         assert_eq!(distinct.len(), rows.len(), "no order twice");
         if rows.len() >= hub_view(&hub, "410783").len() {
-            add_orders(&hub, "410783", &format!("{:02}", batch % 100), 600);
+            add_orders(&hub, "410783", &format!("{:02}", batch % 100), 2500);
             batch += 1;
         }
         let at = std::time::Duration::from_millis(rand::random::<u64>() % 400);

@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use casedesk_app::{Clock, Desk, InboxFilter, NaiveDate};
+use casedesk_bench::{figure, percentile};
 use casedesk_domain::Status;
 use clap::Parser;
 
@@ -51,15 +52,6 @@ struct Args {
 fn fail(msg: String) -> ! {
     eprintln!("casedesk-bench: {msg}");
     std::process::exit(1)
-}
-
-fn figure(name: &str, value: f64, unit: &str) {
-    println!("{name} {value:.3} {unit}");
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx.min(sorted.len() - 1)]
 }
 
 /// Times `f` `reps` times and prints its p50 and p95 in milliseconds.

@@ -1,10 +1,13 @@
 //! `POST /api/v1/push`: a batch of the desk's mutations, each decided at most once.
 //!
-//! Each mutation is decided in its own transaction (the store's [`HubStore::apply_mutation`])
-//! by [`decide`], on the hub's state of the entity: `lifecycle::apply` for an order,
-//! `whitelist::decide` for a whitelist entry, with the user's role and jurisdiction. The
-//! answer is one result per mutation, in order. A storage failure stops the batch with 500;
-//! what was decided before it is committed and answered again on the retry.
+//! Each mutation is decided by [`decide`] on the hub's state of the entity (left by the ones
+//! before it): `lifecycle::apply` for an order, `whitelist::decide` for a whitelist entry, with
+//! the user's role and jurisdiction. The store's
+//! [`crate::storage::HubStore::apply_mutations`] commits the whole batch in one transaction on
+//! SQLite, each mutation on its own on PostgreSQL. The answer is one result per mutation, in
+//! order. A storage failure stops the batch with 500: on SQLite nothing of it is kept and the
+//! retry decides it again; on PostgreSQL what was decided before it is committed and answered
+//! again on the retry.
 
 use std::sync::OnceLock;
 
@@ -23,7 +26,7 @@ use sha2::{Digest, Sha256};
 use crate::api::{ApiError, ApiJson, AppState};
 use crate::auth::AuthUser;
 use crate::jurisdiction::Jurisdiction;
-use crate::storage::{Decision, Loaded, MutationContext, OrderRecord, WhitelistRow};
+use crate::storage::{Decision, Loaded, MutationContext, OrderRecord, StoreError, WhitelistRow};
 
 pub(crate) fn calendar() -> &'static WorkingCalendar {
     static CALENDAR: OnceLock<WorkingCalendar> = OnceLock::new();
@@ -342,19 +345,27 @@ pub async fn push(
             format!("at most {MAX_PUSH_BATCH} mutations per push"),
         ));
     }
-    let mut results = Vec::with_capacity(req.mutations.len());
+    // Refused ids are answered in place; the rest go to the store as one batch.
+    let mut answers: Vec<Option<MutationResult>> = Vec::with_capacity(req.mutations.len());
+    let mut batch = Vec::new();
     for m in req.mutations {
         if let Some(refused) = bad_id(&m) {
-            results.push(refused);
+            answers.push(Some(refused));
             continue;
         }
-        let ctx = MutationContext {
+        answers.push(None);
+        batch.push(MutationContext {
             digest: digest(&m),
             mutation: m,
             user: user.clone(),
             now: crate::clock::beijing_now(),
-        };
-        results.push(state.store.apply_mutation(ctx).await?);
+        });
     }
+    let mut decided = state.store.apply_mutations(batch).await?.into_iter();
+    let results = answers
+        .into_iter()
+        .map(|a| a.or_else(|| decided.next()))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| StoreError::Task("fewer results than mutations".into()))?;
     Ok(Json(PushResponse { results }))
 }

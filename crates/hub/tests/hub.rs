@@ -476,6 +476,68 @@ async fn a_retried_push_is_already_applied(backend: Backend) {
     assert_eq!(rejected_code(&results[2]).0, "unknown_entity");
 }
 
+async fn a_batch_is_decided_in_order_within_one_push(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_order("GD202611290000009", "410783", "豫G99999")
+        .await;
+    let token = hub.token("zhang.wei").await;
+    let audit_before = hub.store.audit_head().await.expect("audit head");
+    // The claim and the handling of one order in one push: the handling is decided on the
+    // state the claim left (on SQLite all in one transaction); the claim sent twice in the
+    // same batch is applied once.
+    let claim = order_mutation("GD202611290000009", OrderAction::Claim);
+    let handle = order_mutation(
+        "GD202611290000009",
+        OrderAction::Handle {
+            method: casedesk_domain::HandlingMethod::PhoneWarning,
+            result: "已电话警示".into(),
+            notes: String::new(),
+        },
+    );
+    let again = order_mutation("GD202611290000009", OrderAction::Claim);
+    let results = hub
+        .push(
+            &token,
+            &[claim.clone(), handle.clone(), claim.clone(), again],
+        )
+        .await;
+    assert_eq!(results.len(), 4);
+    assert_eq!(
+        results[0],
+        MutationResult::Applied {
+            mutation_id: claim.mutation_id.clone(),
+            new_version: 2
+        }
+    );
+    assert_eq!(
+        results[1],
+        MutationResult::Applied {
+            mutation_id: handle.mutation_id.clone(),
+            new_version: 3
+        }
+    );
+    assert_eq!(
+        results[2],
+        MutationResult::AlreadyApplied {
+            mutation_id: claim.mutation_id.clone(),
+            version: 2
+        }
+    );
+    assert!(
+        matches!(results[3], MutationResult::Rejected { .. }),
+        "a second claim of a handled order is refused: {:?}",
+        results[3]
+    );
+    assert_eq!(hub.version_of("GD202611290000009").await, 3);
+    assert_eq!(
+        hub.store.audit_head().await.expect("head"),
+        audit_before + 2,
+        "one audit row per applied mutation"
+    );
+}
+
 async fn a_lost_claim_race_names_the_winner(backend: Backend) {
     let hub = start(backend, HubConfig::default()).await;
     hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
@@ -1926,6 +1988,7 @@ on_both_engines!(
     login_and_rate_limits,
     tokens_are_required_and_refresh_rotates,
     a_retried_push_is_already_applied,
+    a_batch_is_decided_in_order_within_one_push,
     a_lost_claim_race_names_the_winner,
     jurisdictions_and_roles,
     whitelist_decisions,

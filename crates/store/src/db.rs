@@ -72,6 +72,10 @@ impl Store {
         // survives a power cut too (NORMAL may lose the last commits, see docs/decisions.md).
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // 64 MiB of page cache (SQLite's default is 2 MiB): a pulled page updates some twenty
+        // indexes and the search index, and with the default their pages are read and written
+        // again and again once a county's orders outgrow it.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         retry_busy(deadline, || prepare(&mut conn, path))?;
         // They exist now; a cache of an earlier version may have them world-readable.
         for suffix in ["-wal", "-shm"] {

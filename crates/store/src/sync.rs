@@ -883,4 +883,75 @@ mod tests {
             .expect("vehicle");
         assert_eq!(vehicle, Some(e.id));
     }
+
+    /// Every table a pulled order writes, in a comparable form.
+    fn pulled_tables(store: &Store) -> Vec<String> {
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT order_no || '|' || status || '|' || plate || '|' || coalesce(vehicle_id, '')
+                 || '|' || coalesce(enterprise_id, '') || '|' || enterprise_name || '|'
+                 || coalesce(driver_id, '') || '|' || driver_name || '|' || version
+             FROM work_order ORDER BY order_no",
+            "SELECT id || '|' || plate || '|' || coalesce(enterprise_id, '') FROM vehicle ORDER BY id",
+            "SELECT id || '|' || name || '|' || coalesce(credit_id, '') FROM enterprise ORDER BY id",
+            "SELECT id || '|' || name || '|' || enterprise_id FROM driver ORDER BY id",
+            // The search index itself, not its content table.
+            "SELECT rowid || '' FROM work_order_fts WHERE work_order_fts MATCH '\"运输公司\"'
+             ORDER BY rowid",
+            "SELECT rowid || '' FROM work_order_fts WHERE work_order_fts MATCH '\"G00017\"'
+             ORDER BY rowid",
+        ] {
+            let mut stmt = store.conn.prepare(sql).expect("query");
+            let rows = stmt
+                .query_map([], |r| r.get::<_, String>(0))
+                .expect("rows")
+                .collect::<Result<Vec<_>, _>>()
+                .expect("read");
+            out.extend(rows);
+        }
+        out
+    }
+
+    #[test]
+    fn one_large_page_and_many_small_ones_make_the_same_cache() {
+        let catalog = Catalog::embedded();
+        let code = catalog.all()[0].code.clone();
+        // 300 orders over 40 plates and 7 enterprises (some without a credit id), a third
+        // without an enterprise, and one order sent twice (its newer row wins).
+        let changes: Vec<Change> = (0..301i64)
+            .map(|i| {
+                let n = if i == 300 { 17 } else { i };
+                let mut c = order_change(i + 1, &format!("GD{n:04}"), &code);
+                if let Change::WorkOrder(o) = &mut c {
+                    o.facts.plate = format!("豫G{:05}", n % 40);
+                    o.version = if i == 300 { 2 } else { 1 };
+                    if n % 3 != 0 {
+                        let e = n % 7;
+                        o.facts.enterprise = Some(EnterpriseFacts {
+                            name: format!("第{e}运输公司"),
+                            credit_id: (e % 2 == 0).then(|| format!("91410783MA{e:08}")),
+                            industry: casedesk_domain::Industry::CharterCoach,
+                            credit_score: Some(700),
+                        });
+                        o.facts.driver = Some(DriverFacts {
+                            name: format!("司机{}", n % 5),
+                            phone: format!("1390373{:04}", n % 5),
+                        });
+                    }
+                }
+                c
+            })
+            .collect();
+        let (_a, mut one) = signed_in();
+        one.apply_pull_page(0, &page(changes.clone(), 301), catalog)
+            .expect("one page");
+        let (_b, mut many) = signed_in();
+        for (i, c) in changes.iter().enumerate() {
+            many.apply_pull_page(i as i64, &page(vec![c.clone()], i as i64 + 1), catalog)
+                .expect("a page of one");
+        }
+        let (a, b) = (pulled_tables(&one), pulled_tables(&many));
+        assert!(a.len() > 300, "{} rows", a.len());
+        assert_eq!(a, b);
+    }
 }

@@ -328,6 +328,21 @@ pub trait HubStore: Send + Sync {
         at: &str,
     ) -> Result<OrderRecord, StoreError>;
     async fn order(&self, order_no: &str) -> Result<Option<OrderRecord>, StoreError>;
+    /// Several new orders, each as [`HubStore::insert_order`] makes it (the benchmark's and
+    /// tests' seeding). The embedded store writes them in one transaction; the default, one
+    /// by one.
+    async fn insert_orders(
+        &self,
+        orders: Vec<(String, OrderFacts, OrderState)>,
+        by: &str,
+        at: &str,
+    ) -> Result<u64, StoreError> {
+        let n = orders.len() as u64;
+        for (order_no, facts, state) in &orders {
+            self.insert_order(order_no, facts, state, by, at).await?;
+        }
+        Ok(n)
+    }
 
     /// Makes the order of a platform alarm in one transaction under the write lock: an alarm
     /// id seen before answers the order it made; otherwise the order gets its number (from its
@@ -339,6 +354,19 @@ pub trait HubStore: Send + Sync {
     /// answer; otherwise the entity is read under the write lock, [`crate::push::decide`]
     /// runs, and the new state, its change number, the answer and the audit row commit together.
     async fn apply_mutation(&self, ctx: MutationContext) -> Result<MutationResult, StoreError>;
+    /// A push's mutations, decided in order as [`HubStore::apply_mutation`] decides each, one
+    /// result per mutation. The embedded store commits the batch in one transaction (nothing of
+    /// it on a failure); the default commits each on its own.
+    async fn apply_mutations(
+        &self,
+        batch: Vec<MutationContext>,
+    ) -> Result<Vec<MutationResult>, StoreError> {
+        let mut results = Vec::with_capacity(batch.len());
+        for ctx in batch {
+            results.push(self.apply_mutation(ctx).await?);
+        }
+        Ok(results)
+    }
 
     /// Changes after `after`, at most `limit`, within `scope`.
     async fn changes(

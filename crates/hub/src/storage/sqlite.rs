@@ -365,6 +365,173 @@ pub(crate) struct NewOrderRow<'a> {
     pub at: &'a str,
 }
 
+/// Decides one mutation and records its result, change number and audit row in `tx`; an id
+/// seen before gets its stored answer.
+fn decide_and_record(
+    tx: &Transaction<'_>,
+    ctx: &MutationContext,
+) -> Result<MutationResult, StoreError> {
+    let m = &ctx.mutation;
+    let seen: Option<(String, String)> = tx
+        .query_row(
+            "SELECT result, digest FROM applied_mutations WHERE mutation_id = ?1",
+            [&m.mutation_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((stored, stored_digest)) = seen {
+        return answer_again(&m.mutation_id, &stored, &stored_digest, &ctx.digest);
+    }
+    let key = m.entity_key.trim();
+    let loaded = match m.entity {
+        Entity::WorkOrder => {
+            let order = order_row(tx, key)?.map(Box::new);
+            let whitelist = match &order {
+                Some(o) => whitelist_rows(tx, &o.facts.plate)?,
+                None => Vec::new(),
+            };
+            Loaded::Order { order, whitelist }
+        }
+        Entity::Whitelist => Loaded::Whitelist {
+            plate_entries: whitelist_rows(tx, key)?,
+        },
+    };
+    let at = crate::clock::stamp(ctx.now);
+    let audit = |before: String, after: String| AuditEntry {
+        at: at.clone(),
+        username: ctx.user.username.clone(),
+        device_id: m.device_id.clone(),
+        action: m.action.clone(),
+        entity: m.entity.code().into(),
+        entity_key: key.to_string(),
+        mutation_id: Some(m.mutation_id.clone()),
+        before,
+        after,
+    };
+    let result = match crate::push::decide(ctx, &loaded) {
+        Decision::Reject(rejection) => MutationResult::Rejected {
+            mutation_id: m.mutation_id.clone(),
+            rejection,
+        },
+        Decision::Order {
+            state,
+            before,
+            after,
+        } => {
+            let seq = next_counter(tx, "change")?;
+            let version: i64 = tx.query_row(
+                "UPDATE work_orders SET county_code = ?1, city_code = ?2, status = ?3,
+                     claimed_by = ?4, state = ?5, version = version + 1, seq = ?6,
+                     updated_at = ?7
+                 WHERE order_no = ?8 RETURNING version",
+                params![
+                    state.county_code,
+                    city_of(&state.county_code),
+                    state.status.code(),
+                    state.claimed_by,
+                    serde_json::to_string(&OrderStateWire::from(&state))?,
+                    seq,
+                    at,
+                    key
+                ],
+                |r| r.get(0),
+            )?;
+            append_audit(tx, &audit(before, after))?;
+            MutationResult::Applied {
+                mutation_id: m.mutation_id.clone(),
+                new_version: version,
+            }
+        }
+        Decision::Whitelist {
+            id,
+            division,
+            entry,
+            before,
+            after,
+        } => {
+            let seq = next_counter(tx, "change")?;
+            let json = serde_json::to_string(&entry)?;
+            let version: i64 = match id {
+                Some(id) => tx.query_row(
+                    "UPDATE whitelist_entries SET status = ?1, entry = ?2,
+                         version = version + 1, seq = ?3, updated_at = ?4
+                     WHERE id = ?5 RETURNING version",
+                    params![entry.status.code(), json, seq, at, id],
+                    |r| r.get(0),
+                )?,
+                None => tx.query_row(
+                    "INSERT INTO whitelist_entries(plate, division, status, entry, version,
+                         seq, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6) RETURNING version",
+                    params![entry.plate, division, entry.status.code(), json, seq, at],
+                    |r| r.get(0),
+                )?,
+            };
+            append_audit(tx, &audit(before, after))?;
+            MutationResult::Applied {
+                mutation_id: m.mutation_id.clone(),
+                new_version: version,
+            }
+        }
+    };
+    tx.execute(
+        "INSERT INTO applied_mutations(mutation_id, digest, user_id, device_id, entity,
+             entity_key, action, result, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            m.mutation_id,
+            ctx.digest,
+            ctx.user.id,
+            m.device_id,
+            m.entity.code(),
+            key,
+            m.action,
+            stored_result(&result)?,
+            at
+        ],
+    )?;
+    Ok(result)
+}
+
+/// A new order with its change number and audit row, in the caller's transaction.
+fn insert_new_order(
+    tx: &Transaction<'_>,
+    order_no: String,
+    facts: OrderFacts,
+    state: OrderState,
+    by: &str,
+    at: String,
+) -> Result<OrderRecord, StoreError> {
+    if order_row(tx, &order_no)?.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "work order {order_no} already exists"
+        )));
+    }
+    let seq = next_counter(tx, "change")?;
+    let new = NewOrderRow {
+        order_no: &order_no,
+        facts: &facts,
+        state: &state,
+        alarm_id: None,
+        seq,
+        at: &at,
+    };
+    insert_order_row(tx, &new)?;
+    let after = serde_json::json!({ "facts": facts, "state": OrderStateWire::from(&state) });
+    append_audit(
+        tx,
+        &order_audit("order_create", &order_no, by, "", &at, after),
+    )?;
+    Ok(OrderRecord {
+        order_no,
+        facts,
+        state,
+        version: 1,
+        seq,
+        updated_at: at,
+    })
+}
+
 fn insert_order_row(tx: &Transaction<'_>, o: &NewOrderRow<'_>) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO work_orders(order_no, violation_code, plate, place, detected_at,
@@ -771,36 +938,29 @@ impl HubStore for SqliteStore {
         let (by, at) = (by.to_string(), at.to_string());
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if order_row(&tx, &order_no)?.is_some() {
-                return Err(StoreError::Conflict(format!(
-                    "work order {order_no} already exists"
-                )));
-            }
-            let seq = next_counter(&tx, "change")?;
-            let new = NewOrderRow {
-                order_no: &order_no,
-                facts: &facts,
-                state: &state,
-                alarm_id: None,
-                seq,
-                at: &at,
-            };
-            insert_order_row(&tx, &new)?;
-            let after =
-                serde_json::json!({ "facts": facts, "state": OrderStateWire::from(&state) });
-            append_audit(
-                &tx,
-                &order_audit("order_create", &order_no, &by, "", &at, after),
-            )?;
+            let record = insert_new_order(&tx, order_no, facts, state, &by, at)?;
             tx.commit()?;
-            Ok(OrderRecord {
-                order_no,
-                facts,
-                state,
-                version: 1,
-                seq,
-                updated_at: at,
-            })
+            Ok(record)
+        })
+        .await
+    }
+
+    async fn insert_orders(
+        &self,
+        orders: Vec<(String, OrderFacts, OrderState)>,
+        by: &str,
+        at: &str,
+    ) -> Result<u64, StoreError> {
+        let (by, at) = (by.to_string(), at.to_string());
+        self.run(move |conn| {
+            // One transaction for all: one fsync instead of one per order.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let n = orders.len() as u64;
+            for (order_no, facts, state) in orders {
+                insert_new_order(&tx, order_no, facts, state, &by, at.clone())?;
+            }
+            tx.commit()?;
+            Ok(n)
         })
         .await
     }
@@ -866,127 +1026,27 @@ impl HubStore for SqliteStore {
     async fn apply_mutation(&self, ctx: MutationContext) -> Result<MutationResult, StoreError> {
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let m = &ctx.mutation;
-            let seen: Option<(String, String)> = tx
-                .query_row(
-                    "SELECT result, digest FROM applied_mutations WHERE mutation_id = ?1",
-                    [&m.mutation_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            if let Some((stored, stored_digest)) = seen {
-                return answer_again(&m.mutation_id, &stored, &stored_digest, &ctx.digest);
-            }
-            let key = m.entity_key.trim();
-            let loaded = match m.entity {
-                Entity::WorkOrder => {
-                    let order = order_row(&tx, key)?.map(Box::new);
-                    let whitelist = match &order {
-                        Some(o) => whitelist_rows(&tx, &o.facts.plate)?,
-                        None => Vec::new(),
-                    };
-                    Loaded::Order { order, whitelist }
-                }
-                Entity::Whitelist => Loaded::Whitelist {
-                    plate_entries: whitelist_rows(&tx, key)?,
-                },
-            };
-            let at = crate::clock::stamp(ctx.now);
-            let audit = |before: String, after: String| AuditEntry {
-                at: at.clone(),
-                username: ctx.user.username.clone(),
-                device_id: m.device_id.clone(),
-                action: m.action.clone(),
-                entity: m.entity.code().into(),
-                entity_key: key.to_string(),
-                mutation_id: Some(m.mutation_id.clone()),
-                before,
-                after,
-            };
-            let result = match crate::push::decide(&ctx, &loaded) {
-                Decision::Reject(rejection) => MutationResult::Rejected {
-                    mutation_id: m.mutation_id.clone(),
-                    rejection,
-                },
-                Decision::Order {
-                    state,
-                    before,
-                    after,
-                } => {
-                    let seq = next_counter(&tx, "change")?;
-                    let version: i64 = tx.query_row(
-                        "UPDATE work_orders SET county_code = ?1, city_code = ?2, status = ?3,
-                             claimed_by = ?4, state = ?5, version = version + 1, seq = ?6,
-                             updated_at = ?7
-                         WHERE order_no = ?8 RETURNING version",
-                        params![
-                            state.county_code,
-                            city_of(&state.county_code),
-                            state.status.code(),
-                            state.claimed_by,
-                            serde_json::to_string(&OrderStateWire::from(&state))?,
-                            seq,
-                            at,
-                            key
-                        ],
-                        |r| r.get(0),
-                    )?;
-                    append_audit(&tx, &audit(before, after))?;
-                    MutationResult::Applied {
-                        mutation_id: m.mutation_id.clone(),
-                        new_version: version,
-                    }
-                }
-                Decision::Whitelist {
-                    id,
-                    division,
-                    entry,
-                    before,
-                    after,
-                } => {
-                    let seq = next_counter(&tx, "change")?;
-                    let json = serde_json::to_string(&entry)?;
-                    let version: i64 = match id {
-                        Some(id) => tx.query_row(
-                            "UPDATE whitelist_entries SET status = ?1, entry = ?2,
-                                 version = version + 1, seq = ?3, updated_at = ?4
-                             WHERE id = ?5 RETURNING version",
-                            params![entry.status.code(), json, seq, at, id],
-                            |r| r.get(0),
-                        )?,
-                        None => tx.query_row(
-                            "INSERT INTO whitelist_entries(plate, division, status, entry, version,
-                                 seq, updated_at)
-                             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6) RETURNING version",
-                            params![entry.plate, division, entry.status.code(), json, seq, at],
-                            |r| r.get(0),
-                        )?,
-                    };
-                    append_audit(&tx, &audit(before, after))?;
-                    MutationResult::Applied {
-                        mutation_id: m.mutation_id.clone(),
-                        new_version: version,
-                    }
-                }
-            };
-            tx.execute(
-                "INSERT INTO applied_mutations(mutation_id, digest, user_id, device_id, entity,
-                     entity_key, action, result, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    m.mutation_id,
-                    ctx.digest,
-                    ctx.user.id,
-                    m.device_id,
-                    m.entity.code(),
-                    key,
-                    m.action,
-                    stored_result(&result)?,
-                    at
-                ],
-            )?;
+            let result = decide_and_record(&tx, &ctx)?;
             tx.commit()?;
             Ok(result)
+        })
+        .await
+    }
+
+    async fn apply_mutations(
+        &self,
+        batch: Vec<MutationContext>,
+    ) -> Result<Vec<MutationResult>, StoreError> {
+        self.run(move |conn| {
+            // The whole push in one transaction: one fsync for the batch instead of one per
+            // mutation. Each is decided on the state its predecessors left; a failure keeps none.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let results = batch
+                .iter()
+                .map(|ctx| decide_and_record(&tx, ctx))
+                .collect::<Result<Vec<_>, _>>()?;
+            tx.commit()?;
+            Ok(results)
         })
         .await
     }
