@@ -237,6 +237,10 @@ message_keys! {
     EvidenceNotFound => "evidence_not_found" ["hash"],
     EvidenceDamaged => "evidence_damaged" ["hash"],
     EvidenceReadFailed => "evidence_read_failed" ["detail"],
+    AttentionNeedsHub => "attention_needs_hub" ["url"],
+    AttentionNotFound => "attention_not_found" ["id"],
+    AttentionNoteRequired => "attention_note_required" [],
+    AttentionSupervisorsOnly => "attention_supervisors_only" [],
 }
 
 /// A message: its key and its parameters by name.

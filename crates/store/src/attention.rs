@@ -132,9 +132,9 @@ impl Store {
 
     /// The kept list, oldest refusal first.
     pub fn attention(&self) -> Result<Vec<Attention>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM attention_items ORDER BY id"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM attention_items ORDER BY id"
+        ))?;
         let rows = stmt.query_map([], read)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
