@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 use casedesk_app::{
-    record_rectification_granted, AppError, AttachedEvidence, AutoSync, AutoSyncRunner,
+    record_rectification_granted, AppError, AttachedEvidence, Attention, AutoSync, AutoSyncRunner,
     AutoSyncStatus, BatchAction, BatchItem, DemoSummary, Desk, DeskStatus, DroppedFiles,
     ExportSummary, FileGrants, HandlingMethod, InboxCount, InboxFilter, InboxPage, InboxReader,
     OfferedFile, OrderDetail, OutboxEntry, SavedFilter, SignedIn, SyncOverview, SyncProgress,
@@ -318,6 +318,12 @@ commands! {
     fn dismiss_refusal(seq: i64) -> () = |s| with(s, |d| d.dismiss_refusal(seq));
     /// 重做: a refused work-order action decided again on the order as it is now, and queued.
     fn redo_refusal(seq: i64) -> OrderDetail = |s| with(s, |d| d.redo_refusal(seq));
+    /// A supervisor's attention list (待关注): other officers' work refused because someone
+    /// else holds the order, as the last sync fetched it.
+    fn attention_list() -> Vec<Attention> = |s| with(s, |d| d.attention());
+    /// 已处理: resolves an attention item on the hub with a note (needs the network).
+    fn resolve_attention(id: i64, note: String) -> () =
+        |s| with(s, |d| d.resolve_attention(id, &note));
     /// Pushes the outbox (uploading the evidence files it refers to first), then pulls the
     /// hub's changes; on the background sync's desk, so the window's desk stays free.
     fn sync_now() -> SyncReport = |s| sync_in_background(s);

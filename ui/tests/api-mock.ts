@@ -50,6 +50,8 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
     syncNow: vi.fn(),
     dismissRefusal: vi.fn(async () => null),
     redoRefusal: vi.fn(),
+    attentionList: vi.fn(async () => []),
+    resolveAttention: vi.fn(async () => null),
     autoSyncStatus: vi.fn(async () => ({
       state: "signed_out", failures: 0, next_attempt_secs: null, last_error: null, last_report: null,
     })),

@@ -4,6 +4,7 @@
 //! data, the inbox reader, sync with the hub. The Tauri commands, the `casedesk-cli` binary and the tests all call
 //! these, so there is one implementation of every action and it runs without a window.
 
+mod attention;
 mod auto_sync;
 mod batch;
 pub mod demo;
@@ -25,7 +26,7 @@ mod work_orders;
 
 pub use auto_sync::{AutoSync, AutoSyncRunner, AutoSyncState, AutoSyncStatus};
 pub use batch::{BatchAction, BatchItem, MAX_BATCH};
-pub use casedesk_store::Refusal;
+pub use casedesk_store::{Attention, Refusal};
 pub use casedesk_sync::TokenStoreKind;
 pub use desk::{default_data_dir, Clock, Desk, Profile, CACHE_FILE};
 pub use dto::{DemoSummary, DeskStatus, OrderDetail, VehicleDetail};

@@ -240,13 +240,17 @@ message_keys! {
     SampleEmptyApplicationId => "sample_empty_application_id" [],
     SampleDuplicateApplication => "sample_duplicate_application" ["id"],
     SampleMalformedCommitment => "sample_malformed_commitment" ["text"],
-    SampleSeedDoesNotMatch => "sample_seed_does_not_match_commitment" [],
+    SampleSeedDoesNotMatchCommitment => "sample_seed_does_not_match_commitment" [],
     SampleDrawDiffers => "sample_draw_differs" [],
     SampleCommittedTooLate => "sample_committed_too_late" ["published_at", "first_application_at"],
     FileNotGranted => "file_not_granted" [],
     EvidenceNotFound => "evidence_not_found" ["hash"],
     EvidenceDamaged => "evidence_damaged" ["hash"],
     EvidenceReadFailed => "evidence_read_failed" ["detail"],
+    AttentionNeedsHub => "attention_needs_hub" ["url"],
+    AttentionNotFound => "attention_not_found" ["id"],
+    AttentionNoteRequired => "attention_note_required" [],
+    AttentionSupervisorsOnly => "attention_supervisors_only" [],
 }
 
 /// A message: its key and its parameters by name.
@@ -366,6 +370,18 @@ pub fn placeholders(template: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    /// The window looks a message up by the key as it travels (serde); the CLI by `code()`.
+    #[test]
+    fn every_key_travels_as_its_catalogue_code() {
+        for k in MessageKey::ALL {
+            assert_eq!(
+                serde_json::to_value(k).expect("key"),
+                Value::String(k.code().to_string()),
+                "{k:?}"
+            );
+        }
+    }
 
     fn catalogues() -> [(Lang, Value); 2] {
         [

@@ -161,9 +161,10 @@ impl From<SampleError> for AppError {
             SampleError::MalformedCommitment { text } => {
                 AppError::invalid(K::SampleMalformedCommitment).with("text", text)
             }
-            SampleError::SeedDoesNotMatchCommitment => {
-                AppError::new(ErrorCode::RefusedTransition, K::SampleSeedDoesNotMatch)
-            }
+            SampleError::SeedDoesNotMatchCommitment => AppError::new(
+                ErrorCode::RefusedTransition,
+                K::SampleSeedDoesNotMatchCommitment,
+            ),
             SampleError::DrawDiffers => {
                 AppError::new(ErrorCode::RefusedTransition, K::SampleDrawDiffers)
             }

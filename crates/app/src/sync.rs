@@ -126,11 +126,11 @@ impl From<SyncError> for AppError {
     }
 }
 
-fn not_signed_in() -> AppError {
+pub(crate) fn not_signed_in() -> AppError {
     AppError::new(ErrorCode::SignInRequired, MessageKey::NotSignedIn)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, AppError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, AppError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -147,7 +147,7 @@ impl Desk {
     }
 
     /// The key of this desk's tokens: one cache, one user, one hub.
-    fn token_account(&self, hub_url: &str, username: &str) -> String {
+    pub(crate) fn token_account(&self, hub_url: &str, username: &str) -> String {
         format!("{} {username}@{hub_url}", self.device_id)
     }
 
@@ -271,7 +271,11 @@ impl Desk {
         Ok(report)
     }
 
-    fn save_refreshed(&mut self, client: &mut HubClient, account: &str) -> Result<(), AppError> {
+    pub(crate) fn save_refreshed(
+        &mut self,
+        client: &mut HubClient,
+        account: &str,
+    ) -> Result<(), AppError> {
         if client.take_refreshed() {
             if let Some(t) = client.tokens() {
                 self.tokens.save(account, t)?;
@@ -331,6 +335,12 @@ impl Desk {
             if !page.has_more {
                 break;
             }
+        }
+        // A supervisor's attention list comes whole from the hub after the pull.
+        if state.role == Role::Supervisor.code() {
+            let items = client.attention().await?;
+            self.save_refreshed(client, account)?;
+            self.store.replace_attention(&items)?;
         }
         report.pulled_orders = pulled.orders;
         report.pulled_whitelist = pulled.whitelist;

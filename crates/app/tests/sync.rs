@@ -327,6 +327,91 @@ fn two_desks_claim_the_same_order_offline_and_the_second_keeps_its_refusal() {
     );
 }
 
+/// The loser of a claim race keeps its handling; the next sync of the city's supervisor brings
+/// it to zhao.lei's attention list, who resolves it once on the hub (not while offline).
+#[test]
+fn a_lost_races_handling_reaches_the_supervisors_attention_list_and_is_resolved() {
+    let mut hub = start_hub(HubConfig::default());
+    let (da, db, ds) = (
+        tempfile::tempdir().expect("a"),
+        tempfile::tempdir().expect("b"),
+        tempfile::tempdir().expect("s"),
+    );
+    let mut a = signed_in(&hub, da.path(), "zhang.wei");
+    let mut b = signed_in(&hub, db.path(), "li.na");
+    let mut sup = signed_in(&hub, ds.path(), "zhao.lei");
+    a.sync().expect("a pulls");
+    b.sync().expect("b pulls");
+    sup.sync().expect("the supervisor pulls");
+    assert!(sup.attention().expect("list").is_empty());
+    let (ida, no) = first_pending(&a);
+    let idb = b.resolve_order(&no).expect("b has it");
+    a.claim(ida).expect("a claims");
+    b.claim(idb).expect("b claims offline");
+    b.handle(
+        idb,
+        HandlingMethod::PhoneWarning,
+        "已电话警示驾驶员",
+        "驾驶员表示立即整改",
+    )
+    .expect("b handles offline");
+    a.sync().expect("a syncs first");
+    assert_eq!(b.sync().expect("b syncs second").refused.len(), 2);
+    // An officer has no attention list to fetch (the hub would refuse it).
+    assert!(b.attention().expect("b's list").is_empty());
+
+    sup.sync().expect("the supervisor syncs");
+    let items = sup.attention().expect("list");
+    assert_eq!(items.len(), 2, "{items:?}");
+    let handled = items
+        .iter()
+        .find(|i| i.action == "handle")
+        .expect("the handling");
+    assert_eq!(handled.order_no, no);
+    assert_eq!(handled.username, "li.na");
+    assert_eq!(handled.holder.as_deref(), Some("zhang.wei"));
+    assert_eq!(handled.code, "not_claimant");
+    assert_eq!(
+        handled.recorded,
+        vec![
+            "已电话警示驾驶员".to_string(),
+            "驾驶员表示立即整改".to_string()
+        ]
+    );
+    assert!(handled.message_zh.contains("zhang.wei"));
+
+    // A second sync replaces the list with the hub's: still the same two.
+    sup.sync().expect("again");
+    assert_eq!(sup.attention().expect("list").len(), 2);
+
+    let e = sup
+        .resolve_attention(handled.id, "  ")
+        .expect_err("no note");
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    let e = b
+        .resolve_attention(handled.id, "我来")
+        .expect_err("an officer");
+    assert_eq!(e.code, ErrorCode::RefusedTransition);
+    hub.stop();
+    let e = sup
+        .resolve_attention(handled.id, "已转张伟补录")
+        .expect_err("offline");
+    assert_eq!(e.code, ErrorCode::Offline, "{e:?}");
+    assert_eq!(sup.attention().expect("list").len(), 2, "kept offline");
+    hub.restart();
+    sup.resolve_attention(handled.id, "已转张伟补录")
+        .expect("resolved");
+    let left = sup.attention().expect("list");
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].action, "claim");
+    let e = sup
+        .resolve_attention(handled.id, "再来一次")
+        .expect_err("gone from the list");
+    assert_eq!(e.code, ErrorCode::NotFound);
+    sup.sync().expect("after resolving");
+    assert_eq!(sup.attention().expect("list").len(), 1, "the hub agrees");
+}
+
 #[test]
 fn a_page_that_cannot_be_applied_leaves_the_checkpoint_and_the_cache_unchanged() {
     let hub = start_hub(HubConfig::default());

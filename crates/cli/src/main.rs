@@ -210,6 +210,12 @@ enum Command {
         #[command(subcommand)]
         command: RefusalsCommand,
     },
+    /// A supervisor's attention list: other officers' work refused because someone else holds
+    /// the order (kept by the last sync); list, or resolve one on the hub with a note (已处理).
+    Attention {
+        #[command(subcommand)]
+        command: AttentionCommand,
+    },
     /// Who works at this desk; with options, change it (until sign-in to a hub exists).
     Profile {
         #[arg(long)]
@@ -450,6 +456,18 @@ enum RefusalsCommand {
     Dismiss { seq: i64 },
     /// 重做: the work-order action decided again on the order as it is now, and queued.
     Redo { seq: i64 },
+}
+
+#[derive(Subcommand)]
+enum AttentionCommand {
+    /// The open items as the last sync fetched them, with what the officer recorded.
+    List,
+    /// 已处理: resolves item ID on the hub (needs the network) and removes it from the list.
+    Resolve {
+        id: i64,
+        #[arg(long)]
+        note: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -934,6 +952,40 @@ fn run(cli: Cli) -> Result<(), AppError> {
                         d.row.order_no,
                         d.row.status.name_zh()
                     )
+                })
+            }
+        },
+        Command::Attention { command } => match command {
+            AttentionCommand::List => {
+                let items = desk.attention()?;
+                print(json, &items, |items| {
+                    if items.is_empty() {
+                        return "（没有待关注事项 no attention item is open）".to_string();
+                    }
+                    items
+                        .iter()
+                        .map(|i| {
+                            format!(
+                                "{}\t{}\t{}\t{}\t{}\t{}\t{} / {} ({})",
+                                i.id,
+                                i.order_no,
+                                i.county_code,
+                                i.username,
+                                i.action,
+                                i.recorded.join("；"),
+                                i.message_zh,
+                                i.message_en,
+                                i.refused_at
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+            }
+            AttentionCommand::Resolve { id, note } => {
+                desk.resolve_attention(id, &note)?;
+                print(json, &serde_json::json!({ "resolved": id }), |_| {
+                    format!("已处理 resolved: {id}")
                 })
             }
         },

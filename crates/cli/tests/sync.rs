@@ -284,3 +284,69 @@ fn refused_actions_are_listed_dismissed_or_redone() {
     assert!(!o.status.success(), "only once");
     assert!(text(&o.stderr).contains(&seq), "{}", text(&o.stderr));
 }
+
+#[test]
+fn a_supervisor_lists_and_resolves_the_attention_list() {
+    let hub = start_hub();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b, s) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("s"),
+    );
+    for (data, user) in [(&a, "zhang.wei"), (&b, "li.na"), (&s, "zhao.lei")] {
+        let o = cli(
+            data,
+            &["login", "--hub", &hub.base, "--user", user],
+            "casedesk-demo\n",
+            &[],
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert!(cli(data, &["sync"], "", &[]).status.success());
+    }
+    let o = cli(&a, &["--json", "list", "--status", "pending"], "", &[]);
+    let page: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let no = page["rows"][0]["order_no"]
+        .as_str()
+        .expect("no")
+        .to_string();
+    for data in [&a, &b] {
+        assert!(cli(data, &["claim", &no], "", &[]).status.success());
+    }
+    for data in [&a, &b, &s] {
+        assert!(cli(data, &["sync"], "", &[]).status.success());
+    }
+    let o = cli(&s, &["--json", "attention", "list"], "", &[]);
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(list[0]["order_no"], no.as_str());
+    assert_eq!(list[0]["username"], "li.na");
+    assert_eq!(list[0]["code"], "claimed_by_other");
+    let id = list[0]["id"].to_string();
+    let o = cli(&s, &["attention", "list"], "", &[]);
+    assert!(text(&o.stdout).contains("li.na"), "{}", text(&o.stdout));
+    let o = cli(
+        &s,
+        &[
+            "--json",
+            "attention",
+            "resolve",
+            &id,
+            "--note",
+            "已与两人核实，由张伟办理",
+        ],
+        "",
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = cli(&s, &["--json", "attention", "list"], "", &[]);
+    assert_eq!(text(&o.stdout).trim(), "[]");
+    let o = cli(
+        &s,
+        &["attention", "resolve", &id, "--note", "再次"],
+        "",
+        &[],
+    );
+    assert!(!o.status.success(), "only once");
+    assert_eq!(text(&o.stderr).lines().count(), 1, "{}", text(&o.stderr));
+}

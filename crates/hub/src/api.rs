@@ -76,6 +76,13 @@ pub enum ApiError {
     NotPermitted { zh: &'static str, en: &'static str },
     #[error("not found")]
     NotFound,
+    /// The request collides with what is stored (409), e.g. resolving an item twice.
+    #[error("{en}")]
+    Conflict {
+        code: &'static str,
+        zh: String,
+        en: String,
+    },
     #[error("too many failed logins")]
     RateLimited { retry_after: u64 },
     #[error("storage: {0}")]
@@ -137,6 +144,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::NotPermitted { zh, en } => body(StatusCode::FORBIDDEN, "not_allowed", zh, en),
             ApiError::NotFound => body(StatusCode::NOT_FOUND, "not_found", "未找到", "not found"),
+            ApiError::Conflict { code, zh, en } => body(StatusCode::CONFLICT, code, &zh, &en),
             ApiError::RateLimited { retry_after } => {
                 let mut r = body(
                     StatusCode::TOO_MANY_REQUESTS,
@@ -219,14 +227,15 @@ impl Modify for BearerAuth {
 #[openapi(
     info(
         title = "CaseDesk hub",
-        description = "信用交通办案工作台 sync hub: login, push of mutations, pull of changes, ingest of platform alarms. See docs/sync-protocol.md."
+        description = "信用交通办案工作台 sync hub: login, push of mutations, pull of changes, ingest of platform alarms, the supervisor's attention list. See docs/sync-protocol.md."
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Access and refresh tokens"),
         (name = "sync", description = "Push mutations, pull changes"),
         (name = "ingest", description = "The provincial platform's alarms become work orders"),
-        (name = "evidence", description = "Resumable evidence upload, verified by SHA-256; download with Range")
+        (name = "evidence", description = "Resumable evidence upload, verified by SHA-256; download with Range"),
+        (name = "attention", description = "The supervisor's attention list: refused work kept for a decision")
     )
 )]
 struct ApiDoc;
@@ -246,6 +255,8 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             crate::evidence::upload_offset
         ))
         .routes(routes!(crate::evidence::download))
+        .routes(routes!(crate::attention::list))
+        .routes(routes!(crate::attention::resolve))
         .split_for_parts()
 }
 

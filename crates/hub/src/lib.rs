@@ -8,6 +8,7 @@
 //! in memory that another instance would need.
 
 pub mod api;
+pub mod attention;
 pub mod audit;
 pub mod auth;
 pub mod cli;

@@ -18,9 +18,9 @@ use casedesk_hub::jurisdiction::Jurisdiction;
 use casedesk_hub::storage::{self, HubStore, NewUser};
 use casedesk_hub::{app_with_evidence, HubConfig};
 use casedesk_wire::{
-    Change, Entity, ErrorBody, IngestRecord, IngestResponse, IngestResult, Mutation,
-    MutationResult, OrderFacts, PullResponse, PushResponse, TokenResponse, UploadCreated,
-    UploadRequest, UploadStatus,
+    AttentionItem, AttentionList, AttentionResolved, Change, Entity, ErrorBody, IngestRecord,
+    IngestResponse, IngestResult, Mutation, MutationResult, OrderFacts, PullResponse, PushResponse,
+    TokenResponse, UploadCreated, UploadRequest, UploadStatus,
 };
 use reqwest::StatusCode;
 use serde_json::json;
@@ -1960,6 +1960,147 @@ async fn an_upload_resumes_after_a_restart_and_on_another_instance(backend: Back
     assert_eq!(files.len(), 1, "{files:?}");
 }
 
+// --- attention list ------------------------------------------------------------------------
+
+impl Hub {
+    async fn attention(&self, token: &str) -> reqwest::Response {
+        self.http
+            .get(self.url("/api/v1/attention"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("attention request")
+    }
+
+    async fn open_items(&self, token: &str) -> Vec<AttentionItem> {
+        let r = self.attention(token).await;
+        assert_eq!(r.status(), StatusCode::OK, "attention list");
+        r.json::<AttentionList>()
+            .await
+            .expect("attention body")
+            .items
+    }
+
+    async fn resolve(&self, token: &str, id: i64, note: &str) -> reqwest::Response {
+        self.http
+            .post(self.url(&format!("/api/v1/attention/{id}/resolve")))
+            .bearer_auth(token)
+            .json(&json!({ "note": note, "device_id": "sup-1" }))
+            .send()
+            .await
+            .expect("resolve request")
+    }
+}
+
+/// The loser of a claim race keeps working on the order offline; what they recorded reaches
+/// the supervisors of the order's city (and the province), once, and is resolved once.
+async fn a_lost_race_goes_to_the_supervisors_attention(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("li.na", Role::CountyOfficer, "410783").await;
+    hub.add_user("zhao.lei", Role::Supervisor, "4107").await;
+    hub.add_user("sun.hao", Role::Supervisor, "4101").await;
+    hub.add_user("qian.sheng", Role::Supervisor, "41").await;
+    hub.add_order("GD202611290000003", "410783", "豫G33333")
+        .await;
+    let zhang = hub.token("zhang.wei").await;
+    let li = hub.token("li.na").await;
+    let zhao = hub.token("zhao.lei").await;
+    let sun = hub.token("sun.hao").await;
+    let qian = hub.token("qian.sheng").await;
+    assert!(hub.open_items(&zhao).await.is_empty());
+
+    let r = hub
+        .push(
+            &zhang,
+            &[order_mutation("GD202611290000003", OrderAction::Claim)],
+        )
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }));
+    // li.na claimed offline too and recorded her handling; both reach the hub after zhang.wei.
+    let claim = order_mutation("GD202611290000003", OrderAction::Claim);
+    let handle = order_mutation(
+        "GD202611290000003",
+        OrderAction::Handle {
+            method: casedesk_domain::HandlingMethod::Education,
+            result: "已约谈企业负责人".into(),
+            notes: "驾驶员承认超员".into(),
+        },
+    );
+    let r = hub.push(&li, &[claim.clone(), handle.clone()]).await;
+    assert_eq!(rejected_code(&r[0]).0, "claimed_by_other");
+    assert_eq!(rejected_code(&r[1]).0, "not_claimant");
+    // The same push again (its answer was lost): the stored refusals, no new items.
+    let again = hub.push(&li, &[claim.clone(), handle.clone()]).await;
+    assert_eq!(again, r);
+
+    let items = hub.open_items(&zhao).await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(items[0].mutation_id, claim.mutation_id);
+    assert_eq!(items[0].code, "claimed_by_other");
+    let h = &items[1];
+    assert_eq!(h.mutation_id, handle.mutation_id);
+    assert_eq!(
+        (h.order_no.as_str(), h.county_code.as_str()),
+        ("GD202611290000003", "410783")
+    );
+    assert_eq!(
+        (h.username.as_str(), h.device_id.as_str()),
+        ("li.na", "dev-1")
+    );
+    assert_eq!(h.holder.as_deref(), Some("zhang.wei"));
+    assert_eq!(h.action, "handle");
+    assert_eq!(h.payload, handle.payload, "what she recorded, as recorded");
+    assert_eq!(h.payload["notes"], "驾驶员承认超员");
+    assert_eq!(h.code, "not_claimant");
+    assert!(h.message_zh.contains("zhang.wei"), "{}", h.message_zh);
+    assert_eq!(h.recorded_at, "2026-11-29 09:00");
+    assert_eq!(
+        hub.open_items(&qian).await.len(),
+        2,
+        "the province sees all"
+    );
+
+    // A county officer may not look; another city's supervisor sees none and cannot resolve.
+    let r = hub.attention(&li).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = hub.resolve(&zhang, h.id, "我来").await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(hub.open_items(&sun).await.is_empty());
+    let r = hub.resolve(&sun, h.id, "不归我管").await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = hub.resolve(&zhao, 9999, "无此事项").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = hub.resolve(&zhao, h.id, "   ").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let head = hub.store.audit_head().await.expect("head");
+
+    let r = hub.resolve(&zhao, h.id, "约谈记录已转张伟补录").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let done: AttentionResolved = r.json().await.expect("resolved body");
+    assert_eq!(done.resolved_by, "zhao.lei");
+    assert_eq!(done.note, "约谈记录已转张伟补录");
+    let r = hub.resolve(&qian, h.id, "再处理一次").await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let body: ErrorBody = r.json().await.expect("error body");
+    assert_eq!(body.code, "already_resolved");
+    let left = hub.open_items(&zhao).await;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].mutation_id, claim.mutation_id);
+
+    assert_eq!(hub.store.audit_head().await.expect("head"), head + 1);
+    let rows = hub.store.audit_rows(head, 10).await.expect("rows");
+    assert_eq!(rows[0].action, "attention_resolve");
+    assert_eq!(rows[0].username, "zhao.lei");
+    assert_eq!(rows[0].device_id, "sup-1");
+    assert!(rows[0].after.contains("约谈记录已转张伟补录"));
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken, None);
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -2008,4 +2149,5 @@ on_both_engines!(
     evidence_refusals_change_nothing,
     evidence_whose_bytes_do_not_match_is_discarded,
     an_upload_resumes_after_a_restart_and_on_another_instance,
+    a_lost_race_goes_to_the_supervisors_attention,
 );

@@ -6,6 +6,7 @@
 //! keeps evidence files in a content-addressed folder. Interceptions and the whitelist live here
 //! too, beside the orders they come from; so are the inbox filters saved under a name.
 
+pub mod attention;
 mod db;
 pub mod draft;
 mod error;
@@ -22,6 +23,7 @@ pub mod setting;
 pub mod sync;
 pub mod whitelist;
 
+pub use attention::Attention;
 pub use db::{Store, SCHEMA_VERSION};
 pub use error::StoreError;
 pub use evidence::{EvidenceError, EvidenceKind, EvidenceStore, ACCEPTED_KINDS};

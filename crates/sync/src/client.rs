@@ -142,7 +142,7 @@ impl HubClient {
     }
 
     /// An authenticated call: on 401, refresh once and try once more.
-    async fn authed<B: Serialize, T: DeserializeOwned>(
+    pub(crate) async fn authed<B: Serialize, T: DeserializeOwned>(
         &mut self,
         method: Method,
         path: &str,

@@ -9,6 +9,7 @@
 //! here: `casedesk-app` reads the outbox and applies pulled pages through `casedesk-store`.
 //! [`Backoff`] is the background sync's schedule: when to try again after a good or a failed sync.
 
+mod attention;
 mod backoff;
 mod client;
 mod error;

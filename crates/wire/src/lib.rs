@@ -7,6 +7,7 @@
 //! at-most-once rule, checkpoints, errors). With the `openapi` feature every type also
 //! describes itself for the hub's generated OpenAPI document.
 
+mod attention;
 mod auth;
 mod changes;
 mod evidence;
@@ -14,6 +15,10 @@ mod ingest;
 mod mutation;
 mod order;
 
+pub use attention::{
+    AttentionItem, AttentionList, AttentionResolved, ResolveAttentionRequest,
+    MAX_ATTENTION_NOTE_CHARS,
+};
 pub use auth::{LoginRequest, RefreshRequest, TokenResponse, UserInfo};
 pub use changes::{
     Change, DriverFacts, EnterpriseFacts, OrderChange, OrderFacts, PullQuery, PullResponse,

@@ -2,7 +2,8 @@
 //! sign in and pull; the hub goes down; both claim the same order while it is away; the hub
 //! comes back and both sync. Whoever reached the hub first keeps the order; the other sees the
 //! refusal naming the holder on its 同步 page, and its own claim stays in the order's history.
-//! Screenshots of both 同步 pages.
+//! Then the city's supervisor signs in, finds the loser's claim on the attention list (待关注事项)
+//! and resolves it with a note. Screenshots of the three 同步 pages.
 //!
 //! The tokens go to a 0600 file in each data folder (`CASEDESK_TOKEN_STORE=file`): the test
 //! machine has no unlocked Secret Service for the apps' sessions.
@@ -127,5 +128,30 @@ async fn two_desks_claim_the_same_order_while_the_hub_is_away() -> Res<()> {
     );
     a.stop().await?;
     b.stop().await?;
+
+    // The city's supervisor syncs: the loser's claim is on the attention list, resolved once
+    // with a note.
+    let home_s = tempfile::tempdir()?;
+    let sup = Session::start(home_s.path()).await?;
+    sign_in(&sup, &url, "zhao.lei").await?;
+    sync_now(&sup).await?;
+    let item = sup
+        .wait_any_text("[data-testid=attention-row]", |t| t.contains(&no))
+        .await?;
+    assert!(
+        item.contains(loser_name) && item.contains("认领"),
+        "the loser's refused claim reaches the supervisor: {item}"
+    );
+    sup.quiet().await?;
+    sup.screenshot("two-desks-attention.png").await?;
+    sup.click("[data-testid=attention-resolve]").await?;
+    sup.type_into(
+        "[data-testid=attention-note] textarea",
+        "已与两人核实，由认领人继续办理",
+    )
+    .await?;
+    sup.click("[data-testid=attention-ok]").await?;
+    sup.find("[data-testid=attention-empty]").await?;
+    sup.stop().await?;
     Ok(())
 }

@@ -112,6 +112,8 @@ export const {
   autoSyncStatus,
   dismissRefusal,
   redoRefusal,
+  attentionList,
+  resolveAttention,
   listFilters,
   saveFilter,
   useFilter,

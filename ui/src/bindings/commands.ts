@@ -1,5 +1,6 @@
 // Generated from src-tauri/src/commands.rs by `cargo test -p casedesk`; do not edit.
 import type { AttachedEvidence } from "./AttachedEvidence";
+import type { Attention } from "./Attention";
 import type { AutoSyncStatus } from "./AutoSyncStatus";
 import type { BatchAction } from "./BatchAction";
 import type { BatchItem } from "./BatchItem";
@@ -85,6 +86,10 @@ export function commands(call: Call) {
     dismissRefusal: (seq: number) => call<null>("dismiss_refusal", { seq }),
     /** 重做: a refused work-order action decided again on the order as it is now, and queued. */
     redoRefusal: (seq: number) => call<OrderDetail>("redo_refusal", { seq }),
+    /** A supervisor's attention list (待关注): other officers' work refused because someone else holds the order, as the last sync fetched it. */
+    attentionList: () => call<Array<Attention>>("attention_list"),
+    /** 已处理: resolves an attention item on the hub with a note (needs the network). */
+    resolveAttention: (id: number, note: string) => call<null>("resolve_attention", { id, note }),
     /** Pushes the outbox (uploading the evidence files it refers to first), then pulls the hub's changes; on the background sync's desk, so the window's desk stays free. */
     syncNow: () => call<SyncReport>("sync_now"),
     /** The background sync: its last outcome and when it tries next (also sent as an event). */

@@ -1,4 +1,6 @@
+import type { Attention } from "../bindings/Attention";
 import type { Refusal } from "../bindings/Refusal";
+import { countyName } from "./divisions";
 import type { AppLocale } from "../i18n";
 import { formatDateTime, formatPlate } from "./format";
 
@@ -34,6 +36,27 @@ export function refusalNote(r: Refusal, t: T, te: Te, locale: AppLocale): string
     `${t("sync.note.createdAt")}${t("sync.note.sep")}${formatDateTime(r.created_at)}`,
     `${t("sync.note.reason")}${t("sync.note.sep")}${refusalReason(r, locale)} (${r.code})`,
     `${t("sync.note.refusedAt")}${t("sync.note.sep")}${formatDateTime(r.refused_at)}`,
+  ].join("\n");
+}
+
+/** The refused action in words, with the texts the officer wrote in it. */
+export function attentionAction(a: Attention, t: T, te: Te): string {
+  const label = actionLabel(a.action, t, te);
+  return a.recorded.length > 0 ? `${label}${t("sync.note.sep")}${a.recorded.join(t("sync.attention.textSep"))}` : label;
+}
+
+/** A plain-text note about one attention item, to paste into a message or a report. */
+export function attentionNote(a: Attention, t: T, te: Te, locale: AppLocale): string {
+  const line = (key: string, value: string) => `${t(`sync.attention.note.${key}`)}${t("sync.note.sep")}${value}`;
+  return [
+    line("orderNo", a.order_no),
+    line("county", `${countyName(a.county_code)} (${a.county_code})`),
+    line("officer", a.username),
+    line("action", attentionAction(a, t, te)),
+    line("recordedAt", formatDateTime(a.recorded_at)),
+    line("holder", a.holder ?? "-"),
+    line("reason", `${refusalReason(a, locale)} (${a.code})`),
+    line("refusedAt", formatDateTime(a.refused_at)),
   ].join("\n");
 }
 

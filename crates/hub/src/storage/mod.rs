@@ -9,7 +9,7 @@
 
 use async_trait::async_trait;
 use casedesk_domain::{OrderState, Role, WhitelistEntry, WhitelistKind};
-use casedesk_wire::{Change, Mutation, MutationResult, OrderFacts, Rejection};
+use casedesk_wire::{AttentionItem, Change, Mutation, MutationResult, OrderFacts, Rejection};
 use thiserror::Error;
 
 use crate::jurisdiction::Jurisdiction;
@@ -261,6 +261,16 @@ pub struct EvidenceRecord {
     pub counties: Vec<String>,
 }
 
+/// A supervisor's resolution of an attention item.
+#[derive(Debug, Clone)]
+pub struct AttentionResolution {
+    pub id: i64,
+    pub username: String,
+    pub device_id: String,
+    pub note: String,
+    pub at: String,
+}
+
 #[async_trait]
 pub trait HubStore: Send + Sync {
     /// `sqlite` or `postgres`, for messages.
@@ -401,6 +411,14 @@ pub trait HubStore: Send + Sync {
     /// Forgets an upload and its chunks (the bytes did not match their hash).
     async fn discard_upload(&self, upload_id: &str) -> Result<(), StoreError>;
     async fn evidence(&self, sha256: &str) -> Result<Option<EvidenceRecord>, StoreError>;
+
+    /// The open attention items of orders within `scope`, oldest first.
+    async fn open_attention(&self, scope: &Jurisdiction) -> Result<Vec<AttentionItem>, StoreError>;
+    /// One attention item and whether it is resolved.
+    async fn attention_item(&self, id: i64) -> Result<Option<(AttentionItem, bool)>, StoreError>;
+    /// Resolves an open item with its audit row, in one transaction; false when it was
+    /// resolved before (or does not exist).
+    async fn resolve_attention(&self, r: AttentionResolution) -> Result<bool, StoreError>;
 }
 
 /// Opens the store a `--db` argument names: a `postgres://` URL, or a SQLite file path.
@@ -469,3 +487,23 @@ pub(crate) fn evidence_audit(
         after: after.to_string(),
     }
 }
+
+/// The audit row of an attention item resolved.
+pub(crate) fn attention_audit(r: &AttentionResolution, before: &AttentionItem) -> AuditEntry {
+    AuditEntry {
+        at: r.at.clone(),
+        username: r.username.clone(),
+        device_id: r.device_id.clone(),
+        action: "attention_resolve".into(),
+        entity: "attention".into(),
+        entity_key: r.id.to_string(),
+        mutation_id: Some(before.mutation_id.clone()),
+        before: serde_json::json!({ "order_no": before.order_no, "open": true }).to_string(),
+        after: serde_json::json!({ "open": false, "note": r.note }).to_string(),
+    }
+}
+
+/// The columns of an attention item, in the order both stores read them.
+pub(crate) const ATTENTION_COLUMNS: &str = "id, order_no, county_code, holder, username, \
+     device_id, mutation_id, action, payload, recorded_at, code, message_zh, message_en, \
+     refused_at, resolved_at";

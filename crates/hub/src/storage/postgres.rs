@@ -7,10 +7,11 @@
 
 use async_trait::async_trait;
 use casedesk_domain::OrderState;
-use casedesk_wire::{Entity, MutationResult, OrderFacts, OrderStateWire};
+use casedesk_wire::{AttentionItem, Entity, MutationResult, OrderFacts, OrderStateWire};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
+use super::sqlite::with_payload;
 use super::sqlite::{
     facts_json, order_audit, order_change, order_from, page, user_from, whitelist_change,
     whitelist_from, NewOrderRow, OrderColumns,
@@ -21,6 +22,7 @@ use super::{
     NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord, UploadStart,
     UserRecord, WhitelistRow,
 };
+use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
 use crate::audit::{link_hash, GENESIS};
 use crate::jurisdiction::{city_of, Jurisdiction};
 
@@ -28,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/postgres/0001_init.sql"),
     include_str!("../../../../migrations/hub/postgres/0002_ingest.sql"),
     include_str!("../../../../migrations/hub/postgres/0003_evidence.sql"),
+    include_str!("../../../../migrations/hub/postgres/0004_attention.sql"),
 ];
 
 /// The advisory lock that keeps two hubs starting at once from migrating together.
@@ -122,6 +125,55 @@ async fn next_counter(tx: &mut Tx, name: &str) -> Result<i64, StoreError> {
             .fetch_one(&mut **tx)
             .await?,
     )
+}
+
+async fn insert_attention(tx: &mut Tx, a: &AttentionItem) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO attention_items(order_no, county_code, city_code, holder, username,
+             device_id, mutation_id, action, payload, recorded_at, code, message_zh, message_en,
+             refused_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(&a.order_no)
+    .bind(&a.county_code)
+    .bind(city_of(&a.county_code))
+    .bind(&a.holder)
+    .bind(&a.username)
+    .bind(&a.device_id)
+    .bind(&a.mutation_id)
+    .bind(&a.action)
+    .bind(a.payload.to_string())
+    .bind(&a.recorded_at)
+    .bind(&a.code)
+    .bind(&a.message_zh)
+    .bind(&a.message_en)
+    .bind(&a.refused_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An attention row read with [`ATTENTION_COLUMNS`], and whether it is resolved.
+fn attention_row(r: &PgRow) -> Result<(AttentionItem, bool), StoreError> {
+    let payload: String = r.try_get("payload")?;
+    let resolved: Option<String> = r.try_get("resolved_at")?;
+    let item = AttentionItem {
+        id: r.try_get("id")?,
+        order_no: r.try_get("order_no")?,
+        county_code: r.try_get("county_code")?,
+        holder: r.try_get("holder")?,
+        username: r.try_get("username")?,
+        device_id: r.try_get("device_id")?,
+        mutation_id: r.try_get("mutation_id")?,
+        action: r.try_get("action")?,
+        payload: serde_json::Value::Null,
+        recorded_at: r.try_get("recorded_at")?,
+        code: r.try_get("code")?,
+        message_zh: r.try_get("message_zh")?,
+        message_en: r.try_get("message_en")?,
+        refused_at: r.try_get("refused_at")?,
+    };
+    Ok((with_payload(item, &payload)?, resolved.is_some()))
 }
 
 async fn append_audit(tx: &mut Tx, e: &AuditEntry) -> Result<(), StoreError> {
@@ -693,10 +745,15 @@ impl HubStore for PgStore {
             after,
         };
         let result = match crate::push::decide(&ctx, &loaded) {
-            Decision::Reject(rejection) => MutationResult::Rejected {
-                mutation_id: m.mutation_id.clone(),
-                rejection,
-            },
+            Decision::Reject(rejection) => {
+                if let Some(item) = crate::attention::item_for(&ctx, &loaded, &rejection) {
+                    insert_attention(&mut tx, &item).await?;
+                }
+                MutationResult::Rejected {
+                    mutation_id: m.mutation_id.clone(),
+                    rejection,
+                }
+            }
             Decision::Order {
                 state,
                 before,
@@ -1111,5 +1168,60 @@ impl HubStore for PgStore {
             file_name: r.try_get("file_name")?,
             counties,
         }))
+    }
+
+    async fn open_attention(&self, scope: &Jurisdiction) -> Result<Vec<AttentionItem>, StoreError> {
+        let (filter, code) = match scope {
+            Jurisdiction::Province => ("$1 = $1", String::new()),
+            Jurisdiction::City(c) => ("city_code = $1", c.clone()),
+            Jurisdiction::County(c) => ("county_code = $1", c.clone()),
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {ATTENTION_COLUMNS} FROM attention_items
+             WHERE resolved_at IS NULL AND {filter} ORDER BY id"
+        ))
+        .bind(code)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| attention_row(r).map(|(item, _)| item))
+            .collect()
+    }
+
+    async fn attention_item(&self, id: i64) -> Result<Option<(AttentionItem, bool)>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ATTENTION_COLUMNS} FROM attention_items WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(attention_row).transpose()
+    }
+
+    async fn resolve_attention(&self, r: AttentionResolution) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The row lock orders two supervisors resolving the same item: the second sees it closed.
+        let row = sqlx::query(&format!(
+            "SELECT {ATTENTION_COLUMNS} FROM attention_items WHERE id = $1 FOR UPDATE"
+        ))
+        .bind(r.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((item, false)) = row.as_ref().map(attention_row).transpose()? else {
+            return Ok(false);
+        };
+        sqlx::query(
+            "UPDATE attention_items SET resolved_at = $1, resolved_by = $2, resolution_note = $3
+             WHERE id = $4",
+        )
+        .bind(&r.at)
+        .bind(&r.username)
+        .bind(&r.note)
+        .bind(r.id)
+        .execute(&mut *tx)
+        .await?;
+        append_audit(&mut tx, &attention_audit(&r, &item)).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }

@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use casedesk_domain::{OrderState, Role, WhitelistEntry};
 use casedesk_wire::{
-    Change, Entity, MutationResult, OrderChange, OrderFacts, OrderStateWire, WhitelistChange,
+    AttentionItem, Change, Entity, MutationResult, OrderChange, OrderFacts, OrderStateWire,
+    WhitelistChange,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
@@ -20,6 +21,7 @@ use super::{
     NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord, UploadStart,
     UserRecord, WhitelistRow,
 };
+use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
 use crate::audit::{link_hash, GENESIS};
 use crate::jurisdiction::{city_of, Jurisdiction};
 
@@ -27,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/sqlite/0001_init.sql"),
     include_str!("../../../../migrations/hub/sqlite/0002_ingest.sql"),
     include_str!("../../../../migrations/hub/sqlite/0003_evidence.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0004_attention.sql"),
 ];
 
 pub struct SqliteStore {
@@ -341,6 +344,66 @@ fn append_audit(tx: &Transaction<'_>, e: &AuditEntry) -> Result<(), StoreError> 
     Ok(())
 }
 
+fn insert_attention(tx: &Transaction<'_>, a: &AttentionItem) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO attention_items(order_no, county_code, city_code, holder, username,
+             device_id, mutation_id, action, payload, recorded_at, code, message_zh, message_en,
+             refused_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            a.order_no,
+            a.county_code,
+            city_of(&a.county_code),
+            a.holder,
+            a.username,
+            a.device_id,
+            a.mutation_id,
+            a.action,
+            a.payload.to_string(),
+            a.recorded_at,
+            a.code,
+            a.message_zh,
+            a.message_en,
+            a.refused_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// An attention row in [`ATTENTION_COLUMNS`]' order, and whether it is resolved.
+fn read_attention(r: &Row<'_>) -> rusqlite::Result<(AttentionItem, String, bool)> {
+    let resolved: Option<String> = r.get(14)?;
+    Ok((
+        AttentionItem {
+            id: r.get(0)?,
+            order_no: r.get(1)?,
+            county_code: r.get(2)?,
+            holder: r.get(3)?,
+            username: r.get(4)?,
+            device_id: r.get(5)?,
+            mutation_id: r.get(6)?,
+            action: r.get(7)?,
+            payload: serde_json::Value::Null,
+            recorded_at: r.get(9)?,
+            code: r.get(10)?,
+            message_zh: r.get(11)?,
+            message_en: r.get(12)?,
+            refused_at: r.get(13)?,
+        },
+        r.get(8)?,
+        resolved.is_some(),
+    ))
+}
+
+/// The item with its payload read from the stored JSON text.
+pub(crate) fn with_payload(
+    mut item: AttentionItem,
+    payload: &str,
+) -> Result<AttentionItem, StoreError> {
+    item.payload = serde_json::from_str(payload)?;
+    Ok(item)
+}
+
 fn admin_audit(action: &str, username: &str, at: &str, after: String) -> AuditEntry {
     AuditEntry {
         at: at.to_string(),
@@ -409,10 +472,17 @@ fn decide_and_record(
         after,
     };
     let result = match crate::push::decide(ctx, &loaded) {
-        Decision::Reject(rejection) => MutationResult::Rejected {
-            mutation_id: m.mutation_id.clone(),
-            rejection,
-        },
+        Decision::Reject(rejection) => {
+            // Another officer's work on an order someone else holds: kept for the supervisors,
+            // in the refusal's transaction.
+            if let Some(item) = crate::attention::item_for(ctx, &loaded, &rejection) {
+                insert_attention(tx, &item)?;
+            }
+            MutationResult::Rejected {
+                mutation_id: m.mutation_id.clone(),
+                rejection,
+            }
+        }
         Decision::Order {
             state,
             before,
@@ -1378,6 +1448,72 @@ impl HubStore for SqliteStore {
                 file_name,
                 counties,
             }))
+        })
+        .await
+    }
+
+    async fn open_attention(&self, scope: &Jurisdiction) -> Result<Vec<AttentionItem>, StoreError> {
+        let (filter, code) = match scope {
+            Jurisdiction::Province => ("?1 = ?1", String::new()),
+            Jurisdiction::City(c) => ("city_code = ?1", c.clone()),
+            Jurisdiction::County(c) => ("county_code = ?1", c.clone()),
+        };
+        self.run(move |conn| {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {ATTENTION_COLUMNS} FROM attention_items
+                 WHERE resolved_at IS NULL AND {filter} ORDER BY id"
+            ))?;
+            let rows = stmt
+                .query_map([code], read_attention)?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|(item, payload, _)| with_payload(item, &payload))
+                .collect()
+        })
+        .await
+    }
+
+    async fn attention_item(&self, id: i64) -> Result<Option<(AttentionItem, bool)>, StoreError> {
+        self.run(move |conn| {
+            let row = conn
+                .query_row(
+                    &format!("SELECT {ATTENTION_COLUMNS} FROM attention_items WHERE id = ?1"),
+                    [id],
+                    read_attention,
+                )
+                .optional()?;
+            row.map(|(item, payload, resolved)| Ok((with_payload(item, &payload)?, resolved)))
+                .transpose()
+        })
+        .await
+    }
+
+    async fn resolve_attention(&self, r: AttentionResolution) -> Result<bool, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let row = tx
+                .query_row(
+                    &format!(
+                        "SELECT {ATTENTION_COLUMNS} FROM attention_items
+                         WHERE id = ?1 AND resolved_at IS NULL"
+                    ),
+                    [r.id],
+                    read_attention,
+                )
+                .optional()?;
+            let Some((item, payload, _)) = row else {
+                return Ok(false);
+            };
+            let item = with_payload(item, &payload)?;
+            tx.execute(
+                "UPDATE attention_items SET resolved_at = ?1, resolved_by = ?2,
+                     resolution_note = ?3
+                 WHERE id = ?4",
+                params![r.at, r.username, r.note, r.id],
+            )?;
+            append_audit(&tx, &attention_audit(&r, &item))?;
+            tx.commit()?;
+            Ok(true)
         })
         .await
     }
