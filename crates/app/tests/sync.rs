@@ -260,23 +260,50 @@ fn a_push_retried_after_a_lost_answer_is_applied_once() {
     assert_eq!(hub.order(&no).version, 2, "applied once");
 }
 
-#[test]
-fn two_desks_claim_the_same_order_offline_and_the_second_keeps_its_refusal() {
-    let hub = start_hub(HubConfig::default());
-    let (da, db) = (
+/// The claim race the sync tests start from: zhang.wei (desk `a`) and li.na (desk `b`) of 长垣市
+/// pull, then both claim the same pending order while offline, and li.na also records a
+/// handling (with `notes`). Nothing is synced yet.
+struct Race {
+    a: Desk,
+    b: Desk,
+    ida: i64,
+    idb: i64,
+    no: String,
+    /// The desks' data folders, removed when the race is dropped.
+    _dirs: [tempfile::TempDir; 2],
+}
+
+fn claim_race(hub: &Hub, notes: &str) -> Race {
+    let dirs = [
         tempfile::tempdir().expect("a"),
         tempfile::tempdir().expect("b"),
-    );
-    let mut a = signed_in(&hub, da.path(), "zhang.wei");
-    let mut b = signed_in(&hub, db.path(), "li.na");
+    ];
+    let mut a = signed_in(hub, dirs[0].path(), "zhang.wei");
+    let mut b = signed_in(hub, dirs[1].path(), "li.na");
     a.sync().expect("a pulls");
     b.sync().expect("b pulls");
     let (ida, no) = first_pending(&a);
     let idb = b.resolve_order(&no).expect("b has it");
     a.claim(ida).expect("a claims");
     b.claim(idb).expect("b claims offline");
-    b.handle(idb, HandlingMethod::PhoneWarning, "已电话警示驾驶员", "")
+    b.handle(idb, HandlingMethod::PhoneWarning, "已电话警示驾驶员", notes)
         .expect("b handles offline");
+    Race {
+        a,
+        b,
+        ida,
+        idb,
+        no,
+        _dirs: dirs,
+    }
+}
+
+#[test]
+fn two_desks_claim_the_same_order_offline_and_the_second_keeps_its_refusal() {
+    let hub = start_hub(HubConfig::default());
+    // The race keeps the desks' folders until the end of the test.
+    let race = claim_race(&hub, "");
+    let (mut a, mut b, idb, no) = (race.a, race.b, race.idb, race.no);
     // And a second order, which nobody else touched: B's queue must not be blocked.
     let other = orders(&b)
         .into_iter()
@@ -332,29 +359,13 @@ fn two_desks_claim_the_same_order_offline_and_the_second_keeps_its_refusal() {
 #[test]
 fn a_lost_races_handling_reaches_the_supervisors_attention_list_and_is_resolved() {
     let mut hub = start_hub(HubConfig::default());
-    let (da, db, ds) = (
-        tempfile::tempdir().expect("a"),
-        tempfile::tempdir().expect("b"),
-        tempfile::tempdir().expect("s"),
-    );
-    let mut a = signed_in(&hub, da.path(), "zhang.wei");
-    let mut b = signed_in(&hub, db.path(), "li.na");
+    let ds = tempfile::tempdir().expect("s");
     let mut sup = signed_in(&hub, ds.path(), "zhao.lei");
-    a.sync().expect("a pulls");
-    b.sync().expect("b pulls");
     sup.sync().expect("the supervisor pulls");
     assert!(sup.attention().expect("list").is_empty());
-    let (ida, no) = first_pending(&a);
-    let idb = b.resolve_order(&no).expect("b has it");
-    a.claim(ida).expect("a claims");
-    b.claim(idb).expect("b claims offline");
-    b.handle(
-        idb,
-        HandlingMethod::PhoneWarning,
-        "已电话警示驾驶员",
-        "驾驶员表示立即整改",
-    )
-    .expect("b handles offline");
+    // The race keeps the desks' folders until the end of the test.
+    let race = claim_race(&hub, "驾驶员表示立即整改");
+    let (mut a, mut b, no) = (race.a, race.b, race.no);
     a.sync().expect("a syncs first");
     assert_eq!(b.sync().expect("b syncs second").refused.len(), 2);
     // An officer has no attention list to fetch (the hub would refuse it).
@@ -649,22 +660,11 @@ fn the_runner_sends_new_work_without_waiting_for_the_idle_interval() {
 #[test]
 fn a_refused_action_is_dismissed_with_a_record_or_redone_once_the_rules_allow_it() {
     let hub = start_hub(HubConfig::default());
-    let (da, db, ds) = (
-        tempfile::tempdir().expect("a"),
-        tempfile::tempdir().expect("b"),
-        tempfile::tempdir().expect("s"),
-    );
-    let mut a = signed_in(&hub, da.path(), "zhang.wei");
-    let mut b = signed_in(&hub, db.path(), "li.na");
+    let ds = tempfile::tempdir().expect("s");
     let mut sup = signed_in(&hub, ds.path(), "zhao.lei");
-    a.sync().expect("a pulls");
-    b.sync().expect("b pulls");
-    let (ida, no) = first_pending(&a);
-    let idb = b.resolve_order(&no).expect("b has it");
-    a.claim(ida).expect("a claims");
-    b.claim(idb).expect("b claims offline");
-    b.handle(idb, HandlingMethod::PhoneWarning, "已电话警示驾驶员", "")
-        .expect("b handles offline");
+    // The race keeps the desks' folders until the end of the test.
+    let race = claim_race(&hub, "");
+    let (mut a, mut b, ida, idb, no) = (race.a, race.b, race.ida, race.idb, race.no);
     a.sync().expect("a first");
     let refused = b.sync().expect("b second").refused;
     assert_eq!(refused.len(), 2);
