@@ -562,9 +562,30 @@ impl Session {
     }
 
     /// Waits until toasts have faded and no dialog is sliding, for a clean screenshot.
+    /// Also waits (up to 3 s) for CSS transitions and finite animations to end: a checker that
+    /// reads colours mid-transition (a switch button fading between its states) sees colours
+    /// no screen keeps.
     pub async fn quiet(&self) -> Res<()> {
         self.wait_gone(".el-message, .dialog-fade-leave-active, .dialog-fade-enter-active")
-            .await
+            .await?;
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(3) {
+            let moving = self
+                .client
+                .execute(
+                    "return document.getAnimations().filter(a => a.playState === 'running' \
+                     && isFinite(a.effect?.getComputedTiming().endTime ?? Infinity)).length;",
+                    vec![],
+                )
+                .await?
+                .as_u64()
+                .unwrap_or(0);
+            if moving == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
     }
 
     pub async fn screenshot(&self, name: &str) -> Res<PathBuf> {
