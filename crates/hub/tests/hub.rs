@@ -43,6 +43,17 @@ struct Hub {
     _dir: tempfile::TempDir,
 }
 
+/// A client that opens a connection per request. The hub answers some refusals (a body over the
+/// limit) without reading the body and then closes the connection; a pooled client may send the
+/// next request on it in that moment and get "incomplete message", which is the test's race, not
+/// the hub's answer.
+fn test_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("http client")
+}
+
 fn pg_base() -> Option<String> {
     std::env::var("CASEDESK_TEST_PG")
         .ok()
@@ -82,7 +93,7 @@ async fn start(backend: Backend, config: HubConfig) -> Hub {
     let (base, _) = serve(store.clone(), config, &evidence).await;
     Hub {
         base,
-        http: reqwest::Client::new(),
+        http: test_client(),
         store,
         db,
         evidence,
@@ -210,7 +221,7 @@ impl Hub {
         let (base, _) = serve(store.clone(), HubConfig::default(), evidence).await;
         Hub {
             base,
-            http: reqwest::Client::new(),
+            http: test_client(),
             store,
             db: db.to_string(),
             evidence: evidence.to_string(),
@@ -1898,7 +1909,7 @@ async fn an_upload_resumes_after_a_restart_and_on_another_instance(backend: Back
     let (base, first) = serve(store.clone(), HubConfig::default(), &evidence).await;
     let hub = Hub {
         base,
-        http: reqwest::Client::new(),
+        http: test_client(),
         store,
         db: db.clone(),
         evidence: evidence.clone(),
@@ -1919,7 +1930,7 @@ async fn an_upload_resumes_after_a_restart_and_on_another_instance(backend: Back
     let restarted = hub.second_instance_of(&db, &evidence).await;
     drop(hub.store);
     assert!(
-        reqwest::Client::new()
+        test_client()
             .head(format!("{}/api/v1/evidence/uploads/{id}", hub.base))
             .bearer_auth(&zhang)
             .send()
