@@ -758,38 +758,19 @@ fn add_orders(hub: &Hub, county: &str, tag: &str, n: usize) {
 
 /// The hub's view of a jurisdiction: every order's number and version, sorted.
 fn hub_view(hub: &Hub, code: &str) -> Vec<(String, i64)> {
-    let scope = casedesk_hub::jurisdiction::Jurisdiction::parse(code).expect("jurisdiction");
-    let mut out = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = hub
-            .rt
-            .block_on(hub.store.changes(after, 1000, &scope))
-            .expect("changes");
-        out.extend(page.changes.iter().filter_map(|c| match c {
-            casedesk_wire::Change::WorkOrder(o) => Some((o.order_no.clone(), o.version)),
-            casedesk_wire::Change::Whitelist(_) => None,
-        }));
-        after = page.next_checkpoint;
-        if !page.has_more {
-            break;
-        }
-    }
-    out.sort();
-    out
+    hub_states(hub, code)
+        .into_iter()
+        .map(|(no, version, ..)| (no, version))
+        .collect()
 }
 
 /// The cache's orders (number, version), read from the file, and its checkpoint.
 fn cache_view(dir: &Path) -> (Vec<(String, i64)>, i64) {
+    let rows = cache_states(dir)
+        .into_iter()
+        .map(|(no, version, ..)| (no, version))
+        .collect();
     let conn = rusqlite::Connection::open(dir.join("cache.sqlite")).expect("open the cache");
-    let mut stmt = conn
-        .prepare("SELECT order_no, version FROM work_order ORDER BY order_no")
-        .expect("query");
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("rows")
-        .collect::<Result<Vec<(String, i64)>, _>>()
-        .expect("read");
     let checkpoint = conn
         .query_row(
             "SELECT coalesce(max(checkpoint), 0) FROM sync_state",
@@ -1006,7 +987,7 @@ fn desk_in_a_child_process() {
 
 // ---- Property: many desks, random offline periods and actions, one hub. ----
 
-/// The hub's view of a jurisdiction with each order's status and claimant.
+/// The hub's view of a jurisdiction with each order's version, status and claimant, sorted.
 fn hub_states(hub: &Hub, code: &str) -> Vec<(String, i64, String, Option<String>)> {
     let scope = casedesk_hub::jurisdiction::Jurisdiction::parse(code).expect("jurisdiction");
     let mut out = Vec::new();
@@ -1035,7 +1016,7 @@ fn hub_states(hub: &Hub, code: &str) -> Vec<(String, i64, String, Option<String>
     out
 }
 
-/// The cache's orders with status and claimant, read from the file.
+/// The cache's orders with version, status and claimant, read from the file, sorted.
 fn cache_states(dir: &Path) -> Vec<(String, i64, String, Option<String>)> {
     let conn = rusqlite::Connection::open(dir.join("cache.sqlite")).expect("open the cache");
     let mut stmt = conn
