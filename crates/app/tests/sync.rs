@@ -969,6 +969,19 @@ fn a_desk_killed_while_it_applies_pages_resumes_from_its_last_checkpoint() {
         hub_view(&hub, "410783"),
         "no order lost, none doubled"
     );
+    // Kills landed during bulk loads too (pulls of 2 500 orders): the finished sync left the
+    // order indexes built and the search index agreeing with every row.
+    let conn = rusqlite::Connection::open(dir.path().join("cache.sqlite")).expect("open");
+    let pending: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM setting WHERE key = 'bulk_load.deferred'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("setting");
+    assert_eq!(pending, 0, "no bulk load left begun");
+    conn.execute_batch("INSERT INTO work_order_fts(work_order_fts) VALUES ('integrity-check')")
+        .expect("the search index matches the orders");
 }
 
 /// Where the child desk of the kill test keeps its data.

@@ -7,6 +7,7 @@
 //! too, beside the orders they come from; so are the inbox filters saved under a name.
 
 pub mod attention;
+pub mod bulk_load;
 mod db;
 pub mod draft;
 mod error;

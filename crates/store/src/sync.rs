@@ -641,7 +641,7 @@ fn write_whitelist(conn: &Connection, w: &WhitelistChange) -> Result<(), StoreEr
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use casedesk_domain::lifecycle::Actor;
     use casedesk_domain::{OrderAction, Role, WorkingCalendar};
@@ -650,7 +650,7 @@ mod tests {
 
     use crate::Rules;
 
-    fn order_change(seq: i64, order_no: &str, violation_code: &str) -> Change {
+    pub(crate) fn order_change(seq: i64, order_no: &str, violation_code: &str) -> Change {
         let catalog = Catalog::embedded();
         let violation = catalog.all().first().expect("a violation");
         let detected = NaiveDate::from_ymd_opt(2026, 11, 24)
@@ -674,7 +674,7 @@ mod tests {
         })
     }
 
-    fn page(changes: Vec<Change>, next: i64) -> PullResponse {
+    pub(crate) fn page(changes: Vec<Change>, next: i64) -> PullResponse {
         PullResponse {
             changes,
             next_checkpoint: next,
@@ -682,7 +682,7 @@ mod tests {
         }
     }
 
-    fn signed_in() -> (tempfile::TempDir, Store) {
+    pub(crate) fn signed_in() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut store = Store::open(&dir.path().join("cache.sqlite")).expect("open");
         store
@@ -885,7 +885,7 @@ mod tests {
     }
 
     /// Every table a pulled order writes, in a comparable form.
-    fn pulled_tables(store: &Store) -> Vec<String> {
+    pub(crate) fn pulled_tables(store: &Store) -> Vec<String> {
         let mut out = Vec::new();
         for sql in [
             "SELECT order_no || '|' || status || '|' || plate || '|' || coalesce(vehicle_id, '')
@@ -912,13 +912,11 @@ mod tests {
         out
     }
 
-    #[test]
-    fn one_large_page_and_many_small_ones_make_the_same_cache() {
-        let catalog = Catalog::embedded();
-        let code = catalog.all()[0].code.clone();
-        // 300 orders over 40 plates and 7 enterprises (some without a credit id), a third
-        // without an enterprise, and one order sent twice (its newer row wins).
-        let changes: Vec<Change> = (0..301i64)
+    /// 300 orders over 40 plates and 7 enterprises (some without a credit id), a third
+    /// without an enterprise, and one order sent twice (its newer row wins).
+    pub(crate) fn varied_changes() -> Vec<Change> {
+        let code = Catalog::embedded().all()[0].code.clone();
+        (0..301i64)
             .map(|i| {
                 let n = if i == 300 { 17 } else { i };
                 let mut c = order_change(i + 1, &format!("GD{n:04}"), &code);
@@ -941,7 +939,13 @@ mod tests {
                 }
                 c
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn one_large_page_and_many_small_ones_make_the_same_cache() {
+        let catalog = Catalog::embedded();
+        let changes = varied_changes();
         let (_a, mut one) = signed_in();
         one.apply_pull_page(0, &page(changes.clone(), 301), catalog)
             .expect("one page");
