@@ -53,12 +53,18 @@ impl Store {
             tx.execute_batch(&format!("DROP {kind} \"{name}\""))?;
         }
         tx.commit()?;
+        // Pulled pages can be pulled again: a power cut may cost the last ones (with their
+        // checkpoint, atomically), never the officer's own actions, which other connections
+        // write and fsync (docs/decisions.md, "A bulk load is not fsynced page by page").
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(())
     }
 
     /// Builds again what [`Store::begin_bulk_load`] dropped and rebuilds the search index, in
     /// one transaction. Returns whether a bulk load was under way.
     pub fn finish_bulk_load(&mut self) -> Result<bool, StoreError> {
+        // FULL again first: the finishing commit is fsynced like any other.
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
         finish(&mut self.conn)
     }
 
