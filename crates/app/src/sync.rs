@@ -45,6 +45,10 @@ pub struct SyncReport {
     pub pulled_orders: u64,
     #[ts(type = "number")]
     pub pulled_whitelist: u64,
+    /// Orders removed from the cache because they left this desk's jurisdiction (a supervisor
+    /// reassigned them to a county it does not cover).
+    #[ts(type = "number")]
+    pub departed_orders: u64,
     /// Pulled rows not applied because their order still has unsent mutations.
     #[ts(type = "number")]
     pub kept_local: u64,
@@ -345,6 +349,7 @@ impl Desk {
         }
         report.pulled_orders = pulled.orders;
         report.pulled_whitelist = pulled.whitelist;
+        report.departed_orders = pulled.departed;
         report.checkpoint = checkpoint;
         Ok(report)
     }

@@ -285,7 +285,17 @@ fn order_nos(page: &PullResponse) -> Vec<String> {
         .iter()
         .filter_map(|c| match c {
             Change::WorkOrder(o) => Some(o.order_no.clone()),
-            Change::Whitelist(_) => None,
+            Change::Whitelist(_) | Change::Departure(_) => None,
+        })
+        .collect()
+}
+
+fn departures(page: &PullResponse) -> Vec<String> {
+    page.changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Departure(d) => Some(d.order_no.clone()),
+            _ => None,
         })
         .collect()
 }
@@ -666,6 +676,105 @@ async fn jurisdictions_and_roles(backend: Backend) {
         .push(&zhao, &[order_mutation("GD-HJ-1", transfer)])
         .await;
     assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+}
+
+async fn a_reassigned_order_departs_from_the_county_it_left(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("wang.fang", Role::CountyOfficer, "410724")
+        .await;
+    hub.add_user("zhao.lei", Role::Supervisor, "4107").await;
+    hub.add_user("sun.min", Role::Supervisor, "41").await;
+    hub.add_order("GD-CY-1", "410783", "豫G30001").await;
+    hub.add_order("GD-CY-2", "410783", "豫G30002").await;
+    let zhang = hub.token("zhang.wei").await;
+    let wang = hub.token("wang.fang").await;
+    let zhao = hub.token("zhao.lei").await;
+    let province = hub.token("sun.min").await;
+    let returned = OrderAction::Return {
+        reason_code: casedesk_domain::ReturnReason::Other,
+        reason: "不属于本县管辖".into(),
+    };
+    let r = hub
+        .push(
+            &zhang,
+            &[
+                order_mutation("GD-CY-1", OrderAction::Claim),
+                order_mutation("GD-CY-1", returned.clone()),
+            ],
+        )
+        .await;
+    assert!(
+        r.iter()
+            .all(|r| matches!(r, MutationResult::Applied { .. })),
+        "{r:?}"
+    );
+    let caught_up = |p: &PullResponse| p.next_checkpoint;
+    let zhang_at = caught_up(&hub.pull(&zhang, 0, 100).await);
+    let wang_at = caught_up(&hub.pull(&wang, 0, 100).await);
+    let zhao_at = caught_up(&hub.pull(&zhao, 0, 100).await);
+    let province_at = caught_up(&hub.pull(&province, 0, 100).await);
+    let to = |county: &str| OrderAction::Reassign {
+        county_code: county.into(),
+        reason: "请获嘉县认领办理".into(),
+    };
+    let r = hub
+        .push(&zhao, &[order_mutation("GD-CY-1", to("410724"))])
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+
+    // The county it left hears of it as a departure, and only of that.
+    let p = hub.pull(&zhang, zhang_at, 100).await;
+    assert_eq!(departures(&p), ["GD-CY-1"]);
+    assert!(order_nos(&p).is_empty());
+    // The county it went to gets the order; the city and the province see a move within.
+    let p = hub.pull(&wang, wang_at, 100).await;
+    assert_eq!(
+        (order_nos(&p), departures(&p)),
+        (vec!["GD-CY-1".to_string()], vec![])
+    );
+    for (token, at) in [(&zhao, zhao_at), (&province, province_at)] {
+        let p = hub.pull(token, at, 100).await;
+        assert_eq!(
+            (order_nos(&p), departures(&p)),
+            (vec!["GD-CY-1".to_string()], vec![])
+        );
+    }
+    // A first pull of the county it left does not bring it back (its departure may come along:
+    // a desk drops an order it does not have as a no-op).
+    let p = hub.pull(&zhang, 0, 100).await;
+    assert_eq!(order_nos(&p), ["GD-CY-2"]);
+
+    // Back again: the first county gets the order itself, the second its departure.
+    let r = hub
+        .push(
+            &wang,
+            &[
+                order_mutation("GD-CY-1", OrderAction::Claim),
+                order_mutation("GD-CY-1", returned),
+            ],
+        )
+        .await;
+    assert!(
+        r.iter()
+            .all(|r| matches!(r, MutationResult::Applied { .. })),
+        "{r:?}"
+    );
+    let r = hub
+        .push(&zhao, &[order_mutation("GD-CY-1", to("410783"))])
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+    let p = hub.pull(&zhang, zhang_at, 100).await;
+    assert_eq!(
+        (order_nos(&p), departures(&p)),
+        (vec!["GD-CY-1".to_string()], vec![])
+    );
+    let p = hub.pull(&wang, wang_at, 100).await;
+    assert_eq!(
+        (order_nos(&p), departures(&p)),
+        (vec![], vec!["GD-CY-1".to_string()])
+    );
 }
 
 async fn whitelist_decisions(backend: Backend) {
@@ -2143,6 +2252,7 @@ on_both_engines!(
     a_batch_is_decided_in_order_within_one_push,
     a_lost_claim_race_names_the_winner,
     jurisdictions_and_roles,
+    a_reassigned_order_departs_from_the_county_it_left,
     whitelist_decisions,
     pull_pages_with_checkpoints,
     the_audit_chain_verifies_and_detects_tampering,

@@ -65,6 +65,8 @@ pub struct PullTally {
     pub whitelist: u64,
     /// Rows kept aside because their order or plate has unsent mutations.
     pub deferred: u64,
+    /// Orders removed because they left this desk's jurisdiction.
+    pub departed: u64,
 }
 
 impl PullTally {
@@ -72,6 +74,7 @@ impl PullTally {
         self.orders += o.orders;
         self.whitelist += o.whitelist;
         self.deferred += o.deferred;
+        self.departed += o.departed;
     }
 }
 
@@ -384,8 +387,17 @@ fn apply_change(
     let (entity, key, plate) = match change {
         Change::WorkOrder(o) => ("work_order", o.order_no.clone(), o.order_no.clone()),
         Change::Whitelist(w) => ("whitelist", w.id.to_string(), w.entry.plate.clone()),
+        Change::Departure(d) => ("work_order", d.order_no.clone(), d.order_no.clone()),
     };
-    if has_unsent(conn, entity, &plate)? {
+    let held = match change {
+        // A refusal the officer has not decided yet also keeps the order here: it is their
+        // work, shown with the order, until they redo or dismiss it.
+        Change::Departure(d) => {
+            has_unsent(conn, entity, &plate)? || has_undecided_refusal(conn, &d.order_no)?
+        }
+        _ => has_unsent(conn, entity, &plate)?,
+    };
+    if held {
         defer(conn, entity, &key, change)?;
         return Ok(PullTally {
             deferred: 1,
@@ -410,7 +422,46 @@ fn apply_change(
                 ..PullTally::default()
             })
         }
+        Change::Departure(d) => Ok(PullTally {
+            departed: u64::from(drop_order(conn, &d.order_no)?),
+            ..PullTally::default()
+        }),
     }
+}
+
+fn has_undecided_refusal(conn: &Connection, order_no: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM outbox WHERE entity = 'work_order' AND entity_key = ?1
+                AND refused_at IS NOT NULL AND resolution IS NULL)",
+        )?
+        .query_row([order_no], |r| r.get(0))?)
+}
+
+/// Removes an order that left this desk's jurisdiction, with what hangs on it here: its
+/// timeline and the evidence rows of its events (the files stay in the store, by hash), its
+/// interceptions, and its outbox rows, all sent and answered by then (the hub keeps them in its
+/// audit). Returns whether the cache had it.
+fn drop_order(conn: &Connection, order_no: &str) -> Result<bool, StoreError> {
+    let Some(id): Option<i64> = conn
+        .prepare_cached("SELECT id FROM work_order WHERE order_no = ?1")?
+        .query_row([order_no], |r| r.get(0))
+        .optional()?
+    else {
+        return Ok(false);
+    };
+    for sql in [
+        "DELETE FROM evidence WHERE event_id IN (SELECT id FROM event WHERE order_id = ?1)",
+        "DELETE FROM event WHERE order_id = ?1",
+        "DELETE FROM interception WHERE order_id = ?1",
+        "DELETE FROM outbox WHERE order_id = ?1",
+        "DELETE FROM work_order WHERE id = ?1",
+    ] {
+        conn.prepare_cached(sql)?.execute([id])?;
+    }
+    conn.prepare_cached("DELETE FROM evidence_upload WHERE order_no = ?1")?
+        .execute([order_no])?;
+    Ok(true)
 }
 
 /// The hub's row over the cache's: the state columns and version of a known order, or a new
@@ -800,6 +851,95 @@ pub(crate) mod tests {
         let t = store.apply_deferred(catalog).expect("deferred");
         assert_eq!(t.orders, 1);
         assert_eq!(store.deferred_len().expect("len"), 0);
+    }
+
+    fn departure(seq: i64, order_no: &str) -> Change {
+        Change::Departure(casedesk_wire::OrderDeparture {
+            seq,
+            order_no: order_no.into(),
+        })
+    }
+
+    fn has_order(store: &Store, order_no: &str) -> bool {
+        store.resolve_order(order_no).is_ok()
+    }
+
+    #[test]
+    fn a_departed_order_leaves_the_cache_once_nothing_of_the_officer_waits_on_it() {
+        let (_dir, mut store) = signed_in();
+        let catalog = Catalog::embedded();
+        let code = catalog.all()[0].code.clone();
+        let orders = (1..=3)
+            .map(|i| order_change(i, &format!("GD{i}"), &code))
+            .collect();
+        store
+            .apply_pull_page(0, &page(orders, 3), catalog)
+            .expect("apply");
+        let unsent = claim(&mut store, "GD2");
+        let refused = claim(&mut store, "GD3");
+        store
+            .record_push_results(
+                &[MutationResult::Rejected {
+                    mutation_id: refused,
+                    rejection: Rejection {
+                        code: "claimed_by_other".into(),
+                        message_zh: "已被 li.na 认领".into(),
+                        message_en: "claimed by li.na".into(),
+                    },
+                }],
+                "2026-11-24 10:00",
+            )
+            .expect("record");
+        let t = store
+            .apply_pull_page(
+                3,
+                &page(
+                    vec![
+                        departure(4, "GD1"),
+                        departure(5, "GD2"),
+                        departure(6, "GD3"),
+                        departure(7, "GD404"),
+                    ],
+                    7,
+                ),
+                catalog,
+            )
+            .expect("apply");
+        assert_eq!((t.departed, t.deferred), (1, 2), "{t:?}");
+        assert!(!has_order(&store, "GD1"), "nothing waited on GD1");
+        let search: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM work_order_fts WHERE work_order_fts MATCH '\"GD1\"'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("search");
+        assert_eq!(search, 0, "nor does the search find it");
+        assert!(has_order(&store, "GD2"), "an unsent claim keeps it");
+        assert!(has_order(&store, "GD3"), "an undecided refusal keeps it");
+        // Sent and applied, and the refusal dismissed: both go with the next sync.
+        store
+            .record_push_results(
+                &[MutationResult::Applied {
+                    mutation_id: unsent,
+                    new_version: 2,
+                }],
+                "2026-11-24 10:05",
+            )
+            .expect("record");
+        let seq = store.refusals().expect("refusals")[0].seq;
+        let now = NaiveDate::from_ymd_opt(2026, 11, 24)
+            .and_then(|d| d.and_hms_opt(10, 6, 0))
+            .expect("time");
+        store
+            .dismiss_refusal(seq, "zhang.wei", now)
+            .expect("dismiss");
+        let t = store.apply_deferred(catalog).expect("deferred");
+        assert_eq!(t.departed, 2);
+        assert!(!has_order(&store, "GD2") && !has_order(&store, "GD3"));
+        assert_eq!(store.deferred_len().expect("len"), 0);
+        assert!(store.outbox().expect("outbox").is_empty());
     }
 
     #[test]

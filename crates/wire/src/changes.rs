@@ -98,6 +98,9 @@ pub struct WhitelistChange {
 pub enum Change {
     WorkOrder(OrderChange),
     Whitelist(WhitelistChange),
+    /// An order left the caller's jurisdiction (a supervisor reassigned it to a county the
+    /// caller does not cover): the desk drops it from its cache.
+    Departure(OrderDeparture),
 }
 
 impl Change {
@@ -105,8 +108,18 @@ impl Change {
         match self {
             Change::WorkOrder(o) => o.seq,
             Change::Whitelist(w) => w.seq,
+            Change::Departure(d) => d.seq,
         }
     }
+}
+
+/// An order that left the caller's jurisdiction at change `seq`. Only its number travels: where
+/// it went is no business of the county it left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderDeparture {
+    pub seq: i64,
+    pub order_no: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -600,6 +600,7 @@ const en: Messages = {
       pushed: "{n} sent",
       alreadyApplied: "{n} had already arrived",
       pulledOrders: "{n} work orders received",
+      departed: "{n} work orders reassigned to another jurisdiction, removed from this desk",
       pulledWhitelist: "{n} whitelist records received",
       keptLocal: "{n} work orders kept as on this computer (unsent work)",
       refused: "{n} refused",

@@ -599,6 +599,7 @@ const zhCN = {
       alreadyApplied: "{n} 条此前已送达",
       pulledOrders: "已接收 {n} 张工单",
       pulledWhitelist: "已接收 {n} 条白名单记录",
+      departed: "{n} 张工单已改派至其他辖区，已从本机移除",
       keptLocal: "{n} 张工单有未发送的办理，保留本机内容",
       refused: "被拒绝 {n} 条",
       unsent: "仍有 {n} 条未发送",

@@ -152,6 +152,19 @@ pub enum Loaded {
     },
 }
 
+impl Loaded {
+    /// The county an order leaves when it takes `next` (a reassignment to another county):
+    /// that county's desks are told of its departure (`order_departures`).
+    pub fn county_left(&self, next: &OrderState) -> Option<&str> {
+        match self {
+            Loaded::Order { order: Some(o), .. } if o.state.county_code != next.county_code => {
+                Some(&o.state.county_code)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// What the rules decided for one mutation.
 #[derive(Debug, Clone)]
 pub enum Decision {

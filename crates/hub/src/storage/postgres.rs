@@ -7,14 +7,16 @@
 
 use async_trait::async_trait;
 use casedesk_domain::OrderState;
-use casedesk_wire::{AttentionItem, Entity, MutationResult, OrderFacts, OrderStateWire};
+use casedesk_wire::{
+    AttentionItem, Change, Entity, MutationResult, OrderDeparture, OrderFacts, OrderStateWire,
+};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
 use super::sqlite::with_payload;
 use super::sqlite::{
-    facts_json, order_audit, order_change, order_from, page, user_from, whitelist_change,
-    whitelist_from, NewOrderRow, OrderColumns,
+    departure_filter, facts_json, order_audit, order_change, order_from, page, user_from,
+    whitelist_change, whitelist_from, NewOrderRow, OrderColumns,
 };
 use super::{
     answer_again, evidence_audit, stored_result, AlarmOrder, AuditEntry, AuditRow, ChangePage,
@@ -31,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/postgres/0002_ingest.sql"),
     include_str!("../../../../migrations/hub/postgres/0003_evidence.sql"),
     include_str!("../../../../migrations/hub/postgres/0004_attention.sql"),
+    include_str!("../../../../migrations/hub/postgres/0005_departures.sql"),
 ];
 
 /// The advisory lock that keeps two hubs starting at once from migrating together.
@@ -776,6 +779,18 @@ impl HubStore for PgStore {
                 .bind(key)
                 .fetch_one(&mut *tx)
                 .await?;
+                if let Some(left) = loaded.county_left(&state) {
+                    sqlx::query(
+                        "INSERT INTO order_departures(seq, order_no, county_code, city_code)
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(seq)
+                    .bind(key)
+                    .bind(left)
+                    .bind(city_of(left))
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 append_audit(&mut tx, &audit(before, after)).await?;
                 MutationResult::Applied {
                     mutation_id: m.mutation_id.clone(),
@@ -901,6 +916,25 @@ impl HubStore for PgStore {
         .await?
         {
             changes.push(whitelist_change(whitelist_record(&r)?));
+        }
+        if let Some(left) = departure_filter(scope, "$3") {
+            for r in sqlx::query(&format!(
+                "SELECT d.seq, d.order_no FROM order_departures d
+                 JOIN work_orders w ON w.order_no = d.order_no
+                 WHERE d.seq > $1 AND d.seq <= $2 AND {left} ORDER BY d.seq LIMIT $4"
+            ))
+            .bind(after)
+            .bind(top)
+            .bind(code)
+            .bind(fetch)
+            .fetch_all(&mut *conn)
+            .await?
+            {
+                changes.push(Change::Departure(OrderDeparture {
+                    seq: r.try_get("seq")?,
+                    order_no: r.try_get("order_no")?,
+                }));
+            }
         }
         Ok(page(changes, limit, top, after))
     }

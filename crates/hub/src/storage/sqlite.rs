@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use casedesk_domain::{OrderState, Role, WhitelistEntry};
 use casedesk_wire::{
-    AttentionItem, Change, Entity, MutationResult, OrderChange, OrderFacts, OrderStateWire,
-    WhitelistChange,
+    AttentionItem, Change, Entity, MutationResult, OrderChange, OrderDeparture, OrderFacts,
+    OrderStateWire, WhitelistChange,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/sqlite/0002_ingest.sql"),
     include_str!("../../../../migrations/hub/sqlite/0003_evidence.sql"),
     include_str!("../../../../migrations/hub/sqlite/0004_attention.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0005_departures.sql"),
 ];
 
 pub struct SqliteStore {
@@ -272,6 +273,20 @@ pub(crate) fn whitelist_change((w, updated_at): (WhitelistRow, String)) -> Chang
 }
 
 /// Merges the two ordered lists of changes into one page (see [`HubStore::changes`]).
+/// The departures a pull of `scope` gets: orders that left it and are outside it now (an
+/// order reassigned back is sent as itself). `param` is the placeholder of the scope's code;
+/// `d` is `order_departures` and `w` the order's row. None for the province, which no order
+/// leaves.
+pub(crate) fn departure_filter(scope: &Jurisdiction, param: &str) -> Option<String> {
+    match scope {
+        Jurisdiction::Province => None,
+        Jurisdiction::City(_) => Some(format!("d.city_code = {param} AND w.city_code <> {param}")),
+        Jurisdiction::County(_) => Some(format!(
+            "d.county_code = {param} AND w.county_code <> {param}"
+        )),
+    }
+}
+
 pub(crate) fn page(mut changes: Vec<Change>, limit: u32, top: i64, after: i64) -> ChangePage {
     changes.sort_by_key(Change::seq);
     let has_more = changes.len() > limit as usize;
@@ -506,6 +521,13 @@ fn decide_and_record(
                 ],
                 |r| r.get(0),
             )?;
+            if let Some(left) = loaded.county_left(&state) {
+                tx.execute(
+                    "INSERT INTO order_departures(seq, order_no, county_code, city_code)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![seq, key, left, city_of(left)],
+                )?;
+            }
             append_audit(tx, &audit(before, after))?;
             MutationResult::Applied {
                 mutation_id: m.mutation_id.clone(),
@@ -1165,6 +1187,21 @@ impl HubStore for SqliteStore {
                 ))?;
                 for r in stmt.query_map(params![after, top, code, fetch], read_whitelist)? {
                     changes.push(whitelist_change(whitelist_from(r?)?));
+                }
+                if let Some(left) = departure_filter(&scope, "?3") {
+                    let mut stmt = tx.prepare(&format!(
+                        "SELECT d.seq, d.order_no FROM order_departures d
+                         JOIN work_orders w ON w.order_no = d.order_no
+                         WHERE d.seq > ?1 AND d.seq <= ?2 AND {left} ORDER BY d.seq LIMIT ?4"
+                    ))?;
+                    for r in stmt.query_map(params![after, top, code, fetch], |r| {
+                        Ok(Change::Departure(OrderDeparture {
+                            seq: r.get(0)?,
+                            order_no: r.get(1)?,
+                        }))
+                    })? {
+                        changes.push(r?);
+                    }
                 }
             }
             tx.commit()?;
