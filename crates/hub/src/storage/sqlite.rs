@@ -4,7 +4,7 @@
 //! beside it (docs/decisions.md). Writers take `BEGIN IMMEDIATE`, so two hub processes on one
 //! file serialize their writes and the change and audit counters stay in commit order.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -34,7 +34,25 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 pub struct SqliteStore {
+    /// The one writer: every change goes through it, in turn.
     conn: Arc<Mutex<Connection>>,
+    /// Idle read connections. In WAL mode a reader sees the last commit and never waits for the
+    /// writer, so the token check of every request and the pulls do not queue behind a push's
+    /// disk flush (docs/benchmarks.md, the hub under 500 desks).
+    readers: Arc<Mutex<Vec<Connection>>>,
+    path: PathBuf,
+}
+
+/// Most idle read connections kept; more are opened while many reads run at once.
+const IDLE_READERS: usize = 8;
+
+fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -58,8 +76,9 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 impl SqliteStore {
     pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let path = path.to_owned();
+        let opened = path.clone();
         let conn = tokio::task::spawn_blocking(move || -> Result<Connection, StoreError> {
-            let mut conn = Connection::open(&path)?;
+            let mut conn = Connection::open(&opened)?;
             conn.busy_timeout(std::time::Duration::from_secs(10))?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             // A hub answers "applied" only for what is on disk (a power cut keeps it).
@@ -72,7 +91,37 @@ impl SqliteStore {
         .map_err(|e| StoreError::Task(e.to_string()))??;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            readers: Arc::new(Mutex::new(Vec::new())),
+            path: path.clone(),
         })
+    }
+
+    /// Runs `f` on a read-only connection of its own (taken from the idle ones or opened).
+    async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (readers, path) = (self.readers.clone(), self.path.clone());
+        tokio::task::spawn_blocking(move || {
+            let idle = readers
+                .lock()
+                .map_err(|_| StoreError::Task("the reader pool lock is poisoned".into()))?
+                .pop();
+            let mut conn = match idle {
+                Some(c) => c,
+                None => open_reader(&path)?,
+            };
+            let result = f(&mut conn);
+            if let Ok(mut idle) = readers.lock() {
+                if idle.len() < IDLE_READERS {
+                    idle.push(conn);
+                }
+            }
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
@@ -760,7 +809,7 @@ impl HubStore for SqliteStore {
 
     async fn user(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
         let username = username.to_string();
-        self.run(move |conn| {
+        self.read(move |conn| {
             conn.query_row(
                 &format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1"),
                 [username],
@@ -774,7 +823,7 @@ impl HubStore for SqliteStore {
     }
 
     async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
-        self.run(|conn| {
+        self.read(|conn| {
             let mut stmt = conn.prepare(&format!(
                 "SELECT {USER_COLUMNS} FROM users ORDER BY username"
             ))?;
@@ -934,7 +983,7 @@ impl HubStore for SqliteStore {
         now: i64,
     ) -> Result<Option<UserRecord>, StoreError> {
         let token_hash = token_hash.to_string();
-        self.run(move |conn| {
+        self.read(move |conn| {
             conn.query_row(
                 "SELECT u.id, u.username, u.password_hash, u.role, u.jurisdiction, u.disabled
                  FROM access_tokens t JOIN users u ON u.id = t.user_id
@@ -1112,7 +1161,7 @@ impl HubStore for SqliteStore {
 
     async fn order(&self, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
         let order_no = order_no.to_string();
-        self.run(move |conn| order_row(conn, &order_no)).await
+        self.read(move |conn| order_row(conn, &order_no)).await
     }
 
     async fn apply_mutation(&self, ctx: MutationContext) -> Result<MutationResult, StoreError> {
@@ -1150,7 +1199,7 @@ impl HubStore for SqliteStore {
         scope: &Jurisdiction,
     ) -> Result<ChangePage, StoreError> {
         let scope = scope.clone();
-        self.run(move |conn| {
+        self.read(move |conn| {
             // One read transaction: the counter and both tables from the same snapshot.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
             let top: i64 = tx.query_row(
@@ -1211,7 +1260,7 @@ impl HubStore for SqliteStore {
     }
 
     async fn audit_rows(&self, after_id: i64, limit: u32) -> Result<Vec<AuditRow>, StoreError> {
-        self.run(move |conn| {
+        self.read(move |conn| {
             let mut stmt = conn.prepare(
                 "SELECT id, at, username, device_id, action, entity, entity_key, mutation_id,
                      before, after, prev_hash, hash
@@ -1239,7 +1288,7 @@ impl HubStore for SqliteStore {
     }
 
     async fn audit_head(&self) -> Result<i64, StoreError> {
-        self.run(|conn| {
+        self.read(|conn| {
             Ok(
                 conn.query_row("SELECT value FROM counters WHERE name = 'audit'", [], |r| {
                     r.get(0)
@@ -1454,7 +1503,7 @@ impl HubStore for SqliteStore {
 
     async fn evidence(&self, sha256: &str) -> Result<Option<EvidenceRecord>, StoreError> {
         let sha = sha256.to_string();
-        self.run(move |conn| {
+        self.read(move |conn| {
             let Some((size, mime, file_name)) = conn
                 .query_row(
                     "SELECT size, mime, file_name FROM evidence WHERE sha256 = ?1",
@@ -1495,7 +1544,7 @@ impl HubStore for SqliteStore {
             Jurisdiction::City(c) => ("city_code = ?1", c.clone()),
             Jurisdiction::County(c) => ("county_code = ?1", c.clone()),
         };
-        self.run(move |conn| {
+        self.read(move |conn| {
             let mut stmt = conn.prepare(&format!(
                 "SELECT {ATTENTION_COLUMNS} FROM attention_items
                  WHERE resolved_at IS NULL AND {filter} ORDER BY id"
@@ -1511,7 +1560,7 @@ impl HubStore for SqliteStore {
     }
 
     async fn attention_item(&self, id: i64) -> Result<Option<(AttentionItem, bool)>, StoreError> {
-        self.run(move |conn| {
+        self.read(move |conn| {
             let row = conn
                 .query_row(
                     &format!("SELECT {ATTENTION_COLUMNS} FROM attention_items WHERE id = ?1"),
