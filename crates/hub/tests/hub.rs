@@ -1722,6 +1722,90 @@ async fn error_code(r: reqwest::Response) -> String {
     r.json::<ErrorBody>().await.expect("error body").code
 }
 
+async fn a_rectification_waits_for_its_evidence(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_order("GD-R-1", "410783", "豫G10011").await;
+    hub.add_order("GD-R-2", "410783", "豫G10012").await;
+    let zhang = hub.token("zhang.wei").await;
+    let bytes = png_bytes(CHUNK / 2, 9);
+    let req = upload_request(&bytes, "GD-R-1");
+    let rectify = OrderAction::RecordRectification {
+        description: "已更换监控终端，附现场照片".into(),
+        evidence: vec![casedesk_domain::EvidenceRef {
+            hash: req.sha256.clone(),
+            file_name: req.file_name.clone(),
+            size: req.size,
+            mime: req.mime.clone(),
+        }],
+    };
+    let handle = |no: &str| {
+        [
+            order_mutation(no, OrderAction::Claim),
+            order_mutation(
+                no,
+                OrderAction::Handle {
+                    method: casedesk_domain::HandlingMethod::Education,
+                    result: "已约谈".into(),
+                    notes: String::new(),
+                },
+            ),
+        ]
+    };
+    let r = hub.push(&zhang, &handle("GD-R-1")).await;
+    assert!(
+        r.iter()
+            .all(|r| matches!(r, MutationResult::Applied { .. })),
+        "{r:?}"
+    );
+    let version = hub.version_of("GD-R-1").await;
+
+    // Named but never uploaded: refused, and nothing changes.
+    let first = order_mutation("GD-R-1", rectify.clone());
+    let r = hub.push(&zhang, std::slice::from_ref(&first)).await;
+    let (code, message) = rejected_code(&r[0]);
+    assert_eq!(code, "evidence_missing");
+    assert!(message.contains("整改照片.png"), "{message}");
+    assert_eq!(hub.version_of("GD-R-1").await, version);
+
+    // Uploaded for another order: still not this order's evidence.
+    let r = hub.push(&zhang, &handle("GD-R-2")).await;
+    assert!(
+        r.iter()
+            .all(|r| matches!(r, MutationResult::Applied { .. })),
+        "{r:?}"
+    );
+    let elsewhere = upload_request(&bytes, "GD-R-2");
+    let id = hub.started(&zhang, &elsewhere).await;
+    assert!(
+        status_of(hub.patch(&zhang, &id, 0, &bytes).await)
+            .await
+            .complete
+    );
+    let r = hub
+        .push(&zhang, &[order_mutation("GD-R-1", rectify.clone())])
+        .await;
+    assert_eq!(rejected_code(&r[0]).0, "evidence_missing");
+
+    // Declared for this order (the hub has the bytes already and attaches them): the
+    // rectification applies (a new mutation; the refused one keeps its answer).
+    let r = hub.create_upload(&zhang, &req).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(matches!(
+        r.json::<UploadCreated>().await.expect("created body"),
+        UploadCreated::AlreadyStored { .. }
+    ));
+    let r = hub.push(&zhang, &[order_mutation("GD-R-1", rectify)]).await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+    let r = hub.push(&zhang, &[first]).await;
+    assert_eq!(
+        rejected_code(&r[0]).0,
+        "evidence_missing",
+        "a refusal is final"
+    );
+}
+
 async fn evidence_uploads_in_chunks_and_downloads_with_range(backend: Backend) {
     let hub = start(backend, HubConfig::default()).await;
     hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
@@ -2266,6 +2350,7 @@ on_both_engines!(
     ingest_needs_the_platforms_account,
     a_whitelisted_vehicles_alarm,
     the_same_alarm_on_two_hub_instances_makes_one_order,
+    a_rectification_waits_for_its_evidence,
     evidence_uploads_in_chunks_and_downloads_with_range,
     evidence_refusals_change_nothing,
     evidence_whose_bytes_do_not_match_is_discarded,

@@ -589,7 +589,7 @@ const en: Messages = {
     syncNow: "Sync now",
     syncing: "Syncing…",
     syncingHint: "Sending this computer's records and receiving the hub's changes; please wait.",
-    uploadRefusedTitle: "These evidence files could not be uploaded to the hub; their rectification records were sent. Attach the files again and sync.",
+    uploadRefusedTitle: "These evidence files could not be uploaded to the hub, so the hub refuses their rectification records (listed below). Dismiss them and record the rectification again with other files.",
     uploadRefusedItem: "{file} (order {order}): {reason}",
     uploading: "Uploading evidence {file} (order {order}): {sent} of {total}, {speed}/s",
     logout: "Sign out",

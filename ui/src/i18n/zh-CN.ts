@@ -587,7 +587,7 @@ const zhCN = {
     syncNow: "立即同步",
     syncing: "正在同步…",
     syncingHint: "正在发送本机记录并接收平台的变化，请稍候。",
-    uploadRefusedTitle: "以下证据文件未能上传到上级平台；对应的整改记录已发送，可重新附上文件后再同步。",
+    uploadRefusedTitle: "以下证据文件未能上传到上级平台，对应的整改记录将被退回（见下方被拒绝的操作）。请放弃该记录，换用合格的文件重新登记整改。",
     uploadRefusedItem: "{file}（工单 {order}）：{reason}",
     uploading: "正在上传证据 {file}（工单 {order}）：{sent} / {total}，{speed}/秒",
     logout: "退出登录",

@@ -8,6 +8,7 @@
 //! on the state it just locked, so both engines apply exactly the same decision.
 
 use async_trait::async_trait;
+use casedesk_domain::action::EvidenceRef;
 use casedesk_domain::{OrderState, Role, WhitelistEntry, WhitelistKind};
 use casedesk_wire::{AttentionItem, Change, Mutation, MutationResult, OrderFacts, Rejection};
 use thiserror::Error;
@@ -146,6 +147,9 @@ pub enum Loaded {
         order: Option<Box<OrderRecord>>,
         /// The vehicle's whitelist entries (every division; the decision picks what holds).
         whitelist: Vec<WhitelistRow>,
+        /// Evidence files the action names that the hub does not hold for this order
+        /// ([`crate::push::named_evidence`]).
+        missing_evidence: Vec<EvidenceRef>,
     },
     Whitelist {
         plate_entries: Vec<WhitelistRow>,

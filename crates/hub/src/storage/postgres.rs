@@ -729,7 +729,25 @@ impl HubStore for PgStore {
                     Some(o) => whitelist_rows(&mut tx, &o.facts.plate).await?,
                     None => Vec::new(),
                 };
-                Loaded::Order { order, whitelist }
+                let mut missing_evidence = Vec::new();
+                for e in crate::push::named_evidence(m) {
+                    let held: bool = sqlx::query_scalar(
+                        "SELECT EXISTS(SELECT 1 FROM evidence_orders
+                             WHERE sha256 = $1 AND order_no = $2)",
+                    )
+                    .bind(&e.hash)
+                    .bind(key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if !held {
+                        missing_evidence.push(e);
+                    }
+                }
+                Loaded::Order {
+                    order,
+                    whitelist,
+                    missing_evidence,
+                }
             }
             Entity::Whitelist => Loaded::Whitelist {
                 plate_entries: whitelist_rows(&mut tx, key).await?,

@@ -492,6 +492,15 @@ pub(crate) struct NewOrderRow<'a> {
     pub at: &'a str,
 }
 
+/// Whether the hub holds the file `sha256` as evidence of `order_no`.
+fn held_for(tx: &Transaction<'_>, sha256: &str, order_no: &str) -> Result<bool, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM evidence_orders WHERE sha256 = ?1 AND order_no = ?2)",
+        )?
+        .query_row([sha256, order_no], |r| r.get(0))?)
+}
+
 /// Decides one mutation and records its result, change number and audit row in `tx`; an id
 /// seen before gets its stored answer.
 fn decide_and_record(
@@ -517,7 +526,17 @@ fn decide_and_record(
                 Some(o) => whitelist_rows(tx, &o.facts.plate)?,
                 None => Vec::new(),
             };
-            Loaded::Order { order, whitelist }
+            let mut missing_evidence = Vec::new();
+            for e in crate::push::named_evidence(m) {
+                if !held_for(tx, &e.hash, key)? {
+                    missing_evidence.push(e);
+                }
+            }
+            Loaded::Order {
+                order,
+                whitelist,
+                missing_evidence,
+            }
         }
         Entity::Whitelist => Loaded::Whitelist {
             plate_entries: whitelist_rows(tx, key)?,
