@@ -1806,6 +1806,69 @@ async fn a_rectification_waits_for_its_evidence(backend: Backend) {
     );
 }
 
+async fn the_evidence_sweep_removes_abandoned_uploads_and_orphan_chunks(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_order("GD-S-1", "410783", "豫G10021").await;
+    let zhang = hub.token("zhang.wei").await;
+    // One upload left half way (a desk that gave up), one completed.
+    let half = png_bytes(CHUNK * 2, 3);
+    let abandoned = hub.started(&zhang, &upload_request(&half, "GD-S-1")).await;
+    assert!(
+        !status_of(hub.patch(&zhang, &abandoned, 0, &half[..CHUNK]).await)
+            .await
+            .complete
+    );
+    let whole = png_bytes(CHUNK / 3, 4);
+    let done = hub.started(&zhang, &upload_request(&whole, "GD-S-1")).await;
+    assert!(
+        status_of(hub.patch(&zhang, &done, 0, &whole).await)
+            .await
+            .complete
+    );
+    // A chunk a killed hub wrote but never counted.
+    let ghost = std::path::Path::new(&hub.evidence).join("uploads/ghost");
+    std::fs::create_dir_all(&ghost).expect("mkdir");
+    std::fs::write(ghost.join("00000000000000000000-x"), b"half a chunk").expect("write");
+    let chunk_files = |hub: &Hub| -> usize {
+        hub.evidence_files()
+            .iter()
+            .filter(|p| p.contains("/uploads/"))
+            .count()
+    };
+    assert_eq!(chunk_files(&hub), 2);
+    let bucket = EvidenceBucket::open(&hub.evidence).expect("bucket");
+    let sweep = |age| casedesk_hub::evidence::sweep(hub.store.as_ref(), &bucket, age);
+
+    // Young things are left alone: the upload may be resumed, the chunk may be under way.
+    let r = sweep(chrono::Duration::hours(1)).await.expect("sweep");
+    assert_eq!((r.abandoned_uploads, r.orphan_chunks), (0, 0));
+    assert_eq!(chunk_files(&hub), 2);
+
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let r = sweep(chrono::Duration::zero()).await.expect("sweep");
+    assert_eq!((r.abandoned_uploads, r.orphan_chunks), (1, 1), "{r:?}");
+    assert_eq!(chunk_files(&hub), 0);
+    assert_eq!(
+        hub.head_offset(&zhang, &abandoned).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // The stored file is untouched and still served.
+    let r = hub
+        .http
+        .get(hub.url(&format!("/api/v1/evidence/{}", sha256_hex(&whole))))
+        .bearer_auth(&zhang)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.expect("bytes").as_ref(), whole.as_slice());
+    // Again: nothing left to do.
+    let r = sweep(chrono::Duration::zero()).await.expect("sweep");
+    assert_eq!(r, casedesk_hub::evidence::SweepReport::default());
+}
+
 async fn evidence_uploads_in_chunks_and_downloads_with_range(backend: Backend) {
     let hub = start(backend, HubConfig::default()).await;
     hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
@@ -2351,6 +2414,7 @@ on_both_engines!(
     a_whitelisted_vehicles_alarm,
     the_same_alarm_on_two_hub_instances_makes_one_order,
     a_rectification_waits_for_its_evidence,
+    the_evidence_sweep_removes_abandoned_uploads_and_orphan_chunks,
     evidence_uploads_in_chunks_and_downloads_with_range,
     evidence_refusals_change_nothing,
     evidence_whose_bytes_do_not_match_is_discarded,

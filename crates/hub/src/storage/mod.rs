@@ -427,6 +427,8 @@ pub trait HubStore: Send + Sync {
     async fn complete_upload(&self, upload_id: &str, by: &str, at: &str) -> Result<(), StoreError>;
     /// Forgets an upload and its chunks (the bytes did not match their hash).
     async fn discard_upload(&self, upload_id: &str) -> Result<(), StoreError>;
+    /// Uploads begun before `created_before` (a stamp) and never completed: abandoned.
+    async fn stale_uploads(&self, created_before: &str) -> Result<Vec<String>, StoreError>;
     async fn evidence(&self, sha256: &str) -> Result<Option<EvidenceRecord>, StoreError>;
 
     /// The open attention items of orders within `scope`, oldest first.

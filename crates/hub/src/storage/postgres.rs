@@ -1198,6 +1198,16 @@ impl HubStore for PgStore {
         Ok(())
     }
 
+    async fn stale_uploads(&self, created_before: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT upload_id FROM evidence_uploads
+             WHERE complete = 0 AND created_at < $1 ORDER BY created_at",
+        )
+        .bind(created_before)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn evidence(&self, sha256: &str) -> Result<Option<EvidenceRecord>, StoreError> {
         let row = sqlx::query("SELECT size, mime, file_name FROM evidence WHERE sha256 = $1")
             .bind(sha256)

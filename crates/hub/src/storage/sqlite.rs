@@ -1520,6 +1520,21 @@ impl HubStore for SqliteStore {
         .await
     }
 
+    async fn stale_uploads(&self, created_before: &str) -> Result<Vec<String>, StoreError> {
+        let before = created_before.to_string();
+        self.read(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT upload_id FROM evidence_uploads
+                 WHERE complete = 0 AND created_at < ?1 ORDER BY created_at",
+            )?;
+            let ids = stmt
+                .query_map([&before], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            Ok(ids)
+        })
+        .await
+    }
+
     async fn evidence(&self, sha256: &str) -> Result<Option<EvidenceRecord>, StoreError> {
         let sha = sha256.to_string();
         self.read(move |conn| {
