@@ -9,7 +9,7 @@ use std::sync::Arc;
 use casedesk_domain::whitelist::WhitelistAction;
 use casedesk_domain::{
     Catalog, Due, Industry, InterceptionOutcome, OrderAction, OrderState, Role, Status,
-    WhitelistKind, WorkingCalendar,
+    WhitelistKind, WhitelistStatus, WorkingCalendar,
 };
 use casedesk_hub::auth::hash_password;
 use casedesk_hub::clock::{beijing_now, stamp};
@@ -151,6 +151,31 @@ impl Hub {
             place: "G4京港澳高速K600".into(),
             detected_at: detected.format("%Y-%m-%d %H:%M").to_string(),
             enterprise: None,
+            driver: None,
+        };
+        self.store
+            .insert_order(order_no, &facts, &state, "test", &stamp(beijing_now()))
+            .await
+            .expect("insert order");
+    }
+
+    /// An alarm-made order of violation `code` whose vehicle belongs to an enterprise of
+    /// `industry`, as the platform reports it.
+    async fn add_order_of(&self, order_no: &str, code: &str, plate: &str, industry: Industry) {
+        let violation = Catalog::embedded().get(code).expect("the violation");
+        let detected = beijing_now() - chrono::Duration::minutes(10);
+        let state = OrderState::open(violation, detected, "410783", &WorkingCalendar::embedded());
+        let facts = OrderFacts {
+            violation_code: code.into(),
+            plate: plate.into(),
+            place: "G4京港澳高速K600".into(),
+            detected_at: detected.format("%Y-%m-%d %H:%M").to_string(),
+            enterprise: Some(casedesk_wire::EnterpriseFacts {
+                name: format!("{plate}所属企业"),
+                credit_id: None,
+                industry,
+                credit_score: Some(820),
+            }),
             driver: None,
         };
         self.store
@@ -775,6 +800,104 @@ async fn a_reassigned_order_departs_from_the_county_it_left(backend: Backend) {
         (order_nos(&p), departures(&p)),
         (vec![], vec!["GD-CY-1".to_string()])
     );
+}
+
+async fn a_coach_intercepted_clean_twice_is_proposed_once(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("li.na", Role::CountyOfficer, "410783").await;
+    hub.add_user("zhao.lei", Role::Supervisor, "4107").await;
+    for (no, plate, industry) in [
+        ("GD-W-1", "豫G55555", Industry::CharterCoach),
+        ("GD-W-2", "豫G55555", Industry::CharterCoach),
+        ("GD-W-3", "豫G55555", Industry::CharterCoach),
+        ("GD-T-1", "豫G66666", Industry::GeneralFreight),
+        ("GD-T-2", "豫G66666", Industry::GeneralFreight),
+    ] {
+        hub.add_order_of(no, "KY-001", plate, industry).await;
+    }
+    let zhang = hub.token("zhang.wei").await;
+    let li = hub.token("li.na").await;
+    let zhao = hub.token("zhao.lei").await;
+    let clean = OrderAction::Intercept {
+        outcome: InterceptionOutcome::NothingFound,
+        notes: "未发现违法行为".into(),
+    };
+    let intercept = |no: &str| {
+        [
+            order_mutation(no, OrderAction::Claim),
+            order_mutation(no, clean.clone()),
+        ]
+    };
+    let proposals = |p: &PullResponse, plate: &str| -> Vec<(String, WhitelistStatus)> {
+        p.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Whitelist(w) if w.entry.plate == plate => {
+                    Some((w.division.clone(), w.entry.status))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let applied = |r: &[MutationResult]| {
+        assert!(
+            r.iter()
+                .all(|r| matches!(r, MutationResult::Applied { .. })),
+            "{r:?}"
+        );
+    };
+
+    // One clean interception each, at two desks: the hub counts both and proposes.
+    applied(&hub.push(&zhang, &intercept("GD-W-1")).await);
+    assert!(proposals(&hub.pull(&zhao, 0, 100).await, "豫G55555").is_empty());
+    applied(&hub.push(&li, &intercept("GD-W-2")).await);
+    let expected = vec![("410783".to_string(), WhitelistStatus::Proposed)];
+    assert_eq!(
+        proposals(&hub.pull(&zhao, 0, 100).await, "豫G55555"),
+        expected
+    );
+    assert_eq!(
+        proposals(&hub.pull(&zhang, 0, 100).await, "豫G55555"),
+        expected
+    );
+    let audit = hub.store.audit_rows(0, 1000).await.expect("audit");
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "propose" && a.entity_key == "豫G55555" && a.username == "li.na"));
+    // A third: the open entry stands, no second one.
+    applied(&hub.push(&zhang, &intercept("GD-W-3")).await);
+    assert_eq!(
+        proposals(&hub.pull(&zhao, 0, 100).await, "豫G55555").len(),
+        1
+    );
+    // A lorry is never proposed, however clean.
+    applied(&hub.push(&zhang, &intercept("GD-T-1")).await);
+    applied(&hub.push(&zhang, &intercept("GD-T-2")).await);
+    assert!(proposals(&hub.pull(&zhao, 0, 100).await, "豫G66666").is_empty());
+    // The city's supervisor decides the proposal like any other.
+    let r = hub
+        .push(
+            &zhao,
+            &[whitelist_mutation(
+                "豫G55555",
+                WhitelistAction::Approve {
+                    reason: "两次拦截均未发现违法".into(),
+                },
+            )],
+        )
+        .await;
+    applied(&r);
+    assert_eq!(
+        proposals(&hub.pull(&zhang, 0, 100).await, "豫G55555"),
+        [("410783".to_string(), WhitelistStatus::Approved)]
+    );
+    assert!(casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify")
+        .first_broken
+        .is_none());
 }
 
 async fn whitelist_decisions(backend: Backend) {
@@ -2400,6 +2523,7 @@ on_both_engines!(
     a_lost_claim_race_names_the_winner,
     jurisdictions_and_roles,
     a_reassigned_order_departs_from_the_county_it_left,
+    a_coach_intercepted_clean_twice_is_proposed_once,
     whitelist_decisions,
     pull_pages_with_checkpoints,
     the_audit_chain_verifies_and_detects_tampering,

@@ -641,7 +641,9 @@ fn minute(stamp: &str) -> String {
 }
 
 /// The hub's entry by its id; a local entry without a hub id for the same plate, kind and start
-/// is taken to be this one (a proposal made here, then decided on the hub).
+/// is taken to be this one (an entry added here, then decided on the hub). The rule's proposal
+/// (经2次拦截) matches whatever its start: this desk proposes on the day it recorded the second
+/// clean interception, the hub on the day it applied it, and it is one proposal.
 fn write_whitelist(conn: &Connection, w: &WhitelistChange) -> Result<(), StoreError> {
     let e: &WhitelistEntry = &w.entry;
     let updated_at = minute(&w.updated_at);
@@ -650,7 +652,8 @@ fn write_whitelist(conn: &Connection, w: &WhitelistChange) -> Result<(), StoreEr
             "SELECT id FROM whitelist WHERE hub_id = ?1
              UNION ALL
              SELECT id FROM (SELECT id FROM whitelist WHERE hub_id IS NULL AND plate = ?2
-                 AND kind = ?3 AND valid_from = ?4 ORDER BY id LIMIT 1)
+                 AND kind = ?3 AND (valid_from = ?4 OR kind = 'repeated_clean_interception')
+                 ORDER BY id LIMIT 1)
              LIMIT 1",
         )?
         .query_row(

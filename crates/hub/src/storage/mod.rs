@@ -156,7 +156,31 @@ pub enum Loaded {
     },
 }
 
+/// The audit row of a whitelist entry the hub proposed after `ctx`'s interception: by the
+/// interception's user and device, under its mutation id.
+pub fn proposal_audit(ctx: &MutationContext, entry: &WhitelistEntry, at: &str) -> AuditEntry {
+    AuditEntry {
+        at: at.to_string(),
+        username: ctx.user.username.clone(),
+        device_id: ctx.mutation.device_id.clone(),
+        action: "propose".into(),
+        entity: "whitelist".into(),
+        entity_key: entry.plate.clone(),
+        mutation_id: Some(ctx.mutation.mutation_id.clone()),
+        before: "null".into(),
+        after: serde_json::json!({ "action": "propose", "entry": entry }).to_string(),
+    }
+}
+
 impl Loaded {
+    /// The order as it was before the mutation, for an order mutation on a known order.
+    pub fn order(&self) -> Option<&OrderRecord> {
+        match self {
+            Loaded::Order { order, .. } => order.as_deref(),
+            Loaded::Whitelist { .. } => None,
+        }
+    }
+
     /// The county an order leaves when it takes `next` (a reassignment to another county):
     /// that county's desks are told of its departure (`order_departures`).
     pub fn county_left(&self, next: &OrderState) -> Option<&str> {

@@ -6,7 +6,7 @@
 //! so two instances cannot decide the same id twice.
 
 use async_trait::async_trait;
-use casedesk_domain::OrderState;
+use casedesk_domain::{InterceptionOutcome, OrderState, Outcome};
 use casedesk_wire::{
     AttentionItem, Change, Entity, MutationResult, OrderDeparture, OrderFacts, OrderStateWire,
 };
@@ -19,10 +19,10 @@ use super::sqlite::{
     whitelist_change, whitelist_from, NewOrderRow, OrderColumns,
 };
 use super::{
-    answer_again, evidence_audit, stored_result, AlarmOrder, AuditEntry, AuditRow, ChangePage,
-    ChunkRecord, Decision, EvidenceRecord, HubStore, Ingested, Loaded, MutationContext, NewRefresh,
-    NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord, UploadStart,
-    UserRecord, WhitelistRow,
+    answer_again, evidence_audit, proposal_audit, stored_result, AlarmOrder, AuditEntry, AuditRow,
+    ChangePage, ChunkRecord, Decision, EvidenceRecord, HubStore, Ingested, Loaded, MutationContext,
+    NewRefresh, NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord,
+    UploadStart, UserRecord, WhitelistRow,
 };
 use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
 use crate::audit::{link_hash, GENESIS};
@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/postgres/0003_evidence.sql"),
     include_str!("../../../../migrations/hub/postgres/0004_attention.sql"),
     include_str!("../../../../migrations/hub/postgres/0005_departures.sql"),
+    include_str!("../../../../migrations/hub/postgres/0006_interceptions.sql"),
 ];
 
 /// The advisory lock that keeps two hubs starting at once from migrating together.
@@ -177,6 +178,79 @@ fn attention_row(r: &PgRow) -> Result<(AttentionItem, bool), StoreError> {
         refused_at: r.try_get("refused_at")?,
     };
     Ok((with_payload(item, &payload)?, resolved.is_some()))
+}
+
+/// Records an applied interception of `order`'s vehicle and, after a clean one, the whitelist
+/// entry the rule proposes ([`crate::proposal`]), with its change number and audit row.
+async fn record_interception(
+    tx: &mut Tx,
+    ctx: &MutationContext,
+    order: &OrderRecord,
+    county: &str,
+    outcome: InterceptionOutcome,
+    at: &str,
+) -> Result<(), StoreError> {
+    let plate = order.facts.plate.as_str();
+    sqlx::query("INSERT INTO interceptions(plate, order_no, outcome, at) VALUES ($1, $2, $3, $4)")
+        .bind(plate)
+        .bind(&order.order_no)
+        .bind(outcome.code())
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    if outcome != InterceptionOutcome::NothingFound {
+        return Ok(());
+    }
+    let (clean, found): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE outcome = 'nothing_found'),
+                count(*) FILTER (WHERE outcome = 'violation_found')
+         FROM interceptions WHERE plate = $1",
+    )
+    .bind(plate)
+    .fetch_one(&mut **tx)
+    .await?;
+    let states: Vec<String> = sqlx::query_scalar("SELECT state FROM work_orders WHERE plate = $1")
+        .bind(plate)
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut confirmed_orders = 0;
+    for state in states {
+        let state: OrderStateWire = serde_json::from_str(&state)?;
+        if state.outcome == Some(Outcome::Confirmed) {
+            confirmed_orders += 1;
+        }
+    }
+    let has_open_entry: bool = sqlx::query_scalar(
+        "SELECT EXISTS(SELECT 1 FROM whitelist_entries
+             WHERE plate = $1 AND status IN ('proposed', 'approved'))",
+    )
+    .bind(plate)
+    .fetch_one(&mut **tx)
+    .await?;
+    let record = crate::proposal::PlateRecord {
+        clean: u32::try_from(clean).unwrap_or(u32::MAX),
+        found: u32::try_from(found).unwrap_or(u32::MAX),
+        confirmed_orders,
+        has_open_entry,
+    };
+    let Some(entry) = crate::proposal::after_clean_interception(order, &record, ctx.now.date())
+    else {
+        return Ok(());
+    };
+    let seq = next_counter(tx, "change").await?;
+    sqlx::query(
+        "INSERT INTO whitelist_entries(plate, division, status, entry, version, seq, updated_at)
+         VALUES ($1, $2, $3, $4, 1, $5, $6)",
+    )
+    .bind(plate)
+    .bind(county)
+    .bind(entry.status.code())
+    .bind(serde_json::to_string(&entry)?)
+    .bind(seq)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    append_audit(tx, &proposal_audit(ctx, &entry, at)).await
 }
 
 async fn append_audit(tx: &mut Tx, e: &AuditEntry) -> Result<(), StoreError> {
@@ -810,6 +884,12 @@ impl HubStore for PgStore {
                     .await?;
                 }
                 append_audit(&mut tx, &audit(before, after)).await?;
+                if let (Some(outcome), Some(order)) =
+                    (crate::proposal::interception(m), loaded.order())
+                {
+                    record_interception(&mut tx, &ctx, order, &state.county_code, outcome, &at)
+                        .await?;
+                }
                 MutationResult::Applied {
                     mutation_id: m.mutation_id.clone(),
                     new_version: version,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use casedesk_domain::{OrderState, Role, WhitelistEntry};
+use casedesk_domain::{InterceptionOutcome, OrderState, Outcome, Role, WhitelistEntry};
 use casedesk_wire::{
     AttentionItem, Change, Entity, MutationResult, OrderChange, OrderDeparture, OrderFacts,
     OrderStateWire, WhitelistChange,
@@ -16,10 +16,10 @@ use casedesk_wire::{
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use super::{
-    answer_again, evidence_audit, stored_result, AlarmOrder, AuditEntry, AuditRow, ChangePage,
-    ChunkRecord, Decision, EvidenceRecord, HubStore, Ingested, Loaded, MutationContext, NewRefresh,
-    NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord, UploadStart,
-    UserRecord, WhitelistRow,
+    answer_again, evidence_audit, proposal_audit, stored_result, AlarmOrder, AuditEntry, AuditRow,
+    ChangePage, ChunkRecord, Decision, EvidenceRecord, HubStore, Ingested, Loaded, MutationContext,
+    NewRefresh, NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord,
+    UploadStart, UserRecord, WhitelistRow,
 };
 use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
 use crate::audit::{link_hash, GENESIS};
@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/sqlite/0003_evidence.sql"),
     include_str!("../../../../migrations/hub/sqlite/0004_attention.sql"),
     include_str!("../../../../migrations/hub/sqlite/0005_departures.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0006_interceptions.sql"),
 ];
 
 pub struct SqliteStore {
@@ -492,6 +493,65 @@ pub(crate) struct NewOrderRow<'a> {
     pub at: &'a str,
 }
 
+/// Records an applied interception of `order`'s vehicle and, after a clean one, the whitelist
+/// entry the rule proposes ([`crate::proposal`]), with its change number and audit row.
+fn record_interception(
+    tx: &Transaction<'_>,
+    ctx: &MutationContext,
+    order: &OrderRecord,
+    county: &str,
+    outcome: InterceptionOutcome,
+    at: &str,
+) -> Result<(), StoreError> {
+    let plate = order.facts.plate.as_str();
+    tx.execute(
+        "INSERT INTO interceptions(plate, order_no, outcome, at) VALUES (?1, ?2, ?3, ?4)",
+        params![plate, order.order_no, outcome.code(), at],
+    )?;
+    if outcome != InterceptionOutcome::NothingFound {
+        return Ok(());
+    }
+    let (clean, found): (u32, u32) = tx.query_row(
+        "SELECT coalesce(sum(outcome = 'nothing_found'), 0),
+                coalesce(sum(outcome = 'violation_found'), 0)
+         FROM interceptions WHERE plate = ?1",
+        [plate],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut confirmed_orders = 0;
+    let mut stmt = tx.prepare_cached("SELECT state FROM work_orders WHERE plate = ?1")?;
+    for state in stmt.query_map([plate], |r| r.get::<_, String>(0))? {
+        let state: OrderStateWire = serde_json::from_str(&state?)?;
+        if state.outcome == Some(Outcome::Confirmed) {
+            confirmed_orders += 1;
+        }
+    }
+    let has_open_entry: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM whitelist_entries
+             WHERE plate = ?1 AND status IN ('proposed', 'approved'))",
+        [plate],
+        |r| r.get(0),
+    )?;
+    let record = crate::proposal::PlateRecord {
+        clean,
+        found,
+        confirmed_orders,
+        has_open_entry,
+    };
+    let Some(entry) = crate::proposal::after_clean_interception(order, &record, ctx.now.date())
+    else {
+        return Ok(());
+    };
+    let seq = next_counter(tx, "change")?;
+    let json = serde_json::to_string(&entry)?;
+    tx.execute(
+        "INSERT INTO whitelist_entries(plate, division, status, entry, version, seq, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
+        params![plate, county, entry.status.code(), json, seq, at],
+    )?;
+    append_audit(tx, &proposal_audit(ctx, &entry, at))
+}
+
 /// Whether the hub holds the file `sha256` as evidence of `order_no`.
 fn held_for(tx: &Transaction<'_>, sha256: &str, order_no: &str) -> Result<bool, StoreError> {
     Ok(tx
@@ -597,6 +657,10 @@ fn decide_and_record(
                 )?;
             }
             append_audit(tx, &audit(before, after))?;
+            if let (Some(outcome), Some(order)) = (crate::proposal::interception(m), loaded.order())
+            {
+                record_interception(tx, ctx, order, &state.county_code, outcome, &at)?;
+            }
             MutationResult::Applied {
                 mutation_id: m.mutation_id.clone(),
                 new_version: version,
