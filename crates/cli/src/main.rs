@@ -15,6 +15,8 @@ use casedesk_domain::permit::{Configuration, Measure, PermitClass, Route, Track,
 use casedesk_domain::{
     Industry, InterceptionOutcome, ReturnReason, Role, Status, WhitelistKind, WhitelistStatus,
 };
+use casedesk_media::index::MatchHow;
+use casedesk_media::inspect::Finding;
 use casedesk_papers::text::{owner_zh, time_left_zh};
 use chrono::Datelike;
 use clap::{Parser, Subcommand};
@@ -255,7 +257,8 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
-    /// 大件运输: the permit rules (over-limit test, class, time limit); needs no cache.
+    /// 大件运输: the permit rules (over-limit test, class, time limit; no cache needed) and the
+    /// media checks of remote review (media-check, media-index; in the cache).
     Permit {
         #[command(subcommand)]
         command: PermitCommand,
@@ -264,6 +267,16 @@ enum Command {
 
 #[derive(Subcommand)]
 enum PermitCommand {
+    /// 远程审核 media check: what FILE is (kind from its bytes, metadata, no-EXIF and cut
+    /// findings) and which indexed applications' photos or videos it repeats, and how (same
+    /// bytes; the same picture re-encoded, resized or cropped; a video sharing frames).
+    /// Needs the cache (see media-index).
+    MediaCheck { file: PathBuf },
+    /// Fingerprint the photos and videos of a carrier's submission folder (application.json
+    /// and its files) and record them in the cache under the folder's carrier_reference, which
+    /// stands in for the application id until applications come through the hub. A bad file
+    /// refuses the whole folder and records nothing.
+    MediaIndex { folder: PathBuf },
     /// Which limits of article 3 a declaration exceeds, its class and its time limit.
     Classify {
         /// Overall height in metres (e.g. 4.35).
@@ -840,8 +853,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
     if let Command::Calendar { command } = &cli.command {
         return calendar(&data, json, command);
     }
+    // The permit rules need no cache; the media checks open it.
     if let Command::Permit { command } = &cli.command {
-        return permit(json, command);
+        return permit(json, &data, command);
     }
     let mut desk = Desk::open(&data)?;
     match cli.command {
@@ -1313,7 +1327,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         // Answered above, before the cache is opened; kept here so the match stays exhaustive.
         Command::Calendar { command } => calendar(&data, json, &command),
-        Command::Permit { command } => permit(json, &command),
+        Command::Permit { command } => permit(json, &data, &command),
         Command::Status => {
             let s = desk.status()?;
             print(json, &s, |s| {
@@ -1462,7 +1476,7 @@ fn amount(measure: Measure, value: u32) -> String {
     }
 }
 
-fn permit(json: bool, command: &PermitCommand) -> Result<(), AppError> {
+fn permit(json: bool, data: &std::path::Path, command: &PermitCommand) -> Result<(), AppError> {
     match command {
         PermitCommand::Classify {
             height,
@@ -1554,6 +1568,8 @@ fn permit(json: bool, command: &PermitCommand) -> Result<(), AppError> {
             })
         }
         PermitCommand::Sample { command } => sample(json, command),
+        PermitCommand::MediaCheck { file } => media_check(json, &Desk::open(data)?, file),
+        PermitCommand::MediaIndex { folder } => media_index(json, &mut Desk::open(data)?, folder),
         PermitCommand::Classes => {
             let table = permit_classes();
             print(json, table, |t| {
@@ -1570,6 +1586,91 @@ fn permit(json: bool, command: &PermitCommand) -> Result<(), AppError> {
             })
         }
     }
+}
+
+/// How a match reads in the text output.
+fn match_how(how: &MatchHow) -> String {
+    match how {
+        MatchHow::SameBytes => "同一文件 same bytes".into(),
+        MatchHow::SamePicture { distance } => {
+            format!("同一画面（重新编码、缩放或裁剪） same picture, {distance}/64 bits apart")
+        }
+        MatchHow::SharedFootage {
+            shared_frames,
+            frames,
+        } => format!("视频画面重复 shared footage, {shared_frames} of {frames} frames"),
+    }
+}
+
+fn finding_text(f: &Finding) -> String {
+    match f {
+        Finding::NoExif => {
+            "照片无 EXIF：请索要原始文件（聊天软件会去除 EXIF，并不单独说明造假） no EXIF: ask for the original".into()
+        }
+        Finding::Cuts { at_seconds } => format!(
+            "视频非一镜到底，剪辑点 cuts at {} s",
+            at_seconds
+                .iter()
+                .map(|t| format!("{t:.2}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn media_check(json: bool, desk: &Desk, file: &std::path::Path) -> Result<(), AppError> {
+    let c = desk.media_check(file)?;
+    print(json, &c, |c| {
+        let mut lines = vec![format!(
+            "{}	{}	{} bytes	sha256 {}",
+            c.file, c.kind, c.size, c.sha256
+        )];
+        lines.extend(
+            c.findings
+                .iter()
+                .map(|f| format!("注意 finding\t{}", finding_text(f))),
+        );
+        if c.matches.is_empty() {
+            lines.push("未发现重复提交 no earlier application has this file".into());
+        }
+        lines.extend(c.matches.iter().map(|m| {
+            format!(
+                "重复 match\t{}\t{}\t{}\t{}",
+                m.application_id,
+                m.material,
+                m.file_name,
+                match_how(&m.how)
+            )
+        }));
+        lines.join("\n")
+    })
+}
+
+fn media_index(json: bool, desk: &mut Desk, folder: &std::path::Path) -> Result<(), AppError> {
+    let r = desk.media_index(folder)?;
+    print(json, &r, |r| {
+        let mut lines = vec![format!(
+            "{}：已记录 {} 个照片/视频指纹 recorded {} fingerprints",
+            r.application_id, r.recorded, r.recorded
+        )];
+        for f in &r.files {
+            lines.push(format!("{}\t{}\t{}", f.file_name, f.material, f.kind));
+            lines.extend(
+                f.findings
+                    .iter()
+                    .map(|x| format!("  注意 finding\t{}", finding_text(x))),
+            );
+            lines.extend(f.matches.iter().map(|m| {
+                format!(
+                    "  重复 match\t{}\t{}\t{}",
+                    m.application_id,
+                    m.file_name,
+                    match_how(&m.how)
+                )
+            }));
+        }
+        lines.join("\n")
+    })
 }
 
 /// A file the user named, read whole.

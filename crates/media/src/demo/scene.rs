@@ -278,7 +278,7 @@ fn fill_ellipse(img: &mut RgbImage, cx: f32, cy: f32, rx: f32, ry: f32, c: [u8; 
 
 /// A camera's grain: small per-pixel noise, the same for the same seed.
 fn add_grain(img: &mut RgbImage, seed: u64) {
-    let mut rng = SmallRng::seed_from_u64(seed ^ 0x6772_6169_6e);
+    let mut rng = SmallRng::seed_from_u64(seed ^ 0x0067_7261_696e);
     for p in img.pixels_mut() {
         let n: i16 = rng.gen_range(-6..=6);
         for ch in p.0.iter_mut() {
