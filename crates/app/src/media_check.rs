@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use casedesk_domain::permit::Material;
+use casedesk_media::demo::submission::{write_submissions, DemoFolder};
 use casedesk_media::index::{DuplicateIndex, Fingerprint, MatchHow};
 use casedesk_media::inspect::{inspect, Facts, Finding, Inspected};
 use casedesk_media::{Limits, MediaError, MediaKind};
@@ -212,6 +213,12 @@ fn file_in(folder: &Path, name: &str) -> Option<PathBuf> {
         && !name.contains('/')
         && !name.contains('\\');
     plain.then(|| folder.join(name))
+}
+
+/// Writes the demo's carriers' submission folders with real media
+/// ([`casedesk_media::demo::submission::write_submissions`]).
+pub fn demo_media(out_dir: &Path, count: usize, seed: u64) -> Result<Vec<DemoFolder>, AppError> {
+    write_submissions(out_dir, count, seed).map_err(media_error)
 }
 
 /// A media error as the desk's error, in both languages.

@@ -52,6 +52,19 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// 大件运输 demo: write COUNT carriers' submission folders (application.json with a
+    /// measurement video, two watermarked photos with EXIF, a dispatch note and a commitment)
+    /// into OUT_DIR, the media made now by ffmpeg; some deliberately wrong (a plate that does
+    /// not match, an old watermark, a reused video re-encoded, a video with a cut, a photo
+    /// without EXIF, a reused photo resized), listed in OUT_DIR/demo-manifest.json. The same
+    /// seed writes the same bytes. Needs no cache.
+    DemoMedia {
+        out_dir: PathBuf,
+        #[arg(long, default_value_t = 8)]
+        count: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// List the inbox.
     List {
         #[command(flatten)]
@@ -853,6 +866,14 @@ fn run(cli: Cli) -> Result<(), AppError> {
     if let Command::Calendar { command } = &cli.command {
         return calendar(&data, json, command);
     }
+    if let Command::DemoMedia {
+        out_dir,
+        count,
+        seed,
+    } = &cli.command
+    {
+        return demo_media(json, out_dir, *count, *seed);
+    }
     // The permit rules need no cache; the media checks open it.
     if let Command::Permit { command } = &cli.command {
         return permit(json, &data, command);
@@ -1328,6 +1349,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
         // Answered above, before the cache is opened; kept here so the match stays exhaustive.
         Command::Calendar { command } => calendar(&data, json, &command),
         Command::Permit { command } => permit(json, &data, &command),
+        Command::DemoMedia {
+            out_dir,
+            count,
+            seed,
+        } => demo_media(json, &out_dir, count, seed),
         Command::Status => {
             let s = desk.status()?;
             print(json, &s, |s| {
@@ -1586,6 +1612,32 @@ fn permit(json: bool, data: &std::path::Path, command: &PermitCommand) -> Result
             })
         }
     }
+}
+
+fn demo_media(
+    json: bool,
+    out_dir: &std::path::Path,
+    count: usize,
+    seed: u64,
+) -> Result<(), AppError> {
+    let folders = casedesk_app::demo_media(out_dir, count, seed)?;
+    print(json, &folders, |folders| {
+        folders
+            .iter()
+            .map(|f| {
+                let defect = f
+                    .defect
+                    .map(|d| {
+                        serde_json::to_value(d)
+                            .map(|v| v.as_str().unwrap_or_default().to_string())
+                            .unwrap_or_default()
+                    })
+                    .unwrap_or_else(|| "-".into());
+                format!("{}\t{}", out_dir.join(&f.folder).display(), defect)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
 }
 
 /// How a match reads in the text output.

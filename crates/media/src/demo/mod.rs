@@ -3,4 +3,6 @@
 
 pub mod exif;
 pub mod make;
+pub mod pdf;
 pub mod scene;
+pub mod submission;
