@@ -9,12 +9,15 @@ use image_hasher::{HashAlg, Hasher, HasherConfig};
 /// Hamming distance at or under which two pictures are taken for the same picture, compared as
 /// the closest pair of their [`picture_hashes`]. Measured on 30 drawn truck scenes
 /// (docs/decisions.md): re-compression, halving and crops of 5 % (centred or from a corner) stay
-/// at 2 or under; 870 pairs of different settings with the same truck are 10 apart or more.
+/// at 4 or under; 870 pairs of different settings with the same truck are 10 apart or more.
 pub const SAME_PICTURE_MAX_DISTANCE: u32 = 6;
 
 /// How much of each side the crop views keep (95 %): a crop of up to 5 % from any corner or the
 /// centre lands close to one of them.
 const CROP_VIEW_PERCENT: u32 = 95;
+
+/// The longest side a photo is shrunk to before hashing.
+const HASH_INPUT_SIDE: u32 = 512;
 
 /// The hasher, built once per use: a DCT hash (pHash) of 8 x 8 low frequencies against their
 /// median, which ignores the high frequencies that re-compression and resizing disturb.
@@ -35,6 +38,15 @@ pub fn picture_hash(hasher: &Hasher<[u8; 8]>, img: &DynamicImage) -> u64 {
 /// the centre). A DCT hash moves a lot when a picture loses 5 % of one side; comparing every
 /// view with every view finds the crop as a near-identical pair instead.
 pub fn picture_hashes(hasher: &Hasher<[u8; 8]>, img: &DynamicImage) -> Vec<u64> {
+    // The hash looks at 8 x 8 low frequencies: a 512-pixel copy carries all of them, and
+    // hashing six views of a 12-megapixel photo at full size took 0.8 s (docs/benchmarks.md).
+    let small;
+    let img = if img.width().max(img.height()) > HASH_INPUT_SIDE {
+        small = img.thumbnail(HASH_INPUT_SIDE, HASH_INPUT_SIDE);
+        &small
+    } else {
+        img
+    };
     let (w, h) = (img.width(), img.height());
     let (cw, ch) = (w * CROP_VIEW_PERCENT / 100, h * CROP_VIEW_PERCENT / 100);
     let mut hashes = vec![picture_hash(hasher, img)];

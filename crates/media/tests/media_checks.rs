@@ -261,3 +261,56 @@ fn bad_files_get_clear_errors() {
     let err = inspect(&broken, None, &Limits::default()).expect_err("undecodable");
     assert!(matches!(err, MediaError::Undecodable { .. }), "{err}");
 }
+
+/// The measurement behind the photo threshold (docs/decisions.md), with its figures printed:
+/// `cargo test --release -p casedesk-media --test media_checks -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement (about a minute in release), not a check"]
+fn measure_photo_hash_separation() {
+    use casedesk_media::phash::{closest, hasher, picture_hashes};
+    let h = hasher();
+    let hashes = |bytes: &[u8]| picture_hashes(&h, &make::decode(bytes).expect("decodes"));
+    let n = 30u64;
+    let mut same = [0u32; 5];
+    let mut different = Vec::new();
+    for seed in 0..n {
+        let base_bytes = make::scene_jpeg(&Scene::from_seed(seed), 1024, 768, 92);
+        let base = make::decode(&base_bytes).expect("decodes");
+        let hb = hashes(&base_bytes);
+        let (w, hh) = (base.width(), base.height());
+        let variants = [
+            make::jpeg_bytes(&base, 50),
+            make::jpeg_bytes(&base.resize_exact(w / 2, hh / 2, FilterType::Triangle), 80),
+            make::jpeg_bytes(&base.crop_imm(0, 0, w * 95 / 100, hh * 95 / 100), 85),
+            make::jpeg_bytes(
+                &base.crop_imm(w / 20, hh / 20, w * 95 / 100, hh * 95 / 100),
+                85,
+            ),
+            make::jpeg_bytes(
+                &base
+                    .crop_imm(w / 40, hh / 40, w * 95 / 100, hh * 95 / 100)
+                    .resize(640, 480, FilterType::Triangle),
+                70,
+            ),
+        ];
+        for (k, v) in variants.iter().enumerate() {
+            same[k] = same[k].max(closest(&hb, &hashes(v)));
+        }
+        for other in (0..n).filter(|o| *o != seed) {
+            let mut s2 = Scene::from_seed(other);
+            s2.truck = Truck::from_seed(seed);
+            different.push(closest(&hb, &hashes(&make::scene_jpeg(&s2, 1024, 768, 92))));
+        }
+    }
+    different.sort_unstable();
+    eprintln!(
+        "worst same picture [q50, halved, crop corner 0, crop corner 5 %, centred crop+resize]: {same:?}"
+    );
+    eprintln!(
+        "different settings, same truck ({} pairs): min {} p1 {} p50 {}",
+        different.len(),
+        different[0],
+        different[different.len() / 100],
+        different[different.len() / 2]
+    );
+}
