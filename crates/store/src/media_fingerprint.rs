@@ -119,7 +119,7 @@ mod tests {
             .expect("record");
         // Indexing the same application again replaces, not duplicates.
         store
-            .record_media_fingerprints(&[a.clone()])
+            .record_media_fingerprints(std::slice::from_ref(&a))
             .expect("again");
         assert_eq!(store.media_fingerprints().expect("load"), vec![a, b]);
     }
