@@ -177,7 +177,6 @@ fn main() {
             },
             creation_time: "2026-11-30T00:00:00Z".into(),
         },
-        dir.path(),
         &small,
     )
     .expect("video");

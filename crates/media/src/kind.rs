@@ -127,20 +127,12 @@ pub fn check_file(
     let mut head = [0u8; 16];
     let n = read_up_to(&mut file, &mut head).map_err(read_err)?;
     let found = sniff(&head[..n]);
-    match (claimed, found) {
-        (Some(c), f) if f != Some(c) => {
-            return Err(MediaError::NotWhatItClaims {
-                path: path.to_path_buf(),
-                claimed: c,
-                found: f,
-            })
-        }
-        (_, None) => {
-            return Err(MediaError::UnknownKind {
-                path: path.to_path_buf(),
-            })
-        }
-        _ => {}
+    if let Some(claimed) = claimed.filter(|c| found != Some(*c)) {
+        return Err(MediaError::NotWhatItClaims {
+            path: path.to_path_buf(),
+            claimed,
+            found,
+        });
     }
     let kind = found.ok_or_else(|| MediaError::UnknownKind {
         path: path.to_path_buf(),

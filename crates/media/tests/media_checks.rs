@@ -36,7 +36,7 @@ fn video(dir: &Path, name: &str, scenes: Vec<Scene>, kbps: u32) -> PathBuf {
         },
         creation_time: "2026-11-30T00:05:00Z".into(),
     };
-    make::write_video(&shot, dir, &out).expect("ffmpeg makes the video");
+    make::write_video(&shot, &out).expect("ffmpeg makes the video");
     out
 }
 

@@ -4,7 +4,7 @@
 //! the videos and draws the watermark with a CJK font (fonts-noto-cjk).
 
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use image::{DynamicImage, ImageFormat, RgbImage};
@@ -56,14 +56,14 @@ pub fn write_photo(
     scene: &Scene,
     watermark: &Watermark,
     exif: Option<&ExifData>,
-    work: &Path,
     out: &Path,
 ) -> Result<(), MediaError> {
-    let picture = work.join(format!("{}.ppm", file_stem(out)));
+    let work = work_dir(out)?;
+    let picture = work.path().join("picture.ppm");
     write_file(&picture, &ppm_bytes(&scene.draw(960, 720)))?;
-    let text = work.join(format!("{}.txt", file_stem(out)));
+    let text = work.path().join("watermark.txt");
     write_file(&text, watermark.lines.join("\n").as_bytes())?;
-    let jpg = work.join(format!("{}.plain.jpg", file_stem(out)));
+    let jpg = work.path().join("plain.jpg");
     let filter = drawtext(&text, 26, 40);
     ffmpeg(
         &[
@@ -103,14 +103,14 @@ pub struct Shot {
 }
 
 /// Writes an H.264 MP4 (320 x 240, 25 fps) panning across the shot's scenes.
-pub fn write_video(shot: &Shot, work: &Path, out: &Path) -> Result<(), MediaError> {
-    let stem = file_stem(out);
+pub fn write_video(shot: &Shot, out: &Path) -> Result<(), MediaError> {
+    let work = work_dir(out)?;
     let n = shot.scenes.len().max(1);
     let part = f64::from(shot.seconds) / n as f64;
     let mut inputs: Vec<String> = Vec::new();
     let mut graph = String::new();
     for (i, scene) in shot.scenes.iter().enumerate() {
-        let picture = work.join(format!("{stem}.scene{i}.ppm"));
+        let picture = work.path().join(format!("scene{i}.ppm"));
         write_file(&picture, &ppm_bytes(&scene.draw(480, 300)))?;
         inputs.extend([
             "-loop".into(),
@@ -130,7 +130,7 @@ pub fn write_video(shot: &Shot, work: &Path, out: &Path) -> Result<(), MediaErro
             160.0 / part
         ));
     }
-    let text = work.join(format!("{stem}.txt"));
+    let text = work.path().join("watermark.txt");
     write_file(&text, shot.watermark.lines.join("\n").as_bytes())?;
     let joined: String = (0..n).map(|i| format!("[p{i}]")).collect();
     graph.push_str(&format!(
@@ -201,8 +201,20 @@ pub fn reencode(input: &Path, bitrate_kbps: u32, out: &Path) -> Result<(), Media
     )
 }
 
+/// A temporary folder for one output's intermediate files, removed when dropped. Its path (from
+/// the system's temporary directory) is what the filter graph names, so it needs no escaping.
+fn work_dir(out: &Path) -> Result<tempfile::TempDir, MediaError> {
+    tempfile::Builder::new()
+        .prefix("casedesk-media-")
+        .tempdir()
+        .map_err(|source| MediaError::Write {
+            path: out.to_path_buf(),
+            source,
+        })
+}
+
 fn drawtext(textfile: &Path, size: u32, margin: u32) -> String {
-    // Paths here are our own temporary files: no quotes or colons to escape.
+    // The text file is in work_dir(): no quotes, colons or brackets to escape.
     format!(
         "drawtext=fontfile={WATERMARK_FONT}:textfile={}:fontsize={size}:fontcolor=white:\
          box=1:boxcolor=black@0.45:boxborderw=4:line_spacing=4:x={margin}:y=h-th-{margin}",
@@ -232,19 +244,4 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), MediaError> {
 
 fn path_str(p: &Path) -> String {
     p.to_string_lossy().into_owned()
-}
-
-fn file_stem(p: &Path) -> String {
-    let parent = p
-        .parent()
-        .and_then(|d| d.file_name())
-        .map(|d| d.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = p
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "media".into());
-    PathBuf::from(format!("{parent}-{stem}"))
-        .to_string_lossy()
-        .into_owned()
 }

@@ -125,7 +125,6 @@ pub fn write_submissions(
         move |source| MediaError::Write { path, source }
     };
     std::fs::create_dir_all(out_dir).map_err(write_err(out_dir))?;
-    let work = tempfile::tempdir().map_err(write_err(out_dir))?;
     let mut rng = SmallRng::seed_from_u64(seed);
     let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
     let mut written: Vec<DemoFolder> = Vec::new();
@@ -192,7 +191,6 @@ pub fn write_submissions(
                             .format("%Y-%m-%dT%H:%M:%SZ")
                             .to_string(),
                     },
-                    work.path(),
                     &video,
                 )?;
             }
@@ -231,7 +229,7 @@ pub fn write_submissions(
             }
             _ => {
                 let exif = (defect != Some(Defect::PhotoWithoutExif)).then_some(&exif);
-                make::write_photo(&scene, &watermark, exif, work.path(), &front)?;
+                make::write_photo(&scene, &watermark, exif, &front)?;
             }
         }
         let mut side_scene = Scene::from_seed(scene_seed ^ 0x51de);
@@ -240,7 +238,6 @@ pub fn write_submissions(
             &side_scene,
             &watermark,
             Some(&exif),
-            work.path(),
             &folder.join("side.jpg"),
         )?;
 
