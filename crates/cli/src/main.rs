@@ -1625,14 +1625,7 @@ fn demo_media(
         folders
             .iter()
             .map(|f| {
-                let defect = f
-                    .defect
-                    .map(|d| {
-                        serde_json::to_value(d)
-                            .map(|v| v.as_str().unwrap_or_default().to_string())
-                            .unwrap_or_default()
-                    })
-                    .unwrap_or_else(|| "-".into());
+                let defect = f.defect.map(|d| d.code()).unwrap_or("-");
                 format!("{}\t{}", out_dir.join(&f.folder).display(), defect)
             })
             .collect::<Vec<_>>()
@@ -1674,7 +1667,7 @@ fn media_check(json: bool, desk: &Desk, file: &std::path::Path) -> Result<(), Ap
     let c = desk.media_check(file)?;
     print(json, &c, |c| {
         let mut lines = vec![format!(
-            "{}	{}	{} bytes	sha256 {}",
+            "{}\t{}\t{} bytes\tsha256 {}",
             c.file, c.kind, c.size, c.sha256
         )];
         lines.extend(

@@ -37,6 +37,20 @@ pub enum Defect {
     ReusedPhoto,
 }
 
+impl Defect {
+    /// The code written in the manifest.
+    pub fn code(self) -> &'static str {
+        match self {
+            Defect::PlateMismatch => "plate_mismatch",
+            Defect::OldWatermark => "old_watermark",
+            Defect::ReusedVideo => "reused_video",
+            Defect::VideoCut => "video_cut",
+            Defect::PhotoWithoutExif => "photo_without_exif",
+            Defect::ReusedPhoto => "reused_photo",
+        }
+    }
+}
+
 /// The defect of the folder at `i`; the first seven folders are one clean and one of each.
 fn defect_of(i: usize) -> Option<Defect> {
     match i {
@@ -379,5 +393,15 @@ mod tests {
         )
         .expect("json");
         assert_eq!(manifest[1]["defect"], "plate_mismatch");
+        for d in [
+            Defect::PlateMismatch,
+            Defect::OldWatermark,
+            Defect::ReusedVideo,
+            Defect::VideoCut,
+            Defect::PhotoWithoutExif,
+            Defect::ReusedPhoto,
+        ] {
+            assert_eq!(serde_json::to_value(d).expect("json"), d.code());
+        }
     }
 }
