@@ -47,7 +47,9 @@ impl Desk {
         media_check(&self.store, file)
     }
 
-    /// Indexes a carrier's submission folder ([`media_index`]).
+    /// Reads a carrier's submission folder, inspects every file it names (a bad one refuses
+    /// the whole folder, recording nothing), and records its photos' and videos' fingerprints
+    /// under the folder's carrier_reference.
     pub fn media_index(&mut self, folder: &Path) -> Result<MediaIndexed, AppError> {
         let now = self.now_text();
         media_index(&mut self.store, folder, &now)
@@ -135,9 +137,6 @@ pub struct MediaIndexed {
     pub recorded: usize,
 }
 
-/// Reads the submission folder, inspects every file it names (a bad one refuses the whole
-/// folder, recording nothing), and records its photos' and videos' fingerprints under the
-/// folder's carrier_reference.
 fn media_index(store: &mut Store, folder: &Path, now: &str) -> Result<MediaIndexed, AppError> {
     let manifest = folder.join("application.json");
     let unreadable = |detail: String| {
