@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0009_evidence_uploads.sql"),
     include_str!("../../../migrations/desk/0010_attention.sql"),
     include_str!("../../../migrations/desk/0011_evidence_hash.sql"),
+    include_str!("../../../migrations/desk/0012_media_fingerprints.sql"),
 ];
 
 /// The schema version this build writes.
