@@ -1198,23 +1198,29 @@ fn many_desks_with_random_offline_periods_converge_and_apply_each_action_once() 
     assert_eq!(after, versions, "sending everything again changed nothing");
 }
 
-#[test]
-fn a_coach_intercepted_clean_at_two_desks_is_proposed_by_the_hub_and_approved() {
-    let hub = start_hub(HubConfig::default());
-    // Two alarms of one charter coach, as the platform reports them.
-    let csv = "alarm_id,violation_code,plate,detected_at,place,county_code,enterprise_name,\
-               enterprise_credit_id,enterprise_industry,enterprise_credit_score\n\
-               PT-C-1,KY-001,豫GB2468,2026-11-29 08:15,G4京港澳高速K600,410783,长垣市安顺旅游客运有限公司,,charter_coach,880\n\
-               PT-C-2,KY-001,豫GB2468,2026-11-29 16:40,S308长垣段,410783,长垣市安顺旅游客运有限公司,,charter_coach,880\n";
+/// Two alarms of one charter coach of 长垣市, as the platform reports them.
+fn coach_alarms(hub: &Hub, plate: &str) {
+    let csv = format!(
+        "alarm_id,violation_code,plate,detected_at,place,county_code,enterprise_name,\
+         enterprise_credit_id,enterprise_industry,enterprise_credit_score\n\
+         {plate}-1,KY-001,{plate},2026-11-29 08:15,G4京港澳高速K600,410783,长垣市安顺旅游客运有限公司,,charter_coach,880\n\
+         {plate}-2,KY-001,{plate},2026-11-29 16:40,S308长垣段,410783,长垣市安顺旅游客运有限公司,,charter_coach,880\n"
+    );
     let poster = casedesk_hub::ingest::Poster {
         username: "admin".into(),
         device_id: "platform".into(),
         scope: casedesk_hub::jurisdiction::Jurisdiction::Province,
     };
-    let inputs = casedesk_hub::ingest::csv_inputs(csv).expect("header");
+    let inputs = casedesk_hub::ingest::csv_inputs(&csv).expect("header");
     hub.rt
         .block_on(casedesk_hub::ingest::ingest(&*hub.store, inputs, &poster))
         .expect("ingest");
+}
+
+#[test]
+fn a_coach_intercepted_clean_at_two_desks_is_proposed_by_the_hub_and_approved() {
+    let hub = start_hub(HubConfig::default());
+    coach_alarms(&hub, "豫GB2468");
     let (a, b, s) = (
         tempfile::tempdir().expect("tempdir"),
         tempfile::tempdir().expect("tempdir"),
@@ -1271,19 +1277,7 @@ fn a_desks_own_proposal_is_the_hubs_when_it_arrives() {
     // One officer intercepts twice offline: the desk proposes at once; the hub proposes when
     // the interceptions arrive; the desk keeps one entry, the hub's.
     let hub = start_hub(HubConfig::default());
-    let csv = "alarm_id,violation_code,plate,detected_at,place,county_code,enterprise_name,\
-               enterprise_credit_id,enterprise_industry,enterprise_credit_score\n\
-               PT-D-1,KY-001,豫GB1357,2026-11-29 08:15,G4京港澳高速K600,410783,长垣市安顺旅游客运有限公司,,charter_coach,880\n\
-               PT-D-2,KY-001,豫GB1357,2026-11-29 16:40,S308长垣段,410783,长垣市安顺旅游客运有限公司,,charter_coach,880\n";
-    let poster = casedesk_hub::ingest::Poster {
-        username: "admin".into(),
-        device_id: "platform".into(),
-        scope: casedesk_hub::jurisdiction::Jurisdiction::Province,
-    };
-    let inputs = casedesk_hub::ingest::csv_inputs(csv).expect("header");
-    hub.rt
-        .block_on(casedesk_hub::ingest::ingest(&*hub.store, inputs, &poster))
-        .expect("ingest");
+    coach_alarms(&hub, "豫GB1357");
     let dir = tempfile::tempdir().expect("tempdir");
     let mut d = signed_in(&hub, dir.path(), "zhang.wei");
     d.sync().expect("first pull");

@@ -20,6 +20,12 @@ pub fn text_pdf(title: &str, lines: &[String]) -> Vec<u8> {
         "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R >>".to_string(),
         "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>".to_string(),
     ];
+    assemble(&objects)
+}
+
+/// A PDF file of `objects` (numbered from 1 in order; object 1 the catalog), with the
+/// cross-reference table whose byte offsets readers check.
+pub fn assemble(objects: &[String]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
     let mut offsets = Vec::new();
     for (i, body) in objects.iter().enumerate() {
