@@ -150,9 +150,8 @@ describe("打印 (print sheet)", () => {
         filter: "筛选条件：已认领",
         printedAt: "2026-11-24 09:30",
         user: "张伟",
-        page: 1,
+        capped: false,
         total: "2",
-        role: "county_officer",
       },
     } as never);
     expect(w.get("h1").text()).toBe("工单列表");
@@ -164,6 +163,24 @@ describe("打印 (print sheet)", () => {
     expect(rows[1].findAll("td").map((td) => td.text())).toEqual([
       "GD2026112400002", "已认领", expect.stringContaining("豫"), expect.any(String), "无经营许可",
     ]);
+    expect(w.text()).toContain("共 2 条");
+    w.unmount();
+  });
+
+  it("says when a long list prints only its first rows", () => {
+    const w = mountApp(PrintSheet, freshPinia(), {
+      props: {
+        rows: [makeRow(1), makeRow(2)],
+        columns: ["orderNo"],
+        title: "工单列表",
+        filter: "筛选条件：无",
+        printedAt: "2026-11-24 09:30",
+        user: "张伟",
+        capped: true,
+        total: "12,408",
+      },
+    } as never);
+    expect(w.text()).toContain("共 12,408 条，打印前 2 条；全部请用“导出Excel”");
     w.unmount();
   });
 });
