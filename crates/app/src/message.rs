@@ -340,12 +340,20 @@ impl Catalogue {
     }
 
     /// The reason and what to do for a hub refusal `code` with its parameters (`refusalReason`,
-    /// `refusalAdvice`); None when this catalogue does not know the code (a newer hub's). A
-    /// parameter named in `refusalParam` carries a code looked up in that section (`status`,
+    /// `refusalAdvice`); None when this catalogue does not know the code (a newer hub's) or a
+    /// parameter its texts show is missing (a refusal recorded before parameters travelled).
+    /// A parameter named in `refusalParam` carries a code looked up in that section (`status`,
     /// `role`, ...); the rest are data.
     pub fn refusal(&self, code: &str, params: &BTreeMap<String, String>) -> Option<RefusalText> {
         let reason = self.entry("refusalReason", code)?;
         let advice = self.entry("refusalAdvice", code)?;
+        let complete = placeholders(reason)
+            .iter()
+            .chain(&placeholders(advice))
+            .all(|name| params.contains_key(name));
+        if !complete {
+            return None;
+        }
         let value = |name: &str| {
             let v = params.get(name)?;
             Some(
@@ -532,6 +540,14 @@ mod tests {
         assert!(zh.reason.contains("“待抽查”，县区执法人员不能执行“抽查通过”"), "{}", zh.reason);
         assert!(zh.advice.is_some_and(|a| a.contains("重做")));
         assert_eq!(Catalogue::get(Lang::Zh).refusal("from_a_newer_hub", &params), None);
+        // Recorded before parameters travelled: the hub's text, not a template with holes.
+        assert_eq!(
+            Catalogue::get(Lang::En).refusal("claimed_by_other", &BTreeMap::new()),
+            None
+        );
+        assert!(Catalogue::get(Lang::En)
+            .refusal("not_supervisor", &BTreeMap::new())
+            .is_some());
     }
 
     #[test]
