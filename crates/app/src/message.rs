@@ -499,7 +499,10 @@ mod tests {
                     .keys()
                     .map(String::as_str)
                     .collect();
-                assert_eq!(keys, codes, "{lang:?} {section}: keys differ from RejectionCode");
+                assert_eq!(
+                    keys, codes,
+                    "{lang:?} {section}: keys differ from RejectionCode"
+                );
             }
             for code in RejectionCode::ALL {
                 let declared: BTreeSet<String> =
@@ -515,7 +518,10 @@ mod tests {
             // A parameter looked up by name names a section that exists.
             for (name, section) in cat["refusalParam"].as_object().expect("refusalParam") {
                 let section = section.as_str().expect("a section name");
-                assert!(cat[section].is_object(), "{lang:?}: {name} → no section {section}");
+                assert!(
+                    cat[section].is_object(),
+                    "{lang:?}: {name} → no section {section}"
+                );
             }
         }
     }
@@ -537,9 +543,17 @@ mod tests {
         let zh = Catalogue::get(Lang::Zh)
             .refusal("not_allowed", &params)
             .expect("known");
-        assert!(zh.reason.contains("“待抽查”，县区执法人员不能执行“抽查通过”"), "{}", zh.reason);
+        assert!(
+            zh.reason
+                .contains("“待抽查”，县区执法人员不能执行“抽查通过”"),
+            "{}",
+            zh.reason
+        );
         assert!(zh.advice.is_some_and(|a| a.contains("重做")));
-        assert_eq!(Catalogue::get(Lang::Zh).refusal("from_a_newer_hub", &params), None);
+        assert_eq!(
+            Catalogue::get(Lang::Zh).refusal("from_a_newer_hub", &params),
+            None
+        );
         // Recorded before parameters travelled: the hub's text, not a template with holes.
         assert_eq!(
             Catalogue::get(Lang::En).refusal("claimed_by_other", &BTreeMap::new()),

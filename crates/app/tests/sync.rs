@@ -7,9 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use casedesk_app::{
-    explain_refusal,
-    AutoSync, AutoSyncRunner, AutoSyncState, Desk, ErrorCode, HandlingMethod, InboxFilter, Lang,
-    TokenStoreKind,
+    explain_refusal, AutoSync, AutoSyncRunner, AutoSyncState, Desk, ErrorCode, HandlingMethod,
+    InboxFilter, Lang, TokenStoreKind,
 };
 use casedesk_domain::{
     Catalog, InterceptionOutcome, OrderState, Status, WhitelistStatus, WorkingCalendar,
@@ -354,7 +353,9 @@ fn two_desks_claim_the_same_order_offline_and_the_second_keeps_its_refusal() {
     let en = explain_refusal(claim, Lang::En);
     assert_eq!(
         en.reason,
-        format!("Work order {no} was claimed first by zhang.wei (their claim reached the hub first).")
+        format!(
+            "Work order {no} was claimed first by zhang.wei (their claim reached the hub first)."
+        )
     );
     assert!(en
         .advice

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casedesk_app::{
-    classify_declaration, default_data_dir, load_calendar, permit_classes, permit_materials,
-    explain_refusal, read_candidates, sample_commitment, sample_draw, sample_verify, AppError, AutoSync,
-    AutoSyncState, AutoSyncStatus, BatchAction, BatchItem, DeclarationText, Desk, DueFilter,
-    ErrorCode, ExplainedRefusal, HandlingMethod, InboxFilter, Lang, MessageKey, NaiveDate, SortKey, Term,
+    classify_declaration, default_data_dir, explain_refusal, load_calendar, permit_classes,
+    permit_materials, read_candidates, sample_commitment, sample_draw, sample_verify, AppError,
+    AutoSync, AutoSyncState, AutoSyncStatus, BatchAction, BatchItem, DeclarationText, Desk,
+    DueFilter, ErrorCode, ExplainedRefusal, HandlingMethod, InboxFilter, Lang, MessageKey,
+    NaiveDate, SortKey, Term,
 };
 use casedesk_domain::permit::sample::Draw;
 use casedesk_domain::permit::{Configuration, Measure, PermitClass, Route, Track, Trips};

@@ -324,8 +324,7 @@ fn decide_order(
         name: &user.username,
         county_code: actor_county,
     };
-    let applied =
-        apply(&order.state, &actor, &action, &sit)
+    let applied = apply(&order.state, &actor, &action, &sit)
         .map_err(|e| transition_rejection(&m.entity_key, &e))?;
     if !missing_evidence.is_empty() {
         let names = missing_evidence

@@ -598,7 +598,7 @@ async fn a_lost_claim_race_names_the_winner(backend: Backend) {
     let second = order_mutation("GD202611290000002", OrderAction::Claim);
     let r = hub.push(&zhang, &[first]).await;
     assert!(matches!(r[0], MutationResult::Applied { .. }));
-    let r = hub.push(&li, &[second.clone()]).await;
+    let r = hub.push(&li, std::slice::from_ref(&second)).await;
     let (code, zh) = rejected_code(&r[0]);
     assert_eq!(code, "claimed_by_other");
     assert!(zh.contains("zhang.wei"), "{zh}");

@@ -30,9 +30,7 @@ pub use evidence::{
     UPLOAD_OFFSET_HEADER,
 };
 pub use ingest::{IngestRecord, IngestRequest, IngestResponse, IngestResult, MAX_INGEST_BATCH};
-pub use mutation::{
-    Entity, Mutation, MutationResult, PayloadError, PushRequest, PushResponse,
-};
+pub use mutation::{Entity, Mutation, MutationResult, PayloadError, PushRequest, PushResponse};
 pub use order::OrderStateWire;
 pub use rejection::{Rejection, RejectionCode};
 

@@ -31,8 +31,10 @@ impl Rejection {
         message_zh: String,
         message_en: String,
     ) -> Rejection {
-        let params: BTreeMap<String, String> =
-            params.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let params: BTreeMap<String, String> = params
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
         debug_assert!(
             params.keys().map(String::as_str).eq(sorted(code.params())),
             "rejection {} takes {:?}, given {:?}",
