@@ -11,6 +11,7 @@ import type { Refusal } from "../src/bindings/Refusal";
 import type { SignedIn } from "../src/bindings/SignedIn";
 import type { AutoSyncStatus } from "../src/bindings/AutoSyncStatus";
 import { actionLabel, isHubUrl, refusalNote, shortTime } from "../src/utils/sync";
+import { renderRefusal } from "../src/i18n/messages";
 import { deskStatus, freshPinia, makeDetail, mountApp, settle, settleErrors, waitFor } from "./helpers";
 import { appError } from "./app-error";
 
@@ -34,6 +35,7 @@ function refusal(seq: number, patch: Partial<Refusal> = {}): Refusal {
     action: "claim",
     created_at: "2026-11-24 09:12",
     code: "claimed_by_other",
+    params: {},
     message_zh: "该工单已由张伟认领。",
     message_en: "This order was claimed by 张伟.",
     refused_at: "2026-11-24 10:30",
@@ -212,6 +214,37 @@ describe("sync helpers", () => {
     expect(refusalNote(refusal(1), t, te, "en")).toBe(
       "Order no.: GD2026112400001\nAction: Claim\nRecorded: 2026-11-24 09:12\nReason: This order was claimed by 张伟. (claimed_by_other)\nRefused: 2026-11-24 10:30",
     );
+  });
+});
+
+/** A claim race lost to 张伟, as a hub that sends parameters refuses it. */
+function lostRace(seq: number): Refusal {
+  return refusal(seq, { params: { order_no: "GD2026112400001", holder: "张伟" } });
+}
+
+describe("refusals from the catalogue", () => {
+  it("renders a known code with its parameters in each language, names looked up by parameter", () => {
+    expect(renderRefusal(lostRace(1), "zh-CN")).toEqual({
+      reason: "工单 GD2026112400001 已由 张伟 先行认领（对方的认领先到达上级平台）。",
+      advice: "工单已由 张伟 认领。您记录的内容已转交监管负责人（待关注事项）；请放弃本条，如需补充请联系认领人。",
+    });
+    expect(renderRefusal(lostRace(1), "en").reason).toBe("Work order GD2026112400001 was claimed first by 张伟 (their claim reached the hub first).");
+    const notAllowed = refusal(2, {
+      code: "not_allowed",
+      params: { order_no: "GD2026112400001", status: "submitted", role: "county_officer", action: "spot_check_pass" },
+    });
+    expect(renderRefusal(notAllowed, "en").reason).toBe(
+      `Work order GD2026112400001 is "Awaiting spot check" on the hub, and "Pass spot check" is not open to the role "County officer" in that state.`,
+    );
+    expect(renderRefusal(notAllowed, "zh-CN").reason).toContain("“待抽查”，县区执法人员不能执行“抽查通过”");
+  });
+
+  it("falls back to the hub's text for an unknown code, or a refusal kept without its parameters", () => {
+    const newer = refusal(3, { code: "from_a_newer_hub", params: { x: "1" }, message_zh: "新的原因", message_en: "a new reason" });
+    expect(renderRefusal(newer, "zh-CN")).toEqual({ reason: "新的原因", advice: null });
+    expect(renderRefusal(newer, "en")).toEqual({ reason: "a new reason", advice: null });
+    expect(renderRefusal({ ...newer, message_en: "" }, "en").reason).toBe("新的原因");
+    expect(renderRefusal(refusal(4), "en")).toEqual({ reason: "This order was claimed by 张伟.", advice: null });
   });
 });
 
@@ -463,7 +496,7 @@ describe("sync page", () => {
     await settle();
     expect(document.querySelector('[data-testid="sync-refusals-count"]')!.textContent).toContain("共 2 条");
     const heads = [...document.querySelectorAll('[data-testid="refusal-table"] th')].map((th) => th.textContent!.trim());
-    expect(heads).toEqual(["工单号/车牌", "操作", "记录时间", "拒绝原因", "拒绝时间", "处理"]);
+    expect(heads).toEqual(["工单号/车牌", "操作", "记录时间", "拒绝原因与处理办法", "拒绝时间", "处理"]);
     const rows = [...document.querySelectorAll('[data-testid="refusal-row"]')];
     expect(rows).toHaveLength(2);
     const cells = (r: Element) => [...r.querySelectorAll("td")].map((td) => td.textContent!.trim());
@@ -482,6 +515,51 @@ describe("sync page", () => {
     i18n.global.locale.value = "en";
     await settle();
     expect(cells(rows[0]).slice(1, 4)).toEqual(["Claim", "2026-11-24 09:12", "This order was claimed by 张伟. claimed_by_other"]);
+    w.unmount();
+  });
+
+  it("shows the catalogue's reason and what to do, in the window's language, and copies both", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    const writeText = vi.fn(async () => undefined);
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    m.syncOverview.mockResolvedValue(overview({ refusals: [lostRace(1)] }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)!.textContent!.trim();
+    expect(text("refusal-reason")).toBe("工单 GD2026112400001 已由 张伟 先行认领（对方的认领先到达上级平台）。");
+    expect(text("refusal-advice")).toBe("处理办法：工单已由 张伟 认领。您记录的内容已转交监管负责人（待关注事项）；请放弃本条，如需补充请联系认领人。");
+    expect(text("sync-refusals-count")).toContain("共 1 条");
+    (document.querySelector('[data-testid="refusal-copy"]') as HTMLElement).click();
+    await settle();
+    expect(writeText).toHaveBeenCalledWith(
+      "工单号：GD2026112400001\n操作：认领\n记录时间：2026-11-24 09:12\n拒绝原因：工单 GD2026112400001 已由 张伟 先行认领（对方的认领先到达上级平台）。 (claimed_by_other)\n处理办法：工单已由 张伟 认领。您记录的内容已转交监管负责人（待关注事项）；请放弃本条，如需补充请联系认领人。\n拒绝时间：2026-11-24 10:30",
+    );
+
+    i18n.global.locale.value = "en";
+    await settle();
+    expect(text("refusal-reason")).toBe("Work order GD2026112400001 was claimed first by 张伟 (their claim reached the hub first).");
+    expect(text("refusal-advice")).toBe(
+      "What to do: The order is claimed by 张伟. What you recorded has gone to the supervisors (attention list); dismiss this entry, and contact the claimant if you have more to add.",
+    );
+    (document.querySelector('[data-testid="refusal-copy"]') as HTMLElement).click();
+    await settle();
+    expect(writeText).toHaveBeenLastCalledWith(expect.stringContaining("\nWhat to do: The order is claimed by 张伟."));
+    w.unmount();
+  });
+
+  it("a refusal whose code the desk does not know shows the hub's text and no advice", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    const newer = refusal(5, { code: "from_a_newer_hub", params: { x: "1" }, message_zh: "新的原因", message_en: "a new reason" });
+    m.syncOverview.mockResolvedValue(overview({ refusals: [newer] }));
+    const w = mountApp(SyncView, pinia);
+    await settle();
+    expect(document.querySelector('[data-testid="refusal-reason"]')!.textContent).toBe("新的原因");
+    expect(document.querySelector('[data-testid="refusal-advice"]')).toBeNull();
+    i18n.global.locale.value = "en";
+    await settle();
+    expect(document.querySelector('[data-testid="refusal-reason"]')!.textContent).toBe("a new reason");
     w.unmount();
   });
 

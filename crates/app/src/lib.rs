@@ -38,12 +38,13 @@ pub use evidence::{
 };
 pub use export::ExportSummary;
 pub use media_check::{demo_media, IndexedFile, MediaCheck, MediaIndexed, MediaMatch};
-pub use message::{Lang, Message, MessageKey, Param, Term};
+pub use message::{Lang, Message, MessageKey, Param, RefusalText, Term};
 pub use permit::{
     classify_declaration, permit_classes, permit_materials, read_candidates, sample_commitment,
     sample_draw, sample_verify, DeclarationText, MaterialItem, MaterialsCheck,
 };
 pub use reader::InboxReader;
+pub use refusal::{explain_refusal, ExplainedRefusal};
 pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};
 pub use sync::{SignedIn, SyncOverview, SyncReport};
 pub use upload::{SyncProgress, UploadProgress, UploadRefusal};

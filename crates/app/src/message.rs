@@ -298,6 +298,15 @@ impl Message {
     }
 }
 
+/// What the desk says about an action the hub refused: why, and what to do (None when the
+/// desk does not know the refusal's code and shows the hub's own text as the reason).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RefusalText {
+    pub reason: String,
+    pub advice: Option<String>,
+}
+
 /// One language's catalogue, parsed once from the embedded JSON.
 pub struct Catalogue(Value);
 
@@ -328,6 +337,36 @@ impl Catalogue {
             (_, Some((section, key))) => self.entry(section, &key).unwrap_or(&key).to_string(),
             (_, None) => String::new(),
         }
+    }
+
+    /// The reason and what to do for a hub refusal `code` with its parameters (`refusalReason`,
+    /// `refusalAdvice`); None when this catalogue does not know the code (a newer hub's) or a
+    /// parameter its texts show is missing (a refusal recorded before parameters travelled).
+    /// A parameter named in `refusalParam` carries a code looked up in that section (`status`,
+    /// `role`, ...); the rest are data.
+    pub fn refusal(&self, code: &str, params: &BTreeMap<String, String>) -> Option<RefusalText> {
+        let reason = self.entry("refusalReason", code)?;
+        let advice = self.entry("refusalAdvice", code)?;
+        let complete = placeholders(reason)
+            .iter()
+            .chain(&placeholders(advice))
+            .all(|name| params.contains_key(name));
+        if !complete {
+            return None;
+        }
+        let value = |name: &str| {
+            let v = params.get(name)?;
+            Some(
+                self.entry("refusalParam", name)
+                    .and_then(|section| self.entry(section, v))
+                    .unwrap_or(v)
+                    .to_string(),
+            )
+        };
+        Some(RefusalText {
+            reason: fill(reason, value),
+            advice: Some(fill(advice, value)),
+        })
     }
 
     pub fn render(&self, m: &Message) -> String {
@@ -444,6 +483,85 @@ mod tests {
                 key.code()
             );
         }
+    }
+
+    /// Every refusal the hub can send has a reason and a what-to-do text in both languages,
+    /// each showing exactly the parameters the code carries (between them), and nothing else.
+    #[test]
+    fn every_hub_refusal_code_has_a_reason_and_advice_in_both_catalogues() {
+        use casedesk_wire::RejectionCode;
+        let codes: BTreeSet<&str> = RejectionCode::ALL.iter().map(|c| c.code()).collect();
+        for (lang, cat) in catalogues() {
+            for section in ["refusalReason", "refusalAdvice"] {
+                let keys: BTreeSet<&str> = cat[section]
+                    .as_object()
+                    .unwrap_or_else(|| panic!("{lang:?}: no {section} section"))
+                    .keys()
+                    .map(String::as_str)
+                    .collect();
+                assert_eq!(
+                    keys, codes,
+                    "{lang:?} {section}: keys differ from RejectionCode"
+                );
+            }
+            for code in RejectionCode::ALL {
+                let declared: BTreeSet<String> =
+                    code.params().iter().map(|s| s.to_string()).collect();
+                let mut shown = BTreeSet::new();
+                for section in ["refusalReason", "refusalAdvice"] {
+                    let t = cat[section][code.code()].as_str().expect("a string");
+                    assert!(!t.trim().is_empty(), "{lang:?} {section}.{}", code.code());
+                    shown.extend(placeholders(t));
+                }
+                assert_eq!(shown, declared, "{lang:?} {}: parameters", code.code());
+            }
+            // A parameter looked up by name names a section that exists.
+            for (name, section) in cat["refusalParam"].as_object().expect("refusalParam") {
+                let section = section.as_str().expect("a section name");
+                assert!(
+                    cat[section].is_object(),
+                    "{lang:?}: {name} → no section {section}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_refusal_renders_its_parameters_with_names_from_the_catalogue() {
+        let params: BTreeMap<String, String> = [
+            ("order_no", "GD202611290000002"),
+            ("status", "submitted"),
+            ("role", "county_officer"),
+            ("action", "spot_check_pass"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .into();
+        let en = Catalogue::get(Lang::En)
+            .refusal("not_allowed", &params)
+            .expect("known");
+        assert_eq!(en.reason, "Work order GD202611290000002 is \"Awaiting spot check\" on the hub, and \"Pass spot check\" is not open to the role \"County officer\" in that state.");
+        let zh = Catalogue::get(Lang::Zh)
+            .refusal("not_allowed", &params)
+            .expect("known");
+        assert!(
+            zh.reason
+                .contains("“待抽查”，县区执法人员不能执行“抽查通过”"),
+            "{}",
+            zh.reason
+        );
+        assert!(zh.advice.is_some_and(|a| a.contains("重做")));
+        assert_eq!(
+            Catalogue::get(Lang::Zh).refusal("from_a_newer_hub", &params),
+            None
+        );
+        // Recorded before parameters travelled: the hub's text, not a template with holes.
+        assert_eq!(
+            Catalogue::get(Lang::En).refusal("claimed_by_other", &BTreeMap::new()),
+            None
+        );
+        assert!(Catalogue::get(Lang::En)
+            .refusal("not_supervisor", &BTreeMap::new())
+            .is_some());
     }
 
     #[test]

@@ -94,8 +94,9 @@ pub struct SyncOverview {
 
 impl From<SyncError> for AppError {
     fn from(e: SyncError) -> AppError {
-        // The hub answers in both languages (its refusals are stored and shown as they came),
-        // so those messages pass through as text; the rest are this side's own messages.
+        // The hub's error answers come in both languages and pass through as text (its refusals
+        // of mutations are codes with parameters, rendered from the catalogue); the rest are
+        // this side's own messages.
         let hub_says = |code, zh: String, en: String| {
             AppError::new(code, MessageKey::HubSays)
                 .with("message_zh", zh)

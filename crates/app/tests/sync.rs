@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use casedesk_app::{
-    AutoSync, AutoSyncRunner, AutoSyncState, Desk, ErrorCode, HandlingMethod, InboxFilter, Lang,
-    TokenStoreKind,
+    explain_refusal, AutoSync, AutoSyncRunner, AutoSyncState, Desk, ErrorCode, HandlingMethod,
+    InboxFilter, Lang, TokenStoreKind,
 };
 use casedesk_domain::{
     Catalog, InterceptionOutcome, OrderState, Status, WhitelistStatus, WorkingCalendar,
@@ -330,6 +330,43 @@ fn two_desks_claim_the_same_order_offline_and_the_second_keeps_its_refusal() {
         rb.refused[0]
     );
     assert!(!rb.refused[0].message_en.is_empty());
+    // The desk says why and what to do from its catalogue, by the code and the hub's
+    // parameters, read back from the cache: in Chinese and in English.
+    let kept = b.sync_overview().expect("overview").refusals;
+    let claim = kept
+        .iter()
+        .find(|r| r.code == "claimed_by_other")
+        .expect("the claim's refusal");
+    assert_eq!(
+        claim.params.get("holder").map(String::as_str),
+        Some("zhang.wei")
+    );
+    let zh = explain_refusal(claim, Lang::Zh);
+    assert_eq!(
+        zh.reason,
+        format!("工单 {no} 已由 zhang.wei 先行认领（对方的认领先到达上级平台）。")
+    );
+    assert_eq!(
+        zh.advice.as_deref(),
+        Some("工单已由 zhang.wei 认领。您记录的内容已转交监管负责人（待关注事项）；请放弃本条，如需补充请联系认领人。")
+    );
+    let en = explain_refusal(claim, Lang::En);
+    assert_eq!(
+        en.reason,
+        format!(
+            "Work order {no} was claimed first by zhang.wei (their claim reached the hub first)."
+        )
+    );
+    assert!(en
+        .advice
+        .is_some_and(|a| a.starts_with("The order is claimed by zhang.wei.")));
+    let handled = kept
+        .iter()
+        .find(|r| r.code == "not_claimant")
+        .expect("the handling's refusal");
+    assert!(explain_refusal(handled, Lang::En)
+        .reason
+        .contains("is claimed by zhang.wei; only the claimant"));
     // Kept in the outbox with the reason, not dropped, and not sent again.
     let kept = b.outbox().expect("outbox");
     assert_eq!(kept.len(), 2);

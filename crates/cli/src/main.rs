@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use casedesk_app::{
-    classify_declaration, default_data_dir, load_calendar, permit_classes, permit_materials,
-    read_candidates, sample_commitment, sample_draw, sample_verify, AppError, AutoSync,
-    AutoSyncState, AutoSyncStatus, BatchAction, BatchItem, DeclarationText, Desk, DueFilter,
-    ErrorCode, HandlingMethod, InboxFilter, Lang, MessageKey, NaiveDate, SortKey, Term,
+    classify_declaration, default_data_dir, explain_refusal, load_calendar, permit_classes,
+    permit_materials, read_candidates, sample_commitment, sample_draw, sample_verify, AppError,
+    AutoSync, AutoSyncState, AutoSyncStatus, BatchAction, BatchItem, DeclarationText, Desk,
+    DueFilter, ErrorCode, ExplainedRefusal, HandlingMethod, InboxFilter, Lang, MessageKey,
+    NaiveDate, SortKey, Term,
 };
 use casedesk_domain::permit::sample::Draw;
 use casedesk_domain::permit::{Configuration, Measure, PermitClass, Route, Track, Trips};
@@ -476,7 +477,9 @@ enum FiltersCommand {
 
 #[derive(Subcommand)]
 enum RefusalsCommand {
-    /// Every refused action still waiting for a decision, with the hub's reason.
+    /// Every refused action still waiting for a decision: the reason and what to do, from the
+    /// catalogue in `--lang` (the hub's own text for a code this desk does not know); `--json`
+    /// adds the code, its params and both hub texts.
     List,
     /// 放弃: the action leaves the list, kept with who dismissed it and when.
     Dismiss { seq: i64 },
@@ -950,26 +953,17 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::Refusals { command } => match command {
             RefusalsCommand::List => {
-                let refusals = desk.sync_overview()?.refusals;
+                let refusals: Vec<ExplainedRefusal> = desk
+                    .sync_overview()?
+                    .refusals
+                    .into_iter()
+                    .map(|r| ExplainedRefusal::new(r, lang))
+                    .collect();
                 print(json, &refusals, |rs| {
                     if rs.is_empty() {
                         return "（没有待处理的被拒绝操作 no refused action waits）".to_string();
                     }
-                    rs.iter()
-                        .map(|r| {
-                            format!(
-                                "{}\t{}\t{}\t{}\t{} / {} ({})",
-                                r.seq,
-                                r.entity_key,
-                                r.action,
-                                r.refused_at,
-                                r.message_zh,
-                                r.message_en,
-                                r.code
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n")
+                    rs.iter().map(refusal_text).collect::<Vec<_>>().join("\n")
                 })
             }
             RefusalsCommand::Dismiss { seq } => {
@@ -1311,7 +1305,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::Sync { watch: false, .. } => {
             let r = desk.sync()?;
-            print(json, &r, sync_text)
+            print(json, &r, |r| sync_text(r, lang))
         }
         Command::Sync {
             watch: true,
@@ -1394,7 +1388,7 @@ fn watch_text(s: &AutoSyncStatus, lang: Lang) -> String {
         .unwrap_or_default();
     match s.state {
         AutoSyncState::Synced => match &s.last_report {
-            Some(r) => format!("{}{next}", sync_text(r)),
+            Some(r) => format!("{}{next}", sync_text(r, lang)),
             None => format!("已同步 synced{next}"),
         },
         AutoSyncState::Retrying => {
@@ -1417,7 +1411,21 @@ fn watch_text(s: &AutoSyncStatus, lang: Lang) -> String {
     }
 }
 
-fn sync_text(r: &casedesk_app::SyncReport) -> String {
+/// One refused action: where, what and when, then the reason and what to do (the catalogue's,
+/// in the chosen language) on the next line.
+fn refusal_text(r: &ExplainedRefusal) -> String {
+    let f = &r.refusal;
+    let mut line = format!(
+        "{}\t{}\t{}\t{}\t{} ({})",
+        f.seq, f.entity_key, f.action, f.refused_at, r.text.reason, f.code
+    );
+    if let Some(advice) = &r.text.advice {
+        line.push_str(&format!("\n\t→ {advice}"));
+    }
+    line
+}
+
+fn sync_text(r: &casedesk_app::SyncReport, lang: Lang) -> String {
     let mut out = format!(
         "已同步 synced: {} sent, {} already on the hub, {} refused; {} orders and {} whitelist entries pulled, {} orders gone to another jurisdiction; {} kept local; {} unsent, {} refused kept in the outbox; checkpoint {}",
         r.pushed,
@@ -1432,10 +1440,14 @@ fn sync_text(r: &casedesk_app::SyncReport) -> String {
         r.checkpoint
     );
     for f in &r.refused {
+        let text = explain_refusal(f, lang);
         out.push_str(&format!(
-            "\n被拒绝 refused: {} {} {} — {} / {} ({})",
-            f.entity_key, f.action, f.mutation_id, f.message_zh, f.message_en, f.code
+            "\n被拒绝 refused: {} {} {} — {} ({})",
+            f.entity_key, f.action, f.mutation_id, text.reason, f.code
         ));
+        if let Some(advice) = text.advice {
+            out.push_str(&format!("\n    → {advice}"));
+        }
     }
     if r.uploaded_files > 0 || !r.upload_refusals.is_empty() {
         out.push_str(&format!(

@@ -269,9 +269,30 @@ fn refused_actions_are_listed_dismissed_or_redone() {
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
     assert_eq!(list[0]["code"], "claimed_by_other");
+    assert_eq!(list[0]["params"]["holder"], "zhang.wei");
+    assert_eq!(list[0]["params"]["order_no"], no.as_str());
+    // JSON: the reason and what to do in --lang, beside the hub's own texts.
+    assert!(list[0]["message_en"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
+    assert_eq!(
+        list[0]["reason"],
+        format!("工单 {no} 已由 zhang.wei 先行认领（对方的认领先到达上级平台）。")
+    );
     let seq = list[0]["seq"].to_string();
     let o = cli(&b, &["refusals", "list"], "", &[]);
-    assert!(text(&o.stdout).contains("zhang.wei"), "{}", text(&o.stdout));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("工单已由 zhang.wei 认领。您记录的内容已转交监管负责人"),
+        "{out}"
+    );
+    let o = cli(&b, &["--lang", "en", "refusals", "list"], "", &[]);
+    let out = text(&o.stdout);
+    assert!(
+        out.contains(&format!("Work order {no} was claimed first by zhang.wei"))
+            && out.contains("dismiss this entry, and contact the claimant"),
+        "{out}"
+    );
     // Redo is decided on the order as pulled: zhang.wei holds it, so it is refused, one line.
     let o = cli(&b, &["refusals", "redo", &seq], "", &[]);
     assert!(!o.status.success());

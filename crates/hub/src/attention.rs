@@ -9,8 +9,8 @@ use axum::extract::{Path, State};
 use axum::Json;
 use casedesk_domain::Role;
 use casedesk_wire::{
-    AttentionItem, AttentionList, AttentionResolved, Rejection, ResolveAttentionRequest,
-    MAX_ATTENTION_NOTE_CHARS,
+    AttentionItem, AttentionList, AttentionResolved, Rejection, RejectionCode,
+    ResolveAttentionRequest, MAX_ATTENTION_NOTE_CHARS,
 };
 
 use crate::api::{ApiError, ApiJson, AppState};
@@ -18,7 +18,8 @@ use crate::auth::AuthUser;
 use crate::storage::{AttentionResolution, Loaded, MutationContext, UserRecord};
 
 /// The refusal codes that send the officer's work to a supervisor: someone else holds the order.
-pub const ROUTED_CODES: [&str; 2] = ["claimed_by_other", "not_claimant"];
+pub const ROUTED_CODES: [RejectionCode; 2] =
+    [RejectionCode::ClaimedByOther, RejectionCode::NotClaimant];
 
 /// The attention item a refusal makes, if it makes one: a refused work-order mutation whose
 /// code is one of [`ROUTED_CODES`], on an order the hub has. Its `id` is 0 until stored.
@@ -27,7 +28,10 @@ pub fn item_for(
     loaded: &Loaded,
     rejection: &Rejection,
 ) -> Option<AttentionItem> {
-    if !ROUTED_CODES.contains(&rejection.code.as_str()) {
+    if !rejection
+        .known_code()
+        .is_some_and(|c| ROUTED_CODES.contains(&c))
+    {
         return None;
     }
     let Loaded::Order {

@@ -14,13 +14,14 @@ use std::sync::OnceLock;
 use axum::extract::State;
 use axum::Json;
 use casedesk_domain::action::EvidenceRef;
+use casedesk_domain::text::TextError;
 use casedesk_domain::whitelist::{self, WhitelistError};
 use casedesk_domain::{
     apply, Actor, Catalog, OrderAction, Role, Situation, TransitionError, WorkingCalendar,
 };
 use casedesk_wire::{
     Mutation, MutationResult, OrderStateWire, PayloadError, PushRequest, PushResponse, Rejection,
-    MAX_PUSH_BATCH,
+    RejectionCode as Code, MAX_PUSH_BATCH,
 };
 use sha2::{Digest, Sha256};
 
@@ -34,18 +35,11 @@ pub(crate) fn calendar() -> &'static WorkingCalendar {
     CALENDAR.get_or_init(WorkingCalendar::embedded)
 }
 
-fn rejection(code: &str, zh: String, en: String) -> Rejection {
-    Rejection {
-        code: code.to_string(),
-        message_zh: zh,
-        message_en: en,
-    }
-}
-
 /// The refusal of a mutation id that comes back asking something else.
 pub fn reused_id() -> Rejection {
-    rejection(
-        "mutation_id_reused",
+    Rejection::new(
+        Code::MutationIdReused,
+        [],
         "该变更编号已用于另一项操作".into(),
         "this mutation id was already used for a different action".into(),
     )
@@ -59,113 +53,180 @@ pub fn digest(m: &Mutation) -> String {
 
 fn payload_rejection(e: PayloadError) -> Rejection {
     match e {
-        PayloadError::Unreadable(detail) => rejection(
-            "bad_payload",
+        PayloadError::Unreadable(detail) => Rejection::new(
+            Code::BadPayload,
+            [("detail", detail.clone())],
             format!("操作内容无法识别：{detail}"),
             format!("the payload is not a valid action: {detail}"),
         ),
-        PayloadError::CodeMismatch { code, payload } => rejection(
-            "action_mismatch",
+        PayloadError::CodeMismatch { code, payload } => Rejection::new(
+            Code::ActionMismatch,
+            [("sent", code.clone()), ("payload", payload.clone())],
             format!("操作代码 {code} 与内容 {payload} 不一致"),
             format!("the action code {code} does not match the payload's {payload}"),
         ),
-        PayloadError::WrongEntity => rejection(
-            "wrong_entity",
+        PayloadError::WrongEntity => Rejection::new(
+            Code::WrongEntity,
+            [],
             "操作与对象类型不符".into(),
             "the action does not belong to this kind of entity".into(),
         ),
     }
 }
 
-/// A refusal by the state machine, in both languages (English from the domain's own wording).
-pub fn transition_rejection(e: &TransitionError) -> Rejection {
+/// The code of a named value, as its parameter carries it (`submitted`, `county_officer`).
+fn code_of<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn text_rejection(t: &TextError) -> Rejection {
+    let field = match t {
+        TextError::Empty { field }
+        | TextError::TooLong { field, .. }
+        | TextError::ControlCharacter { field, .. } => *field,
+    };
+    Rejection::new(
+        Code::InvalidText,
+        [("field", code_of(&field))],
+        format!("填写内容不符合要求：{t}"),
+        t.to_string(),
+    )
+}
+
+/// A refusal by the state machine of the order `order_no`, in both languages (English from the
+/// domain's own wording).
+pub fn transition_rejection(order_no: &str, e: &TransitionError) -> Rejection {
     let en = e.to_string();
-    let (code, zh) = match e {
-        TransitionError::NotAllowed { role, from, action } => (
-            "not_allowed",
+    let no = || ("order_no", order_no.to_string());
+    match e {
+        TransitionError::NotAllowed { role, from, action } => Rejection::new(
+            Code::NotAllowed,
+            [
+                no(),
+                ("status", code_of(from)),
+                ("role", code_of(role)),
+                ("action", code_of(action)),
+            ],
             format!(
                 "{}在工单{}时不能{}",
                 role.name_zh(),
                 from.name_zh(),
                 action.name_zh()
             ),
+            en,
         ),
-        TransitionError::NotClaimant { claimant, .. } => (
-            "not_claimant",
+        TransitionError::NotClaimant { claimant, .. } => Rejection::new(
+            Code::NotClaimant,
+            [no(), ("claimant", claimant.clone())],
             format!("工单已由 {claimant} 认领，只有认领人可以办理"),
+            en,
         ),
-        TransitionError::OutsideJurisdiction { order_county, .. } => (
-            "outside_jurisdiction",
-            format!("工单属于 {order_county}，不在您的辖区内"),
-        ),
-        TransitionError::Whitelisted { plate, kind } => (
-            "whitelisted",
+        TransitionError::OutsideJurisdiction { .. } => outside(order_no),
+        TransitionError::Whitelisted { plate, kind } => Rejection::new(
+            Code::Whitelisted,
+            [("plate", plate.clone()), ("kind", code_of(kind))],
             format!(
                 "车辆 {plate} 在白名单内（{}），需监管负责人书面指令方可布控",
                 kind.name_zh()
             ),
+            en,
         ),
-        TransitionError::NotWhitelisted { plate } => (
-            "not_whitelisted",
+        TransitionError::NotWhitelisted { plate } => Rejection::new(
+            Code::NotWhitelisted,
+            [("plate", plate.clone())],
             format!("车辆 {plate} 不在白名单内，无需指令"),
+            en,
         ),
-        TransitionError::Text(t) => ("invalid_text", format!("填写内容不符合要求：{t}")),
-        TransitionError::DateInPast { date, today } => {
-            ("date_in_past", format!("日期 {date} 早于今天（{today}）"))
-        }
-        TransitionError::DateTooFar { date, latest } => (
-            "date_too_far",
+        TransitionError::Text(t) => text_rejection(t),
+        TransitionError::DateInPast { date, today } => Rejection::new(
+            Code::DateInPast,
+            [("date", date.clone()), ("today", today.clone())],
+            format!("日期 {date} 早于今天（{today}）"),
+            en,
+        ),
+        TransitionError::DateTooFar { date, latest } => Rejection::new(
+            Code::DateTooFar,
+            [("date", date.clone()), ("latest", latest.clone())],
             format!("日期 {date} 超过两年（最晚 {latest}）"),
+            en,
         ),
-        TransitionError::NoRectificationRecorded => {
-            ("no_rectification", "提交抽查前须先记录整改".to_string())
-        }
-        TransitionError::MethodHasOwnAction { method } => (
-            "method_has_own_action",
+        TransitionError::NoRectificationRecorded => Rejection::new(
+            Code::NoRectification,
+            [no()],
+            "提交抽查前须先记录整改".into(),
+            en,
+        ),
+        TransitionError::MethodHasOwnAction { method } => Rejection::new(
+            Code::MethodHasOwnAction,
+            [],
             format!("{method} 须使用专门的操作记录"),
+            en,
         ),
-        TransitionError::UnknownCounty { code } => {
-            ("unknown_county", format!("{code} 不是河南省的县区"))
-        }
-    };
-    rejection(code, zh, en)
+        TransitionError::UnknownCounty { code } => Rejection::new(
+            Code::UnknownCounty,
+            [("county_code", code.clone())],
+            format!("{code} 不是河南省的县区"),
+            en,
+        ),
+    }
 }
 
-fn whitelist_rejection(e: &WhitelistError) -> Rejection {
+fn whitelist_rejection(plate: &str, e: &WhitelistError) -> Rejection {
     let en = e.to_string();
-    let (code, zh) = match e {
-        WhitelistError::NotSupervisor => ("not_supervisor", "只有监管负责人可以审批白名单".into()),
-        WhitelistError::WrongStatus { status, action } => (
-            "wrong_status",
+    match e {
+        WhitelistError::NotSupervisor => Rejection::new(
+            Code::NotSupervisor,
+            [],
+            "只有监管负责人可以审批白名单".into(),
+            en,
+        ),
+        WhitelistError::WrongStatus { status, action } => Rejection::new(
+            Code::WrongStatus,
+            [("plate", plate.to_string())],
             format!("白名单状态为 {}，不能执行该操作（{action}）", status.code()),
+            en,
         ),
-        WhitelistError::AlreadyListed { plate } => (
-            "already_listed",
+        WhitelistError::AlreadyListed { plate } => Rejection::new(
+            Code::AlreadyListed,
+            [("plate", plate.clone())],
             format!("车辆 {plate} 已有待审批或有效的白名单"),
+            en,
         ),
-        WhitelistError::NotAddable { .. } => (
-            "not_addable",
+        WhitelistError::NotAddable { kind } => Rejection::new(
+            Code::NotAddable,
+            [("kind", code_of(kind))],
             "该类白名单由拦截规则提出，不能手工添加".into(),
+            en,
         ),
-        WhitelistError::EventDetailsRequired => (
-            "event_details_required",
+        WhitelistError::EventDetailsRequired => Rejection::new(
+            Code::EventDetailsRequired,
+            [],
             "大型活动租用车辆须填写活动名称和结束日期".into(),
+            en,
         ),
-        WhitelistError::EndsBeforeItBegins { from, until } => (
-            "ends_before_it_begins",
+        WhitelistError::EndsBeforeItBegins { from, until } => Rejection::new(
+            Code::EndsBeforeItBegins,
+            [("from", from.to_string()), ("until", until.to_string())],
             format!("结束日期 {until} 早于开始日期 {from}"),
+            en,
         ),
-        WhitelistError::DateOutOfRange { date, .. } => {
-            ("date_out_of_range", format!("日期 {date} 超出允许范围"))
-        }
-        WhitelistError::Text(t) => ("invalid_text", format!("填写内容不符合要求：{t}")),
-    };
-    rejection(code, zh, en)
+        WhitelistError::DateOutOfRange { date, .. } => Rejection::new(
+            Code::DateOutOfRange,
+            [("date", date.to_string())],
+            format!("日期 {date} 超出允许范围"),
+            en,
+        ),
+        WhitelistError::Text(t) => text_rejection(t),
+    }
 }
 
 fn outside(key: &str) -> Rejection {
-    rejection(
-        "outside_jurisdiction",
+    Rejection::new(
+        Code::OutsideJurisdiction,
+        [("key", key.to_string())],
         format!("{key} 不在您的辖区内"),
         format!("{key} is outside your jurisdiction"),
     )
@@ -217,8 +278,9 @@ fn decide_order(
     let m = &ctx.mutation;
     let action = m.order_action().map_err(payload_rejection)?;
     let Some(order) = order else {
-        return Err(rejection(
-            "unknown_entity",
+        return Err(Rejection::new(
+            Code::UnknownEntity,
+            [("key", m.entity_key.clone())],
             format!("工单 {} 不存在", m.entity_key),
             format!("there is no work order {}", m.entity_key),
         ));
@@ -232,8 +294,12 @@ fn decide_order(
     if action == OrderAction::Claim {
         if let Some(holder) = &order.state.claimed_by {
             if holder != &user.username {
-                return Err(rejection(
-                    "claimed_by_other",
+                return Err(Rejection::new(
+                    Code::ClaimedByOther,
+                    [
+                        ("order_no", m.entity_key.clone()),
+                        ("holder", holder.clone()),
+                    ],
                     format!("工单 {} 已被 {holder} 认领", m.entity_key),
                     format!("work order {} is already claimed by {holder}", m.entity_key),
                 ));
@@ -258,16 +324,20 @@ fn decide_order(
         name: &user.username,
         county_code: actor_county,
     };
-    let applied =
-        apply(&order.state, &actor, &action, &sit).map_err(|e| transition_rejection(&e))?;
+    let applied = apply(&order.state, &actor, &action, &sit)
+        .map_err(|e| transition_rejection(&m.entity_key, &e))?;
     if !missing_evidence.is_empty() {
         let names = missing_evidence
             .iter()
             .map(|e| e.file_name.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        return Err(rejection(
-            "evidence_missing",
+        return Err(Rejection::new(
+            Code::EvidenceMissing,
+            [
+                ("order_no", m.entity_key.clone()),
+                ("files", names.clone()),
+            ],
             format!("上级平台尚未收到整改证据 {names}，请重新附上文件后重做"),
             format!("the hub has not received the rectification's evidence {names}; attach the files again and redo"),
         ));
@@ -292,7 +362,10 @@ fn decide_whitelist(
     let action = m.whitelist_action().map_err(payload_rejection)?;
     let user = &ctx.user;
     if user.role != Role::Supervisor {
-        return Err(whitelist_rejection(&WhitelistError::NotSupervisor));
+        return Err(whitelist_rejection(
+            &m.entity_key,
+            &WhitelistError::NotSupervisor,
+        ));
     }
     let plate = m.entity_key.trim();
     // The vehicle's latest entry that holds where this supervisor works.
@@ -314,7 +387,7 @@ fn decide_whitelist(
         &action,
         ctx.now.date(),
     )
-    .map_err(|e| whitelist_rejection(&e))?;
+    .map_err(|e| whitelist_rejection(plate, &e))?;
     let before = match (adds, current) {
         (false, Some(c)) => serde_json::to_string(&c.entry),
         _ => Ok("null".to_string()),
@@ -339,8 +412,9 @@ fn bad_id(m: &Mutation) -> Option<MutationResult> {
     }
     Some(MutationResult::Rejected {
         mutation_id: m.mutation_id.clone(),
-        rejection: rejection(
-            "bad_mutation_id",
+        rejection: Rejection::new(
+            Code::BadMutationId,
+            [],
             "变更编号不是 UUID".into(),
             "the mutation id is not a UUID".into(),
         ),

@@ -598,16 +598,30 @@ async fn a_lost_claim_race_names_the_winner(backend: Backend) {
     let second = order_mutation("GD202611290000002", OrderAction::Claim);
     let r = hub.push(&zhang, &[first]).await;
     assert!(matches!(r[0], MutationResult::Applied { .. }));
-    let r = hub.push(&li, &[second]).await;
+    let r = hub.push(&li, std::slice::from_ref(&second)).await;
     let (code, zh) = rejected_code(&r[0]);
     assert_eq!(code, "claimed_by_other");
     assert!(zh.contains("zhang.wei"), "{zh}");
+    // The refusal travels as its code and parameters, for the desk's catalogue.
+    let params = |r: &MutationResult| match r {
+        MutationResult::Rejected { rejection, .. } => rejection.params.clone(),
+        other => panic!("expected a rejection, got {other:?}"),
+    };
+    let expected: std::collections::BTreeMap<String, String> = [
+        ("holder".to_string(), "zhang.wei".to_string()),
+        ("order_no".to_string(), "GD202611290000002".to_string()),
+    ]
+    .into();
+    assert_eq!(params(&r[0]), expected);
     match &r[0] {
         MutationResult::Rejected { rejection, .. } => {
             assert!(rejection.message_en.contains("zhang.wei"))
         }
         _ => unreachable!(),
     }
+    // A retry is answered from the stored refusal, parameters included.
+    let again = hub.push(&li, &[second]).await;
+    assert_eq!(again[0], r[0]);
     // li.na cannot work on it either.
     let handle = order_mutation(
         "GD202611290000002",
@@ -619,6 +633,12 @@ async fn a_lost_claim_race_names_the_winner(backend: Backend) {
     );
     let r = hub.push(&li, &[handle]).await;
     assert_eq!(rejected_code(&r[0]).0, "not_claimant");
+    let expected: std::collections::BTreeMap<String, String> = [
+        ("claimant".to_string(), "zhang.wei".to_string()),
+        ("order_no".to_string(), "GD202611290000002".to_string()),
+    ]
+    .into();
+    assert_eq!(params(&r[0]), expected);
 }
 
 async fn jurisdictions_and_roles(backend: Backend) {

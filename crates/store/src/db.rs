@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0010_attention.sql"),
     include_str!("../../../migrations/desk/0011_evidence_hash.sql"),
     include_str!("../../../migrations/desk/0012_media_fingerprints.sql"),
+    include_str!("../../../migrations/desk/0013_refusal_params.sql"),
 ];
 
 /// The schema version this build writes.

@@ -8,6 +8,8 @@
 //! not written over: it is kept in `sync_deferred` and applied by a later pull once nothing is
 //! unsent for it any more.
 
+use std::collections::BTreeMap;
+
 use casedesk_domain::lifecycle::OrderState;
 use casedesk_domain::{Catalog, CreditCode, WhitelistEntry};
 use casedesk_wire::{
@@ -44,7 +46,11 @@ pub struct Refusal {
     pub entity_key: String,
     pub action: String,
     pub created_at: String,
+    /// The hub's code and its parameters (empty for a refusal recorded before schema 13); the
+    /// desk renders the reason and what to do from these, and falls back to the hub's texts
+    /// for a code it does not know.
     pub code: String,
+    pub params: BTreeMap<String, String>,
     pub message_zh: String,
     pub message_en: String,
     pub refused_at: String,
@@ -226,9 +232,14 @@ impl Store {
                     mutation_id,
                     rejection,
                 } => {
+                    let params_json = if rejection.params.is_empty() {
+                        None
+                    } else {
+                        Some(serde_json::to_string(&rejection.params).map_err(json_err)?)
+                    };
                     tx.prepare_cached(
                         "UPDATE outbox SET refused_code = ?2, refused_zh = ?3, refused_en = ?4,
-                            refused_at = ?5
+                            refused_at = ?5, refused_params = ?6
                          WHERE mutation_id = ?1",
                     )?
                     .execute(params![
@@ -236,7 +247,8 @@ impl Store {
                         rejection.code,
                         rejection.message_zh,
                         rejection.message_en,
-                        now
+                        now,
+                        params_json
                     ])?;
                     if let Some(r) = refusal(&tx, mutation_id)? {
                         tally.refused.push(r);
@@ -332,10 +344,16 @@ impl Store {
 }
 
 const REFUSAL_SELECT: &str = "SELECT seq, mutation_id, entity, entity_key, action, created_at,
-    refused_code, refused_zh, refused_en, refused_at FROM outbox";
+    refused_code, refused_zh, refused_en, refused_at, refused_params FROM outbox";
 
 fn read_refusal(r: &rusqlite::Row<'_>) -> rusqlite::Result<Refusal> {
+    // Parameters this desk wrote itself; unreadable ones (never expected) leave the hub's texts.
+    let params = r
+        .get::<_, Option<String>>(10)?
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default();
     Ok(Refusal {
+        params,
         seq: r.get(0)?,
         mutation_id: r.get(1)?,
         entity: r.get(2)?,
@@ -699,7 +717,7 @@ pub(crate) mod tests {
     use super::*;
     use casedesk_domain::lifecycle::Actor;
     use casedesk_domain::{OrderAction, Role, WorkingCalendar};
-    use casedesk_wire::{OrderFacts, OrderStateWire, Rejection};
+    use casedesk_wire::{OrderFacts, OrderStateWire, Rejection, RejectionCode};
     use chrono::NaiveDate;
 
     use crate::Rules;
@@ -832,11 +850,12 @@ pub(crate) mod tests {
                     },
                     MutationResult::Rejected {
                         mutation_id: m2.clone(),
-                        rejection: Rejection {
-                            code: "claimed_by_other".into(),
-                            message_zh: "已被 li.na 认领".into(),
-                            message_en: "claimed by li.na".into(),
-                        },
+                        rejection: Rejection::new(
+                            RejectionCode::ClaimedByOther,
+                            [("order_no", "GD2".into()), ("holder", "li.na".into())],
+                            "已被 li.na 认领".into(),
+                            "claimed by li.na".into(),
+                        ),
                     },
                 ],
                 "2026-11-24 10:00",
@@ -849,7 +868,13 @@ pub(crate) mod tests {
         let kept = store.outbox().expect("outbox");
         assert_eq!(kept.len(), 1, "the refused claim stays");
         assert_eq!(kept[0].mutation_id, m2);
-        assert_eq!(store.refusals().expect("refusals").len(), 1);
+        let refusals = store.refusals().expect("refusals");
+        assert_eq!(refusals.len(), 1);
+        assert_eq!(
+            refusals[0].params.get("holder").map(String::as_str),
+            Some("li.na"),
+            "the parameters are kept with the refusal"
+        );
         // Nothing unsent for GD1 now: the kept row is applied.
         let t = store.apply_deferred(catalog).expect("deferred");
         assert_eq!(t.orders, 1);
@@ -886,6 +911,7 @@ pub(crate) mod tests {
                     mutation_id: refused,
                     rejection: Rejection {
                         code: "claimed_by_other".into(),
+                        params: Default::default(),
                         message_zh: "已被 li.na 认领".into(),
                         message_en: "claimed by li.na".into(),
                     },

@@ -14,6 +14,7 @@ mod evidence;
 mod ingest;
 mod mutation;
 mod order;
+mod rejection;
 
 pub use attention::{
     AttentionItem, AttentionList, AttentionResolved, ResolveAttentionRequest,
@@ -29,10 +30,9 @@ pub use evidence::{
     UPLOAD_OFFSET_HEADER,
 };
 pub use ingest::{IngestRecord, IngestRequest, IngestResponse, IngestResult, MAX_INGEST_BATCH};
-pub use mutation::{
-    Entity, Mutation, MutationResult, PayloadError, PushRequest, PushResponse, Rejection,
-};
+pub use mutation::{Entity, Mutation, MutationResult, PayloadError, PushRequest, PushResponse};
 pub use order::OrderStateWire;
+pub use rejection::{Rejection, RejectionCode};
 
 /// The path every endpoint of this protocol version lives under.
 pub const API_PREFIX: &str = "/api/v1";

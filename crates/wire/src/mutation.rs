@@ -4,6 +4,8 @@ use casedesk_domain::whitelist::WhitelistAction;
 use casedesk_domain::OrderAction;
 use serde::{Deserialize, Serialize};
 
+use crate::Rejection;
+
 /// What a mutation is about: a work order (keyed by its number) or a vehicle's whitelist entry
 /// (keyed by its plate), as in the desk's outbox (`entity`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -100,16 +102,6 @@ pub struct PushRequest {
     pub mutations: Vec<Mutation>,
 }
 
-/// Why the hub refused a mutation: a stable machine code and the reason in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Rejection {
-    /// e.g. `claimed_by_other`, `not_allowed`, `outside_jurisdiction`, `unknown_entity`.
-    pub code: String,
-    pub message_zh: String,
-    pub message_en: String,
-}
-
 /// The hub's answer to one mutation, in the order they were sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -180,15 +172,17 @@ mod tests {
     fn results_are_tagged_and_flatten_the_rejection() {
         let r = MutationResult::Rejected {
             mutation_id: "m".into(),
-            rejection: Rejection {
-                code: "claimed_by_other".into(),
-                message_zh: "工单已被 张伟 认领".into(),
-                message_en: "claimed by 张伟".into(),
-            },
+            rejection: Rejection::new(
+                crate::RejectionCode::ClaimedByOther,
+                [("order_no", "GD1".into()), ("holder", "张伟".into())],
+                "工单已被 张伟 认领".into(),
+                "claimed by 张伟".into(),
+            ),
         };
         let json = serde_json::to_value(&r).expect("json");
         assert_eq!(json["result"], "rejected");
         assert_eq!(json["code"], "claimed_by_other");
+        assert_eq!(json["params"]["holder"], "张伟");
         let back: MutationResult = serde_json::from_value(json).expect("parse");
         assert_eq!(back, r);
     }

@@ -3,4 +3,10 @@
 /**
  * A mutation the hub refused, kept in the outbox with its reason.
  */
-export type Refusal = { seq: number, mutation_id: string, entity: string, entity_key: string, action: string, created_at: string, code: string, message_zh: string, message_en: string, refused_at: string, };
+export type Refusal = { seq: number, mutation_id: string, entity: string, entity_key: string, action: string, created_at: string, 
+/**
+ * The hub's code and its parameters (empty for a refusal recorded before schema 13); the
+ * desk renders the reason and what to do from these, and falls back to the hub's texts
+ * for a code it does not know.
+ */
+code: string, params: { [key in string]: string }, message_zh: string, message_en: string, refused_at: string, };

@@ -4,10 +4,18 @@ import zhCN from "../../../assets/messages/zh-CN.json";
 import en from "../../../assets/messages/en.json";
 import type { Message } from "../bindings/Message";
 import type { Param } from "../bindings/Param";
+import type { Refusal } from "../bindings/Refusal";
+import type { RefusalText } from "../bindings/RefusalText";
 import type { AppLocale } from ".";
 
 /** One language's catalogue: sections of named strings. */
-export type Catalogue = { error: Record<string, string>; whitelistReason: { clean_interceptions: string } } & Record<string, unknown>;
+export type Catalogue = {
+  error: Record<string, string>;
+  whitelistReason: { clean_interceptions: string };
+  refusalReason: Record<string, string>;
+  refusalAdvice: Record<string, string>;
+  refusalParam: Record<string, string>;
+} & Record<string, unknown>;
 
 export const catalogues: Record<AppLocale, Catalogue> = { "zh-CN": zhCN, en };
 
@@ -55,4 +63,35 @@ export function renderMessage(m: Message, locale: AppLocale, cats: Record<AppLoc
     const p = m.params[name];
     return p === undefined ? undefined : paramText(p, cat);
   });
+}
+
+/** The hub's own text of a refusal in `locale` (the other language when that one is empty). */
+export function hubText(r: Pick<Refusal, "message_zh" | "message_en">, locale: AppLocale): string {
+  return locale === "en" ? r.message_en || r.message_zh : r.message_zh || r.message_en;
+}
+
+/**
+ * Why the hub refused an action and what to do, from the catalogue by its code and parameters
+ * (as the Rust side's `Catalogue::refusal`); a parameter named in `refusalParam` is a code looked
+ * up in that section. A code the catalogue does not know, or a refusal without the parameters
+ * its texts show (recorded before they travelled), gives the hub's own text and no advice.
+ */
+export function renderRefusal(
+  r: Pick<Refusal, "code" | "params" | "message_zh" | "message_en">,
+  locale: AppLocale,
+  cats: Record<AppLocale, Catalogue> = catalogues,
+): RefusalText {
+  const cat = cats[locale];
+  const reason = cat.refusalReason[r.code];
+  const advice = cat.refusalAdvice[r.code];
+  const params = r.params ?? {};
+  const complete = reason !== undefined && advice !== undefined && [...placeholders(reason), ...placeholders(advice)].every((n) => params[n] !== undefined);
+  if (!complete) return { reason: hubText(r, locale), advice: null };
+  const value = (name: string) => {
+    const v = params[name];
+    if (v === undefined) return undefined;
+    const section = cat.refusalParam[name];
+    return (section ? lookup(cat, section, v) : undefined) ?? v;
+  };
+  return { reason: fill(reason, value), advice: fill(advice, value) };
 }

@@ -3,6 +3,7 @@ import type { Refusal } from "../bindings/Refusal";
 import { countyName } from "./divisions";
 import type { AppLocale } from "../i18n";
 import { formatDateTime, formatPlate } from "./format";
+import { hubText, renderRefusal } from "../i18n/messages";
 
 type T = (key: string, named?: Record<string, unknown>) => string;
 type Te = (key: string) => boolean;
@@ -22,19 +23,16 @@ export function refusalKey(r: Refusal): string {
   return r.entity === "whitelist" ? formatPlate(r.entity_key) : r.entity_key;
 }
 
-/** The hub's reason in the UI language (the other one when that is empty). */
-export function refusalReason(r: Pick<Refusal, "message_zh" | "message_en">, locale: AppLocale): string {
-  return locale === "en" ? r.message_en || r.message_zh : r.message_zh || r.message_en;
-}
-
 /** A plain-text note about one refused action, to paste into a message or a report. */
 export function refusalNote(r: Refusal, t: T, te: Te, locale: AppLocale): string {
   const keyLabel = t(r.entity === "whitelist" ? "sync.note.plate" : "sync.note.orderNo");
+  const said = renderRefusal(r, locale);
   return [
     `${keyLabel}${t("sync.note.sep")}${refusalKey(r)}`,
     `${t("sync.note.action")}${t("sync.note.sep")}${actionLabel(r.action, t, te)}`,
     `${t("sync.note.createdAt")}${t("sync.note.sep")}${formatDateTime(r.created_at)}`,
-    `${t("sync.note.reason")}${t("sync.note.sep")}${refusalReason(r, locale)} (${r.code})`,
+    `${t("sync.note.reason")}${t("sync.note.sep")}${said.reason} (${r.code})`,
+    ...(said.advice ? [`${t("sync.note.advice")}${t("sync.note.sep")}${said.advice}`] : []),
     `${t("sync.note.refusedAt")}${t("sync.note.sep")}${formatDateTime(r.refused_at)}`,
   ].join("\n");
 }
@@ -55,7 +53,7 @@ export function attentionNote(a: Attention, t: T, te: Te, locale: AppLocale): st
     line("action", attentionAction(a, t, te)),
     line("recordedAt", formatDateTime(a.recorded_at)),
     line("holder", a.holder ?? "-"),
-    line("reason", `${refusalReason(a, locale)} (${a.code})`),
+    line("reason", `${hubText(a, locale)} (${a.code})`),
     line("refusedAt", formatDateTime(a.refused_at)),
   ].join("\n");
 }
