@@ -98,6 +98,10 @@ pub struct WhitelistChange {
 pub enum Change {
     WorkOrder(OrderChange),
     Whitelist(WhitelistChange),
+    /// A permit application (大件运输申报) of a service point within the jurisdiction.
+    Application(Box<crate::permit::ApplicationChange>),
+    /// A service point's permit day: its commitment, and once closed its seed and draw.
+    PermitDay(Box<crate::permit::PermitDay>),
 }
 
 impl Change {
@@ -105,6 +109,8 @@ impl Change {
         match self {
             Change::WorkOrder(o) => o.seq,
             Change::Whitelist(w) => w.seq,
+            Change::Application(a) => a.seq,
+            Change::PermitDay(d) => d.seq,
         }
     }
 }

@@ -14,6 +14,7 @@ mod evidence;
 mod ingest;
 mod mutation;
 mod order;
+mod permit;
 
 pub use attention::{
     AttentionItem, AttentionList, AttentionResolved, ResolveAttentionRequest,
@@ -33,6 +34,12 @@ pub use mutation::{
     Entity, Mutation, MutationResult, PayloadError, PushRequest, PushResponse, Rejection,
 };
 pub use order::OrderStateWire;
+pub use permit::{
+    check_submission, is_plain_file_name, is_valid_vehicle_plate, ApplicationChange,
+    ApplicationSubmitted, ApplicationUpload, CheckedMaterial, CheckedSubmission, MaterialFile,
+    Party, PermitDay, Submission, SubmissionFile, SubmissionRefusal, SubmittedMaterial,
+    MAX_CARRIER_REFERENCE_CHARS, MAX_MATERIAL_FILES, MAX_SUBMISSION_TEXT_CHARS,
+};
 
 /// The path every endpoint of this protocol version lives under.
 pub const API_PREFIX: &str = "/api/v1";
