@@ -15,6 +15,7 @@ mod evidence;
 mod export;
 pub mod message;
 pub mod permit;
+mod permit_day;
 mod reader;
 mod refusal;
 mod rules;
@@ -40,6 +41,9 @@ pub use message::{Lang, Message, MessageKey, Param, Term};
 pub use permit::{
     classify_declaration, permit_classes, permit_materials, read_candidates, sample_commitment,
     sample_draw, sample_verify, DeclarationText, MaterialItem, MaterialsCheck,
+};
+pub use permit_day::{
+    verify_day, ApplicationView, FastTrackView, PermitDayView, Sampled, TimeLimitView, Verification,
 };
 pub use reader::InboxReader;
 pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};

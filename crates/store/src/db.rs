@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0008_platform_facts.sql"),
     include_str!("../../../migrations/desk/0009_evidence_uploads.sql"),
     include_str!("../../../migrations/desk/0010_attention.sql"),
+    include_str!("../../../migrations/desk/0011_permits.sql"),
 ];
 
 /// The schema version this build writes.

@@ -17,6 +17,7 @@ pub mod inbox;
 pub mod load;
 pub mod order;
 pub mod outbox;
+pub mod permit;
 pub mod refusal;
 pub mod saved_filter;
 pub mod setting;

@@ -63,6 +63,8 @@ pub struct PushTally {
 pub struct PullTally {
     pub orders: u64,
     pub whitelist: u64,
+    /// Permit applications and permit days written.
+    pub permits: u64,
     /// Rows kept aside because their order or plate has unsent mutations.
     pub deferred: u64,
 }
@@ -71,6 +73,7 @@ impl PullTally {
     pub fn add(&mut self, o: PullTally) {
         self.orders += o.orders;
         self.whitelist += o.whitelist;
+        self.permits += o.permits;
         self.deferred += o.deferred;
     }
 }
@@ -384,6 +387,21 @@ fn apply_change(
     let (entity, key, plate) = match change {
         Change::WorkOrder(o) => ("work_order", o.order_no.clone(), o.order_no.clone()),
         Change::Whitelist(w) => ("whitelist", w.id.to_string(), w.entry.plate.clone()),
+        // Nothing at the desk edits these: the hub's row is written as it comes.
+        Change::Application(a) => {
+            crate::permit::write_application(conn, a)?;
+            return Ok(PullTally {
+                permits: 1,
+                ..PullTally::default()
+            });
+        }
+        Change::PermitDay(d) => {
+            crate::permit::write_day(conn, d)?;
+            return Ok(PullTally {
+                permits: 1,
+                ..PullTally::default()
+            });
+        }
     };
     if has_unsent(conn, entity, &plate)? {
         defer(conn, entity, &key, change)?;
@@ -410,6 +428,7 @@ fn apply_change(
                 ..PullTally::default()
             })
         }
+        Change::Application(_) | Change::PermitDay(_) => Ok(PullTally::default()),
     }
 }
 

@@ -170,7 +170,8 @@ fn rank_key(seed: &[u8], id: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn on_top_reasons(c: &Candidate) -> Vec<OnTopReason> {
+/// Why an application is checked on top of the random share (empty: it is not).
+pub fn on_top_reasons(c: &Candidate) -> Vec<OnTopReason> {
     let mut reasons = Vec::new();
     match c.carrier_code {
         Some(CreditCode::Red) => reasons.push(OnTopReason::RedCode),

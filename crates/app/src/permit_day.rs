@@ -1,0 +1,293 @@
+//! The permit desk's day at the desk (大件运输): the service point's applications as the last
+//! sync pulled them, each with what the domain computes for it (over the limit or not, class,
+//! the decision clock, required against present materials, the fast track, the reasons it is
+//! checked on top of the random share, and whether the day's draw took it), and the day's
+//! commitment, revealed seed and draw, verified here with `casedesk_domain::permit::verify`
+//! over the desk's own list: a hub that changed the seed, the list or the draw is caught.
+
+use casedesk_domain::permit::deadline::{acceptance, decision_clock, Acceptance, Intake};
+use casedesk_domain::permit::eligibility::{fast_track_refusals, CarrierRecord, FastTrackRefusal};
+use casedesk_domain::permit::materials::{self, Material, Track, Trips};
+use casedesk_domain::permit::sample::{
+    check_committed_in_time, on_top_reasons, Candidate, Draw, OnTopReason,
+};
+use casedesk_domain::permit::{classify, Classification, Declared, Route, Vehicle};
+use casedesk_wire::{ApplicationChange, MaterialFile, Party, PermitDay};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::permit::{sample_verify, MaterialItem};
+use crate::Desk;
+
+/// The decision clock of an accepted application: statutory working days from acceptance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimeLimitView {
+    pub accepted_on: NaiveDate,
+    pub limit_days: u32,
+    /// None while an open-ended pause (reinforcement) holds the clock.
+    pub due: Option<NaiveDate>,
+    /// Working days left today (negative: overdue).
+    pub days_left: Option<i64>,
+}
+
+/// Whether the carrier may use the credit fast track (信用+申报), and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FastTrackView {
+    /// The application asks for the fast track.
+    pub requested: bool,
+    pub eligible: bool,
+    pub refusals: Vec<FastTrackRefusal>,
+}
+
+/// Whether the day's draw took an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sampled {
+    /// The day is not closed: no draw yet.
+    NotDrawn,
+    /// In the random share.
+    Random,
+    /// Added on top (red/yellow code, dishonest list, first application).
+    OnTop,
+    /// Drawn, and not taken.
+    NotTaken,
+}
+
+/// One application with what the domain computes for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationView {
+    pub application_id: String,
+    pub day: String,
+    pub received_at: String,
+    pub service_point: String,
+    pub carrier_reference: String,
+    pub carrier: Party,
+    pub manufacturer: Party,
+    pub goods: String,
+    pub tractor_plate: String,
+    pub trailer_plate: String,
+    pub vehicle: Declared,
+    pub route: Route,
+    pub route_text: String,
+    pub trips: Trips,
+    pub track: Track,
+    pub travel_from: NaiveDate,
+    pub travel_to: NaiveDate,
+    /// Article 3's test and article 15's class and time limit.
+    pub classification: Classification,
+    /// Accepted (the clock runs), or a one-time notice due (materials missing).
+    pub acceptance: Acceptance,
+    pub time_limit: Option<TimeLimitView>,
+    pub required: Vec<MaterialItem>,
+    pub missing: Vec<MaterialItem>,
+    /// The files handed in (metadata and hash; the bytes are fetched later).
+    pub materials: Vec<MaterialFile>,
+    pub fast_track: FastTrackView,
+    pub on_top: Vec<OnTopReason>,
+    pub sampled: Sampled,
+}
+
+/// The outcome of the desk's check of a closed day.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Verification {
+    /// The day is not closed: the seed is still secret.
+    NotClosed,
+    /// The seed is the committed one, the commitment came before the first application, and
+    /// the draw is the seed's over the desk's own list.
+    Verified,
+    /// Something does not hold: the reason.
+    Mismatch { error: AppError },
+}
+
+/// A service point's permit day at the desk.
+#[derive(Debug, Clone, Serialize)]
+pub struct PermitDayView {
+    pub service_point: String,
+    pub day: String,
+    pub commitment: String,
+    pub committed_at: String,
+    pub seed: Option<String>,
+    pub closed_at: Option<String>,
+    pub closed_by: Option<String>,
+    /// Applications of the day in the cache.
+    pub applications: usize,
+    pub draw: Option<Draw>,
+    pub verification: Verification,
+}
+
+/// What the draw is made from: the hub's first-application mark. Carriers' credit codes and
+/// the dishonest-enterprise list are not kept yet (the hub draws with the same empty inputs).
+fn candidate(a: &ApplicationChange) -> Candidate {
+    Candidate {
+        application_id: a.application_id.clone(),
+        carrier_code: None,
+        carrier_listed: false,
+        first_application: a.first_application,
+    }
+}
+
+fn stamp_time(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok()
+}
+
+/// Checks a closed day against the desk's own list of its applications.
+pub fn verify_day(day: &PermitDay, apps: &[ApplicationChange]) -> Verification {
+    let (Some(seed), Some(draw)) = (&day.seed, &day.draw) else {
+        return Verification::NotClosed;
+    };
+    let first = apps.iter().filter_map(|a| stamp_time(&a.received_at)).min();
+    let in_time = stamp_time(&day.committed_at)
+        .map(|published| check_committed_in_time(published, first).map_err(AppError::from));
+    let list: Vec<Candidate> = apps.iter().map(candidate).collect();
+    let checked = match in_time {
+        Some(Err(e)) => Err(e),
+        _ => sample_verify(&day.commitment, seed, &list, draw),
+    };
+    match checked {
+        Ok(()) => Verification::Verified,
+        Err(error) => Verification::Mismatch { error },
+    }
+}
+
+impl Desk {
+    /// The service point this desk works for: the profile's county.
+    fn service_point(&self) -> &str {
+        &self.profile.county_code
+    }
+
+    fn permit_date(&self, day: Option<NaiveDate>) -> String {
+        day.unwrap_or_else(|| self.clock.now().date())
+            .format("%Y-%m-%d")
+            .to_string()
+    }
+
+    /// The day's applications (today by default) with what the domain computes for each.
+    pub fn permit_applications(
+        &self,
+        day: Option<NaiveDate>,
+    ) -> Result<Vec<ApplicationView>, AppError> {
+        let key = self.permit_date(day);
+        let apps = self.store.permit_applications(self.service_point(), &key)?;
+        let drawn = self.store.permit_day(self.service_point(), &key)?.and_then(|d| d.draw);
+        apps.iter()
+            .map(|a| self.application_view(a, drawn.as_ref()))
+            .collect()
+    }
+
+    fn application_view(
+        &self,
+        a: &ApplicationChange,
+        drawn: Option<&Draw>,
+    ) -> Result<ApplicationView, AppError> {
+        let s = &a.submission;
+        let today = self.clock.now().date();
+        let vehicle = Vehicle::new(s.vehicle)?;
+        let classification = classify(&vehicle, s.route)?;
+        let present: Vec<Material> = a
+            .materials
+            .iter()
+            .filter_map(|m| Material::from_code(&m.material))
+            .collect();
+        let (required, missing) = match classification.class {
+            Some(class) => {
+                let required = materials::required(class, s.track, s.trips);
+                let missing = materials::missing(&required, &present);
+                (required, missing)
+            }
+            // Within every limit: no permit, so nothing is required.
+            None => (Vec::new(), Vec::new()),
+        };
+        let received_on = stamp_time(&a.received_at)
+            .map(|t| t.date())
+            .unwrap_or(today);
+        let intake = if missing.is_empty() {
+            Intake::Complete
+        } else {
+            Intake::Incomplete
+        };
+        // Without a notice date or pauses, neither rule has anything to refuse.
+        let accepted = acceptance(&self.calendar, received_on, intake, today)
+            .map_err(|_| AppError::internal())?;
+        let time_limit = match (accepted, classification.time_limit_days) {
+            (Acceptance::Accepted { on, .. }, Some(limit)) => {
+                let clock = decision_clock(&self.calendar, on, limit, &[])
+                    .map_err(|_| AppError::internal())?;
+                Some(TimeLimitView {
+                    accepted_on: on,
+                    limit_days: limit,
+                    due: clock.due,
+                    days_left: clock.days_left(&self.calendar, &[], today),
+                })
+            }
+            _ => None,
+        };
+        // Penalties and list entries are not kept at the desk yet: an empty record.
+        let refusals = fast_track_refusals(&CarrierRecord::default(), today);
+        let c = candidate(a);
+        let sampled = match drawn {
+            None => Sampled::NotDrawn,
+            Some(d) if d.random.contains(&a.application_id) => Sampled::Random,
+            Some(d) if d.on_top.iter().any(|o| o.application_id == a.application_id) => {
+                Sampled::OnTop
+            }
+            Some(_) => Sampled::NotTaken,
+        };
+        Ok(ApplicationView {
+            application_id: a.application_id.clone(),
+            day: a.day.clone(),
+            received_at: a.received_at.clone(),
+            service_point: s.service_point.clone(),
+            carrier_reference: s.carrier_reference.clone(),
+            carrier: s.carrier.clone(),
+            manufacturer: s.manufacturer.clone(),
+            goods: s.goods.clone(),
+            tractor_plate: s.tractor_plate.clone(),
+            trailer_plate: s.trailer_plate.clone(),
+            vehicle: s.vehicle,
+            route: s.route,
+            route_text: s.route_text.clone(),
+            trips: s.trips,
+            track: s.track,
+            travel_from: s.travel_from,
+            travel_to: s.travel_to,
+            classification,
+            acceptance: accepted,
+            time_limit,
+            required: required.into_iter().map(MaterialItem::from).collect(),
+            missing: missing.into_iter().map(MaterialItem::from).collect(),
+            materials: a.materials.clone(),
+            fast_track: FastTrackView {
+                requested: s.track == Track::CreditFastTrack,
+                eligible: refusals.is_empty(),
+                refusals,
+            },
+            on_top: on_top_reasons(&c),
+            sampled,
+        })
+    }
+
+    /// The day's commitment, and once closed its seed and draw with the desk's verification;
+    /// None when the hub has not published the day (no sync since, or nothing asked for it).
+    pub fn permit_day(&self, day: Option<NaiveDate>) -> Result<Option<PermitDayView>, AppError> {
+        let key = self.permit_date(day);
+        let Some(d) = self.store.permit_day(self.service_point(), &key)? else {
+            return Ok(None);
+        };
+        let apps = self.store.permit_applications(self.service_point(), &key)?;
+        let verification = verify_day(&d, &apps);
+        Ok(Some(PermitDayView {
+            service_point: d.service_point,
+            day: d.day,
+            commitment: d.commitment,
+            committed_at: d.committed_at,
+            seed: d.seed,
+            closed_at: d.closed_at,
+            closed_by: d.closed_by,
+            applications: apps.len(),
+            draw: d.draw,
+            verification,
+        }))
+    }
+}
