@@ -243,6 +243,7 @@ message_keys! {
     SampleSeedDoesNotMatchCommitment => "sample_seed_does_not_match_commitment" [],
     SampleDrawDiffers => "sample_draw_differs" [],
     SampleCommittedTooLate => "sample_committed_too_late" ["published_at", "first_application_at"],
+    PermitDayNotPulled => "permit_day_not_pulled" ["date"],
     FileNotGranted => "file_not_granted" [],
     EvidenceNotFound => "evidence_not_found" ["hash"],
     EvidenceDamaged => "evidence_damaged" ["hash"],

@@ -170,7 +170,10 @@ impl Desk {
     ) -> Result<Vec<ApplicationView>, AppError> {
         let key = self.permit_date(day);
         let apps = self.store.permit_applications(self.service_point(), &key)?;
-        let drawn = self.store.permit_day(self.service_point(), &key)?.and_then(|d| d.draw);
+        let drawn = self
+            .store
+            .permit_day(self.service_point(), &key)?
+            .and_then(|d| d.draw);
         apps.iter()
             .map(|a| self.application_view(a, drawn.as_ref()))
             .collect()
@@ -229,7 +232,11 @@ impl Desk {
         let sampled = match drawn {
             None => Sampled::NotDrawn,
             Some(d) if d.random.contains(&a.application_id) => Sampled::Random,
-            Some(d) if d.on_top.iter().any(|o| o.application_id == a.application_id) => {
+            Some(d)
+                if d.on_top
+                    .iter()
+                    .any(|o| o.application_id == a.application_id) =>
+            {
                 Sampled::OnTop
             }
             Some(_) => Sampled::NotTaken,

@@ -255,7 +255,8 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
-    /// 大件运输: the permit rules (over-limit test, class, time limit); needs no cache.
+    /// 大件运输: the permit rules (over-limit test, class, time limit), which need no cache;
+    /// and the service point's applications and day as the last sync pulled them.
     Permit {
         #[command(subcommand)]
         command: PermitCommand,
@@ -320,6 +321,30 @@ enum PermitCommand {
         #[command(subcommand)]
         command: SampleCommand,
     },
+    /// The service point's applications of a day (today by default), from the cache, with
+    /// their class, time-limit clock, materials, fast track and sample mark.
+    Applications {
+        /// YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The service point's permit day: the commitment, and once closed the revealed seed, the
+    /// draw and the desk's verification of it (a mismatch fails with the reason).
+    Day {
+        /// YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+impl PermitCommand {
+    /// Whether the command reads the cache (the others are rules alone).
+    fn reads_cache(&self) -> bool {
+        matches!(
+            self,
+            PermitCommand::Applications { .. } | PermitCommand::Day { .. }
+        )
+    }
 }
 
 #[derive(Subcommand)]
@@ -841,7 +866,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
         return calendar(&data, json, command);
     }
     if let Command::Permit { command } = &cli.command {
-        return permit(json, command);
+        if !command.reads_cache() {
+            return permit(json, command);
+        }
     }
     let mut desk = Desk::open(&data)?;
     match cli.command {
@@ -1313,6 +1340,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         // Answered above, before the cache is opened; kept here so the match stays exhaustive.
         Command::Calendar { command } => calendar(&data, json, &command),
+        Command::Permit { command } if command.reads_cache() => permit_desk(&desk, json, &command),
         Command::Permit { command } => permit(json, &command),
         Command::Status => {
             let s = desk.status()?;
@@ -1554,6 +1582,8 @@ fn permit(json: bool, command: &PermitCommand) -> Result<(), AppError> {
             })
         }
         PermitCommand::Sample { command } => sample(json, command),
+        // These read the cache: `run` opens it and calls permit_desk; never routed here.
+        PermitCommand::Applications { .. } | PermitCommand::Day { .. } => Err(AppError::internal()),
         PermitCommand::Classes => {
             let table = permit_classes();
             print(json, table, |t| {
@@ -1570,6 +1600,134 @@ fn permit(json: bool, command: &PermitCommand) -> Result<(), AppError> {
             })
         }
     }
+}
+
+fn sampled_zh(s: casedesk_app::Sampled) -> &'static str {
+    match s {
+        casedesk_app::Sampled::NotDrawn => "未抽取（日结后抽取）",
+        casedesk_app::Sampled::Random => "抽查（随机）",
+        casedesk_app::Sampled::OnTop => "抽查（加抽）",
+        casedesk_app::Sampled::NotTaken => "未抽中",
+    }
+}
+
+fn application_text(a: &casedesk_app::ApplicationView) -> String {
+    let v = &a.vehicle;
+    let class = match (a.classification.class, a.classification.time_limit_days) {
+        (Some(c), Some(days)) => {
+            format!("{}（{}，{days} 个工作日）", c.name_zh(), a.route.name_zh())
+        }
+        _ => "未超限".to_string(),
+    };
+    let clock = match (&a.time_limit, &a.acceptance) {
+        (Some(t), _) => match (t.due, t.days_left) {
+            (Some(due), Some(left)) if left >= 0 => format!("{due} 到期，剩余 {left} 个工作日"),
+            (Some(due), Some(left)) => format!("{due} 到期，逾期 {} 个工作日", -left),
+            _ => "暂停计时".to_string(),
+        },
+        (None, casedesk_domain::permit::Acceptance::NoticeDue { notice_due }) => {
+            format!("材料不全：一次性告知书 {notice_due} 前送达")
+        }
+        _ => String::new(),
+    };
+    let missing: Vec<&str> = a.missing.iter().map(|m| m.name_zh).collect();
+    let materials = if missing.is_empty() {
+        format!("材料齐全（{} 个文件）", a.materials.len())
+    } else {
+        format!("缺 {} 项：{}", missing.len(), missing.join("、"))
+    };
+    let fast = match (a.fast_track.requested, a.fast_track.eligible) {
+        (false, _) => "普通申报",
+        (true, true) => "信用+申报：可用",
+        (true, false) => "信用+申报：不可用",
+    };
+    let on_top: Vec<&str> = a.on_top.iter().map(|r| r.name_zh()).collect();
+    format!(
+        "{}\t{}\t{}\t{}\t{}/{}\t{} 轴 高{} 宽{} 长{} mm {} kg\n  {class}\t{clock}\n  {materials}\t{fast}\t{}{}",
+        a.application_id,
+        a.received_at.get(11..16).unwrap_or(""),
+        a.carrier.name,
+        a.goods,
+        a.tractor_plate,
+        a.trailer_plate,
+        v.axles,
+        v.height_mm,
+        v.width_mm,
+        v.length_mm,
+        v.total_mass_kg,
+        sampled_zh(a.sampled),
+        if on_top.is_empty() {
+            String::new()
+        } else {
+            format!("（加抽理由：{}）", on_top.join("、"))
+        }
+    )
+}
+
+fn permit_desk(desk: &Desk, json: bool, command: &PermitCommand) -> Result<(), AppError> {
+    let date = |d: &Option<String>| d.as_deref().map(parse_date).transpose();
+    match command {
+        PermitCommand::Applications { date: d } => {
+            let list = desk.permit_applications(date(d)?)?;
+            print(json, &list, |l| {
+                let mut lines: Vec<String> = l.iter().map(application_text).collect();
+                lines.push(format!("共 {} 份申报 applications", l.len()));
+                lines.join("\n")
+            })
+        }
+        PermitCommand::Day { date: d } => {
+            let Some(day) = desk.permit_day(date(d)?)? else {
+                return Err(
+                    AppError::new(ErrorCode::NotFound, MessageKey::PermitDayNotPulled)
+                        .with("date", d.clone().unwrap_or_default()),
+                );
+            };
+            if let casedesk_app::Verification::Mismatch { error } = &day.verification {
+                // Loud: the command fails with the reason; the day is shown first in text mode.
+                if !json {
+                    println!("{}", day_text(&day));
+                }
+                return Err(error.clone());
+            }
+            print(json, &day, day_text)
+        }
+        _ => permit(json, command),
+    }
+}
+
+fn day_text(d: &casedesk_app::PermitDayView) -> String {
+    let mut lines = vec![
+        format!("{} {}：{} 份申报", d.service_point, d.day, d.applications),
+        format!(
+            "承诺值 commitment\t{}（{} 公布）",
+            d.commitment, d.committed_at
+        ),
+    ];
+    match (&d.seed, &d.draw) {
+        (Some(seed), Some(draw)) => {
+            lines.push(format!(
+                "日结 closed\t{} {}",
+                d.closed_at.as_deref().unwrap_or(""),
+                d.closed_by.as_deref().unwrap_or("")
+            ));
+            lines.push(format!("种子 seed\t{seed}"));
+            lines.extend(draw.random.iter().map(|id| format!("随机 random\t{id}")));
+            lines.extend(draw.on_top.iter().map(|o| {
+                let why: Vec<&str> = o.reasons.iter().map(|r| r.name_zh()).collect();
+                format!("加抽 on top\t{}\t{}", o.application_id, why.join("、"))
+            }));
+        }
+        _ => lines.push("未日结：种子尚未公开 not closed".to_string()),
+    }
+    lines.push(match &d.verification {
+        casedesk_app::Verification::NotClosed => "核验 待日结后进行".to_string(),
+        casedesk_app::Verification::Verified => {
+            "核验通过：种子与承诺值相符，承诺先于首份申报公布，抽取结果与重算一致 verified"
+                .to_string()
+        }
+        casedesk_app::Verification::Mismatch { .. } => "核验失败 MISMATCH".to_string(),
+    });
+    lines.join("\n")
 }
 
 /// A file the user named, read whole.

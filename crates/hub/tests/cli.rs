@@ -277,7 +277,11 @@ fn ingest_application_takes_a_folder_once_and_refuses_bad_ones() {
     let folder = good.display().to_string();
 
     let out = hub(&db, &["--json", "ingest-application", &folder], "");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let first: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(first["result"], "created");
     let id = first["application_id"].as_str().expect("id").to_string();
@@ -297,7 +301,10 @@ fn ingest_application_takes_a_folder_once_and_refuses_bad_ones() {
     let out = hub(&db, &["ingest-application", &bad.display().to_string()], "");
     assert_eq!(out.status.code(), Some(2));
     let err = one_line_failure(&out);
-    assert!(err.contains("missing_file") && err.contains("缺少文件 front.jpg"), "{err}");
+    assert!(
+        err.contains("missing_file") && err.contains("缺少文件 front.jpg"),
+        "{err}"
+    );
     submission_folder(&bad, "HD-002");
     std::fs::File::options()
         .write(true)
@@ -308,7 +315,10 @@ fn ingest_application_takes_a_folder_once_and_refuses_bad_ones() {
     let out = hub(&db, &["ingest-application", &bad.display().to_string()], "");
     assert_eq!(out.status.code(), Some(2));
     let err = one_line_failure(&out);
-    assert!(err.contains("file_too_large") && err.contains("超过上限"), "{err}");
+    assert!(
+        err.contains("file_too_large") && err.contains("超过上限"),
+        "{err}"
+    );
 
     // Only the first folder's application and its commitment are in the audit chain.
     let out = hub(&db, &["--json", "audit", "verify"], "");

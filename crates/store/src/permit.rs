@@ -73,7 +73,11 @@ impl Store {
     }
 
     /// `service_point`'s permit day `day`, if pulled.
-    pub fn permit_day(&self, service_point: &str, day: &str) -> Result<Option<PermitDay>, StoreError> {
+    pub fn permit_day(
+        &self,
+        service_point: &str,
+        day: &str,
+    ) -> Result<Option<PermitDay>, StoreError> {
         self.conn
             .prepare_cached("SELECT change FROM permit_days WHERE service_point = ?1 AND day = ?2")?
             .query_row([service_point, day], |r| r.get::<_, String>(0))
