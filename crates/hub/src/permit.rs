@@ -130,6 +130,9 @@ pub(crate) fn application_audit_after(
     })
 }
 
+/// A file of a submission: its name in the folder and its bytes.
+pub type SubmittedFile = (String, Vec<u8>);
+
 /// Who posts a submission: the audit names them; a service point outside their jurisdiction is
 /// refused.
 #[derive(Debug, Clone)]
@@ -162,7 +165,7 @@ pub async fn submit(
     store: &dyn HubStore,
     bucket: &EvidenceBucket,
     submission: Submission,
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<SubmittedFile>,
     poster: &Poster,
 ) -> Result<ApplicationSubmitted, SubmitError> {
     let now = beijing_now();
@@ -295,7 +298,7 @@ pub async fn submit(
 /// the limit is refused by its size without being read.
 pub fn read_folder(
     folder: &std::path::Path,
-) -> Result<(Submission, Vec<(String, Vec<u8>)>), SubmitError> {
+) -> Result<(Submission, Vec<SubmittedFile>), SubmitError> {
     let manifest = folder.join("application.json");
     let text = std::fs::read(&manifest).map_err(|e| {
         refused(
@@ -311,7 +314,7 @@ pub fn read_folder(
             format!("{} is not a valid submission: {e}", manifest.display()),
         )
     })?;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut files: Vec<SubmittedFile> = Vec::new();
     for m in &submission.materials {
         if files.iter().any(|(n, _)| *n == m.file) || !casedesk_wire::is_plain_file_name(&m.file) {
             continue;
