@@ -45,6 +45,9 @@ pub struct SyncReport {
     pub pulled_orders: u64,
     #[ts(type = "number")]
     pub pulled_whitelist: u64,
+    /// Permit applications and permit days (commitment, closure and draw) pulled.
+    #[ts(type = "number")]
+    pub pulled_permits: u64,
     /// Pulled rows not applied because their order still has unsent mutations.
     #[ts(type = "number")]
     pub kept_local: u64,
@@ -344,6 +347,7 @@ impl Desk {
         }
         report.pulled_orders = pulled.orders;
         report.pulled_whitelist = pulled.whitelist;
+        report.pulled_permits = pulled.permits;
         report.checkpoint = checkpoint;
         Ok(report)
     }

@@ -1407,12 +1407,13 @@ fn watch_text(s: &AutoSyncStatus, lang: Lang) -> String {
 
 fn sync_text(r: &casedesk_app::SyncReport) -> String {
     let mut out = format!(
-        "已同步 synced: {} sent, {} already on the hub, {} refused; {} orders and {} whitelist entries pulled; {} kept local; {} unsent, {} refused kept in the outbox; checkpoint {}",
+        "已同步 synced: {} sent, {} already on the hub, {} refused; {} orders, {} whitelist entries and {} permit applications or days pulled; {} kept local; {} unsent, {} refused kept in the outbox; checkpoint {}",
         r.pushed,
         r.already_applied,
         r.refused.len(),
         r.pulled_orders,
         r.pulled_whitelist,
+        r.pulled_permits,
         r.kept_local,
         r.unsent,
         r.refused_total,

@@ -19,6 +19,10 @@ already_applied: number,
  */
 refused: Array<Refusal>, pulled_orders: number, pulled_whitelist: number, 
 /**
+ * Permit applications and permit days (commitment, closure and draw) pulled.
+ */
+pulled_permits: number, 
+/**
  * Pulled rows not applied because their order still has unsent mutations.
  */
 kept_local: number, 
