@@ -158,7 +158,7 @@ impl Desk {
     }
 
     fn permit_date(&self, day: Option<NaiveDate>) -> String {
-        day.unwrap_or_else(|| self.clock.now().date())
+        day.unwrap_or_else(|| self.today())
             .format("%Y-%m-%d")
             .to_string()
     }
@@ -185,7 +185,7 @@ impl Desk {
         drawn: Option<&Draw>,
     ) -> Result<ApplicationView, AppError> {
         let s = &a.submission;
-        let today = self.clock.now().date();
+        let today = self.today();
         let vehicle = Vehicle::new(s.vehicle)?;
         let classification = classify(&vehicle, s.route)?;
         let present: Vec<Material> = a
