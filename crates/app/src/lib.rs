@@ -43,7 +43,8 @@ pub use permit::{
     sample_draw, sample_verify, DeclarationText, MaterialItem, MaterialsCheck,
 };
 pub use permit_day::{
-    verify_day, ApplicationView, FastTrackView, PermitDayView, Sampled, TimeLimitView, Verification,
+    verify_day, ApplicationView, FastTrackView, PermitDayView, PresentMaterial, Sampled,
+    TimeLimitView, Verification,
 };
 pub use reader::InboxReader;
 pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};

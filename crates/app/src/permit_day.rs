@@ -12,27 +12,49 @@ use casedesk_domain::permit::sample::{
     check_committed_in_time, on_top_reasons, Candidate, Draw, OnTopReason,
 };
 use casedesk_domain::permit::{classify, Classification, Declared, Route, Vehicle};
-use casedesk_wire::{ApplicationChange, MaterialFile, Party, PermitDay};
+use casedesk_wire::{ApplicationChange, PermitDay};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::error::AppError;
+use crate::message::Term;
 use crate::permit::{sample_verify, MaterialItem};
 use crate::Desk;
 
 /// The decision clock of an accepted application: statutory working days from acceptance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
 pub struct TimeLimitView {
     pub accepted_on: NaiveDate,
     pub limit_days: u32,
     /// None while an open-ended pause (reinforcement) holds the clock.
     pub due: Option<NaiveDate>,
     /// Working days left today (negative: overdue).
+    #[ts(type = "number | null")]
     pub days_left: Option<i64>,
 }
 
+/// A file handed in: its material (code and names), and the file's metadata and hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct PresentMaterial {
+    #[ts(type = "string")]
+    pub material: &'static str,
+    #[ts(type = "string")]
+    pub name_zh: &'static str,
+    #[ts(type = "string")]
+    pub name_en: &'static str,
+    pub file_name: String,
+    pub sha256: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub mime: String,
+}
+
 /// Whether the carrier may use the credit fast track (信用+申报), and if not, why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
 pub struct FastTrackView {
     /// The application asks for the fast track.
     pub requested: bool,
@@ -41,7 +63,8 @@ pub struct FastTrackView {
 }
 
 /// Whether the day's draw took an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Sampled {
     /// The day is not closed: no draw yet.
@@ -55,15 +78,18 @@ pub enum Sampled {
 }
 
 /// One application with what the domain computes for it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct ApplicationView {
     pub application_id: String,
     pub day: String,
     pub received_at: String,
     pub service_point: String,
     pub carrier_reference: String,
-    pub carrier: Party,
-    pub manufacturer: Party,
+    pub carrier_name: String,
+    pub carrier_credit_id: String,
+    pub manufacturer_name: String,
+    pub manufacturer_credit_id: String,
     pub goods: String,
     pub tractor_plate: String,
     pub trailer_plate: String,
@@ -82,14 +108,15 @@ pub struct ApplicationView {
     pub required: Vec<MaterialItem>,
     pub missing: Vec<MaterialItem>,
     /// The files handed in (metadata and hash; the bytes are fetched later).
-    pub materials: Vec<MaterialFile>,
+    pub materials: Vec<PresentMaterial>,
     pub fast_track: FastTrackView,
     pub on_top: Vec<OnTopReason>,
     pub sampled: Sampled,
 }
 
 /// The outcome of the desk's check of a closed day.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Verification {
     /// The day is not closed: the seed is still secret.
@@ -102,7 +129,8 @@ pub enum Verification {
 }
 
 /// A service point's permit day at the desk.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct PermitDayView {
     pub service_point: String,
     pub day: String,
@@ -112,6 +140,7 @@ pub struct PermitDayView {
     pub closed_at: Option<String>,
     pub closed_by: Option<String>,
     /// Applications of the day in the cache.
+    #[ts(type = "number")]
     pub applications: usize,
     pub draw: Option<Draw>,
     pub verification: Verification,
@@ -157,18 +186,18 @@ impl Desk {
         &self.profile.county_code
     }
 
-    fn permit_date(&self, day: Option<NaiveDate>) -> String {
-        day.unwrap_or_else(|| self.today())
-            .format("%Y-%m-%d")
-            .to_string()
+    /// The day asked for (`YYYY-MM-DD`), today when none is given.
+    fn permit_date(&self, day: Option<&str>) -> Result<String, AppError> {
+        let date = match day {
+            Some(d) => crate::work_orders::parse_date(d, Term::Date)?,
+            None => self.today(),
+        };
+        Ok(date.format("%Y-%m-%d").to_string())
     }
 
     /// The day's applications (today by default) with what the domain computes for each.
-    pub fn permit_applications(
-        &self,
-        day: Option<NaiveDate>,
-    ) -> Result<Vec<ApplicationView>, AppError> {
-        let key = self.permit_date(day);
+    pub fn permit_applications(&self, day: Option<&str>) -> Result<Vec<ApplicationView>, AppError> {
+        let key = self.permit_date(day)?;
         let apps = self.store.permit_applications(self.service_point(), &key)?;
         let drawn = self
             .store
@@ -247,8 +276,10 @@ impl Desk {
             received_at: a.received_at.clone(),
             service_point: s.service_point.clone(),
             carrier_reference: s.carrier_reference.clone(),
-            carrier: s.carrier.clone(),
-            manufacturer: s.manufacturer.clone(),
+            carrier_name: s.carrier.name.clone(),
+            carrier_credit_id: s.carrier.credit_id.clone(),
+            manufacturer_name: s.manufacturer.name.clone(),
+            manufacturer_credit_id: s.manufacturer.credit_id.clone(),
             goods: s.goods.clone(),
             tractor_plate: s.tractor_plate.clone(),
             trailer_plate: s.trailer_plate.clone(),
@@ -264,7 +295,22 @@ impl Desk {
             time_limit,
             required: required.into_iter().map(MaterialItem::from).collect(),
             missing: missing.into_iter().map(MaterialItem::from).collect(),
-            materials: a.materials.clone(),
+            materials: a
+                .materials
+                .iter()
+                .map(|m| {
+                    let known = Material::from_code(&m.material);
+                    PresentMaterial {
+                        material: known.map_or("", Material::code),
+                        name_zh: known.map_or("", Material::name_zh),
+                        name_en: known.map_or("", Material::name_en),
+                        file_name: m.file_name.clone(),
+                        sha256: m.sha256.clone(),
+                        size: m.size,
+                        mime: m.mime.clone(),
+                    }
+                })
+                .collect(),
             fast_track: FastTrackView {
                 requested: s.track == Track::CreditFastTrack,
                 eligible: refusals.is_empty(),
@@ -277,8 +323,8 @@ impl Desk {
 
     /// The day's commitment, and once closed its seed and draw with the desk's verification;
     /// None when the hub has not published the day (no sync since, or nothing asked for it).
-    pub fn permit_day(&self, day: Option<NaiveDate>) -> Result<Option<PermitDayView>, AppError> {
-        let key = self.permit_date(day);
+    pub fn permit_day(&self, day: Option<&str>) -> Result<Option<PermitDayView>, AppError> {
+        let key = self.permit_date(day)?;
         let Some(d) = self.store.permit_day(self.service_point(), &key)? else {
             return Ok(None);
         };

@@ -1647,7 +1647,7 @@ fn application_text(a: &casedesk_app::ApplicationView) -> String {
         "{}\t{}\t{}\t{}\t{}/{}\t{} 轴 高{} 宽{} 长{} mm {} kg\n  {class}\t{clock}\n  {materials}\t{fast}\t{}{}",
         a.application_id,
         a.received_at.get(11..16).unwrap_or(""),
-        a.carrier.name,
+        a.carrier_name,
         a.goods,
         a.tractor_plate,
         a.trailer_plate,
@@ -1666,10 +1666,9 @@ fn application_text(a: &casedesk_app::ApplicationView) -> String {
 }
 
 fn permit_desk(desk: &Desk, json: bool, command: &PermitCommand) -> Result<(), AppError> {
-    let date = |d: &Option<String>| d.as_deref().map(parse_date).transpose();
     match command {
         PermitCommand::Applications { date: d } => {
-            let list = desk.permit_applications(date(d)?)?;
+            let list = desk.permit_applications(d.as_deref())?;
             print(json, &list, |l| {
                 let mut lines: Vec<String> = l.iter().map(application_text).collect();
                 lines.push(format!("共 {} 份申报 applications", l.len()));
@@ -1677,7 +1676,7 @@ fn permit_desk(desk: &Desk, json: bool, command: &PermitCommand) -> Result<(), A
             })
         }
         PermitCommand::Day { date: d } => {
-            let Some(day) = desk.permit_day(date(d)?)? else {
+            let Some(day) = desk.permit_day(d.as_deref())? else {
                 return Err(
                     AppError::new(ErrorCode::NotFound, MessageKey::PermitDayNotPulled)
                         .with("date", d.clone().unwrap_or_default()),
