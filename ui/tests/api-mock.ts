@@ -32,6 +32,8 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
     reassignOrder: vi.fn(),
     overrideWhitelist: vi.fn(),
     listWhitelist: vi.fn(async () => []),
+    permitApplications: vi.fn(async () => []),
+    permitDay: vi.fn(async () => null),
     approveWhitelist: vi.fn(),
     declineWhitelist: vi.fn(),
     revokeWhitelist: vi.fn(),

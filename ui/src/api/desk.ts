@@ -95,6 +95,8 @@ export const {
   reassignOrder,
   overrideWhitelist,
   listWhitelist,
+  permitApplications,
+  permitDay,
   approveWhitelist,
   declineWhitelist,
   revokeWhitelist,
