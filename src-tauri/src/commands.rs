@@ -332,6 +332,10 @@ commands! {
     /// desk's verification of it; null when the hub has not published the day.
     fn permit_day(date: Option<String>) -> Option<PermitDayView> =
         |s| with(s, |d| d.permit_day(date.as_deref()));
+    /// 日结: closes the day on the hub (desk staff; needs the network), then syncs and verifies
+    /// the revealed draw.
+    fn close_permit_day(date: Option<String>) -> PermitDayView =
+        |s| with(s, |d| d.close_permit_day(date.as_deref()));
     /// Pushes the outbox (uploading the evidence files it refers to first), then pulls the
     /// hub's changes; on the background sync's desk, so the window's desk stays free.
     fn sync_now() -> SyncReport = |s| sync_in_background(s);

@@ -34,6 +34,7 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
     listWhitelist: vi.fn(async () => []),
     permitApplications: vi.fn(async () => []),
     permitDay: vi.fn(async () => null),
+    closePermitDay: vi.fn(),
     approveWhitelist: vi.fn(),
     declineWhitelist: vi.fn(),
     revokeWhitelist: vi.fn(),

@@ -132,6 +132,40 @@ describe("大件运输 page", () => {
     w.unmount();
   });
 
+  it("desk staff close the day after confirming; others have no 日结 button", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus, role: "desk_staff", user_name: "chen.jing" };
+    m.permitApplications.mockResolvedValue([application("DJ202611300000021")]);
+    m.permitDay.mockResolvedValue(day);
+    const closed: PermitDayView = {
+      ...day, seed: "d".repeat(64), closed_at: "2026-11-30 17:30:00.000000", closed_by: "chen.jing",
+      draw: { applications: 1, random: ["DJ202611300000021"], on_top: [] }, verification: { state: "verified" },
+    };
+    m.closePermitDay.mockResolvedValue(closed);
+    const w = mountApp(OversizeView, pinia);
+    await settle();
+    (document.querySelector('[data-testid="oversize-close"]') as HTMLElement).click();
+    await settle();
+    const box = document.querySelector(".el-message-box")!;
+    expect(box.textContent).toContain("不能撤销");
+    expect(m.closePermitDay).not.toHaveBeenCalled();
+    m.permitDay.mockResolvedValue(closed);
+    (box.querySelector(".el-button--primary") as HTMLElement).click();
+    await settle(10);
+    expect(m.closePermitDay).toHaveBeenCalledWith(null);
+    expect(document.querySelector('[data-testid="oversize-verification"]')!.getAttribute("data-state")).toBe("verified");
+    expect(document.querySelector('[data-testid="oversize-close"]')).toBeNull();
+    w.unmount();
+
+    const officer = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.permitDay.mockResolvedValue(day);
+    const w2 = mountApp(OversizeView, officer);
+    await settle();
+    expect(document.querySelector('[data-testid="oversize-close"]')).toBeNull();
+    w2.unmount();
+  });
+
   it("an empty day says why; a failed load gives the reason and 重试", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };

@@ -17,10 +17,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
+use crate::message::MessageKey;
 use crate::message::Term;
 use crate::permit::{sample_verify, MaterialItem};
+use crate::sync::{not_signed_in, runtime};
 use crate::Desk;
+use casedesk_domain::Role;
+use casedesk_sync::{HubClient, SyncError};
 
 /// The decision clock of an accepted application: statutory working days from acceptance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -319,6 +323,41 @@ impl Desk {
             on_top: on_top_reasons(&c),
             sampled,
         })
+    }
+
+    /// 日结: closes the service point's day on the hub (desk staff only; it needs the network),
+    /// which reveals the seed and stores the draw; then syncs, so the desk verifies the draw over
+    /// the day's full list. A sync that fails after the closure leaves the closed day shown as
+    /// far as this desk has it; the next sync completes it.
+    pub fn close_permit_day(&mut self, day: Option<&str>) -> Result<PermitDayView, AppError> {
+        let key = self.permit_date(day)?;
+        let state = self.store.sync_state()?.ok_or_else(not_signed_in)?;
+        if state.role != Role::DeskStaff.code() {
+            return Err(AppError::new(
+                ErrorCode::RefusedTransition,
+                MessageKey::PermitCloseDeskStaffOnly,
+            ));
+        }
+        let account = self.token_account(&state.hub_url, &state.username);
+        let tokens = self.tokens.load(&account)?.ok_or_else(not_signed_in)?;
+        let mut client = HubClient::new(&state.hub_url)?.with_tokens(tokens);
+        let service_point = self.service_point().to_string();
+        let result = runtime()?.block_on(client.close_permit_day(&service_point, &key));
+        self.save_refreshed(&mut client, &account)?;
+        let closed = match result {
+            Ok(d) => d,
+            Err(SyncError::Offline { url, .. }) => {
+                return Err(
+                    AppError::new(ErrorCode::Offline, MessageKey::PermitCloseNeedsHub)
+                        .with("url", url),
+                )
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.store.save_permit_day(&closed)?;
+        // The closure stands whatever the sync does; its own failure is reported by the next.
+        let _ = self.sync();
+        self.permit_day(Some(&key))?.ok_or_else(AppError::internal)
     }
 
     /// The day's commitment, and once closed its seed and draw with the desk's verification;

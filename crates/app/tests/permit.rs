@@ -13,8 +13,8 @@ use casedesk_domain::permit::{Acceptance, PermitClass};
 use casedesk_domain::Role;
 use casedesk_hub::evidence::EvidenceBucket;
 use casedesk_hub::jurisdiction::Jurisdiction;
-use casedesk_hub::permit::{fresh_seed, submit, Poster};
-use casedesk_hub::storage::{self, DayClosure, DayRequest, HubStore, NewUser};
+use casedesk_hub::permit::{submit, Poster};
+use casedesk_hub::storage::{self, HubStore, NewUser};
 use casedesk_hub::{app_with_evidence, HubConfig};
 use casedesk_wire::{ApplicationSubmitted, Submission};
 
@@ -160,23 +160,6 @@ impl Hub {
         }
     }
 
-    fn close_today(&self) {
-        let now = casedesk_hub::clock::beijing_now();
-        let closed = self
-            .rt
-            .block_on(self.store.close_permit_day(DayRequest {
-                service_point: "410783".into(),
-                city_code: "4107".into(),
-                day: now.date(),
-                by: "chen.jing".into(),
-                device_id: "desk".into(),
-                now,
-                fresh_seed: fresh_seed(),
-            }))
-            .expect("close");
-        assert!(matches!(closed, DayClosure::Closed(_)));
-    }
-
     /// Changes the revealed seed behind the hub's back and numbers the row again, so desks
     /// pull it: what a hub that wanted another sample would have to do.
     fn tamper_seed(&self) {
@@ -251,9 +234,16 @@ fn the_desk_pulls_the_days_applications_and_verifies_its_draw() {
     assert!(other.permit_applications(None).expect("list").is_empty());
     assert!(other.permit_day(None).expect("day").is_none());
 
-    hub.close_today();
-    desk.sync().expect("sync");
-    let day = desk.permit_day(None).expect("day").expect("pulled");
+    // Only desk staff close the day; the officer's desk is refused before asking the hub.
+    let officer_dir = tempfile::tempdir().expect("desk dir");
+    let mut officer = signed_in(&hub, officer_dir.path(), "zhang.wei");
+    let refused = officer
+        .close_permit_day(None)
+        .expect_err("officers do not close");
+    assert_eq!(refused.message.key, MessageKey::PermitCloseDeskStaffOnly);
+
+    // 日结 from the desk: the hub reveals the seed, the desk syncs and verifies.
+    let day = desk.close_permit_day(None).expect("closed");
     assert!(
         matches!(day.verification, Verification::Verified),
         "{:?}",
@@ -284,6 +274,9 @@ fn the_desk_pulls_the_days_applications_and_verifies_its_draw() {
     hub.tamper_seed();
     desk.sync().expect("sync");
     let day = desk.permit_day(None).expect("day").expect("pulled");
+    // Closing twice is the hub's refusal, in both languages.
+    let again = desk.close_permit_day(None).expect_err("closed once");
+    assert_eq!(again.code, casedesk_app::ErrorCode::HubRefused);
     match day.verification {
         Verification::Mismatch { error } => assert_eq!(
             error.message.key,

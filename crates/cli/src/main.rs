@@ -335,6 +335,13 @@ enum PermitCommand {
         #[arg(long)]
         date: Option<String>,
     },
+    /// 日结: close the service point's day on the hub (desk staff; needs the network). The seed
+    /// is revealed and the draw stored; then the desk syncs and verifies it. Cannot be undone.
+    Close {
+        /// YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 impl PermitCommand {
@@ -342,7 +349,9 @@ impl PermitCommand {
     fn reads_cache(&self) -> bool {
         matches!(
             self,
-            PermitCommand::Applications { .. } | PermitCommand::Day { .. }
+            PermitCommand::Applications { .. }
+                | PermitCommand::Day { .. }
+                | PermitCommand::Close { .. }
         )
     }
 }
@@ -1340,7 +1349,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         // Answered above, before the cache is opened; kept here so the match stays exhaustive.
         Command::Calendar { command } => calendar(&data, json, &command),
-        Command::Permit { command } if command.reads_cache() => permit_desk(&desk, json, &command),
+        Command::Permit { command } if command.reads_cache() => {
+            permit_desk(&mut desk, json, &command)
+        }
         Command::Permit { command } => permit(json, &command),
         Command::Status => {
             let s = desk.status()?;
@@ -1584,7 +1595,9 @@ fn permit(json: bool, command: &PermitCommand) -> Result<(), AppError> {
         }
         PermitCommand::Sample { command } => sample(json, command),
         // These read the cache: `run` opens it and calls permit_desk; never routed here.
-        PermitCommand::Applications { .. } | PermitCommand::Day { .. } => Err(AppError::internal()),
+        PermitCommand::Applications { .. }
+        | PermitCommand::Day { .. }
+        | PermitCommand::Close { .. } => Err(AppError::internal()),
         PermitCommand::Classes => {
             let table = permit_classes();
             print(json, table, |t| {
@@ -1665,8 +1678,18 @@ fn application_text(a: &casedesk_app::ApplicationView) -> String {
     )
 }
 
-fn permit_desk(desk: &Desk, json: bool, command: &PermitCommand) -> Result<(), AppError> {
+fn permit_desk(desk: &mut Desk, json: bool, command: &PermitCommand) -> Result<(), AppError> {
     match command {
+        PermitCommand::Close { date: d } => {
+            let day = desk.close_permit_day(d.as_deref())?;
+            if let casedesk_app::Verification::Mismatch { error } = &day.verification {
+                if !json {
+                    println!("{}", day_text(&day));
+                }
+                return Err(error.clone());
+            }
+            print(json, &day, day_text)
+        }
         PermitCommand::Applications { date: d } => {
             let list = desk.permit_applications(d.as_deref())?;
             print(json, &list, |l| {

@@ -54,6 +54,11 @@ pub(crate) fn write_day(conn: &Connection, d: &PermitDay) -> Result<(), StoreErr
 }
 
 impl Store {
+    /// Keeps a day the hub answered directly (a closure from this desk), as a pull would.
+    pub fn save_permit_day(&self, d: &PermitDay) -> Result<(), StoreError> {
+        write_day(&self.conn, d)
+    }
+
     /// The applications of `service_point`'s day `day` (`YYYY-MM-DD`), in the order received.
     pub fn permit_applications(
         &self,

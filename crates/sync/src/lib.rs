@@ -13,6 +13,7 @@ mod attention;
 mod backoff;
 mod client;
 mod error;
+mod permit;
 mod tokens;
 mod upload;
 

@@ -97,6 +97,7 @@ export const {
   listWhitelist,
   permitApplications,
   permitDay,
+  closePermitDay,
   approveWhitelist,
   declineWhitelist,
   revokeWhitelist,

@@ -96,6 +96,8 @@ export function commands(call: Call) {
     permitApplications: (date: string | null) => call<Array<ApplicationView>>("permit_applications", { date }),
     /** The service point's permit day: commitment, and once closed the seed, the draw and the desk's verification of it; null when the hub has not published the day. */
     permitDay: (date: string | null) => call<PermitDayView | null>("permit_day", { date }),
+    /** 日结: closes the day on the hub (desk staff; needs the network), then syncs and verifies the revealed draw. */
+    closePermitDay: (date: string | null) => call<PermitDayView>("close_permit_day", { date }),
     /** Pushes the outbox (uploading the evidence files it refers to first), then pulls the hub's changes; on the background sync's desk, so the window's desk stays free. */
     syncNow: () => call<SyncReport>("sync_now"),
     /** The background sync: its last outcome and when it tries next (also sent as an event). */

@@ -824,6 +824,12 @@ const en: Messages = {
       verified: "Verified: the seed matches the commitment, the commitment came before the first application, and the draw is the one this desk recomputes.",
       mismatch: "Verification failed: {reason}",
     },
+    close: {
+      button: "Close the day",
+      title: "Close the day",
+      confirm: "Close {day}? The hub reveals the day's seed and fixes the sample ({n} applications now). This cannot be undone; later applications count in the next day.",
+      done: "{day} is closed and its sample verified.",
+    },
     empty: "No applications on this day.",
     emptyHint: "Carriers submit applications to the hub; they show here after a sync.",
     loadFailed: "Cannot read the applications: {reason}",
