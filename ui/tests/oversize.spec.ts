@@ -94,7 +94,8 @@ describe("大件运输 page", () => {
     expect(rows[0].querySelector('[data-testid="oversize-sample"]')!.textContent).toContain("首次申报");
     expect(rows[1].querySelector('[data-testid="oversize-clock"]')!.textContent).toContain("2026-12-07 前送达一次性告知书");
     expect(rows[1].querySelector('[data-testid="oversize-materials"]')!.textContent).toContain("缺 1 项：公路超限运输申请表");
-    expect(rows[0].textContent).toContain("豫G·A1234 / 豫G·B567挂");
+    expect(rows[0].textContent).toContain("豫G·A1234");
+    expect(rows[0].textContent).toContain("豫G·B567挂");
     expect(document.querySelector('[data-testid="oversize-count"]')!.textContent).toContain("共 2 份申报");
     expect(document.querySelector('[data-testid="oversize-commitment"]')!.textContent).toBe("c".repeat(64));
     expect(document.querySelector('[data-testid="oversize-verification"]')!.getAttribute("data-state")).toBe("not_closed");

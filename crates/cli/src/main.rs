@@ -1670,7 +1670,13 @@ fn application_text(a: &casedesk_app::ApplicationView) -> String {
         v.length_mm,
         v.total_mass_kg,
         sampled_zh(a.sampled),
-        if on_top.is_empty() {
+        // The on-top reasons matter while the day is open and for those added on top.
+        if on_top.is_empty()
+            || matches!(
+                a.sampled,
+                casedesk_app::Sampled::Random | casedesk_app::Sampled::NotTaken
+            )
+        {
             String::new()
         } else {
             format!("（加抽理由：{}）", on_top.join("、"))
