@@ -261,6 +261,8 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(crate::permit::post_application))
         .routes(routes!(crate::permit::get_day))
         .routes(routes!(crate::permit::close_day))
+        .routes(routes!(crate::permit::list_dishonest))
+        .routes(routes!(crate::permit::repair_dishonest))
         .split_for_parts()
 }
 

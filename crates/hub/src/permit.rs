@@ -26,8 +26,8 @@ use casedesk_domain::permit::sample::{self, Candidate, Draw};
 use casedesk_domain::permit::{MAX_MATERIAL_BYTES, MAX_SUBMISSION_BYTES};
 use casedesk_domain::Role;
 use casedesk_wire::{
-    check_submission, ApplicationSubmitted, ApplicationUpload, ErrorBody, PermitDay, Submission,
-    SubmissionRefusal,
+    check_submission, ApplicationSubmitted, ApplicationUpload, DishonestEntry, ErrorBody,
+    PermitDay, Submission, SubmissionRefusal,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use rand::RngCore;
@@ -71,16 +71,35 @@ pub fn day_key(service_point: &str, day: &str) -> String {
     format!("{service_point}/{day}")
 }
 
-/// What a day is drawn from: each application with what puts it on top of the random share.
-/// The hub knows first applications (no earlier one of the carrier); carriers' credit codes and
-/// the dishonest-enterprise list are not kept on the hub yet, so those inputs are empty.
-pub fn candidates(apps: &[(String, bool)]) -> Vec<Candidate> {
+/// One application of a day as the draw reads it: its id, its carrier and whether it is the
+/// carrier's first application.
+pub struct DayApplication {
+    pub application_id: String,
+    pub carrier_credit_id: String,
+    pub first_application: bool,
+}
+
+/// What a day is drawn from: each application with what puts it on top of the random share: a
+/// first application, and a carrier on the dishonest-enterprise list at the service point as
+/// the day began (`casedesk_wire::listed_at`). Carriers' credit codes are not kept on the hub
+/// yet, so that input is empty.
+pub fn candidates(
+    apps: &[DayApplication],
+    entries: &[DishonestEntry],
+    service_point: &str,
+    day: NaiveDate,
+) -> Vec<Candidate> {
     apps.iter()
-        .map(|(id, first)| Candidate {
-            application_id: id.clone(),
+        .map(|a| Candidate {
+            application_id: a.application_id.clone(),
             carrier_code: None,
-            carrier_listed: false,
-            first_application: *first,
+            carrier_listed: casedesk_wire::listed_at(
+                entries,
+                &a.carrier_credit_id,
+                service_point,
+                day,
+            ),
+            first_application: a.first_application,
         })
         .collect()
 }
@@ -600,4 +619,148 @@ mod tests {
         assert_eq!(precise_stamp(t), "2026-11-30 08:15:00.000012");
         assert_ne!(fresh_seed(), fresh_seed());
     }
+}
+
+/// Who keeps the dishonest-enterprise list: the service points' desk staff and supervisors.
+fn may_keep_list(role: Role) -> Result<(), ApiError> {
+    match role {
+        Role::DeskStaff | Role::Supervisor => Ok(()),
+        _ => Err(ApiError::NotPermitted {
+            zh: "只有服务点工作人员和监管负责人可以维护失信企业库",
+            en: "only desk staff and supervisors keep the dishonest-enterprise list",
+        }),
+    }
+}
+
+fn list_entry_refusal(e: casedesk_domain::permit::ListEntryError) -> ApiError {
+    use casedesk_domain::permit::ListEntryError as E;
+    let zh = match &e {
+        E::Empty { .. } => "失信行为和修复条件都不能为空".to_string(),
+        E::TooLong { len, max, .. } => format!("内容有 {len} 个字符，超过上限 {max}"),
+        E::ControlCharacter { .. } => "内容含有控制字符".to_string(),
+        E::RepairedBeforeListed { listed, repaired } => {
+            format!("修复日期 {repaired} 早于列入日期 {listed}")
+        }
+        E::SuspensionEndsBeforeListing { listed, until } => {
+            format!("暂停信用+申报的截止日期 {until} 早于列入日期 {listed}")
+        }
+    };
+    ApiError::bad_request(e.code(), zh, e.to_string())
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/permit/dishonest",
+    request_body = casedesk_wire::DishonestListing,
+    responses(
+        (status = 201, description = "Listed today, in the caller's jurisdiction", body = DishonestEntry),
+        (status = 400, description = "Bad credit id, empty or long texts, a suspension ending before today", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "Not desk staff or a supervisor", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+    tag = "permit"
+)]
+pub async fn list_dishonest(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    crate::api::ApiJson(req): crate::api::ApiJson<casedesk_wire::DishonestListing>,
+) -> Result<(StatusCode, Json<DishonestEntry>), ApiError> {
+    may_keep_list(user.role)?;
+    if !casedesk_domain::credit_id::is_valid_credit_id(&req.credit_id) {
+        return Err(ApiError::bad_request(
+            "bad_credit_id",
+            format!("统一社会信用代码 {:?} 无效", req.credit_id),
+            format!(
+                "{:?} is not a valid unified social credit identifier",
+                req.credit_id
+            ),
+        ));
+    }
+    let name = req.enterprise_name.trim();
+    if name.is_empty() || name.chars().count() > casedesk_wire::MAX_SUBMISSION_TEXT_CHARS {
+        return Err(ApiError::bad_request(
+            "bad_enterprise_name",
+            "企业名称不能为空，且不超过 200 个字符".into(),
+            "the enterprise name must be given, at most 200 characters".into(),
+        ));
+    }
+    let now = beijing_now();
+    let entry = casedesk_domain::permit::ListEntry::new(
+        &req.behaviour,
+        req.penalty,
+        now.date(),
+        &req.repair_conditions,
+    )
+    .map_err(list_entry_refusal)?;
+    let added = state
+        .store
+        .add_dishonest(crate::storage::NewDishonest {
+            credit_id: req.credit_id,
+            enterprise_name: name.to_string(),
+            division: user.jurisdiction.code().to_string(),
+            entry,
+            by: user.username,
+            device_id: req.device_id,
+            at: crate::clock::stamp(now),
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(added)))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/permit/dishonest/{id}/repair",
+    params(("id" = i64, Path, description = "The entry's id")),
+    request_body = casedesk_wire::DishonestRepair,
+    responses(
+        (status = 200, description = "Repaired today: the carrier's fast track is restored from tomorrow's draw on", body = DishonestEntry),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "Not desk staff or a supervisor, or an entry listed outside the caller's jurisdiction", body = ErrorBody),
+        (status = 404, description = "No such entry", body = ErrorBody),
+        (status = 409, description = "Repaired before, or changed meanwhile", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+    tag = "permit"
+)]
+pub async fn repair_dishonest(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<i64>,
+    crate::api::ApiJson(req): crate::api::ApiJson<casedesk_wire::DishonestRepair>,
+) -> Result<Json<DishonestEntry>, ApiError> {
+    may_keep_list(user.role)?;
+    let current = state.store.dishonest(id).await?.ok_or(ApiError::NotFound)?;
+    // Listed here or below: a county does not repair its city's or the province's listing.
+    if !current.division.starts_with(user.jurisdiction.code()) {
+        return Err(ApiError::Forbidden(format!(
+            "失信企业库/dishonest-list entry {id}"
+        )));
+    }
+    let already = || ApiError::Conflict {
+        code: "already_repaired",
+        zh: format!("失信企业库第 {id} 条已修复或已被他人修改"),
+        en: format!("dishonest-list entry {id} was repaired or changed meanwhile"),
+    };
+    if current.entry.repaired_on.is_some() {
+        return Err(already());
+    }
+    let now = beijing_now();
+    let entry = current
+        .entry
+        .repair(now.date())
+        .map_err(list_entry_refusal)?;
+    state
+        .store
+        .repair_dishonest(
+            id,
+            current.version,
+            entry,
+            &user.username,
+            &req.device_id,
+            &crate::clock::stamp(now),
+        )
+        .await?
+        .map(Json)
+        .ok_or_else(already)
 }

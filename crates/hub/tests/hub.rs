@@ -2512,6 +2512,135 @@ async fn bad_submissions_change_nothing(backend: Backend) {
     assert!(!stored.exists(), "no bytes kept");
 }
 
+async fn the_dishonest_list_is_kept_and_puts_carriers_on_top(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("portal", Role::Administrator, "41").await;
+    hub.add_user("chen.jing", Role::DeskStaff, "410783").await;
+    hub.add_user("zz.desk", Role::DeskStaff, "410102").await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    let portal = hub.token("portal").await;
+    let desk = hub.token("chen.jing").await;
+    let zhengzhou = hub.token("zz.desk").await;
+    let officer = hub.token("zhang.wei").await;
+    let listing = json!({
+        "credit_id": "91410783MA9XL0HJ8A", "enterprise_name": "长垣市宏达重型运输有限公司",
+        "behaviour": "测量视频剪辑拼接，虚报外廓尺寸", "penalty": {"grade": "fast_track_removed"},
+        "repair_conditions": "整改到位并公开信用承诺满一年", "device_id": "desk-1"
+    });
+    let post = |token: &str, path: &str, body: serde_json::Value| {
+        hub.http
+            .post(hub.url(path))
+            .bearer_auth(token.to_string())
+            .json(&body)
+            .send()
+    };
+    let r = post(&officer, "/api/v1/permit/dishonest", listing.clone())
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let mut empty = listing.clone();
+    empty["behaviour"] = json!("  ");
+    let r = post(&desk, "/api/v1/permit/dishonest", empty)
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(r).await, "dishonest_list_text_empty");
+    let r = post(&desk, "/api/v1/permit/dishonest", listing)
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let listed: casedesk_wire::DishonestEntry = r.json().await.expect("entry");
+    assert_eq!(listed.division, "410783");
+    assert_eq!(listed.entry.listed_on, beijing_now().date());
+
+    // The county pulls it; another city's desk does not.
+    let page = hub.pull(&desk, 0, 1000).await;
+    assert!(page
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Dishonest(d) if d.id == listed.id)));
+    let elsewhere = hub.pull(&zhengzhou, 0, 1000).await;
+    assert!(!elsewhere
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Dishonest(_))));
+
+    // Repaired once, audited; a second repair is 409.
+    let path = format!("/api/v1/permit/dishonest/{}/repair", listed.id);
+    let r = post(&zhengzhou, &path, json!({"device_id": "zz"}))
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = post(&desk, &path, json!({"device_id": "desk-1"}))
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::OK);
+    let repaired: casedesk_wire::DishonestEntry = r.json().await.expect("entry");
+    assert_eq!(repaired.entry.repaired_on, Some(beijing_now().date()));
+    let r = post(&desk, &path, json!({"device_id": "desk-1"}))
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // A listing in force as the day began puts the carrier's applications on top of the draw.
+    let yesterday = beijing_now().date() - chrono::Duration::days(1);
+    hub.store
+        .add_dishonest(casedesk_hub::storage::NewDishonest {
+            credit_id: "91410700725822691A".into(),
+            enterprise_name: "河南森源电气股份有限公司".into(),
+            division: "4107".into(),
+            entry: casedesk_domain::permit::ListEntry::new(
+                "虚假信用承诺",
+                casedesk_domain::permit::ListPenalty::CloseChecks,
+                yesterday,
+                "补交真实材料",
+            )
+            .expect("entry"),
+            by: "zhao.lei".into(),
+            device_id: String::new(),
+            at: stamp(beijing_now()),
+        })
+        .await
+        .expect("listed yesterday");
+    for reference in ["SY-001", "SY-002"] {
+        let (mut s, f) = submission(reference, "410783");
+        s["carrier"]["credit_id"] = json!("91410700725822691A");
+        let r = hub.submit(&portal, &upload_body(&s, &f)).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let (s, f) = submission("HD-009", "410783");
+    assert_eq!(
+        hub.submit(&portal, &upload_body(&s, &f)).await.status(),
+        StatusCode::CREATED
+    );
+    let r = hub.close(&desk, "410783", &today()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let closed: PermitDay = r.json().await.expect("day");
+    let candidates = closed.candidates.expect("inputs");
+    let listed_flags: Vec<bool> = candidates.iter().map(|c| c.carrier_listed).collect();
+    // The two of the carrier listed yesterday; the one listed (and repaired) today counts only
+    // from tomorrow's draw, so today's closed draw never changes.
+    assert_eq!(listed_flags, vec![true, true, false], "{candidates:?}");
+    let draw = closed.draw.expect("draw");
+    for c in candidates.iter().filter(|c| c.carrier_listed) {
+        if !draw.random.contains(&c.application_id) {
+            let top = draw
+                .on_top
+                .iter()
+                .find(|o| o.application_id == c.application_id)
+                .expect("a listed carrier's application is checked");
+            assert!(top
+                .reasons
+                .contains(&casedesk_domain::permit::OnTopReason::DishonestList));
+        }
+    }
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken, None);
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -2563,4 +2692,5 @@ on_both_engines!(
     a_lost_race_goes_to_the_supervisors_attention,
     applications_are_taken_once_and_the_day_is_drawn,
     bad_submissions_change_nothing,
+    the_dishonest_list_is_kept_and_puts_carriers_on_top,
 );

@@ -102,6 +102,8 @@ pub enum Change {
     Application(Box<crate::permit::ApplicationChange>),
     /// A service point's permit day: its commitment, and once closed its seed and draw.
     PermitDay(Box<crate::permit::PermitDay>),
+    /// A dishonest-enterprise list entry (失信企业库) that holds within the jurisdiction.
+    Dishonest(Box<crate::permit::DishonestEntry>),
 }
 
 impl Change {
@@ -111,6 +113,7 @@ impl Change {
             Change::Whitelist(w) => w.seq,
             Change::Application(a) => a.seq,
             Change::PermitDay(d) => d.seq,
+            Change::Dishonest(d) => d.seq,
         }
     }
 }

@@ -35,10 +35,11 @@ pub use mutation::{
 };
 pub use order::OrderStateWire;
 pub use permit::{
-    check_submission, is_plain_file_name, is_valid_vehicle_plate, ApplicationChange,
-    ApplicationSubmitted, ApplicationUpload, CheckedMaterial, CheckedSubmission, MaterialFile,
-    Party, PermitDay, Submission, SubmissionFile, SubmissionRefusal, SubmittedMaterial,
-    MAX_CARRIER_REFERENCE_CHARS, MAX_MATERIAL_FILES, MAX_SUBMISSION_TEXT_CHARS,
+    check_submission, entries_at, is_plain_file_name, is_valid_vehicle_plate, listed_at,
+    ApplicationChange, ApplicationSubmitted, ApplicationUpload, CheckedMaterial, CheckedSubmission,
+    DishonestEntry, DishonestListing, DishonestRepair, MaterialFile, Party, PermitDay, Submission,
+    SubmissionFile, SubmissionRefusal, SubmittedMaterial, MAX_CARRIER_REFERENCE_CHARS,
+    MAX_MATERIAL_FILES, MAX_SUBMISSION_TEXT_CHARS,
 };
 
 /// The path every endpoint of this protocol version lives under.

@@ -8,8 +8,8 @@ use casedesk_domain::credit_id::is_valid_credit_id;
 use casedesk_domain::permit::materials::check_repeated_validity;
 use casedesk_domain::permit::sample::{Candidate, Draw};
 use casedesk_domain::permit::{
-    accepted_kinds, Declared, Material, MaterialFileKind, Route, Track, Trips, Vehicle,
-    VehicleError,
+    accepted_kinds, Declared, ListEntry, ListPenalty, Material, MaterialFileKind, Route, Track,
+    Trips, Vehicle, VehicleError,
 };
 use casedesk_domain::{plate, Divisions};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime};
@@ -489,6 +489,84 @@ pub struct PermitDay {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub draw: Option<Draw>,
     pub updated_at: String,
+}
+
+/// `POST /api/v1/permit/dishonest`: lists a carrier on the dishonest-enterprise list (失信企业库)
+/// today, with the behaviour, the graded penalty and the conditions of repair. The hub dates it
+/// and records the listing jurisdiction (the user's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DishonestListing {
+    pub credit_id: String,
+    pub enterprise_name: String,
+    pub behaviour: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub penalty: ListPenalty,
+    pub repair_conditions: String,
+    pub device_id: String,
+}
+
+/// `POST /api/v1/permit/dishonest/{id}/repair`: the carrier met the conditions; repaired today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DishonestRepair {
+    pub device_id: String,
+}
+
+/// A dishonest-list entry as the hub keeps it after the change numbered `seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DishonestEntry {
+    pub seq: i64,
+    pub id: i64,
+    pub credit_id: String,
+    pub enterprise_name: String,
+    /// The jurisdiction that listed it (`41`, a city's 4 digits, a county's 6); it holds there
+    /// and below.
+    pub division: String,
+    pub version: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub entry: ListEntry,
+    pub updated_at: String,
+}
+
+impl DishonestEntry {
+    /// Whether the entry counts at `service_point` (listed there or above).
+    pub fn holds_at(&self, service_point: &str) -> bool {
+        service_point.starts_with(&self.division)
+    }
+}
+
+/// The entries of `credit_id` that hold at `service_point`: the carrier's record for the fast
+/// track (`fast_track_refusals`) there.
+pub fn entries_at<'a>(
+    entries: impl IntoIterator<Item = &'a DishonestEntry>,
+    credit_id: &str,
+    service_point: &str,
+) -> Vec<ListEntry> {
+    entries
+        .into_iter()
+        .filter(|e| e.credit_id == credit_id && e.holds_at(service_point))
+        .map(|e| e.entry.clone())
+        .collect()
+}
+
+/// Whether the carrier counts as listed at `service_point` for `day`'s draw (checked on top of
+/// the random share): on the list as the day began, that is in force on the day before. The hub
+/// dates listings and repairs with the day they are recorded, so what happens on a day never
+/// changes that day's draw once drawn. The one rule the hub's draw and the desk's check use.
+pub fn listed_at<'a>(
+    entries: impl IntoIterator<Item = &'a DishonestEntry>,
+    credit_id: &str,
+    service_point: &str,
+    day: NaiveDate,
+) -> bool {
+    let Some(eve) = day.pred_opt() else {
+        return false;
+    };
+    entries_at(entries, credit_id, service_point)
+        .iter()
+        .any(|e| e.in_force(eve))
 }
 
 #[cfg(test)]

@@ -60,3 +60,19 @@ CREATE TABLE permit_days (
 );
 CREATE INDEX permit_days_point_seq ON permit_days(service_point, seq);
 CREATE INDEX permit_days_city_seq ON permit_days(city_code, seq);
+
+-- The dishonest-enterprise list (失信企业库): an entry per listing of a carrier (by credit id),
+-- with the jurisdiction that listed it (it holds there and below), the domain's ListEntry as JSON
+-- (behaviour, graded penalty, listing date, repair conditions, repair date). The hub dates the
+-- listing and the repair (today), so a closed day's draw never changes afterwards.
+CREATE TABLE dishonest_entries (
+    id              BIGSERIAL PRIMARY KEY,
+    credit_id       TEXT NOT NULL,
+    enterprise_name TEXT NOT NULL,
+    division        TEXT NOT NULL,
+    entry           TEXT NOT NULL,
+    version         BIGINT NOT NULL,
+    seq             BIGINT NOT NULL UNIQUE,
+    updated_at      TEXT NOT NULL
+);
+CREATE INDEX dishonest_entries_credit ON dishonest_entries(credit_id);

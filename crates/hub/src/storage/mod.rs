@@ -10,8 +10,8 @@
 use async_trait::async_trait;
 use casedesk_domain::{OrderState, Role, WhitelistEntry, WhitelistKind};
 use casedesk_wire::{
-    ApplicationChange, AttentionItem, Change, Mutation, MutationResult, OrderFacts, PermitDay,
-    Rejection, Submission,
+    ApplicationChange, AttentionItem, Change, DishonestEntry, Mutation, MutationResult, OrderFacts,
+    PermitDay, Rejection, Submission,
 };
 use thiserror::Error;
 
@@ -331,6 +331,19 @@ pub enum DayClosure {
     AlreadyClosed(Box<PermitDay>),
 }
 
+/// A dishonest-list entry to record (see [`crate::permit`]).
+#[derive(Debug, Clone)]
+pub struct NewDishonest {
+    pub credit_id: String,
+    pub enterprise_name: String,
+    /// The listing user's jurisdiction.
+    pub division: String,
+    pub entry: casedesk_domain::permit::ListEntry,
+    pub by: String,
+    pub device_id: String,
+    pub at: String,
+}
+
 #[async_trait]
 pub trait HubStore: Send + Sync {
     /// `sqlite` or `postgres`, for messages.
@@ -497,6 +510,22 @@ pub trait HubStore: Send + Sync {
     /// draws over its applications with [`crate::permit::draw_day`], stores the candidates, the
     /// draw and the closure, reveals the seed to the pull, with a change number and an audit row.
     async fn close_permit_day(&self, req: DayRequest) -> Result<DayClosure, StoreError>;
+
+    /// Records a dishonest-list entry with a change number and an audit row
+    /// (`dishonest_list`), in one transaction.
+    async fn add_dishonest(&self, e: NewDishonest) -> Result<DishonestEntry, StoreError>;
+    async fn dishonest(&self, id: i64) -> Result<Option<DishonestEntry>, StoreError>;
+    /// Replaces entry `id`'s ListEntry (its repair) if it is still at `version`, with a change
+    /// number and an audit row (`dishonest_repair`); None when it moved on meanwhile.
+    async fn repair_dishonest(
+        &self,
+        id: i64,
+        version: i64,
+        entry: casedesk_domain::permit::ListEntry,
+        by: &str,
+        device_id: &str,
+        at: &str,
+    ) -> Result<Option<DishonestEntry>, StoreError>;
 }
 
 /// Opens the store a `--db` argument names: a `postgres://` URL, or a SQLite file path.

@@ -8,15 +8,16 @@
 use async_trait::async_trait;
 use casedesk_domain::OrderState;
 use casedesk_wire::{
-    ApplicationChange, AttentionItem, Entity, MaterialFile, MutationResult, OrderFacts,
-    OrderStateWire, PermitDay,
+    ApplicationChange, AttentionItem, DishonestEntry, Entity, MaterialFile, MutationResult,
+    OrderFacts, OrderStateWire, PermitDay,
 };
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
 use super::sqlite::with_payload;
 use super::sqlite::{
-    application_from, day_from, APPLICATION_COLUMNS, DAY_COLUMNS, MATERIALS_QUERY,
+    application_from, day_from, dishonest_from, APPLICATION_COLUMNS, DAY_COLUMNS,
+    DISHONEST_COLUMNS, MATERIALS_QUERY,
 };
 use super::sqlite::{
     facts_json, order_audit, order_change, order_from, page, user_from, whitelist_change,
@@ -29,7 +30,7 @@ use super::{
     UserRecord, WhitelistRow,
 };
 use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
-use super::{ApplicationTaken, DayClosure, DayRequest, NewApplication};
+use super::{ApplicationTaken, DayClosure, DayRequest, NewApplication, NewDishonest};
 use crate::audit::{link_hash, GENESIS};
 use crate::jurisdiction::{city_of, Jurisdiction};
 
@@ -1253,6 +1254,27 @@ impl HubStore for PgStore {
     async fn close_permit_day(&self, req: DayRequest) -> Result<DayClosure, StoreError> {
         self.close_permit_day_pg(req).await
     }
+
+    async fn add_dishonest(&self, e: NewDishonest) -> Result<DishonestEntry, StoreError> {
+        self.add_dishonest_pg(e).await
+    }
+
+    async fn dishonest(&self, id: i64) -> Result<Option<DishonestEntry>, StoreError> {
+        dishonest_by_id(&self.pool, id).await
+    }
+
+    async fn repair_dishonest(
+        &self,
+        id: i64,
+        version: i64,
+        entry: casedesk_domain::permit::ListEntry,
+        by: &str,
+        device_id: &str,
+        at: &str,
+    ) -> Result<Option<DishonestEntry>, StoreError> {
+        self.repair_dishonest_pg(id, version, entry, by, device_id, at)
+            .await
+    }
 }
 
 // The permit desk (crate::permit), as the SQLite store does it in PostgreSQL's dialect.
@@ -1378,6 +1400,49 @@ async fn commit_day(
         .ok_or_else(|| StoreError::Corrupt(format!("day {service_point}/{day} vanished")))
 }
 
+fn dishonest_record(r: &PgRow) -> Result<DishonestEntry, StoreError> {
+    dishonest_from((
+        r.try_get("id")?,
+        r.try_get("credit_id")?,
+        r.try_get("enterprise_name")?,
+        r.try_get("division")?,
+        r.try_get("entry")?,
+        r.try_get("version")?,
+        r.try_get("seq")?,
+        r.try_get("updated_at")?,
+    ))
+}
+
+async fn dishonest_of<'c, E>(conn: E, credit_id: &str) -> Result<Vec<DishonestEntry>, StoreError>
+where
+    E: sqlx::Executor<'c, Database = Postgres>,
+{
+    sqlx::query(&format!(
+        "SELECT {DISHONEST_COLUMNS} FROM dishonest_entries WHERE credit_id = $1 ORDER BY id"
+    ))
+    .bind(credit_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(dishonest_record)
+    .collect()
+}
+
+async fn dishonest_by_id<'c, E>(conn: E, id: i64) -> Result<Option<DishonestEntry>, StoreError>
+where
+    E: sqlx::Executor<'c, Database = Postgres>,
+{
+    sqlx::query(&format!(
+        "SELECT {DISHONEST_COLUMNS} FROM dishonest_entries WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .as_ref()
+    .map(dishonest_record)
+    .transpose()
+}
+
 async fn lock_changes(tx: &mut Tx) -> Result<(), StoreError> {
     sqlx::query("SELECT value FROM counters WHERE name = 'change' FOR UPDATE")
         .execute(&mut **tx)
@@ -1430,6 +1495,28 @@ impl PgStore {
         {
             changes.push(casedesk_wire::Change::PermitDay(Box::new(
                 day_record(&r)?.0,
+            )));
+        }
+        let divisions = match scope {
+            Jurisdiction::Province => "$3 = $3",
+            _ => {
+                "(substr($3, 1, length(division)) = division
+                   OR substr(division, 1, length($3)) = $3)"
+            }
+        };
+        for r in sqlx::query(&format!(
+            "SELECT {DISHONEST_COLUMNS} FROM dishonest_entries
+             WHERE seq > $1 AND seq <= $2 AND {divisions} ORDER BY seq LIMIT $4"
+        ))
+        .bind(after)
+        .bind(top)
+        .bind(code)
+        .bind(fetch)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            changes.push(casedesk_wire::Change::Dishonest(Box::new(
+                dishonest_record(&r)?,
             )));
         }
         Ok(())
@@ -1604,6 +1691,88 @@ impl PgStore {
         Ok(found)
     }
 
+    async fn add_dishonest_pg(&self, e: NewDishonest) -> Result<DishonestEntry, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock_changes(&mut tx).await?;
+        let seq = next_counter(&mut tx, "change").await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO dishonest_entries(credit_id, enterprise_name, division, entry, version,
+                 seq, updated_at)
+             VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING id",
+        )
+        .bind(&e.credit_id)
+        .bind(&e.enterprise_name)
+        .bind(&e.division)
+        .bind(serde_json::to_string(&e.entry)?)
+        .bind(seq)
+        .bind(&e.at)
+        .fetch_one(&mut *tx)
+        .await?;
+        append_audit(
+            &mut tx,
+            &crate::permit::permit_audit(
+                "dishonest_list",
+                "dishonest_entry",
+                &id.to_string(),
+                &e.by,
+                &e.device_id,
+                &e.at,
+                serde_json::json!({ "credit_id": e.credit_id, "enterprise_name": e.enterprise_name,
+                    "division": e.division, "entry": e.entry }),
+            ),
+        )
+        .await?;
+        let row = dishonest_by_id(&mut *tx, id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("dishonest entry {id} vanished")))?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn repair_dishonest_pg(
+        &self,
+        id: i64,
+        version: i64,
+        entry: casedesk_domain::permit::ListEntry,
+        by: &str,
+        device_id: &str,
+        at: &str,
+    ) -> Result<Option<DishonestEntry>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock_changes(&mut tx).await?;
+        let Some(before) = dishonest_by_id(&mut *tx, id).await? else {
+            return Ok(None);
+        };
+        if before.version != version {
+            return Ok(None);
+        }
+        let seq = next_counter(&mut tx, "change").await?;
+        sqlx::query(
+            "UPDATE dishonest_entries SET entry = $1, version = version + 1, seq = $2,
+                 updated_at = $3 WHERE id = $4",
+        )
+        .bind(serde_json::to_string(&entry)?)
+        .bind(seq)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let mut audit = crate::permit::permit_audit(
+            "dishonest_repair",
+            "dishonest_entry",
+            &id.to_string(),
+            by,
+            device_id,
+            at,
+            serde_json::json!({ "entry": entry }),
+        );
+        audit.before = serde_json::json!({ "entry": before.entry }).to_string();
+        append_audit(&mut tx, &audit).await?;
+        let row = dishonest_by_id(&mut *tx, id).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
     async fn close_permit_day_pg(&self, req: DayRequest) -> Result<DayClosure, StoreError> {
         let key = req.day.format("%Y-%m-%d").to_string();
         let mut tx = self.pool.begin().await?;
@@ -1626,8 +1795,8 @@ impl PgStore {
         if day.closed_at.is_some() {
             return Ok(DayClosure::AlreadyClosed(Box::new(day)));
         }
-        let apps: Vec<(String, bool)> = sqlx::query(
-            "SELECT application_id, first_application FROM permit_applications
+        let apps: Vec<crate::permit::DayApplication> = sqlx::query(
+            "SELECT application_id, carrier_credit_id, first_application FROM permit_applications
              WHERE service_point = $1 AND day = $2 ORDER BY seq",
         )
         .bind(&req.service_point)
@@ -1636,13 +1805,18 @@ impl PgStore {
         .await?
         .iter()
         .map(|r| {
-            Ok((
-                r.try_get::<String, _>("application_id")?,
-                r.try_get::<i64, _>("first_application")? != 0,
-            ))
+            Ok(crate::permit::DayApplication {
+                application_id: r.try_get("application_id")?,
+                carrier_credit_id: r.try_get("carrier_credit_id")?,
+                first_application: r.try_get::<i64, _>("first_application")? != 0,
+            })
         })
         .collect::<Result<_, sqlx::Error>>()?;
-        let candidates = crate::permit::candidates(&apps);
+        let mut entries = Vec::new();
+        for a in &apps {
+            entries.extend(dishonest_of(&mut *tx, &a.carrier_credit_id).await?);
+        }
+        let candidates = crate::permit::candidates(&apps, &entries, &req.service_point, req.day);
         let draw = crate::permit::draw_day(&seed, &candidates)?;
         let seq = next_counter(&mut tx, "change").await?;
         let now = crate::clock::beijing_now();

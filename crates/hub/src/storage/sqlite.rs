@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use casedesk_domain::{OrderState, Role, WhitelistEntry};
 use casedesk_wire::{
-    ApplicationChange, AttentionItem, Change, Entity, MaterialFile, MutationResult, OrderChange,
-    OrderFacts, OrderStateWire, PermitDay, WhitelistChange,
+    ApplicationChange, AttentionItem, Change, DishonestEntry, Entity, MaterialFile, MutationResult,
+    OrderChange, OrderFacts, OrderStateWire, PermitDay, WhitelistChange,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
@@ -22,7 +22,7 @@ use super::{
     UserRecord, WhitelistRow,
 };
 use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
-use super::{ApplicationTaken, DayClosure, DayRequest, NewApplication};
+use super::{ApplicationTaken, DayClosure, DayRequest, NewApplication, NewDishonest};
 use crate::audit::{link_hash, GENESIS};
 use crate::jurisdiction::{city_of, Jurisdiction};
 
@@ -1542,6 +1542,30 @@ impl HubStore for SqliteStore {
         self.run(move |conn| close_permit_day_sqlite(conn, req))
             .await
     }
+
+    async fn add_dishonest(&self, e: NewDishonest) -> Result<DishonestEntry, StoreError> {
+        self.run(move |conn| add_dishonest_sqlite(conn, e)).await
+    }
+
+    async fn dishonest(&self, id: i64) -> Result<Option<DishonestEntry>, StoreError> {
+        self.run(move |conn| dishonest_row(conn, id)).await
+    }
+
+    async fn repair_dishonest(
+        &self,
+        id: i64,
+        version: i64,
+        entry: casedesk_domain::permit::ListEntry,
+        by: &str,
+        device_id: &str,
+        at: &str,
+    ) -> Result<Option<DishonestEntry>, StoreError> {
+        let (by, device_id, at) = (by.to_string(), device_id.to_string(), at.to_string());
+        self.run(move |conn| {
+            repair_dishonest_sqlite(conn, id, version, entry, &by, &device_id, &at)
+        })
+        .await
+    }
 }
 
 // The permit desk (crate::permit): applications, their materials and the service points' days.
@@ -1732,6 +1756,137 @@ fn commit_day(
         .ok_or_else(|| StoreError::Corrupt(format!("day {service_point}/{day} vanished")))
 }
 
+pub(crate) const DISHONEST_COLUMNS: &str =
+    "id, credit_id, enterprise_name, division, entry, version, seq, updated_at";
+
+pub(crate) type DishonestColumns = (i64, String, String, String, String, i64, i64, String);
+
+fn read_dishonest(r: &Row<'_>) -> rusqlite::Result<DishonestColumns> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+    ))
+}
+
+pub(crate) fn dishonest_from(
+    (id, credit_id, enterprise_name, division, entry, version, seq, updated_at): DishonestColumns,
+) -> Result<DishonestEntry, StoreError> {
+    Ok(DishonestEntry {
+        seq,
+        id,
+        credit_id,
+        enterprise_name,
+        division,
+        version,
+        entry: serde_json::from_str(&entry)?,
+        updated_at,
+    })
+}
+
+fn dishonest_of(conn: &Connection, credit_id: &str) -> Result<Vec<DishonestEntry>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DISHONEST_COLUMNS} FROM dishonest_entries WHERE credit_id = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt
+        .query_map([credit_id], read_dishonest)?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(dishonest_from).collect()
+}
+
+fn dishonest_row(conn: &Connection, id: i64) -> Result<Option<DishonestEntry>, StoreError> {
+    conn.query_row(
+        &format!("SELECT {DISHONEST_COLUMNS} FROM dishonest_entries WHERE id = ?1"),
+        [id],
+        read_dishonest,
+    )
+    .optional()?
+    .map(dishonest_from)
+    .transpose()
+}
+
+pub(crate) fn add_dishonest_sqlite(
+    conn: &mut Connection,
+    e: NewDishonest,
+) -> Result<DishonestEntry, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let seq = next_counter(&tx, "change")?;
+    tx.execute(
+        "INSERT INTO dishonest_entries(credit_id, enterprise_name, division, entry, version, seq,
+             updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
+        params![
+            e.credit_id,
+            e.enterprise_name,
+            e.division,
+            serde_json::to_string(&e.entry)?,
+            seq,
+            e.at
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    append_audit(
+        &tx,
+        &crate::permit::permit_audit(
+            "dishonest_list",
+            "dishonest_entry",
+            &id.to_string(),
+            &e.by,
+            &e.device_id,
+            &e.at,
+            serde_json::json!({ "credit_id": e.credit_id, "enterprise_name": e.enterprise_name,
+                "division": e.division, "entry": e.entry }),
+        ),
+    )?;
+    let row = dishonest_row(&tx, id)?
+        .ok_or_else(|| StoreError::Corrupt(format!("dishonest entry {id} vanished")))?;
+    tx.commit()?;
+    Ok(row)
+}
+
+pub(crate) fn repair_dishonest_sqlite(
+    conn: &mut Connection,
+    id: i64,
+    version: i64,
+    entry: casedesk_domain::permit::ListEntry,
+    by: &str,
+    device_id: &str,
+    at: &str,
+) -> Result<Option<DishonestEntry>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some(before) = dishonest_row(&tx, id)? else {
+        return Ok(None);
+    };
+    if before.version != version {
+        return Ok(None);
+    }
+    let seq = next_counter(&tx, "change")?;
+    tx.execute(
+        "UPDATE dishonest_entries SET entry = ?1, version = version + 1, seq = ?2, updated_at = ?3
+         WHERE id = ?4",
+        params![serde_json::to_string(&entry)?, seq, at, id],
+    )?;
+    let mut audit = crate::permit::permit_audit(
+        "dishonest_repair",
+        "dishonest_entry",
+        &id.to_string(),
+        by,
+        device_id,
+        at,
+        serde_json::json!({ "entry": entry }),
+    );
+    audit.before = serde_json::json!({ "entry": before.entry }).to_string();
+    append_audit(&tx, &audit)?;
+    let row = dishonest_row(&tx, id)?;
+    tx.commit()?;
+    Ok(row)
+}
+
 impl SqliteStore {
     pub(crate) fn permit_changes(
         tx: &Transaction<'_>,
@@ -1766,6 +1921,20 @@ impl SqliteStore {
         ))?;
         for r in stmt.query_map(params![after, top, code, fetch], read_day)? {
             changes.push(Change::PermitDay(Box::new(day_from(r?)?.0)));
+        }
+        let divisions = match scope {
+            Jurisdiction::Province => "?3 = ?3",
+            _ => {
+                "(substr(?3, 1, length(division)) = division
+                   OR substr(division, 1, length(?3)) = ?3)"
+            }
+        };
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {DISHONEST_COLUMNS} FROM dishonest_entries
+             WHERE seq > ?1 AND seq <= ?2 AND {divisions} ORDER BY seq LIMIT ?4"
+        ))?;
+        for r in stmt.query_map(params![after, top, code, fetch], read_dishonest)? {
+            changes.push(Change::Dishonest(Box::new(dishonest_from(r?)?)));
         }
         Ok(())
     }
@@ -1946,15 +2115,23 @@ pub(crate) fn close_permit_day_sqlite(
     }
     let apps = {
         let mut stmt = tx.prepare(
-            "SELECT application_id, first_application FROM permit_applications
+            "SELECT application_id, carrier_credit_id, first_application FROM permit_applications
              WHERE service_point = ?1 AND day = ?2 ORDER BY seq",
         )?;
         let rows = stmt.query_map([&req.service_point, &key], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? != 0))
+            Ok(crate::permit::DayApplication {
+                application_id: r.get(0)?,
+                carrier_credit_id: r.get(1)?,
+                first_application: r.get::<_, i64>(2)? != 0,
+            })
         })?;
         rows.collect::<Result<Vec<_>, _>>()?
     };
-    let candidates = crate::permit::candidates(&apps);
+    let mut entries = Vec::new();
+    for a in &apps {
+        entries.extend(dishonest_of(&tx, &a.carrier_credit_id)?);
+    }
+    let candidates = crate::permit::candidates(&apps, &entries, &req.service_point, req.day);
     let draw = crate::permit::draw_day(&seed, &candidates)?;
     let seq = next_counter(&tx, "change")?;
     let now = crate::clock::beijing_now();
