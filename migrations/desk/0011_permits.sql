@@ -20,3 +20,14 @@ CREATE TABLE permit_days (
     change        TEXT NOT NULL,
     PRIMARY KEY (service_point, day)
 ) STRICT;
+
+-- The dishonest-enterprise list (失信企业库) entries that hold within the jurisdiction, as the
+-- hub sent them (casedesk-wire's DishonestEntry): they decide the fast track and the draw's
+-- on-top share at the desk as on the hub.
+CREATE TABLE permit_dishonest (
+    id        INTEGER PRIMARY KEY,
+    credit_id TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    change    TEXT NOT NULL
+) STRICT;
+CREATE INDEX permit_dishonest_credit ON permit_dishonest(credit_id);

@@ -76,6 +76,11 @@ describe("大件运输 page", () => {
     m.permitApplications.mockResolvedValue([
       application("DJ202611300000021", { on_top: ["first_application"] }),
       application("DJ202611300000022", {
+        fast_track: {
+          requested: true,
+          eligible: false,
+          refusals: [{ code: "on_dishonest_list", behaviour: "测量视频剪辑拼接", penalty: { grade: "fast_track_removed" }, listed_on: "2026-11-02", repair_conditions: "整改到位" }],
+        },
         acceptance: { state: "notice_due", notice_due: "2026-12-07" },
         time_limit: null,
         missing: [{ code: "application_form", name_zh: "公路超限运输申请表", name_en: "application form" }],
@@ -93,6 +98,7 @@ describe("大件运输 page", () => {
     expect(rows[0].querySelector('[data-testid="oversize-fast-track"]')!.textContent).toContain("可用");
     expect(rows[0].querySelector('[data-testid="oversize-sample"]')!.textContent).toContain("首次申报");
     expect(rows[1].querySelector('[data-testid="oversize-clock"]')!.textContent).toContain("2026-12-07 前送达一次性告知书");
+    expect(rows[1].querySelector('[data-testid="oversize-fast-track"]')!.textContent).toContain("不可用：列入失信企业库（2026-11-02，测量视频剪辑拼接）");
     expect(rows[1].querySelector('[data-testid="oversize-materials"]')!.textContent).toContain("缺 1 项：公路超限运输申请表");
     expect(rows[0].textContent).toContain("豫G·A1234");
     expect(rows[0].textContent).toContain("豫G·B567挂");

@@ -244,7 +244,7 @@ message_keys! {
     SampleDrawDiffers => "sample_draw_differs" [],
     SampleCommittedTooLate => "sample_committed_too_late" ["published_at", "first_application_at"],
     PermitDayNotPulled => "permit_day_not_pulled" ["date"],
-    PermitCloseNeedsHub => "permit_close_needs_hub" ["url"],
+    PermitNeedsHub => "permit_needs_hub" ["url"],
     PermitCloseDeskStaffOnly => "permit_close_desk_staff_only" [],
     FileNotGranted => "file_not_granted" [],
     EvidenceNotFound => "evidence_not_found" ["hash"],

@@ -12,7 +12,7 @@ use casedesk_domain::permit::sample::{
     check_committed_in_time, on_top_reasons, Candidate, Draw, OnTopReason,
 };
 use casedesk_domain::permit::{classify, Classification, Declared, Route, Vehicle};
-use casedesk_wire::{ApplicationChange, PermitDay};
+use casedesk_wire::{entries_at, listed_at, ApplicationChange, DishonestEntry, PermitDay};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use ts_rs::TS;
@@ -150,13 +150,19 @@ pub struct PermitDayView {
     pub verification: Verification,
 }
 
-/// What the draw is made from: the hub's first-application mark. Carriers' credit codes and
-/// the dishonest-enterprise list are not kept yet (the hub draws with the same empty inputs).
-fn candidate(a: &ApplicationChange) -> Candidate {
+/// What the draw is made from, as the hub builds it: the hub's first-application mark and the
+/// dishonest-list entries this desk has (`casedesk_wire::listed_at`). Carriers' credit codes are
+/// not kept yet (the hub draws with the same empty input).
+fn candidate(a: &ApplicationChange, entries: &[DishonestEntry], day: NaiveDate) -> Candidate {
     Candidate {
         application_id: a.application_id.clone(),
         carrier_code: None,
-        carrier_listed: false,
+        carrier_listed: listed_at(
+            entries,
+            &a.submission.carrier.credit_id,
+            &a.submission.service_point,
+            day,
+        ),
         first_application: a.first_application,
     }
 }
@@ -165,15 +171,25 @@ fn stamp_time(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok()
 }
 
-/// Checks a closed day against the desk's own list of its applications.
-pub fn verify_day(day: &PermitDay, apps: &[ApplicationChange]) -> Verification {
+/// Checks a closed day against the desk's own list of its applications and the dishonest-list
+/// entries it has.
+pub fn verify_day(
+    day: &PermitDay,
+    apps: &[ApplicationChange],
+    entries: &[DishonestEntry],
+) -> Verification {
     let (Some(seed), Some(draw)) = (&day.seed, &day.draw) else {
         return Verification::NotClosed;
     };
     let first = apps.iter().filter_map(|a| stamp_time(&a.received_at)).min();
     let in_time = stamp_time(&day.committed_at)
         .map(|published| check_committed_in_time(published, first).map_err(AppError::from));
-    let list: Vec<Candidate> = apps.iter().map(candidate).collect();
+    let Ok(date) = NaiveDate::parse_from_str(&day.day, "%Y-%m-%d") else {
+        return Verification::Mismatch {
+            error: AppError::internal(),
+        };
+    };
+    let list: Vec<Candidate> = apps.iter().map(|a| candidate(a, entries, date)).collect();
     let checked = match in_time {
         Some(Err(e)) => Err(e),
         _ => sample_verify(&day.commitment, seed, &list, draw),
@@ -207,8 +223,9 @@ impl Desk {
             .store
             .permit_day(self.service_point(), &key)?
             .and_then(|d| d.draw);
+        let entries = self.store.dishonest_entries(None)?;
         apps.iter()
-            .map(|a| self.application_view(a, drawn.as_ref()))
+            .map(|a| self.application_view(a, drawn.as_ref(), &entries))
             .collect()
     }
 
@@ -216,6 +233,7 @@ impl Desk {
         &self,
         a: &ApplicationChange,
         drawn: Option<&Draw>,
+        entries: &[DishonestEntry],
     ) -> Result<ApplicationView, AppError> {
         let s = &a.submission;
         let today = self.today();
@@ -259,9 +277,14 @@ impl Desk {
             }
             _ => None,
         };
-        // Penalties and list entries are not kept at the desk yet: an empty record.
-        let refusals = fast_track_refusals(&CarrierRecord::default(), today);
-        let c = candidate(a);
+        // The list entries that hold here; administrative penalty counts are not kept yet.
+        let record = CarrierRecord {
+            penalties: Vec::new(),
+            list_entries: entries_at(entries, &s.carrier.credit_id, &s.service_point),
+        };
+        let refusals = fast_track_refusals(&record, today);
+        let day = NaiveDate::parse_from_str(&a.day, "%Y-%m-%d").unwrap_or(today);
+        let c = candidate(a, entries, day);
         let sampled = match drawn {
             None => Sampled::NotDrawn,
             Some(d) if d.random.contains(&a.application_id) => Sampled::Random,
@@ -338,26 +361,39 @@ impl Desk {
                 MessageKey::PermitCloseDeskStaffOnly,
             ));
         }
-        let account = self.token_account(&state.hub_url, &state.username);
-        let tokens = self.tokens.load(&account)?.ok_or_else(not_signed_in)?;
-        let mut client = HubClient::new(&state.hub_url)?.with_tokens(tokens);
+        let (mut client, account) = self.permit_hub()?;
         let service_point = self.service_point().to_string();
         let result = runtime()?.block_on(client.close_permit_day(&service_point, &key));
-        self.save_refreshed(&mut client, &account)?;
-        let closed = match result {
-            Ok(d) => d,
-            Err(SyncError::Offline { url, .. }) => {
-                return Err(
-                    AppError::new(ErrorCode::Offline, MessageKey::PermitCloseNeedsHub)
-                        .with("url", url),
-                )
-            }
-            Err(e) => return Err(e.into()),
-        };
+        let closed = self.permit_answer(&mut client, &account, result)?;
         self.store.save_permit_day(&closed)?;
         // The closure stands whatever the sync does; its own failure is reported by the next.
         let _ = self.sync();
         self.permit_day(Some(&key))?.ok_or_else(AppError::internal)
+    }
+
+    /// A client of the hub this desk is signed in to, and its token account.
+    pub(crate) fn permit_hub(&self) -> Result<(HubClient, String), AppError> {
+        let state = self.store.sync_state()?.ok_or_else(not_signed_in)?;
+        let account = self.token_account(&state.hub_url, &state.username);
+        let tokens = self.tokens.load(&account)?.ok_or_else(not_signed_in)?;
+        Ok((HubClient::new(&state.hub_url)?.with_tokens(tokens), account))
+    }
+
+    /// The hub's answer to a permit-desk call: a rotated token kept, offline as "needs the hub".
+    pub(crate) fn permit_answer<T>(
+        &mut self,
+        client: &mut HubClient,
+        account: &str,
+        result: Result<T, SyncError>,
+    ) -> Result<T, AppError> {
+        self.save_refreshed(client, account)?;
+        match result {
+            Ok(v) => Ok(v),
+            Err(SyncError::Offline { url, .. }) => {
+                Err(AppError::new(ErrorCode::Offline, MessageKey::PermitNeedsHub).with("url", url))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The day's commitment, and once closed its seed and draw with the desk's verification;
@@ -368,7 +404,8 @@ impl Desk {
             return Ok(None);
         };
         let apps = self.store.permit_applications(self.service_point(), &key)?;
-        let verification = verify_day(&d, &apps);
+        let entries = self.store.dishonest_entries(None)?;
+        let verification = verify_day(&d, &apps, &entries);
         Ok(Some(PermitDayView {
             service_point: d.service_point,
             day: d.day,

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use casedesk_app::{Desk, MessageKey, Sampled, TokenStoreKind, Verification};
-use casedesk_domain::permit::{Acceptance, PermitClass};
+use casedesk_domain::permit::{Acceptance, ListPenalty, PermitClass};
 use casedesk_domain::Role;
 use casedesk_hub::evidence::EvidenceBucket;
 use casedesk_hub::jurisdiction::Jurisdiction;
@@ -234,6 +234,28 @@ fn the_desk_pulls_the_days_applications_and_verifies_its_draw() {
     assert!(other.permit_applications(None).expect("list").is_empty());
     assert!(other.permit_day(None).expect("day").is_none());
 
+    // Listing the carrier on the dishonest-enterprise list removes its fast track at once; the
+    // listing counts in draws from tomorrow on, so today's draw is unaffected.
+    let entry = desk
+        .list_dishonest(
+            "91410783MA9XL0HJ8A",
+            "长垣市宏达重型运输有限公司",
+            "测量视频剪辑拼接，虚报外廓尺寸",
+            ListPenalty::FastTrackRemoved,
+            "整改到位并公开信用承诺满一年",
+        )
+        .expect("listed");
+    assert_eq!(desk.dishonest_list().expect("list").len(), 1);
+    let refused = desk.permit_applications(None).expect("applications");
+    assert!(!refused[0].fast_track.eligible);
+    assert_eq!(
+        refused[0].fast_track.refusals[0].code(),
+        "on_dishonest_list"
+    );
+    // A county's listing holds there: another county's desk does not get it.
+    other.sync().expect("sync");
+    assert!(other.dishonest_list().expect("list").is_empty());
+
     // Only desk staff close the day; the officer's desk is refused before asking the hub.
     let officer_dir = tempfile::tempdir().expect("desk dir");
     let mut officer = signed_in(&hub, officer_dir.path(), "zhang.wei");
@@ -269,6 +291,11 @@ fn the_desk_pulls_the_days_applications_and_verifies_its_draw() {
         };
         assert_eq!(a.sampled, expected, "{}", a.application_id);
     }
+
+    // Credit repair restores the fast track.
+    desk.repair_dishonest(entry.id).expect("repaired");
+    let restored = desk.permit_applications(None).expect("applications");
+    assert!(restored[0].fast_track.eligible);
 
     // A seed changed on the hub after closure is caught at the desk.
     hub.tamper_seed();

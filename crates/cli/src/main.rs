@@ -335,6 +335,12 @@ enum PermitCommand {
         #[arg(long)]
         date: Option<String>,
     },
+    /// 失信企业库: the dishonest-enterprise list as the hub sent it; list a carrier or record its
+    /// credit repair (desk staff and supervisors; needs the network).
+    Dishonest {
+        #[command(subcommand)]
+        command: DishonestCommand,
+    },
     /// 日结: close the service point's day on the hub (desk staff; needs the network). The seed
     /// is revealed and the draw stored; then the desk syncs and verifies it. Cannot be undone.
     Close {
@@ -342,6 +348,45 @@ enum PermitCommand {
         #[arg(long)]
         date: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum DishonestCommand {
+    /// The entries that hold within this desk's jurisdiction.
+    List,
+    /// List a carrier today (the hub dates it); it counts in draws from tomorrow on.
+    Add {
+        /// The carrier's 统一社会信用代码.
+        credit_id: String,
+        #[arg(long)]
+        name: String,
+        /// The dishonest behaviour recorded.
+        #[arg(long)]
+        behaviour: String,
+        #[arg(long, value_enum)]
+        penalty: PenaltyArg,
+        /// The last day of a suspension (fast-track-suspended), YYYY-MM-DD.
+        #[arg(long, required_if_eq("penalty", "fast-track-suspended"))]
+        until: Option<String>,
+        /// What the carrier must do to be repaired.
+        #[arg(long)]
+        repair_conditions: String,
+    },
+    /// Record the credit repair of entry ID today: the fast track is restored.
+    Repair { id: i64 },
+}
+
+/// The graded penalties of the list (`ListPenalty`).
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PenaltyArg {
+    /// 警示约谈
+    Warning,
+    /// 重点核查
+    CloseChecks,
+    /// 暂停信用+申报 (with --until)
+    FastTrackSuspended,
+    /// 取消信用+申报
+    FastTrackRemoved,
 }
 
 impl PermitCommand {
@@ -352,6 +397,7 @@ impl PermitCommand {
             PermitCommand::Applications { .. }
                 | PermitCommand::Day { .. }
                 | PermitCommand::Close { .. }
+                | PermitCommand::Dishonest { .. }
         )
     }
 }
@@ -1597,7 +1643,8 @@ fn permit(json: bool, command: &PermitCommand) -> Result<(), AppError> {
         // These read the cache: `run` opens it and calls permit_desk; never routed here.
         PermitCommand::Applications { .. }
         | PermitCommand::Day { .. }
-        | PermitCommand::Close { .. } => Err(AppError::internal()),
+        | PermitCommand::Close { .. }
+        | PermitCommand::Dishonest { .. } => Err(AppError::internal()),
         PermitCommand::Classes => {
             let table = permit_classes();
             print(json, table, |t| {
@@ -1684,8 +1731,63 @@ fn application_text(a: &casedesk_app::ApplicationView) -> String {
     )
 }
 
+fn dishonest_text(e: &casedesk_app::DishonestEntry) -> String {
+    let state = match e.entry.repaired_on {
+        Some(d) => format!("已修复 {d}"),
+        None => "在库".to_string(),
+    };
+    format!(
+        "{}\t{}\t{}\t{}\t{} 列入（{}）\t{}\t{state}",
+        e.id,
+        e.credit_id,
+        e.enterprise_name,
+        e.entry.penalty.name_zh(),
+        e.entry.listed_on,
+        e.division,
+        e.entry.behaviour
+    )
+}
+
+fn dishonest(desk: &mut Desk, json: bool, command: &DishonestCommand) -> Result<(), AppError> {
+    use casedesk_domain::permit::ListPenalty;
+    match command {
+        DishonestCommand::List => {
+            let list = desk.dishonest_list()?;
+            print(json, &list, |l| {
+                let mut lines: Vec<String> = l.iter().map(dishonest_text).collect();
+                lines.push(format!("共 {} 条 entries", l.len()));
+                lines.join("\n")
+            })
+        }
+        DishonestCommand::Add {
+            credit_id,
+            name,
+            behaviour,
+            penalty,
+            until,
+            repair_conditions,
+        } => {
+            let penalty = match penalty {
+                PenaltyArg::Warning => ListPenalty::Warning,
+                PenaltyArg::CloseChecks => ListPenalty::CloseChecks,
+                PenaltyArg::FastTrackRemoved => ListPenalty::FastTrackRemoved,
+                PenaltyArg::FastTrackSuspended => ListPenalty::FastTrackSuspended {
+                    until: parse_date(until.as_deref().unwrap_or_default())?,
+                },
+            };
+            let e = desk.list_dishonest(credit_id, name, behaviour, penalty, repair_conditions)?;
+            print(json, &e, dishonest_text)
+        }
+        DishonestCommand::Repair { id } => {
+            let e = desk.repair_dishonest(*id)?;
+            print(json, &e, dishonest_text)
+        }
+    }
+}
+
 fn permit_desk(desk: &mut Desk, json: bool, command: &PermitCommand) -> Result<(), AppError> {
     match command {
+        PermitCommand::Dishonest { command } => dishonest(desk, json, command),
         PermitCommand::Close { date: d } => {
             let day = desk.close_permit_day(d.as_deref())?;
             if let casedesk_app::Verification::Mismatch { error } = &day.verification {

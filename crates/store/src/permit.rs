@@ -2,7 +2,7 @@
 //! (desk schema 11). The pull writes them (`sync.rs`); the app layer reads a day's list and a
 //! day's commitment and draw, and computes the rest with the domain's rules.
 
-use casedesk_wire::{ApplicationChange, PermitDay};
+use casedesk_wire::{ApplicationChange, DishonestEntry, PermitDay};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::{Store, StoreError};
@@ -53,7 +53,45 @@ pub(crate) fn write_day(conn: &Connection, d: &PermitDay) -> Result<(), StoreErr
     Ok(())
 }
 
+/// Writes a pulled dishonest-list entry over the cached one (a newer change number wins).
+pub(crate) fn write_dishonest(conn: &Connection, d: &DishonestEntry) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO permit_dishonest(id, credit_id, seq, change) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(id) DO UPDATE SET credit_id = excluded.credit_id, seq = excluded.seq,
+             change = excluded.change
+         WHERE excluded.seq > permit_dishonest.seq",
+    )?
+    .execute(params![
+        d.id,
+        d.credit_id,
+        d.seq,
+        serde_json::to_string(d).map_err(json_err)?
+    ])?;
+    Ok(())
+}
+
 impl Store {
+    /// The dishonest-list entries the hub sent, by id (a carrier's, when `credit_id` is given).
+    pub fn dishonest_entries(
+        &self,
+        credit_id: Option<&str>,
+    ) -> Result<Vec<DishonestEntry>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT change FROM permit_dishonest WHERE ?1 IS NULL OR credit_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([credit_id], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for json in rows {
+            out.push(serde_json::from_str(&json?).map_err(json_err)?);
+        }
+        Ok(out)
+    }
+
+    /// Keeps an entry the hub answered directly (a listing or repair from this desk).
+    pub fn save_dishonest(&self, d: &DishonestEntry) -> Result<(), StoreError> {
+        write_dishonest(&self.conn, d)
+    }
+
     /// Keeps a day the hub answered directly (a closure from this desk), as a pull would.
     pub fn save_permit_day(&self, d: &PermitDay) -> Result<(), StoreError> {
         write_day(&self.conn, d)

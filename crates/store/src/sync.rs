@@ -402,6 +402,13 @@ fn apply_change(
                 ..PullTally::default()
             });
         }
+        Change::Dishonest(d) => {
+            crate::permit::write_dishonest(conn, d)?;
+            return Ok(PullTally {
+                permits: 1,
+                ..PullTally::default()
+            });
+        }
     };
     if has_unsent(conn, entity, &plate)? {
         defer(conn, entity, &key, change)?;
@@ -428,7 +435,9 @@ fn apply_change(
                 ..PullTally::default()
             })
         }
-        Change::Application(_) | Change::PermitDay(_) => Ok(PullTally::default()),
+        Change::Application(_) | Change::PermitDay(_) | Change::Dishonest(_) => {
+            Ok(PullTally::default())
+        }
     }
 }
 
