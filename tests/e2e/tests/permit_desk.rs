@@ -2,7 +2,8 @@
 //! folders taken in by `casedesk-hub ingest-application`, the service point's desk staff signs
 //! in and syncs, sees the day's applications with class, clock, materials and the day's
 //! commitment, then closes the day (日结, after a confirmation): the seed is revealed, the draw
-//! verified at the desk, and the drawn application marked 抽查. Screenshots before and after.
+//! verified at the desk, and the drawn application marked 抽查; then the page in English.
+//! Screenshots before and after closure, and in English.
 //!
 //! The tokens go to a 0600 file in the data folder (`CASEDESK_TOKEN_STORE=file`).
 
@@ -157,6 +158,23 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
     s.find("[data-testid=oversize-seed]").await?;
     s.quiet().await?;
     s.screenshot("oversize-closed.png").await?;
+
+    // The same page in English: the computed texts and the verification follow the language.
+    s.click("[data-testid=language-switch] label:nth-child(2)")
+        .await?;
+    s.wait_text("[data-testid=oversize-verification]", |t| {
+        t.contains("Verified")
+    })
+    .await?;
+    let classes = s.texts("[data-testid=oversize-class]").await?;
+    assert!(
+        classes.iter().all(|c| c.contains("Class II")),
+        "{classes:?}"
+    );
+    let materials = s.texts("[data-testid=oversize-materials]").await?;
+    assert!(materials[1].contains("application form"), "{materials:?}");
+    s.quiet().await?;
+    s.screenshot("oversize-en.png").await?;
     s.stop().await?;
     Ok(())
 }

@@ -794,7 +794,7 @@ const en: Messages = {
       klass: "Class",
       clock: "Time limit",
       materials: "Materials",
-      fastTrack: "Credit fast track",
+      fastTrack: "Fast track",
       sample: "Sample",
     },
     class: { one: "Class I", two: "Class II", three: "Class III", none: "Within limits" },
