@@ -178,6 +178,14 @@ fn refused(code: &'static str, zh: String, en: String) -> SubmitError {
     SubmitError::Refused(SubmissionRefusal { code, zh, en })
 }
 
+fn file_too_large(file: &str, size: u64) -> SubmitError {
+    refused(
+        "file_too_large",
+        format!("文件 {file} 有 {size} 字节，超过上限 {MAX_MATERIAL_BYTES} 字节"),
+        format!("the file {file} is {size} bytes, over the limit of {MAX_MATERIAL_BYTES} bytes"),
+    )
+}
+
 /// Checks a submission and its files and, when everything is right, stores the files under
 /// their hashes and takes the application. A refusal stores nothing.
 pub async fn submit(
@@ -236,17 +244,7 @@ pub async fn submit(
             ));
         }
         if size > MAX_MATERIAL_BYTES {
-            return Err(refused(
-                "file_too_large",
-                format!(
-                    "文件 {} 有 {size} 字节，超过上限 {MAX_MATERIAL_BYTES} 字节",
-                    m.file
-                ),
-                format!(
-                    "the file {} is {size} bytes, over the limit of {MAX_MATERIAL_BYTES} bytes",
-                    m.file
-                ),
-            ));
+            return Err(file_too_large(&m.file, size));
         }
         if !m.kind.looks_right(bytes) {
             return Err(refused(
@@ -343,19 +341,7 @@ pub fn read_folder(
             continue;
         };
         if meta.len() > MAX_MATERIAL_BYTES {
-            return Err(refused(
-                "file_too_large",
-                format!(
-                    "文件 {} 有 {} 字节，超过上限 {MAX_MATERIAL_BYTES} 字节",
-                    m.file,
-                    meta.len()
-                ),
-                format!(
-                    "the file {} is {} bytes, over the limit of {MAX_MATERIAL_BYTES} bytes",
-                    m.file,
-                    meta.len()
-                ),
-            ));
+            return Err(file_too_large(&m.file, meta.len()));
         }
         let bytes = std::fs::read(&path).map_err(|e| {
             refused(
