@@ -12,19 +12,18 @@ use casedesk_domain::permit::sample::{
     check_committed_in_time, on_top_reasons, Candidate, Draw, OnTopReason,
 };
 use casedesk_domain::permit::{classify, Classification, Declared, Route, Vehicle};
+use casedesk_domain::Role;
+use casedesk_sync::{HubClient, SyncError};
 use casedesk_wire::{entries_at, listed_at, ApplicationChange, DishonestEntry, PermitDay};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{AppError, ErrorCode};
-use crate::message::MessageKey;
-use crate::message::Term;
+use crate::message::{MessageKey, Term};
 use crate::permit::{sample_verify, MaterialItem};
 use crate::sync::{not_signed_in, runtime};
 use crate::Desk;
-use casedesk_domain::Role;
-use casedesk_sync::{HubClient, SyncError};
 
 /// The decision clock of an accepted application: statutory working days from acceptance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
