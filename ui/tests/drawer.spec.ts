@@ -107,7 +107,7 @@ describe("order drawer", () => {
 
   it("names someone else's clock and says so when a colleague has the order", async () => {
     const w = await mountWith([], {}, {
-      status: "claimed", claimed_by: "蔡保国", clock_owner: "officer", time_left: { unit: "minutes", left: -35 },
+      status: "claimed", claimed_by: "蔡保国", clock_owner: "officer", time_left: { unit: "minutes", left: -35 }, waits_for_me: false,
     });
     const clock = document.querySelector('[data-testid="drawer-clock"] [data-testid="clock"]')!;
     expect(clock.textContent).toContain("蔡保国的办理期限 · 超时 35 分钟");

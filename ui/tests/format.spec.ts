@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { i18n } from "../src/i18n";
 import {
   checkDeadline, clockLevel, clockNameKey, countLabel, formatBytes, formatDateTime, formatInt, formatPercent,
-  formatPlate, isFinished, minutesLabel, ownsClock, timeLeftLabel, workingDaysLabel, weekdayOf,
+  formatPlate, isFinished, minutesLabel, timeLeftLabel, workingDaysLabel, weekdayOf,
 } from "../src/utils/format";
 
 const t = i18n.global.t as unknown as Parameters<typeof workingDaysLabel>[1];
@@ -64,16 +64,6 @@ describe("minutes clocks", () => {
 });
 
 describe("whose clock, and its colour", () => {
-  it("an officer's desk owns the officer's clock; a supervisor's desk the supervisor's", () => {
-    expect(ownsClock("officer", "county_officer")).toBe(true);
-    expect(ownsClock("enterprise", "county_officer")).toBe(false);
-    expect(ownsClock("supervisor", "county_officer")).toBe(false);
-    expect(ownsClock("authority", "county_officer")).toBe(false);
-    expect(ownsClock("supervisor", "supervisor")).toBe(true);
-    expect(ownsClock("officer", "supervisor")).toBe(false);
-    expect(ownsClock(null, "county_officer")).toBe(false);
-  });
-
   it("red only when the user's own clock is overdue; amber within 1 working day or 60 minutes", () => {
     expect(clockLevel({ unit: "working_days", left: -3 }, true)).toBe("overdue");
     expect(clockLevel({ unit: "working_days", left: 0 }, true)).toBe("soon");

@@ -34,6 +34,8 @@ export function makeRow(id: number, patch: Partial<InboxRow> = {}): InboxRow {
     due_provisional: false,
     claimed_by: null,
     whitelisted: false,
+    // An unclaimed order on the officer's clock, as an officer's desk sees it.
+    waits_for_me: true,
     ...patch,
   };
 }

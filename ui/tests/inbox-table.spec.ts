@@ -11,7 +11,7 @@ const rows = [
 
 function mountTable(props: Record<string, unknown> = {}, slots: Record<string, () => unknown> = {}) {
   return mountApp(InboxTable, freshPinia(), {
-    props: { rows, sort: "deadline", descending: false, role: "county_officer", ...props },
+    props: { rows, sort: "deadline", descending: false, ...props },
     slots,
   } as never);
 }
@@ -61,10 +61,10 @@ describe("InboxTable", () => {
         makeRow(1, { clock_owner: "officer", time_left: { unit: "minutes", left: 80 } }),
         makeRow(2, { clock_owner: "officer", time_left: { unit: "minutes", left: -35 } }),
         makeRow(3, { clock_owner: "officer", time_left: { unit: "minutes", left: 45 } }),
-        makeRow(4, { status: "rectifying", clock_owner: "enterprise", time_left: { unit: "working_days", left: 5 } }),
-        makeRow(5, { status: "rectifying", clock_owner: "enterprise", time_left: { unit: "working_days", left: -2 } }),
-        makeRow(6, { status: "submitted", clock_owner: "supervisor", time_left: { unit: "working_days", left: -1 } }),
-        makeRow(7, { status: "awaiting_feedback", clock_owner: "authority", time_left: { unit: "working_days", left: 3 } }),
+        makeRow(4, { status: "rectifying", clock_owner: "enterprise", time_left: { unit: "working_days", left: 5 }, waits_for_me: false }),
+        makeRow(5, { status: "rectifying", clock_owner: "enterprise", time_left: { unit: "working_days", left: -2 }, waits_for_me: false }),
+        makeRow(6, { status: "submitted", clock_owner: "supervisor", time_left: { unit: "working_days", left: -1 }, waits_for_me: false }),
+        makeRow(7, { status: "awaiting_feedback", clock_owner: "authority", time_left: { unit: "working_days", left: 3 }, waits_for_me: false }),
         makeRow(8, { clock_owner: "officer", time_left: { unit: "working_days", left: 1 }, due_provisional: true, due_at: "2027-01-04 23:59" }),
       ],
     });
@@ -90,11 +90,11 @@ describe("InboxTable", () => {
   });
 
   it("a supervisor's own clock is the spot check; the officer's is someone else's", () => {
+    // As the backend marks them for a supervisor's desk (Role::waits_for).
     const w = mountTable({
-      role: "supervisor",
       rows: [
         makeRow(1, { status: "submitted", clock_owner: "supervisor", time_left: { unit: "working_days", left: -1 } }),
-        makeRow(2, { clock_owner: "officer", time_left: { unit: "minutes", left: -10 } }),
+        makeRow(2, { clock_owner: "officer", time_left: { unit: "minutes", left: -10 }, waits_for_me: false }),
       ],
     });
     const clocks = w.findAll('[data-testid="clock"]');

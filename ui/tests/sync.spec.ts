@@ -47,7 +47,7 @@ function overview(patch: Partial<SyncOverview> = {}): SyncOverview {
 
 function report(patch: Partial<SyncReport> = {}): SyncReport {
   return {
-    pushed: 3, already_applied: 0, refused: [], pulled_orders: 12, pulled_whitelist: 0, pulled_permits: 0, kept_local: 0,
+    pushed: 3, already_applied: 0, refused: [], pulled_orders: 12, pulled_whitelist: 0, departed_orders: 0, pulled_permits: 0, kept_local: 0,
     checkpoint: 58, unsent: 0, refused_total: 0, uploaded_files: 0, uploaded_bytes: 0, upload_refusals: [],
     at: "2026-11-24 14:03", ...patch,
   };
@@ -364,11 +364,11 @@ describe("sync page", () => {
     expect(button.classList.contains("is-loading")).toBe(true);
     const refused = refusal(7);
     m.syncOverview.mockResolvedValue(overview({ signed_in: me, unsent: 0, last_sync_at: "2026-11-24 14:03", checkpoint: 58, refusals: [refused] }));
-    finish(report({ pushed: 2, refused: [refused], pulled_whitelist: 1, kept_local: 1 }));
+    finish(report({ pushed: 2, refused: [refused], pulled_whitelist: 1, departed_orders: 2, kept_local: 1 }));
     await settle(10);
     expect(button.textContent).toContain("立即同步");
     expect(document.querySelector('[data-testid="sync-result"]')!.textContent).toBe(
-      "14:03 同步完成：发送 2 条 · 已接收 12 张工单 · 已接收 1 条白名单记录 · 1 张工单有未发送的办理，保留本机内容 · 被拒绝 1 条",
+      "14:03 同步完成：发送 2 条 · 已接收 12 张工单 · 已接收 1 条白名单记录 · 2 张工单已改派至其他辖区，已从本机移除 · 1 张工单有未发送的办理，保留本机内容 · 被拒绝 1 条",
     );
     expect(document.querySelector('[data-testid="sync-unsent"]')!.textContent).toContain("全部已发送");
     expect(document.querySelectorAll('[data-testid="refusal-row"]')).toHaveLength(1);

@@ -14,6 +14,7 @@ mod dto;
 mod error;
 mod evidence;
 mod export;
+mod media_check;
 pub mod message;
 pub mod permit;
 mod permit_day;
@@ -39,6 +40,7 @@ pub use evidence::{
     OfferedFile, Served, GRANT_TTL,
 };
 pub use export::ExportSummary;
+pub use media_check::{demo_media, IndexedFile, MediaCheck, MediaIndexed, MediaMatch};
 pub use message::{Lang, Message, MessageKey, Param, Term};
 pub use permit::{
     classify_declaration, permit_classes, permit_materials, read_candidates, sample_commitment,

@@ -8,8 +8,8 @@
 
 use casedesk_domain::{Divisions, Role};
 use casedesk_store::{PullTally, Refusal, SyncState};
-use casedesk_sync::{HubClient, SyncError, TokenStore, TokenStoreKind, Tokens};
-use casedesk_wire::{MAX_PULL_LIMIT, MAX_PUSH_BATCH};
+use casedesk_sync::{HubClient, PagePrefetch, SyncError, TokenStore, TokenStoreKind, Tokens};
+use casedesk_wire::{PullResponse, MAX_PULL_LIMIT, MAX_PUSH_BATCH};
 use serde::Serialize;
 
 use crate::desk::{Desk, Profile};
@@ -48,6 +48,10 @@ pub struct SyncReport {
     /// Permit applications and permit days (commitment, closure and draw) pulled.
     #[ts(type = "number")]
     pub pulled_permits: u64,
+    /// Orders removed from the cache because they left this desk's jurisdiction (a supervisor
+    /// reassigned them to a county it does not cover).
+    #[ts(type = "number")]
+    pub departed_orders: u64,
     /// Pulled rows not applied because their order still has unsent mutations.
     #[ts(type = "number")]
     pub kept_local: u64,
@@ -325,20 +329,21 @@ impl Desk {
         if let Some(s) = self.store.sync_state()? {
             checkpoint = s.checkpoint;
         }
-        loop {
-            // The largest page the hub gives: a first sync (or a catch-up after days away) is
-            // tens of thousands of rows, and each page is one round trip and one commit.
-            let page = client.pull(checkpoint, Some(MAX_PULL_LIMIT)).await?;
-            self.save_refreshed(client, account)?;
-            let tally: PullTally = self
-                .store
-                .apply_pull_page(checkpoint, &page, &self.catalog)?;
-            pulled.add(tally);
-            checkpoint = page.next_checkpoint.max(checkpoint);
-            if !page.has_more {
-                break;
-            }
+        // The largest page the hub gives: a first sync (or a catch-up after days away) is
+        // tens of thousands of rows, and each page is one round trip and one commit.
+        let first = client.pull(checkpoint, Some(MAX_PULL_LIMIT)).await?;
+        self.save_refreshed(client, account)?;
+        // More than a page to come: load without the order indexes and build them at the end.
+        let bulk = first.has_more;
+        if bulk {
+            self.store.begin_bulk_load()?;
         }
+        let pages = self.pull_pages(client, account, first, &mut checkpoint);
+        if bulk {
+            // Also after a failure: the window must not go on without its indexes.
+            self.store.finish_bulk_load()?;
+        }
+        pulled.add(pages?);
         // A supervisor's attention list comes whole from the hub after the pull.
         if state.role == Role::Supervisor.code() {
             let items = client.attention().await?;
@@ -348,8 +353,61 @@ impl Desk {
         report.pulled_orders = pulled.orders;
         report.pulled_whitelist = pulled.whitelist;
         report.pulled_permits = pulled.permits;
+        report.departed_orders = pulled.departed;
         report.checkpoint = checkpoint;
         Ok(report)
+    }
+
+    /// Applies `first` and the pages after it, each with its checkpoint; `checkpoint` follows
+    /// the last one applied. The pages after the first are fetched ahead ([`PagePrefetch`])
+    /// while this thread applies.
+    fn pull_pages(
+        &mut self,
+        client: &mut HubClient,
+        account: &str,
+        first: PullResponse,
+        checkpoint: &mut i64,
+    ) -> Result<PullTally, AppError> {
+        let mut ahead = first
+            .has_more
+            .then(|| PagePrefetch::start(client, first.next_checkpoint, Some(MAX_PULL_LIMIT)))
+            .transpose()?;
+        let mut pulled = PullTally::default();
+        let mut page = Some(first);
+        let result = loop {
+            let Some(p) = page.take() else {
+                break Ok(pulled);
+            };
+            match self.store.apply_pull_page(*checkpoint, &p, &self.catalog) {
+                Ok(tally) => pulled.add(tally),
+                Err(e) => break Err(AppError::from(e)),
+            }
+            *checkpoint = p.next_checkpoint.max(*checkpoint);
+            if !p.has_more {
+                break Ok(pulled);
+            }
+            let Some(next) = ahead.as_mut().and_then(PagePrefetch::next_page) else {
+                break Ok(pulled);
+            };
+            match next {
+                Ok(f) => {
+                    if let Some(t) = f.refreshed {
+                        client.adopt_refreshed(t);
+                    }
+                    if let Err(e) = self.save_refreshed(client, account) {
+                        break Err(e);
+                    }
+                    page = Some(f.page);
+                }
+                Err(e) => break Err(AppError::from(e)),
+            }
+        };
+        // A pair refreshed for a page nobody applied must still be saved.
+        if let Some(t) = ahead.and_then(PagePrefetch::finish) {
+            client.adopt_refreshed(t);
+        }
+        self.save_refreshed(client, account)?;
+        result
     }
 }
 

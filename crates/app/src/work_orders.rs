@@ -32,7 +32,9 @@ impl Desk {
 
     pub fn order(&self, id: i64) -> Result<OrderDetail, AppError> {
         let now = self.now();
-        let rec = self.store.order(id, now, &self.calendar)?;
+        let mut rec = self.store.order(id, now, &self.calendar)?;
+        rec.row
+            .mark_waiting(self.profile.role, &self.profile.user_name);
         let timeline = self.store.timeline(id)?;
         let mut allowed = allowed_actions(self.profile.role, rec.row.status);
         // Work on someone else's claimed order is theirs to do; the table does not know who.

@@ -10,7 +10,9 @@ use casedesk_app::{
     AutoSync, AutoSyncRunner, AutoSyncState, Desk, ErrorCode, HandlingMethod, InboxFilter, Lang,
     TokenStoreKind,
 };
-use casedesk_domain::{Catalog, OrderState, Status, WorkingCalendar};
+use casedesk_domain::{
+    Catalog, InterceptionOutcome, OrderState, Status, WhitelistStatus, WorkingCalendar,
+};
 use casedesk_hub::evidence::EvidenceBucket;
 use casedesk_hub::storage::{self, HubStore};
 use casedesk_hub::{app_with_evidence, HubConfig};
@@ -969,6 +971,19 @@ fn a_desk_killed_while_it_applies_pages_resumes_from_its_last_checkpoint() {
         hub_view(&hub, "410783"),
         "no order lost, none doubled"
     );
+    // Kills landed during bulk loads too (pulls of 2 500 orders): the finished sync left the
+    // order indexes built and the search index agreeing with every row.
+    let conn = rusqlite::Connection::open(dir.path().join("cache.sqlite")).expect("open");
+    let pending: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM setting WHERE key = 'bulk_load.deferred'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("setting");
+    assert_eq!(pending, 0, "no bulk load left begun");
+    conn.execute_batch("INSERT INTO work_order_fts(work_order_fts) VALUES ('integrity-check')")
+        .expect("the search index matches the orders");
 }
 
 /// Where the child desk of the kill test keeps its data.
@@ -1064,7 +1079,7 @@ fn many_desks_with_random_offline_periods_converge_and_apply_each_action_once() 
     // Every mutation any desk queued, by id, and how many the hub reported applied.
     let mut queued: std::collections::BTreeMap<String, casedesk_wire::Mutation> =
         Default::default();
-    let mut applied_reports = 0u64;
+    let (mut applied_reports, mut departed) = (0u64, 0u64);
     let started = std::time::Instant::now();
     let mut steps = 0;
     while steps < 400 && started.elapsed() < std::time::Duration::from_secs(60) {
@@ -1080,6 +1095,7 @@ fn many_desks_with_random_offline_periods_converge_and_apply_each_action_once() 
                 }
                 let r = desks[i].sync().expect("sync while online");
                 applied_reports += r.pushed;
+                departed += r.departed_orders;
             }
             _ => {
                 // A random action on a random order this desk has; the desk's own rules may
@@ -1098,10 +1114,12 @@ fn many_desks_with_random_offline_periods_converge_and_apply_each_action_once() 
                         casedesk_domain::ReturnReason::Other,
                         "需监管负责人核实",
                     ),
-                    // Back to its own county: an order reassigned to another county is not
-                    // yet taken out of the first county's caches (docs/sync-protocol.md, "Not
-                    // yet in this part"); this test found that gap with a supervisor of the city.
-                    4 => d.reassign(row.id, &row.county_code, "请重新认领办理"),
+                    // To either county of the city: the county it leaves drops it from its
+                    // caches (a departure), the other pulls it.
+                    4 => {
+                        let to = ["410783", "410724"][rng.gen_range(0..2)];
+                        d.reassign(row.id, to, "请重新认领办理")
+                    }
                     _ => d.spot_check(row.id, rng.gen_bool(0.5), "抽查记录"),
                 };
             }
@@ -1118,10 +1136,22 @@ fn many_desks_with_random_offline_periods_converge_and_apply_each_action_once() 
             }
             let r = d.sync().expect("final sync");
             applied_reports += r.pushed;
+            departed += r.departed_orders;
         }
     }
+    // The officers decide what the hub refused (放弃): an order that left a county stays in
+    // that county's cache while a refusal on it waits for its officer, then goes.
+    let mut dismissed = 0;
+    for d in desks.iter_mut() {
+        for r in d.sync_overview().expect("overview").refusals {
+            d.dismiss_refusal(r.seq).expect("dismiss");
+            dismissed += 1;
+        }
+        departed += d.sync().expect("sync after the decisions").departed_orders;
+    }
     eprintln!(
-        "{steps} steps, {} mutations queued, {applied_reports} applied",
+        "{steps} steps, {} mutations queued, {applied_reports} applied, {dismissed} refusals \
+         dismissed, {departed} orders left a county's cache",
         queued.len()
     );
     for ((user, scope), (d, dir)) in users.iter().zip(desks.iter().zip(&dirs)) {
@@ -1130,10 +1160,13 @@ fn many_desks_with_random_offline_periods_converge_and_apply_each_action_once() 
             0,
             "{user}: nothing left unsent"
         );
-        assert_eq!(
-            cache_states(dir.path()),
-            hub_states(&hub, scope),
-            "{user}'s cache equals the hub's view of {scope}"
+        let (cache, view) = (cache_states(dir.path()), hub_states(&hub, scope));
+        let only_cache: Vec<_> = cache.iter().filter(|r| !view.contains(r)).collect();
+        let only_hub: Vec<_> = view.iter().filter(|r| !cache.contains(r)).collect();
+        assert!(
+            only_cache.is_empty() && only_hub.is_empty(),
+            "{user}'s cache equals the hub's view of {scope}: only in the cache {only_cache:?}, \
+             only on the hub {only_hub:?}"
         );
     }
     // None applied twice, none lost: the hub's versions account for exactly the applied ones,
@@ -1163,6 +1196,112 @@ fn many_desks_with_random_offline_periods_converge_and_apply_each_action_once() 
     }
     let after: i64 = hub_states(&hub, "41").iter().map(|o| o.1 - 1).sum();
     assert_eq!(after, versions, "sending everything again changed nothing");
+}
+
+#[test]
+fn a_coach_intercepted_clean_at_two_desks_is_proposed_by_the_hub_and_approved() {
+    let hub = start_hub(HubConfig::default());
+    // Two alarms of one charter coach, as the platform reports them.
+    let csv = "alarm_id,violation_code,plate,detected_at,place,county_code,enterprise_name,\
+               enterprise_credit_id,enterprise_industry,enterprise_credit_score\n\
+               PT-C-1,KY-001,豫GB2468,2026-11-29 08:15,G4京港澳高速K600,410783,长垣市安顺旅游客运有限公司,,charter_coach,880\n\
+               PT-C-2,KY-001,豫GB2468,2026-11-29 16:40,S308长垣段,410783,长垣市安顺旅游客运有限公司,,charter_coach,880\n";
+    let poster = casedesk_hub::ingest::Poster {
+        username: "admin".into(),
+        device_id: "platform".into(),
+        scope: casedesk_hub::jurisdiction::Jurisdiction::Province,
+    };
+    let inputs = casedesk_hub::ingest::csv_inputs(csv).expect("header");
+    hub.rt
+        .block_on(casedesk_hub::ingest::ingest(&*hub.store, inputs, &poster))
+        .expect("ingest");
+    let (a, b, s) = (
+        tempfile::tempdir().expect("tempdir"),
+        tempfile::tempdir().expect("tempdir"),
+        tempfile::tempdir().expect("tempdir"),
+    );
+    let mut zhang = signed_in(&hub, a.path(), "zhang.wei");
+    let mut li = signed_in(&hub, b.path(), "li.na");
+    let mut zhao = signed_in(&hub, s.path(), "zhao.lei");
+    for d in [&mut zhang, &mut li, &mut zhao] {
+        d.sync().expect("first pull");
+    }
+    let coach = |d: &Desk| -> Vec<i64> {
+        let mut ids: Vec<i64> = orders(d)
+            .iter()
+            .filter(|o| o.plate == "豫GB2468")
+            .map(|o| o.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    // One clean interception at each officer's desk: neither desk sees two.
+    for (d, i) in [(&mut zhang, 0), (&mut li, 1)] {
+        let id = coach(d)[i];
+        d.claim(id).expect("claim");
+        d.intercept(id, InterceptionOutcome::NothingFound, "未发现违法行为")
+            .expect("intercept");
+        assert!(
+            d.whitelist(None).expect("list").is_empty(),
+            "one interception here"
+        );
+        d.sync().expect("sync");
+    }
+    // The hub counted both and proposed; the supervisor decides it.
+    zhao.sync().expect("supervisor pulls");
+    let proposed = zhao
+        .whitelist(Some(WhitelistStatus::Proposed))
+        .expect("proposals");
+    assert_eq!(proposed.len(), 1, "{proposed:?}");
+    assert_eq!(proposed[0].entry.plate, "豫GB2468");
+    zhao.approve_whitelist("豫GB2468", "两次拦截均未发现违法")
+        .expect("approve");
+    zhao.sync().expect("supervisor pushes");
+    for d in [&mut zhang, &mut li] {
+        d.sync().expect("officer pulls");
+        let entries = d.whitelist(None).expect("list");
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        assert_eq!(entries[0].entry.status, WhitelistStatus::Approved);
+        assert!(entries[0].in_force);
+    }
+}
+
+#[test]
+fn a_desks_own_proposal_is_the_hubs_when_it_arrives() {
+    // One officer intercepts twice offline: the desk proposes at once; the hub proposes when
+    // the interceptions arrive; the desk keeps one entry, the hub's.
+    let hub = start_hub(HubConfig::default());
+    let csv = "alarm_id,violation_code,plate,detected_at,place,county_code,enterprise_name,\
+               enterprise_credit_id,enterprise_industry,enterprise_credit_score\n\
+               PT-D-1,KY-001,豫GB1357,2026-11-29 08:15,G4京港澳高速K600,410783,长垣市安顺旅游客运有限公司,,charter_coach,880\n\
+               PT-D-2,KY-001,豫GB1357,2026-11-29 16:40,S308长垣段,410783,长垣市安顺旅游客运有限公司,,charter_coach,880\n";
+    let poster = casedesk_hub::ingest::Poster {
+        username: "admin".into(),
+        device_id: "platform".into(),
+        scope: casedesk_hub::jurisdiction::Jurisdiction::Province,
+    };
+    let inputs = casedesk_hub::ingest::csv_inputs(csv).expect("header");
+    hub.rt
+        .block_on(casedesk_hub::ingest::ingest(&*hub.store, inputs, &poster))
+        .expect("ingest");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut d = signed_in(&hub, dir.path(), "zhang.wei");
+    d.sync().expect("first pull");
+    for o in orders(&d).iter().filter(|o| o.plate == "豫GB1357") {
+        d.claim(o.id).expect("claim");
+        d.intercept(o.id, InterceptionOutcome::NothingFound, "未发现违法行为")
+            .expect("intercept");
+    }
+    let local = d.whitelist(None).expect("list");
+    assert_eq!(local.len(), 1, "proposed here: {local:?}");
+    assert_eq!(local[0].entry.status, WhitelistStatus::Proposed);
+    d.sync().expect("sync");
+    let after = d.whitelist(None).expect("list");
+    assert_eq!(after.len(), 1, "one proposal, not two: {after:?}");
+    assert_eq!(
+        after[0].id, local[0].id,
+        "the desk's row, now the hub's entry"
+    );
 }
 
 #[test]

@@ -75,6 +75,11 @@ enum What {
         /// Each desk waits this long after each answer (0: back to back, the hub's saturation).
         #[arg(long, default_value_t = 0)]
         interval_ms: u64,
+        /// Every desk starts from an empty cache (checkpoint 0), so the run is 500 first syncs
+        /// at once; by default each starts caught up, as a desk that synced yesterday, and
+        /// pulls what the others change.
+        #[arg(long)]
+        from_zero: bool,
     },
 }
 
@@ -462,18 +467,48 @@ struct Sample {
 /// One desk: pulls from its checkpoint (pages of 200) and, every other request, pushes a claim
 /// of an order it has pulled (the hub decides it with the rules; a claim of an order someone
 /// else holds is refused, which is part of the load).
+/// Where a desk of the load starts: its checkpoint and the orders it has.
+#[derive(Clone, Default)]
+struct DeskStart {
+    checkpoint: i64,
+    known: Vec<String>,
+}
+
+/// A caught-up desk of `client`'s user: every page of its jurisdiction pulled.
+async fn caught_up(client: &mut HubClient) -> DeskStart {
+    let mut start = DeskStart::default();
+    loop {
+        let page = client
+            .pull(start.checkpoint, Some(1000))
+            .await
+            .unwrap_or_else(|e| fail(format!("catching up: {e}")));
+        for c in &page.changes {
+            if let Change::WorkOrder(o) = c {
+                start.known.push(o.order_no.clone());
+            }
+        }
+        start.checkpoint = page.next_checkpoint.max(start.checkpoint);
+        if !page.has_more {
+            return start;
+        }
+    }
+}
+
 async fn one_desk(
     mut client: HubClient,
     n: usize,
     desks: usize,
     interval: Duration,
     until: Instant,
+    start: DeskStart,
 ) -> Sample {
     let mut s = Sample::default();
     // The desks' first requests spread over one interval.
     tokio::time::sleep(interval.mul_f64(n as f64 / desks as f64)).await;
-    let mut checkpoint = 0;
-    let mut known: Vec<String> = Vec::new();
+    let DeskStart {
+        mut checkpoint,
+        mut known,
+    } = start;
     let mut turn = n;
     while Instant::now() < until {
         if turn != n {
@@ -524,7 +559,7 @@ async fn one_desk(
     s
 }
 
-fn load(hub: &Hub, desks: usize, seconds: u64, total: u64, interval: Duration) {
+fn load(hub: &Hub, desks: usize, seconds: u64, total: u64, interval: Duration, from_zero: bool) {
     seed(hub, total);
     // The load generator runs on its own runtime (one thread), the hub on its two workers.
     let gen = tokio::runtime::Builder::new_current_thread()
@@ -534,12 +569,17 @@ fn load(hub: &Hub, desks: usize, seconds: u64, total: u64, interval: Duration) {
     let users = ["zhang.wei", "li.na", "wang.fang", "zhao.lei", "sun.min"];
     let base = hub.base.clone();
     let sample = gen.block_on(async move {
-        let mut tokens = Vec::new();
+        let (mut tokens, mut starts) = (Vec::new(), Vec::new());
         for u in users {
             let mut c = HubClient::new(&base).unwrap_or_else(|e| fail(e.to_string()));
             c.login(u, PASSWORD, &format!("load-{u}"))
                 .await
                 .unwrap_or_else(|e| fail(format!("login {u}: {e}")));
+            starts.push(if from_zero {
+                DeskStart::default()
+            } else {
+                caught_up(&mut c).await
+            });
             tokens.push(
                 c.tokens()
                     .cloned()
@@ -558,7 +598,8 @@ fn load(hub: &Hub, desks: usize, seconds: u64, total: u64, interval: Duration) {
         let started = Instant::now();
         let mut tasks = tokio::task::JoinSet::new();
         for (n, client) in clients.into_iter().enumerate() {
-            tasks.spawn(one_desk(client, n, desks, interval, until));
+            let start = starts[n % starts.len()].clone();
+            tasks.spawn(one_desk(client, n, desks, interval, until, start));
         }
         let mut all = Sample::default();
         while let Some(s) = tasks.join_next().await {
@@ -583,6 +624,7 @@ fn load(hub: &Hub, desks: usize, seconds: u64, total: u64, interval: Duration) {
     );
     figure("load_desks", desks as f64, "desks");
     figure("load_interval", interval.as_secs_f64() * 1000.0, "ms");
+    figure("load_from_zero", f64::from(u8::from(from_zero)), "bool");
     let n = s.pull_ms.len() + s.push_ms.len();
     figure("load_requests", n as f64, "requests");
     figure("load_throughput", n as f64 / secs, "requests/s");
@@ -621,12 +663,14 @@ fn main() {
             seconds,
             orders,
             interval_ms,
+            from_zero,
         } => load(
             &hub,
             desks,
             seconds,
             orders,
             Duration::from_millis(interval_ms),
+            from_zero,
         ),
     }
     figure("load_average_1m_after", load_average().0, "load");

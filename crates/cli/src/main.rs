@@ -15,6 +15,8 @@ use casedesk_domain::permit::{Configuration, Measure, PermitClass, Route, Track,
 use casedesk_domain::{
     Industry, InterceptionOutcome, ReturnReason, Role, Status, WhitelistKind, WhitelistStatus,
 };
+use casedesk_media::index::MatchHow;
+use casedesk_media::inspect::Finding;
 use casedesk_papers::text::{owner_zh, time_left_zh};
 use chrono::Datelike;
 use clap::{Parser, Subcommand};
@@ -47,6 +49,19 @@ enum Command {
     Demo {
         #[arg(long, default_value_t = 10_000)]
         orders: u64,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// 大件运输 demo: write COUNT carriers' submission folders (application.json with a
+    /// measurement video, two watermarked photos with EXIF, a dispatch note and a commitment)
+    /// into OUT_DIR, the media made now by ffmpeg; some deliberately wrong (a plate that does
+    /// not match, an old watermark, a reused video re-encoded, a video with a cut, a photo
+    /// without EXIF, a reused photo resized), listed in OUT_DIR/demo-manifest.json. The same
+    /// seed writes the same bytes. Needs no cache.
+    DemoMedia {
+        out_dir: PathBuf,
+        #[arg(long, default_value_t = 8)]
+        count: usize,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
@@ -255,8 +270,9 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
-    /// 大件运输: the permit rules (over-limit test, class, time limit), which need no cache;
-    /// and the service point's applications and day as the last sync pulled them.
+    /// 大件运输: the permit rules (over-limit test, class, time limit; no cache needed), the
+    /// media checks of remote review (media-check, media-index; in the cache), and the service
+    /// point's applications, day and dishonest list as the last sync pulled them.
     Permit {
         #[command(subcommand)]
         command: PermitCommand,
@@ -265,6 +281,16 @@ enum Command {
 
 #[derive(Subcommand)]
 enum PermitCommand {
+    /// 远程审核 media check: what FILE is (kind from its bytes, metadata, no-EXIF and cut
+    /// findings) and which indexed applications' photos or videos it repeats, and how (same
+    /// bytes; the same picture re-encoded, resized or cropped; a video sharing frames).
+    /// Needs the cache (see media-index).
+    MediaCheck { file: PathBuf },
+    /// Fingerprint the photos and videos of a carrier's submission folder (application.json
+    /// and its files) and record them in the cache under the folder's carrier_reference, which
+    /// stands in for the application id until applications come through the hub. A bad file
+    /// refuses the whole folder and records nothing.
+    MediaIndex { folder: PathBuf },
     /// Which limits of article 3 a declaration exceeds, its class and its time limit.
     Classify {
         /// Overall height in metres (e.g. 4.35).
@@ -920,9 +946,18 @@ fn run(cli: Cli) -> Result<(), AppError> {
     if let Command::Calendar { command } = &cli.command {
         return calendar(&data, json, command);
     }
+    if let Command::DemoMedia {
+        out_dir,
+        count,
+        seed,
+    } = &cli.command
+    {
+        return demo_media(json, out_dir, *count, *seed);
+    }
+    // The permit rules need no cache; the media checks open it.
     if let Command::Permit { command } = &cli.command {
         if !command.reads_cache() {
-            return permit(json, command);
+            return permit(json, &data, command);
         }
     }
     let mut desk = Desk::open(&data)?;
@@ -1396,9 +1431,14 @@ fn run(cli: Cli) -> Result<(), AppError> {
         // Answered above, before the cache is opened; kept here so the match stays exhaustive.
         Command::Calendar { command } => calendar(&data, json, &command),
         Command::Permit { command } if command.reads_cache() => {
-            permit_desk(&mut desk, json, &command)
+            permit_desk(&mut desk, json, &data, &command)
         }
-        Command::Permit { command } => permit(json, &command),
+        Command::Permit { command } => permit(json, &data, &command),
+        Command::DemoMedia {
+            out_dir,
+            count,
+            seed,
+        } => demo_media(json, &out_dir, count, seed),
         Command::Status => {
             let s = desk.status()?;
             print(json, &s, |s| {
@@ -1464,12 +1504,13 @@ fn watch_text(s: &AutoSyncStatus, lang: Lang) -> String {
 
 fn sync_text(r: &casedesk_app::SyncReport) -> String {
     let mut out = format!(
-        "已同步 synced: {} sent, {} already on the hub, {} refused; {} orders, {} whitelist entries and {} permit applications or days pulled; {} kept local; {} unsent, {} refused kept in the outbox; checkpoint {}",
+        "已同步 synced: {} sent, {} already on the hub, {} refused; {} orders and {} whitelist entries pulled, {} orders gone to another jurisdiction, {} permit applications or days pulled; {} kept local; {} unsent, {} refused kept in the outbox; checkpoint {}",
         r.pushed,
         r.already_applied,
         r.refused.len(),
         r.pulled_orders,
         r.pulled_whitelist,
+        r.departed_orders,
         r.pulled_permits,
         r.kept_local,
         r.unsent,
@@ -1548,7 +1589,7 @@ fn amount(measure: Measure, value: u32) -> String {
     }
 }
 
-fn permit(json: bool, command: &PermitCommand) -> Result<(), AppError> {
+fn permit(json: bool, data: &std::path::Path, command: &PermitCommand) -> Result<(), AppError> {
     match command {
         PermitCommand::Classify {
             height,
@@ -1645,6 +1686,8 @@ fn permit(json: bool, command: &PermitCommand) -> Result<(), AppError> {
         | PermitCommand::Day { .. }
         | PermitCommand::Close { .. }
         | PermitCommand::Dishonest { .. } => Err(AppError::internal()),
+        PermitCommand::MediaCheck { file } => media_check(json, &Desk::open(data)?, file),
+        PermitCommand::MediaIndex { folder } => media_index(json, &mut Desk::open(data)?, folder),
         PermitCommand::Classes => {
             let table = permit_classes();
             print(json, table, |t| {
@@ -1785,7 +1828,12 @@ fn dishonest(desk: &mut Desk, json: bool, command: &DishonestCommand) -> Result<
     }
 }
 
-fn permit_desk(desk: &mut Desk, json: bool, command: &PermitCommand) -> Result<(), AppError> {
+fn permit_desk(
+    desk: &mut Desk,
+    json: bool,
+    data: &std::path::Path,
+    command: &PermitCommand,
+) -> Result<(), AppError> {
     match command {
         PermitCommand::Dishonest { command } => dishonest(desk, json, command),
         PermitCommand::Close { date: d } => {
@@ -1822,7 +1870,7 @@ fn permit_desk(desk: &mut Desk, json: bool, command: &PermitCommand) -> Result<(
             }
             print(json, &day, day_text)
         }
-        _ => permit(json, command),
+        _ => permit(json, data, command),
     }
 }
 
@@ -1859,6 +1907,110 @@ fn day_text(d: &casedesk_app::PermitDayView) -> String {
         casedesk_app::Verification::Mismatch { .. } => "核验失败 MISMATCH".to_string(),
     });
     lines.join("\n")
+}
+
+fn demo_media(
+    json: bool,
+    out_dir: &std::path::Path,
+    count: usize,
+    seed: u64,
+) -> Result<(), AppError> {
+    let folders = casedesk_app::demo_media(out_dir, count, seed)?;
+    print(json, &folders, |folders| {
+        folders
+            .iter()
+            .map(|f| {
+                let defect = f.defect.map(|d| d.code()).unwrap_or("-");
+                format!("{}\t{}", out_dir.join(&f.folder).display(), defect)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+/// How a match reads in the text output.
+fn match_how(how: &MatchHow) -> String {
+    match how {
+        MatchHow::SameBytes => "同一文件 same bytes".into(),
+        MatchHow::SamePicture { distance } => {
+            format!("同一画面（重新编码、缩放或裁剪） same picture, {distance}/64 bits apart")
+        }
+        MatchHow::SharedFootage {
+            shared_frames,
+            frames,
+        } => format!("视频画面重复 shared footage, {shared_frames} of {frames} frames"),
+    }
+}
+
+fn finding_text(f: &Finding) -> String {
+    match f {
+        Finding::NoExif => {
+            "照片无 EXIF：请索要原始文件（聊天软件会去除 EXIF，并不单独说明造假） no EXIF: ask for the original".into()
+        }
+        Finding::Cuts { at_seconds } => format!(
+            "视频非一镜到底，剪辑点 cuts at {} s",
+            at_seconds
+                .iter()
+                .map(|t| format!("{t:.2}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn media_check(json: bool, desk: &Desk, file: &std::path::Path) -> Result<(), AppError> {
+    let c = desk.media_check(file)?;
+    print(json, &c, |c| {
+        let mut lines = vec![format!(
+            "{}\t{}\t{} bytes\tsha256 {}",
+            c.file, c.kind, c.size, c.sha256
+        )];
+        lines.extend(
+            c.findings
+                .iter()
+                .map(|f| format!("注意 finding\t{}", finding_text(f))),
+        );
+        if c.matches.is_empty() {
+            lines.push("未发现重复提交 no earlier application has this file".into());
+        }
+        lines.extend(c.matches.iter().map(|m| {
+            format!(
+                "重复 match\t{}\t{}\t{}\t{}",
+                m.application_id,
+                m.material,
+                m.file_name,
+                match_how(&m.how)
+            )
+        }));
+        lines.join("\n")
+    })
+}
+
+fn media_index(json: bool, desk: &mut Desk, folder: &std::path::Path) -> Result<(), AppError> {
+    let r = desk.media_index(folder)?;
+    print(json, &r, |r| {
+        let mut lines = vec![format!(
+            "{}：已记录 {} 个照片/视频指纹 recorded {} fingerprints",
+            r.application_id, r.recorded, r.recorded
+        )];
+        for f in &r.files {
+            lines.push(format!("{}\t{}\t{}", f.file_name, f.material, f.kind));
+            lines.extend(
+                f.findings
+                    .iter()
+                    .map(|x| format!("  注意 finding\t{}", finding_text(x))),
+            );
+            lines.extend(f.matches.iter().map(|m| {
+                format!(
+                    "  重复 match\t{}\t{}\t{}",
+                    m.application_id,
+                    m.file_name,
+                    match_how(&m.how)
+                )
+            }));
+        }
+        lines.join("\n")
+    })
 }
 
 /// A file the user named, read whole.

@@ -907,3 +907,55 @@ fn permit_materials_and_a_daily_sample_anybody_can_check() {
     assert!(!o.status.success());
     assert_eq!(stderr(&o).lines().count(), 1);
 }
+
+/// 大件运输 media checks from the command line: demo folders with real media, indexed, a reused
+/// video named with the earlier application (JSON), a "video" that is text refused in one line.
+#[test]
+fn demo_media_index_and_check() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let out = dir.path().join("submissions");
+    let out_s = out.to_string_lossy().into_owned();
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "demo-media",
+            &out_s,
+            "--count",
+            "4",
+            "--seed",
+            "5",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let folders: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(folders[3]["defect"], "reused_video");
+    for f in folders.as_array().expect("folders") {
+        let folder = out.join(f["folder"].as_str().expect("folder"));
+        let o = cli(&data, &["permit", "media-index", &folder.to_string_lossy()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("已记录 3 个"), "{}", stdout(&o));
+    }
+    let reused = out.join("HD-20261130-004").join("measurement.mp4");
+    let o = cli(
+        &data,
+        &["--json", "permit", "media-check", &reused.to_string_lossy()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let check: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(check["kind"], "video");
+    let matches = check["matches"].as_array().expect("matches");
+    let earlier = matches
+        .iter()
+        .find(|m| m["application_id"] == "HD-20261130-001")
+        .expect("the earlier application is named");
+    assert_eq!(earlier["how"], "shared_footage");
+
+    let fake = dir.path().join("fake.mp4");
+    std::fs::write(&fake, "plain text").expect("write");
+    let o = cli(&data, &["permit", "media-check", &fake.to_string_lossy()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("应为视频"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+}

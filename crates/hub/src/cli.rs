@@ -75,9 +75,33 @@ enum Command {
         #[arg(long)]
         evidence: Option<String>,
     },
+    /// Evidence files: `sweep` removes what abandoned or interrupted uploads left behind
+    /// (`serve` also sweeps once when it starts).
+    Evidence {
+        #[command(subcommand)]
+        command: EvidenceCommand,
+    },
     /// Print the OpenAPI document.
     Openapi,
 }
+
+#[derive(Subcommand)]
+enum EvidenceCommand {
+    /// Remove uploads never completed and chunk objects no upload counts, older than the age
+    /// given; stored files are never touched.
+    Sweep {
+        /// Where evidence files are (as for `serve`)
+        #[arg(long)]
+        evidence: Option<String>,
+        /// Leave what is younger than this many hours (an upload may still be under way)
+        #[arg(long, default_value_t = SWEEP_AGE_HOURS)]
+        older_than_hours: u32,
+    },
+}
+
+/// Age past which an unfinished upload counts as abandoned: a desk resumes an upload at its
+/// next sync, and an officer is back online within a day or two.
+const SWEEP_AGE_HOURS: u32 = 72;
 
 #[derive(Subcommand)]
 enum UserCommand {
@@ -224,6 +248,19 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 .await
                 .map_err(|e| CliError::Usage(format!("cannot listen on {listen}: {e}")))?;
             let addr = listener.local_addr()?;
+            // Once per start, beside the serving: what a crash or a desk that gave up left.
+            let (swept_store, swept_bucket) = (store.clone(), bucket.clone());
+            tokio::spawn(async move {
+                let age = chrono::Duration::hours(i64::from(SWEEP_AGE_HOURS));
+                match crate::evidence::sweep(swept_store.as_ref(), &swept_bucket, age).await {
+                    Ok(r) if r.abandoned_uploads + r.orphan_chunks > 0 => eprintln!(
+                        "casedesk-hub: swept {} abandoned uploads and {} orphan chunks ({} bytes)",
+                        r.abandoned_uploads, r.orphan_chunks, r.bytes_freed
+                    ),
+                    Ok(_) => {}
+                    Err(e) => eprintln!("casedesk-hub: evidence sweep failed: {e}"),
+                }
+            });
             eprintln!(
                 "casedesk-hub: listening on http://{addr} ({} {}, evidence in {})",
                 store.engine(),
@@ -239,6 +276,30 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Evidence {
+            command:
+                EvidenceCommand::Sweep {
+                    evidence,
+                    older_than_hours,
+                },
+        } => {
+            let evidence = evidence.unwrap_or_else(|| crate::evidence::default_location(&db));
+            let bucket = crate::evidence::EvidenceBucket::open(&evidence)
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            let age = chrono::Duration::hours(i64::from(older_than_hours));
+            let r = crate::evidence::sweep(store.as_ref(), &bucket, age)
+                .await
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            print(
+                cli.json,
+                serde_json::to_value(&r)?,
+                format!(
+                    "swept {} abandoned uploads and {} orphan chunks ({} bytes)",
+                    r.abandoned_uploads, r.orphan_chunks, r.bytes_freed
+                ),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::User { command } => user(store.as_ref(), command, cli.json, &at).await,

@@ -633,6 +633,80 @@ async fn finish(
     Ok(())
 }
 
+/// What [`sweep`] removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SweepReport {
+    /// Uploads begun long ago and never completed (a desk that gave up), with their chunks.
+    pub abandoned_uploads: u64,
+    /// Chunk objects no upload counts (a hub killed between writing a chunk and counting it,
+    /// or chunks left after their upload completed or was discarded).
+    pub orphan_chunks: u64,
+    pub bytes_freed: u64,
+}
+
+#[derive(Debug, Error)]
+pub enum SweepError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("evidence store: {0}")]
+    Bucket(#[from] object_store::Error),
+}
+
+/// Removes what uploads left behind that is older than `older_than`: uploads never completed
+/// (their rows and chunks), then chunk objects that no upload row counts. Younger objects are
+/// left alone: a chunk being written right now has no row yet. Stored files are never touched.
+/// Safe to run on several instances at once (each removal is idempotent).
+pub async fn sweep(
+    store: &dyn crate::storage::HubStore,
+    bucket: &EvidenceBucket,
+    older_than: chrono::Duration,
+) -> Result<SweepReport, SweepError> {
+    let mut report = SweepReport::default();
+    for id in store
+        .stale_uploads(&stamp(beijing_now() - older_than))
+        .await?
+    {
+        let chunks = store.upload_chunks(&id).await?;
+        store.discard_upload(&id).await?;
+        remove_chunks(bucket, &chunks).await;
+        report.abandoned_uploads += 1;
+    }
+    let cutoff = chrono::Utc::now() - older_than;
+    let mut counted: std::collections::HashMap<String, std::collections::HashSet<String>> =
+        Default::default();
+    let mut objects = bucket.store.list(Some(&Key::from("uploads")));
+    while let Some(meta) = futures_util::StreamExt::next(&mut objects).await {
+        let meta = meta?;
+        if meta.last_modified > cutoff {
+            continue;
+        }
+        let key = meta.location.to_string();
+        let Some(upload_id) = key.split('/').nth(1) else {
+            continue;
+        };
+        if !counted.contains_key(upload_id) {
+            let keys = store
+                .upload_chunks(upload_id)
+                .await?
+                .into_iter()
+                .map(|c| c.object_key)
+                .collect();
+            counted.insert(upload_id.to_string(), keys);
+        }
+        if counted.get(upload_id).is_some_and(|k| k.contains(&key)) {
+            continue;
+        }
+        match bucket.store.delete(&meta.location).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {
+                report.orphan_chunks += 1;
+                report.bytes_freed += meta.size;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(report)
+}
+
 /// Best effort: a chunk left behind by a crash here is only wasted space.
 async fn remove_chunks(bucket: &EvidenceBucket, chunks: &[crate::storage::ChunkRecord]) {
     for c in chunks {

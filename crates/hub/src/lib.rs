@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod ingest;
 pub mod jurisdiction;
 pub mod permit;
+pub mod proposal;
 pub mod pull;
 pub mod push;
 pub mod storage;

@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 
 use axum::extract::State;
 use axum::Json;
+use casedesk_domain::action::EvidenceRef;
 use casedesk_domain::whitelist::{self, WhitelistError};
 use casedesk_domain::{
     apply, Actor, Catalog, OrderAction, Role, Situation, TransitionError, WorkingCalendar,
@@ -188,16 +189,30 @@ pub fn whitelist_in_force(
 /// inputs give the same decision on SQLite and PostgreSQL.
 pub fn decide(ctx: &MutationContext, loaded: &Loaded) -> Decision {
     let result = match loaded {
-        Loaded::Order { order, whitelist } => decide_order(ctx, order.as_deref(), whitelist),
+        Loaded::Order {
+            order,
+            whitelist,
+            missing_evidence,
+        } => decide_order(ctx, order.as_deref(), whitelist, missing_evidence),
         Loaded::Whitelist { plate_entries } => decide_whitelist(ctx, plate_entries),
     };
     result.unwrap_or_else(Decision::Reject)
+}
+
+/// The evidence files a mutation's action names (a rectification's photos): the hub applies it
+/// only once it holds each of them for the order (uploaded before the mutation is sent).
+pub fn named_evidence(m: &Mutation) -> Vec<EvidenceRef> {
+    match m.order_action() {
+        Ok(OrderAction::RecordRectification { evidence, .. }) => evidence,
+        _ => Vec::new(),
+    }
 }
 
 fn decide_order(
     ctx: &MutationContext,
     order: Option<&OrderRecord>,
     whitelist: &[WhitelistRow],
+    missing_evidence: &[EvidenceRef],
 ) -> Result<Decision, Rejection> {
     let m = &ctx.mutation;
     let action = m.order_action().map_err(payload_rejection)?;
@@ -245,6 +260,18 @@ fn decide_order(
     };
     let applied =
         apply(&order.state, &actor, &action, &sit).map_err(|e| transition_rejection(&e))?;
+    if !missing_evidence.is_empty() {
+        let names = missing_evidence
+            .iter()
+            .map(|e| e.file_name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(rejection(
+            "evidence_missing",
+            format!("上级平台尚未收到整改证据 {names}，请重新附上文件后重做"),
+            format!("the hub has not received the rectification's evidence {names}; attach the files again and redo"),
+        ));
+    }
     let before = serde_json::json!({ "state": OrderStateWire::from(&order.state) });
     let after = serde_json::json!({
         "action": applied.action,

@@ -327,3 +327,25 @@ fn ingest_application_takes_a_folder_once_and_refuses_bad_ones() {
     // permit_commit, three evidence_store, permit_application.
     assert_eq!(report["rows"], 5, "{report}");
 }
+
+#[test]
+fn the_evidence_sweep_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("hub.db").display().to_string();
+    // A chunk no upload counts, written long ago.
+    let ghost = std::path::Path::new(&format!("{db}.evidence")).join("uploads/ghost");
+    std::fs::create_dir_all(&ghost).expect("mkdir");
+    let chunk = ghost.join("00000000000000000000-x");
+    std::fs::write(&chunk, b"half a chunk").expect("write");
+    let young = hub(&db, &["--json", "evidence", "sweep"], "");
+    assert!(young.status.success(), "{}", one_line_failure(&young));
+    let r: serde_json::Value = serde_json::from_slice(&young.stdout).expect("json");
+    assert_eq!(r["orphan_chunks"], 0, "younger than the default age: left");
+    assert!(chunk.exists());
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let swept = hub(&db, &["evidence", "sweep", "--older-than-hours", "0"], "");
+    assert!(swept.status.success(), "{}", one_line_failure(&swept));
+    let text = String::from_utf8_lossy(&swept.stdout);
+    assert!(text.contains("1 orphan chunks (12 bytes)"), "{text}");
+    assert!(!chunk.exists());
+}

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use casedesk_domain::whitelist::WhitelistAction;
 use casedesk_domain::{
     Catalog, Due, Industry, InterceptionOutcome, OrderAction, OrderState, Role, Status,
-    WhitelistKind, WorkingCalendar,
+    WhitelistKind, WhitelistStatus, WorkingCalendar,
 };
 use casedesk_hub::auth::hash_password;
 use casedesk_hub::clock::{beijing_now, stamp};
@@ -160,6 +160,31 @@ impl Hub {
             .expect("insert order");
     }
 
+    /// An alarm-made order of violation `code` whose vehicle belongs to an enterprise of
+    /// `industry`, as the platform reports it.
+    async fn add_order_of(&self, order_no: &str, code: &str, plate: &str, industry: Industry) {
+        let violation = Catalog::embedded().get(code).expect("the violation");
+        let detected = beijing_now() - chrono::Duration::minutes(10);
+        let state = OrderState::open(violation, detected, "410783", &WorkingCalendar::embedded());
+        let facts = OrderFacts {
+            violation_code: code.into(),
+            plate: plate.into(),
+            place: "G4京港澳高速K600".into(),
+            detected_at: detected.format("%Y-%m-%d %H:%M").to_string(),
+            enterprise: Some(casedesk_wire::EnterpriseFacts {
+                name: format!("{plate}所属企业"),
+                credit_id: None,
+                industry,
+                credit_score: Some(820),
+            }),
+            driver: None,
+        };
+        self.store
+            .insert_order(order_no, &facts, &state, "test", &stamp(beijing_now()))
+            .await
+            .expect("insert order");
+    }
+
     async fn login(&self, name: &str, password: &str) -> reqwest::Response {
         self.http
             .post(self.url("/api/v1/login"))
@@ -286,6 +311,16 @@ fn order_nos(page: &PullResponse) -> Vec<String> {
         .iter()
         .filter_map(|c| match c {
             Change::WorkOrder(o) => Some(o.order_no.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn departures(page: &PullResponse) -> Vec<String> {
+    page.changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Departure(d) => Some(d.order_no.clone()),
             _ => None,
         })
         .collect()
@@ -667,6 +702,203 @@ async fn jurisdictions_and_roles(backend: Backend) {
         .push(&zhao, &[order_mutation("GD-HJ-1", transfer)])
         .await;
     assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+}
+
+async fn a_reassigned_order_departs_from_the_county_it_left(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("wang.fang", Role::CountyOfficer, "410724")
+        .await;
+    hub.add_user("zhao.lei", Role::Supervisor, "4107").await;
+    hub.add_user("sun.min", Role::Supervisor, "41").await;
+    hub.add_order("GD-CY-1", "410783", "豫G30001").await;
+    hub.add_order("GD-CY-2", "410783", "豫G30002").await;
+    let zhang = hub.token("zhang.wei").await;
+    let wang = hub.token("wang.fang").await;
+    let zhao = hub.token("zhao.lei").await;
+    let province = hub.token("sun.min").await;
+    let returned = OrderAction::Return {
+        reason_code: casedesk_domain::ReturnReason::Other,
+        reason: "不属于本县管辖".into(),
+    };
+    let r = hub
+        .push(
+            &zhang,
+            &[
+                order_mutation("GD-CY-1", OrderAction::Claim),
+                order_mutation("GD-CY-1", returned.clone()),
+            ],
+        )
+        .await;
+    assert!(
+        r.iter()
+            .all(|r| matches!(r, MutationResult::Applied { .. })),
+        "{r:?}"
+    );
+    let caught_up = |p: &PullResponse| p.next_checkpoint;
+    let zhang_at = caught_up(&hub.pull(&zhang, 0, 100).await);
+    let wang_at = caught_up(&hub.pull(&wang, 0, 100).await);
+    let zhao_at = caught_up(&hub.pull(&zhao, 0, 100).await);
+    let province_at = caught_up(&hub.pull(&province, 0, 100).await);
+    let to = |county: &str| OrderAction::Reassign {
+        county_code: county.into(),
+        reason: "请获嘉县认领办理".into(),
+    };
+    let r = hub
+        .push(&zhao, &[order_mutation("GD-CY-1", to("410724"))])
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+
+    // The county it left hears of it as a departure, and only of that.
+    let p = hub.pull(&zhang, zhang_at, 100).await;
+    assert_eq!(departures(&p), ["GD-CY-1"]);
+    assert!(order_nos(&p).is_empty());
+    // The county it went to gets the order; the city and the province see a move within.
+    let p = hub.pull(&wang, wang_at, 100).await;
+    assert_eq!(
+        (order_nos(&p), departures(&p)),
+        (vec!["GD-CY-1".to_string()], vec![])
+    );
+    for (token, at) in [(&zhao, zhao_at), (&province, province_at)] {
+        let p = hub.pull(token, at, 100).await;
+        assert_eq!(
+            (order_nos(&p), departures(&p)),
+            (vec!["GD-CY-1".to_string()], vec![])
+        );
+    }
+    // A first pull of the county it left does not bring it back (its departure may come along:
+    // a desk drops an order it does not have as a no-op).
+    let p = hub.pull(&zhang, 0, 100).await;
+    assert_eq!(order_nos(&p), ["GD-CY-2"]);
+
+    // Back again: the first county gets the order itself, the second its departure.
+    let r = hub
+        .push(
+            &wang,
+            &[
+                order_mutation("GD-CY-1", OrderAction::Claim),
+                order_mutation("GD-CY-1", returned),
+            ],
+        )
+        .await;
+    assert!(
+        r.iter()
+            .all(|r| matches!(r, MutationResult::Applied { .. })),
+        "{r:?}"
+    );
+    let r = hub
+        .push(&zhao, &[order_mutation("GD-CY-1", to("410783"))])
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+    let p = hub.pull(&zhang, zhang_at, 100).await;
+    assert_eq!(
+        (order_nos(&p), departures(&p)),
+        (vec!["GD-CY-1".to_string()], vec![])
+    );
+    let p = hub.pull(&wang, wang_at, 100).await;
+    assert_eq!(
+        (order_nos(&p), departures(&p)),
+        (vec![], vec!["GD-CY-1".to_string()])
+    );
+}
+
+async fn a_coach_intercepted_clean_twice_is_proposed_once(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_user("li.na", Role::CountyOfficer, "410783").await;
+    hub.add_user("zhao.lei", Role::Supervisor, "4107").await;
+    for (no, plate, industry) in [
+        ("GD-W-1", "豫G55555", Industry::CharterCoach),
+        ("GD-W-2", "豫G55555", Industry::CharterCoach),
+        ("GD-W-3", "豫G55555", Industry::CharterCoach),
+        ("GD-T-1", "豫G66666", Industry::GeneralFreight),
+        ("GD-T-2", "豫G66666", Industry::GeneralFreight),
+    ] {
+        hub.add_order_of(no, "KY-001", plate, industry).await;
+    }
+    let zhang = hub.token("zhang.wei").await;
+    let li = hub.token("li.na").await;
+    let zhao = hub.token("zhao.lei").await;
+    let clean = OrderAction::Intercept {
+        outcome: InterceptionOutcome::NothingFound,
+        notes: "未发现违法行为".into(),
+    };
+    let intercept = |no: &str| {
+        [
+            order_mutation(no, OrderAction::Claim),
+            order_mutation(no, clean.clone()),
+        ]
+    };
+    let proposals = |p: &PullResponse, plate: &str| -> Vec<(String, WhitelistStatus)> {
+        p.changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Whitelist(w) if w.entry.plate == plate => {
+                    Some((w.division.clone(), w.entry.status))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let applied = |r: &[MutationResult]| {
+        assert!(
+            r.iter()
+                .all(|r| matches!(r, MutationResult::Applied { .. })),
+            "{r:?}"
+        );
+    };
+
+    // One clean interception each, at two desks: the hub counts both and proposes.
+    applied(&hub.push(&zhang, &intercept("GD-W-1")).await);
+    assert!(proposals(&hub.pull(&zhao, 0, 100).await, "豫G55555").is_empty());
+    applied(&hub.push(&li, &intercept("GD-W-2")).await);
+    let expected = vec![("410783".to_string(), WhitelistStatus::Proposed)];
+    assert_eq!(
+        proposals(&hub.pull(&zhao, 0, 100).await, "豫G55555"),
+        expected
+    );
+    assert_eq!(
+        proposals(&hub.pull(&zhang, 0, 100).await, "豫G55555"),
+        expected
+    );
+    let audit = hub.store.audit_rows(0, 1000).await.expect("audit");
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "propose" && a.entity_key == "豫G55555" && a.username == "li.na"));
+    // A third: the open entry stands, no second one.
+    applied(&hub.push(&zhang, &intercept("GD-W-3")).await);
+    assert_eq!(
+        proposals(&hub.pull(&zhao, 0, 100).await, "豫G55555").len(),
+        1
+    );
+    // A lorry is never proposed, however clean.
+    applied(&hub.push(&zhang, &intercept("GD-T-1")).await);
+    applied(&hub.push(&zhang, &intercept("GD-T-2")).await);
+    assert!(proposals(&hub.pull(&zhao, 0, 100).await, "豫G66666").is_empty());
+    // The city's supervisor decides the proposal like any other.
+    let r = hub
+        .push(
+            &zhao,
+            &[whitelist_mutation(
+                "豫G55555",
+                WhitelistAction::Approve {
+                    reason: "两次拦截均未发现违法".into(),
+                },
+            )],
+        )
+        .await;
+    applied(&r);
+    assert_eq!(
+        proposals(&hub.pull(&zhang, 0, 100).await, "豫G55555"),
+        [("410783".to_string(), WhitelistStatus::Approved)]
+    );
+    assert!(casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify")
+        .first_broken
+        .is_none());
 }
 
 async fn whitelist_decisions(backend: Backend) {
@@ -1612,6 +1844,153 @@ async fn status_of(r: reqwest::Response) -> UploadStatus {
 
 async fn error_code(r: reqwest::Response) -> String {
     r.json::<ErrorBody>().await.expect("error body").code
+}
+
+async fn a_rectification_waits_for_its_evidence(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_order("GD-R-1", "410783", "豫G10011").await;
+    hub.add_order("GD-R-2", "410783", "豫G10012").await;
+    let zhang = hub.token("zhang.wei").await;
+    let bytes = png_bytes(CHUNK / 2, 9);
+    let req = upload_request(&bytes, "GD-R-1");
+    let rectify = OrderAction::RecordRectification {
+        description: "已更换监控终端，附现场照片".into(),
+        evidence: vec![casedesk_domain::EvidenceRef {
+            hash: req.sha256.clone(),
+            file_name: req.file_name.clone(),
+            size: req.size,
+            mime: req.mime.clone(),
+        }],
+    };
+    let handle = |no: &str| {
+        [
+            order_mutation(no, OrderAction::Claim),
+            order_mutation(
+                no,
+                OrderAction::Handle {
+                    method: casedesk_domain::HandlingMethod::Education,
+                    result: "已约谈".into(),
+                    notes: String::new(),
+                },
+            ),
+        ]
+    };
+    let r = hub.push(&zhang, &handle("GD-R-1")).await;
+    assert!(
+        r.iter()
+            .all(|r| matches!(r, MutationResult::Applied { .. })),
+        "{r:?}"
+    );
+    let version = hub.version_of("GD-R-1").await;
+
+    // Named but never uploaded: refused, and nothing changes.
+    let first = order_mutation("GD-R-1", rectify.clone());
+    let r = hub.push(&zhang, std::slice::from_ref(&first)).await;
+    let (code, message) = rejected_code(&r[0]);
+    assert_eq!(code, "evidence_missing");
+    assert!(message.contains("整改照片.png"), "{message}");
+    assert_eq!(hub.version_of("GD-R-1").await, version);
+
+    // Uploaded for another order: still not this order's evidence.
+    let r = hub.push(&zhang, &handle("GD-R-2")).await;
+    assert!(
+        r.iter()
+            .all(|r| matches!(r, MutationResult::Applied { .. })),
+        "{r:?}"
+    );
+    let elsewhere = upload_request(&bytes, "GD-R-2");
+    let id = hub.started(&zhang, &elsewhere).await;
+    assert!(
+        status_of(hub.patch(&zhang, &id, 0, &bytes).await)
+            .await
+            .complete
+    );
+    let r = hub
+        .push(&zhang, &[order_mutation("GD-R-1", rectify.clone())])
+        .await;
+    assert_eq!(rejected_code(&r[0]).0, "evidence_missing");
+
+    // Declared for this order (the hub has the bytes already and attaches them): the
+    // rectification applies (a new mutation; the refused one keeps its answer).
+    let r = hub.create_upload(&zhang, &req).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(matches!(
+        r.json::<UploadCreated>().await.expect("created body"),
+        UploadCreated::AlreadyStored { .. }
+    ));
+    let r = hub.push(&zhang, &[order_mutation("GD-R-1", rectify)]).await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+    let r = hub.push(&zhang, &[first]).await;
+    assert_eq!(
+        rejected_code(&r[0]).0,
+        "evidence_missing",
+        "a refusal is final"
+    );
+}
+
+async fn the_evidence_sweep_removes_abandoned_uploads_and_orphan_chunks(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    hub.add_order("GD-S-1", "410783", "豫G10021").await;
+    let zhang = hub.token("zhang.wei").await;
+    // One upload left half way (a desk that gave up), one completed.
+    let half = png_bytes(CHUNK * 2, 3);
+    let abandoned = hub.started(&zhang, &upload_request(&half, "GD-S-1")).await;
+    assert!(
+        !status_of(hub.patch(&zhang, &abandoned, 0, &half[..CHUNK]).await)
+            .await
+            .complete
+    );
+    let whole = png_bytes(CHUNK / 3, 4);
+    let done = hub.started(&zhang, &upload_request(&whole, "GD-S-1")).await;
+    assert!(
+        status_of(hub.patch(&zhang, &done, 0, &whole).await)
+            .await
+            .complete
+    );
+    // A chunk a killed hub wrote but never counted.
+    let ghost = std::path::Path::new(&hub.evidence).join("uploads/ghost");
+    std::fs::create_dir_all(&ghost).expect("mkdir");
+    std::fs::write(ghost.join("00000000000000000000-x"), b"half a chunk").expect("write");
+    let chunk_files = |hub: &Hub| -> usize {
+        hub.evidence_files()
+            .iter()
+            .filter(|p| p.contains("/uploads/"))
+            .count()
+    };
+    assert_eq!(chunk_files(&hub), 2);
+    let bucket = EvidenceBucket::open(&hub.evidence).expect("bucket");
+    let sweep = |age| casedesk_hub::evidence::sweep(hub.store.as_ref(), &bucket, age);
+
+    // Young things are left alone: the upload may be resumed, the chunk may be under way.
+    let r = sweep(chrono::Duration::hours(1)).await.expect("sweep");
+    assert_eq!((r.abandoned_uploads, r.orphan_chunks), (0, 0));
+    assert_eq!(chunk_files(&hub), 2);
+
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let r = sweep(chrono::Duration::zero()).await.expect("sweep");
+    assert_eq!((r.abandoned_uploads, r.orphan_chunks), (1, 1), "{r:?}");
+    assert_eq!(chunk_files(&hub), 0);
+    assert_eq!(
+        hub.head_offset(&zhang, &abandoned).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // The stored file is untouched and still served.
+    let r = hub
+        .http
+        .get(hub.url(&format!("/api/v1/evidence/{}", sha256_hex(&whole))))
+        .bearer_auth(&zhang)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.expect("bytes").as_ref(), whole.as_slice());
+    // Again: nothing left to do.
+    let r = sweep(chrono::Duration::zero()).await.expect("sweep");
+    assert_eq!(r, casedesk_hub::evidence::SweepReport::default());
 }
 
 async fn evidence_uploads_in_chunks_and_downloads_with_range(backend: Backend) {
@@ -2672,6 +3051,8 @@ on_both_engines!(
     a_batch_is_decided_in_order_within_one_push,
     a_lost_claim_race_names_the_winner,
     jurisdictions_and_roles,
+    a_reassigned_order_departs_from_the_county_it_left,
+    a_coach_intercepted_clean_twice_is_proposed_once,
     whitelist_decisions,
     pull_pages_with_checkpoints,
     the_audit_chain_verifies_and_detects_tampering,
@@ -2685,6 +3066,8 @@ on_both_engines!(
     ingest_needs_the_platforms_account,
     a_whitelisted_vehicles_alarm,
     the_same_alarm_on_two_hub_instances_makes_one_order,
+    a_rectification_waits_for_its_evidence,
+    the_evidence_sweep_removes_abandoned_uploads_and_orphan_chunks,
     evidence_uploads_in_chunks_and_downloads_with_range,
     evidence_refusals_change_nothing,
     evidence_whose_bytes_do_not_match_is_discarded,

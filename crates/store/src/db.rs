@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use crate::error::StoreError;
-use crate::files;
+use crate::{bulk_load, files};
 
 /// Migrations in order; the schema version is the number of migrations applied.
 const MIGRATIONS: &[&str] = &[
@@ -22,7 +22,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0008_platform_facts.sql"),
     include_str!("../../../migrations/desk/0009_evidence_uploads.sql"),
     include_str!("../../../migrations/desk/0010_attention.sql"),
-    include_str!("../../../migrations/desk/0011_permits.sql"),
+    include_str!("../../../migrations/desk/0011_evidence_hash.sql"),
+    include_str!("../../../migrations/desk/0012_media_fingerprints.sql"),
+    include_str!("../../../migrations/desk/0013_permits.sql"),
 ];
 
 /// The schema version this build writes.
@@ -78,6 +80,8 @@ impl Store {
         // indexes and the search index, and with the default their pages are read and written
         // again and again once a county's orders outgrow it.
         conn.pragma_update(None, "cache_size", -65_536)?;
+        // Before the migrations: the definitions a killed bulk load kept are this schema's.
+        retry_busy(deadline, || bulk_load::finish(&mut conn).map(drop))?;
         retry_busy(deadline, || prepare(&mut conn, path))?;
         // They exist now; a cache of an earlier version may have them world-readable.
         for suffix in ["-wal", "-shm"] {

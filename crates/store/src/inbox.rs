@@ -151,6 +151,16 @@ pub struct InboxRow {
     pub due_provisional: bool,
     pub claimed_by: Option<String>,
     pub whitelisted: bool,
+    /// The running clock waits for the user at this desk ([`Role::waits_for`]): the order is
+    /// in 待我办理, and the window colours its clock as the user's own (red when late).
+    pub waits_for_me: bool,
+}
+
+impl InboxRow {
+    /// Sets [`InboxRow::waits_for_me`] for the user `me` of `role`.
+    pub fn mark_waiting(&mut self, role: Role, me: &str) {
+        self.waits_for_me = role.waits_for(self.clock_owner, self.claimed_by.as_deref(), me);
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -259,6 +269,7 @@ pub(crate) fn read_row(
         due_provisional,
         claimed_by: r.get(16)?,
         whitelisted: false,
+        waits_for_me: false,
     })
 }
 
@@ -651,7 +662,9 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows: Vec<InboxRow> = stmt
             .query_map(rusqlite::params_from_iter(params), |r| {
-                read_row(r, ctx.now, ctx.calendar)
+                let mut row = read_row(r, ctx.now, ctx.calendar)?;
+                row.mark_waiting(ctx.role, ctx.me);
+                Ok(row)
             })?
             .collect::<Result<_, _>>()?;
         let has_more = rows.len() > page_size as usize;
@@ -696,7 +709,9 @@ impl Store {
             Ok(())
         };
         while let Some(r) = rows.next().map_err(StoreError::from)? {
-            batch.push(read_row(r, ctx.now, ctx.calendar).map_err(StoreError::from)?);
+            let mut row = read_row(r, ctx.now, ctx.calendar).map_err(StoreError::from)?;
+            row.mark_waiting(ctx.role, ctx.me);
+            batch.push(row);
             if batch.len() == MAX_PAGE_SIZE as usize {
                 flush(&mut batch)?;
             }

@@ -7,6 +7,7 @@
 //! too, beside the orders they come from; so are the inbox filters saved under a name.
 
 pub mod attention;
+pub mod bulk_load;
 mod db;
 pub mod draft;
 mod error;
@@ -15,6 +16,7 @@ pub mod evidence_upload;
 mod files;
 pub mod inbox;
 pub mod load;
+pub mod media_fingerprint;
 pub mod order;
 pub mod outbox;
 pub mod permit;
@@ -30,6 +32,7 @@ pub use error::StoreError;
 pub use evidence::{EvidenceError, EvidenceKind, EvidenceStore, ACCEPTED_KINDS};
 pub use evidence_upload::UploadRow;
 pub use inbox::{DueFilter, InboxCount, InboxFilter, InboxRow, SortKey};
+pub use media_fingerprint::MediaFingerprintRow;
 pub use order::{ActionOutcome, EventKind, EvidenceRow, OrderRecord, Rules, TimelineEvent};
 pub use outbox::OutboxEntry;
 pub use saved_filter::SavedFilter;

@@ -348,6 +348,9 @@ pub(crate) struct NewOrderRow<'a> {
 }
 
 /// Inserts a new order with its state columns; returns its id.
+/// One lookup per file the window opens: by the `evidence_hash` index (schema 11).
+const EVIDENCE_MIME: &str = "SELECT mime FROM evidence WHERE hash = ?1 LIMIT 1";
+
 pub(crate) fn insert_order(
     conn: &Connection,
     o: &NewOrderRow<'_>,
@@ -760,11 +763,7 @@ impl Store {
     pub fn evidence_mime(&self, hash: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT mime FROM evidence WHERE hash = ?1 LIMIT 1",
-                [hash],
-                |r| r.get(0),
-            )
+            .query_row(EVIDENCE_MIME, [hash], |r| r.get(0))
             .optional()?)
     }
 
@@ -1041,4 +1040,24 @@ pub(crate) fn apply_in(
         mutation_id,
         whitelist_proposed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_evidence_of_a_hash_is_found_by_its_index() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("cache.sqlite")).expect("open");
+        let plan: String = store
+            .conn
+            .query_row(
+                &format!("EXPLAIN QUERY PLAN {EVIDENCE_MIME}"),
+                ["ab"],
+                |r| r.get(3),
+            )
+            .expect("plan");
+        assert!(plan.contains("USING INDEX evidence_hash"), "{plan}");
+    }
 }

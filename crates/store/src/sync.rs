@@ -67,6 +67,8 @@ pub struct PullTally {
     pub permits: u64,
     /// Rows kept aside because their order or plate has unsent mutations.
     pub deferred: u64,
+    /// Orders removed because they left this desk's jurisdiction.
+    pub departed: u64,
 }
 
 impl PullTally {
@@ -75,6 +77,7 @@ impl PullTally {
         self.whitelist += o.whitelist;
         self.permits += o.permits;
         self.deferred += o.deferred;
+        self.departed += o.departed;
     }
 }
 
@@ -409,8 +412,17 @@ fn apply_change(
                 ..PullTally::default()
             });
         }
+        Change::Departure(d) => ("work_order", d.order_no.clone(), d.order_no.clone()),
     };
-    if has_unsent(conn, entity, &plate)? {
+    let held = match change {
+        // A refusal the officer has not decided yet also keeps the order here: it is their
+        // work, shown with the order, until they redo or dismiss it.
+        Change::Departure(d) => {
+            has_unsent(conn, entity, &plate)? || has_undecided_refusal(conn, &d.order_no)?
+        }
+        _ => has_unsent(conn, entity, &plate)?,
+    };
+    if held {
         defer(conn, entity, &key, change)?;
         return Ok(PullTally {
             deferred: 1,
@@ -438,7 +450,46 @@ fn apply_change(
         Change::Application(_) | Change::PermitDay(_) | Change::Dishonest(_) => {
             Ok(PullTally::default())
         }
+        Change::Departure(d) => Ok(PullTally {
+            departed: u64::from(drop_order(conn, &d.order_no)?),
+            ..PullTally::default()
+        }),
     }
+}
+
+fn has_undecided_refusal(conn: &Connection, order_no: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM outbox WHERE entity = 'work_order' AND entity_key = ?1
+                AND refused_at IS NOT NULL AND resolution IS NULL)",
+        )?
+        .query_row([order_no], |r| r.get(0))?)
+}
+
+/// Removes an order that left this desk's jurisdiction, with what hangs on it here: its
+/// timeline and the evidence rows of its events (the files stay in the store, by hash), its
+/// interceptions, and its outbox rows, all sent and answered by then (the hub keeps them in its
+/// audit). Returns whether the cache had it.
+fn drop_order(conn: &Connection, order_no: &str) -> Result<bool, StoreError> {
+    let Some(id): Option<i64> = conn
+        .prepare_cached("SELECT id FROM work_order WHERE order_no = ?1")?
+        .query_row([order_no], |r| r.get(0))
+        .optional()?
+    else {
+        return Ok(false);
+    };
+    for sql in [
+        "DELETE FROM evidence WHERE event_id IN (SELECT id FROM event WHERE order_id = ?1)",
+        "DELETE FROM event WHERE order_id = ?1",
+        "DELETE FROM interception WHERE order_id = ?1",
+        "DELETE FROM outbox WHERE order_id = ?1",
+        "DELETE FROM work_order WHERE id = ?1",
+    ] {
+        conn.prepare_cached(sql)?.execute([id])?;
+    }
+    conn.prepare_cached("DELETE FROM evidence_upload WHERE order_no = ?1")?
+        .execute([order_no])?;
+    Ok(true)
 }
 
 /// The hub's row over the cache's: the state columns and version of a known order, or a new
@@ -618,7 +669,9 @@ fn minute(stamp: &str) -> String {
 }
 
 /// The hub's entry by its id; a local entry without a hub id for the same plate, kind and start
-/// is taken to be this one (a proposal made here, then decided on the hub).
+/// is taken to be this one (an entry added here, then decided on the hub). The rule's proposal
+/// (经2次拦截) matches whatever its start: this desk proposes on the day it recorded the second
+/// clean interception, the hub on the day it applied it, and it is one proposal.
 fn write_whitelist(conn: &Connection, w: &WhitelistChange) -> Result<(), StoreError> {
     let e: &WhitelistEntry = &w.entry;
     let updated_at = minute(&w.updated_at);
@@ -627,7 +680,8 @@ fn write_whitelist(conn: &Connection, w: &WhitelistChange) -> Result<(), StoreEr
             "SELECT id FROM whitelist WHERE hub_id = ?1
              UNION ALL
              SELECT id FROM (SELECT id FROM whitelist WHERE hub_id IS NULL AND plate = ?2
-                 AND kind = ?3 AND valid_from = ?4 ORDER BY id LIMIT 1)
+                 AND kind = ?3 AND (valid_from = ?4 OR kind = 'repeated_clean_interception')
+                 ORDER BY id LIMIT 1)
              LIMIT 1",
         )?
         .query_row(
@@ -669,7 +723,7 @@ fn write_whitelist(conn: &Connection, w: &WhitelistChange) -> Result<(), StoreEr
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use casedesk_domain::lifecycle::Actor;
     use casedesk_domain::{OrderAction, Role, WorkingCalendar};
@@ -678,7 +732,7 @@ mod tests {
 
     use crate::Rules;
 
-    fn order_change(seq: i64, order_no: &str, violation_code: &str) -> Change {
+    pub(crate) fn order_change(seq: i64, order_no: &str, violation_code: &str) -> Change {
         let catalog = Catalog::embedded();
         let violation = catalog.all().first().expect("a violation");
         let detected = NaiveDate::from_ymd_opt(2026, 11, 24)
@@ -702,7 +756,7 @@ mod tests {
         })
     }
 
-    fn page(changes: Vec<Change>, next: i64) -> PullResponse {
+    pub(crate) fn page(changes: Vec<Change>, next: i64) -> PullResponse {
         PullResponse {
             changes,
             next_checkpoint: next,
@@ -710,7 +764,7 @@ mod tests {
         }
     }
 
-    fn signed_in() -> (tempfile::TempDir, Store) {
+    pub(crate) fn signed_in() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut store = Store::open(&dir.path().join("cache.sqlite")).expect("open");
         store
@@ -830,6 +884,95 @@ mod tests {
         assert_eq!(store.deferred_len().expect("len"), 0);
     }
 
+    fn departure(seq: i64, order_no: &str) -> Change {
+        Change::Departure(casedesk_wire::OrderDeparture {
+            seq,
+            order_no: order_no.into(),
+        })
+    }
+
+    fn has_order(store: &Store, order_no: &str) -> bool {
+        store.resolve_order(order_no).is_ok()
+    }
+
+    #[test]
+    fn a_departed_order_leaves_the_cache_once_nothing_of_the_officer_waits_on_it() {
+        let (_dir, mut store) = signed_in();
+        let catalog = Catalog::embedded();
+        let code = catalog.all()[0].code.clone();
+        let orders = (1..=3)
+            .map(|i| order_change(i, &format!("GD{i}"), &code))
+            .collect();
+        store
+            .apply_pull_page(0, &page(orders, 3), catalog)
+            .expect("apply");
+        let unsent = claim(&mut store, "GD2");
+        let refused = claim(&mut store, "GD3");
+        store
+            .record_push_results(
+                &[MutationResult::Rejected {
+                    mutation_id: refused,
+                    rejection: Rejection {
+                        code: "claimed_by_other".into(),
+                        message_zh: "已被 li.na 认领".into(),
+                        message_en: "claimed by li.na".into(),
+                    },
+                }],
+                "2026-11-24 10:00",
+            )
+            .expect("record");
+        let t = store
+            .apply_pull_page(
+                3,
+                &page(
+                    vec![
+                        departure(4, "GD1"),
+                        departure(5, "GD2"),
+                        departure(6, "GD3"),
+                        departure(7, "GD404"),
+                    ],
+                    7,
+                ),
+                catalog,
+            )
+            .expect("apply");
+        assert_eq!((t.departed, t.deferred), (1, 2), "{t:?}");
+        assert!(!has_order(&store, "GD1"), "nothing waited on GD1");
+        let search: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM work_order_fts WHERE work_order_fts MATCH '\"GD1\"'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("search");
+        assert_eq!(search, 0, "nor does the search find it");
+        assert!(has_order(&store, "GD2"), "an unsent claim keeps it");
+        assert!(has_order(&store, "GD3"), "an undecided refusal keeps it");
+        // Sent and applied, and the refusal dismissed: both go with the next sync.
+        store
+            .record_push_results(
+                &[MutationResult::Applied {
+                    mutation_id: unsent,
+                    new_version: 2,
+                }],
+                "2026-11-24 10:05",
+            )
+            .expect("record");
+        let seq = store.refusals().expect("refusals")[0].seq;
+        let now = NaiveDate::from_ymd_opt(2026, 11, 24)
+            .and_then(|d| d.and_hms_opt(10, 6, 0))
+            .expect("time");
+        store
+            .dismiss_refusal(seq, "zhang.wei", now)
+            .expect("dismiss");
+        let t = store.apply_deferred(catalog).expect("deferred");
+        assert_eq!(t.departed, 2);
+        assert!(!has_order(&store, "GD2") && !has_order(&store, "GD3"));
+        assert_eq!(store.deferred_len().expect("len"), 0);
+        assert!(store.outbox().expect("outbox").is_empty());
+    }
+
     #[test]
     fn a_pulled_order_brings_its_enterprise_vehicle_and_driver() {
         let (_dir, mut store) = signed_in();
@@ -913,7 +1056,7 @@ mod tests {
     }
 
     /// Every table a pulled order writes, in a comparable form.
-    fn pulled_tables(store: &Store) -> Vec<String> {
+    pub(crate) fn pulled_tables(store: &Store) -> Vec<String> {
         let mut out = Vec::new();
         for sql in [
             "SELECT order_no || '|' || status || '|' || plate || '|' || coalesce(vehicle_id, '')
@@ -940,13 +1083,11 @@ mod tests {
         out
     }
 
-    #[test]
-    fn one_large_page_and_many_small_ones_make_the_same_cache() {
-        let catalog = Catalog::embedded();
-        let code = catalog.all()[0].code.clone();
-        // 300 orders over 40 plates and 7 enterprises (some without a credit id), a third
-        // without an enterprise, and one order sent twice (its newer row wins).
-        let changes: Vec<Change> = (0..301i64)
+    /// 300 orders over 40 plates and 7 enterprises (some without a credit id), a third
+    /// without an enterprise, and one order sent twice (its newer row wins).
+    pub(crate) fn varied_changes() -> Vec<Change> {
+        let code = Catalog::embedded().all()[0].code.clone();
+        (0..301i64)
             .map(|i| {
                 let n = if i == 300 { 17 } else { i };
                 let mut c = order_change(i + 1, &format!("GD{n:04}"), &code);
@@ -969,7 +1110,13 @@ mod tests {
                 }
                 c
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn one_large_page_and_many_small_ones_make_the_same_cache() {
+        let catalog = Catalog::embedded();
+        let changes = varied_changes();
         let (_a, mut one) = signed_in();
         one.apply_pull_page(0, &page(changes.clone(), 301), catalog)
             .expect("one page");

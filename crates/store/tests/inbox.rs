@@ -553,6 +553,14 @@ fn waiting_for_me_is_the_domains_rule_of_whose_turn_it_is() {
             .collect();
         let got: Vec<i64> = all(&ctx, true).iter().map(|r| r.id).collect();
         assert_eq!(got, expected, "{me}");
+        // Every row says whether it waits for the user, so the window colours the same
+        // clocks the filter keeps, without a rule of its own.
+        let marked: Vec<i64> = all(&ctx, false)
+            .iter()
+            .filter(|r| r.waits_for_me)
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(marked, expected, "{me}");
         let q = InboxFilter {
             waiting_for_me: true,
             ..Default::default()

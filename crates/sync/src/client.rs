@@ -58,6 +58,21 @@ impl HubClient {
         })
     }
 
+    /// A client for the same hub with the same tokens but its own connections: for work on
+    /// another thread and runtime (a connection belongs to the runtime that opened it).
+    pub fn detached(&self) -> Result<HubClient, SyncError> {
+        let mut c = HubClient::new(&self.base)?;
+        c.tokens = self.tokens.clone();
+        Ok(c)
+    }
+
+    /// Takes the pair another client (a [`HubClient::detached`] one) was given by a refresh;
+    /// [`HubClient::take_refreshed`] then tells the caller to save it.
+    pub fn adopt_refreshed(&mut self, tokens: Tokens) {
+        self.tokens = Some(tokens);
+        self.refreshed = true;
+    }
+
     pub fn with_tokens(mut self, tokens: Tokens) -> HubClient {
         self.tokens = Some(tokens);
         self

@@ -104,6 +104,9 @@ pub enum Change {
     PermitDay(Box<crate::permit::PermitDay>),
     /// A dishonest-enterprise list entry (失信企业库) that holds within the jurisdiction.
     Dishonest(Box<crate::permit::DishonestEntry>),
+    /// An order left the caller's jurisdiction (a supervisor reassigned it to a county the
+    /// caller does not cover): the desk drops it from its cache.
+    Departure(OrderDeparture),
 }
 
 impl Change {
@@ -114,8 +117,18 @@ impl Change {
             Change::Application(a) => a.seq,
             Change::PermitDay(d) => d.seq,
             Change::Dishonest(d) => d.seq,
+            Change::Departure(d) => d.seq,
         }
     }
+}
+
+/// An order that left the caller's jurisdiction at change `seq`. Only its number travels: where
+/// it went is no business of the county it left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderDeparture {
+    pub seq: i64,
+    pub order_no: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

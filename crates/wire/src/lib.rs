@@ -22,8 +22,8 @@ pub use attention::{
 };
 pub use auth::{LoginRequest, RefreshRequest, TokenResponse, UserInfo};
 pub use changes::{
-    Change, DriverFacts, EnterpriseFacts, OrderChange, OrderFacts, PullQuery, PullResponse,
-    WhitelistChange,
+    Change, DriverFacts, EnterpriseFacts, OrderChange, OrderDeparture, OrderFacts, PullQuery,
+    PullResponse, WhitelistChange,
 };
 pub use evidence::{
     UploadCreated, UploadRequest, UploadStatus, EVIDENCE_CHUNK_BYTES, MAX_EVIDENCE_BYTES,

@@ -29,4 +29,9 @@ time_left: TimeLeft | null,
 /**
  * The deadline counts days of a year whose holiday notice is not loaded yet.
  */
-due_provisional: boolean, claimed_by: string | null, whitelisted: boolean, };
+due_provisional: boolean, claimed_by: string | null, whitelisted: boolean, 
+/**
+ * The running clock waits for the user at this desk ([`Role::waits_for`]): the order is
+ * in 待我办理, and the window colours its clock as the user's own (red when late).
+ */
+waits_for_me: boolean, };

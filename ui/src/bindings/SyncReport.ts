@@ -23,6 +23,11 @@ refused: Array<Refusal>, pulled_orders: number, pulled_whitelist: number,
  */
 pulled_permits: number, 
 /**
+ * Orders removed from the cache because they left this desk's jurisdiction (a supervisor
+ * reassigned them to a county it does not cover).
+ */
+departed_orders: number, 
+/**
  * Pulled rows not applied because their order still has unsent mutations.
  */
 kept_local: number, 

@@ -154,7 +154,7 @@ export const useSyncStore = defineStore("sync", () => {
   function onAutoSync(status: AutoSyncStatus): void {
     auto.value = status;
     const r = status.last_report;
-    if (status.state === "synced" && r && r.pulled_orders + r.pulled_whitelist + r.pushed + r.refused.length > 0) {
+    if (status.state === "synced" && r && r.pulled_orders + r.pulled_whitelist + r.departed_orders + r.pushed + r.refused.length > 0) {
       changedRows.value++;
     }
     void refresh();

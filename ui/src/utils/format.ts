@@ -2,7 +2,6 @@ import type { InboxCount } from "../bindings/InboxCount";
 import type { Status } from "../bindings/Status";
 import type { TimeLeft } from "../bindings/TimeLeft";
 import type { ClockOwner } from "../bindings/ClockOwner";
-import type { Role } from "../bindings/Role";
 import { FINISHED_STATUSES } from "../bindings/rules";
 
 type T = (key: string, named?: Record<string, unknown>, plural?: number) => string;
@@ -41,24 +40,6 @@ export function minutesLabel(left: number, t: T): string {
 /** Time left on any clock, in its own unit. */
 export function timeLeftLabel(tl: TimeLeft, t: T): string {
   return tl.unit === "minutes" ? minutesLabel(tl.left, t) : workingDaysLabel(tl.left, t);
-}
-
-/**
- * Whether a running clock is this desk's own: an officer's desk owns the officer's clock of an
- * unclaimed order or of one the user claimed (not a colleague's), a supervisor's desk the
- * supervisor's. The enterprise's and another authority's clocks are never the desk's: their
- * lateness is theirs, not the user's.
- */
-export function ownsClock(
-  owner: ClockOwner | null | undefined,
-  role: Role | null | undefined,
-  claimedBy: string | null = null,
-  me: string | null = null,
-): boolean {
-  if (!owner) return false;
-  if (role === "supervisor") return owner === "supervisor";
-  if (owner !== "officer") return false;
-  return !claimedBy || !me || claimedBy === me;
 }
 
 /**

@@ -8,6 +8,7 @@
 //! on the state it just locked, so both engines apply exactly the same decision.
 
 use async_trait::async_trait;
+use casedesk_domain::action::EvidenceRef;
 use casedesk_domain::{OrderState, Role, WhitelistEntry, WhitelistKind};
 use casedesk_wire::{
     ApplicationChange, AttentionItem, Change, DishonestEntry, Mutation, MutationResult, OrderFacts,
@@ -149,10 +150,50 @@ pub enum Loaded {
         order: Option<Box<OrderRecord>>,
         /// The vehicle's whitelist entries (every division; the decision picks what holds).
         whitelist: Vec<WhitelistRow>,
+        /// Evidence files the action names that the hub does not hold for this order
+        /// ([`crate::push::named_evidence`]).
+        missing_evidence: Vec<EvidenceRef>,
     },
     Whitelist {
         plate_entries: Vec<WhitelistRow>,
     },
+}
+
+/// The audit row of a whitelist entry the hub proposed after `ctx`'s interception: by the
+/// interception's user and device, under its mutation id.
+pub fn proposal_audit(ctx: &MutationContext, entry: &WhitelistEntry, at: &str) -> AuditEntry {
+    AuditEntry {
+        at: at.to_string(),
+        username: ctx.user.username.clone(),
+        device_id: ctx.mutation.device_id.clone(),
+        action: "propose".into(),
+        entity: "whitelist".into(),
+        entity_key: entry.plate.clone(),
+        mutation_id: Some(ctx.mutation.mutation_id.clone()),
+        before: "null".into(),
+        after: serde_json::json!({ "action": "propose", "entry": entry }).to_string(),
+    }
+}
+
+impl Loaded {
+    /// The order as it was before the mutation, for an order mutation on a known order.
+    pub fn order(&self) -> Option<&OrderRecord> {
+        match self {
+            Loaded::Order { order, .. } => order.as_deref(),
+            Loaded::Whitelist { .. } => None,
+        }
+    }
+
+    /// The county an order leaves when it takes `next` (a reassignment to another county):
+    /// that county's desks are told of its departure (`order_departures`).
+    pub fn county_left(&self, next: &OrderState) -> Option<&str> {
+        match self {
+            Loaded::Order { order: Some(o), .. } if o.state.county_code != next.county_code => {
+                Some(&o.state.county_code)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// What the rules decided for one mutation.
@@ -483,6 +524,8 @@ pub trait HubStore: Send + Sync {
     async fn complete_upload(&self, upload_id: &str, by: &str, at: &str) -> Result<(), StoreError>;
     /// Forgets an upload and its chunks (the bytes did not match their hash).
     async fn discard_upload(&self, upload_id: &str) -> Result<(), StoreError>;
+    /// Uploads begun before `created_before` (a stamp) and never completed: abandoned.
+    async fn stale_uploads(&self, created_before: &str) -> Result<Vec<String>, StoreError>;
     async fn evidence(&self, sha256: &str) -> Result<Option<EvidenceRecord>, StoreError>;
 
     /// The open attention items of orders within `scope`, oldest first.

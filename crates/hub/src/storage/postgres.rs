@@ -6,10 +6,10 @@
 //! so two instances cannot decide the same id twice.
 
 use async_trait::async_trait;
-use casedesk_domain::OrderState;
+use casedesk_domain::{InterceptionOutcome, OrderState, Outcome};
 use casedesk_wire::{
-    ApplicationChange, AttentionItem, DishonestEntry, Entity, MaterialFile, MutationResult,
-    OrderFacts, OrderStateWire, PermitDay,
+    ApplicationChange, AttentionItem, Change, DishonestEntry, Entity, MaterialFile, MutationResult,
+    OrderDeparture, OrderFacts, OrderStateWire, PermitDay,
 };
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
@@ -20,14 +20,14 @@ use super::sqlite::{
     DISHONEST_COLUMNS, MATERIALS_QUERY,
 };
 use super::sqlite::{
-    facts_json, order_audit, order_change, order_from, page, user_from, whitelist_change,
-    whitelist_from, NewOrderRow, OrderColumns,
+    departure_filter, facts_json, order_audit, order_change, order_from, page, user_from,
+    whitelist_change, whitelist_from, NewOrderRow, OrderColumns,
 };
 use super::{
-    answer_again, evidence_audit, stored_result, AlarmOrder, AuditEntry, AuditRow, ChangePage,
-    ChunkRecord, Decision, EvidenceRecord, HubStore, Ingested, Loaded, MutationContext, NewRefresh,
-    NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord, UploadStart,
-    UserRecord, WhitelistRow,
+    answer_again, evidence_audit, proposal_audit, stored_result, AlarmOrder, AuditEntry, AuditRow,
+    ChangePage, ChunkRecord, Decision, EvidenceRecord, HubStore, Ingested, Loaded, MutationContext,
+    NewRefresh, NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord,
+    UploadStart, UserRecord, WhitelistRow,
 };
 use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
 use super::{ApplicationTaken, DayClosure, DayRequest, NewApplication, NewDishonest};
@@ -39,7 +39,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/postgres/0002_ingest.sql"),
     include_str!("../../../../migrations/hub/postgres/0003_evidence.sql"),
     include_str!("../../../../migrations/hub/postgres/0004_attention.sql"),
-    include_str!("../../../../migrations/hub/postgres/0005_permits.sql"),
+    include_str!("../../../../migrations/hub/postgres/0005_departures.sql"),
+    include_str!("../../../../migrations/hub/postgres/0006_interceptions.sql"),
+    include_str!("../../../../migrations/hub/postgres/0007_permits.sql"),
 ];
 
 /// The advisory lock that keeps two hubs starting at once from migrating together.
@@ -183,6 +185,79 @@ fn attention_row(r: &PgRow) -> Result<(AttentionItem, bool), StoreError> {
         refused_at: r.try_get("refused_at")?,
     };
     Ok((with_payload(item, &payload)?, resolved.is_some()))
+}
+
+/// Records an applied interception of `order`'s vehicle and, after a clean one, the whitelist
+/// entry the rule proposes ([`crate::proposal`]), with its change number and audit row.
+async fn record_interception(
+    tx: &mut Tx,
+    ctx: &MutationContext,
+    order: &OrderRecord,
+    county: &str,
+    outcome: InterceptionOutcome,
+    at: &str,
+) -> Result<(), StoreError> {
+    let plate = order.facts.plate.as_str();
+    sqlx::query("INSERT INTO interceptions(plate, order_no, outcome, at) VALUES ($1, $2, $3, $4)")
+        .bind(plate)
+        .bind(&order.order_no)
+        .bind(outcome.code())
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    if outcome != InterceptionOutcome::NothingFound {
+        return Ok(());
+    }
+    let (clean, found): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE outcome = 'nothing_found'),
+                count(*) FILTER (WHERE outcome = 'violation_found')
+         FROM interceptions WHERE plate = $1",
+    )
+    .bind(plate)
+    .fetch_one(&mut **tx)
+    .await?;
+    let states: Vec<String> = sqlx::query_scalar("SELECT state FROM work_orders WHERE plate = $1")
+        .bind(plate)
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut confirmed_orders = 0;
+    for state in states {
+        let state: OrderStateWire = serde_json::from_str(&state)?;
+        if state.outcome == Some(Outcome::Confirmed) {
+            confirmed_orders += 1;
+        }
+    }
+    let has_open_entry: bool = sqlx::query_scalar(
+        "SELECT EXISTS(SELECT 1 FROM whitelist_entries
+             WHERE plate = $1 AND status IN ('proposed', 'approved'))",
+    )
+    .bind(plate)
+    .fetch_one(&mut **tx)
+    .await?;
+    let record = crate::proposal::PlateRecord {
+        clean: u32::try_from(clean).unwrap_or(u32::MAX),
+        found: u32::try_from(found).unwrap_or(u32::MAX),
+        confirmed_orders,
+        has_open_entry,
+    };
+    let Some(entry) = crate::proposal::after_clean_interception(order, &record, ctx.now.date())
+    else {
+        return Ok(());
+    };
+    let seq = next_counter(tx, "change").await?;
+    sqlx::query(
+        "INSERT INTO whitelist_entries(plate, division, status, entry, version, seq, updated_at)
+         VALUES ($1, $2, $3, $4, 1, $5, $6)",
+    )
+    .bind(plate)
+    .bind(county)
+    .bind(entry.status.code())
+    .bind(serde_json::to_string(&entry)?)
+    .bind(seq)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    append_audit(tx, &proposal_audit(ctx, &entry, at)).await
 }
 
 async fn append_audit(tx: &mut Tx, e: &AuditEntry) -> Result<(), StoreError> {
@@ -735,7 +810,25 @@ impl HubStore for PgStore {
                     Some(o) => whitelist_rows(&mut tx, &o.facts.plate).await?,
                     None => Vec::new(),
                 };
-                Loaded::Order { order, whitelist }
+                let mut missing_evidence = Vec::new();
+                for e in crate::push::named_evidence(m) {
+                    let held: bool = sqlx::query_scalar(
+                        "SELECT EXISTS(SELECT 1 FROM evidence_orders
+                             WHERE sha256 = $1 AND order_no = $2)",
+                    )
+                    .bind(&e.hash)
+                    .bind(key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if !held {
+                        missing_evidence.push(e);
+                    }
+                }
+                Loaded::Order {
+                    order,
+                    whitelist,
+                    missing_evidence,
+                }
             }
             Entity::Whitelist => Loaded::Whitelist {
                 plate_entries: whitelist_rows(&mut tx, key).await?,
@@ -785,7 +878,25 @@ impl HubStore for PgStore {
                 .bind(key)
                 .fetch_one(&mut *tx)
                 .await?;
+                if let Some(left) = loaded.county_left(&state) {
+                    sqlx::query(
+                        "INSERT INTO order_departures(seq, order_no, county_code, city_code)
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(seq)
+                    .bind(key)
+                    .bind(left)
+                    .bind(city_of(left))
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 append_audit(&mut tx, &audit(before, after)).await?;
+                if let (Some(outcome), Some(order)) =
+                    (crate::proposal::interception(m), loaded.order())
+                {
+                    record_interception(&mut tx, &ctx, order, &state.county_code, outcome, &at)
+                        .await?;
+                }
                 MutationResult::Applied {
                     mutation_id: m.mutation_id.clone(),
                     new_version: version,
@@ -910,6 +1021,25 @@ impl HubStore for PgStore {
         .await?
         {
             changes.push(whitelist_change(whitelist_record(&r)?));
+        }
+        if let Some(left) = departure_filter(scope, "$3") {
+            for r in sqlx::query(&format!(
+                "SELECT d.seq, d.order_no FROM order_departures d
+                 JOIN work_orders w ON w.order_no = d.order_no
+                 WHERE d.seq > $1 AND d.seq <= $2 AND {left} ORDER BY d.seq LIMIT $4"
+            ))
+            .bind(after)
+            .bind(top)
+            .bind(code)
+            .bind(fetch)
+            .fetch_all(&mut *conn)
+            .await?
+            {
+                changes.push(Change::Departure(OrderDeparture {
+                    seq: r.try_get("seq")?,
+                    order_no: r.try_get("order_no")?,
+                }));
+            }
         }
         PgStore::permit_changes(&mut conn, after, top, scope, fetch, &mut changes).await?;
         Ok(page(changes, limit, top, after))
@@ -1154,6 +1284,16 @@ impl HubStore for PgStore {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn stale_uploads(&self, created_before: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT upload_id FROM evidence_uploads
+             WHERE complete = 0 AND created_at < $1 ORDER BY created_at",
+        )
+        .bind(created_before)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn evidence(&self, sha256: &str) -> Result<Option<EvidenceRecord>, StoreError> {

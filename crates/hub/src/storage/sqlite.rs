@@ -4,22 +4,22 @@
 //! beside it (docs/decisions.md). Writers take `BEGIN IMMEDIATE`, so two hub processes on one
 //! file serialize their writes and the change and audit counters stay in commit order.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use casedesk_domain::{OrderState, Role, WhitelistEntry};
+use casedesk_domain::{InterceptionOutcome, OrderState, Outcome, Role, WhitelistEntry};
 use casedesk_wire::{
     ApplicationChange, AttentionItem, Change, DishonestEntry, Entity, MaterialFile, MutationResult,
-    OrderChange, OrderFacts, OrderStateWire, PermitDay, WhitelistChange,
+    OrderChange, OrderDeparture, OrderFacts, OrderStateWire, PermitDay, WhitelistChange,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use super::{
-    answer_again, evidence_audit, stored_result, AlarmOrder, AuditEntry, AuditRow, ChangePage,
-    ChunkRecord, Decision, EvidenceRecord, HubStore, Ingested, Loaded, MutationContext, NewRefresh,
-    NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord, UploadStart,
-    UserRecord, WhitelistRow,
+    answer_again, evidence_audit, proposal_audit, stored_result, AlarmOrder, AuditEntry, AuditRow,
+    ChangePage, ChunkRecord, Decision, EvidenceRecord, HubStore, Ingested, Loaded, MutationContext,
+    NewRefresh, NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord,
+    UploadStart, UserRecord, WhitelistRow,
 };
 use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
 use super::{ApplicationTaken, DayClosure, DayRequest, NewApplication, NewDishonest};
@@ -31,11 +31,31 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/sqlite/0002_ingest.sql"),
     include_str!("../../../../migrations/hub/sqlite/0003_evidence.sql"),
     include_str!("../../../../migrations/hub/sqlite/0004_attention.sql"),
-    include_str!("../../../../migrations/hub/sqlite/0005_permits.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0005_departures.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0006_interceptions.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0007_permits.sql"),
 ];
 
 pub struct SqliteStore {
+    /// The one writer: every change goes through it, in turn.
     conn: Arc<Mutex<Connection>>,
+    /// Idle read connections. In WAL mode a reader sees the last commit and never waits for the
+    /// writer, so the token check of every request and the pulls do not queue behind a push's
+    /// disk flush (docs/benchmarks.md, the hub under 500 desks).
+    readers: Arc<Mutex<Vec<Connection>>>,
+    path: PathBuf,
+}
+
+/// Most idle read connections kept; more are opened while many reads run at once.
+const IDLE_READERS: usize = 8;
+
+fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -59,8 +79,9 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 impl SqliteStore {
     pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let path = path.to_owned();
+        let opened = path.clone();
         let conn = tokio::task::spawn_blocking(move || -> Result<Connection, StoreError> {
-            let mut conn = Connection::open(&path)?;
+            let mut conn = Connection::open(&opened)?;
             conn.busy_timeout(std::time::Duration::from_secs(10))?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             // A hub answers "applied" only for what is on disk (a power cut keeps it).
@@ -73,7 +94,37 @@ impl SqliteStore {
         .map_err(|e| StoreError::Task(e.to_string()))??;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            readers: Arc::new(Mutex::new(Vec::new())),
+            path: path.clone(),
         })
+    }
+
+    /// Runs `f` on a read-only connection of its own (taken from the idle ones or opened).
+    async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (readers, path) = (self.readers.clone(), self.path.clone());
+        tokio::task::spawn_blocking(move || {
+            let idle = readers
+                .lock()
+                .map_err(|_| StoreError::Task("the reader pool lock is poisoned".into()))?
+                .pop();
+            let mut conn = match idle {
+                Some(c) => c,
+                None => open_reader(&path)?,
+            };
+            let result = f(&mut conn);
+            if let Ok(mut idle) = readers.lock() {
+                if idle.len() < IDLE_READERS {
+                    idle.push(conn);
+                }
+            }
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
@@ -274,6 +325,20 @@ pub(crate) fn whitelist_change((w, updated_at): (WhitelistRow, String)) -> Chang
 }
 
 /// Merges the two ordered lists of changes into one page (see [`HubStore::changes`]).
+/// The departures a pull of `scope` gets: orders that left it and are outside it now (an
+/// order reassigned back is sent as itself). `param` is the placeholder of the scope's code;
+/// `d` is `order_departures` and `w` the order's row. None for the province, which no order
+/// leaves.
+pub(crate) fn departure_filter(scope: &Jurisdiction, param: &str) -> Option<String> {
+    match scope {
+        Jurisdiction::Province => None,
+        Jurisdiction::City(_) => Some(format!("d.city_code = {param} AND w.city_code <> {param}")),
+        Jurisdiction::County(_) => Some(format!(
+            "d.county_code = {param} AND w.county_code <> {param}"
+        )),
+    }
+}
+
 pub(crate) fn page(mut changes: Vec<Change>, limit: u32, top: i64, after: i64) -> ChangePage {
     changes.sort_by_key(Change::seq);
     let has_more = changes.len() > limit as usize;
@@ -430,6 +495,74 @@ pub(crate) struct NewOrderRow<'a> {
     pub at: &'a str,
 }
 
+/// Records an applied interception of `order`'s vehicle and, after a clean one, the whitelist
+/// entry the rule proposes ([`crate::proposal`]), with its change number and audit row.
+fn record_interception(
+    tx: &Transaction<'_>,
+    ctx: &MutationContext,
+    order: &OrderRecord,
+    county: &str,
+    outcome: InterceptionOutcome,
+    at: &str,
+) -> Result<(), StoreError> {
+    let plate = order.facts.plate.as_str();
+    tx.execute(
+        "INSERT INTO interceptions(plate, order_no, outcome, at) VALUES (?1, ?2, ?3, ?4)",
+        params![plate, order.order_no, outcome.code(), at],
+    )?;
+    if outcome != InterceptionOutcome::NothingFound {
+        return Ok(());
+    }
+    let (clean, found): (u32, u32) = tx.query_row(
+        "SELECT coalesce(sum(outcome = 'nothing_found'), 0),
+                coalesce(sum(outcome = 'violation_found'), 0)
+         FROM interceptions WHERE plate = ?1",
+        [plate],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut confirmed_orders = 0;
+    let mut stmt = tx.prepare_cached("SELECT state FROM work_orders WHERE plate = ?1")?;
+    for state in stmt.query_map([plate], |r| r.get::<_, String>(0))? {
+        let state: OrderStateWire = serde_json::from_str(&state?)?;
+        if state.outcome == Some(Outcome::Confirmed) {
+            confirmed_orders += 1;
+        }
+    }
+    let has_open_entry: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM whitelist_entries
+             WHERE plate = ?1 AND status IN ('proposed', 'approved'))",
+        [plate],
+        |r| r.get(0),
+    )?;
+    let record = crate::proposal::PlateRecord {
+        clean,
+        found,
+        confirmed_orders,
+        has_open_entry,
+    };
+    let Some(entry) = crate::proposal::after_clean_interception(order, &record, ctx.now.date())
+    else {
+        return Ok(());
+    };
+    let seq = next_counter(tx, "change")?;
+    let json = serde_json::to_string(&entry)?;
+    tx.execute(
+        "INSERT INTO whitelist_entries(plate, division, status, entry, version, seq, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
+        params![plate, county, entry.status.code(), json, seq, at],
+    )?;
+    append_audit(tx, &proposal_audit(ctx, &entry, at))
+}
+
+/// Whether the hub holds the file `sha256` as evidence of `order_no`.
+fn held_for(tx: &Transaction<'_>, sha256: &str, order_no: &str) -> Result<bool, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM evidence_orders WHERE sha256 = ?1 AND order_no = ?2)",
+        )?
+        .query_row([sha256, order_no], |r| r.get(0))?)
+}
+
 /// Decides one mutation and records its result, change number and audit row in `tx`; an id
 /// seen before gets its stored answer.
 fn decide_and_record(
@@ -455,7 +588,17 @@ fn decide_and_record(
                 Some(o) => whitelist_rows(tx, &o.facts.plate)?,
                 None => Vec::new(),
             };
-            Loaded::Order { order, whitelist }
+            let mut missing_evidence = Vec::new();
+            for e in crate::push::named_evidence(m) {
+                if !held_for(tx, &e.hash, key)? {
+                    missing_evidence.push(e);
+                }
+            }
+            Loaded::Order {
+                order,
+                whitelist,
+                missing_evidence,
+            }
         }
         Entity::Whitelist => Loaded::Whitelist {
             plate_entries: whitelist_rows(tx, key)?,
@@ -508,7 +651,18 @@ fn decide_and_record(
                 ],
                 |r| r.get(0),
             )?;
+            if let Some(left) = loaded.county_left(&state) {
+                tx.execute(
+                    "INSERT INTO order_departures(seq, order_no, county_code, city_code)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![seq, key, left, city_of(left)],
+                )?;
+            }
             append_audit(tx, &audit(before, after))?;
+            if let (Some(outcome), Some(order)) = (crate::proposal::interception(m), loaded.order())
+            {
+                record_interception(tx, ctx, order, &state.county_code, outcome, &at)?;
+            }
             MutationResult::Applied {
                 mutation_id: m.mutation_id.clone(),
                 new_version: version,
@@ -740,7 +894,7 @@ impl HubStore for SqliteStore {
 
     async fn user(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
         let username = username.to_string();
-        self.run(move |conn| {
+        self.read(move |conn| {
             conn.query_row(
                 &format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1"),
                 [username],
@@ -754,7 +908,7 @@ impl HubStore for SqliteStore {
     }
 
     async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
-        self.run(|conn| {
+        self.read(|conn| {
             let mut stmt = conn.prepare(&format!(
                 "SELECT {USER_COLUMNS} FROM users ORDER BY username"
             ))?;
@@ -914,7 +1068,7 @@ impl HubStore for SqliteStore {
         now: i64,
     ) -> Result<Option<UserRecord>, StoreError> {
         let token_hash = token_hash.to_string();
-        self.run(move |conn| {
+        self.read(move |conn| {
             conn.query_row(
                 "SELECT u.id, u.username, u.password_hash, u.role, u.jurisdiction, u.disabled
                  FROM access_tokens t JOIN users u ON u.id = t.user_id
@@ -1092,7 +1246,7 @@ impl HubStore for SqliteStore {
 
     async fn order(&self, order_no: &str) -> Result<Option<OrderRecord>, StoreError> {
         let order_no = order_no.to_string();
-        self.run(move |conn| order_row(conn, &order_no)).await
+        self.read(move |conn| order_row(conn, &order_no)).await
     }
 
     async fn apply_mutation(&self, ctx: MutationContext) -> Result<MutationResult, StoreError> {
@@ -1130,7 +1284,7 @@ impl HubStore for SqliteStore {
         scope: &Jurisdiction,
     ) -> Result<ChangePage, StoreError> {
         let scope = scope.clone();
-        self.run(move |conn| {
+        self.read(move |conn| {
             // One read transaction: the counter and both tables from the same snapshot.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
             let top: i64 = tx.query_row(
@@ -1168,6 +1322,21 @@ impl HubStore for SqliteStore {
                 for r in stmt.query_map(params![after, top, code, fetch], read_whitelist)? {
                     changes.push(whitelist_change(whitelist_from(r?)?));
                 }
+                if let Some(left) = departure_filter(&scope, "?3") {
+                    let mut stmt = tx.prepare(&format!(
+                        "SELECT d.seq, d.order_no FROM order_departures d
+                         JOIN work_orders w ON w.order_no = d.order_no
+                         WHERE d.seq > ?1 AND d.seq <= ?2 AND {left} ORDER BY d.seq LIMIT ?4"
+                    ))?;
+                    for r in stmt.query_map(params![after, top, code, fetch], |r| {
+                        Ok(Change::Departure(OrderDeparture {
+                            seq: r.get(0)?,
+                            order_no: r.get(1)?,
+                        }))
+                    })? {
+                        changes.push(r?);
+                    }
+                }
             }
             SqliteStore::permit_changes(&tx, after, top, &scope, fetch, &mut changes)?;
             tx.commit()?;
@@ -1177,7 +1346,7 @@ impl HubStore for SqliteStore {
     }
 
     async fn audit_rows(&self, after_id: i64, limit: u32) -> Result<Vec<AuditRow>, StoreError> {
-        self.run(move |conn| {
+        self.read(move |conn| {
             let mut stmt = conn.prepare(
                 "SELECT id, at, username, device_id, action, entity, entity_key, mutation_id,
                      before, after, prev_hash, hash
@@ -1205,7 +1374,7 @@ impl HubStore for SqliteStore {
     }
 
     async fn audit_head(&self) -> Result<i64, StoreError> {
-        self.run(|conn| {
+        self.read(|conn| {
             Ok(
                 conn.query_row("SELECT value FROM counters WHERE name = 'audit'", [], |r| {
                     r.get(0)
@@ -1418,9 +1587,24 @@ impl HubStore for SqliteStore {
         .await
     }
 
+    async fn stale_uploads(&self, created_before: &str) -> Result<Vec<String>, StoreError> {
+        let before = created_before.to_string();
+        self.read(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT upload_id FROM evidence_uploads
+                 WHERE complete = 0 AND created_at < ?1 ORDER BY created_at",
+            )?;
+            let ids = stmt
+                .query_map([&before], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            Ok(ids)
+        })
+        .await
+    }
+
     async fn evidence(&self, sha256: &str) -> Result<Option<EvidenceRecord>, StoreError> {
         let sha = sha256.to_string();
-        self.run(move |conn| {
+        self.read(move |conn| {
             let Some((size, mime, file_name)) = conn
                 .query_row(
                     "SELECT size, mime, file_name FROM evidence WHERE sha256 = ?1",
@@ -1465,7 +1649,7 @@ impl HubStore for SqliteStore {
             Jurisdiction::City(c) => ("city_code = ?1", c.clone()),
             Jurisdiction::County(c) => ("county_code = ?1", c.clone()),
         };
-        self.run(move |conn| {
+        self.read(move |conn| {
             let mut stmt = conn.prepare(&format!(
                 "SELECT {ATTENTION_COLUMNS} FROM attention_items
                  WHERE resolved_at IS NULL AND {filter} ORDER BY id"
@@ -1481,7 +1665,7 @@ impl HubStore for SqliteStore {
     }
 
     async fn attention_item(&self, id: i64) -> Result<Option<(AttentionItem, bool)>, StoreError> {
-        self.run(move |conn| {
+        self.read(move |conn| {
             let row = conn
                 .query_row(
                     &format!("SELECT {ATTENTION_COLUMNS} FROM attention_items WHERE id = ?1"),

@@ -1,5 +1,5 @@
--- CaseDesk hub, schema 5 (PostgreSQL): the permit desk (大件运输). The SQLite twin is
--- migrations/hub/sqlite/0005_permits.sql: keep the two in step.
+-- CaseDesk hub, schema 7 (SQLite): the permit desk (大件运输). The PostgreSQL twin is
+-- migrations/hub/postgres/0007_permits.sql: keep the two in step.
 --
 -- A carrier's application, as checked (crates/wire/src/permit.rs). (carrier_credit_id,
 -- carrier_reference) identifies a submission: the same one sent twice finds its row here.
@@ -14,14 +14,14 @@ CREATE TABLE permit_applications (
     city_code         TEXT NOT NULL,
     day               TEXT NOT NULL,
     received_at       TEXT NOT NULL,
-    first_application BIGINT NOT NULL CHECK (first_application IN (0, 1)),
+    first_application INTEGER NOT NULL CHECK (first_application IN (0, 1)),
     submission        TEXT NOT NULL,
     received_by       TEXT NOT NULL,
-    version           BIGINT NOT NULL,
-    seq               BIGINT NOT NULL UNIQUE,
+    version           INTEGER NOT NULL,
+    seq               INTEGER NOT NULL UNIQUE,
     updated_at        TEXT NOT NULL,
     UNIQUE (carrier_credit_id, carrier_reference)
-);
+) STRICT;
 CREATE INDEX permit_applications_point_seq ON permit_applications(service_point, seq);
 CREATE INDEX permit_applications_city_seq ON permit_applications(city_code, seq);
 CREATE INDEX permit_applications_day ON permit_applications(service_point, day);
@@ -30,12 +30,12 @@ CREATE INDEX permit_applications_day ON permit_applications(service_point, day);
 -- (the evidence table and the object store), whichever application or order brought them.
 CREATE TABLE permit_materials (
     application_id TEXT NOT NULL REFERENCES permit_applications(application_id),
-    position       BIGINT NOT NULL,
+    position       INTEGER NOT NULL,
     material       TEXT NOT NULL,
     file_name      TEXT NOT NULL,
     sha256         TEXT NOT NULL REFERENCES evidence(sha256),
     PRIMARY KEY (application_id, position)
-);
+) STRICT;
 CREATE INDEX permit_materials_sha256 ON permit_materials(sha256);
 
 -- A service point's permit day: a fresh 32-byte seed from the OS, its SHA-256 published as the
@@ -53,11 +53,11 @@ CREATE TABLE permit_days (
     closed_by     TEXT,
     candidates    TEXT,
     draw          TEXT,
-    version       BIGINT NOT NULL,
-    seq           BIGINT NOT NULL UNIQUE,
+    version       INTEGER NOT NULL,
+    seq           INTEGER NOT NULL UNIQUE,
     updated_at    TEXT NOT NULL,
     PRIMARY KEY (service_point, day)
-);
+) STRICT;
 CREATE INDEX permit_days_point_seq ON permit_days(service_point, seq);
 CREATE INDEX permit_days_city_seq ON permit_days(city_code, seq);
 
@@ -66,13 +66,13 @@ CREATE INDEX permit_days_city_seq ON permit_days(city_code, seq);
 -- (behaviour, graded penalty, listing date, repair conditions, repair date). The hub dates the
 -- listing and the repair (today), so a closed day's draw never changes afterwards.
 CREATE TABLE dishonest_entries (
-    id              BIGSERIAL PRIMARY KEY,
+    id              INTEGER PRIMARY KEY,
     credit_id       TEXT NOT NULL,
     enterprise_name TEXT NOT NULL,
     division        TEXT NOT NULL,
     entry           TEXT NOT NULL,
-    version         BIGINT NOT NULL,
-    seq             BIGINT NOT NULL UNIQUE,
+    version         INTEGER NOT NULL,
+    seq             INTEGER NOT NULL UNIQUE,
     updated_at      TEXT NOT NULL
-);
+) STRICT;
 CREATE INDEX dishonest_entries_credit ON dishonest_entries(credit_id);

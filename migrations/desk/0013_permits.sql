@@ -1,4 +1,4 @@
--- Schema 11 (the permit desk, 大件运输): the hub's applications and permit days of this desk's
+-- Schema 13 (the permit desk, 大件运输): the hub's applications and permit days of this desk's
 -- jurisdiction, as pulled. Each row keeps the hub's change as JSON (casedesk-wire's
 -- ApplicationChange, PermitDay: the submission, the materials' metadata and hashes; the
 -- commitment, and once the day is closed its seed, candidates and draw) with the columns the

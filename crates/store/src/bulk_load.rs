@@ -1,0 +1,235 @@
+//! Bulk load of pulled orders: a first sync brings a county's tens of thousands of orders, and
+//! putting them one by one into `work_order` with its twenty secondary indexes and the search
+//! index's triggers costs SQLite itself some 12 s per 90 000 rows (docs/benchmarks.md). For
+//! such a pull the indexes and the search triggers are dropped first ([`Store::begin_bulk_load`])
+//! and built once at the end ([`Store::finish_bulk_load`]: sorted index builds and one search
+//! index rebuild). The dropped definitions are kept in the cache itself, in the transaction
+//! that drops them, so a desk killed in between gets them back when it next opens the cache
+//! ([`Store::open`] finishes a load it finds begun). Each pulled page still commits with its
+//! checkpoint; only the indexes wait. The per-status counts are kept by their triggers all along.
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+
+use crate::{Store, StoreError};
+
+/// The setting that holds the dropped definitions, as JSON `[[name, sql], ...]`, while a bulk
+/// load is under way.
+const DEFERRED_KEY: &str = "bulk_load.deferred";
+
+/// The secondary indexes of `work_order` (its unique ones stay: the apply looks orders up by
+/// number) and the triggers that keep the search index.
+const DEFERRABLE: &str = "SELECT name, sql FROM sqlite_master
+    WHERE tbl_name = 'work_order' AND sql IS NOT NULL
+      AND ((type = 'index' AND sql NOT LIKE 'CREATE UNIQUE%')
+        OR (type = 'trigger' AND name LIKE 'wo\\_fts\\_%' ESCAPE '\\'))
+    ORDER BY type, name";
+
+impl Store {
+    /// Drops `work_order`'s secondary indexes and search triggers until
+    /// [`Store::finish_bulk_load`]. Does nothing when a bulk load is already under way.
+    pub fn begin_bulk_load(&mut self) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if deferred(&tx)?.is_some() {
+            return Ok(());
+        }
+        let objects: Vec<(String, String)> = tx
+            .prepare(DEFERRABLE)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let json = serde_json::to_string(&objects)
+            .map_err(|e| StoreError::Corrupt(format!("bulk load definitions: {e}")))?;
+        tx.execute(
+            "INSERT INTO setting(key, value) VALUES (?1, ?2)",
+            [DEFERRED_KEY, &json],
+        )?;
+        for (name, sql) in &objects {
+            let kind = if sql.starts_with("CREATE TRIGGER") {
+                "TRIGGER"
+            } else {
+                "INDEX"
+            };
+            tx.execute_batch(&format!("DROP {kind} \"{name}\""))?;
+        }
+        tx.commit()?;
+        // Pulled pages can be pulled again: a power cut may cost the last ones (with their
+        // checkpoint, atomically), never the officer's own actions, which other connections
+        // write and fsync (docs/decisions.md, "A bulk load is not fsynced page by page").
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
+    /// Builds again what [`Store::begin_bulk_load`] dropped and rebuilds the search index, in
+    /// one transaction. Returns whether a bulk load was under way.
+    pub fn finish_bulk_load(&mut self) -> Result<bool, StoreError> {
+        // FULL again first: the finishing commit is fsynced like any other.
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        finish(&mut self.conn)
+    }
+
+    /// Whether a bulk load is under way (its indexes are not there).
+    pub fn bulk_loading(&self) -> Result<bool, StoreError> {
+        Ok(deferred(&self.conn)?.is_some())
+    }
+}
+
+/// [`Store::finish_bulk_load`] on a bare connection, for [`Store::open`]. Reads without a lock
+/// first: the usual open finds nothing to do and must not wait for another process's write.
+pub(crate) fn finish(conn: &mut Connection) -> Result<bool, StoreError> {
+    if deferred(conn)?.is_none() {
+        return Ok(false);
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Another connection may have finished it while this one waited for the lock.
+    let Some(json) = deferred(&tx)? else {
+        return Ok(false);
+    };
+    let objects: Vec<(String, String)> = serde_json::from_str(&json)
+        .map_err(|e| StoreError::Corrupt(format!("bulk load definitions: {e}")))?;
+    for (_, sql) in &objects {
+        tx.execute_batch(sql)?;
+    }
+    tx.execute_batch("INSERT INTO work_order_fts(work_order_fts) VALUES ('rebuild')")?;
+    tx.execute("DELETE FROM setting WHERE key = ?1", [DEFERRED_KEY])?;
+    tx.commit()?;
+    Ok(true)
+}
+
+fn deferred(conn: &Connection) -> Result<Option<String>, StoreError> {
+    let table: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'setting')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !table {
+        return Ok(None);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [DEFERRED_KEY],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use casedesk_domain::Catalog;
+
+    use super::*;
+    use crate::sync::tests::{page, pulled_tables, signed_in, varied_changes};
+
+    /// The cache's schema objects on `work_order`: what a bulk load must give back.
+    fn schema(store: &Store) -> Vec<(String, String)> {
+        store
+            .conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'work_order'
+                 AND sql IS NOT NULL ORDER BY name",
+            )
+            .expect("query")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("read")
+    }
+
+    /// Applies the varied changes in pages of 50, with or without a bulk load around them.
+    fn pull_in_pages(store: &mut Store, bulk: bool) {
+        let catalog = Catalog::embedded();
+        if bulk {
+            store.begin_bulk_load().expect("begin");
+        }
+        let changes = varied_changes();
+        let mut after = 0;
+        for chunk in changes.chunks(50) {
+            let next = after + chunk.len() as i64;
+            store
+                .apply_pull_page(after, &page(chunk.to_vec(), next), catalog)
+                .expect("page");
+            after = next;
+        }
+        if bulk {
+            assert!(store.finish_bulk_load().expect("finish"));
+        }
+    }
+
+    #[test]
+    fn a_bulk_load_makes_the_same_cache_and_schema_as_a_row_by_row_pull() {
+        let (_a, mut bulk) = signed_in();
+        let before = schema(&bulk);
+        assert!(before.len() > 15, "{before:?}");
+        bulk.begin_bulk_load().expect("begin");
+        assert!(bulk.bulk_loading().expect("state"));
+        let during = schema(&bulk);
+        assert!(
+            during.iter().all(|(n, _)| !n.starts_with("wo_fts_")),
+            "{during:?}"
+        );
+        assert!(during.len() < 6, "indexes left during the load: {during:?}");
+        // Beginning twice keeps the first saved definitions.
+        bulk.begin_bulk_load().expect("begin again");
+        bulk.finish_bulk_load().expect("finish");
+        pull_in_pages(&mut bulk, true);
+        assert!(!bulk.bulk_loading().expect("state"));
+        assert_eq!(schema(&bulk), before);
+        let (_b, mut plain) = signed_in();
+        pull_in_pages(&mut plain, false);
+        let (a, b) = (pulled_tables(&bulk), pulled_tables(&plain));
+        assert!(a.len() > 300, "{} rows", a.len());
+        assert_eq!(a, b, "the search index was rebuilt from every pulled order");
+        let count = |s: &Store| -> Vec<(String, i64)> {
+            s.conn
+                .prepare("SELECT status, n FROM status_count WHERE n > 0 ORDER BY status")
+                .expect("query")
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .expect("rows")
+                .collect::<Result<_, _>>()
+                .expect("read")
+        };
+        assert_eq!(count(&bulk), count(&plain));
+        assert!(
+            !bulk.finish_bulk_load().expect("finish"),
+            "nothing left to do"
+        );
+    }
+
+    #[test]
+    fn a_desk_killed_during_a_bulk_load_gets_its_indexes_back_on_open() {
+        let (dir, mut store) = signed_in();
+        let before = schema(&store);
+        store.begin_bulk_load().expect("begin");
+        let changes = varied_changes();
+        store
+            .apply_pull_page(0, &page(changes[..100].to_vec(), 100), Catalog::embedded())
+            .expect("page");
+        // Dropped without finishing, as a killed process leaves it.
+        drop(store);
+        let reopened = Store::open(&dir.path().join("cache.sqlite")).expect("open");
+        assert!(!reopened.bulk_loading().expect("state"));
+        assert_eq!(schema(&reopened), before);
+        let found: i64 = reopened
+            .conn
+            .query_row(
+                "SELECT count(*) FROM work_order_fts WHERE work_order_fts MATCH '\"GD0042\"'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("search");
+        assert_eq!(
+            found, 1,
+            "the search index holds the rows pulled before the kill"
+        );
+        let plan: String = reopened
+            .conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT id FROM work_order WHERE plate = '豫G00001'",
+                [],
+                |r| r.get(3),
+            )
+            .expect("plan");
+        assert!(plan.contains("wo_plate"), "{plan}");
+    }
+}
