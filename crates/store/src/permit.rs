@@ -1,5 +1,5 @@
 //! The permit desk's cache (大件运输): applications and permit days as the hub sent them
-//! (desk schema 11). The pull writes them (`sync.rs`); the app layer reads a day's list and a
+//! (desk schema 13). The pull writes them (`sync.rs`); the app layer reads a day's list and a
 //! day's commitment and draw, and computes the rest with the domain's rules.
 
 use casedesk_wire::{ApplicationChange, DishonestEntry, PermitDay};
