@@ -312,3 +312,29 @@ fn the_desk_pulls_the_days_applications_and_verifies_its_draw() {
         other => panic!("the tampered seed must be detected: {other:?}"),
     }
 }
+
+/// The demo generator's submission folders (`casedesk-cli demo-media`) are what the hub's
+/// carrier ingest takes: the shared format, valid credit ids and plates, files of their kinds.
+#[test]
+fn the_demo_generators_folders_are_valid_submissions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folders = casedesk_app::demo_media(dir.path(), 8, 2026).expect("demo media");
+    // The generator dates its submissions on 2026-11-30, between 08:00 and 18:00.
+    let evening = chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+        .and_then(|d| d.and_hms_opt(23, 0, 0))
+        .expect("time");
+    for f in &folders {
+        let path = dir.path().join(&f.folder);
+        let (submission, files) = casedesk_hub::permit::read_folder(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", f.folder));
+        let checked = casedesk_wire::check_submission(&submission, evening)
+            .unwrap_or_else(|r| panic!("{}: {} {}", f.folder, r.code, r.en));
+        for m in &checked.materials {
+            let (_, bytes) = files
+                .iter()
+                .find(|(name, _)| *name == m.file)
+                .unwrap_or_else(|| panic!("{}: {} is missing", f.folder, m.file));
+            assert!(m.kind.looks_right(bytes), "{}: {}", f.folder, m.file);
+        }
+    }
+}

@@ -206,14 +206,14 @@ fn plate_check(
     let ok = is_valid_vehicle_plate(p) && p.ends_with('挂') == trailer;
     if !ok {
         let want_zh = if trailer {
-            "挂车号牌，以“挂”结尾"
+            "挂车号牌（省份简称、城市字母、4 位字母或数字，再加“挂”，如 豫GB567挂）"
         } else {
-            "机动车号牌"
+            "机动车号牌（省份简称、城市字母、5 或 6 位字母或数字，如 豫GA1234）"
         };
         let want_en = if trailer {
-            "a trailer plate ending in 挂"
+            "a trailer plate (province, city letter, 4 letters or digits and 挂, e.g. 豫GB567挂)"
         } else {
-            "a motor-vehicle plate"
+            "a motor-vehicle plate (province, city letter, 5 or 6 letters or digits, e.g. 豫GA1234)"
         };
         return Err(refuse(
             "bad_plate",
