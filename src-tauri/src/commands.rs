@@ -12,11 +12,11 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 use casedesk_app::{
-    record_rectification_granted, AppError, AttachedEvidence, Attention, AutoSync, AutoSyncRunner,
-    AutoSyncStatus, BatchAction, BatchItem, DemoSummary, Desk, DeskStatus, DroppedFiles,
-    ExportSummary, FileGrants, HandlingMethod, InboxCount, InboxFilter, InboxPage, InboxReader,
-    OfferedFile, OrderDetail, OutboxEntry, SavedFilter, SignedIn, SyncOverview, SyncProgress,
-    SyncReport, UploadProgress, VehicleDetail, Violation, WhitelistRow,
+    record_rectification_granted, AppError, ApplicationView, AttachedEvidence, Attention, AutoSync,
+    AutoSyncRunner, AutoSyncStatus, BatchAction, BatchItem, DemoSummary, Desk, DeskStatus,
+    DroppedFiles, ExportSummary, FileGrants, HandlingMethod, InboxCount, InboxFilter, InboxPage,
+    InboxReader, OfferedFile, OrderDetail, OutboxEntry, PermitDayView, SavedFilter, SignedIn,
+    SyncOverview, SyncProgress, SyncReport, UploadProgress, VehicleDetail, Violation, WhitelistRow,
 };
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
 use tauri::{Emitter, Manager, State};
@@ -324,6 +324,18 @@ commands! {
     /// 已处理: resolves an attention item on the hub with a note (needs the network).
     fn resolve_attention(id: i64, note: String) -> () =
         |s| with(s, |d| d.resolve_attention(id, &note));
+    /// 大件运输: the service point's applications of a day (`YYYY-MM-DD`, today when null) with
+    /// what the rules compute for each, as the last sync pulled them.
+    fn permit_applications(date: Option<String>) -> Vec<ApplicationView> =
+        |s| with(s, |d| d.permit_applications(date.as_deref()));
+    /// The service point's permit day: commitment, and once closed the seed, the draw and the
+    /// desk's verification of it; null when the hub has not published the day.
+    fn permit_day(date: Option<String>) -> Option<PermitDayView> =
+        |s| with(s, |d| d.permit_day(date.as_deref()));
+    /// 日结: closes the day on the hub (desk staff; needs the network), then syncs and verifies
+    /// the revealed draw.
+    fn close_permit_day(date: Option<String>) -> PermitDayView =
+        |s| with(s, |d| d.close_permit_day(date.as_deref()));
     /// Pushes the outbox (uploading the evidence files it refers to first), then pulls the
     /// hub's changes; on the background sync's desk, so the window's desk stays free.
     fn sync_now() -> SyncReport = |s| sync_in_background(s);

@@ -49,7 +49,7 @@ function overview(patch: Partial<SyncOverview> = {}): SyncOverview {
 
 function report(patch: Partial<SyncReport> = {}): SyncReport {
   return {
-    pushed: 3, already_applied: 0, refused: [], pulled_orders: 12, pulled_whitelist: 0, departed_orders: 0, kept_local: 0,
+    pushed: 3, already_applied: 0, refused: [], pulled_orders: 12, pulled_whitelist: 0, departed_orders: 0, pulled_permits: 0, kept_local: 0,
     checkpoint: 58, unsent: 0, refused_total: 0, uploaded_files: 0, uploaded_bytes: 0, upload_refusals: [],
     at: "2026-11-24 14:03", ...patch,
   };

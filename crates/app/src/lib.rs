@@ -9,6 +9,7 @@ mod auto_sync;
 mod batch;
 pub mod demo;
 mod desk;
+mod dishonest;
 mod dto;
 mod error;
 mod evidence;
@@ -16,6 +17,7 @@ mod export;
 mod media_check;
 pub mod message;
 pub mod permit;
+mod permit_day;
 mod reader;
 mod refusal;
 mod rules;
@@ -29,6 +31,7 @@ pub use auto_sync::{AutoSync, AutoSyncRunner, AutoSyncState, AutoSyncStatus};
 pub use batch::{BatchAction, BatchItem, MAX_BATCH};
 pub use casedesk_store::{Attention, Refusal};
 pub use casedesk_sync::TokenStoreKind;
+pub use casedesk_wire::DishonestEntry;
 pub use desk::{default_data_dir, Clock, Desk, Profile, CACHE_FILE};
 pub use dto::{DemoSummary, DeskStatus, OrderDetail, VehicleDetail};
 pub use error::{AppError, ErrorCode};
@@ -42,6 +45,10 @@ pub use message::{Lang, Message, MessageKey, Param, RefusalText, Term};
 pub use permit::{
     classify_declaration, permit_classes, permit_materials, read_candidates, sample_commitment,
     sample_draw, sample_verify, DeclarationText, MaterialItem, MaterialsCheck,
+};
+pub use permit_day::{
+    verify_day, ApplicationView, FastTrackView, PermitDayView, PresentMaterial, Sampled,
+    TimeLimitView, Verification,
 };
 pub use reader::InboxReader;
 pub use refusal::{explain_refusal, ExplainedRefusal};

@@ -51,10 +51,14 @@ pub fn permit_classes() -> &'static ClassTable {
 }
 
 /// One material, by code and name in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct MaterialItem {
+    #[ts(type = "string")]
     pub code: &'static str,
+    #[ts(type = "string")]
     pub name_zh: &'static str,
+    #[ts(type = "string")]
     pub name_en: &'static str,
 }
 

@@ -45,6 +45,9 @@ pub struct SyncReport {
     pub pulled_orders: u64,
     #[ts(type = "number")]
     pub pulled_whitelist: u64,
+    /// Permit applications and permit days (commitment, closure and draw) pulled.
+    #[ts(type = "number")]
+    pub pulled_permits: u64,
     /// Orders removed from the cache because they left this desk's jurisdiction (a supervisor
     /// reassigned them to a county it does not cover).
     #[ts(type = "number")]
@@ -350,6 +353,7 @@ impl Desk {
         }
         report.pulled_orders = pulled.orders;
         report.pulled_whitelist = pulled.whitelist;
+        report.pulled_permits = pulled.permits;
         report.departed_orders = pulled.departed;
         report.checkpoint = checkpoint;
         Ok(report)

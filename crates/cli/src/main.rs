@@ -271,8 +271,9 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
-    /// 大件运输: the permit rules (over-limit test, class, time limit; no cache needed) and the
-    /// media checks of remote review (media-check, media-index; in the cache).
+    /// 大件运输: the permit rules (over-limit test, class, time limit; no cache needed), the
+    /// media checks of remote review (media-check, media-index; in the cache), and the service
+    /// point's applications, day and dishonest list as the last sync pulled them.
     Permit {
         #[command(subcommand)]
         command: PermitCommand,
@@ -347,6 +348,85 @@ enum PermitCommand {
         #[command(subcommand)]
         command: SampleCommand,
     },
+    /// The service point's applications of a day (today by default), from the cache, with
+    /// their class, time-limit clock, materials, fast track and sample mark.
+    Applications {
+        /// YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The service point's permit day: the commitment, and once closed the revealed seed, the
+    /// draw and the desk's verification of it (a mismatch fails with the reason).
+    Day {
+        /// YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// 失信企业库: the dishonest-enterprise list as the hub sent it; list a carrier or record its
+    /// credit repair (desk staff and supervisors; needs the network).
+    Dishonest {
+        #[command(subcommand)]
+        command: DishonestCommand,
+    },
+    /// 日结: close the service point's day on the hub (desk staff; needs the network). The seed
+    /// is revealed and the draw stored; then the desk syncs and verifies it. Cannot be undone.
+    Close {
+        /// YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DishonestCommand {
+    /// The entries that hold within this desk's jurisdiction.
+    List,
+    /// List a carrier today (the hub dates it); it counts in draws from tomorrow on.
+    Add {
+        /// The carrier's 统一社会信用代码.
+        credit_id: String,
+        #[arg(long)]
+        name: String,
+        /// The dishonest behaviour recorded.
+        #[arg(long)]
+        behaviour: String,
+        #[arg(long, value_enum)]
+        penalty: PenaltyArg,
+        /// The last day of a suspension (fast-track-suspended), YYYY-MM-DD.
+        #[arg(long, required_if_eq("penalty", "fast-track-suspended"))]
+        until: Option<String>,
+        /// What the carrier must do to be repaired.
+        #[arg(long)]
+        repair_conditions: String,
+    },
+    /// Record the credit repair of entry ID today: the fast track is restored.
+    Repair { id: i64 },
+}
+
+/// The graded penalties of the list (`ListPenalty`).
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PenaltyArg {
+    /// 警示约谈
+    Warning,
+    /// 重点核查
+    CloseChecks,
+    /// 暂停信用+申报 (with --until)
+    FastTrackSuspended,
+    /// 取消信用+申报
+    FastTrackRemoved,
+}
+
+impl PermitCommand {
+    /// Whether the command reads the cache (the others are rules alone).
+    fn reads_cache(&self) -> bool {
+        matches!(
+            self,
+            PermitCommand::Applications { .. }
+                | PermitCommand::Day { .. }
+                | PermitCommand::Close { .. }
+                | PermitCommand::Dishonest { .. }
+        )
+    }
 }
 
 #[derive(Subcommand)]
@@ -879,7 +959,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
     }
     // The permit rules need no cache; the media checks open it.
     if let Command::Permit { command } = &cli.command {
-        return permit(json, &data, command);
+        if !command.reads_cache() {
+            return permit(json, &data, command);
+        }
     }
     let mut desk = Desk::open(&data)?;
     match cli.command {
@@ -1342,6 +1424,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         // Answered above, before the cache is opened; kept here so the match stays exhaustive.
         Command::Calendar { command } => calendar(&data, json, &command),
+        Command::Permit { command } if command.reads_cache() => {
+            permit_desk(&mut desk, json, &data, &command)
+        }
         Command::Permit { command } => permit(json, &data, &command),
         Command::DemoMedia {
             out_dir,
@@ -1427,13 +1512,14 @@ fn refusal_text(r: &ExplainedRefusal) -> String {
 
 fn sync_text(r: &casedesk_app::SyncReport, lang: Lang) -> String {
     let mut out = format!(
-        "已同步 synced: {} sent, {} already on the hub, {} refused; {} orders and {} whitelist entries pulled, {} orders gone to another jurisdiction; {} kept local; {} unsent, {} refused kept in the outbox; checkpoint {}",
+        "已同步 synced: {} sent, {} already on the hub, {} refused; {} orders and {} whitelist entries pulled, {} orders gone to another jurisdiction, {} permit applications or days pulled; {} kept local; {} unsent, {} refused kept in the outbox; checkpoint {}",
         r.pushed,
         r.already_applied,
         r.refused.len(),
         r.pulled_orders,
         r.pulled_whitelist,
         r.departed_orders,
+        r.pulled_permits,
         r.kept_local,
         r.unsent,
         r.refused_total,
@@ -1607,6 +1693,11 @@ fn permit(json: bool, data: &std::path::Path, command: &PermitCommand) -> Result
             })
         }
         PermitCommand::Sample { command } => sample(json, command),
+        // These read the cache: `run` opens it and calls permit_desk; never routed here.
+        PermitCommand::Applications { .. }
+        | PermitCommand::Day { .. }
+        | PermitCommand::Close { .. }
+        | PermitCommand::Dishonest { .. } => Err(AppError::internal()),
         PermitCommand::MediaCheck { file } => media_check(json, &Desk::open(data)?, file),
         PermitCommand::MediaIndex { folder } => media_index(json, &mut Desk::open(data)?, folder),
         PermitCommand::Classes => {
@@ -1625,6 +1716,209 @@ fn permit(json: bool, data: &std::path::Path, command: &PermitCommand) -> Result
             })
         }
     }
+}
+
+fn sampled_zh(s: casedesk_app::Sampled) -> &'static str {
+    match s {
+        casedesk_app::Sampled::NotDrawn => "未抽取（日结后抽取）",
+        casedesk_app::Sampled::Random => "抽查（随机）",
+        casedesk_app::Sampled::OnTop => "抽查（加抽）",
+        casedesk_app::Sampled::NotTaken => "未抽中",
+    }
+}
+
+fn application_text(a: &casedesk_app::ApplicationView) -> String {
+    let v = &a.vehicle;
+    let class = match (a.classification.class, a.classification.time_limit_days) {
+        (Some(c), Some(days)) => {
+            format!("{}（{}，{days} 个工作日）", c.name_zh(), a.route.name_zh())
+        }
+        _ => "未超限".to_string(),
+    };
+    let clock = match (&a.time_limit, &a.acceptance) {
+        (Some(t), _) => match (t.due, t.days_left) {
+            (Some(due), Some(left)) if left >= 0 => format!("{due} 到期，剩余 {left} 个工作日"),
+            (Some(due), Some(left)) => format!("{due} 到期，逾期 {} 个工作日", -left),
+            _ => "暂停计时".to_string(),
+        },
+        (None, casedesk_domain::permit::Acceptance::NoticeDue { notice_due }) => {
+            format!("材料不全：一次性告知书 {notice_due} 前送达")
+        }
+        _ => String::new(),
+    };
+    let missing: Vec<&str> = a.missing.iter().map(|m| m.name_zh).collect();
+    let materials = if missing.is_empty() {
+        format!("材料齐全（{} 个文件）", a.materials.len())
+    } else {
+        format!("缺 {} 项：{}", missing.len(), missing.join("、"))
+    };
+    let fast = match (a.fast_track.requested, a.fast_track.eligible) {
+        (false, _) => "普通申报",
+        (true, true) => "信用+申报：可用",
+        (true, false) => "信用+申报：不可用",
+    };
+    let on_top: Vec<&str> = a.on_top.iter().map(|r| r.name_zh()).collect();
+    format!(
+        "{}\t{}\t{}\t{}\t{}/{}\t{} 轴 高{} 宽{} 长{} mm {} kg\n  {class}\t{clock}\n  {materials}\t{fast}\t{}{}",
+        a.application_id,
+        a.received_at.get(11..16).unwrap_or(""),
+        a.carrier_name,
+        a.goods,
+        a.tractor_plate,
+        a.trailer_plate,
+        v.axles,
+        v.height_mm,
+        v.width_mm,
+        v.length_mm,
+        v.total_mass_kg,
+        sampled_zh(a.sampled),
+        // The on-top reasons matter while the day is open and for those added on top.
+        if on_top.is_empty()
+            || matches!(
+                a.sampled,
+                casedesk_app::Sampled::Random | casedesk_app::Sampled::NotTaken
+            )
+        {
+            String::new()
+        } else {
+            format!("（加抽理由：{}）", on_top.join("、"))
+        }
+    )
+}
+
+fn dishonest_text(e: &casedesk_app::DishonestEntry) -> String {
+    let state = match e.entry.repaired_on {
+        Some(d) => format!("已修复 {d}"),
+        None => "在库".to_string(),
+    };
+    format!(
+        "{}\t{}\t{}\t{}\t{} 列入（{}）\t{}\t{state}",
+        e.id,
+        e.credit_id,
+        e.enterprise_name,
+        e.entry.penalty.name_zh(),
+        e.entry.listed_on,
+        e.division,
+        e.entry.behaviour
+    )
+}
+
+fn dishonest(desk: &mut Desk, json: bool, command: &DishonestCommand) -> Result<(), AppError> {
+    use casedesk_domain::permit::ListPenalty;
+    match command {
+        DishonestCommand::List => {
+            let list = desk.dishonest_list()?;
+            print(json, &list, |l| {
+                let mut lines: Vec<String> = l.iter().map(dishonest_text).collect();
+                lines.push(format!("共 {} 条 entries", l.len()));
+                lines.join("\n")
+            })
+        }
+        DishonestCommand::Add {
+            credit_id,
+            name,
+            behaviour,
+            penalty,
+            until,
+            repair_conditions,
+        } => {
+            let penalty = match penalty {
+                PenaltyArg::Warning => ListPenalty::Warning,
+                PenaltyArg::CloseChecks => ListPenalty::CloseChecks,
+                PenaltyArg::FastTrackRemoved => ListPenalty::FastTrackRemoved,
+                PenaltyArg::FastTrackSuspended => ListPenalty::FastTrackSuspended {
+                    until: parse_date(until.as_deref().unwrap_or_default())?,
+                },
+            };
+            let e = desk.list_dishonest(credit_id, name, behaviour, penalty, repair_conditions)?;
+            print(json, &e, dishonest_text)
+        }
+        DishonestCommand::Repair { id } => {
+            let e = desk.repair_dishonest(*id)?;
+            print(json, &e, dishonest_text)
+        }
+    }
+}
+
+fn permit_desk(
+    desk: &mut Desk,
+    json: bool,
+    data: &std::path::Path,
+    command: &PermitCommand,
+) -> Result<(), AppError> {
+    match command {
+        PermitCommand::Dishonest { command } => dishonest(desk, json, command),
+        PermitCommand::Close { date: d } => {
+            let day = desk.close_permit_day(d.as_deref())?;
+            if let casedesk_app::Verification::Mismatch { error } = &day.verification {
+                if !json {
+                    println!("{}", day_text(&day));
+                }
+                return Err(error.clone());
+            }
+            print(json, &day, day_text)
+        }
+        PermitCommand::Applications { date: d } => {
+            let list = desk.permit_applications(d.as_deref())?;
+            print(json, &list, |l| {
+                let mut lines: Vec<String> = l.iter().map(application_text).collect();
+                lines.push(format!("共 {} 份申报 applications", l.len()));
+                lines.join("\n")
+            })
+        }
+        PermitCommand::Day { date: d } => {
+            let Some(day) = desk.permit_day(d.as_deref())? else {
+                return Err(
+                    AppError::new(ErrorCode::NotFound, MessageKey::PermitDayNotPulled)
+                        .with("date", d.clone().unwrap_or_default()),
+                );
+            };
+            if let casedesk_app::Verification::Mismatch { error } = &day.verification {
+                // Loud: the command fails with the reason; the day is shown first in text mode.
+                if !json {
+                    println!("{}", day_text(&day));
+                }
+                return Err(error.clone());
+            }
+            print(json, &day, day_text)
+        }
+        _ => permit(json, data, command),
+    }
+}
+
+fn day_text(d: &casedesk_app::PermitDayView) -> String {
+    let mut lines = vec![
+        format!("{} {}：{} 份申报", d.service_point, d.day, d.applications),
+        format!(
+            "承诺值 commitment\t{}（{} 公布）",
+            d.commitment, d.committed_at
+        ),
+    ];
+    match (&d.seed, &d.draw) {
+        (Some(seed), Some(draw)) => {
+            lines.push(format!(
+                "日结 closed\t{} {}",
+                d.closed_at.as_deref().unwrap_or(""),
+                d.closed_by.as_deref().unwrap_or("")
+            ));
+            lines.push(format!("种子 seed\t{seed}"));
+            lines.extend(draw.random.iter().map(|id| format!("随机 random\t{id}")));
+            lines.extend(draw.on_top.iter().map(|o| {
+                let why: Vec<&str> = o.reasons.iter().map(|r| r.name_zh()).collect();
+                format!("加抽 on top\t{}\t{}", o.application_id, why.join("、"))
+            }));
+        }
+        _ => lines.push("未日结：种子尚未公开 not closed".to_string()),
+    }
+    lines.push(match &d.verification {
+        casedesk_app::Verification::NotClosed => "核验 待日结后进行".to_string(),
+        casedesk_app::Verification::Verified => {
+            "核验通过：种子与承诺值相符，承诺先于首份申报公布，抽取结果与重算一致 verified"
+                .to_string()
+        }
+        casedesk_app::Verification::Mismatch { .. } => "核验失败 MISMATCH".to_string(),
+    });
+    lines.join("\n")
 }
 
 fn demo_media(

@@ -7,7 +7,9 @@ use std::process::{Command, Output, Stdio};
 
 struct Hub {
     base: String,
-    _rt: tokio::runtime::Runtime,
+    store: std::sync::Arc<dyn casedesk_hub::HubStore>,
+    bucket: casedesk_hub::evidence::EvidenceBucket,
+    rt: tokio::runtime::Runtime,
     _dir: tempfile::TempDir,
 }
 
@@ -19,24 +21,29 @@ fn start_hub() -> Hub {
         .expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("hub.db").display().to_string();
-    let base = rt.block_on(async {
+    let bucket = casedesk_hub::evidence::EvidenceBucket::open(&format!("{db}.evidence"))
+        .expect("evidence folder");
+    let (base, store) = rt.block_on(async {
         let store = casedesk_hub::storage::open(&db).await.expect("open");
         casedesk_hub::demo::fill(&*store).await.expect("demo");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let bucket = casedesk_hub::evidence::EvidenceBucket::open(&format!("{db}.evidence"))
-            .expect("evidence folder");
-        let service =
-            casedesk_hub::app_with_evidence(store, casedesk_hub::HubConfig::default(), bucket)
-                .into_make_service_with_connect_info::<SocketAddr>();
+        let service = casedesk_hub::app_with_evidence(
+            store.clone(),
+            casedesk_hub::HubConfig::default(),
+            bucket.clone(),
+        )
+        .into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await });
-        format!("http://{addr}")
+        (format!("http://{addr}"), store)
     });
     Hub {
         base,
-        _rt: rt,
+        store,
+        bucket,
+        rt,
         _dir: dir,
     }
 }
@@ -370,4 +377,113 @@ fn a_supervisor_lists_and_resolves_the_attention_list() {
     );
     assert!(!o.status.success(), "only once");
     assert_eq!(text(&o.stderr).lines().count(), 1, "{}", text(&o.stderr));
+}
+
+#[test]
+fn the_permit_desk_from_the_command_line() {
+    let hub = start_hub();
+    let submitted = (casedesk_hub::clock::beijing_now() - chrono::Duration::minutes(2))
+        .format("%Y-%m-%dT%H:%M:%S+08:00")
+        .to_string();
+    let submission: casedesk_wire::Submission = serde_json::from_value(serde_json::json!({
+        "carrier_reference": "HD-001", "service_point": "410783", "submitted_at": submitted,
+        "carrier": {"name": "长垣市宏达重型运输有限公司", "credit_id": "91410783MA9XL0HJ8A"},
+        "manufacturer": {"name": "河南森源电气股份有限公司", "credit_id": "91410700725822691A"},
+        "goods": "110kV 油浸式变压器", "tractor_plate": "豫GA1234", "trailer_plate": "豫GB567挂",
+        "vehicle": {"height_mm": 4300, "width_mm": 3200, "length_mm": 21000,
+                    "total_mass_kg": 79000, "axles": 6, "configuration": "combination",
+                    "single_drive_axle": false, "single_tyre_axles": 0},
+        "route": "within_province", "route_text": "G4", "trips": "single",
+        "track": "credit_fast_track", "travel_from": "2026-12-01", "travel_to": "2026-12-03",
+        "materials": [{"material": "measurement_video", "file": "m.mp4"}]
+    }))
+    .expect("submission");
+    let poster = casedesk_hub::permit::Poster {
+        username: "admin".into(),
+        device_id: String::new(),
+        scope: casedesk_hub::jurisdiction::Jurisdiction::Province,
+    };
+    let files = vec![(
+        "m.mp4".to_string(),
+        b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isom".to_vec(),
+    )];
+    hub.rt
+        .block_on(casedesk_hub::permit::submit(
+            &*hub.store,
+            &hub.bucket,
+            submission,
+            files,
+            &poster,
+        ))
+        .expect("taken");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let login = |data: &Path, user: &str| {
+        let o = cli(
+            data,
+            &["login", "--hub", &hub.base, "--user", user],
+            "casedesk-demo\n",
+            &[],
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    };
+    login(&data, "chen.jing");
+    assert!(cli(&data, &["sync"], "", &[]).status.success());
+
+    let o = cli(&data, &["--json", "permit", "applications"], "", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(list[0]["classification"]["class"], "two");
+    assert_eq!(list[0]["acceptance"]["state"], "notice_due");
+    let o = cli(&data, &["--json", "permit", "day"], "", &[]);
+    let day: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(day["verification"]["state"], "not_closed");
+
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "permit",
+            "dishonest",
+            "add",
+            "91410783MA9XL0HJ8A",
+            "--name",
+            "宏达",
+            "--behaviour",
+            "视频剪辑拼接",
+            "--penalty",
+            "fast-track-removed",
+            "--repair-conditions",
+            "整改到位",
+        ],
+        "",
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = cli(&data, &["permit", "applications"], "", &[]);
+    assert!(
+        text(&o.stdout).contains("信用+申报：不可用"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    // An officer's desk cannot close the day; the desk staff closes it once.
+    let officer = dir.path().join("officer");
+    login(&officer, "zhang.wei");
+    let o = cli(&officer, &["permit", "close"], "", &[]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("只有服务点工作人员可以日结"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = cli(&data, &["--json", "permit", "close"], "", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let closed: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(closed["verification"]["state"], "verified");
+    assert_eq!(closed["draw"]["random"].as_array().map(Vec::len), Some(1));
+    let o = cli(&data, &["permit", "close"], "", &[]);
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("日结"), "{}", text(&o.stderr));
 }

@@ -227,7 +227,7 @@ impl Modify for BearerAuth {
 #[openapi(
     info(
         title = "CaseDesk hub",
-        description = "信用交通办案工作台 sync hub: login, push of mutations, pull of changes, ingest of platform alarms, the supervisor's attention list. See docs/sync-protocol.md."
+        description = "信用交通办案工作台 sync hub: login, push of mutations, pull of changes, ingest of platform alarms, the supervisor's attention list, the permit desk's applications and daily draw. See docs/sync-protocol.md."
     ),
     modifiers(&BearerAuth),
     tags(
@@ -235,7 +235,8 @@ impl Modify for BearerAuth {
         (name = "sync", description = "Push mutations, pull changes"),
         (name = "ingest", description = "The provincial platform's alarms become work orders"),
         (name = "evidence", description = "Resumable evidence upload, verified by SHA-256; download with Range"),
-        (name = "attention", description = "The supervisor's attention list: refused work kept for a decision")
+        (name = "attention", description = "The supervisor's attention list: refused work kept for a decision"),
+        (name = "permit", description = "The permit desk: carriers' applications with their files, the day's commitment, closure and draw")
     )
 )]
 struct ApiDoc;
@@ -257,6 +258,11 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(crate::evidence::download))
         .routes(routes!(crate::attention::list))
         .routes(routes!(crate::attention::resolve))
+        .routes(routes!(crate::permit::post_application))
+        .routes(routes!(crate::permit::get_day))
+        .routes(routes!(crate::permit::close_day))
+        .routes(routes!(crate::permit::list_dishonest))
+        .routes(routes!(crate::permit::repair_dishonest))
         .split_for_parts()
 }
 

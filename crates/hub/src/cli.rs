@@ -66,6 +66,15 @@ enum Command {
         /// enterprise_credit_score,driver_name,driver_phone
         file: PathBuf,
     },
+    /// Submit a carrier's application from a submission folder (application.json and the
+    /// files it names) as the carrier portal would; the same folder twice is one application.
+    /// Exits 2 when it is refused (nothing is stored).
+    IngestApplication {
+        folder: PathBuf,
+        /// Where evidence files go (as for serve) [default: DB.evidence beside a SQLite file]
+        #[arg(long)]
+        evidence: Option<String>,
+    },
     /// Evidence files: `sweep` removes what abandoned or interrupted uploads left behind
     /// (`serve` also sweeps once when it starts).
     Evidence {
@@ -295,6 +304,12 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
         Command::User { command } => user(store.as_ref(), command, cli.json, &at).await,
         Command::Ingest { file } => ingest_file(store.as_ref(), &file, cli.json).await,
+        Command::IngestApplication { folder, evidence } => {
+            let location = evidence.unwrap_or_else(|| crate::evidence::default_location(&db));
+            let bucket = crate::evidence::EvidenceBucket::open(&location)
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            ingest_application(store.as_ref(), &bucket, &folder, cli.json).await
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -320,6 +335,64 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 }
             }
         }
+    }
+}
+
+async fn ingest_application(
+    store: &dyn HubStore,
+    bucket: &crate::evidence::EvidenceBucket,
+    folder: &std::path::Path,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    use crate::permit::SubmitError;
+    use casedesk_wire::ApplicationSubmitted;
+    let poster = crate::permit::Poster {
+        username: "ingest-application".into(),
+        device_id: String::new(),
+        scope: Jurisdiction::Province,
+    };
+    let outcome = match crate::permit::read_folder(folder) {
+        Ok((submission, files)) => {
+            crate::permit::submit(store, bucket, submission, files, &poster).await
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(answer) => {
+            let line = match &answer {
+                ApplicationSubmitted::Created {
+                    application_id,
+                    day,
+                    commitment,
+                } => format!("created {application_id}\tday {day}\tcommitment {commitment}"),
+                ApplicationSubmitted::Duplicate { application_id } => {
+                    format!("duplicate {application_id}")
+                }
+            };
+            print(json, serde_json::to_value(&answer)?, line)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(SubmitError::Refused(r)) => {
+            if json {
+                print(
+                    true,
+                    serde_json::json!({"result": "rejected", "code": r.code,
+                        "message_zh": r.zh, "message_en": r.en}),
+                    String::new(),
+                )?;
+            }
+            eprintln!(
+                "casedesk-hub: {}: rejected {}: {} / {}; nothing stored",
+                folder.display(),
+                r.code,
+                r.zh,
+                r.en
+            );
+            Ok(ExitCode::from(2))
+        }
+        Err(SubmitError::Store(e)) => Err(e.into()),
+        Err(SubmitError::Bucket(e)) => Err(CliError::Usage(format!("evidence store: {e}"))),
+        Err(SubmitError::Api(e)) => Err(CliError::Usage(e.to_string())),
     }
 }
 

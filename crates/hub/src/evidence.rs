@@ -98,6 +98,19 @@ impl EvidenceBucket {
         ))
     }
 
+    /// Stores verified bytes under their hash (the carrier ingest's files, checked by the
+    /// caller). Writing the same bytes again is harmless: the key is their hash.
+    pub(crate) async fn put_stored(
+        &self,
+        sha256: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), object_store::Error> {
+        self.store
+            .put(&EvidenceBucket::stored_key(sha256), bytes.into())
+            .await
+            .map(|_| ())
+    }
+
     /// A fresh name for a chunk: never the name of a chunk another request may be writing.
     fn chunk_key(upload_id: &str, offset: u64) -> Key {
         Key::from(format!(

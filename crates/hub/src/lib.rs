@@ -18,6 +18,7 @@ pub mod demo;
 pub mod evidence;
 pub mod ingest;
 pub mod jurisdiction;
+pub mod permit;
 pub mod proposal;
 pub mod pull;
 pub mod push;

@@ -228,6 +228,106 @@ fn serve_keeps_evidence_beside_the_database_or_where_told() {
     assert!(std::path::Path::new(&folder).is_dir());
 }
 
+/// A submission folder of the shared format (application.json and its files).
+fn submission_folder(dir: &std::path::Path, reference: &str) {
+    std::fs::create_dir_all(dir).expect("folder");
+    let submitted = (chrono::Utc::now() - chrono::Duration::minutes(5))
+        .format("%Y-%m-%dT%H:%M:%S+00:00")
+        .to_string();
+    let manifest = serde_json::json!({
+        "carrier_reference": reference,
+        "service_point": "410783",
+        "submitted_at": submitted,
+        "carrier": {"name": "长垣市宏达重型运输有限公司", "credit_id": "91410783MA9XL0HJ8A"},
+        "manufacturer": {"name": "河南森源电气股份有限公司", "credit_id": "91410700725822691A"},
+        "goods": "110kV 油浸式变压器",
+        "tractor_plate": "豫GA1234",
+        "trailer_plate": "豫GB567挂",
+        "vehicle": {"height_mm": 4300, "width_mm": 3200, "length_mm": 21000,
+                    "total_mass_kg": 79000, "axles": 6, "configuration": "combination",
+                    "single_drive_axle": false, "single_tyre_axles": 0},
+        "route": "within_province",
+        "route_text": "长垣市 G230 → G4 京港澳高速 → 郑州市航空港区",
+        "trips": "single",
+        "track": "credit_fast_track",
+        "travel_from": "2026-12-01",
+        "travel_to": "2026-12-03",
+        "materials": [
+            {"material": "measurement_video", "file": "measurement.mp4"},
+            {"material": "watermarked_photos", "file": "front.jpg"},
+            {"material": "dispatch_note", "file": "dispatch.pdf"}
+        ]
+    });
+    std::fs::write(dir.join("application.json"), manifest.to_string()).expect("manifest");
+    std::fs::write(
+        dir.join("measurement.mp4"),
+        b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41 video",
+    )
+    .expect("video");
+    std::fs::write(dir.join("front.jpg"), [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]).expect("photo");
+    std::fs::write(dir.join("dispatch.pdf"), b"%PDF-1.7\n%%EOF\n").expect("pdf");
+}
+
+#[test]
+fn ingest_application_takes_a_folder_once_and_refuses_bad_ones() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("hub.db").display().to_string();
+    let good = dir.path().join("HD-001");
+    submission_folder(&good, "HD-001");
+    let folder = good.display().to_string();
+
+    let out = hub(&db, &["--json", "ingest-application", &folder], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(first["result"], "created");
+    let id = first["application_id"].as_str().expect("id").to_string();
+    assert!(id.starts_with("DJ"));
+    assert_eq!(first["commitment"].as_str().map(str::len), Some(64));
+    let again = hub(&db, &["ingest-application", &folder], "");
+    assert!(again.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout).trim(),
+        format!("duplicate {id}")
+    );
+
+    // A missing file, then a file over 50 MiB (sparse: never read): refused in both languages.
+    let bad = dir.path().join("HD-002");
+    submission_folder(&bad, "HD-002");
+    std::fs::remove_file(bad.join("front.jpg")).expect("remove");
+    let out = hub(&db, &["ingest-application", &bad.display().to_string()], "");
+    assert_eq!(out.status.code(), Some(2));
+    let err = one_line_failure(&out);
+    assert!(
+        err.contains("missing_file") && err.contains("缺少文件 front.jpg"),
+        "{err}"
+    );
+    submission_folder(&bad, "HD-002");
+    std::fs::File::options()
+        .write(true)
+        .open(bad.join("dispatch.pdf"))
+        .expect("open")
+        .set_len(50 * 1024 * 1024 + 1)
+        .expect("grow");
+    let out = hub(&db, &["ingest-application", &bad.display().to_string()], "");
+    assert_eq!(out.status.code(), Some(2));
+    let err = one_line_failure(&out);
+    assert!(
+        err.contains("file_too_large") && err.contains("超过上限"),
+        "{err}"
+    );
+
+    // Only the first folder's application and its commitment are in the audit chain.
+    let out = hub(&db, &["--json", "audit", "verify"], "");
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    // permit_commit, three evidence_store, permit_application.
+    assert_eq!(report["rows"], 5, "{report}");
+}
+
 #[test]
 fn the_evidence_sweep_from_the_command_line() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -18,9 +18,10 @@ use casedesk_hub::jurisdiction::Jurisdiction;
 use casedesk_hub::storage::{self, HubStore, NewUser};
 use casedesk_hub::{app_with_evidence, HubConfig};
 use casedesk_wire::{
-    AttentionItem, AttentionList, AttentionResolved, Change, Entity, ErrorBody, IngestRecord,
-    IngestResponse, IngestResult, Mutation, MutationResult, OrderFacts, PullResponse, PushResponse,
-    TokenResponse, UploadCreated, UploadRequest, UploadStatus,
+    ApplicationChange, ApplicationSubmitted, AttentionItem, AttentionList, AttentionResolved,
+    Change, Entity, ErrorBody, IngestRecord, IngestResponse, IngestResult, Mutation,
+    MutationResult, OrderFacts, PermitDay, PullResponse, PushResponse, TokenResponse,
+    UploadCreated, UploadRequest, UploadStatus,
 };
 use reqwest::StatusCode;
 use serde_json::json;
@@ -310,7 +311,7 @@ fn order_nos(page: &PullResponse) -> Vec<String> {
         .iter()
         .filter_map(|c| match c {
             Change::WorkOrder(o) => Some(o.order_no.clone()),
-            Change::Whitelist(_) | Change::Departure(_) => None,
+            _ => None,
         })
         .collect()
 }
@@ -2511,6 +2512,534 @@ async fn a_lost_race_goes_to_the_supervisors_attention(backend: Backend) {
     assert_eq!(report.first_broken, None);
 }
 
+// The permit desk: carriers' applications, the day's commitment, closure and draw.
+
+fn today() -> String {
+    beijing_now().format("%Y-%m-%d").to_string()
+}
+
+fn mp4_bytes(seed: u8) -> Vec<u8> {
+    let mut b = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41".to_vec();
+    b.extend((0..4000u32).map(|i| (i as u8).wrapping_mul(seed)));
+    b
+}
+
+fn jpeg_bytes(seed: u8) -> Vec<u8> {
+    let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+    b.extend((0..2000u32).map(|i| (i as u8) ^ seed));
+    b
+}
+
+fn pdf_bytes(text: &str) -> Vec<u8> {
+    format!("%PDF-1.7\n% {text}\n%%EOF\n").into_bytes()
+}
+
+/// A submission of the shared folder format, and its files.
+fn submission(reference: &str, service_point: &str) -> (serde_json::Value, Vec<(String, Vec<u8>)>) {
+    let s = json!({
+        "carrier_reference": reference,
+        "service_point": service_point,
+        "submitted_at": (beijing_now() - chrono::Duration::minutes(5)).format("%Y-%m-%dT%H:%M:%S+08:00").to_string(),
+        "carrier": {"name": "长垣市宏达重型运输有限公司", "credit_id": "91410783MA9XL0HJ8A"},
+        "manufacturer": {"name": "河南森源电气股份有限公司", "credit_id": "91410700725822691A"},
+        "goods": "110kV 油浸式变压器",
+        "tractor_plate": "豫GA1234",
+        "trailer_plate": "豫GB567挂",
+        "vehicle": {"height_mm": 4300, "width_mm": 3200, "length_mm": 21000, "total_mass_kg": 79000,
+                    "axles": 6, "configuration": "combination", "single_drive_axle": false,
+                    "single_tyre_axles": 0},
+        "route": "within_province",
+        "route_text": "长垣市 G230 → G4 京港澳高速 → 郑州市航空港区",
+        "trips": "single",
+        "track": "credit_fast_track",
+        "travel_from": "2026-12-01",
+        "travel_to": "2026-12-03",
+        "materials": [
+            {"material": "measurement_video", "file": "measurement.mp4"},
+            {"material": "watermarked_photos", "file": "front.jpg"},
+            {"material": "watermarked_photos", "file": "side.jpg"},
+            {"material": "dispatch_note", "file": "dispatch.pdf"}
+        ]
+    });
+    let files = vec![
+        ("measurement.mp4".to_string(), mp4_bytes(7)),
+        ("front.jpg".to_string(), jpeg_bytes(1)),
+        ("side.jpg".to_string(), jpeg_bytes(2)),
+        ("dispatch.pdf".to_string(), pdf_bytes(reference)),
+    ];
+    (s, files)
+}
+
+fn upload_body(s: &serde_json::Value, files: &[(String, Vec<u8>)]) -> serde_json::Value {
+    use base64::Engine;
+    let files: Vec<serde_json::Value> = files
+        .iter()
+        .map(|(name, bytes)| {
+            json!({"file": name,
+                   "content_base64": base64::engine::general_purpose::STANDARD.encode(bytes)})
+        })
+        .collect();
+    json!({"submission": s, "files": files})
+}
+
+impl Hub {
+    async fn submit(&self, token: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/v1/permit/applications"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("submit request")
+    }
+
+    async fn day(&self, token: &str, service_point: &str, day: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(&format!("/api/v1/permit/days/{service_point}/{day}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("day request")
+    }
+
+    async fn close(&self, token: &str, service_point: &str, day: &str) -> reqwest::Response {
+        self.http
+            .post(self.url(&format!("/api/v1/permit/days/{service_point}/{day}/close")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("close request")
+    }
+}
+
+fn applications(page: &PullResponse) -> Vec<ApplicationChange> {
+    page.changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Application(a) => Some((**a).clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn days(page: &PullResponse) -> Vec<PermitDay> {
+    page.changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::PermitDay(d) => Some((**d).clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn applications_are_taken_once_and_the_day_is_drawn(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("portal", Role::Administrator, "41").await;
+    hub.add_user("chen.jing", Role::DeskStaff, "410783").await;
+    hub.add_user("li.na", Role::DeskStaff, "410724").await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    let portal = hub.token("portal").await;
+    let desk = hub.token("chen.jing").await;
+    let other_desk = hub.token("li.na").await;
+    let officer = hub.token("zhang.wei").await;
+    let day = today();
+
+    // The commitment is published before the day's first application.
+    let r = hub.day(&desk, "410783", &day).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let published: PermitDay = r.json().await.expect("day");
+    assert_eq!(published.seed, None, "the seed stays secret until closure");
+    assert_eq!(published.commitment.len(), 64);
+    assert_eq!(
+        hub.day(&other_desk, "410783", &day).await.status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let (s1, f1) = submission("HD-001", "410783");
+    let r = hub.submit(&portal, &upload_body(&s1, &f1)).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let first: ApplicationSubmitted = r.json().await.expect("answer");
+    let ApplicationSubmitted::Created {
+        application_id: id1,
+        day: d1,
+        commitment,
+    } = first
+    else {
+        panic!("created expected: {first:?}")
+    };
+    assert_eq!(d1, day);
+    assert_eq!(commitment, published.commitment);
+
+    // The same submission again is the same application; nothing changes.
+    let head = hub.store.audit_head().await.expect("head");
+    let r = hub.submit(&portal, &upload_body(&s1, &f1)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.json::<ApplicationSubmitted>().await.expect("answer"),
+        ApplicationSubmitted::Duplicate {
+            application_id: id1.clone()
+        }
+    );
+    assert_eq!(hub.store.audit_head().await.expect("head"), head);
+
+    // A second one shares the first one's photos: the bytes are kept once.
+    let (s2, f2) = submission("HD-002", "410783");
+    let r = hub.submit(&portal, &upload_body(&s2, &f2)).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // A desk staff member cannot submit as a carrier.
+    let (s3, f3) = submission("HD-003", "410783");
+    let r = hub.submit(&desk, &upload_body(&s3, &f3)).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(error_code(r).await, "not_allowed");
+
+    // The service point's desk pulls both, with the day; another county's desk sees neither.
+    let page = hub.pull(&desk, 0, 1000).await;
+    let apps = applications(&page);
+    assert_eq!(apps.len(), 2);
+    assert_eq!(apps[0].application_id, id1);
+    assert!(apps[0].first_application && !apps[1].first_application);
+    assert_eq!(apps[0].materials.len(), 4);
+    assert_eq!(apps[0].materials[0].mime, "video/mp4");
+    assert_eq!(apps[0].materials[0].sha256, sha256_hex(&f1[0].1));
+    assert_eq!(apps[0].submission.carrier_reference, "HD-001");
+    let pulled_days = days(&page);
+    assert_eq!(pulled_days.len(), 1);
+    assert_eq!(pulled_days[0].commitment, published.commitment);
+    assert!(
+        pulled_days[0].seq < apps[0].seq,
+        "committed before the first application"
+    );
+    assert!(pulled_days[0].committed_at < apps[0].received_at);
+    let elsewhere = hub.pull(&other_desk, 0, 1000).await;
+    assert!(applications(&elsewhere).is_empty() && days(&elsewhere).is_empty());
+
+    // Materials download by hash within the jurisdiction only.
+    let sha = &apps[0].materials[1].sha256;
+    let r = hub
+        .http
+        .get(hub.url(&format!("/api/v1/evidence/{sha}")))
+        .bearer_auth(&desk)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.expect("bytes").to_vec(), f1[1].1);
+    let r = hub
+        .http
+        .get(hub.url(&format!("/api/v1/evidence/{sha}")))
+        .bearer_auth(&other_desk)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Closing: desk staff of that service point only, once.
+    assert_eq!(
+        hub.close(&officer, "410783", &day).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        hub.close(&other_desk, "410783", &day).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = hub.close(&desk, "410783", &day).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let closed: PermitDay = r.json().await.expect("closed day");
+    let seed = hex::decode(closed.seed.as_deref().expect("seed revealed")).expect("hex");
+    assert_eq!(seed.len(), 32);
+    assert_eq!(
+        casedesk_domain::permit::commitment(&seed),
+        published.commitment
+    );
+    let candidates = closed.candidates.clone().expect("inputs stored");
+    let draw = closed.draw.clone().expect("draw stored");
+    assert_eq!(draw.applications, 2);
+    assert_eq!(draw.random.len(), 1);
+    casedesk_domain::permit::verify(&published.commitment, &seed, &candidates, &draw)
+        .expect("the draw verifies");
+    let r = hub.close(&desk, "410783", &day).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(error_code(r).await, "already_closed");
+
+    // An application after closure counts in the next day.
+    let r = hub.submit(&portal, &upload_body(&s3, &f3)).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let ApplicationSubmitted::Created { day: later, .. } = r.json().await.expect("answer") else {
+        panic!("created expected")
+    };
+    assert!(later > day, "{later} after {day}");
+
+    let rows = hub.store.audit_rows(0, 1000).await.expect("audit");
+    let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    for a in [
+        "permit_commit",
+        "permit_application",
+        "evidence_store",
+        "permit_close",
+    ] {
+        assert!(actions.contains(&a), "{a} audited: {actions:?}");
+    }
+    // Four distinct files in the first application, one new PDF in the second and the third.
+    assert_eq!(
+        actions.iter().filter(|a| **a == "evidence_store").count(),
+        6
+    );
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken, None);
+}
+
+async fn bad_submissions_change_nothing(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("portal", Role::Administrator, "41").await;
+    hub.add_user("xinxiang", Role::Administrator, "4107").await;
+    hub.add_user("chen.jing", Role::DeskStaff, "410783").await;
+    let portal = hub.token("portal").await;
+    let xinxiang = hub.token("xinxiang").await;
+    let desk = hub.token("chen.jing").await;
+    let head = hub.store.audit_head().await.expect("head");
+    let before = hub.pull(&desk, 0, 1000).await.next_checkpoint;
+
+    let (s, files) = submission("BAD-1", "410783");
+    let cases: Vec<(&str, serde_json::Value, StatusCode, &str)> = vec![
+        (
+            "missing file",
+            upload_body(&s, &files[1..]),
+            StatusCode::BAD_REQUEST,
+            "missing_file",
+        ),
+        (
+            "a video that is a PDF",
+            upload_body(&s, &{
+                let mut f = files.clone();
+                f[0].1 = pdf_bytes("not a video");
+                f
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "type_mismatch",
+        ),
+        (
+            "absurd height",
+            upload_body(
+                &{
+                    let mut s = s.clone();
+                    s["vehicle"]["height_mm"] = json!(4_200_000);
+                    s
+                },
+                &files,
+            ),
+            StatusCode::BAD_REQUEST,
+            "permit_dimension_absurd",
+        ),
+        (
+            "unknown material",
+            upload_body(
+                &{
+                    let mut s = s.clone();
+                    s["materials"][3]["material"] = json!("selfie");
+                    s
+                },
+                &files,
+            ),
+            StatusCode::BAD_REQUEST,
+            "unknown_material",
+        ),
+        (
+            "a file no material names",
+            upload_body(&s, &{
+                let mut f = files.clone();
+                f.push(("extra.pdf".into(), pdf_bytes("extra")));
+                f
+            }),
+            StatusCode::BAD_REQUEST,
+            "unexpected_file",
+        ),
+        (
+            "not base64",
+            {
+                let mut b = upload_body(&s, &files);
+                b["files"][0]["content_base64"] = json!("***");
+                b
+            },
+            StatusCode::BAD_REQUEST,
+            "bad_base64",
+        ),
+        (
+            "no JSON",
+            json!({"submission": 1}),
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+        ),
+    ];
+    for (what, body, status, code) in cases {
+        let r = hub.submit(&portal, &body).await;
+        assert_eq!(r.status(), status, "{what}");
+        let e: ErrorBody = r.json().await.expect("error body");
+        assert_eq!(e.code, code, "{what}");
+        assert!(
+            !e.message_zh.is_empty() && !e.message_en.is_empty(),
+            "{what}"
+        );
+    }
+    // Oversized: a file over 50 MiB.
+    let mut big = files.clone();
+    big[3].1 = pdf_bytes("big");
+    big[3].1.resize(50 * 1024 * 1024 + 1, b' ');
+    let r = hub.submit(&portal, &upload_body(&s, &big)).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(error_code(r).await, "file_too_large");
+    // A city's account cannot post for another city's service point.
+    let (other, other_files) = submission("BAD-2", "410102");
+    let r = hub
+        .submit(&xinxiang, &upload_body(&other, &other_files))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(error_code(r).await, "outside_jurisdiction");
+
+    assert_eq!(
+        hub.store.audit_head().await.expect("head"),
+        head,
+        "nothing audited"
+    );
+    let after = hub.pull(&desk, 0, 1000).await;
+    assert_eq!(after.next_checkpoint, before, "no change numbered");
+    assert!(applications(&after).is_empty() && days(&after).is_empty());
+    // Nothing stored: the evidence folder holds no file.
+    let stored = std::path::Path::new(&hub.evidence).join("sha256");
+    assert!(!stored.exists(), "no bytes kept");
+}
+
+async fn the_dishonest_list_is_kept_and_puts_carriers_on_top(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("portal", Role::Administrator, "41").await;
+    hub.add_user("chen.jing", Role::DeskStaff, "410783").await;
+    hub.add_user("zz.desk", Role::DeskStaff, "410102").await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    let portal = hub.token("portal").await;
+    let desk = hub.token("chen.jing").await;
+    let zhengzhou = hub.token("zz.desk").await;
+    let officer = hub.token("zhang.wei").await;
+    let listing = json!({
+        "credit_id": "91410783MA9XL0HJ8A", "enterprise_name": "长垣市宏达重型运输有限公司",
+        "behaviour": "测量视频剪辑拼接，虚报外廓尺寸", "penalty": {"grade": "fast_track_removed"},
+        "repair_conditions": "整改到位并公开信用承诺满一年", "device_id": "desk-1"
+    });
+    let post = |token: &str, path: &str, body: serde_json::Value| {
+        hub.http
+            .post(hub.url(path))
+            .bearer_auth(token.to_string())
+            .json(&body)
+            .send()
+    };
+    let r = post(&officer, "/api/v1/permit/dishonest", listing.clone())
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let mut empty = listing.clone();
+    empty["behaviour"] = json!("  ");
+    let r = post(&desk, "/api/v1/permit/dishonest", empty)
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(r).await, "dishonest_list_text_empty");
+    let r = post(&desk, "/api/v1/permit/dishonest", listing)
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let listed: casedesk_wire::DishonestEntry = r.json().await.expect("entry");
+    assert_eq!(listed.division, "410783");
+    assert_eq!(listed.entry.listed_on, beijing_now().date());
+
+    // The county pulls it; another city's desk does not.
+    let page = hub.pull(&desk, 0, 1000).await;
+    assert!(page
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Dishonest(d) if d.id == listed.id)));
+    let elsewhere = hub.pull(&zhengzhou, 0, 1000).await;
+    assert!(!elsewhere
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Dishonest(_))));
+
+    // Repaired once, audited; a second repair is 409.
+    let path = format!("/api/v1/permit/dishonest/{}/repair", listed.id);
+    let r = post(&zhengzhou, &path, json!({"device_id": "zz"}))
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = post(&desk, &path, json!({"device_id": "desk-1"}))
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::OK);
+    let repaired: casedesk_wire::DishonestEntry = r.json().await.expect("entry");
+    assert_eq!(repaired.entry.repaired_on, Some(beijing_now().date()));
+    let r = post(&desk, &path, json!({"device_id": "desk-1"}))
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // A listing in force as the day began puts the carrier's applications on top of the draw.
+    let yesterday = beijing_now().date() - chrono::Duration::days(1);
+    hub.store
+        .add_dishonest(casedesk_hub::storage::NewDishonest {
+            credit_id: "91410700725822691A".into(),
+            enterprise_name: "河南森源电气股份有限公司".into(),
+            division: "4107".into(),
+            entry: casedesk_domain::permit::ListEntry::new(
+                "虚假信用承诺",
+                casedesk_domain::permit::ListPenalty::CloseChecks,
+                yesterday,
+                "补交真实材料",
+            )
+            .expect("entry"),
+            by: "zhao.lei".into(),
+            device_id: String::new(),
+            at: stamp(beijing_now()),
+        })
+        .await
+        .expect("listed yesterday");
+    for reference in ["SY-001", "SY-002"] {
+        let (mut s, f) = submission(reference, "410783");
+        s["carrier"]["credit_id"] = json!("91410700725822691A");
+        let r = hub.submit(&portal, &upload_body(&s, &f)).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let (s, f) = submission("HD-009", "410783");
+    assert_eq!(
+        hub.submit(&portal, &upload_body(&s, &f)).await.status(),
+        StatusCode::CREATED
+    );
+    let r = hub.close(&desk, "410783", &today()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let closed: PermitDay = r.json().await.expect("day");
+    let candidates = closed.candidates.expect("inputs");
+    let listed_flags: Vec<bool> = candidates.iter().map(|c| c.carrier_listed).collect();
+    // The two of the carrier listed yesterday; the one listed (and repaired) today counts only
+    // from tomorrow's draw, so today's closed draw never changes.
+    assert_eq!(listed_flags, vec![true, true, false], "{candidates:?}");
+    let draw = closed.draw.expect("draw");
+    for c in candidates.iter().filter(|c| c.carrier_listed) {
+        if !draw.random.contains(&c.application_id) {
+            let top = draw
+                .on_top
+                .iter()
+                .find(|o| o.application_id == c.application_id)
+                .expect("a listed carrier's application is checked");
+            assert!(top
+                .reasons
+                .contains(&casedesk_domain::permit::OnTopReason::DishonestList));
+        }
+    }
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken, None);
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -2564,4 +3093,7 @@ on_both_engines!(
     evidence_whose_bytes_do_not_match_is_discarded,
     an_upload_resumes_after_a_restart_and_on_another_instance,
     a_lost_race_goes_to_the_supervisors_attention,
+    applications_are_taken_once_and_the_day_is_drawn,
+    bad_submissions_change_nothing,
+    the_dishonest_list_is_kept_and_puts_carriers_on_top,
 );

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0011_evidence_hash.sql"),
     include_str!("../../../migrations/desk/0012_media_fingerprints.sql"),
     include_str!("../../../migrations/desk/0013_refusal_params.sql"),
+    include_str!("../../../migrations/desk/0014_permits.sql"),
 ];
 
 /// The schema version this build writes.

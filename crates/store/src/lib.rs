@@ -19,6 +19,7 @@ pub mod load;
 pub mod media_fingerprint;
 pub mod order;
 pub mod outbox;
+pub mod permit;
 pub mod refusal;
 pub mod saved_filter;
 pub mod setting;

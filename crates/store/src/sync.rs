@@ -69,6 +69,8 @@ pub struct PushTally {
 pub struct PullTally {
     pub orders: u64,
     pub whitelist: u64,
+    /// Permit applications and permit days written.
+    pub permits: u64,
     /// Rows kept aside because their order or plate has unsent mutations.
     pub deferred: u64,
     /// Orders removed because they left this desk's jurisdiction.
@@ -79,6 +81,7 @@ impl PullTally {
     pub fn add(&mut self, o: PullTally) {
         self.orders += o.orders;
         self.whitelist += o.whitelist;
+        self.permits += o.permits;
         self.deferred += o.deferred;
         self.departed += o.departed;
     }
@@ -405,6 +408,28 @@ fn apply_change(
     let (entity, key, plate) = match change {
         Change::WorkOrder(o) => ("work_order", o.order_no.clone(), o.order_no.clone()),
         Change::Whitelist(w) => ("whitelist", w.id.to_string(), w.entry.plate.clone()),
+        // Nothing at the desk edits these: the hub's row is written as it comes.
+        Change::Application(a) => {
+            crate::permit::write_application(conn, a)?;
+            return Ok(PullTally {
+                permits: 1,
+                ..PullTally::default()
+            });
+        }
+        Change::PermitDay(d) => {
+            crate::permit::write_day(conn, d)?;
+            return Ok(PullTally {
+                permits: 1,
+                ..PullTally::default()
+            });
+        }
+        Change::Dishonest(d) => {
+            crate::permit::write_dishonest(conn, d)?;
+            return Ok(PullTally {
+                permits: 1,
+                ..PullTally::default()
+            });
+        }
         Change::Departure(d) => ("work_order", d.order_no.clone(), d.order_no.clone()),
     };
     let held = match change {
@@ -439,6 +464,9 @@ fn apply_change(
                 whitelist: 1,
                 ..PullTally::default()
             })
+        }
+        Change::Application(_) | Change::PermitDay(_) | Change::Dishonest(_) => {
+            Ok(PullTally::default())
         }
         Change::Departure(d) => Ok(PullTally {
             departed: u64::from(drop_order(conn, &d.order_no)?),

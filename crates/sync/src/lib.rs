@@ -14,6 +14,7 @@ mod attention;
 mod backoff;
 mod client;
 mod error;
+mod permit;
 mod prefetch;
 mod tokens;
 mod upload;

@@ -98,6 +98,12 @@ pub struct WhitelistChange {
 pub enum Change {
     WorkOrder(OrderChange),
     Whitelist(WhitelistChange),
+    /// A permit application (大件运输申报) of a service point within the jurisdiction.
+    Application(Box<crate::permit::ApplicationChange>),
+    /// A service point's permit day: its commitment, and once closed its seed and draw.
+    PermitDay(Box<crate::permit::PermitDay>),
+    /// A dishonest-enterprise list entry (失信企业库) that holds within the jurisdiction.
+    Dishonest(Box<crate::permit::DishonestEntry>),
     /// An order left the caller's jurisdiction (a supervisor reassigned it to a county the
     /// caller does not cover): the desk drops it from its cache.
     Departure(OrderDeparture),
@@ -108,6 +114,9 @@ impl Change {
         match self {
             Change::WorkOrder(o) => o.seq,
             Change::Whitelist(w) => w.seq,
+            Change::Application(a) => a.seq,
+            Change::PermitDay(d) => d.seq,
+            Change::Dishonest(d) => d.seq,
             Change::Departure(d) => d.seq,
         }
     }

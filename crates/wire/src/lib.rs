@@ -14,6 +14,7 @@ mod evidence;
 mod ingest;
 mod mutation;
 mod order;
+mod permit;
 mod rejection;
 
 pub use attention::{
@@ -32,6 +33,13 @@ pub use evidence::{
 pub use ingest::{IngestRecord, IngestRequest, IngestResponse, IngestResult, MAX_INGEST_BATCH};
 pub use mutation::{Entity, Mutation, MutationResult, PayloadError, PushRequest, PushResponse};
 pub use order::OrderStateWire;
+pub use permit::{
+    check_submission, entries_at, is_plain_file_name, is_valid_vehicle_plate, listed_at,
+    ApplicationChange, ApplicationSubmitted, ApplicationUpload, CheckedMaterial, CheckedSubmission,
+    DishonestEntry, DishonestListing, DishonestRepair, MaterialFile, Party, PermitDay, Submission,
+    SubmissionFile, SubmissionRefusal, SubmittedMaterial, MAX_CARRIER_REFERENCE_CHARS,
+    MAX_MATERIAL_FILES, MAX_SUBMISSION_TEXT_CHARS,
+};
 pub use rejection::{Rejection, RejectionCode};
 
 /// The path every endpoint of this protocol version lives under.

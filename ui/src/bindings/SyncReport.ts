@@ -19,6 +19,10 @@ already_applied: number,
  */
 refused: Array<Refusal>, pulled_orders: number, pulled_whitelist: number, 
 /**
+ * Permit applications and permit days (commitment, closure and draw) pulled.
+ */
+pulled_permits: number, 
+/**
  * Orders removed from the cache because they left this desk's jurisdiction (a supervisor
  * reassigned them to a county it does not cover).
  */

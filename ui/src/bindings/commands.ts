@@ -1,4 +1,5 @@
 // Generated from src-tauri/src/commands.rs by `cargo test -p casedesk`; do not edit.
+import type { ApplicationView } from "./ApplicationView";
 import type { AttachedEvidence } from "./AttachedEvidence";
 import type { Attention } from "./Attention";
 import type { AutoSyncStatus } from "./AutoSyncStatus";
@@ -15,6 +16,7 @@ import type { InterceptionOutcome } from "./InterceptionOutcome";
 import type { OfferedFile } from "./OfferedFile";
 import type { OrderDetail } from "./OrderDetail";
 import type { OutboxEntry } from "./OutboxEntry";
+import type { PermitDayView } from "./PermitDayView";
 import type { ReturnReason } from "./ReturnReason";
 import type { Role } from "./Role";
 import type { SavedFilter } from "./SavedFilter";
@@ -90,6 +92,12 @@ export function commands(call: Call) {
     attentionList: () => call<Array<Attention>>("attention_list"),
     /** 已处理: resolves an attention item on the hub with a note (needs the network). */
     resolveAttention: (id: number, note: string) => call<null>("resolve_attention", { id, note }),
+    /** 大件运输: the service point's applications of a day (`YYYY-MM-DD`, today when null) with what the rules compute for each, as the last sync pulled them. */
+    permitApplications: (date: string | null) => call<Array<ApplicationView>>("permit_applications", { date }),
+    /** The service point's permit day: commitment, and once closed the seed, the draw and the desk's verification of it; null when the hub has not published the day. */
+    permitDay: (date: string | null) => call<PermitDayView | null>("permit_day", { date }),
+    /** 日结: closes the day on the hub (desk staff; needs the network), then syncs and verifies the revealed draw. */
+    closePermitDay: (date: string | null) => call<PermitDayView>("close_permit_day", { date }),
     /** Pushes the outbox (uploading the evidence files it refers to first), then pulls the hub's changes; on the background sync's desk, so the window's desk stays free. */
     syncNow: () => call<SyncReport>("sync_now"),
     /** The background sync: its last outcome and when it tries next (also sent as an event). */

@@ -16,7 +16,9 @@ use super::vehicle::{Measure, Vehicle};
 
 const EMBEDDED: &str = include_str!("../../../../assets/permit/classes.json");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PermitClass {
     One,
@@ -51,7 +53,7 @@ impl PermitClass {
 }
 
 /// Where the transport runs, which decides which of a class's two limits applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Route {
     /// Within the province (本辖区内).
@@ -157,7 +159,7 @@ pub fn class_table() -> &'static ClassTable {
 
 /// What the desk shows for a declared vehicle: the over-limit test and, when it is over, its
 /// class and the time limit for its route.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Classification {
     pub over_limit: OverLimit,
     /// `None` when the vehicle is within every limit: it needs no permit.

@@ -237,7 +237,7 @@ pub enum Intake {
 }
 
 /// Where acceptance stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Acceptance {
     /// Accepted on `on`. `deemed` when it is accepted by law because the notice was late or

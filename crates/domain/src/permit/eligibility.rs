@@ -31,7 +31,9 @@ impl AdministrativePenalty {
 }
 
 /// The graded penalties of the dishonest list, mildest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(tag = "grade", rename_all = "snake_case")]
 pub enum ListPenalty {
     /// 警示约谈: a warning; the fast track stays open.
@@ -233,7 +235,7 @@ impl CarrierRecord {
 }
 
 /// Why the fast track is refused: a stable code and its parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum FastTrackRefusal {
     /// 10 or more administrative penalties not repaired.

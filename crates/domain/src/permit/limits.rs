@@ -75,7 +75,7 @@ impl LimitError {
 }
 
 /// The total-mass limit that applies to a vehicle, and how it was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MassLimit {
     /// The row's limit (the single-drive-axle one where it applies).
     pub base_kg: u32,
@@ -85,7 +85,7 @@ pub struct MassLimit {
 }
 
 /// One limit a vehicle exceeds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Exceedance {
     pub measure: Measure,
     pub declared: u32,
@@ -95,7 +95,7 @@ pub struct Exceedance {
 }
 
 /// The over-limit test's answer: every limit exceeded (empty when none is).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct OverLimit {
     pub mass_limit: MassLimit,
     pub exceeded: Vec<Exceedance>,

@@ -113,7 +113,7 @@ impl Material {
 }
 
 /// The ordinary procedure or the credit fast track (信用+申报).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Track {
     Ordinary,
@@ -121,7 +121,7 @@ pub enum Track {
 }
 
 /// A single trip, or repeated trips on a fixed route within a validity of up to 6 months.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Trips {
     Single,

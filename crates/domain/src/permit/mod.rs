@@ -10,6 +10,7 @@ pub mod class;
 pub mod deadline;
 pub mod eligibility;
 pub mod limits;
+pub mod material_file;
 pub mod materials;
 pub mod sample;
 pub mod vehicle;
@@ -24,6 +25,9 @@ pub use eligibility::{
     ListEntryError, ListPenalty,
 };
 pub use limits::{limits, over_limit, Exceedance, LimitError, Limits, MassLimit, OverLimit};
+pub use material_file::{
+    accepted_kinds, MaterialFileKind, MAX_MATERIAL_BYTES, MAX_SUBMISSION_BYTES,
+};
 pub use materials::{missing, required, Material, Track, Trips};
 pub use sample::{
     check_committed_in_time, commitment, draw, verify, Candidate, Draw, OnTop, OnTopReason,

@@ -44,7 +44,9 @@ pub struct Candidate {
 }
 
 /// Why an application is checked on top of the random share.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OnTopReason {
     RedCode,
@@ -83,14 +85,14 @@ impl OnTopReason {
 }
 
 /// An application added on top of the random share, with every reason that applies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct OnTop {
     pub application_id: String,
     pub reasons: Vec<OnTopReason>,
 }
 
 /// The day's draw, as stored and shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Draw {
     /// Applications in the day's list.
     pub applications: usize,
@@ -170,7 +172,8 @@ fn rank_key(seed: &[u8], id: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn on_top_reasons(c: &Candidate) -> Vec<OnTopReason> {
+/// Why an application is checked on top of the random share (empty: it is not).
+pub fn on_top_reasons(c: &Candidate) -> Vec<OnTopReason> {
     let mut reasons = Vec::new();
     match c.carrier_code {
         Some(CreditCode::Red) => reasons.push(OnTopReason::RedCode),

@@ -152,7 +152,7 @@ pub struct Vehicle {
 }
 
 /// What a declaration says, before it is checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Declared {
     pub height_mm: u32,
     pub width_mm: u32,

@@ -10,7 +10,10 @@
 use async_trait::async_trait;
 use casedesk_domain::action::EvidenceRef;
 use casedesk_domain::{OrderState, Role, WhitelistEntry, WhitelistKind};
-use casedesk_wire::{AttentionItem, Change, Mutation, MutationResult, OrderFacts, Rejection};
+use casedesk_wire::{
+    ApplicationChange, AttentionItem, Change, DishonestEntry, Mutation, MutationResult, OrderFacts,
+    PermitDay, Rejection, Submission,
+};
 use thiserror::Error;
 
 use crate::jurisdiction::Jurisdiction;
@@ -312,6 +315,76 @@ pub struct AttentionResolution {
     pub at: String,
 }
 
+/// One file of an application, stored (or found) under its hash before the application is
+/// taken.
+#[derive(Debug, Clone)]
+pub struct NewMaterialRow {
+    pub material: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub size: u64,
+    pub mime: String,
+}
+
+/// A checked application to take (see [`crate::permit`]).
+#[derive(Debug, Clone)]
+pub struct NewApplication {
+    pub submission: Submission,
+    pub city_code: String,
+    pub materials: Vec<NewMaterialRow>,
+    /// Who posted it (the carrier portal's account, or `ingest-application`) and from where.
+    pub by: String,
+    pub device_id: String,
+    /// Beijing time now.
+    pub now: chrono::NaiveDateTime,
+    /// The seed of the day's commitment if the day has none yet (fresh from the OS).
+    pub fresh_seed: [u8; 32],
+}
+
+/// What taking an application did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApplicationTaken {
+    Created {
+        application: Box<ApplicationChange>,
+        commitment: String,
+    },
+    /// The same carrier and reference came before; nothing changed.
+    Duplicate { application_id: String },
+}
+
+/// A service point's day, to read (committing to it when it has no commitment yet) or close.
+#[derive(Debug, Clone)]
+pub struct DayRequest {
+    pub service_point: String,
+    pub city_code: String,
+    pub day: chrono::NaiveDate,
+    pub by: String,
+    pub device_id: String,
+    /// Beijing time now.
+    pub now: chrono::NaiveDateTime,
+    pub fresh_seed: [u8; 32],
+}
+
+/// What closing a day did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DayClosure {
+    Closed(Box<PermitDay>),
+    AlreadyClosed(Box<PermitDay>),
+}
+
+/// A dishonest-list entry to record (see [`crate::permit`]).
+#[derive(Debug, Clone)]
+pub struct NewDishonest {
+    pub credit_id: String,
+    pub enterprise_name: String,
+    /// The listing user's jurisdiction.
+    pub division: String,
+    pub entry: casedesk_domain::permit::ListEntry,
+    pub by: String,
+    pub device_id: String,
+    pub at: String,
+}
+
 #[async_trait]
 pub trait HubStore: Send + Sync {
     /// `sqlite` or `postgres`, for messages.
@@ -462,6 +535,40 @@ pub trait HubStore: Send + Sync {
     /// Resolves an open item with its audit row, in one transaction; false when it was
     /// resolved before (or does not exist).
     async fn resolve_attention(&self, r: AttentionResolution) -> Result<bool, StoreError>;
+
+    /// Takes an application in one transaction under the write lock: a (carrier, reference)
+    /// seen before answers the application it made; otherwise the service point's open day is
+    /// found (committed to first, with its own change number and audit row, when it has no
+    /// commitment yet), the files' evidence rows are added where new, and the application, its
+    /// materials, its change number and its audit rows commit together.
+    async fn take_application(&self, a: NewApplication) -> Result<ApplicationTaken, StoreError>;
+    /// The service point's day; when it has none and `create` is set, its commitment is made now
+    /// (with `fresh_seed`, a change number and an audit row).
+    async fn permit_day(
+        &self,
+        req: DayRequest,
+        create: bool,
+    ) -> Result<Option<PermitDay>, StoreError>;
+    /// Closes the day (日结) in one transaction: commits to it first if it had no commitment,
+    /// draws over its applications with [`crate::permit::draw_day`], stores the candidates, the
+    /// draw and the closure, reveals the seed to the pull, with a change number and an audit row.
+    async fn close_permit_day(&self, req: DayRequest) -> Result<DayClosure, StoreError>;
+
+    /// Records a dishonest-list entry with a change number and an audit row
+    /// (`dishonest_list`), in one transaction.
+    async fn add_dishonest(&self, e: NewDishonest) -> Result<DishonestEntry, StoreError>;
+    async fn dishonest(&self, id: i64) -> Result<Option<DishonestEntry>, StoreError>;
+    /// Replaces entry `id`'s ListEntry (its repair) if it is still at `version`, with a change
+    /// number and an audit row (`dishonest_repair`); None when it moved on meanwhile.
+    async fn repair_dishonest(
+        &self,
+        id: i64,
+        version: i64,
+        entry: casedesk_domain::permit::ListEntry,
+        by: &str,
+        device_id: &str,
+        at: &str,
+    ) -> Result<Option<DishonestEntry>, StoreError>;
 }
 
 /// Opens the store a `--db` argument names: a `postgres://` URL, or a SQLite file path.

@@ -8,12 +8,17 @@
 use async_trait::async_trait;
 use casedesk_domain::{InterceptionOutcome, OrderState, Outcome};
 use casedesk_wire::{
-    AttentionItem, Change, Entity, MutationResult, OrderDeparture, OrderFacts, OrderStateWire,
+    ApplicationChange, AttentionItem, Change, DishonestEntry, Entity, MaterialFile, MutationResult,
+    OrderDeparture, OrderFacts, OrderStateWire, PermitDay,
 };
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
 use super::sqlite::with_payload;
+use super::sqlite::{
+    application_from, day_from, dishonest_from, APPLICATION_COLUMNS, DAY_COLUMNS,
+    DISHONEST_COLUMNS, MATERIALS_QUERY,
+};
 use super::sqlite::{
     departure_filter, facts_json, order_audit, order_change, order_from, page, user_from,
     whitelist_change, whitelist_from, NewOrderRow, OrderColumns,
@@ -25,6 +30,7 @@ use super::{
     UploadStart, UserRecord, WhitelistRow,
 };
 use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
+use super::{ApplicationTaken, DayClosure, DayRequest, NewApplication, NewDishonest};
 use crate::audit::{link_hash, GENESIS};
 use crate::jurisdiction::{city_of, Jurisdiction};
 
@@ -35,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/postgres/0004_attention.sql"),
     include_str!("../../../../migrations/hub/postgres/0005_departures.sql"),
     include_str!("../../../../migrations/hub/postgres/0006_interceptions.sql"),
+    include_str!("../../../../migrations/hub/postgres/0007_permits.sql"),
 ];
 
 /// The advisory lock that keeps two hubs starting at once from migrating together.
@@ -1034,6 +1041,7 @@ impl HubStore for PgStore {
                 }));
             }
         }
+        PgStore::permit_changes(&mut conn, after, top, scope, fetch, &mut changes).await?;
         Ok(page(changes, limit, top, after))
     }
 
@@ -1297,8 +1305,12 @@ impl HubStore for PgStore {
             return Ok(None);
         };
         let counties: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT o.county_code FROM evidence_orders e
-             JOIN work_orders o ON o.order_no = e.order_no WHERE e.sha256 = $1",
+            "SELECT o.county_code FROM evidence_orders e
+             JOIN work_orders o ON o.order_no = e.order_no WHERE e.sha256 = $1
+             UNION
+             SELECT a.service_point FROM permit_materials m
+             JOIN permit_applications a ON a.application_id = m.application_id
+             WHERE m.sha256 = $1",
         )
         .bind(sha256)
         .fetch_all(&self.pool)
@@ -1365,5 +1377,624 @@ impl HubStore for PgStore {
         append_audit(&mut tx, &attention_audit(&r, &item)).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn take_application(&self, a: NewApplication) -> Result<ApplicationTaken, StoreError> {
+        self.take_application_pg(a).await
+    }
+
+    async fn permit_day(
+        &self,
+        req: DayRequest,
+        create: bool,
+    ) -> Result<Option<PermitDay>, StoreError> {
+        self.permit_day_pg(req, create).await
+    }
+
+    async fn close_permit_day(&self, req: DayRequest) -> Result<DayClosure, StoreError> {
+        self.close_permit_day_pg(req).await
+    }
+
+    async fn add_dishonest(&self, e: NewDishonest) -> Result<DishonestEntry, StoreError> {
+        self.add_dishonest_pg(e).await
+    }
+
+    async fn dishonest(&self, id: i64) -> Result<Option<DishonestEntry>, StoreError> {
+        dishonest_by_id(&self.pool, id).await
+    }
+
+    async fn repair_dishonest(
+        &self,
+        id: i64,
+        version: i64,
+        entry: casedesk_domain::permit::ListEntry,
+        by: &str,
+        device_id: &str,
+        at: &str,
+    ) -> Result<Option<DishonestEntry>, StoreError> {
+        self.repair_dishonest_pg(id, version, entry, by, device_id, at)
+            .await
+    }
+}
+
+// The permit desk (crate::permit), as the SQLite store does it in PostgreSQL's dialect.
+
+fn application_record(
+    r: &PgRow,
+    materials: Vec<MaterialFile>,
+) -> Result<ApplicationChange, StoreError> {
+    application_from(
+        (
+            r.try_get("application_id")?,
+            r.try_get("day")?,
+            r.try_get("received_at")?,
+            r.try_get("first_application")?,
+            r.try_get("submission")?,
+            r.try_get("version")?,
+            r.try_get("seq")?,
+            r.try_get("updated_at")?,
+        ),
+        materials,
+    )
+}
+
+fn day_record(r: &PgRow) -> Result<(PermitDay, String), StoreError> {
+    day_from((
+        r.try_get("service_point")?,
+        r.try_get("day")?,
+        r.try_get("seed")?,
+        r.try_get("commitment")?,
+        r.try_get("committed_at")?,
+        r.try_get("closed_at")?,
+        r.try_get("closed_by")?,
+        r.try_get("candidates")?,
+        r.try_get("draw")?,
+        r.try_get("version")?,
+        r.try_get("seq")?,
+        r.try_get("updated_at")?,
+    ))
+}
+
+async fn materials_of<'c, E>(conn: E, id: &str) -> Result<Vec<MaterialFile>, StoreError>
+where
+    E: sqlx::Executor<'c, Database = Postgres>,
+{
+    let rows = sqlx::query(&MATERIALS_QUERY.replace("?1", "$1"))
+        .bind(id)
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(MaterialFile {
+                material: r.try_get("material")?,
+                file_name: r.try_get("file_name")?,
+                sha256: r.try_get("sha256")?,
+                size: r.try_get::<i64, _>("size")? as u64,
+                mime: r.try_get("mime")?,
+            })
+        })
+        .collect()
+}
+
+async fn day_row(
+    tx: &mut Tx,
+    service_point: &str,
+    day: &str,
+) -> Result<Option<(PermitDay, String)>, StoreError> {
+    sqlx::query(&format!(
+        "SELECT {DAY_COLUMNS} FROM permit_days WHERE service_point = $1 AND day = $2"
+    ))
+    .bind(service_point)
+    .bind(day)
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(day_record)
+    .transpose()
+}
+
+async fn commit_day(
+    tx: &mut Tx,
+    service_point: &str,
+    city_code: &str,
+    day: &str,
+    seed: &[u8; 32],
+    by: &str,
+    device_id: &str,
+) -> Result<(PermitDay, String), StoreError> {
+    let seq = next_counter(tx, "change").await?;
+    let now = crate::clock::beijing_now();
+    let committed_at = crate::permit::precise_stamp(now);
+    let commitment = casedesk_domain::permit::commitment(seed);
+    let at = crate::clock::stamp(now);
+    sqlx::query(
+        "INSERT INTO permit_days(service_point, city_code, day, seed, commitment, committed_at,
+             version, seq, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)",
+    )
+    .bind(service_point)
+    .bind(city_code)
+    .bind(day)
+    .bind(hex::encode(seed))
+    .bind(&commitment)
+    .bind(&committed_at)
+    .bind(seq)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?;
+    append_audit(
+        tx,
+        &crate::permit::permit_audit(
+            "permit_commit",
+            "permit_day",
+            &crate::permit::day_key(service_point, day),
+            by,
+            device_id,
+            &at,
+            serde_json::json!({ "commitment": commitment, "committed_at": committed_at }),
+        ),
+    )
+    .await?;
+    day_row(tx, service_point, day)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("day {service_point}/{day} vanished")))
+}
+
+fn dishonest_record(r: &PgRow) -> Result<DishonestEntry, StoreError> {
+    dishonest_from((
+        r.try_get("id")?,
+        r.try_get("credit_id")?,
+        r.try_get("enterprise_name")?,
+        r.try_get("division")?,
+        r.try_get("entry")?,
+        r.try_get("version")?,
+        r.try_get("seq")?,
+        r.try_get("updated_at")?,
+    ))
+}
+
+async fn dishonest_of<'c, E>(conn: E, credit_id: &str) -> Result<Vec<DishonestEntry>, StoreError>
+where
+    E: sqlx::Executor<'c, Database = Postgres>,
+{
+    sqlx::query(&format!(
+        "SELECT {DISHONEST_COLUMNS} FROM dishonest_entries WHERE credit_id = $1 ORDER BY id"
+    ))
+    .bind(credit_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(dishonest_record)
+    .collect()
+}
+
+async fn dishonest_by_id<'c, E>(conn: E, id: i64) -> Result<Option<DishonestEntry>, StoreError>
+where
+    E: sqlx::Executor<'c, Database = Postgres>,
+{
+    sqlx::query(&format!(
+        "SELECT {DISHONEST_COLUMNS} FROM dishonest_entries WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .as_ref()
+    .map(dishonest_record)
+    .transpose()
+}
+
+async fn lock_changes(tx: &mut Tx) -> Result<(), StoreError> {
+    sqlx::query("SELECT value FROM counters WHERE name = 'change' FOR UPDATE")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+impl PgStore {
+    async fn permit_changes(
+        conn: &mut sqlx::PgConnection,
+        after: i64,
+        top: i64,
+        scope: &Jurisdiction,
+        fetch: i64,
+        changes: &mut Vec<casedesk_wire::Change>,
+    ) -> Result<(), StoreError> {
+        let filter = match scope {
+            Jurisdiction::Province => "$3 = $3",
+            Jurisdiction::City(_) => "city_code = $3",
+            Jurisdiction::County(_) => "service_point = $3",
+        };
+        let code = scope.code();
+        let rows = sqlx::query(&format!(
+            "SELECT {APPLICATION_COLUMNS} FROM permit_applications
+             WHERE seq > $1 AND seq <= $2 AND {filter} ORDER BY seq LIMIT $4"
+        ))
+        .bind(after)
+        .bind(top)
+        .bind(code)
+        .bind(fetch)
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            let id: String = r.try_get("application_id")?;
+            let materials = materials_of(&mut *conn, &id).await?;
+            changes.push(casedesk_wire::Change::Application(Box::new(
+                application_record(r, materials)?,
+            )));
+        }
+        for r in sqlx::query(&format!(
+            "SELECT {DAY_COLUMNS} FROM permit_days
+             WHERE seq > $1 AND seq <= $2 AND {filter} ORDER BY seq LIMIT $4"
+        ))
+        .bind(after)
+        .bind(top)
+        .bind(code)
+        .bind(fetch)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            changes.push(casedesk_wire::Change::PermitDay(Box::new(
+                day_record(&r)?.0,
+            )));
+        }
+        let divisions = match scope {
+            Jurisdiction::Province => "$3 = $3",
+            _ => {
+                "(substr($3, 1, length(division)) = division
+                   OR substr(division, 1, length($3)) = $3)"
+            }
+        };
+        for r in sqlx::query(&format!(
+            "SELECT {DISHONEST_COLUMNS} FROM dishonest_entries
+             WHERE seq > $1 AND seq <= $2 AND {divisions} ORDER BY seq LIMIT $4"
+        ))
+        .bind(after)
+        .bind(top)
+        .bind(code)
+        .bind(fetch)
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            changes.push(casedesk_wire::Change::Dishonest(Box::new(
+                dishonest_record(&r)?,
+            )));
+        }
+        Ok(())
+    }
+
+    async fn take_application_pg(&self, a: NewApplication) -> Result<ApplicationTaken, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock_changes(&mut tx).await?;
+        let s = &a.submission;
+        let seen: Option<String> = sqlx::query_scalar(
+            "SELECT application_id FROM permit_applications
+             WHERE carrier_credit_id = $1 AND carrier_reference = $2",
+        )
+        .bind(&s.carrier.credit_id)
+        .bind(&s.carrier_reference)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(application_id) = seen {
+            return Ok(ApplicationTaken::Duplicate { application_id });
+        }
+        let mut date = a.now.date();
+        let (day, _) = loop {
+            let key = date.format("%Y-%m-%d").to_string();
+            match day_row(&mut tx, &s.service_point, &key).await? {
+                Some((d, _)) if d.closed_at.is_some() => {
+                    date = date
+                        .succ_opt()
+                        .ok_or_else(|| StoreError::Corrupt("no day after".into()))?;
+                }
+                Some(found) => break found,
+                None => {
+                    break commit_day(
+                        &mut tx,
+                        &s.service_point,
+                        &a.city_code,
+                        &key,
+                        &a.fresh_seed,
+                        &a.by,
+                        &a.device_id,
+                    )
+                    .await?
+                }
+            }
+        };
+        let first: bool = sqlx::query_scalar(
+            "SELECT NOT EXISTS (SELECT 1 FROM permit_applications WHERE carrier_credit_id = $1)",
+        )
+        .bind(&s.carrier.credit_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let at_now = crate::clock::beijing_now();
+        let at = crate::clock::stamp(at_now);
+        for m in &a.materials {
+            let added = sqlx::query(
+                "INSERT INTO evidence(sha256, size, mime, file_name, stored_at, stored_by)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            )
+            .bind(&m.sha256)
+            .bind(m.size as i64)
+            .bind(&m.mime)
+            .bind(&m.file_name)
+            .bind(&at)
+            .bind(&a.by)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if added == 1 {
+                let after = serde_json::json!({
+                    "size": m.size, "mime": m.mime, "file_name": m.file_name,
+                    "application": s.carrier_reference,
+                });
+                append_audit(
+                    &mut tx,
+                    &evidence_audit("evidence_store", &a.by, &a.device_id, &m.sha256, after, &at),
+                )
+                .await?;
+            }
+        }
+        let seq = next_counter(&mut tx, "change").await?;
+        let application_id = crate::permit::application_id(date, seq);
+        let received_at = crate::permit::precise_stamp(at_now);
+        sqlx::query(
+            "INSERT INTO permit_applications(application_id, carrier_credit_id, carrier_reference,
+                 service_point, city_code, day, received_at, first_application, submission,
+                 received_by, version, seq, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12)",
+        )
+        .bind(&application_id)
+        .bind(&s.carrier.credit_id)
+        .bind(&s.carrier_reference)
+        .bind(&s.service_point)
+        .bind(&a.city_code)
+        .bind(&day.day)
+        .bind(&received_at)
+        .bind(i64::from(first))
+        .bind(serde_json::to_string(s)?)
+        .bind(&a.by)
+        .bind(seq)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        for (i, m) in a.materials.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO permit_materials(application_id, position, material, file_name, sha256)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&application_id)
+            .bind(i as i64)
+            .bind(&m.material)
+            .bind(&m.file_name)
+            .bind(&m.sha256)
+            .execute(&mut *tx)
+            .await?;
+        }
+        append_audit(
+            &mut tx,
+            &crate::permit::permit_audit(
+                "permit_application",
+                "permit_application",
+                &application_id,
+                &a.by,
+                &a.device_id,
+                &at,
+                crate::permit::application_audit_after(&a, &day.day, first),
+            ),
+        )
+        .await?;
+        let materials = materials_of(&mut *tx, &application_id).await?;
+        tx.commit().await?;
+        Ok(ApplicationTaken::Created {
+            application: Box::new(ApplicationChange {
+                seq,
+                application_id,
+                version: 1,
+                day: day.day,
+                received_at,
+                first_application: first,
+                submission: a.submission,
+                materials,
+                updated_at: at,
+            }),
+            commitment: day.commitment,
+        })
+    }
+
+    async fn permit_day_pg(
+        &self,
+        req: DayRequest,
+        create: bool,
+    ) -> Result<Option<PermitDay>, StoreError> {
+        let key = req.day.format("%Y-%m-%d").to_string();
+        let mut tx = self.pool.begin().await?;
+        lock_changes(&mut tx).await?;
+        let found = match day_row(&mut tx, &req.service_point, &key).await? {
+            Some((d, _)) => Some(d),
+            None if create => Some(
+                commit_day(
+                    &mut tx,
+                    &req.service_point,
+                    &req.city_code,
+                    &key,
+                    &req.fresh_seed,
+                    &req.by,
+                    &req.device_id,
+                )
+                .await?
+                .0,
+            ),
+            None => None,
+        };
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn add_dishonest_pg(&self, e: NewDishonest) -> Result<DishonestEntry, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock_changes(&mut tx).await?;
+        let seq = next_counter(&mut tx, "change").await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO dishonest_entries(credit_id, enterprise_name, division, entry, version,
+                 seq, updated_at)
+             VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING id",
+        )
+        .bind(&e.credit_id)
+        .bind(&e.enterprise_name)
+        .bind(&e.division)
+        .bind(serde_json::to_string(&e.entry)?)
+        .bind(seq)
+        .bind(&e.at)
+        .fetch_one(&mut *tx)
+        .await?;
+        append_audit(
+            &mut tx,
+            &crate::permit::permit_audit(
+                "dishonest_list",
+                "dishonest_entry",
+                &id.to_string(),
+                &e.by,
+                &e.device_id,
+                &e.at,
+                serde_json::json!({ "credit_id": e.credit_id, "enterprise_name": e.enterprise_name,
+                    "division": e.division, "entry": e.entry }),
+            ),
+        )
+        .await?;
+        let row = dishonest_by_id(&mut *tx, id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("dishonest entry {id} vanished")))?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn repair_dishonest_pg(
+        &self,
+        id: i64,
+        version: i64,
+        entry: casedesk_domain::permit::ListEntry,
+        by: &str,
+        device_id: &str,
+        at: &str,
+    ) -> Result<Option<DishonestEntry>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock_changes(&mut tx).await?;
+        let Some(before) = dishonest_by_id(&mut *tx, id).await? else {
+            return Ok(None);
+        };
+        if before.version != version {
+            return Ok(None);
+        }
+        let seq = next_counter(&mut tx, "change").await?;
+        sqlx::query(
+            "UPDATE dishonest_entries SET entry = $1, version = version + 1, seq = $2,
+                 updated_at = $3 WHERE id = $4",
+        )
+        .bind(serde_json::to_string(&entry)?)
+        .bind(seq)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let mut audit = crate::permit::permit_audit(
+            "dishonest_repair",
+            "dishonest_entry",
+            &id.to_string(),
+            by,
+            device_id,
+            at,
+            serde_json::json!({ "entry": entry }),
+        );
+        audit.before = serde_json::json!({ "entry": before.entry }).to_string();
+        append_audit(&mut tx, &audit).await?;
+        let row = dishonest_by_id(&mut *tx, id).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn close_permit_day_pg(&self, req: DayRequest) -> Result<DayClosure, StoreError> {
+        let key = req.day.format("%Y-%m-%d").to_string();
+        let mut tx = self.pool.begin().await?;
+        lock_changes(&mut tx).await?;
+        let (day, seed) = match day_row(&mut tx, &req.service_point, &key).await? {
+            Some(found) => found,
+            None => {
+                commit_day(
+                    &mut tx,
+                    &req.service_point,
+                    &req.city_code,
+                    &key,
+                    &req.fresh_seed,
+                    &req.by,
+                    &req.device_id,
+                )
+                .await?
+            }
+        };
+        if day.closed_at.is_some() {
+            return Ok(DayClosure::AlreadyClosed(Box::new(day)));
+        }
+        let apps: Vec<crate::permit::DayApplication> = sqlx::query(
+            "SELECT application_id, carrier_credit_id, first_application FROM permit_applications
+             WHERE service_point = $1 AND day = $2 ORDER BY seq",
+        )
+        .bind(&req.service_point)
+        .bind(&key)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(crate::permit::DayApplication {
+                application_id: r.try_get("application_id")?,
+                carrier_credit_id: r.try_get("carrier_credit_id")?,
+                first_application: r.try_get::<i64, _>("first_application")? != 0,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+        let mut entries = Vec::new();
+        for a in &apps {
+            entries.extend(dishonest_of(&mut *tx, &a.carrier_credit_id).await?);
+        }
+        let candidates = crate::permit::candidates(&apps, &entries, &req.service_point, req.day);
+        let draw = crate::permit::draw_day(&seed, &candidates)?;
+        let seq = next_counter(&mut tx, "change").await?;
+        let now = crate::clock::beijing_now();
+        let at = crate::clock::stamp(now);
+        let closed_at = crate::permit::precise_stamp(now);
+        sqlx::query(
+            "UPDATE permit_days SET closed_at = $1, closed_by = $2, candidates = $3, draw = $4,
+                 version = version + 1, seq = $5, updated_at = $6
+             WHERE service_point = $7 AND day = $8",
+        )
+        .bind(&closed_at)
+        .bind(&req.by)
+        .bind(serde_json::to_string(&candidates)?)
+        .bind(serde_json::to_string(&draw)?)
+        .bind(seq)
+        .bind(&at)
+        .bind(&req.service_point)
+        .bind(&key)
+        .execute(&mut *tx)
+        .await?;
+        append_audit(
+            &mut tx,
+            &crate::permit::permit_audit(
+                "permit_close",
+                "permit_day",
+                &crate::permit::day_key(&req.service_point, &key),
+                &req.by,
+                &req.device_id,
+                &at,
+                serde_json::json!({ "seed": seed, "candidates": candidates, "draw": draw }),
+            ),
+        )
+        .await?;
+        let closed = day_row(&mut tx, &req.service_point, &key)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("day {key} vanished")))?
+            .0;
+        tx.commit().await?;
+        Ok(DayClosure::Closed(Box::new(closed)))
     }
 }

@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use casedesk_domain::{InterceptionOutcome, OrderState, Outcome, Role, WhitelistEntry};
 use casedesk_wire::{
-    AttentionItem, Change, Entity, MutationResult, OrderChange, OrderDeparture, OrderFacts,
-    OrderStateWire, WhitelistChange,
+    ApplicationChange, AttentionItem, Change, DishonestEntry, Entity, MaterialFile, MutationResult,
+    OrderChange, OrderDeparture, OrderFacts, OrderStateWire, PermitDay, WhitelistChange,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
@@ -22,6 +22,7 @@ use super::{
     UploadStart, UserRecord, WhitelistRow,
 };
 use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
+use super::{ApplicationTaken, DayClosure, DayRequest, NewApplication, NewDishonest};
 use crate::audit::{link_hash, GENESIS};
 use crate::jurisdiction::{city_of, Jurisdiction};
 
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/sqlite/0004_attention.sql"),
     include_str!("../../../../migrations/hub/sqlite/0005_departures.sql"),
     include_str!("../../../../migrations/hub/sqlite/0006_interceptions.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0007_permits.sql"),
 ];
 
 pub struct SqliteStore {
@@ -1336,6 +1338,7 @@ impl HubStore for SqliteStore {
                     }
                 }
             }
+            SqliteStore::permit_changes(&tx, after, top, &scope, fetch, &mut changes)?;
             tx.commit()?;
             Ok(page(changes, limit, top, after))
         })
@@ -1619,8 +1622,12 @@ impl HubStore for SqliteStore {
                 return Ok(None);
             };
             let mut stmt = conn.prepare(
-                "SELECT DISTINCT o.county_code FROM evidence_orders e
-                 JOIN work_orders o ON o.order_no = e.order_no WHERE e.sha256 = ?1",
+                "SELECT o.county_code FROM evidence_orders e
+                 JOIN work_orders o ON o.order_no = e.order_no WHERE e.sha256 = ?1
+                 UNION
+                 SELECT a.service_point FROM permit_materials m
+                 JOIN permit_applications a ON a.application_id = m.application_id
+                 WHERE m.sha256 = ?1",
             )?;
             let counties = stmt
                 .query_map([&sha], |r| r.get(0))?
@@ -1701,4 +1708,649 @@ impl HubStore for SqliteStore {
         })
         .await
     }
+
+    async fn take_application(&self, a: NewApplication) -> Result<ApplicationTaken, StoreError> {
+        self.run(move |conn| take_application_sqlite(conn, a)).await
+    }
+
+    async fn permit_day(
+        &self,
+        req: DayRequest,
+        create: bool,
+    ) -> Result<Option<PermitDay>, StoreError> {
+        self.run(move |conn| permit_day_sqlite(conn, req, create))
+            .await
+    }
+
+    async fn close_permit_day(&self, req: DayRequest) -> Result<DayClosure, StoreError> {
+        self.run(move |conn| close_permit_day_sqlite(conn, req))
+            .await
+    }
+
+    async fn add_dishonest(&self, e: NewDishonest) -> Result<DishonestEntry, StoreError> {
+        self.run(move |conn| add_dishonest_sqlite(conn, e)).await
+    }
+
+    async fn dishonest(&self, id: i64) -> Result<Option<DishonestEntry>, StoreError> {
+        self.run(move |conn| dishonest_row(conn, id)).await
+    }
+
+    async fn repair_dishonest(
+        &self,
+        id: i64,
+        version: i64,
+        entry: casedesk_domain::permit::ListEntry,
+        by: &str,
+        device_id: &str,
+        at: &str,
+    ) -> Result<Option<DishonestEntry>, StoreError> {
+        let (by, device_id, at) = (by.to_string(), device_id.to_string(), at.to_string());
+        self.run(move |conn| {
+            repair_dishonest_sqlite(conn, id, version, entry, &by, &device_id, &at)
+        })
+        .await
+    }
+}
+
+// The permit desk (crate::permit): applications, their materials and the service points' days.
+
+pub(crate) const APPLICATION_COLUMNS: &str = "application_id, day, received_at, \
+     first_application, submission, version, seq, updated_at";
+
+pub(crate) type ApplicationColumns = (String, String, String, i64, String, i64, i64, String);
+
+fn read_application(r: &Row<'_>) -> rusqlite::Result<ApplicationColumns> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+    ))
+}
+
+pub(crate) fn application_from(
+    (application_id, day, received_at, first, submission, version, seq, updated_at): ApplicationColumns,
+    materials: Vec<MaterialFile>,
+) -> Result<ApplicationChange, StoreError> {
+    Ok(ApplicationChange {
+        seq,
+        application_id,
+        version,
+        day,
+        received_at,
+        first_application: first != 0,
+        submission: serde_json::from_str(&submission)?,
+        materials,
+        updated_at,
+    })
+}
+
+pub(crate) const MATERIALS_QUERY: &str = "SELECT m.material, m.file_name, m.sha256, e.size, \
+     e.mime FROM permit_materials m JOIN evidence e ON e.sha256 = m.sha256 \
+     WHERE m.application_id = ?1 ORDER BY m.position";
+
+fn materials_of(conn: &Connection, id: &str) -> Result<Vec<MaterialFile>, StoreError> {
+    let mut stmt = conn.prepare_cached(MATERIALS_QUERY)?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(MaterialFile {
+            material: r.get(0)?,
+            file_name: r.get(1)?,
+            sha256: r.get(2)?,
+            size: r.get::<_, i64>(3)? as u64,
+            mime: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+pub(crate) const DAY_COLUMNS: &str = "service_point, day, seed, commitment, committed_at, \
+     closed_at, closed_by, candidates, draw, version, seq, updated_at";
+
+pub(crate) type DayColumns = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+    String,
+);
+
+fn read_day(r: &Row<'_>) -> rusqlite::Result<DayColumns> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+    ))
+}
+
+/// A day as the protocol shows it (the seed only once the day is closed) and its seed.
+pub(crate) fn day_from(c: DayColumns) -> Result<(PermitDay, String), StoreError> {
+    let (
+        service_point,
+        day,
+        seed,
+        commitment,
+        committed_at,
+        closed_at,
+        closed_by,
+        candidates,
+        draw,
+        version,
+        seq,
+        updated_at,
+    ) = c;
+    let revealed = closed_at.is_some();
+    Ok((
+        PermitDay {
+            seq,
+            service_point,
+            day,
+            version,
+            commitment,
+            committed_at,
+            seed: revealed.then(|| seed.clone()),
+            closed_at,
+            closed_by,
+            candidates: facts_from(candidates)?,
+            draw: facts_from(draw)?,
+            updated_at,
+        },
+        seed,
+    ))
+}
+
+fn day_row(
+    conn: &Connection,
+    service_point: &str,
+    day: &str,
+) -> Result<Option<(PermitDay, String)>, StoreError> {
+    conn.query_row(
+        &format!("SELECT {DAY_COLUMNS} FROM permit_days WHERE service_point = ?1 AND day = ?2"),
+        [service_point, day],
+        read_day,
+    )
+    .optional()?
+    .map(day_from)
+    .transpose()
+}
+
+/// Commits to a new day: its seed kept, the seed's SHA-256 published with a change number and
+/// an audit row (`permit_commit`), in the caller's transaction.
+fn commit_day(
+    tx: &Transaction<'_>,
+    service_point: &str,
+    city_code: &str,
+    day: &str,
+    seed: &[u8; 32],
+    by: &str,
+    device_id: &str,
+) -> Result<(PermitDay, String), StoreError> {
+    let seq = next_counter(tx, "change")?;
+    let now = crate::clock::beijing_now();
+    let committed_at = crate::permit::precise_stamp(now);
+    let commitment = casedesk_domain::permit::commitment(seed);
+    let at = crate::clock::stamp(now);
+    tx.execute(
+        "INSERT INTO permit_days(service_point, city_code, day, seed, commitment, committed_at,
+             version, seq, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)",
+        params![
+            service_point,
+            city_code,
+            day,
+            hex::encode(seed),
+            commitment,
+            committed_at,
+            seq,
+            at
+        ],
+    )?;
+    append_audit(
+        tx,
+        &crate::permit::permit_audit(
+            "permit_commit",
+            "permit_day",
+            &crate::permit::day_key(service_point, day),
+            by,
+            device_id,
+            &at,
+            serde_json::json!({ "commitment": commitment, "committed_at": committed_at }),
+        ),
+    )?;
+    day_row(tx, service_point, day)?
+        .ok_or_else(|| StoreError::Corrupt(format!("day {service_point}/{day} vanished")))
+}
+
+pub(crate) const DISHONEST_COLUMNS: &str =
+    "id, credit_id, enterprise_name, division, entry, version, seq, updated_at";
+
+pub(crate) type DishonestColumns = (i64, String, String, String, String, i64, i64, String);
+
+fn read_dishonest(r: &Row<'_>) -> rusqlite::Result<DishonestColumns> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+    ))
+}
+
+pub(crate) fn dishonest_from(
+    (id, credit_id, enterprise_name, division, entry, version, seq, updated_at): DishonestColumns,
+) -> Result<DishonestEntry, StoreError> {
+    Ok(DishonestEntry {
+        seq,
+        id,
+        credit_id,
+        enterprise_name,
+        division,
+        version,
+        entry: serde_json::from_str(&entry)?,
+        updated_at,
+    })
+}
+
+fn dishonest_of(conn: &Connection, credit_id: &str) -> Result<Vec<DishonestEntry>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DISHONEST_COLUMNS} FROM dishonest_entries WHERE credit_id = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt
+        .query_map([credit_id], read_dishonest)?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(dishonest_from).collect()
+}
+
+fn dishonest_row(conn: &Connection, id: i64) -> Result<Option<DishonestEntry>, StoreError> {
+    conn.query_row(
+        &format!("SELECT {DISHONEST_COLUMNS} FROM dishonest_entries WHERE id = ?1"),
+        [id],
+        read_dishonest,
+    )
+    .optional()?
+    .map(dishonest_from)
+    .transpose()
+}
+
+pub(crate) fn add_dishonest_sqlite(
+    conn: &mut Connection,
+    e: NewDishonest,
+) -> Result<DishonestEntry, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let seq = next_counter(&tx, "change")?;
+    tx.execute(
+        "INSERT INTO dishonest_entries(credit_id, enterprise_name, division, entry, version, seq,
+             updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)",
+        params![
+            e.credit_id,
+            e.enterprise_name,
+            e.division,
+            serde_json::to_string(&e.entry)?,
+            seq,
+            e.at
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    append_audit(
+        &tx,
+        &crate::permit::permit_audit(
+            "dishonest_list",
+            "dishonest_entry",
+            &id.to_string(),
+            &e.by,
+            &e.device_id,
+            &e.at,
+            serde_json::json!({ "credit_id": e.credit_id, "enterprise_name": e.enterprise_name,
+                "division": e.division, "entry": e.entry }),
+        ),
+    )?;
+    let row = dishonest_row(&tx, id)?
+        .ok_or_else(|| StoreError::Corrupt(format!("dishonest entry {id} vanished")))?;
+    tx.commit()?;
+    Ok(row)
+}
+
+pub(crate) fn repair_dishonest_sqlite(
+    conn: &mut Connection,
+    id: i64,
+    version: i64,
+    entry: casedesk_domain::permit::ListEntry,
+    by: &str,
+    device_id: &str,
+    at: &str,
+) -> Result<Option<DishonestEntry>, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some(before) = dishonest_row(&tx, id)? else {
+        return Ok(None);
+    };
+    if before.version != version {
+        return Ok(None);
+    }
+    let seq = next_counter(&tx, "change")?;
+    tx.execute(
+        "UPDATE dishonest_entries SET entry = ?1, version = version + 1, seq = ?2, updated_at = ?3
+         WHERE id = ?4",
+        params![serde_json::to_string(&entry)?, seq, at, id],
+    )?;
+    let mut audit = crate::permit::permit_audit(
+        "dishonest_repair",
+        "dishonest_entry",
+        &id.to_string(),
+        by,
+        device_id,
+        at,
+        serde_json::json!({ "entry": entry }),
+    );
+    audit.before = serde_json::json!({ "entry": before.entry }).to_string();
+    append_audit(&tx, &audit)?;
+    let row = dishonest_row(&tx, id)?;
+    tx.commit()?;
+    Ok(row)
+}
+
+impl SqliteStore {
+    pub(crate) fn permit_changes(
+        tx: &Transaction<'_>,
+        after: i64,
+        top: i64,
+        scope: &Jurisdiction,
+        fetch: i64,
+        changes: &mut Vec<Change>,
+    ) -> Result<(), StoreError> {
+        let filter = match scope {
+            Jurisdiction::Province => "?3 = ?3",
+            Jurisdiction::City(_) => "city_code = ?3",
+            Jurisdiction::County(_) => "service_point = ?3",
+        };
+        let code = scope.code().to_string();
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {APPLICATION_COLUMNS} FROM permit_applications
+             WHERE seq > ?1 AND seq <= ?2 AND {filter} ORDER BY seq LIMIT ?4"
+        ))?;
+        let rows = stmt
+            .query_map(params![after, top, code, fetch], read_application)?
+            .collect::<Result<Vec<_>, _>>()?;
+        for r in rows {
+            let materials = materials_of(tx, &r.0)?;
+            changes.push(Change::Application(Box::new(application_from(
+                r, materials,
+            )?)));
+        }
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {DAY_COLUMNS} FROM permit_days
+             WHERE seq > ?1 AND seq <= ?2 AND {filter} ORDER BY seq LIMIT ?4"
+        ))?;
+        for r in stmt.query_map(params![after, top, code, fetch], read_day)? {
+            changes.push(Change::PermitDay(Box::new(day_from(r?)?.0)));
+        }
+        let divisions = match scope {
+            Jurisdiction::Province => "?3 = ?3",
+            _ => {
+                "(substr(?3, 1, length(division)) = division
+                   OR substr(division, 1, length(?3)) = ?3)"
+            }
+        };
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {DISHONEST_COLUMNS} FROM dishonest_entries
+             WHERE seq > ?1 AND seq <= ?2 AND {divisions} ORDER BY seq LIMIT ?4"
+        ))?;
+        for r in stmt.query_map(params![after, top, code, fetch], read_dishonest)? {
+            changes.push(Change::Dishonest(Box::new(dishonest_from(r?)?)));
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn take_application_sqlite(
+    conn: &mut Connection,
+    a: NewApplication,
+) -> Result<ApplicationTaken, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let s = &a.submission;
+    let seen: Option<String> = tx
+        .query_row(
+            "SELECT application_id FROM permit_applications
+             WHERE carrier_credit_id = ?1 AND carrier_reference = ?2",
+            [&s.carrier.credit_id, &s.carrier_reference],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(application_id) = seen {
+        return Ok(ApplicationTaken::Duplicate { application_id });
+    }
+    // The service point's open day: today, or the next day not closed yet.
+    let mut date = a.now.date();
+    let (day, _) = loop {
+        let key = date.format("%Y-%m-%d").to_string();
+        match day_row(&tx, &s.service_point, &key)? {
+            Some((d, _)) if d.closed_at.is_some() => {
+                date = date
+                    .succ_opt()
+                    .ok_or_else(|| StoreError::Corrupt("no day after".into()))?;
+            }
+            Some(found) => break found,
+            None => {
+                break commit_day(
+                    &tx,
+                    &s.service_point,
+                    &a.city_code,
+                    &key,
+                    &a.fresh_seed,
+                    &a.by,
+                    &a.device_id,
+                )?
+            }
+        }
+    };
+    let first: bool = tx.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM permit_applications WHERE carrier_credit_id = ?1)",
+        [&s.carrier.credit_id],
+        |r| r.get(0),
+    )?;
+    let at_now = crate::clock::beijing_now();
+    let at = crate::clock::stamp(at_now);
+    for m in &a.materials {
+        let added = tx.execute(
+            "INSERT OR IGNORE INTO evidence(sha256, size, mime, file_name, stored_at, stored_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![m.sha256, m.size as i64, m.mime, m.file_name, at, a.by],
+        )?;
+        if added == 1 {
+            let after = serde_json::json!({
+                "size": m.size, "mime": m.mime, "file_name": m.file_name,
+                "application": s.carrier_reference,
+            });
+            append_audit(
+                &tx,
+                &evidence_audit("evidence_store", &a.by, &a.device_id, &m.sha256, after, &at),
+            )?;
+        }
+    }
+    let seq = next_counter(&tx, "change")?;
+    let application_id = crate::permit::application_id(date, seq);
+    let received_at = crate::permit::precise_stamp(at_now);
+    tx.execute(
+        "INSERT INTO permit_applications(application_id, carrier_credit_id, carrier_reference,
+             service_point, city_code, day, received_at, first_application, submission,
+             received_by, version, seq, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12)",
+        params![
+            application_id,
+            s.carrier.credit_id,
+            s.carrier_reference,
+            s.service_point,
+            a.city_code,
+            day.day,
+            received_at,
+            first,
+            serde_json::to_string(s)?,
+            a.by,
+            seq,
+            at
+        ],
+    )?;
+    for (i, m) in a.materials.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO permit_materials(application_id, position, material, file_name, sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![application_id, i as i64, m.material, m.file_name, m.sha256],
+        )?;
+    }
+    append_audit(
+        &tx,
+        &crate::permit::permit_audit(
+            "permit_application",
+            "permit_application",
+            &application_id,
+            &a.by,
+            &a.device_id,
+            &at,
+            crate::permit::application_audit_after(&a, &day.day, first),
+        ),
+    )?;
+    let materials = materials_of(&tx, &application_id)?;
+    tx.commit()?;
+    Ok(ApplicationTaken::Created {
+        application: Box::new(ApplicationChange {
+            seq,
+            application_id,
+            version: 1,
+            day: day.day,
+            received_at,
+            first_application: first,
+            submission: a.submission,
+            materials,
+            updated_at: at,
+        }),
+        commitment: day.commitment,
+    })
+}
+
+pub(crate) fn permit_day_sqlite(
+    conn: &mut Connection,
+    req: DayRequest,
+    create: bool,
+) -> Result<Option<PermitDay>, StoreError> {
+    let key = req.day.format("%Y-%m-%d").to_string();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = match day_row(&tx, &req.service_point, &key)? {
+        Some((d, _)) => Some(d),
+        None if create => Some(
+            commit_day(
+                &tx,
+                &req.service_point,
+                &req.city_code,
+                &key,
+                &req.fresh_seed,
+                &req.by,
+                &req.device_id,
+            )?
+            .0,
+        ),
+        None => None,
+    };
+    tx.commit()?;
+    Ok(found)
+}
+
+pub(crate) fn close_permit_day_sqlite(
+    conn: &mut Connection,
+    req: DayRequest,
+) -> Result<DayClosure, StoreError> {
+    let key = req.day.format("%Y-%m-%d").to_string();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (day, seed) = match day_row(&tx, &req.service_point, &key)? {
+        Some(found) => found,
+        None => commit_day(
+            &tx,
+            &req.service_point,
+            &req.city_code,
+            &key,
+            &req.fresh_seed,
+            &req.by,
+            &req.device_id,
+        )?,
+    };
+    if day.closed_at.is_some() {
+        return Ok(DayClosure::AlreadyClosed(Box::new(day)));
+    }
+    let apps = {
+        let mut stmt = tx.prepare(
+            "SELECT application_id, carrier_credit_id, first_application FROM permit_applications
+             WHERE service_point = ?1 AND day = ?2 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([&req.service_point, &key], |r| {
+            Ok(crate::permit::DayApplication {
+                application_id: r.get(0)?,
+                carrier_credit_id: r.get(1)?,
+                first_application: r.get::<_, i64>(2)? != 0,
+            })
+        })?;
+        rows.collect::<Result<Vec<_>, _>>()?
+    };
+    let mut entries = Vec::new();
+    for a in &apps {
+        entries.extend(dishonest_of(&tx, &a.carrier_credit_id)?);
+    }
+    let candidates = crate::permit::candidates(&apps, &entries, &req.service_point, req.day);
+    let draw = crate::permit::draw_day(&seed, &candidates)?;
+    let seq = next_counter(&tx, "change")?;
+    let now = crate::clock::beijing_now();
+    let at = crate::clock::stamp(now);
+    let closed_at = crate::permit::precise_stamp(now);
+    tx.execute(
+        "UPDATE permit_days SET closed_at = ?1, closed_by = ?2, candidates = ?3, draw = ?4,
+             version = version + 1, seq = ?5, updated_at = ?6
+         WHERE service_point = ?7 AND day = ?8",
+        params![
+            closed_at,
+            req.by,
+            serde_json::to_string(&candidates)?,
+            serde_json::to_string(&draw)?,
+            seq,
+            at,
+            req.service_point,
+            key
+        ],
+    )?;
+    append_audit(
+        &tx,
+        &crate::permit::permit_audit(
+            "permit_close",
+            "permit_day",
+            &crate::permit::day_key(&req.service_point, &key),
+            &req.by,
+            &req.device_id,
+            &at,
+            serde_json::json!({ "seed": seed, "candidates": candidates, "draw": draw }),
+        ),
+    )?;
+    let closed = day_row(&tx, &req.service_point, &key)?
+        .ok_or_else(|| StoreError::Corrupt(format!("day {key} vanished")))?
+        .0;
+    tx.commit()?;
+    Ok(DayClosure::Closed(Box::new(closed)))
 }

@@ -109,14 +109,14 @@ pub struct DemoFolder {
 
 const CARRIERS: [(&str, &str); 4] = [
     ("长垣市宏达重型运输有限公司", "91410783MA9XL0HJ8A"),
-    ("新乡市豫通大件物流有限公司", "91410700MA45K2R71C"),
-    ("郑州中原重载运输有限公司", "91410100MA3XG5QJ2P"),
-    ("安阳市恒运起重运输有限公司", "91410500MA47U9D83K"),
+    ("新乡市豫通大件物流有限公司", "91410700MA45K2R719"),
+    ("郑州中原重载运输有限公司", "91410100MA3XG5QJ29"),
+    ("安阳市恒运起重运输有限公司", "91410500MA47U9D83P"),
 ];
 const MANUFACTURERS: [(&str, &str); 3] = [
-    ("河南森源电气股份有限公司", "91410700614862183Q"),
-    ("平高集团有限公司", "91410400169951638X"),
-    ("许继集团有限公司", "91411000174298463F"),
+    ("河南森源电气股份有限公司", "91410700614862183E"),
+    ("平高集团有限公司", "91410400169951638R"),
+    ("许继集团有限公司", "91411000174298463C"),
 ];
 const GOODS: [&str; 3] = ["110kV 油浸式变压器", "220kV 电力变压器", "GIS 组合电器"];
 const ROUTES: [&str; 2] = [
@@ -154,7 +154,7 @@ pub fn write_submissions(
             ['A', 'B', 'C', 'D'][i % 4],
             rng.gen_range(1000..9999)
         );
-        let trailer = format!("豫G{:03}挂", rng.gen_range(100..999));
+        let trailer = format!("豫G{:04}挂", rng.gen_range(1000..9999));
         let submitted =
             NaiveDateTime::new(day, NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default())
                 + Days::minutes(rng.gen_range(0..600));

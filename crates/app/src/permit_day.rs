@@ -1,0 +1,421 @@
+//! The permit desk's day at the desk (大件运输): the service point's applications as the last
+//! sync pulled them, each with what the domain computes for it (over the limit or not, class,
+//! the decision clock, required against present materials, the fast track, the reasons it is
+//! checked on top of the random share, and whether the day's draw took it), and the day's
+//! commitment, revealed seed and draw, verified here with `casedesk_domain::permit::verify`
+//! over the desk's own list: a hub that changed the seed, the list or the draw is caught.
+
+use casedesk_domain::permit::deadline::{acceptance, decision_clock, Acceptance, Intake};
+use casedesk_domain::permit::eligibility::{fast_track_refusals, CarrierRecord, FastTrackRefusal};
+use casedesk_domain::permit::materials::{self, Material, Track, Trips};
+use casedesk_domain::permit::sample::{
+    check_committed_in_time, on_top_reasons, Candidate, Draw, OnTopReason,
+};
+use casedesk_domain::permit::{classify, Classification, Declared, Route, Vehicle};
+use casedesk_domain::Role;
+use casedesk_sync::{HubClient, SyncError};
+use casedesk_wire::{entries_at, listed_at, ApplicationChange, DishonestEntry, PermitDay};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{AppError, ErrorCode};
+use crate::message::{MessageKey, Term};
+use crate::permit::{sample_verify, MaterialItem};
+use crate::sync::{not_signed_in, runtime};
+use crate::Desk;
+
+/// The decision clock of an accepted application: statutory working days from acceptance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct TimeLimitView {
+    pub accepted_on: NaiveDate,
+    pub limit_days: u32,
+    /// None while an open-ended pause (reinforcement) holds the clock.
+    pub due: Option<NaiveDate>,
+    /// Working days left today (negative: overdue).
+    #[ts(type = "number | null")]
+    pub days_left: Option<i64>,
+}
+
+/// A file handed in: its material (code and names), and the file's metadata and hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct PresentMaterial {
+    #[ts(type = "string")]
+    pub material: &'static str,
+    #[ts(type = "string")]
+    pub name_zh: &'static str,
+    #[ts(type = "string")]
+    pub name_en: &'static str,
+    pub file_name: String,
+    pub sha256: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub mime: String,
+}
+
+/// Whether the carrier may use the credit fast track (信用+申报), and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct FastTrackView {
+    /// The application asks for the fast track.
+    pub requested: bool,
+    pub eligible: bool,
+    pub refusals: Vec<FastTrackRefusal>,
+}
+
+/// Whether the day's draw took an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum Sampled {
+    /// The day is not closed: no draw yet.
+    NotDrawn,
+    /// In the random share.
+    Random,
+    /// Added on top (red/yellow code, dishonest list, first application).
+    OnTop,
+    /// Drawn, and not taken.
+    NotTaken,
+}
+
+/// One application with what the domain computes for it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ApplicationView {
+    pub application_id: String,
+    pub day: String,
+    pub received_at: String,
+    pub service_point: String,
+    pub carrier_reference: String,
+    pub carrier_name: String,
+    pub carrier_credit_id: String,
+    pub manufacturer_name: String,
+    pub manufacturer_credit_id: String,
+    pub goods: String,
+    pub tractor_plate: String,
+    pub trailer_plate: String,
+    pub vehicle: Declared,
+    pub route: Route,
+    pub route_text: String,
+    pub trips: Trips,
+    pub track: Track,
+    pub travel_from: NaiveDate,
+    pub travel_to: NaiveDate,
+    /// Article 3's test and article 15's class and time limit.
+    pub classification: Classification,
+    /// Accepted (the clock runs), or a one-time notice due (materials missing).
+    pub acceptance: Acceptance,
+    pub time_limit: Option<TimeLimitView>,
+    pub required: Vec<MaterialItem>,
+    pub missing: Vec<MaterialItem>,
+    /// The files handed in (metadata and hash; the bytes are fetched later).
+    pub materials: Vec<PresentMaterial>,
+    pub fast_track: FastTrackView,
+    pub on_top: Vec<OnTopReason>,
+    pub sampled: Sampled,
+}
+
+/// The outcome of the desk's check of a closed day.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Verification {
+    /// The day is not closed: the seed is still secret.
+    NotClosed,
+    /// The seed is the committed one, the commitment came before the first application, and
+    /// the draw is the seed's over the desk's own list.
+    Verified,
+    /// Something does not hold: the reason.
+    Mismatch { error: AppError },
+}
+
+/// A service point's permit day at the desk.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PermitDayView {
+    pub service_point: String,
+    pub day: String,
+    pub commitment: String,
+    pub committed_at: String,
+    pub seed: Option<String>,
+    pub closed_at: Option<String>,
+    pub closed_by: Option<String>,
+    /// Applications of the day in the cache.
+    #[ts(type = "number")]
+    pub applications: usize,
+    pub draw: Option<Draw>,
+    pub verification: Verification,
+}
+
+/// What the draw is made from, as the hub builds it: the hub's first-application mark and the
+/// dishonest-list entries this desk has (`casedesk_wire::listed_at`). Carriers' credit codes are
+/// not kept yet (the hub draws with the same empty input).
+fn candidate(a: &ApplicationChange, entries: &[DishonestEntry], day: NaiveDate) -> Candidate {
+    Candidate {
+        application_id: a.application_id.clone(),
+        carrier_code: None,
+        carrier_listed: listed_at(
+            entries,
+            &a.submission.carrier.credit_id,
+            &a.submission.service_point,
+            day,
+        ),
+        first_application: a.first_application,
+    }
+}
+
+fn stamp_time(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok()
+}
+
+/// Checks a closed day against the desk's own list of its applications and the dishonest-list
+/// entries it has.
+pub fn verify_day(
+    day: &PermitDay,
+    apps: &[ApplicationChange],
+    entries: &[DishonestEntry],
+) -> Verification {
+    let (Some(seed), Some(draw)) = (&day.seed, &day.draw) else {
+        return Verification::NotClosed;
+    };
+    let first = apps.iter().filter_map(|a| stamp_time(&a.received_at)).min();
+    let in_time = stamp_time(&day.committed_at)
+        .map(|published| check_committed_in_time(published, first).map_err(AppError::from));
+    let Ok(date) = NaiveDate::parse_from_str(&day.day, "%Y-%m-%d") else {
+        return Verification::Mismatch {
+            error: AppError::internal(),
+        };
+    };
+    let list: Vec<Candidate> = apps.iter().map(|a| candidate(a, entries, date)).collect();
+    let checked = match in_time {
+        Some(Err(e)) => Err(e),
+        _ => sample_verify(&day.commitment, seed, &list, draw),
+    };
+    match checked {
+        Ok(()) => Verification::Verified,
+        Err(error) => Verification::Mismatch { error },
+    }
+}
+
+impl Desk {
+    /// The service point this desk works for: the profile's county.
+    fn service_point(&self) -> &str {
+        &self.profile.county_code
+    }
+
+    /// The day asked for (`YYYY-MM-DD`), today when none is given.
+    fn permit_date(&self, day: Option<&str>) -> Result<String, AppError> {
+        let date = match day {
+            Some(d) => crate::work_orders::parse_date(d, Term::Date)?,
+            None => self.today(),
+        };
+        Ok(date.format("%Y-%m-%d").to_string())
+    }
+
+    /// The day's applications (today by default) with what the domain computes for each.
+    pub fn permit_applications(&self, day: Option<&str>) -> Result<Vec<ApplicationView>, AppError> {
+        let key = self.permit_date(day)?;
+        let apps = self.store.permit_applications(self.service_point(), &key)?;
+        let drawn = self
+            .store
+            .permit_day(self.service_point(), &key)?
+            .and_then(|d| d.draw);
+        let entries = self.store.dishonest_entries(None)?;
+        apps.iter()
+            .map(|a| self.application_view(a, drawn.as_ref(), &entries))
+            .collect()
+    }
+
+    fn application_view(
+        &self,
+        a: &ApplicationChange,
+        drawn: Option<&Draw>,
+        entries: &[DishonestEntry],
+    ) -> Result<ApplicationView, AppError> {
+        let s = &a.submission;
+        let today = self.today();
+        let vehicle = Vehicle::new(s.vehicle)?;
+        let classification = classify(&vehicle, s.route)?;
+        let present: Vec<Material> = a
+            .materials
+            .iter()
+            .filter_map(|m| Material::from_code(&m.material))
+            .collect();
+        let (required, missing) = match classification.class {
+            Some(class) => {
+                let required = materials::required(class, s.track, s.trips);
+                let missing = materials::missing(&required, &present);
+                (required, missing)
+            }
+            // Within every limit: no permit, so nothing is required.
+            None => (Vec::new(), Vec::new()),
+        };
+        let received_on = stamp_time(&a.received_at)
+            .map(|t| t.date())
+            .unwrap_or(today);
+        let intake = if missing.is_empty() {
+            Intake::Complete
+        } else {
+            Intake::Incomplete
+        };
+        // Without a notice date or pauses, neither rule has anything to refuse.
+        let accepted = acceptance(&self.calendar, received_on, intake, today)
+            .map_err(|_| AppError::internal())?;
+        let time_limit = match (accepted, classification.time_limit_days) {
+            (Acceptance::Accepted { on, .. }, Some(limit)) => {
+                let clock = decision_clock(&self.calendar, on, limit, &[])
+                    .map_err(|_| AppError::internal())?;
+                Some(TimeLimitView {
+                    accepted_on: on,
+                    limit_days: limit,
+                    due: clock.due,
+                    days_left: clock.days_left(&self.calendar, &[], today),
+                })
+            }
+            _ => None,
+        };
+        // The list entries that hold here; administrative penalty counts are not kept yet.
+        let record = CarrierRecord {
+            penalties: Vec::new(),
+            list_entries: entries_at(entries, &s.carrier.credit_id, &s.service_point),
+        };
+        let refusals = fast_track_refusals(&record, today);
+        let day = NaiveDate::parse_from_str(&a.day, "%Y-%m-%d").unwrap_or(today);
+        let c = candidate(a, entries, day);
+        let sampled = match drawn {
+            None => Sampled::NotDrawn,
+            Some(d) if d.random.contains(&a.application_id) => Sampled::Random,
+            Some(d)
+                if d.on_top
+                    .iter()
+                    .any(|o| o.application_id == a.application_id) =>
+            {
+                Sampled::OnTop
+            }
+            Some(_) => Sampled::NotTaken,
+        };
+        Ok(ApplicationView {
+            application_id: a.application_id.clone(),
+            day: a.day.clone(),
+            received_at: a.received_at.clone(),
+            service_point: s.service_point.clone(),
+            carrier_reference: s.carrier_reference.clone(),
+            carrier_name: s.carrier.name.clone(),
+            carrier_credit_id: s.carrier.credit_id.clone(),
+            manufacturer_name: s.manufacturer.name.clone(),
+            manufacturer_credit_id: s.manufacturer.credit_id.clone(),
+            goods: s.goods.clone(),
+            tractor_plate: s.tractor_plate.clone(),
+            trailer_plate: s.trailer_plate.clone(),
+            vehicle: s.vehicle,
+            route: s.route,
+            route_text: s.route_text.clone(),
+            trips: s.trips,
+            track: s.track,
+            travel_from: s.travel_from,
+            travel_to: s.travel_to,
+            classification,
+            acceptance: accepted,
+            time_limit,
+            required: required.into_iter().map(MaterialItem::from).collect(),
+            missing: missing.into_iter().map(MaterialItem::from).collect(),
+            materials: a
+                .materials
+                .iter()
+                .map(|m| {
+                    let known = Material::from_code(&m.material);
+                    PresentMaterial {
+                        material: known.map_or("", Material::code),
+                        name_zh: known.map_or("", Material::name_zh),
+                        name_en: known.map_or("", Material::name_en),
+                        file_name: m.file_name.clone(),
+                        sha256: m.sha256.clone(),
+                        size: m.size,
+                        mime: m.mime.clone(),
+                    }
+                })
+                .collect(),
+            fast_track: FastTrackView {
+                requested: s.track == Track::CreditFastTrack,
+                eligible: refusals.is_empty(),
+                refusals,
+            },
+            on_top: on_top_reasons(&c),
+            sampled,
+        })
+    }
+
+    /// 日结: closes the service point's day on the hub (desk staff only; it needs the network),
+    /// which reveals the seed and stores the draw; then syncs, so the desk verifies the draw over
+    /// the day's full list. A sync that fails after the closure leaves the closed day shown as
+    /// far as this desk has it; the next sync completes it.
+    pub fn close_permit_day(&mut self, day: Option<&str>) -> Result<PermitDayView, AppError> {
+        let key = self.permit_date(day)?;
+        let state = self.store.sync_state()?.ok_or_else(not_signed_in)?;
+        if state.role != Role::DeskStaff.code() {
+            return Err(AppError::new(
+                ErrorCode::RefusedTransition,
+                MessageKey::PermitCloseDeskStaffOnly,
+            ));
+        }
+        let (mut client, account) = self.permit_hub()?;
+        let service_point = self.service_point().to_string();
+        let result = runtime()?.block_on(client.close_permit_day(&service_point, &key));
+        let closed = self.permit_answer(&mut client, &account, result)?;
+        self.store.save_permit_day(&closed)?;
+        // The closure stands whatever the sync does; its own failure is reported by the next.
+        let _ = self.sync();
+        self.permit_day(Some(&key))?.ok_or_else(AppError::internal)
+    }
+
+    /// A client of the hub this desk is signed in to, and its token account.
+    pub(crate) fn permit_hub(&self) -> Result<(HubClient, String), AppError> {
+        let state = self.store.sync_state()?.ok_or_else(not_signed_in)?;
+        let account = self.token_account(&state.hub_url, &state.username);
+        let tokens = self.tokens.load(&account)?.ok_or_else(not_signed_in)?;
+        Ok((HubClient::new(&state.hub_url)?.with_tokens(tokens), account))
+    }
+
+    /// The hub's answer to a permit-desk call: a rotated token kept, offline as "needs the hub".
+    pub(crate) fn permit_answer<T>(
+        &mut self,
+        client: &mut HubClient,
+        account: &str,
+        result: Result<T, SyncError>,
+    ) -> Result<T, AppError> {
+        self.save_refreshed(client, account)?;
+        match result {
+            Ok(v) => Ok(v),
+            Err(SyncError::Offline { url, .. }) => {
+                Err(AppError::new(ErrorCode::Offline, MessageKey::PermitNeedsHub).with("url", url))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The day's commitment, and once closed its seed and draw with the desk's verification;
+    /// None when the hub has not published the day (no sync since, or nothing asked for it).
+    pub fn permit_day(&self, day: Option<&str>) -> Result<Option<PermitDayView>, AppError> {
+        let key = self.permit_date(day)?;
+        let Some(d) = self.store.permit_day(self.service_point(), &key)? else {
+            return Ok(None);
+        };
+        let apps = self.store.permit_applications(self.service_point(), &key)?;
+        let entries = self.store.dishonest_entries(None)?;
+        let verification = verify_day(&d, &apps, &entries);
+        Ok(Some(PermitDayView {
+            service_point: d.service_point,
+            day: d.day,
+            commitment: d.commitment,
+            committed_at: d.committed_at,
+            seed: d.seed,
+            closed_at: d.closed_at,
+            closed_by: d.closed_by,
+            applications: apps.len(),
+            draw: d.draw,
+            verification,
+        }))
+    }
+}

@@ -1,0 +1,340 @@
+//! The permit desk against the real hub, in process on loopback, over real SQLite files on both
+//! sides: carriers' applications reach the service point's desk (and no other county's), with
+//! what the domain computes for each; the day's commitment comes before its first application;
+//! after closure the desk recomputes the draw from the revealed seed over its own list, and a
+//! seed changed on the hub is caught.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use casedesk_app::{Desk, MessageKey, Sampled, TokenStoreKind, Verification};
+use casedesk_domain::permit::{Acceptance, ListPenalty, PermitClass};
+use casedesk_domain::Role;
+use casedesk_hub::evidence::EvidenceBucket;
+use casedesk_hub::jurisdiction::Jurisdiction;
+use casedesk_hub::permit::{submit, Poster};
+use casedesk_hub::storage::{self, HubStore, NewUser};
+use casedesk_hub::{app_with_evidence, HubConfig};
+use casedesk_wire::{ApplicationSubmitted, Submission};
+
+const PASSWORD: &str = casedesk_hub::demo::DEMO_PASSWORD;
+
+struct Hub {
+    base: String,
+    db: String,
+    store: Arc<dyn HubStore>,
+    bucket: EvidenceBucket,
+    rt: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+fn start_hub() -> Hub {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("hub.db").display().to_string();
+    let evidence = dir.path().join("hub.db.evidence").display().to_string();
+    let bucket = EvidenceBucket::open(&evidence).expect("evidence folder");
+    let (store, addr) = rt.block_on(async {
+        let store = storage::open(&db).await.expect("open the hub's store");
+        assert!(casedesk_hub::demo::fill(&*store).await.expect("demo"));
+        store
+            .add_user(
+                NewUser {
+                    username: "liu.yang".into(),
+                    password_hash: casedesk_hub::auth::hash_password(PASSWORD).expect("hash"),
+                    role: Role::DeskStaff,
+                    jurisdiction: Jurisdiction::parse("410724").expect("获嘉县"),
+                },
+                "2026-11-30 08:00:00",
+            )
+            .await
+            .expect("another county's desk staff");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("addr");
+        let service = app_with_evidence(store.clone(), HubConfig::default(), bucket.clone())
+            .into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, service).await;
+        });
+        (store, addr)
+    });
+    Hub {
+        base: format!("http://{addr}"),
+        db,
+        store,
+        bucket,
+        rt,
+        _dir: dir,
+    }
+}
+
+fn signed_in(hub: &Hub, dir: &Path, user: &str) -> Desk {
+    let mut d = Desk::open(dir).expect("open desk");
+    d.set_token_store(TokenStoreKind::File);
+    d.login(&hub.base, user, PASSWORD).expect("login");
+    d
+}
+
+/// A submission of the shared folder format; `complete` hands in every material a class II
+/// fast-track application needs.
+fn submission(reference: &str, complete: bool) -> (Submission, Vec<(String, Vec<u8>)>) {
+    let mut materials = vec![
+        ("measurement_video", "measurement.mp4"),
+        ("watermarked_photos", "front.jpg"),
+        ("dispatch_note", "dispatch.pdf"),
+        ("carrier_commitment", "carrier-commitment.pdf"),
+    ];
+    if complete {
+        materials.extend([
+            ("manufacturer_commitment", "manufacturer-commitment.pdf"),
+            ("application_form", "form.pdf"),
+            ("operating_licence", "licence.pdf"),
+            ("vehicle_licence", "vehicle.pdf"),
+            ("agent_id", "agent.jpg"),
+            ("agent_authorisation", "authorisation.pdf"),
+        ]);
+    }
+    let submitted = (casedesk_hub::clock::beijing_now() - chrono::Duration::minutes(3))
+        .format("%Y-%m-%dT%H:%M:%S+08:00")
+        .to_string();
+    let s: Submission = serde_json::from_value(serde_json::json!({
+        "carrier_reference": reference,
+        "service_point": "410783",
+        "submitted_at": submitted,
+        "carrier": {"name": "长垣市宏达重型运输有限公司", "credit_id": "91410783MA9XL0HJ8A"},
+        "manufacturer": {"name": "河南森源电气股份有限公司", "credit_id": "91410700725822691A"},
+        "goods": "110kV 油浸式变压器",
+        "tractor_plate": "豫GA1234",
+        "trailer_plate": "豫GB567挂",
+        "vehicle": {"height_mm": 4300, "width_mm": 3200, "length_mm": 21000,
+                    "total_mass_kg": 79000, "axles": 6, "configuration": "combination",
+                    "single_drive_axle": false, "single_tyre_axles": 0},
+        "route": "within_province",
+        "route_text": "长垣市 G230 → G4 京港澳高速 → 郑州市航空港区",
+        "trips": "single",
+        "track": "credit_fast_track",
+        "travel_from": "2026-12-01",
+        "travel_to": "2026-12-03",
+        "materials": materials.iter().map(|(m, f)| serde_json::json!({"material": m, "file": f}))
+            .collect::<Vec<_>>(),
+    }))
+    .expect("the shared format");
+    let files = materials
+        .iter()
+        .map(|(_, f)| {
+            let bytes = if f.ends_with(".mp4") {
+                b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41".to_vec()
+            } else if f.ends_with(".jpg") {
+                vec![0xFF, 0xD8, 0xFF, 0xE0, reference.len() as u8]
+            } else {
+                format!("%PDF-1.7\n% {reference} {f}\n%%EOF\n").into_bytes()
+            };
+            (f.to_string(), bytes)
+        })
+        .collect();
+    (s, files)
+}
+
+impl Hub {
+    fn submit(&self, reference: &str, complete: bool) -> String {
+        let (s, files) = submission(reference, complete);
+        let poster = Poster {
+            username: "admin".into(),
+            device_id: "carrier-portal".into(),
+            scope: Jurisdiction::Province,
+        };
+        match self
+            .rt
+            .block_on(submit(&*self.store, &self.bucket, s, files, &poster))
+            .expect("taken")
+        {
+            ApplicationSubmitted::Created { application_id, .. } => application_id,
+            other => panic!("expected a new application: {other:?}"),
+        }
+    }
+
+    /// Changes the revealed seed behind the hub's back and numbers the row again, so desks
+    /// pull it: what a hub that wanted another sample would have to do.
+    fn tamper_seed(&self) {
+        let conn = rusqlite::Connection::open(&self.db).expect("open the hub's file");
+        let seq: i64 = conn
+            .query_row(
+                "UPDATE counters SET value = value + 1 WHERE name = 'change' RETURNING value",
+                [],
+                |r| r.get(0),
+            )
+            .expect("number");
+        conn.execute(
+            "UPDATE permit_days SET seed = ?1, seq = ?2 WHERE service_point = '410783'",
+            rusqlite::params![hex::encode([7u8; 32]), seq],
+        )
+        .expect("tamper");
+    }
+}
+
+#[test]
+fn the_desk_pulls_the_days_applications_and_verifies_its_draw() {
+    let hub = start_hub();
+    let here = tempfile::tempdir().expect("desk dir");
+    let elsewhere = tempfile::tempdir().expect("desk dir");
+    let mut desk = signed_in(&hub, here.path(), "chen.jing");
+    let mut other = signed_in(&hub, elsewhere.path(), "liu.yang");
+
+    let complete = hub.submit("HD-001", true);
+    let incomplete = hub.submit("HD-002", false);
+    let third = hub.submit("HD-003", false);
+    desk.sync().expect("sync");
+    other.sync().expect("sync");
+
+    let apps = desk.permit_applications(None).expect("applications");
+    let ids: Vec<&str> = apps.iter().map(|a| a.application_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec![complete.as_str(), incomplete.as_str(), third.as_str()]
+    );
+    let a = &apps[0];
+    assert!(a.classification.over_limit.is_over());
+    assert_eq!(a.classification.class, Some(PermitClass::Two));
+    assert_eq!(a.classification.time_limit_days, Some(5));
+    assert!(a.missing.is_empty(), "{:?}", a.missing);
+    let clock = a.time_limit.as_ref().expect("the clock runs");
+    assert_eq!(clock.limit_days, 5);
+    assert_eq!(clock.days_left, Some(5));
+    assert!(a.fast_track.requested && a.fast_track.eligible);
+    assert_eq!(
+        a.on_top.len(),
+        1,
+        "the carrier's first application is checked on top"
+    );
+    assert_eq!(a.sampled, Sampled::NotDrawn);
+    let b = &apps[1];
+    assert!(matches!(b.acceptance, Acceptance::NoticeDue { .. }));
+    assert!(b.time_limit.is_none());
+    let missing: Vec<&str> = b.missing.iter().map(|m| m.code).collect();
+    assert!(missing.contains(&"application_form") && missing.contains(&"manufacturer_commitment"));
+    assert!(b.on_top.is_empty());
+    assert_eq!(b.materials.len(), 4);
+    assert_eq!(b.materials[0].mime, "video/mp4");
+
+    // Published before the first application; the seed is still secret.
+    let day = desk.permit_day(None).expect("day").expect("pulled");
+    assert_eq!(day.applications, 3);
+    assert!(day.seed.is_none());
+    assert!(matches!(day.verification, Verification::NotClosed));
+    assert!(day.committed_at < a.received_at);
+
+    // Another county's desk staff never sees them.
+    assert!(other.permit_applications(None).expect("list").is_empty());
+    assert!(other.permit_day(None).expect("day").is_none());
+
+    // Listing the carrier on the dishonest-enterprise list removes its fast track at once; the
+    // listing counts in draws from tomorrow on, so today's draw is unaffected.
+    let entry = desk
+        .list_dishonest(
+            "91410783MA9XL0HJ8A",
+            "长垣市宏达重型运输有限公司",
+            "测量视频剪辑拼接，虚报外廓尺寸",
+            ListPenalty::FastTrackRemoved,
+            "整改到位并公开信用承诺满一年",
+        )
+        .expect("listed");
+    assert_eq!(desk.dishonest_list().expect("list").len(), 1);
+    let refused = desk.permit_applications(None).expect("applications");
+    assert!(!refused[0].fast_track.eligible);
+    assert_eq!(
+        refused[0].fast_track.refusals[0].code(),
+        "on_dishonest_list"
+    );
+    // A county's listing holds there: another county's desk does not get it.
+    other.sync().expect("sync");
+    assert!(other.dishonest_list().expect("list").is_empty());
+
+    // Only desk staff close the day; the officer's desk is refused before asking the hub.
+    let officer_dir = tempfile::tempdir().expect("desk dir");
+    let mut officer = signed_in(&hub, officer_dir.path(), "zhang.wei");
+    let refused = officer
+        .close_permit_day(None)
+        .expect_err("officers do not close");
+    assert_eq!(refused.message.key, MessageKey::PermitCloseDeskStaffOnly);
+
+    // 日结 from the desk: the hub reveals the seed, the desk syncs and verifies.
+    let day = desk.close_permit_day(None).expect("closed");
+    assert!(
+        matches!(day.verification, Verification::Verified),
+        "{:?}",
+        day.verification
+    );
+    let seed = hex::decode(day.seed.as_deref().expect("revealed")).expect("hex");
+    assert_eq!(casedesk_domain::permit::commitment(&seed), day.commitment);
+    let draw = day.draw.expect("draw");
+    assert_eq!(draw.applications, 3);
+    assert_eq!(draw.random.len(), 1);
+    let apps = desk.permit_applications(None).expect("applications");
+    for a in &apps {
+        let expected = if draw.random.contains(&a.application_id) {
+            Sampled::Random
+        } else if draw
+            .on_top
+            .iter()
+            .any(|o| o.application_id == a.application_id)
+        {
+            Sampled::OnTop
+        } else {
+            Sampled::NotTaken
+        };
+        assert_eq!(a.sampled, expected, "{}", a.application_id);
+    }
+
+    // Credit repair restores the fast track.
+    desk.repair_dishonest(entry.id).expect("repaired");
+    let restored = desk.permit_applications(None).expect("applications");
+    assert!(restored[0].fast_track.eligible);
+
+    // A seed changed on the hub after closure is caught at the desk.
+    hub.tamper_seed();
+    desk.sync().expect("sync");
+    let day = desk.permit_day(None).expect("day").expect("pulled");
+    // Closing twice is the hub's refusal, in both languages.
+    let again = desk.close_permit_day(None).expect_err("closed once");
+    assert_eq!(again.code, casedesk_app::ErrorCode::HubRefused);
+    match day.verification {
+        Verification::Mismatch { error } => assert_eq!(
+            error.message.key,
+            MessageKey::SampleSeedDoesNotMatchCommitment
+        ),
+        other => panic!("the tampered seed must be detected: {other:?}"),
+    }
+}
+
+/// The demo generator's submission folders (`casedesk-cli demo-media`) are what the hub's
+/// carrier ingest takes: the shared format, valid credit ids and plates, files of their kinds.
+#[test]
+fn the_demo_generators_folders_are_valid_submissions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folders = casedesk_app::demo_media(dir.path(), 8, 2026).expect("demo media");
+    // The generator dates its submissions on 2026-11-30, between 08:00 and 18:00.
+    let evening = chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+        .and_then(|d| d.and_hms_opt(23, 0, 0))
+        .expect("time");
+    for f in &folders {
+        let path = dir.path().join(&f.folder);
+        let (submission, files) = casedesk_hub::permit::read_folder(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", f.folder));
+        let checked = casedesk_wire::check_submission(&submission, evening)
+            .unwrap_or_else(|r| panic!("{}: {} {}", f.folder, r.code, r.en));
+        for m in &checked.materials {
+            let (_, bytes) = files
+                .iter()
+                .find(|(name, _)| *name == m.file)
+                .unwrap_or_else(|| panic!("{}: {} is missing", f.folder, m.file));
+            assert!(m.kind.looks_right(bytes), "{}: {}", f.folder, m.file);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The 大件运输 page in the real window against a real hub on loopback: carriers' submission
+//! folders taken in by `casedesk-hub ingest-application`, the service point's desk staff signs
+//! in and syncs, sees the day's applications with class, clock, materials and the day's
+//! commitment, then closes the day (日结, after a confirmation): the seed is revealed, the draw
+//! verified at the desk, and the drawn application marked 抽查; then the page in English.
+//! Screenshots before and after closure, and in English.
+//!
+//! The tokens go to a 0600 file in the data folder (`CASEDESK_TOKEN_STORE=file`).
+
+use std::path::Path;
+use std::process::Command;
+
+use casedesk_e2e::{hub_binary, start_hub, Res, Session};
+
+/// A carrier's submission folder (the shared format), with every material a class II
+/// fast-track application needs when `complete`.
+fn submission_folder(dir: &Path, reference: &str, carrier_id: &str, complete: bool) -> Res<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut materials = vec![
+        ("measurement_video", "measurement.mp4"),
+        ("watermarked_photos", "front.jpg"),
+        ("dispatch_note", "dispatch.pdf"),
+        ("carrier_commitment", "carrier-commitment.pdf"),
+        ("manufacturer_commitment", "manufacturer-commitment.pdf"),
+    ];
+    if complete {
+        materials.extend([
+            ("application_form", "form.pdf"),
+            ("operating_licence", "licence.pdf"),
+            ("vehicle_licence", "vehicle.pdf"),
+            ("agent_id", "agent.jpg"),
+            ("agent_authorisation", "authorisation.pdf"),
+        ]);
+    }
+    let manifest = serde_json::json!({
+        "carrier_reference": reference,
+        "service_point": "410783",
+        "submitted_at": "2026-01-05T08:15:00+08:00",
+        "carrier": {"name": "长垣市宏达重型运输有限公司", "credit_id": carrier_id},
+        "manufacturer": {"name": "河南森源电气股份有限公司", "credit_id": "91410700725822691A"},
+        "goods": "110kV 油浸式变压器",
+        "tractor_plate": "豫GA1234",
+        "trailer_plate": "豫GB567挂",
+        "vehicle": {"height_mm": 4300, "width_mm": 3200, "length_mm": 21000,
+                    "total_mass_kg": 79000, "axles": 6, "configuration": "combination",
+                    "single_drive_axle": false, "single_tyre_axles": 0},
+        "route": "within_province",
+        "route_text": "长垣市 G230 → G4 京港澳高速 → 郑州市航空港区",
+        "trips": "single",
+        "track": "credit_fast_track",
+        "travel_from": "2026-12-01",
+        "travel_to": "2026-12-03",
+        "materials": materials.iter()
+            .map(|(m, f)| serde_json::json!({"material": m, "file": f}))
+            .collect::<Vec<_>>(),
+    });
+    std::fs::write(dir.join("application.json"), manifest.to_string())?;
+    for (_, f) in &materials {
+        let bytes: Vec<u8> = if f.ends_with(".mp4") {
+            b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41".to_vec()
+        } else if f.ends_with(".jpg") {
+            vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16]
+        } else {
+            format!("%PDF-1.7\n% {reference} {f}\n%%EOF\n").into_bytes()
+        };
+        std::fs::write(dir.join(f), bytes)?;
+    }
+    Ok(())
+}
+
+fn ingest(db: &Path, folder: &Path) -> Res<()> {
+    let out = Command::new(hub_binary())
+        .arg("--db")
+        .arg(db)
+        .arg("ingest-application")
+        .arg(folder)
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "ingest-application: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
+    std::env::set_var("CASEDESK_TOKEN_STORE", "file");
+    let home = tempfile::tempdir()?;
+    let hubdir = tempfile::tempdir()?;
+    let (_hub, url) = start_hub(hubdir.path(), None)?;
+    let db = hubdir.path().join("hub.db");
+    let folders = hubdir.path().join("submissions");
+    for (reference, carrier, complete) in [
+        ("HD-20261130-001", "91410783MA9XL0HJ8A", true),
+        ("HD-20261130-002", "91410783MA9XL0HJ8A", false),
+        ("XY-20261130-007", "91410700725822691A", true),
+    ] {
+        let dir = folders.join(reference);
+        submission_folder(&dir, reference, carrier, complete)?;
+        ingest(&db, &dir)?;
+    }
+
+    let s = Session::start(home.path()).await?;
+    s.click("[data-testid=nav-sync]").await?;
+    s.find("[data-testid=sync-signin]").await?;
+    s.type_into("[data-testid=sync-hub-url] input", &url)
+        .await?;
+    s.type_into("[data-testid=sync-username] input", "chen.jing")
+        .await?;
+    s.type_into("[data-testid=sync-password] input", "casedesk-demo")
+        .await?;
+    s.click("[data-testid=sync-signin-submit]").await?;
+    s.wait_text("[data-testid=sync-user]", |t| t.contains("chen.jing"))
+        .await?;
+    s.click("[data-testid=sync-now]").await?;
+    s.wait_text("[data-testid=sync-result]", |t| {
+        t.chars().any(|c| c.is_ascii_digit())
+    })
+    .await?;
+
+    s.click("[data-testid=nav-oversize]").await?;
+    s.wait_text("[data-testid=oversize-count]", |t| t.contains('3'))
+        .await?;
+    let classes = s.texts("[data-testid=oversize-class]").await?;
+    assert!(classes.iter().all(|c| c.contains("二类")), "{classes:?}");
+    let clocks = s.texts("[data-testid=oversize-clock]").await?;
+    assert!(clocks[0].contains("剩余 5 个工作日"), "{clocks:?}");
+    assert!(clocks[1].contains("一次性告知书"), "{clocks:?}");
+    let materials = s.texts("[data-testid=oversize-materials]").await?;
+    assert!(materials[1].contains("缺 5 项"), "{materials:?}");
+    s.wait_text("[data-testid=oversize-verification]", |t| {
+        t.contains("尚未日结")
+    })
+    .await?;
+    s.quiet().await?;
+    s.screenshot("oversize.png").await?;
+
+    // 日结 asks first, says it cannot be undone, then the desk verifies the revealed draw.
+    s.click("[data-testid=oversize-close]").await?;
+    s.wait_text(".el-message-box", |t| t.contains("不能撤销"))
+        .await?;
+    s.click(".el-message-box .el-button--primary").await?;
+    s.wait_text("[data-testid=oversize-verification]", |t| {
+        t.contains("核验通过")
+    })
+    .await?;
+    let marks = s
+        .attrs("[data-testid=oversize-row]", "data-sampled")
+        .await?;
+    assert_eq!(
+        marks.iter().filter(|m| *m == "random").count(),
+        1,
+        "{marks:?}"
+    );
+    s.find("[data-testid=oversize-seed]").await?;
+    s.quiet().await?;
+    s.screenshot("oversize-closed.png").await?;
+
+    // The same page in English: the computed texts and the verification follow the language.
+    s.click("[data-testid=language-switch] label:nth-child(2)")
+        .await?;
+    s.wait_text("[data-testid=oversize-verification]", |t| {
+        t.contains("Verified")
+    })
+    .await?;
+    let classes = s.texts("[data-testid=oversize-class]").await?;
+    assert!(
+        classes.iter().all(|c| c.contains("Class II")),
+        "{classes:?}"
+    );
+    let materials = s.texts("[data-testid=oversize-materials]").await?;
+    assert!(materials[1].contains("application form"), "{materials:?}");
+    s.quiet().await?;
+    s.screenshot("oversize-en.png").await?;
+    s.stop().await?;
+    Ok(())
+}

@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import * as api from "../src/api/desk";
+import { useDeskStore } from "../src/stores/desk";
+import OversizeView from "../src/views/OversizeView.vue";
+import type { ApplicationView } from "../src/bindings/ApplicationView";
+import type { PermitDayView } from "../src/bindings/PermitDayView";
+import { deskStatus, freshPinia, mountApp, settle } from "./helpers";
+import { appError } from "./app-error";
+
+vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
+const m = vi.mocked(api);
+
+function application(id: string, patch: Partial<ApplicationView> = {}): ApplicationView {
+  return {
+    application_id: id,
+    day: "2026-11-30",
+    received_at: "2026-11-30 08:15:02.123456",
+    service_point: "410783",
+    carrier_reference: "HD-001",
+    carrier_name: "长垣市宏达重型运输有限公司",
+    carrier_credit_id: "91410783MA9XL0HJ8A",
+    manufacturer_name: "河南森源电气股份有限公司",
+    manufacturer_credit_id: "91410700725822691A",
+    goods: "110kV 油浸式变压器",
+    tractor_plate: "豫GA1234",
+    trailer_plate: "豫GB567挂",
+    vehicle: { height_mm: 4300, width_mm: 3200, length_mm: 21000, total_mass_kg: 79000, axles: 6, configuration: "combination", single_drive_axle: false, single_tyre_axles: 0 },
+    route: "within_province",
+    route_text: "长垣市 G230 → G4",
+    trips: "single",
+    track: "credit_fast_track",
+    travel_from: "2026-12-01",
+    travel_to: "2026-12-03",
+    classification: {
+      over_limit: { mass_limit: { base_kg: 49000, reduction_kg: 0, limit_kg: 49000 }, exceeded: [{ measure: "height", declared: 4300, allowed: 4000, excess: 300 }] },
+      class: "two",
+      route: "within_province",
+      time_limit_days: 5,
+    },
+    acceptance: { state: "accepted", on: "2026-11-30", deemed: false },
+    time_limit: { accepted_on: "2026-11-30", limit_days: 5, due: "2026-12-07", days_left: 5 },
+    required: [],
+    missing: [],
+    materials: [{ material: "measurement_video", name_zh: "测量视频", name_en: "measurement video", file_name: "measurement.mp4", sha256: "ab".repeat(32), size: 1000, mime: "video/mp4" }],
+    fast_track: { requested: true, eligible: true, refusals: [] },
+    on_top: [],
+    sampled: "not_drawn",
+    ...patch,
+  };
+}
+
+const day: PermitDayView = {
+  service_point: "410783",
+  day: "2026-11-30",
+  commitment: "c".repeat(64),
+  committed_at: "2026-11-30 08:00:00.000001",
+  seed: null,
+  closed_at: null,
+  closed_by: null,
+  applications: 2,
+  draw: null,
+  verification: { state: "not_closed" },
+};
+
+describe("大件运输 page", () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+  });
+  afterEach(() => {
+    document.body.innerHTML = "";
+  });
+
+  it("lists the day's applications with class, clock, materials, fast track and sample mark", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.permitApplications.mockResolvedValue([
+      application("DJ202611300000021", { on_top: ["first_application"] }),
+      application("DJ202611300000022", {
+        fast_track: {
+          requested: true,
+          eligible: false,
+          refusals: [{ code: "on_dishonest_list", behaviour: "测量视频剪辑拼接", penalty: { grade: "fast_track_removed" }, listed_on: "2026-11-02", repair_conditions: "整改到位" }],
+        },
+        acceptance: { state: "notice_due", notice_due: "2026-12-07" },
+        time_limit: null,
+        missing: [{ code: "application_form", name_zh: "公路超限运输申请表", name_en: "application form" }],
+      }),
+    ]);
+    m.permitDay.mockResolvedValue(day);
+    const w = mountApp(OversizeView, pinia);
+    await settle();
+    expect(m.permitApplications).toHaveBeenCalledWith(null);
+    const rows = [...document.querySelectorAll('[data-testid="oversize-row"]')];
+    expect(rows.map((r) => r.getAttribute("data-id"))).toEqual(["DJ202611300000021", "DJ202611300000022"]);
+    expect(rows[0].querySelector('[data-testid="oversize-class"]')!.textContent).toContain("二类（省内，5 个工作日）");
+    expect(rows[0].querySelector('[data-testid="oversize-clock"]')!.textContent).toContain("剩余 5 个工作日");
+    expect(rows[0].querySelector('[data-testid="oversize-materials"]')!.textContent).toContain("齐全（1 个文件）");
+    expect(rows[0].querySelector('[data-testid="oversize-fast-track"]')!.textContent).toContain("可用");
+    expect(rows[0].querySelector('[data-testid="oversize-sample"]')!.textContent).toContain("首次申报");
+    expect(rows[1].querySelector('[data-testid="oversize-clock"]')!.textContent).toContain("2026-12-07 前送达一次性告知书");
+    expect(rows[1].querySelector('[data-testid="oversize-fast-track"]')!.textContent).toContain("不可用：列入失信企业库（2026-11-02，测量视频剪辑拼接）");
+    expect(rows[1].querySelector('[data-testid="oversize-materials"]')!.textContent).toContain("缺 1 项：公路超限运输申请表");
+    expect(rows[0].textContent).toContain("豫G·A1234");
+    expect(rows[0].textContent).toContain("豫G·B567挂");
+    expect(document.querySelector('[data-testid="oversize-count"]')!.textContent).toContain("共 2 份申报");
+    expect(document.querySelector('[data-testid="oversize-commitment"]')!.textContent).toBe("c".repeat(64));
+    expect(document.querySelector('[data-testid="oversize-verification"]')!.getAttribute("data-state")).toBe("not_closed");
+    w.unmount();
+  });
+
+  it("marks the drawn applications and shows the day verified, or the mismatch loudly", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    const draw = { applications: 2, random: ["DJ202611300000022"], on_top: [] };
+    m.permitApplications.mockResolvedValue([
+      application("DJ202611300000021", { sampled: "not_taken" }),
+      application("DJ202611300000022", { sampled: "random" }),
+    ]);
+    m.permitDay.mockResolvedValue({ ...day, seed: "d".repeat(64), closed_at: "2026-11-30 17:30:00.000000", closed_by: "chen.jing", draw, verification: { state: "verified" } });
+    const w = mountApp(OversizeView, pinia);
+    await settle();
+    const rows = [...document.querySelectorAll('[data-testid="oversize-row"]')];
+    expect(rows.map((r) => r.getAttribute("data-sampled"))).toEqual(["not_taken", "random"]);
+    expect(rows[1].querySelector('[data-testid="oversize-sample"]')!.textContent).toContain("抽查");
+    expect(rows[0].querySelector('[data-testid="oversize-sample"] .el-tag')).toBeNull();
+    expect(document.querySelector('[data-testid="oversize-seed"]')!.textContent).toBe("d".repeat(64));
+    expect(document.querySelector('[data-testid="oversize-verification"]')!.textContent).toContain("核验通过");
+
+    m.permitDay.mockResolvedValue({
+      ...day, seed: "e".repeat(64), closed_at: "2026-11-30 17:30:00.000000", closed_by: "chen.jing", draw,
+      verification: { state: "mismatch", error: appError("refused_transition", "sample_seed_does_not_match_commitment") },
+    });
+    (document.querySelector('[data-testid="oversize-refresh"]') as HTMLElement).click();
+    await settle();
+    const alert = document.querySelector('[data-testid="oversize-verification"]')!;
+    expect(alert.getAttribute("data-state")).toBe("mismatch");
+    expect(alert.textContent).toContain("核验失败");
+    expect(alert.textContent).toContain("承诺值不符");
+    w.unmount();
+  });
+
+  it("desk staff close the day after confirming; others have no 日结 button", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus, role: "desk_staff", user_name: "chen.jing" };
+    m.permitApplications.mockResolvedValue([application("DJ202611300000021")]);
+    m.permitDay.mockResolvedValue(day);
+    const closed: PermitDayView = {
+      ...day, seed: "d".repeat(64), closed_at: "2026-11-30 17:30:00.000000", closed_by: "chen.jing",
+      draw: { applications: 1, random: ["DJ202611300000021"], on_top: [] }, verification: { state: "verified" },
+    };
+    m.closePermitDay.mockResolvedValue(closed);
+    const w = mountApp(OversizeView, pinia);
+    await settle();
+    (document.querySelector('[data-testid="oversize-close"]') as HTMLElement).click();
+    await settle();
+    const box = document.querySelector(".el-message-box")!;
+    expect(box.textContent).toContain("不能撤销");
+    expect(m.closePermitDay).not.toHaveBeenCalled();
+    m.permitDay.mockResolvedValue(closed);
+    (box.querySelector(".el-button--primary") as HTMLElement).click();
+    await settle(10);
+    expect(m.closePermitDay).toHaveBeenCalledWith(null);
+    expect(document.querySelector('[data-testid="oversize-verification"]')!.getAttribute("data-state")).toBe("verified");
+    expect(document.querySelector('[data-testid="oversize-close"]')).toBeNull();
+    w.unmount();
+
+    const officer = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.permitDay.mockResolvedValue(day);
+    const w2 = mountApp(OversizeView, officer);
+    await settle();
+    expect(document.querySelector('[data-testid="oversize-close"]')).toBeNull();
+    w2.unmount();
+  });
+
+  it("an empty day says why; a failed load gives the reason and 重试", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.permitApplications.mockResolvedValue([]);
+    m.permitDay.mockResolvedValue(null);
+    const w = mountApp(OversizeView, pinia);
+    await settle();
+    expect(document.querySelector('[data-testid="oversize-empty"]')!.textContent).toContain("同步后显示");
+    expect(document.querySelector('[data-testid="oversize-no-day"]')).not.toBeNull();
+    w.unmount();
+
+    m.permitApplications.mockRejectedValue(appError("database_locked", "database_locked"));
+    const w2 = mountApp(OversizeView, freshPinia());
+    await settle();
+    expect(document.querySelector('[data-testid="oversize-error"]')!.textContent).toContain("重试");
+    w2.unmount();
+  });
+});
