@@ -459,6 +459,9 @@ fn push(hub: &Hub, mutations: usize, runs: usize) {
 struct Sample {
     pull_ms: Vec<f64>,
     push_ms: Vec<f64>,
+    /// Every request's start (s after the clock started) and latency (ms), to tell a slow
+    /// start from slowness all along.
+    timeline: Vec<(f64, f64)>,
     applied: u64,
     refused: u64,
     errors: u64,
@@ -499,9 +502,9 @@ async fn one_desk(
     n: usize,
     desks: usize,
     interval: Duration,
-    until: Instant,
+    (clock, until): (Instant, Instant),
     start: DeskStart,
-) -> Sample {
+) -> (Sample, HubClient) {
     let mut s = Sample::default();
     // The desks' first requests spread over one interval.
     tokio::time::sleep(interval.mul_f64(n as f64 / desks as f64)).await;
@@ -513,6 +516,10 @@ async fn one_desk(
     while Instant::now() < until {
         if turn != n {
             tokio::time::sleep(interval).await;
+            // Only requests begun within the run count (the pause may have ended past it).
+            if Instant::now() >= until {
+                break;
+            }
         }
         turn += 1;
         if turn.is_multiple_of(2) || known.is_empty() {
@@ -520,6 +527,10 @@ async fn one_desk(
             match client.pull(checkpoint, Some(200)).await {
                 Ok(page) => {
                     s.pull_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+                    s.timeline.push((
+                        t.duration_since(clock).as_secs_f64(),
+                        t.elapsed().as_secs_f64() * 1000.0,
+                    ));
                     for c in &page.changes {
                         if let Change::WorkOrder(o) = c {
                             known.push(o.order_no.clone());
@@ -545,6 +556,10 @@ async fn one_desk(
             match client.push(std::slice::from_ref(&m)).await {
                 Ok(results) => {
                     s.push_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+                    s.timeline.push((
+                        t.duration_since(clock).as_secs_f64(),
+                        t.elapsed().as_secs_f64() * 1000.0,
+                    ));
                     for r in results {
                         match r {
                             MutationResult::Rejected { .. } => s.refused += 1,
@@ -556,7 +571,10 @@ async fn one_desk(
             }
         }
     }
-    s
+    // The client goes back to the caller, dropped once every desk is done: dropping a
+    // client (its connection pool) on the load's one thread while other desks wait for
+    // answers would add to their latency.
+    (s, client)
 }
 
 fn load(hub: &Hub, desks: usize, seconds: u64, total: u64, interval: Duration, from_zero: bool) {
@@ -599,18 +617,30 @@ fn load(hub: &Hub, desks: usize, seconds: u64, total: u64, interval: Duration, f
         let mut tasks = tokio::task::JoinSet::new();
         for (n, client) in clients.into_iter().enumerate() {
             let start = starts[n % starts.len()].clone();
-            tasks.spawn(one_desk(client, n, desks, interval, until, start));
+            tasks.spawn(one_desk(
+                client,
+                n,
+                desks,
+                interval,
+                (started, until),
+                start,
+            ));
         }
         let mut all = Sample::default();
+        let mut done = Vec::with_capacity(desks);
         while let Some(s) = tasks.join_next().await {
-            let s = s.unwrap_or_else(|e| fail(format!("a desk stopped: {e}")));
+            let (s, client) = s.unwrap_or_else(|e| fail(format!("a desk stopped: {e}")));
+            done.push(client);
             all.pull_ms.extend(s.pull_ms);
             all.push_ms.extend(s.push_ms);
+            all.timeline.extend(s.timeline);
             all.applied += s.applied;
             all.refused += s.refused;
             all.errors += s.errors;
         }
-        (all, started.elapsed().as_secs_f64())
+        let secs = started.elapsed().as_secs_f64();
+        drop(done);
+        (all, secs)
     });
     let (mut s, secs) = sample;
     figure(
@@ -636,6 +666,39 @@ fn load(hub: &Hub, desks: usize, seconds: u64, total: u64, interval: Duration, f
         figure(&format!("load_{name}_p50"), percentile(v, 0.5), "ms");
         figure(&format!("load_{name}_p99"), percentile(v, 0.99), "ms");
     }
+    // When the slow requests happen: p99 of the requests begun in each second of the run.
+    let seconds_run = s.timeline.iter().map(|t| t.0 as usize).max().unwrap_or(0);
+    for second in 0..=seconds_run {
+        let mut v: Vec<f64> = s
+            .timeline
+            .iter()
+            .filter(|t| t.0 as usize == second)
+            .map(|t| t.1)
+            .collect();
+        v.sort_by(f64::total_cmp);
+        figure(
+            &format!("load_p99_second_{second}"),
+            percentile(&v, 0.99),
+            "ms",
+        );
+    }
+    let mut steady: Vec<f64> = s
+        .timeline
+        .iter()
+        .filter(|t| t.0 >= 1.0)
+        .map(|t| t.1)
+        .collect();
+    steady.sort_by(f64::total_cmp);
+    figure(
+        "load_after_first_second_p50",
+        percentile(&steady, 0.5),
+        "ms",
+    );
+    figure(
+        "load_after_first_second_p99",
+        percentile(&steady, 0.99),
+        "ms",
+    );
     figure("load_claims_applied", s.applied as f64, "mutations");
     figure("load_claims_refused", s.refused as f64, "mutations");
     figure("load_errors", s.errors as f64, "requests");
