@@ -7,8 +7,8 @@
 //! officer offline sees the proposal at once; the hub's entry replaces it at the next pull.
 
 use casedesk_domain::whitelist::{self, VehicleRecord, WhitelistEntry};
-use casedesk_domain::{InterceptionOutcome, OrderAction};
-use casedesk_wire::Mutation;
+use casedesk_domain::{InterceptionOutcome, OrderAction, Outcome};
+use casedesk_wire::{Mutation, OrderStateWire};
 use chrono::NaiveDate;
 
 use crate::storage::OrderRecord;
@@ -32,6 +32,18 @@ pub struct PlateRecord {
     pub confirmed_orders: u32,
     /// The plate has an entry proposed or approved, in any division.
     pub has_open_entry: bool,
+}
+
+/// How many of a plate's orders (their stored states) were closed as a confirmed violation.
+pub fn confirmed_orders(states: &[String]) -> Result<u32, serde_json::Error> {
+    let mut n = 0;
+    for s in states {
+        let state: OrderStateWire = serde_json::from_str(s)?;
+        if state.outcome == Some(Outcome::Confirmed) {
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// The entry to propose after a clean interception of `order`'s vehicle, if the rule says so.

@@ -6,7 +6,7 @@
 //! so two instances cannot decide the same id twice.
 
 use async_trait::async_trait;
-use casedesk_domain::{InterceptionOutcome, OrderState, Outcome};
+use casedesk_domain::{InterceptionOutcome, OrderState};
 use casedesk_wire::{
     ApplicationChange, AttentionItem, Change, DishonestEntry, Entity, MaterialFile, MutationResult,
     OrderDeparture, OrderFacts, OrderStateWire, PermitDay,
@@ -220,13 +220,7 @@ async fn record_interception(
         .bind(plate)
         .fetch_all(&mut **tx)
         .await?;
-    let mut confirmed_orders = 0;
-    for state in states {
-        let state: OrderStateWire = serde_json::from_str(&state)?;
-        if state.outcome == Some(Outcome::Confirmed) {
-            confirmed_orders += 1;
-        }
-    }
+    let confirmed_orders = crate::proposal::confirmed_orders(&states)?;
     let has_open_entry: bool = sqlx::query_scalar(
         "SELECT EXISTS(SELECT 1 FROM whitelist_entries
              WHERE plate = $1 AND status IN ('proposed', 'approved'))",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use casedesk_domain::{InterceptionOutcome, OrderState, Outcome, Role, WhitelistEntry};
+use casedesk_domain::{InterceptionOutcome, OrderState, Role, WhitelistEntry};
 use casedesk_wire::{
     ApplicationChange, AttentionItem, Change, DishonestEntry, Entity, MaterialFile, MutationResult,
     OrderChange, OrderDeparture, OrderFacts, OrderStateWire, PermitDay, WhitelistChange,
@@ -519,14 +519,11 @@ fn record_interception(
         [plate],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let mut confirmed_orders = 0;
-    let mut stmt = tx.prepare_cached("SELECT state FROM work_orders WHERE plate = ?1")?;
-    for state in stmt.query_map([plate], |r| r.get::<_, String>(0))? {
-        let state: OrderStateWire = serde_json::from_str(&state?)?;
-        if state.outcome == Some(Outcome::Confirmed) {
-            confirmed_orders += 1;
-        }
-    }
+    let states: Vec<String> = tx
+        .prepare_cached("SELECT state FROM work_orders WHERE plate = ?1")?
+        .query_map([plate], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let confirmed_orders = crate::proposal::confirmed_orders(&states)?;
     let has_open_entry: bool = tx.query_row(
         "SELECT EXISTS(SELECT 1 FROM whitelist_entries
              WHERE plate = ?1 AND status IN ('proposed', 'approved'))",
