@@ -20,8 +20,8 @@ use super::sqlite::{
     DISHONEST_COLUMNS, MATERIALS_QUERY,
 };
 use super::sqlite::{
-    departure_filter, facts_json, order_audit, order_change, order_from, page, user_from,
-    whitelist_change, whitelist_from, NewOrderRow, OrderColumns,
+    departure_filter, division_filter, facts_json, order_audit, order_change, order_from, page,
+    user_from, whitelist_change, whitelist_from, NewOrderRow, OrderColumns,
 };
 use super::{
     answer_again, evidence_audit, proposal_audit, stored_result, AlarmOrder, AuditEntry, AuditRow,
@@ -981,13 +981,7 @@ impl HubStore for PgStore {
             Jurisdiction::City(_) => "city_code = $3",
             Jurisdiction::County(_) => "county_code = $3",
         };
-        let whitelist_filter = match scope {
-            Jurisdiction::Province => "$3 = $3",
-            _ => {
-                "(substr($3, 1, length(division)) = division
-                   OR substr(division, 1, length($3)) = $3)"
-            }
-        };
+        let whitelist_filter = division_filter(scope, "$3");
         let code = scope.code();
         let mut changes = Vec::new();
         for r in sqlx::query(&format!(
@@ -1631,13 +1625,7 @@ impl PgStore {
                 day_record(&r)?.0,
             )));
         }
-        let divisions = match scope {
-            Jurisdiction::Province => "$3 = $3",
-            _ => {
-                "(substr($3, 1, length(division)) = division
-                   OR substr(division, 1, length($3)) = $3)"
-            }
-        };
+        let divisions = division_filter(scope, "$3");
         for r in sqlx::query(&format!(
             "SELECT {DISHONEST_COLUMNS} FROM dishonest_entries
              WHERE seq > $1 AND seq <= $2 AND {divisions} ORDER BY seq LIMIT $4"

@@ -324,6 +324,19 @@ pub(crate) fn whitelist_change((w, updated_at): (WhitelistRow, String)) -> Chang
 }
 
 /// Merges the two ordered lists of changes into one page (see [`HubStore::changes`]).
+/// The whitelist and dishonest-list rows a pull of `scope` gets, by their `division`: those
+/// decided at the caller's level or above, and below it (a county sees its city's and the
+/// province's). `param` is the placeholder of the scope's code.
+pub(crate) fn division_filter(scope: &Jurisdiction, param: &str) -> String {
+    match scope {
+        Jurisdiction::Province => format!("{param} = {param}"),
+        _ => format!(
+            "(substr({param}, 1, length(division)) = division
+               OR substr(division, 1, length({param})) = {param})"
+        ),
+    }
+}
+
 /// The departures a pull of `scope` gets: orders that left it and are outside it now (an
 /// order reassigned back is sent as itself). `param` is the placeholder of the scope's code;
 /// `d` is `order_departures` and `w` the order's row. None for the province, which no order
@@ -1297,13 +1310,7 @@ impl HubStore for SqliteStore {
                 Jurisdiction::City(_) => "city_code = ?3",
                 Jurisdiction::County(_) => "county_code = ?3",
             };
-            let whitelist_filter = match scope {
-                Jurisdiction::Province => "?3 = ?3",
-                _ => {
-                    "(substr(?3, 1, length(division)) = division
-                       OR substr(division, 1, length(?3)) = ?3)"
-                }
-            };
+            let whitelist_filter = division_filter(&scope, "?3");
             let code = scope.code().to_string();
             let mut changes = Vec::new();
             {
@@ -2105,13 +2112,7 @@ impl SqliteStore {
         for r in stmt.query_map(params![after, top, code, fetch], read_day)? {
             changes.push(Change::PermitDay(Box::new(day_from(r?)?.0)));
         }
-        let divisions = match scope {
-            Jurisdiction::Province => "?3 = ?3",
-            _ => {
-                "(substr(?3, 1, length(division)) = division
-                   OR substr(division, 1, length(?3)) = ?3)"
-            }
-        };
+        let divisions = division_filter(scope, "?3");
         let mut stmt = tx.prepare(&format!(
             "SELECT {DISHONEST_COLUMNS} FROM dishonest_entries
              WHERE seq > ?1 AND seq <= ?2 AND {divisions} ORDER BY seq LIMIT ?4"
