@@ -263,6 +263,10 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(crate::permit::close_day))
         .routes(routes!(crate::permit::list_dishonest))
         .routes(routes!(crate::permit::repair_dishonest))
+        .routes(routes!(
+            crate::permit::put_carrier,
+            crate::permit::get_carrier
+        ))
         .split_for_parts()
 }
 

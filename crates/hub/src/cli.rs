@@ -75,6 +75,12 @@ enum Command {
         #[arg(long)]
         evidence: Option<String>,
     },
+    /// Carriers' credit records (credit code and administrative penalties) for the permit
+    /// desk's fast track and draw, as the platform reports them.
+    Carrier {
+        #[command(subcommand)]
+        command: CarrierCommand,
+    },
     /// Evidence files: `sweep` removes what abandoned or interrupted uploads left behind
     /// (`serve` also sweeps once when it starts).
     Evidence {
@@ -83,6 +89,25 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum CarrierCommand {
+    /// Replace carriers' records from a JSON file: an array of {credit_id, enterprise_name,
+    /// credit_code (red|yellow|green|null), penalties: [{decided_on, repaired_on}]}. Each record
+    /// is checked on its own; exits 2 when one was refused (the others are kept).
+    Import { file: PathBuf },
+    /// A carrier's record as kept.
+    Show { credit_id: String },
+}
+
+/// One record of `carrier import`'s file.
+#[derive(serde::Deserialize)]
+struct CarrierLine {
+    credit_id: String,
+    enterprise_name: String,
+    #[serde(flatten)]
+    standing: casedesk_wire::CarrierStanding,
 }
 
 #[derive(Subcommand)]
@@ -310,6 +335,34 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 .map_err(|e| CliError::Usage(e.to_string()))?;
             ingest_application(store.as_ref(), &bucket, &folder, cli.json).await
         }
+        Command::Carrier {
+            command: CarrierCommand::Import { file },
+        } => import_carriers(store.as_ref(), &file, cli.json).await,
+        Command::Carrier {
+            command: CarrierCommand::Show { credit_id },
+        } => match store.carrier_credit(&credit_id).await? {
+            Some(c) => {
+                let line = format!(
+                    "{}\t{}\t{}\t{} 条未修复处罚 unrepaired penalties\t{} {}",
+                    c.credit_id,
+                    c.enterprise_name,
+                    c.standing.credit_code.map_or("-", |k| k.code()),
+                    casedesk_domain::permit::CarrierRecord {
+                        penalties: c.standing.penalties.clone(),
+                        list_entries: Vec::new(),
+                    }
+                    .unrepaired_penalties(crate::clock::beijing_now().date()),
+                    c.updated_at,
+                    c.updated_by
+                );
+                print(cli.json, serde_json::to_value(&c)?, line)?;
+                Ok(ExitCode::SUCCESS)
+            }
+            None => {
+                eprintln!("casedesk-hub: 没有企业 {credit_id} 的信用记录 / no record of carrier {credit_id}");
+                Ok(ExitCode::from(2))
+            }
+        },
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -336,6 +389,73 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
             }
         }
     }
+}
+
+async fn import_carriers(
+    store: &dyn HubStore,
+    file: &std::path::Path,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    let text = std::fs::read_to_string(file)?;
+    let lines: Vec<serde_json::Value> = serde_json::from_str(&text).map_err(|e| {
+        CliError::Usage(format!(
+            "{}: 不是企业信用记录的 JSON 数组 / not a JSON array of carrier records: {e}",
+            file.display()
+        ))
+    })?;
+    let mut results = Vec::new();
+    let mut refused = 0;
+    for (i, value) in lines.into_iter().enumerate() {
+        let outcome = serde_json::from_value::<CarrierLine>(value)
+            .map_err(|e| crate::permit::CarrierCreditRefusal {
+                code: "malformed_record",
+                zh: format!("记录格式不对：{e}"),
+                en: format!("malformed record: {e}"),
+            })
+            .and_then(|line| {
+                let update = casedesk_wire::CarrierCreditUpdate {
+                    enterprise_name: line.enterprise_name,
+                    standing: line.standing,
+                    device_id: String::new(),
+                };
+                crate::permit::carrier_credit_record(
+                    &line.credit_id,
+                    update,
+                    "carrier-import",
+                    crate::clock::beijing_now(),
+                )
+            });
+        match outcome {
+            Ok(record) => {
+                let kept = store.set_carrier_credit(record).await?;
+                if !json {
+                    println!("kept {}\tversion {}", kept.credit_id, kept.version);
+                }
+                results.push(serde_json::json!({"index": i, "result": "kept",
+                    "credit_id": kept.credit_id, "version": kept.version}));
+            }
+            Err(r) => {
+                refused += 1;
+                eprintln!(
+                    "casedesk-hub: record {}: rejected {}: {} / {}",
+                    i + 1,
+                    r.code,
+                    r.zh,
+                    r.en
+                );
+                results.push(serde_json::json!({"index": i, "result": "rejected",
+                    "code": r.code, "message_zh": r.zh, "message_en": r.en}));
+            }
+        }
+    }
+    if json {
+        print(true, serde_json::Value::Array(results), String::new())?;
+    }
+    Ok(if refused == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 async fn ingest_application(

@@ -77,12 +77,14 @@ pub struct DayApplication {
     pub application_id: String,
     pub carrier_credit_id: String,
     pub first_application: bool,
+    /// The carrier's standing as the application arrived.
+    pub carrier_standing: Option<casedesk_wire::CarrierStanding>,
 }
 
 /// What a day is drawn from: each application with what puts it on top of the random share: a
-/// first application, and a carrier on the dishonest-enterprise list at the service point as
-/// the day began (`casedesk_wire::listed_at`). Carriers' credit codes are not kept on the hub
-/// yet, so that input is empty.
+/// first application, the carrier's yellow or red code as the application arrived, and a
+/// carrier on the dishonest-enterprise list at the service point as the day began
+/// (`casedesk_wire::listed_at`).
 pub fn candidates(
     apps: &[DayApplication],
     entries: &[DishonestEntry],
@@ -92,7 +94,7 @@ pub fn candidates(
     apps.iter()
         .map(|a| Candidate {
             application_id: a.application_id.clone(),
-            carrier_code: None,
+            carrier_code: a.carrier_standing.as_ref().and_then(|c| c.credit_code),
             carrier_listed: casedesk_wire::listed_at(
                 entries,
                 &a.carrier_credit_id,
@@ -138,10 +140,12 @@ pub(crate) fn application_audit_after(
     a: &NewApplication,
     day: &str,
     first_application: bool,
+    carrier_standing: Option<&casedesk_wire::CarrierStanding>,
 ) -> serde_json::Value {
     serde_json::json!({
         "day": day,
         "first_application": first_application,
+        "carrier_standing": carrier_standing,
         "submission": a.submission,
         "materials": a.materials.iter().map(|m| serde_json::json!({
             "material": m.material, "file_name": m.file_name, "sha256": m.sha256,
@@ -749,4 +753,136 @@ pub async fn repair_dishonest(
         .await?
         .map(Json)
         .ok_or_else(already)
+}
+
+/// Why a carrier's credit record is refused: a code and the sentence in both languages (the
+/// HTTP answer's and the command line's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarrierCreditRefusal {
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
+}
+
+impl From<CarrierCreditRefusal> for ApiError {
+    fn from(r: CarrierCreditRefusal) -> ApiError {
+        ApiError::bad_request(r.code, r.zh, r.en)
+    }
+}
+
+/// Checks a carrier's record as the platform sends it and makes it ready to store: a valid
+/// credit id, a name, penalties whose dates hold on `today`. Nothing is stored when it fails.
+pub fn carrier_credit_record(
+    credit_id: &str,
+    update: casedesk_wire::CarrierCreditUpdate,
+    by: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<crate::storage::NewCarrierCredit, CarrierCreditRefusal> {
+    if !casedesk_domain::credit_id::is_valid_credit_id(credit_id) {
+        return Err(CarrierCreditRefusal {
+            code: "bad_credit_id",
+            zh: format!("统一社会信用代码 {credit_id:?} 无效"),
+            en: format!("{credit_id:?} is not a valid unified social credit identifier"),
+        });
+    }
+    let name = update.enterprise_name.trim();
+    if name.is_empty() || name.chars().count() > casedesk_wire::MAX_SUBMISSION_TEXT_CHARS {
+        return Err(CarrierCreditRefusal {
+            code: "bad_enterprise_name",
+            zh: "企业名称不能为空，且不超过 200 个字符".into(),
+            en: "the enterprise name must be given, at most 200 characters".into(),
+        });
+    }
+    casedesk_domain::permit::check_penalties(&update.standing.penalties, now.date()).map_err(
+        |e| {
+            use casedesk_domain::permit::PenaltyRecordError as E;
+            let zh = match &e {
+                E::DecidedInFuture { decided, today } => {
+                    format!("处罚决定日期 {decided} 晚于今天（{today}）")
+                }
+                E::RepairedBeforeDecided { decided, repaired } => {
+                    format!("{decided} 的处罚修复日期 {repaired} 早于决定日期")
+                }
+                E::RepairedInFuture { repaired, today } => {
+                    format!("信用修复日期 {repaired} 晚于今天（{today}）")
+                }
+                E::TooMany { count, max } => format!("处罚记录 {count} 条，超过上限 {max} 条"),
+            };
+            CarrierCreditRefusal {
+                code: e.code(),
+                zh,
+                en: e.to_string(),
+            }
+        },
+    )?;
+    Ok(crate::storage::NewCarrierCredit {
+        credit_id: credit_id.to_string(),
+        enterprise_name: name.to_string(),
+        standing: update.standing,
+        by: by.to_string(),
+        device_id: update.device_id,
+        at: crate::clock::stamp(now),
+    })
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/permit/carriers/{credit_id}",
+    params(("credit_id" = String, Path, description = "The carrier's 统一社会信用代码")),
+    request_body = casedesk_wire::CarrierCreditUpdate,
+    responses(
+        (status = 200, description = "The record now kept; applications from now on carry it", body = casedesk_wire::CarrierCredit),
+        (status = 400, description = "Bad credit id or name, a penalty dated after today or repaired before its decision", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "Not an administrator (the platform)", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+    tag = "permit"
+)]
+pub async fn put_carrier(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Path(credit_id): Path<String>,
+    crate::api::ApiJson(req): crate::api::ApiJson<casedesk_wire::CarrierCreditUpdate>,
+) -> Result<Json<casedesk_wire::CarrierCredit>, ApiError> {
+    if user.role != Role::Administrator {
+        return Err(ApiError::NotPermitted {
+            zh: "企业信用记录由平台（管理员账号）报送",
+            en: "carriers' credit records come from the platform (an administrator account)",
+        });
+    }
+    let record = carrier_credit_record(&credit_id, req, &user.username, beijing_now())?;
+    Ok(Json(state.store.set_carrier_credit(record).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/permit/carriers/{credit_id}",
+    params(("credit_id" = String, Path, description = "The carrier's 统一社会信用代码")),
+    responses(
+        (status = 200, description = "The carrier's record", body = casedesk_wire::CarrierCredit),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "A county officer", body = ErrorBody),
+        (status = 404, description = "No record of this carrier", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+    tag = "permit"
+)]
+pub async fn get_carrier(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Path(credit_id): Path<String>,
+) -> Result<Json<casedesk_wire::CarrierCredit>, ApiError> {
+    if user.role == Role::CountyOfficer {
+        return Err(ApiError::NotPermitted {
+            zh: "企业信用记录供服务点、监管负责人和平台查看",
+            en: "carriers' credit records are for desk staff, supervisors and the platform",
+        });
+    }
+    state
+        .store
+        .carrier_credit(&credit_id)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }

@@ -3040,6 +3040,154 @@ async fn the_dishonest_list_is_kept_and_puts_carriers_on_top(backend: Backend) {
     assert_eq!(report.first_broken, None);
 }
 
+async fn a_carriers_credit_record_judges_its_applications(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("portal", Role::Administrator, "41").await;
+    hub.add_user("chen.jing", Role::DeskStaff, "410783").await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    let portal = hub.token("portal").await;
+    let desk = hub.token("chen.jing").await;
+    let officer = hub.token("zhang.wei").await;
+    let carrier = "91410783MA9XL0HJ8A";
+    let path = format!("/api/v1/permit/carriers/{carrier}");
+    let put = |token: &str, path: &str, body: serde_json::Value| {
+        hub.http
+            .put(hub.url(path))
+            .bearer_auth(token.to_string())
+            .json(&body)
+            .send()
+    };
+    let decided = (beijing_now().date() - chrono::Duration::days(200)).to_string();
+    let penalties: Vec<serde_json::Value> = (0..10)
+        .map(|_| json!({"decided_on": decided, "repaired_on": null}))
+        .collect();
+    let record = json!({"enterprise_name": "长垣市宏达重型运输有限公司", "credit_code": "yellow",
+        "penalties": penalties, "device_id": "platform"});
+
+    // Only the platform's account sends records; bad ones are refused whole.
+    let r = put(&desk, &path, record.clone()).await.expect("put");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = put(
+        &portal,
+        "/api/v1/permit/carriers/91410783MA9XL0HJ8B",
+        record.clone(),
+    )
+    .await
+    .expect("put");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(r).await, "bad_credit_id");
+    let mut backwards = record.clone();
+    backwards["penalties"] = json!([{"decided_on": decided, "repaired_on": "2020-01-01"}]);
+    let r = put(&portal, &path, backwards).await.expect("put");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(r).await, "penalty_repaired_before_decided");
+    let mut future = record.clone();
+    future["penalties"] = json!([{"decided_on": "2099-01-01", "repaired_on": null}]);
+    let r = put(&portal, &path, future).await.expect("put");
+    assert_eq!(error_code(r).await, "penalty_decided_in_future");
+    let mut bad_code = record.clone();
+    bad_code["credit_code"] = json!("purple");
+    let r = put(&portal, &path, bad_code).await.expect("put");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(hub
+        .store
+        .carrier_credit(carrier)
+        .await
+        .expect("read")
+        .is_none());
+
+    let r = put(&portal, &path, record).await.expect("put");
+    assert_eq!(r.status(), StatusCode::OK);
+    let kept: casedesk_wire::CarrierCredit = r.json().await.expect("record");
+    assert_eq!(kept.version, 1);
+    assert_eq!(kept.standing.penalties.len(), 10);
+    let r = hub
+        .http
+        .get(hub.url(&path))
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = hub
+        .http
+        .get(hub.url(&path))
+        .bearer_auth(&desk)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // An application carries the standing it arrived with, to the desk and to the draw.
+    let (s, f) = submission("HD-101", "410783");
+    assert_eq!(
+        hub.submit(&portal, &upload_body(&s, &f)).await.status(),
+        StatusCode::CREATED
+    );
+    // Credit repair of every penalty, and a green code: later applications carry that.
+    let repaired = beijing_now().date().to_string();
+    let penalties: Vec<serde_json::Value> = (0..10)
+        .map(|_| json!({"decided_on": decided, "repaired_on": repaired}))
+        .collect();
+    let r = put(
+        &portal,
+        &path,
+        json!({"enterprise_name": "长垣市宏达重型运输有限公司", "credit_code": "green",
+            "penalties": penalties, "device_id": "platform"}),
+    )
+    .await
+    .expect("put");
+    assert_eq!(r.status(), StatusCode::OK);
+    let (s, f) = submission("HD-102", "410783");
+    assert_eq!(
+        hub.submit(&portal, &upload_body(&s, &f)).await.status(),
+        StatusCode::CREATED
+    );
+    let page = hub.pull(&desk, 0, 1000).await;
+    let apps = applications(&page);
+    let standing = |reference: &str| {
+        apps.iter()
+            .find(|a| a.submission.carrier_reference == reference)
+            .and_then(|a| a.carrier_standing.clone())
+            .expect("standing")
+    };
+    let first = standing("HD-101");
+    assert_eq!(first.credit_code, Some(casedesk_domain::CreditCode::Yellow));
+    assert!(first.penalties.iter().all(|p| p.repaired_on.is_none()));
+    let second = standing("HD-102");
+    assert_eq!(second.credit_code, Some(casedesk_domain::CreditCode::Green));
+    assert!(second.penalties.iter().all(|p| p.repaired_on.is_some()));
+
+    let r = hub.close(&desk, "410783", &today()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let closed: PermitDay = r.json().await.expect("day");
+    let codes: Vec<Option<casedesk_domain::CreditCode>> = closed
+        .candidates
+        .expect("inputs")
+        .iter()
+        .map(|c| c.carrier_code)
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            Some(casedesk_domain::CreditCode::Yellow),
+            Some(casedesk_domain::CreditCode::Green)
+        ]
+    );
+    let audit = hub.store.audit_rows(0, 1000).await.expect("audit");
+    let rows: Vec<_> = audit
+        .iter()
+        .filter(|r| r.action == "carrier_credit")
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[1].before.contains("yellow"));
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken, None);
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -3096,4 +3244,5 @@ on_both_engines!(
     applications_are_taken_once_and_the_day_is_drawn,
     bad_submissions_change_nothing,
     the_dishonest_list_is_kept_and_puts_carriers_on_top,
+    a_carriers_credit_record_judges_its_applications,
 );

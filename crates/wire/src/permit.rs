@@ -4,12 +4,13 @@
 //! and the stored draw) as the desk pulls them. docs/sync-protocol.md ("Permit desk") has the
 //! rules around them.
 
+use casedesk_domain::credit::CreditCode;
 use casedesk_domain::credit_id::is_valid_credit_id;
 use casedesk_domain::permit::materials::check_repeated_validity;
 use casedesk_domain::permit::sample::{Candidate, Draw};
 use casedesk_domain::permit::{
-    accepted_kinds, Declared, ListEntry, ListPenalty, Material, MaterialFileKind, Route, Track,
-    Trips, Vehicle, VehicleError,
+    accepted_kinds, AdministrativePenalty, Declared, ListEntry, ListPenalty, Material,
+    MaterialFileKind, Route, Track, Trips, Vehicle, VehicleError,
 };
 use casedesk_domain::{plate, Divisions};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime};
@@ -448,6 +449,46 @@ pub struct MaterialFile {
     pub mime: String,
 }
 
+/// A carrier's credit standing as the hub held it when an application arrived: its credit code
+/// (红黄绿码) and its administrative penalties (行政处罚) with their repair dates, from the
+/// platform's record of the carrier (`PUT /api/v1/permit/carriers/{credit_id}`). The fast track
+/// and the draw's on-top share judge an application on the standing it arrived with, so a
+/// later change of the record never changes a day already drawn; credit repair counts for the
+/// carrier's applications from then on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CarrierStanding {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub credit_code: Option<CreditCode>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub penalties: Vec<AdministrativePenalty>,
+}
+
+/// `PUT /api/v1/permit/carriers/{credit_id}`: the platform's record of a carrier, replacing the
+/// one before (administrators only: it comes from the national credit site and the provincial
+/// credit scores, not from a desk).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CarrierCreditUpdate {
+    pub enterprise_name: String,
+    #[serde(flatten)]
+    pub standing: CarrierStanding,
+    pub device_id: String,
+}
+
+/// A carrier's record as the hub keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CarrierCredit {
+    pub credit_id: String,
+    pub enterprise_name: String,
+    #[serde(flatten)]
+    pub standing: CarrierStanding,
+    pub version: i64,
+    pub updated_by: String,
+    pub updated_at: String,
+}
+
 /// An application as the hub keeps it after the change numbered `seq`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -463,6 +504,10 @@ pub struct ApplicationChange {
     pub first_application: bool,
     pub submission: Submission,
     pub materials: Vec<MaterialFile>,
+    /// The carrier's standing when the application arrived; None when the hub had no record of
+    /// the carrier (no code, no penalties known).
+    #[serde(default)]
+    pub carrier_standing: Option<CarrierStanding>,
     pub updated_at: String,
 }
 

@@ -30,6 +30,77 @@ impl AdministrativePenalty {
     }
 }
 
+/// Most penalties one carrier's record may carry: far above any real record, low enough that
+/// a malformed import cannot make one row huge.
+pub const MAX_PENALTIES_PER_CARRIER: usize = 1_000;
+
+/// Why a carrier's penalty record as the platform sent it cannot be kept.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PenaltyRecordError {
+    #[error("a penalty decided on {decided} is dated after today ({today})")]
+    DecidedInFuture {
+        decided: NaiveDate,
+        today: NaiveDate,
+    },
+    #[error("a penalty decided on {decided} is repaired on {repaired}, before its decision")]
+    RepairedBeforeDecided {
+        decided: NaiveDate,
+        repaired: NaiveDate,
+    },
+    #[error("a repair dated {repaired} is after today ({today})")]
+    RepairedInFuture {
+        repaired: NaiveDate,
+        today: NaiveDate,
+    },
+    #[error("{count} penalties, more than the {max} one record may carry")]
+    TooMany { count: usize, max: usize },
+}
+
+impl PenaltyRecordError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PenaltyRecordError::DecidedInFuture { .. } => "penalty_decided_in_future",
+            PenaltyRecordError::RepairedBeforeDecided { .. } => "penalty_repaired_before_decided",
+            PenaltyRecordError::RepairedInFuture { .. } => "penalty_repaired_in_future",
+            PenaltyRecordError::TooMany { .. } => "too_many_penalties",
+        }
+    }
+}
+
+/// Checks a carrier's administrative penalties as recorded on `today`: no date ahead of today,
+/// no repair before its decision. A record that fails is refused whole.
+pub fn check_penalties(
+    penalties: &[AdministrativePenalty],
+    today: NaiveDate,
+) -> Result<(), PenaltyRecordError> {
+    if penalties.len() > MAX_PENALTIES_PER_CARRIER {
+        return Err(PenaltyRecordError::TooMany {
+            count: penalties.len(),
+            max: MAX_PENALTIES_PER_CARRIER,
+        });
+    }
+    for p in penalties {
+        if p.decided_on > today {
+            return Err(PenaltyRecordError::DecidedInFuture {
+                decided: p.decided_on,
+                today,
+            });
+        }
+        if let Some(repaired) = p.repaired_on {
+            if repaired < p.decided_on {
+                return Err(PenaltyRecordError::RepairedBeforeDecided {
+                    decided: p.decided_on,
+                    repaired,
+                });
+            }
+            if repaired > today {
+                return Err(PenaltyRecordError::RepairedInFuture { repaired, today });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The graded penalties of the dishonest list, mildest first.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS,
@@ -289,6 +360,42 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+    }
+
+    #[test]
+    fn penalty_records_are_checked_whole() {
+        let today = d("2026-11-30");
+        let ok = penalties(3, Some(d("2026-06-01")));
+        assert_eq!(check_penalties(&ok, today), Ok(()));
+        assert_eq!(check_penalties(&[], today), Ok(()));
+        let future = [AdministrativePenalty {
+            decided_on: d("2026-12-01"),
+            repaired_on: None,
+        }];
+        assert_eq!(
+            check_penalties(&future, today).map_err(|e| e.code()),
+            Err("penalty_decided_in_future")
+        );
+        let backwards = penalties(1, Some(d("2026-02-01")));
+        assert_eq!(
+            check_penalties(&backwards, today).map_err(|e| e.code()),
+            Err("penalty_repaired_before_decided")
+        );
+        let repaired_later = penalties(1, Some(d("2026-12-31")));
+        assert_eq!(
+            check_penalties(&repaired_later, today).map_err(|e| e.code()),
+            Err("penalty_repaired_in_future")
+        );
+        // Repaired on the day of the decision is allowed (publicity ended at once).
+        assert_eq!(
+            check_penalties(&penalties(1, Some(d("2026-03-01"))), today),
+            Ok(())
+        );
+        let many = penalties(MAX_PENALTIES_PER_CARRIER + 1, None);
+        assert_eq!(
+            check_penalties(&many, today).map_err(|e| e.code()),
+            Err("too_many_penalties")
+        );
     }
 
     fn penalties(n: usize, repaired_on: Option<NaiveDate>) -> Vec<AdministrativePenalty> {

@@ -21,8 +21,8 @@ pub use deadline::{
     Pause, PauseReason,
 };
 pub use eligibility::{
-    fast_track_refusals, AdministrativePenalty, CarrierRecord, FastTrackRefusal, ListEntry,
-    ListEntryError, ListPenalty,
+    check_penalties, fast_track_refusals, AdministrativePenalty, CarrierRecord, FastTrackRefusal,
+    ListEntry, ListEntryError, ListPenalty, PenaltyRecordError,
 };
 pub use limits::{limits, over_limit, Exceedance, LimitError, Limits, MassLimit, OverLimit};
 pub use material_file::{

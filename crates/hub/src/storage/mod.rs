@@ -385,6 +385,39 @@ pub struct NewDishonest {
     pub at: String,
 }
 
+/// The platform's record of a carrier, replacing the one before (`set_carrier_credit`).
+#[derive(Debug, Clone)]
+pub struct NewCarrierCredit {
+    pub credit_id: String,
+    pub enterprise_name: String,
+    pub standing: casedesk_wire::CarrierStanding,
+    pub by: String,
+    pub device_id: String,
+    pub at: String,
+}
+
+/// The audit row of a carrier's record, with what it replaced.
+pub(crate) fn carrier_credit_audit(
+    c: &NewCarrierCredit,
+    before: Option<&casedesk_wire::CarrierCredit>,
+) -> AuditEntry {
+    let mut audit = crate::permit::permit_audit(
+        "carrier_credit",
+        "carrier",
+        &c.credit_id,
+        &c.by,
+        &c.device_id,
+        &c.at,
+        serde_json::json!({ "enterprise_name": c.enterprise_name, "standing": c.standing }),
+    );
+    if let Some(b) = before {
+        audit.before = serde_json::json!({ "enterprise_name": b.enterprise_name,
+            "standing": b.standing })
+        .to_string();
+    }
+    audit
+}
+
 #[async_trait]
 pub trait HubStore: Send + Sync {
     /// `sqlite` or `postgres`, for messages.
@@ -553,6 +586,18 @@ pub trait HubStore: Send + Sync {
     /// draws over its applications with [`crate::permit::draw_day`], stores the candidates, the
     /// draw and the closure, reveals the seed to the pull, with a change number and an audit row.
     async fn close_permit_day(&self, req: DayRequest) -> Result<DayClosure, StoreError>;
+
+    /// Replaces a carrier's credit record (or makes its first) with an audit row
+    /// (`carrier_credit`, with the record it replaced), in one transaction. Applications taken
+    /// from then on carry it as their carrier's standing.
+    async fn set_carrier_credit(
+        &self,
+        c: NewCarrierCredit,
+    ) -> Result<casedesk_wire::CarrierCredit, StoreError>;
+    async fn carrier_credit(
+        &self,
+        credit_id: &str,
+    ) -> Result<Option<casedesk_wire::CarrierCredit>, StoreError>;
 
     /// Records a dishonest-list entry with a change number and an audit row
     /// (`dishonest_list`), in one transaction.

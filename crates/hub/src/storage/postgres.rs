@@ -16,8 +16,8 @@ use sqlx::{Postgres, Row, Transaction};
 
 use super::sqlite::with_payload;
 use super::sqlite::{
-    application_from, day_from, dishonest_from, APPLICATION_COLUMNS, DAY_COLUMNS,
-    DISHONEST_COLUMNS, MATERIALS_QUERY,
+    application_from, carrier_credit_from, day_from, dishonest_from, APPLICATION_COLUMNS,
+    CARRIER_CREDIT_COLUMNS, DAY_COLUMNS, DISHONEST_COLUMNS, MATERIALS_QUERY,
 };
 use super::sqlite::{
     departure_filter, division_filter, facts_json, order_audit, order_change, order_from, page,
@@ -30,7 +30,10 @@ use super::{
     UploadStart, UserRecord, WhitelistRow,
 };
 use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
-use super::{ApplicationTaken, DayClosure, DayRequest, NewApplication, NewDishonest};
+use super::{
+    carrier_credit_audit, ApplicationTaken, DayClosure, DayRequest, NewApplication,
+    NewCarrierCredit, NewDishonest,
+};
 use crate::audit::{link_hash, GENESIS};
 use crate::jurisdiction::{city_of, Jurisdiction};
 
@@ -42,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/postgres/0005_departures.sql"),
     include_str!("../../../../migrations/hub/postgres/0006_interceptions.sql"),
     include_str!("../../../../migrations/hub/postgres/0007_permits.sql"),
+    include_str!("../../../../migrations/hub/postgres/0008_carrier_credit.sql"),
 ];
 
 /// The advisory lock that keeps two hubs starting at once from migrating together.
@@ -1383,6 +1387,45 @@ impl HubStore for PgStore {
         self.close_permit_day_pg(req).await
     }
 
+    async fn set_carrier_credit(
+        &self,
+        c: NewCarrierCredit,
+    ) -> Result<casedesk_wire::CarrierCredit, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock_changes(&mut tx).await?;
+        let before = carrier_credit_by_id(&mut *tx, &c.credit_id).await?;
+        sqlx::query(
+            "INSERT INTO carrier_credit(credit_id, enterprise_name, credit_code, penalties,
+                 version, updated_by, updated_at)
+             VALUES ($1, $2, $3, $4, 1, $5, $6)
+             ON CONFLICT (credit_id) DO UPDATE SET enterprise_name = excluded.enterprise_name,
+                 credit_code = excluded.credit_code, penalties = excluded.penalties,
+                 version = carrier_credit.version + 1, updated_by = excluded.updated_by,
+                 updated_at = excluded.updated_at",
+        )
+        .bind(&c.credit_id)
+        .bind(&c.enterprise_name)
+        .bind(c.standing.credit_code.map(|k| k.code()))
+        .bind(serde_json::to_string(&c.standing.penalties)?)
+        .bind(&c.by)
+        .bind(&c.at)
+        .execute(&mut *tx)
+        .await?;
+        append_audit(&mut tx, &carrier_credit_audit(&c, before.as_ref())).await?;
+        let row = carrier_credit_by_id(&mut *tx, &c.credit_id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("carrier {} vanished", c.credit_id)))?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn carrier_credit(
+        &self,
+        credit_id: &str,
+    ) -> Result<Option<casedesk_wire::CarrierCredit>, StoreError> {
+        carrier_credit_by_id(&self.pool, credit_id).await
+    }
+
     async fn add_dishonest(&self, e: NewDishonest) -> Result<DishonestEntry, StoreError> {
         self.add_dishonest_pg(e).await
     }
@@ -1421,9 +1464,37 @@ fn application_record(
             r.try_get("version")?,
             r.try_get("seq")?,
             r.try_get("updated_at")?,
+            r.try_get("carrier_standing")?,
         ),
         materials,
     )
+}
+
+async fn carrier_credit_by_id<'c, E>(
+    conn: E,
+    credit_id: &str,
+) -> Result<Option<casedesk_wire::CarrierCredit>, StoreError>
+where
+    E: sqlx::Executor<'c, Database = Postgres>,
+{
+    sqlx::query(&format!(
+        "SELECT {CARRIER_CREDIT_COLUMNS} FROM carrier_credit WHERE credit_id = $1"
+    ))
+    .bind(credit_id)
+    .fetch_optional(conn)
+    .await?
+    .map(|r| -> Result<_, StoreError> {
+        carrier_credit_from((
+            r.try_get("credit_id")?,
+            r.try_get("enterprise_name")?,
+            r.try_get("credit_code")?,
+            r.try_get("penalties")?,
+            r.try_get("version")?,
+            r.try_get("updated_by")?,
+            r.try_get("updated_at")?,
+        ))
+    })
+    .transpose()
 }
 
 fn day_record(r: &PgRow) -> Result<(PermitDay, String), StoreError> {
@@ -1689,6 +1760,9 @@ impl PgStore {
         .bind(&s.carrier.credit_id)
         .fetch_one(&mut *tx)
         .await?;
+        let standing = carrier_credit_by_id(&mut *tx, &s.carrier.credit_id)
+            .await?
+            .map(|c| c.standing);
         let at_now = crate::clock::beijing_now();
         let at = crate::clock::stamp(at_now);
         for m in &a.materials {
@@ -1723,8 +1797,8 @@ impl PgStore {
         sqlx::query(
             "INSERT INTO permit_applications(application_id, carrier_credit_id, carrier_reference,
                  service_point, city_code, day, received_at, first_application, submission,
-                 received_by, version, seq, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12)",
+                 received_by, version, seq, updated_at, carrier_standing)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $13)",
         )
         .bind(&application_id)
         .bind(&s.carrier.credit_id)
@@ -1738,6 +1812,7 @@ impl PgStore {
         .bind(&a.by)
         .bind(seq)
         .bind(&at)
+        .bind(standing.as_ref().map(serde_json::to_string).transpose()?)
         .execute(&mut *tx)
         .await?;
         for (i, m) in a.materials.iter().enumerate() {
@@ -1762,7 +1837,7 @@ impl PgStore {
                 &a.by,
                 &a.device_id,
                 &at,
-                crate::permit::application_audit_after(&a, &day.day, first),
+                crate::permit::application_audit_after(&a, &day.day, first, standing.as_ref()),
             ),
         )
         .await?;
@@ -1778,6 +1853,7 @@ impl PgStore {
                 first_application: first,
                 submission: a.submission,
                 materials,
+                carrier_standing: standing,
                 updated_at: at,
             }),
             commitment: day.commitment,
@@ -1918,22 +1994,24 @@ impl PgStore {
             return Ok(DayClosure::AlreadyClosed(Box::new(day)));
         }
         let apps: Vec<crate::permit::DayApplication> = sqlx::query(
-            "SELECT application_id, carrier_credit_id, first_application FROM permit_applications
-             WHERE service_point = $1 AND day = $2 ORDER BY seq",
+            "SELECT application_id, carrier_credit_id, first_application, carrier_standing
+             FROM permit_applications WHERE service_point = $1 AND day = $2 ORDER BY seq",
         )
         .bind(&req.service_point)
         .bind(&key)
         .fetch_all(&mut *tx)
         .await?
         .iter()
-        .map(|r| {
+        .map(|r| -> Result<_, StoreError> {
+            let standing: Option<String> = r.try_get("carrier_standing")?;
             Ok(crate::permit::DayApplication {
                 application_id: r.try_get("application_id")?,
                 carrier_credit_id: r.try_get("carrier_credit_id")?,
                 first_application: r.try_get::<i64, _>("first_application")? != 0,
+                carrier_standing: standing.map(|j| serde_json::from_str(&j)).transpose()?,
             })
         })
-        .collect::<Result<_, sqlx::Error>>()?;
+        .collect::<Result<_, StoreError>>()?;
         let mut entries = Vec::new();
         for a in &apps {
             entries.extend(dishonest_of(&mut *tx, &a.carrier_credit_id).await?);

@@ -22,7 +22,10 @@ use super::{
     UploadStart, UserRecord, WhitelistRow,
 };
 use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
-use super::{ApplicationTaken, DayClosure, DayRequest, NewApplication, NewDishonest};
+use super::{
+    carrier_credit_audit, ApplicationTaken, DayClosure, DayRequest, NewApplication,
+    NewCarrierCredit, NewDishonest,
+};
 use crate::audit::{link_hash, GENESIS};
 use crate::jurisdiction::{city_of, Jurisdiction};
 
@@ -34,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/sqlite/0005_departures.sql"),
     include_str!("../../../../migrations/hub/sqlite/0006_interceptions.sql"),
     include_str!("../../../../migrations/hub/sqlite/0007_permits.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0008_carrier_credit.sql"),
 ];
 
 pub struct SqliteStore {
@@ -1733,6 +1737,23 @@ impl HubStore for SqliteStore {
             .await
     }
 
+    async fn set_carrier_credit(
+        &self,
+        c: NewCarrierCredit,
+    ) -> Result<casedesk_wire::CarrierCredit, StoreError> {
+        self.run(move |conn| set_carrier_credit_sqlite(conn, c))
+            .await
+    }
+
+    async fn carrier_credit(
+        &self,
+        credit_id: &str,
+    ) -> Result<Option<casedesk_wire::CarrierCredit>, StoreError> {
+        let credit_id = credit_id.to_string();
+        self.run(move |conn| carrier_credit_row(conn, &credit_id))
+            .await
+    }
+
     async fn add_dishonest(&self, e: NewDishonest) -> Result<DishonestEntry, StoreError> {
         self.run(move |conn| add_dishonest_sqlite(conn, e)).await
     }
@@ -1761,9 +1782,19 @@ impl HubStore for SqliteStore {
 // The permit desk (crate::permit): applications, their materials and the service points' days.
 
 pub(crate) const APPLICATION_COLUMNS: &str = "application_id, day, received_at, \
-     first_application, submission, version, seq, updated_at";
+     first_application, submission, version, seq, updated_at, carrier_standing";
 
-pub(crate) type ApplicationColumns = (String, String, String, i64, String, i64, i64, String);
+pub(crate) type ApplicationColumns = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    i64,
+    String,
+    Option<String>,
+);
 
 fn read_application(r: &Row<'_>) -> rusqlite::Result<ApplicationColumns> {
     Ok((
@@ -1775,11 +1806,12 @@ fn read_application(r: &Row<'_>) -> rusqlite::Result<ApplicationColumns> {
         r.get(5)?,
         r.get(6)?,
         r.get(7)?,
+        r.get(8)?,
     ))
 }
 
 pub(crate) fn application_from(
-    (application_id, day, received_at, first, submission, version, seq, updated_at): ApplicationColumns,
+    (application_id, day, received_at, first, submission, version, seq, updated_at, standing): ApplicationColumns,
     materials: Vec<MaterialFile>,
 ) -> Result<ApplicationChange, StoreError> {
     Ok(ApplicationChange {
@@ -1791,6 +1823,7 @@ pub(crate) fn application_from(
         first_application: first != 0,
         submission: serde_json::from_str(&submission)?,
         materials,
+        carrier_standing: facts_from(standing)?,
         updated_at,
     })
 }
@@ -2000,6 +2033,90 @@ fn dishonest_row(conn: &Connection, id: i64) -> Result<Option<DishonestEntry>, S
     .transpose()
 }
 
+pub(crate) const CARRIER_CREDIT_COLUMNS: &str =
+    "credit_id, enterprise_name, credit_code, penalties, version, updated_by, updated_at";
+
+pub(crate) type CarrierCreditColumns =
+    (String, String, Option<String>, String, i64, String, String);
+
+/// A carrier's record from its row; the standing is what an application taken now carries.
+pub(crate) fn carrier_credit_from(
+    (credit_id, enterprise_name, code, penalties, version, updated_by, updated_at): CarrierCreditColumns,
+) -> Result<casedesk_wire::CarrierCredit, StoreError> {
+    let credit_code = match code {
+        None => None,
+        Some(c) => Some(
+            casedesk_domain::CreditCode::from_code(&c)
+                .ok_or_else(|| StoreError::Corrupt(format!("credit code {c:?}")))?,
+        ),
+    };
+    Ok(casedesk_wire::CarrierCredit {
+        credit_id,
+        enterprise_name,
+        standing: casedesk_wire::CarrierStanding {
+            credit_code,
+            penalties: serde_json::from_str(&penalties)?,
+        },
+        version,
+        updated_by,
+        updated_at,
+    })
+}
+
+fn carrier_credit_row(
+    conn: &Connection,
+    credit_id: &str,
+) -> Result<Option<casedesk_wire::CarrierCredit>, StoreError> {
+    conn.query_row(
+        &format!("SELECT {CARRIER_CREDIT_COLUMNS} FROM carrier_credit WHERE credit_id = ?1"),
+        [credit_id],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        },
+    )
+    .optional()?
+    .map(carrier_credit_from)
+    .transpose()
+}
+
+pub(crate) fn set_carrier_credit_sqlite(
+    conn: &mut Connection,
+    c: NewCarrierCredit,
+) -> Result<casedesk_wire::CarrierCredit, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let before = carrier_credit_row(&tx, &c.credit_id)?;
+    tx.execute(
+        "INSERT INTO carrier_credit(credit_id, enterprise_name, credit_code, penalties, version,
+             updated_by, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
+         ON CONFLICT (credit_id) DO UPDATE SET enterprise_name = excluded.enterprise_name,
+             credit_code = excluded.credit_code, penalties = excluded.penalties,
+             version = carrier_credit.version + 1, updated_by = excluded.updated_by,
+             updated_at = excluded.updated_at",
+        params![
+            c.credit_id,
+            c.enterprise_name,
+            c.standing.credit_code.map(|k| k.code()),
+            serde_json::to_string(&c.standing.penalties)?,
+            c.by,
+            c.at
+        ],
+    )?;
+    append_audit(&tx, &carrier_credit_audit(&c, before.as_ref()))?;
+    let row = carrier_credit_row(&tx, &c.credit_id)?
+        .ok_or_else(|| StoreError::Corrupt(format!("carrier {} vanished", c.credit_id)))?;
+    tx.commit()?;
+    Ok(row)
+}
+
 pub(crate) fn add_dishonest_sqlite(
     conn: &mut Connection,
     e: NewDishonest,
@@ -2170,6 +2287,7 @@ pub(crate) fn take_application_sqlite(
         [&s.carrier.credit_id],
         |r| r.get(0),
     )?;
+    let standing = carrier_credit_row(&tx, &s.carrier.credit_id)?.map(|c| c.standing);
     let at_now = crate::clock::beijing_now();
     let at = crate::clock::stamp(at_now);
     for m in &a.materials {
@@ -2195,8 +2313,8 @@ pub(crate) fn take_application_sqlite(
     tx.execute(
         "INSERT INTO permit_applications(application_id, carrier_credit_id, carrier_reference,
              service_point, city_code, day, received_at, first_application, submission,
-             received_by, version, seq, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12)",
+             received_by, version, seq, updated_at, carrier_standing)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12, ?13)",
         params![
             application_id,
             s.carrier.credit_id,
@@ -2209,7 +2327,8 @@ pub(crate) fn take_application_sqlite(
             serde_json::to_string(s)?,
             a.by,
             seq,
-            at
+            at,
+            standing.as_ref().map(serde_json::to_string).transpose()?
         ],
     )?;
     for (i, m) in a.materials.iter().enumerate() {
@@ -2228,7 +2347,7 @@ pub(crate) fn take_application_sqlite(
             &a.by,
             &a.device_id,
             &at,
-            crate::permit::application_audit_after(&a, &day.day, first),
+            crate::permit::application_audit_after(&a, &day.day, first, standing.as_ref()),
         ),
     )?;
     let materials = materials_of(&tx, &application_id)?;
@@ -2243,6 +2362,7 @@ pub(crate) fn take_application_sqlite(
             first_application: first,
             submission: a.submission,
             materials,
+            carrier_standing: standing,
             updated_at: at,
         }),
         commitment: day.commitment,
@@ -2299,17 +2419,28 @@ pub(crate) fn close_permit_day_sqlite(
     }
     let apps = {
         let mut stmt = tx.prepare(
-            "SELECT application_id, carrier_credit_id, first_application FROM permit_applications
-             WHERE service_point = ?1 AND day = ?2 ORDER BY seq",
+            "SELECT application_id, carrier_credit_id, first_application, carrier_standing
+             FROM permit_applications WHERE service_point = ?1 AND day = ?2 ORDER BY seq",
         )?;
         let rows = stmt.query_map([&req.service_point, &key], |r| {
-            Ok(crate::permit::DayApplication {
-                application_id: r.get(0)?,
-                carrier_credit_id: r.get(1)?,
-                first_application: r.get::<_, i64>(2)? != 0,
-            })
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)? != 0,
+                r.get::<_, Option<String>>(3)?,
+            ))
         })?;
         rows.collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .map(|(application_id, carrier_credit_id, first, standing)| {
+                Ok(crate::permit::DayApplication {
+                    application_id,
+                    carrier_credit_id,
+                    first_application: first,
+                    carrier_standing: facts_from(standing)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?
     };
     let mut entries = Vec::new();
     for a in &apps {
