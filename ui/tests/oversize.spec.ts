@@ -42,6 +42,7 @@ function application(id: string, patch: Partial<ApplicationView> = {}): Applicat
     required: [],
     missing: [],
     materials: [{ material: "measurement_video", name_zh: "测量视频", name_en: "measurement video", file_name: "measurement.mp4", sha256: "ab".repeat(32), size: 1000, mime: "video/mp4" }],
+    carrier_standing: { credit_code: "green", unrepaired_penalties: 0 },
     fast_track: { requested: true, eligible: true, refusals: [] },
     on_top: [],
     sampled: "not_drawn",
@@ -82,6 +83,7 @@ describe("大件运输 page", () => {
           refusals: [{ code: "on_dishonest_list", behaviour: "测量视频剪辑拼接", penalty: { grade: "fast_track_removed" }, listed_on: "2026-11-02", repair_conditions: "整改到位" }],
         },
         acceptance: { state: "notice_due", notice_due: "2026-12-07" },
+        carrier_standing: null,
         time_limit: null,
         missing: [{ code: "application_form", name_zh: "公路超限运输申请表", name_en: "application form" }],
       }),
@@ -96,6 +98,9 @@ describe("大件运输 page", () => {
     expect(rows[0].querySelector('[data-testid="oversize-clock"]')!.textContent).toContain("剩余 5 个工作日");
     expect(rows[0].querySelector('[data-testid="oversize-materials"]')!.textContent).toContain("齐全（1 个文件）");
     expect(rows[0].querySelector('[data-testid="oversize-fast-track"]')!.textContent).toContain("可用");
+    expect(rows[0].querySelector('[data-testid="oversize-standing"]')!.textContent).toContain("绿码");
+    expect(rows[0].querySelector('[data-testid="oversize-standing"]')!.textContent).toContain("未修复行政处罚 0 起");
+    expect(rows[1].querySelector('[data-testid="oversize-standing"]')!.textContent).toContain("无平台信用记录");
     expect(rows[0].querySelector('[data-testid="oversize-sample"]')!.textContent).toContain("首次申报");
     expect(rows[1].querySelector('[data-testid="oversize-clock"]')!.textContent).toContain("2026-12-07 前送达一次性告知书");
     expect(rows[1].querySelector('[data-testid="oversize-fast-track"]')!.textContent).toContain("不可用：列入失信企业库（2026-11-02，测量视频剪辑拼接）");

@@ -12,9 +12,11 @@ use casedesk_domain::permit::sample::{
     check_committed_in_time, on_top_reasons, Candidate, Draw, OnTopReason,
 };
 use casedesk_domain::permit::{classify, Classification, Declared, Route, Vehicle};
-use casedesk_domain::Role;
+use casedesk_domain::{CreditCode, Role};
 use casedesk_sync::{HubClient, SyncError};
-use casedesk_wire::{entries_at, listed_at, ApplicationChange, DishonestEntry, PermitDay};
+use casedesk_wire::{
+    day_candidates, entries_at, ApplicationChange, DayApplication, DishonestEntry, PermitDay,
+};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use ts_rs::TS;
@@ -53,6 +55,15 @@ pub struct PresentMaterial {
     #[ts(type = "number")]
     pub size: u64,
     pub mime: String,
+}
+
+/// The carrier's credit as its application arrived (the platform's record on the hub).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CarrierStandingView {
+    pub credit_code: Option<CreditCode>,
+    /// Administrative penalties not repaired as of today.
+    pub unrepaired_penalties: u32,
 }
 
 /// Whether the carrier may use the credit fast track (信用+申报), and if not, why.
@@ -112,6 +123,9 @@ pub struct ApplicationView {
     pub missing: Vec<MaterialItem>,
     /// The files handed in (metadata and hash; the bytes are fetched later).
     pub materials: Vec<PresentMaterial>,
+    /// The carrier's credit code and unrepaired penalties as the application arrived; None when
+    /// the hub had no record of the carrier.
+    pub carrier_standing: Option<CarrierStandingView>,
     pub fast_track: FastTrackView,
     pub on_top: Vec<OnTopReason>,
     pub sampled: Sampled,
@@ -152,18 +166,15 @@ pub struct PermitDayView {
 /// What the draw is made from, as the hub builds it: the hub's first-application mark and the
 /// dishonest-list entries this desk has (`casedesk_wire::listed_at`). Carriers' credit codes are
 /// not kept yet (the hub draws with the same empty input).
+/// An application as the day's draw reads it, by the rule the hub draws with.
 fn candidate(a: &ApplicationChange, entries: &[DishonestEntry], day: NaiveDate) -> Candidate {
-    Candidate {
-        application_id: a.application_id.clone(),
-        carrier_code: None,
-        carrier_listed: listed_at(
-            entries,
-            &a.submission.carrier.credit_id,
-            &a.submission.service_point,
-            day,
-        ),
-        first_application: a.first_application,
-    }
+    day_candidates(
+        &[DayApplication::from(a)],
+        entries,
+        &a.submission.service_point,
+        day,
+    )
+    .remove(0)
 }
 
 fn stamp_time(s: &str) -> Option<NaiveDateTime> {
@@ -188,7 +199,8 @@ pub fn verify_day(
             error: AppError::internal(),
         };
     };
-    let list: Vec<Candidate> = apps.iter().map(|a| candidate(a, entries, date)).collect();
+    let day_apps: Vec<DayApplication> = apps.iter().map(DayApplication::from).collect();
+    let list = day_candidates(&day_apps, entries, &day.service_point, date);
     let checked = match in_time {
         Some(Err(e)) => Err(e),
         _ => sample_verify(&day.commitment, seed, &list, draw),
@@ -276,9 +288,11 @@ impl Desk {
             }
             _ => None,
         };
-        // The list entries that hold here; administrative penalty counts are not kept yet.
+        // The penalties as the application arrived with them, and the list entries that hold
+        // here now.
+        let standing = a.carrier_standing.clone().unwrap_or_default();
         let record = CarrierRecord {
-            penalties: Vec::new(),
+            penalties: standing.penalties,
             list_entries: entries_at(entries, &s.carrier.credit_id, &s.service_point),
         };
         let refusals = fast_track_refusals(&record, today);
@@ -337,6 +351,10 @@ impl Desk {
                     }
                 })
                 .collect(),
+            carrier_standing: a.carrier_standing.as_ref().map(|c| CarrierStandingView {
+                credit_code: c.credit_code,
+                unrepaired_penalties: record.unrepaired_penalties(today),
+            }),
             fast_track: FastTrackView {
                 requested: s.track == Track::CreditFastTrack,
                 eligible: refusals.is_empty(),

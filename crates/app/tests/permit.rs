@@ -313,6 +313,92 @@ fn the_desk_pulls_the_days_applications_and_verifies_its_draw() {
     }
 }
 
+/// The platform's record of a carrier reaches the desk with each application: ten unrepaired
+/// administrative penalties refuse the fast track, a yellow code puts the application on top of
+/// the draw (and the desk's check of the draw agrees), and after credit repair the carrier's
+/// next application is eligible again.
+#[test]
+fn a_carriers_penalties_and_code_judge_its_applications() {
+    use casedesk_domain::permit::AdministrativePenalty;
+    use casedesk_domain::CreditCode;
+    let hub = start_hub();
+    let here = tempfile::tempdir().expect("desk dir");
+    let mut desk = signed_in(&hub, here.path(), "chen.jing");
+    let today = casedesk_hub::clock::beijing_now();
+    let decided = today.date() - chrono::Duration::days(120);
+    let record = |penalties: u32, repaired: bool, code| {
+        let update = casedesk_wire::CarrierCreditUpdate {
+            enterprise_name: "长垣市宏达重型运输有限公司".into(),
+            standing: casedesk_wire::CarrierStanding {
+                credit_code: Some(code),
+                penalties: (0..penalties)
+                    .map(|_| AdministrativePenalty {
+                        decided_on: decided,
+                        repaired_on: repaired.then_some(today.date()),
+                    })
+                    .collect(),
+            },
+            device_id: "platform".into(),
+        };
+        let r = casedesk_hub::permit::carrier_credit_record(
+            "91410783MA9XL0HJ8A",
+            update,
+            "admin",
+            today,
+        )
+        .expect("a valid record");
+        hub.rt
+            .block_on(hub.store.set_carrier_credit(r))
+            .expect("kept");
+    };
+    record(10, false, CreditCode::Yellow);
+    let refused = hub.submit("HD-201", true);
+    record(10, true, CreditCode::Green);
+    let eligible = hub.submit("HD-202", true);
+    desk.sync().expect("sync");
+
+    let apps = desk.permit_applications(None).expect("applications");
+    let view = |id: &str| {
+        apps.iter()
+            .find(|a| a.application_id == id)
+            .expect("pulled")
+    };
+    let a = view(&refused);
+    let standing = a.carrier_standing.expect("the hub's record came with it");
+    assert_eq!(standing.credit_code, Some(CreditCode::Yellow));
+    assert_eq!(standing.unrepaired_penalties, 10);
+    assert!(!a.fast_track.eligible);
+    assert_eq!(
+        a.fast_track.refusals[0].code(),
+        "too_many_unrepaired_penalties"
+    );
+    assert!(a
+        .on_top
+        .contains(&casedesk_domain::permit::OnTopReason::YellowCode));
+    let b = view(&eligible);
+    assert_eq!(b.carrier_standing.expect("record").unrepaired_penalties, 0);
+    assert!(b.fast_track.eligible, "{:?}", b.fast_track.refusals);
+    assert!(!b
+        .on_top
+        .contains(&casedesk_domain::permit::OnTopReason::YellowCode));
+
+    // The hub draws with the codes the applications arrived with; the desk's check agrees.
+    let day = desk.close_permit_day(None).expect("closed");
+    assert!(
+        matches!(day.verification, Verification::Verified),
+        "{:?}",
+        day.verification
+    );
+    let draw = day.draw.expect("draw");
+    assert!(
+        draw.random.contains(&refused)
+            || draw.on_top.iter().any(|o| o.application_id == refused
+                && o.reasons
+                    .contains(&casedesk_domain::permit::OnTopReason::YellowCode)),
+        "{draw:?}"
+    );
+}
+
 /// The demo generator's submission folders (`casedesk-cli demo-media`) are what the hub's
 /// carrier ingest takes: the shared format, valid credit ids and plates, files of their kinds.
 #[test]

@@ -1757,9 +1757,19 @@ fn application_text(a: &casedesk_app::ApplicationView) -> String {
         (true, true) => "信用+申报：可用",
         (true, false) => "信用+申报：不可用",
     };
+    let standing = match a.carrier_standing {
+        None => "无平台信用记录".to_string(),
+        Some(s) => format!(
+            "{}未修复行政处罚 {} 起",
+            s.credit_code
+                .map(|c| format!("{}，", c.name_zh()))
+                .unwrap_or_default(),
+            s.unrepaired_penalties
+        ),
+    };
     let on_top: Vec<&str> = a.on_top.iter().map(|r| r.name_zh()).collect();
     format!(
-        "{}\t{}\t{}\t{}\t{}/{}\t{} 轴 高{} 宽{} 长{} mm {} kg\n  {class}\t{clock}\n  {materials}\t{fast}\t{}{}",
+        "{}\t{}\t{}\t{}\t{}/{}\t{} 轴 高{} 宽{} 长{} mm {} kg\n  {class}\t{clock}\n  {materials}\t{fast}（{standing}）\t{}{}",
         a.application_id,
         a.received_at.get(11..16).unwrap_or(""),
         a.carrier_name,

@@ -36,6 +36,22 @@ impl CreditCode {
         }
     }
 
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            CreditCode::Red => "红码",
+            CreditCode::Yellow => "黄码",
+            CreditCode::Green => "绿码",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            CreditCode::Red => "red code",
+            CreditCode::Yellow => "yellow code",
+            CreditCode::Green => "green code",
+        }
+    }
+
     pub fn from_code(code: &str) -> Option<CreditCode> {
         [CreditCode::Red, CreditCode::Yellow, CreditCode::Green]
             .into_iter()

@@ -71,41 +71,6 @@ pub fn day_key(service_point: &str, day: &str) -> String {
     format!("{service_point}/{day}")
 }
 
-/// One application of a day as the draw reads it: its id, its carrier and whether it is the
-/// carrier's first application.
-pub struct DayApplication {
-    pub application_id: String,
-    pub carrier_credit_id: String,
-    pub first_application: bool,
-    /// The carrier's standing as the application arrived.
-    pub carrier_standing: Option<casedesk_wire::CarrierStanding>,
-}
-
-/// What a day is drawn from: each application with what puts it on top of the random share: a
-/// first application, the carrier's yellow or red code as the application arrived, and a
-/// carrier on the dishonest-enterprise list at the service point as the day began
-/// (`casedesk_wire::listed_at`).
-pub fn candidates(
-    apps: &[DayApplication],
-    entries: &[DishonestEntry],
-    service_point: &str,
-    day: NaiveDate,
-) -> Vec<Candidate> {
-    apps.iter()
-        .map(|a| Candidate {
-            application_id: a.application_id.clone(),
-            carrier_code: a.carrier_standing.as_ref().and_then(|c| c.credit_code),
-            carrier_listed: casedesk_wire::listed_at(
-                entries,
-                &a.carrier_credit_id,
-                service_point,
-                day,
-            ),
-            first_application: a.first_application,
-        })
-        .collect()
-}
-
 /// The day's draw from its seed (hex) and candidates, by the domain's one rule.
 pub fn draw_day(seed_hex: &str, candidates: &[Candidate]) -> Result<Draw, StoreError> {
     let seed = hex::decode(seed_hex).map_err(|e| StoreError::Corrupt(format!("seed: {e}")))?;

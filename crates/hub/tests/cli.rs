@@ -349,3 +349,64 @@ fn the_evidence_sweep_from_the_command_line() {
     assert!(text.contains("1 orphan chunks (12 bytes)"), "{text}");
     assert!(!chunk.exists());
 }
+
+#[test]
+fn carriers_credit_records_from_a_json_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("hub.db").display().to_string();
+    let file = dir.path().join("carriers.json");
+    std::fs::write(
+        &file,
+        r#"[
+  {"credit_id": "91410783MA9XL0HJ8A", "enterprise_name": "长垣市宏达重型运输有限公司",
+   "credit_code": "yellow",
+   "penalties": [{"decided_on": "2026-03-01", "repaired_on": null},
+                 {"decided_on": "2026-04-01", "repaired_on": "2026-06-01"}]},
+  {"credit_id": "91410700725822691A", "enterprise_name": "河南森源电气股份有限公司",
+   "credit_code": null,
+   "penalties": [{"decided_on": "2026-05-01", "repaired_on": "2026-04-01"}]},
+  {"credit_id": "not-an-id", "enterprise_name": "x", "credit_code": "green", "penalties": []}
+]"#,
+    )
+    .expect("write");
+    let path = file.display().to_string();
+    let out = hub(&db, &["--json", "carrier", "import", &path], "");
+    // Two records refused on their own, the first kept: exit 2.
+    assert_eq!(out.status.code(), Some(2));
+    let results: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes: Vec<&str> = results
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|r| {
+            r["code"]
+                .as_str()
+                .unwrap_or(r["result"].as_str().unwrap_or(""))
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        vec!["kept", "penalty_repaired_before_decided", "bad_credit_id"]
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("早于决定日期"), "{err}");
+
+    let out = hub(&db, &["carrier", "show", "91410783MA9XL0HJ8A"], "");
+    assert!(out.status.success());
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        line.contains("yellow") && line.contains("1 条未修复处罚"),
+        "{line}"
+    );
+    let out = hub(&db, &["carrier", "show", "91410700725822691A"], "");
+    assert_eq!(out.status.code(), Some(2));
+
+    // The same file again replaces the record (version 2); a file that is not an array is refused.
+    let out = hub(&db, &["--json", "carrier", "import", &path], "");
+    let results: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(results[0]["version"], 2);
+    std::fs::write(&file, "{}").expect("write");
+    let out = hub(&db, &["carrier", "import", &path], "");
+    assert!(!out.status.success());
+    assert!(one_line_failure(&out).contains("not a JSON array"));
+}

@@ -614,6 +614,47 @@ pub fn listed_at<'a>(
         .any(|e| e.in_force(eve))
 }
 
+/// One application of a day as the draw reads it: its id, its carrier, whether it is the
+/// carrier's first application and the carrier's standing as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayApplication {
+    pub application_id: String,
+    pub carrier_credit_id: String,
+    pub first_application: bool,
+    pub carrier_standing: Option<CarrierStanding>,
+}
+
+impl From<&ApplicationChange> for DayApplication {
+    fn from(a: &ApplicationChange) -> DayApplication {
+        DayApplication {
+            application_id: a.application_id.clone(),
+            carrier_credit_id: a.submission.carrier.credit_id.clone(),
+            first_application: a.first_application,
+            carrier_standing: a.carrier_standing.clone(),
+        }
+    }
+}
+
+/// What a day is drawn from: each application with what puts it on top of the random share: a
+/// first application, the carrier's yellow or red code as the application arrived, and a
+/// carrier on the dishonest-enterprise list at the service point as the day began
+/// ([`listed_at`]). The one rule the hub's draw and the desk's check use.
+pub fn day_candidates(
+    apps: &[DayApplication],
+    entries: &[DishonestEntry],
+    service_point: &str,
+    day: NaiveDate,
+) -> Vec<Candidate> {
+    apps.iter()
+        .map(|a| Candidate {
+            application_id: a.application_id.clone(),
+            carrier_code: a.carrier_standing.as_ref().and_then(|c| c.credit_code),
+            carrier_listed: listed_at(entries, &a.carrier_credit_id, service_point, day),
+            first_application: a.first_application,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

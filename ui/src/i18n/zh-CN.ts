@@ -810,6 +810,7 @@ const zhCN = {
     complete: "齐全（{n} 个文件）",
     missing: "缺 {n} 项：",
     listSep: "、",
+    standing: { none: "无平台信用记录", penalties: "未修复行政处罚 {n} 起" },
     fastTrack: {
       ordinary: "普通申报",
       eligible: "可用",

@@ -1993,7 +1993,7 @@ impl PgStore {
         if day.closed_at.is_some() {
             return Ok(DayClosure::AlreadyClosed(Box::new(day)));
         }
-        let apps: Vec<crate::permit::DayApplication> = sqlx::query(
+        let apps: Vec<casedesk_wire::DayApplication> = sqlx::query(
             "SELECT application_id, carrier_credit_id, first_application, carrier_standing
              FROM permit_applications WHERE service_point = $1 AND day = $2 ORDER BY seq",
         )
@@ -2004,7 +2004,7 @@ impl PgStore {
         .iter()
         .map(|r| -> Result<_, StoreError> {
             let standing: Option<String> = r.try_get("carrier_standing")?;
-            Ok(crate::permit::DayApplication {
+            Ok(casedesk_wire::DayApplication {
                 application_id: r.try_get("application_id")?,
                 carrier_credit_id: r.try_get("carrier_credit_id")?,
                 first_application: r.try_get::<i64, _>("first_application")? != 0,
@@ -2016,7 +2016,8 @@ impl PgStore {
         for a in &apps {
             entries.extend(dishonest_of(&mut *tx, &a.carrier_credit_id).await?);
         }
-        let candidates = crate::permit::candidates(&apps, &entries, &req.service_point, req.day);
+        let candidates =
+            casedesk_wire::day_candidates(&apps, &entries, &req.service_point, req.day);
         let draw = crate::permit::draw_day(&seed, &candidates)?;
         let seq = next_counter(&mut tx, "change").await?;
         let now = crate::clock::beijing_now();

@@ -2433,7 +2433,7 @@ pub(crate) fn close_permit_day_sqlite(
         rows.collect::<Result<Vec<_>, _>>()?
             .into_iter()
             .map(|(application_id, carrier_credit_id, first, standing)| {
-                Ok(crate::permit::DayApplication {
+                Ok(casedesk_wire::DayApplication {
                     application_id,
                     carrier_credit_id,
                     first_application: first,
@@ -2446,7 +2446,7 @@ pub(crate) fn close_permit_day_sqlite(
     for a in &apps {
         entries.extend(dishonest_of(&tx, &a.carrier_credit_id)?);
     }
-    let candidates = crate::permit::candidates(&apps, &entries, &req.service_point, req.day);
+    let candidates = casedesk_wire::day_candidates(&apps, &entries, &req.service_point, req.day);
     let draw = crate::permit::draw_day(&seed, &candidates)?;
     let seq = next_counter(&tx, "change")?;
     let now = crate::clock::beijing_now();
