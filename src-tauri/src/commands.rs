@@ -14,10 +14,12 @@ use std::time::Instant;
 use casedesk_app::{
     record_rectification_granted, AppError, ApplicationView, AttachedEvidence, Attention, AutoSync,
     AutoSyncRunner, AutoSyncStatus, BatchAction, BatchItem, DemoSummary, Desk, DeskStatus,
-    DroppedFiles, ExportSummary, FileGrants, HandlingMethod, InboxCount, InboxFilter, InboxPage,
-    InboxReader, OfferedFile, OrderDetail, OutboxEntry, PermitDayView, SavedFilter, SignedIn,
-    SyncOverview, SyncProgress, SyncReport, UploadProgress, VehicleDetail, Violation, WhitelistRow,
+    DishonestView, DroppedFiles, ExportSummary, FileGrants, HandlingMethod, InboxCount,
+    InboxFilter, InboxPage, InboxReader, OfferedFile, OrderDetail, OutboxEntry, PermitDayView,
+    SavedFilter, SignedIn, SyncOverview, SyncProgress, SyncReport, UploadProgress, VehicleDetail,
+    Violation, WhitelistRow,
 };
+use casedesk_domain::permit::ListPenalty;
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
 use tauri::{Emitter, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -336,6 +338,22 @@ commands! {
     /// the revealed draw.
     fn close_permit_day(date: Option<String>) -> PermitDayView =
         |s| with(s, |d| d.close_permit_day(date.as_deref()));
+    /// 失信企业库: the dishonest-enterprise list as the last sync brought it.
+    fn dishonest_list() -> Vec<DishonestView> = |s| with(s, |d| d.dishonest_list());
+    /// Lists a carrier today (desk staff, supervisors; needs the network: the hub dates it).
+    fn list_dishonest(
+        credit_id: String,
+        enterprise_name: String,
+        behaviour: String,
+        penalty: ListPenalty,
+        repair_conditions: String,
+    ) -> DishonestView = |s| {
+        with(s, |d| {
+            d.list_dishonest(&credit_id, &enterprise_name, &behaviour, penalty, &repair_conditions)
+        })
+    };
+    /// Records an entry's credit repair today (needs the network); it cannot be undone.
+    fn repair_dishonest(id: i64) -> DishonestView = |s| with(s, |d| d.repair_dishonest(id));
     /// Pushes the outbox (uploading the evidence files it refers to first), then pulls the
     /// hub's changes; on the background sync's desk, so the window's desk stays free.
     fn sync_now() -> SyncReport = |s| sync_in_background(s);

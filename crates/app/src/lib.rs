@@ -31,8 +31,8 @@ pub use auto_sync::{AutoSync, AutoSyncRunner, AutoSyncState, AutoSyncStatus};
 pub use batch::{BatchAction, BatchItem, MAX_BATCH};
 pub use casedesk_store::{Attention, Refusal};
 pub use casedesk_sync::TokenStoreKind;
-pub use casedesk_wire::DishonestEntry;
 pub use desk::{default_data_dir, Clock, Desk, Profile, CACHE_FILE};
+pub use dishonest::DishonestView;
 pub use dto::{DemoSummary, DeskStatus, OrderDetail, VehicleDetail};
 pub use error::{AppError, ErrorCode};
 pub use evidence::{

@@ -1796,20 +1796,21 @@ fn application_text(a: &casedesk_app::ApplicationView) -> String {
     )
 }
 
-fn dishonest_text(e: &casedesk_app::DishonestEntry) -> String {
-    let state = match e.entry.repaired_on {
-        Some(d) => format!("已修复 {d}"),
-        None => "在库".to_string(),
+fn dishonest_text(e: &casedesk_app::DishonestView) -> String {
+    let state = match (e.repaired_on, e.closes_fast_track) {
+        (Some(d), _) => format!("已修复 {d}"),
+        (None, true) => "在库，信用+申报不可用".to_string(),
+        (None, false) => "在库".to_string(),
     };
     format!(
         "{}\t{}\t{}\t{}\t{} 列入（{}）\t{}\t{state}",
         e.id,
         e.credit_id,
         e.enterprise_name,
-        e.entry.penalty.name_zh(),
-        e.entry.listed_on,
+        e.penalty.name_zh(),
+        e.listed_on,
         e.division,
-        e.entry.behaviour
+        e.behaviour
     )
 }
 

@@ -7,12 +7,14 @@ import type { BatchAction } from "./BatchAction";
 import type { BatchItem } from "./BatchItem";
 import type { DemoSummary } from "./DemoSummary";
 import type { DeskStatus } from "./DeskStatus";
+import type { DishonestView } from "./DishonestView";
 import type { ExportSummary } from "./ExportSummary";
 import type { HandlingMethod } from "./HandlingMethod";
 import type { InboxCount } from "./InboxCount";
 import type { InboxPage } from "./InboxPage";
 import type { InboxQuery } from "./InboxQuery";
 import type { InterceptionOutcome } from "./InterceptionOutcome";
+import type { ListPenalty } from "./ListPenalty";
 import type { OfferedFile } from "./OfferedFile";
 import type { OrderDetail } from "./OrderDetail";
 import type { OutboxEntry } from "./OutboxEntry";
@@ -98,6 +100,12 @@ export function commands(call: Call) {
     permitDay: (date: string | null) => call<PermitDayView | null>("permit_day", { date }),
     /** 日结: closes the day on the hub (desk staff; needs the network), then syncs and verifies the revealed draw. */
     closePermitDay: (date: string | null) => call<PermitDayView>("close_permit_day", { date }),
+    /** 失信企业库: the dishonest-enterprise list as the last sync brought it. */
+    dishonestList: () => call<Array<DishonestView>>("dishonest_list"),
+    /** Lists a carrier today (desk staff, supervisors; needs the network: the hub dates it). */
+    listDishonest: (creditId: string, enterpriseName: string, behaviour: string, penalty: ListPenalty, repairConditions: string) => call<DishonestView>("list_dishonest", { creditId, enterpriseName, behaviour, penalty, repairConditions }),
+    /** Records an entry's credit repair today (needs the network); it cannot be undone. */
+    repairDishonest: (id: number) => call<DishonestView>("repair_dishonest", { id }),
     /** Pushes the outbox (uploading the evidence files it refers to first), then pulls the hub's changes; on the background sync's desk, so the window's desk stays free. */
     syncNow: () => call<SyncReport>("sync_now"),
     /** The background sync: its last outcome and when it tries next (also sent as an event). */
