@@ -35,6 +35,7 @@ function item(id: number, patch: Partial<Attention> = {}): Attention {
     payload: "{}",
     recorded_at: "2026-11-29 09:00",
     code: "not_claimant",
+    params: {},
     message_zh: "工单已由 zhang.wei 认领，只有认领人可以办理",
     message_en: "the order is claimed by zhang.wei; only the claimant may act on it",
     refused_at: "2026-11-29 10:30",
@@ -70,6 +71,12 @@ describe("attention list on the 同步 page", () => {
     expect(note).toContain("办理人：li.na");
     expect(note).toContain("认领人：zhang.wei");
     expect(note).toContain("拒绝原因：工单已由 zhang.wei 认领，只有认领人可以办理 (not_claimant)");
+  });
+
+  it("words the reason from the desk's catalogue when the item carries its parameters", () => {
+    const a = item(1, { params: { order_no: "GD202611290000003", claimant: "zhang.wei" }, message_zh: "（中心原文）", message_en: "(hub text)" });
+    expect(attentionNote(a, t, te, "zh-CN")).toContain("拒绝原因：工单 GD202611290000003 已由 zhang.wei 认领，只有认领人可以办理。 (not_claimant)");
+    expect(attentionNote(a, t, te, "en")).toContain("Work order GD202611290000003 is claimed by zhang.wei; only the claimant can act on it. (not_claimant)");
   });
 
   it("a county officer does not see the section", async () => {
@@ -162,5 +169,12 @@ describe("attention list on the 同步 page", () => {
     expect(q("attention")!.textContent).toContain("Attention list");
     expect(q("attention-row")!.textContent).toContain("Handle: 已电话警示驾驶员; 驾驶员表示立即整改");
     w.unmount();
+
+    // With its parameters, the row's reason is the catalogue's (not the hub's wording).
+    m.attentionList.mockResolvedValue([item(4, { params: { order_no: "GD202611290000003", claimant: "zhang.wei" } })]);
+    const w2 = mountApp(SyncView, freshPinia());
+    await settle();
+    expect(q("attention-reason")!.textContent).toContain("工单 GD202611290000003 已由 zhang.wei 认领，只有认领人可以办理。");
+    w2.unmount();
   });
 });

@@ -429,6 +429,11 @@ fn a_lost_races_handling_reaches_the_supervisors_attention_list_and_is_resolved(
         ]
     );
     assert!(handled.message_zh.contains("zhang.wei"));
+    assert_eq!(
+        handled.params.get("claimant").map(String::as_str),
+        Some("zhang.wei"),
+        "kept at the desk, to word the reason from its catalogue"
+    );
 
     // A second sync replaces the list with the hub's: still the same two.
     sup.sync().expect("again");
@@ -727,6 +732,12 @@ fn a_refused_action_is_dismissed_with_a_record_or_redone_once_the_rules_allow_it
     let note = last.refusal.as_ref().expect("the refusal on the timeline");
     assert_eq!(note.action, "handle");
     assert!(!note.message_zh.is_empty() && !note.message_en.is_empty());
+    // Its code and parameters are kept, so the timeline words it from the catalogue.
+    assert!(!note.code.is_empty());
+    assert!(
+        !note.params.is_empty(),
+        "the refusal's parameters: {note:?}"
+    );
     assert_eq!(
         b.outbox().expect("outbox").len(),
         2,

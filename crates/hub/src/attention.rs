@@ -53,6 +53,7 @@ pub fn item_for(
         payload: m.payload.clone(),
         recorded_at: m.created_at.clone(),
         code: rejection.code.clone(),
+        params: rejection.params.clone(),
         message_zh: rejection.message_zh.clone(),
         message_en: rejection.message_en.clone(),
         refused_at: crate::clock::stamp(ctx.now),

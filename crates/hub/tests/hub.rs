@@ -2465,6 +2465,15 @@ async fn a_lost_race_goes_to_the_supervisors_attention(backend: Backend) {
     assert_eq!(h.payload, handle.payload, "what she recorded, as recorded");
     assert_eq!(h.payload["notes"], "驾驶员承认超员");
     assert_eq!(h.code, "not_claimant");
+    // The parameters travel with the item, so the supervisor's desk words it itself.
+    assert_eq!(
+        h.params.get("claimant").map(String::as_str),
+        Some("zhang.wei")
+    );
+    assert_eq!(
+        h.params.get("order_no").map(String::as_str),
+        Some("GD202611290000003")
+    );
     assert!(h.message_zh.contains("zhang.wei"), "{}", h.message_zh);
     assert_eq!(h.recorded_at, "2026-11-29 09:00");
     assert_eq!(

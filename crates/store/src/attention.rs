@@ -3,6 +3,8 @@
 //! recorded. The hub is the authority; a sync replaces the whole list, a resolution removes
 //! one item.
 
+use std::collections::BTreeMap;
+
 use casedesk_domain::action::OrderAction;
 use casedesk_wire::AttentionItem;
 use rusqlite::{params, Row, TransactionBehavior};
@@ -33,7 +35,10 @@ pub struct Attention {
     /// The action as recorded, JSON, for copying into a note.
     pub payload: String,
     pub recorded_at: String,
+    /// The refusal's code and parameters (worded from the desk's catalogue), and the hub's
+    /// texts for a code this desk does not know.
     pub code: String,
+    pub params: BTreeMap<String, String>,
     pub message_zh: String,
     pub message_en: String,
     pub refused_at: String,
@@ -68,7 +73,7 @@ fn recorded_texts(action: &OrderAction) -> Vec<String> {
 }
 
 const COLUMNS: &str = "id, order_no, county_code, holder, username, device_id, mutation_id, \
-     action, payload, recorded_at, code, message_zh, message_en, refused_at";
+     action, payload, recorded_at, code, message_zh, message_en, refused_at, params";
 
 fn read(r: &Row<'_>) -> rusqlite::Result<Attention> {
     let payload: String = r.get(8)?;
@@ -92,6 +97,8 @@ fn read(r: &Row<'_>) -> rusqlite::Result<Attention> {
         message_zh: r.get(11)?,
         message_en: r.get(12)?,
         refused_at: r.get(13)?,
+        // Written by this desk from the hub's map; an unreadable one leaves the hub's texts.
+        params: serde_json::from_str(&r.get::<_, String>(14)?).unwrap_or_default(),
     })
 }
 
@@ -105,7 +112,7 @@ impl Store {
         {
             let mut insert = tx.prepare_cached(&format!(
                 "INSERT INTO attention_items({COLUMNS})
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
             ))?;
             for a in items {
                 insert.execute(params![
@@ -122,7 +129,9 @@ impl Store {
                     a.code,
                     a.message_zh,
                     a.message_en,
-                    a.refused_at
+                    a.refused_at,
+                    serde_json::to_string(&a.params)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?
                 ])?;
             }
         }

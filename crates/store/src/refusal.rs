@@ -5,6 +5,8 @@
 //! now (the hub's state, after a pull) and, when the rules allow it, records it as a new
 //! mutation in the same transaction that marks the old one redone.
 
+use std::collections::BTreeMap;
+
 use casedesk_domain::action::OrderAction;
 use casedesk_domain::lifecycle::Actor;
 use chrono::NaiveDateTime;
@@ -15,12 +17,16 @@ use ts_rs::TS;
 use crate::order::{apply_in, ActionOutcome, EventKind, Rules};
 use crate::{Store, StoreError};
 
-/// A dismissed refusal as its order's timeline shows it: the action and the hub's reason.
+/// A dismissed refusal as its order's timeline shows it: the action and the hub's reason, as a
+/// code with its parameters (worded from the desk's catalogue) and the hub's own texts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DismissedRefusal {
     pub action: String,
     pub code: String,
+    /// Empty for a dismissal recorded before parameters travelled: the hub's texts are shown.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
     pub message_zh: String,
     pub message_en: String,
 }
@@ -35,7 +41,8 @@ struct Waiting {
 
 fn waiting(conn: &rusqlite::Connection, seq: i64) -> Result<Waiting, StoreError> {
     conn.prepare_cached(
-        "SELECT entity, order_id, payload, action, refused_code, refused_zh, refused_en
+        "SELECT entity, order_id, payload, action, refused_code, refused_zh, refused_en,
+             refused_params
          FROM outbox WHERE seq = ?1 AND refused_at IS NOT NULL AND resolution IS NULL",
     )?
     .query_row([seq], |r| {
@@ -48,6 +55,10 @@ fn waiting(conn: &rusqlite::Connection, seq: i64) -> Result<Waiting, StoreError>
                 code: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
                 message_zh: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
                 message_en: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                params: r
+                    .get::<_, Option<String>>(7)?
+                    .and_then(|j| serde_json::from_str(&j).ok())
+                    .unwrap_or_default(),
             },
         })
     })

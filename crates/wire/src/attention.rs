@@ -3,6 +3,8 @@
 //! recorded is kept here, on the hub, until a supervisor of the order's city (or the province)
 //! resolves it with a note. docs/sync-protocol.md ("Attention list") describes the rules.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The longest resolution note the hub accepts, in characters.
@@ -28,8 +30,11 @@ pub struct AttentionItem {
     pub payload: serde_json::Value,
     /// When the officer recorded it on their desk, Beijing time.
     pub recorded_at: String,
-    /// The hub's refusal code (`claimed_by_other` or `not_claimant`) and its reason.
+    /// The hub's refusal code (`claimed_by_other` or `not_claimant`), its parameters (as in
+    /// [`crate::Rejection`]; empty for an item stored before they were kept) and its reason.
     pub code: String,
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
     pub message_zh: String,
     pub message_en: String,
     /// When the hub refused it, Beijing time.

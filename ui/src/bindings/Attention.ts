@@ -27,4 +27,9 @@ recorded: Array<string>,
 /**
  * The action as recorded, JSON, for copying into a note.
  */
-payload: string, recorded_at: string, code: string, message_zh: string, message_en: string, refused_at: string, };
+payload: string, recorded_at: string, 
+/**
+ * The refusal's code and parameters (worded from the desk's catalogue), and the hub's
+ * texts for a code this desk does not know.
+ */
+code: string, params: { [key in string]: string }, message_zh: string, message_en: string, refused_at: string, };

@@ -3,7 +3,7 @@ import type { Refusal } from "../bindings/Refusal";
 import { countyName } from "./divisions";
 import type { AppLocale } from "../i18n";
 import { formatDateTime, formatPlate } from "./format";
-import { hubText, renderRefusal } from "../i18n/messages";
+import { renderRefusal } from "../i18n/messages";
 
 type T = (key: string, named?: Record<string, unknown>) => string;
 type Te = (key: string) => boolean;
@@ -53,7 +53,7 @@ export function attentionNote(a: Attention, t: T, te: Te, locale: AppLocale): st
     line("action", attentionAction(a, t, te)),
     line("recordedAt", formatDateTime(a.recorded_at)),
     line("holder", a.holder ?? "-"),
-    line("reason", `${hubText(a, locale)} (${a.code})`),
+    line("reason", `${renderRefusal(a, locale).reason} (${a.code})`),
     line("refusedAt", formatDateTime(a.refused_at)),
   ].join("\n");
 }

@@ -701,4 +701,4 @@ pub(crate) fn attention_audit(r: &AttentionResolution, before: &AttentionItem) -
 /// The columns of an attention item, in the order both stores read them.
 pub(crate) const ATTENTION_COLUMNS: &str = "id, order_no, county_code, holder, username, \
      device_id, mutation_id, action, payload, recorded_at, code, message_zh, message_en, \
-     refused_at, resolved_at";
+     refused_at, resolved_at, params";

@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/postgres/0006_interceptions.sql"),
     include_str!("../../../../migrations/hub/postgres/0007_permits.sql"),
     include_str!("../../../../migrations/hub/postgres/0008_carrier_credit.sql"),
+    include_str!("../../../../migrations/hub/postgres/0009_attention_params.sql"),
 ];
 
 /// The advisory lock that keeps two hubs starting at once from migrating together.
@@ -146,8 +147,8 @@ async fn insert_attention(tx: &mut Tx, a: &AttentionItem) -> Result<(), StoreErr
     sqlx::query(
         "INSERT INTO attention_items(order_no, county_code, city_code, holder, username,
              device_id, mutation_id, action, payload, recorded_at, code, message_zh, message_en,
-             refused_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             refused_at, params)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(&a.order_no)
     .bind(&a.county_code)
@@ -163,6 +164,7 @@ async fn insert_attention(tx: &mut Tx, a: &AttentionItem) -> Result<(), StoreErr
     .bind(&a.message_zh)
     .bind(&a.message_en)
     .bind(&a.refused_at)
+    .bind(serde_json::to_string(&a.params)?)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -187,6 +189,8 @@ fn attention_row(r: &PgRow) -> Result<(AttentionItem, bool), StoreError> {
         message_zh: r.try_get("message_zh")?,
         message_en: r.try_get("message_en")?,
         refused_at: r.try_get("refused_at")?,
+        // Written by this hub from a map; an unreadable one leaves the hub's texts.
+        params: serde_json::from_str(&r.try_get::<String, _>("params")?).unwrap_or_default(),
     };
     Ok((with_payload(item, &payload)?, resolved.is_some()))
 }

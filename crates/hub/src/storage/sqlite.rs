@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/sqlite/0006_interceptions.sql"),
     include_str!("../../../../migrations/hub/sqlite/0007_permits.sql"),
     include_str!("../../../../migrations/hub/sqlite/0008_carrier_credit.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0009_attention_params.sql"),
 ];
 
 pub struct SqliteStore {
@@ -431,8 +432,8 @@ fn insert_attention(tx: &Transaction<'_>, a: &AttentionItem) -> Result<(), Store
     tx.execute(
         "INSERT INTO attention_items(order_no, county_code, city_code, holder, username,
              device_id, mutation_id, action, payload, recorded_at, code, message_zh, message_en,
-             refused_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             refused_at, params)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             a.order_no,
             a.county_code,
@@ -447,7 +448,8 @@ fn insert_attention(tx: &Transaction<'_>, a: &AttentionItem) -> Result<(), Store
             a.code,
             a.message_zh,
             a.message_en,
-            a.refused_at
+            a.refused_at,
+            serde_json::to_string(&a.params)?
         ],
     )?;
     Ok(())
@@ -472,6 +474,8 @@ fn read_attention(r: &Row<'_>) -> rusqlite::Result<(AttentionItem, String, bool)
             message_zh: r.get(11)?,
             message_en: r.get(12)?,
             refused_at: r.get(13)?,
+            // Written by this hub from a map; an unreadable one leaves the hub's texts.
+            params: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
         },
         r.get(8)?,
         resolved.is_some(),
