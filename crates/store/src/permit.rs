@@ -115,6 +115,30 @@ impl Store {
         Ok(out)
     }
 
+    /// One application by the hub's id, if pulled.
+    pub fn permit_application(
+        &self,
+        application_id: &str,
+    ) -> Result<Option<ApplicationChange>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT change FROM permit_applications WHERE application_id = ?1")?
+            .query_row([application_id], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|json| serde_json::from_str(&json).map_err(json_err))
+            .transpose()
+    }
+
+    /// Every pulled application's id, oldest first (received), for fetching their materials.
+    pub fn permit_application_ids(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT application_id FROM permit_applications ORDER BY received_at, application_id",
+        )?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(ids)
+    }
+
     /// `service_point`'s permit day `day`, if pulled.
     pub fn permit_day(
         &self,
