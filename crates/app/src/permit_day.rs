@@ -228,6 +228,23 @@ impl Desk {
             .collect()
     }
 
+    /// One pulled application, whatever its day, with what the domain computes for it.
+    pub fn permit_application(&self, application_id: &str) -> Result<ApplicationView, AppError> {
+        let a = self
+            .store
+            .permit_application(application_id)?
+            .ok_or_else(|| {
+                AppError::new(ErrorCode::NotFound, MessageKey::PermitApplicationNotFound)
+                    .with("application_id", application_id)
+            })?;
+        let drawn = self
+            .store
+            .permit_day(&a.submission.service_point, &a.day)?
+            .and_then(|d| d.draw);
+        let entries = self.store.dishonest_entries(None)?;
+        self.application_view(&a, drawn.as_ref(), &entries)
+    }
+
     fn application_view(
         &self,
         a: &ApplicationChange,
