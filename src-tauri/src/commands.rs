@@ -585,7 +585,9 @@ mod tests {
             "\n/** The event carrying files dropped on the window (DroppedFiles). */\n\
              export const EVIDENCE_DROPPED = \"{EVIDENCE_DROPPED}\";\n\n\
              /** The event carrying the background sync's status after each attempt (AutoSyncStatus). */\n\
-             export const SYNC_STATUS = \"{SYNC_STATUS}\";\n"
+             export const SYNC_STATUS = \"{SYNC_STATUS}\";\n\n\
+             /** The event carrying an application's materials download (ApplicationFetch). */\n\
+             export const MATERIALS_PROGRESS = \"{MATERIALS_PROGRESS}\";\n"
         ));
         std::fs::write(bindings.join("commands.ts"), out).expect("write commands.ts");
         assert!(specs.len() >= 20);
