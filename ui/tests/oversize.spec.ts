@@ -212,7 +212,7 @@ describe("大件运输 page", () => {
           unreadable: null,
           repeats:
             a === reused
-              ? [{ application_id: first.application_id, received_at: first.received_at, material: "measurement_video", file_name: "measurement.mp4", sha256: "ab".repeat(32), how: { how: "shared_footage", shared_frames: 9, frames: 12 } }]
+              ? [{ application_id: first.application_id, received_at: first.received_at, earlier: true, material: "measurement_video", file_name: "measurement.mp4", sha256: "ab".repeat(32), how: { how: "shared_footage", shared_frames: 9, frames: 12 } }]
               : [],
         },
       ],

@@ -221,8 +221,8 @@ impl KeptError {
     }
 }
 
-/// An earlier (or later) application that handed in the same file, or the same picture or
-/// footage.
+/// Another application that handed in the same file, or the same picture or footage: an
+/// earlier one (this file was reused), or a later one (this file was reused there).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Repeat {
@@ -230,6 +230,8 @@ pub struct Repeat {
     /// When the other application came in, if it is in this cache (an indexed submission
     /// folder's reference is not).
     pub received_at: Option<String>,
+    /// The other application came in before this one (an indexed folder counts as earlier).
+    pub earlier: bool,
     pub material: String,
     pub file_name: String,
     pub sha256: String,
@@ -702,9 +704,14 @@ impl Desk {
                         .store
                         .permit_application(&found.application_id)?
                         .map(|a| a.received_at);
+                    // Both stamps are the hub's, in one format: text order is time order.
+                    let earlier = received_at
+                        .as_deref()
+                        .is_none_or(|at| at < application.received_at.as_str());
                     repeats.push(Repeat {
                         application_id: found.application_id,
                         received_at,
+                        earlier,
                         material: found.material,
                         file_name: found.file_name,
                         sha256: found.sha256,
@@ -712,6 +719,8 @@ impl Desk {
                     });
                 }
             }
+            // The earlier applications first: that is where the file came from.
+            repeats.sort_by_key(|r| !r.earlier);
             let (kind, facts, findings) = match reading {
                 Some(r) => (Some(r.kind), Some(r.facts), r.findings),
                 None => (None, None, Vec::new()),

@@ -493,11 +493,17 @@ fn materials_come_down_resumably_verified_and_fingerprinted_under_the_hubs_ids()
         other => panic!("a photo's facts: {other:?}"),
     }
     assert!(front.findings.is_empty() && front.repeats.is_empty());
+    // The first application's video was reused later: named, as a later application.
+    let first_video = material(&clean, "measurement.mp4");
+    assert_eq!(first_video.repeats.len(), 1);
+    assert_eq!(first_video.repeats[0].application_id, ids[1]);
+    assert!(!first_video.repeats[0].earlier);
     let reused = desk.application_review(&ids[1]).expect("review");
     let v = material(&reused, "measurement.mp4");
     assert_eq!(v.repeats.len(), 1, "{:?}", v.repeats);
     assert_eq!(v.repeats[0].application_id, ids[0]);
     assert!(v.repeats[0].received_at.is_some());
+    assert!(v.repeats[0].earlier);
     assert!(matches!(v.repeats[0].how, MatchHow::SharedFootage { .. }));
     let cut = desk.application_review(&ids[2]).expect("review");
     assert!(matches!(

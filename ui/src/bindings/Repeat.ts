@@ -2,12 +2,16 @@
 import type { MatchHow } from "./MatchHow";
 
 /**
- * An earlier (or later) application that handed in the same file, or the same picture or
- * footage.
+ * Another application that handed in the same file, or the same picture or footage: an
+ * earlier one (this file was reused), or a later one (this file was reused there).
  */
 export type Repeat = { application_id: string, 
 /**
  * When the other application came in, if it is in this cache (an indexed submission
  * folder's reference is not).
  */
-received_at: string | null, material: string, file_name: string, sha256: string, how: MatchHow, };
+received_at: string | null, 
+/**
+ * The other application came in before this one (an indexed folder counts as earlier).
+ */
+earlier: boolean, material: string, file_name: string, sha256: string, how: MatchHow, };

@@ -873,14 +873,15 @@ const en: Messages = {
       stopped: "The download stopped: {reason}. What came is kept; retrying continues it.",
       refused: "{file} could not be taken: {reason}",
     },
-    mark: { reused: "handed in before", cuts: "cuts", noExif: "no EXIF", unreadable: "unreadable" },
+    mark: { reused: "handed in before", reusedLater: "handed in again later", cuts: "cuts", noExif: "no EXIF", unreadable: "unreadable" },
     how: {
       sameBytes: "the same file",
       samePicture: "the same picture re-encoded, resized or cropped ({distance}/64 bits apart)",
       sharedFootage: "shared footage ({shared} of {frames} frames)",
     },
     finding: {
-      reused: "Already handed in with another application ({how}, {file}, {at}):",
+      reused: "Already handed in with an earlier application ({how}, {file}, {at}):",
+      reusedLater: "Handed in again with a later application ({how}, {file}, {at}):",
       cuts: "The video is not one continuous shot; cuts at (click to seek):",
       noExif: "The photo has no EXIF: ask the carrier for the original file (messaging apps strip EXIF; this alone is not a sign of fraud).",
     },

@@ -871,14 +871,15 @@ const zhCN = {
       stopped: "材料下载中断：{reason}。已下载的部分会保留，重试时继续。",
       refused: "材料 {file} 未能取得：{reason}",
     },
-    mark: { reused: "重复提交", cuts: "有剪辑", noExif: "无 EXIF", unreadable: "无法读取" },
+    mark: { reused: "重复提交", reusedLater: "后被再次提交", cuts: "有剪辑", noExif: "无 EXIF", unreadable: "无法读取" },
     how: {
       sameBytes: "同一文件",
       samePicture: "同一画面（重新编码、缩放或裁剪，相差 {distance}/64 位）",
       sharedFootage: "视频画面重复（{shared}/{frames} 帧相同）",
     },
     finding: {
-      reused: "该材料已随其他申报提交过（{how}，{file}，{at}）：",
+      reused: "该材料已在先前的申报中提交过（{how}，{file}，{at}）：",
+      reusedLater: "之后的申报再次提交了该材料（{how}，{file}，{at}）：",
       cuts: "视频不是一镜到底，剪辑点（单击跳转）：",
       noExif: "照片没有 EXIF 信息：请承运人提供原始文件（聊天软件会去除 EXIF，这本身不能说明造假）。",
     },
