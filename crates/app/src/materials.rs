@@ -25,7 +25,7 @@ use crate::desk::Desk;
 use crate::error::{AppError, ErrorCode};
 use crate::media_check::{matches_of, media_error};
 use crate::message::{Lang, MessageKey};
-use crate::permit_day::{ApplicationView, PresentMaterial};
+use crate::permit_day::{application_not_found, ApplicationView, PresentMaterial};
 use crate::sync::runtime;
 
 /// Where one application's materials stand.
@@ -70,6 +70,10 @@ pub struct ApplicationFetch {
     /// Why the download stopped (state `stopped`).
     pub error: Option<AppError>,
 }
+
+/// How far back the fetch after a sync looks: an application older than this is past its time
+/// limit; opening its review still fetches its files.
+pub const RECENT_DAYS: i64 = 30;
 
 type OnChange = Arc<dyn Fn(&ApplicationFetch) + Send + Sync>;
 
@@ -283,11 +287,6 @@ fn distinct_files(app: &ApplicationChange) -> Vec<&MaterialFile> {
         .collect()
 }
 
-fn not_found(application_id: &str) -> AppError {
-    AppError::new(ErrorCode::NotFound, MessageKey::PermitApplicationNotFound)
-        .with("application_id", application_id)
-}
-
 fn download_error(file_name: &str, e: DownloadError) -> AppError {
     match e {
         DownloadError::HashMismatch {
@@ -347,8 +346,8 @@ struct Hub {
 }
 
 impl Desk {
-    /// Downloads the materials of `application_id` (every pulled application when None) that
-    /// the cache does not hold yet, verifies them, and reads and fingerprints each photo and
+    /// Downloads the materials of `application_id` (when None: of every application of the last
+    /// [`RECENT_DAYS`] days that misses some) that the cache does not hold yet, verifies them, and reads and fingerprints each photo and
     /// video under its application. A file the hub refuses or whose bytes are wrong is reported
     /// and the rest go on; offline or signed out stops the work (what was downloaded is kept
     /// and the next call continues it).
@@ -360,11 +359,15 @@ impl Desk {
         let ids = match application_id {
             Some(id) => {
                 if self.store.permit_application(id)?.is_none() {
-                    return Err(not_found(id));
+                    return Err(application_not_found(id));
                 }
                 vec![id.to_string()]
             }
-            None => self.store.permit_application_ids()?,
+            None => {
+                let since = self.today() - chrono::Duration::days(RECENT_DAYS);
+                self.store
+                    .applications_missing_materials(&since.format("%Y-%m-%d").to_string())?
+            }
         };
         let mut hub: Option<Hub> = None;
         let mut out = Vec::new();

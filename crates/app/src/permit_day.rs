@@ -166,6 +166,11 @@ fn candidate(a: &ApplicationChange, entries: &[DishonestEntry], day: NaiveDate) 
     }
 }
 
+pub(crate) fn application_not_found(application_id: &str) -> AppError {
+    AppError::new(ErrorCode::NotFound, MessageKey::PermitApplicationNotFound)
+        .with("application_id", application_id)
+}
+
 fn stamp_time(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok()
 }
@@ -233,10 +238,7 @@ impl Desk {
         let a = self
             .store
             .permit_application(application_id)?
-            .ok_or_else(|| {
-                AppError::new(ErrorCode::NotFound, MessageKey::PermitApplicationNotFound)
-                    .with("application_id", application_id)
-            })?;
+            .ok_or_else(|| application_not_found(application_id))?;
         let drawn = self
             .store
             .permit_day(&a.submission.service_point, &a.day)?

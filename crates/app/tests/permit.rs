@@ -464,9 +464,7 @@ fn materials_come_down_resumably_verified_and_fingerprinted_under_the_hubs_ids()
     assert_eq!(p.files_held + 1, p.files_total);
 
     // The next attempt (all applications) fetches the photo whole and the other files once.
-    let fetched = desk
-        .fetch_materials(None, &MaterialProgress::default())
-        .expect("fetched");
+    let fetched = desk.fetch_materials(None, &progress).expect("fetched");
     assert_eq!(
         status_of(&fetched, &ids[0], "front.jpg"),
         &FetchStatus::Downloaded { resumed_from: 0 }
@@ -480,6 +478,12 @@ fn materials_come_down_resumably_verified_and_fingerprinted_under_the_hubs_ids()
         .all(|f| !matches!(f.status, FetchStatus::Refused { .. })));
     let p = progress.of(&ids[0]).expect("progress");
     assert_eq!(p.bytes_done, p.bytes_total);
+    assert_eq!((p.files_held, p.refusals.len()), (p.files_total, 0));
+    // Nothing is missing now: the fetch after the next sync has nothing to do.
+    assert!(desk
+        .fetch_materials(None, &MaterialProgress::default())
+        .expect("fetched")
+        .is_empty());
 
     // Findings, kept at the desk under the hub's application ids.
     let clean = desk.application_review(&ids[0]).expect("review");

@@ -84,6 +84,28 @@ impl Store {
             .is_some())
     }
 
+    /// The applications of day `since` (`YYYY-MM-DD`) or later, oldest first, with a material
+    /// this desk does not hold, or a held photo or video not yet fingerprinted under them (the
+    /// same bytes handed in with two applications are downloaded once, fingerprinted twice).
+    pub fn applications_missing_materials(&self, since: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.application_id FROM permit_applications a
+             WHERE a.day >= ?1 AND EXISTS (
+               SELECT 1 FROM json_each(a.change, '$.materials') m
+               WHERE NOT EXISTS (SELECT 1 FROM permit_material_files f
+                                 WHERE f.sha256 = m.value ->> '$.sha256')
+                  OR (m.value ->> '$.mime' IN ('video/mp4', 'image/jpeg', 'image/png')
+                      AND NOT EXISTS (SELECT 1 FROM media_fingerprints p
+                                      WHERE p.sha256 = m.value ->> '$.sha256'
+                                        AND p.application_id = a.application_id)))
+             ORDER BY a.received_at, a.application_id",
+        )?;
+        let ids = stmt
+            .query_map([since], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(ids)
+    }
+
     /// The recorded type of a file the window may be served: an order's evidence or a held
     /// permit material. None for any other hash.
     pub fn served_mime(&self, hash: &str) -> Result<Option<String>, StoreError> {

@@ -128,17 +128,6 @@ impl Store {
             .transpose()
     }
 
-    /// Every pulled application's id, oldest first (received), for fetching their materials.
-    pub fn permit_application_ids(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT application_id FROM permit_applications ORDER BY received_at, application_id",
-        )?;
-        let ids = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<Vec<String>, _>>()?;
-        Ok(ids)
-    }
-
     /// `service_point`'s permit day `day`, if pulled.
     pub fn permit_day(
         &self,
