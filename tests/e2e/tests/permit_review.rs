@@ -204,10 +204,6 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
     );
     let duration = v["d"].as_f64().ok_or("a duration")?;
     assert!(duration > 2.0, "{v}");
-    // Its video was handed in again later (folder 4): said as such, not as a reuse.
-    s.wait_text("[data-testid=finding-reused-later]", |t| t.contains(&ids[1]))
-        .await?;
-    assert_eq!(s.count("[data-testid=finding-reused]").await?, 0);
 
     // Plays.
     s.click("[data-testid=video-play]").await?;
@@ -295,6 +291,10 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
         .await?;
     let shown = s.attrs("[data-testid=review]", "data-id").await?;
     assert_eq!(shown, vec![ids[0].clone()]);
+    // Its video was handed in again later (folder 4): said as such, not as a reuse.
+    s.wait_text("[data-testid=finding-reused-later]", |t| t.contains(&ids[1]))
+        .await?;
+    assert_eq!(s.count("[data-testid=finding-reused]").await?, 0);
     s.click("[data-testid=review-back]").await?;
     let shown = s.attrs("[data-testid=review]", "data-id").await?;
     assert_eq!(shown, vec![ids[1].clone()]);
