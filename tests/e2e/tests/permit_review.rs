@@ -292,8 +292,10 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
     let shown = s.attrs("[data-testid=review]", "data-id").await?;
     assert_eq!(shown, vec![ids[0].clone()]);
     // Its video was handed in again later (folder 4): said as such, not as a reuse.
-    s.wait_text("[data-testid=finding-reused-later]", |t| t.contains(&ids[1]))
-        .await?;
+    s.wait_text("[data-testid=finding-reused-later]", |t| {
+        t.contains(&ids[1])
+    })
+    .await?;
     assert_eq!(s.count("[data-testid=finding-reused]").await?, 0);
     s.click("[data-testid=review-back]").await?;
     let shown = s.attrs("[data-testid=review]", "data-id").await?;
