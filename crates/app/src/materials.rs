@@ -339,7 +339,7 @@ impl From<casedesk_store::StoreError> for Failure {
 
 /// The hub client, made when the first file must be downloaded (holding everything needs no
 /// sign-in).
-struct Hub {
+struct HubSession {
     client: HubClient,
     account: String,
     rt: tokio::runtime::Runtime,
@@ -369,7 +369,7 @@ impl Desk {
                     .applications_missing_materials(&since.format("%Y-%m-%d").to_string())?
             }
         };
-        let mut hub: Option<Hub> = None;
+        let mut hub: Option<HubSession> = None;
         let mut out = Vec::new();
         let mut stopped = None;
         for id in &ids {
@@ -396,7 +396,7 @@ impl Desk {
     fn fetch_application(
         &mut self,
         app: &ApplicationChange,
-        hub: &mut Option<Hub>,
+        hub: &mut Option<HubSession>,
         progress: &MaterialProgress,
         out: &mut Vec<FetchedFile>,
     ) -> Result<(), AppError> {
@@ -459,20 +459,22 @@ impl Desk {
         &mut self,
         app: &ApplicationChange,
         m: &MaterialFile,
-        hub: &mut Option<Hub>,
+        hub: &mut Option<HubSession>,
         progress: &MaterialProgress,
     ) -> Result<FetchStatus, Failure> {
         let id = app.application_id.as_str();
         if self.evidence.holds(&m.sha256) {
-            if let Some(row) = self.store.material_file(&m.sha256)? {
-                self.fingerprint_held(id, m, &row)?;
-                progress.update(id, false, |p| p.bytes_done += m.size);
-                return Ok(FetchStatus::Held);
+            match self.store.material_file(&m.sha256)? {
+                Some(row) => self.fingerprint_held(id, m, &row)?,
+                // The same bytes attached to an order here (verified when imported): read them.
+                None => self.record_held(id, m)?,
             }
+            progress.update(id, false, |p| p.bytes_done += m.size);
+            return Ok(FetchStatus::Held);
         }
         if hub.is_none() {
             let (client, account) = self.permit_hub().map_err(Failure::Stop)?;
-            *hub = Some(Hub {
+            *hub = Some(HubSession {
                 client,
                 account,
                 rt: runtime().map_err(Failure::Stop)?,
@@ -497,7 +499,7 @@ impl Desk {
     /// bytes had been kept.
     fn download(
         &self,
-        h: &mut Hub,
+        h: &mut HubSession,
         application_id: &str,
         m: &MaterialFile,
         progress: &MaterialProgress,

@@ -5,7 +5,8 @@
 //! from the loopback media server and seeks (readyState and currentTime read through WebDriver),
 //! a frame step moves about one frame, a note is pinned; a photo shows its EXIF; the re-encoded
 //! video of demo folder 4 is flagged with a link that opens folder 1's application; the video
-//! with a cut shows it. Screenshots `review-video.png`, `review-photo.png`, `review-reused.png`.
+//! with a cut shows it. Screenshots `review-video.png`, `review-photo.png`, `review-reused.png`,
+//! and the screen in English, `review-en.png`.
 //!
 //! It also measures the time from opening a cached video to its first frame (the page's click
 //! to the `<video>`'s `loadeddata`) and the media server's time to first byte, and writes them
@@ -339,6 +340,18 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
         artifacts_dir().join("permit-review-timings.json"),
         timings.to_string(),
     )?;
+
+    // The same screen in English.
+    s.click("[data-testid=language-switch] label:nth-child(2)")
+        .await?;
+    s.wait_text("[data-testid=review]", |t| t.contains("Remote review"))
+        .await?;
+    s.wait_text("[data-testid=finding-reused-later]", |t| {
+        t.contains("Handed in again with a later application")
+    })
+    .await?;
+    s.quiet().await?;
+    s.screenshot("review-en.png").await?;
     s.stop().await?;
     Ok(())
 }
