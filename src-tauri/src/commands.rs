@@ -12,12 +12,12 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 use casedesk_app::{
-    record_rectification_granted, AppError, ApplicationView, AttachedEvidence, Attention, AutoSync,
-    AutoSyncRunner, AutoSyncStatus, BatchAction, BatchItem, DemoSummary, Desk, DeskStatus,
-    DishonestView, DroppedFiles, ExportSummary, FileGrants, HandlingMethod, InboxCount,
-    InboxFilter, InboxPage, InboxReader, OfferedFile, OrderDetail, OutboxEntry, PermitDayView,
-    SavedFilter, SignedIn, SyncOverview, SyncProgress, SyncReport, UploadProgress, VehicleDetail,
-    Violation, WhitelistRow,
+    record_rectification_granted, AppError, ApplicationFetch, ApplicationReview, ApplicationView,
+    AttachedEvidence, Attention, AutoSync, AutoSyncRunner, AutoSyncStatus, BatchAction, BatchItem,
+    DemoSummary, Desk, DeskStatus, DishonestView, DroppedFiles, ExportSummary, FileGrants,
+    HandlingMethod, InboxCount, InboxFilter, InboxPage, InboxReader, MaterialFetcher, MediaServer,
+    OfferedFile, OrderDetail, OutboxEntry, PermitDayView, SavedFilter, SignedIn, SyncOverview,
+    SyncProgress, SyncReport, UploadProgress, VehicleDetail, Violation, WhitelistRow,
 };
 use casedesk_domain::permit::ListPenalty;
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
@@ -41,6 +41,11 @@ pub struct Shell {
     pub auto_sync: OnceLock<AutoSyncRunner>,
     /// The evidence upload of the sync under way, read while the sync holds the desk.
     pub upload_progress: SyncProgress,
+    /// Permit materials' downloads, on a connection of their own; started once the window
+    /// exists.
+    pub materials: OnceLock<MaterialFetcher>,
+    /// The loopback server `<video>` plays from (`casedesk_app::MediaServer`).
+    pub media_server: OnceLock<MediaServer>,
 }
 
 impl Shell {
@@ -54,6 +59,28 @@ impl Shell {
             grants: Default::default(),
             app: OnceLock::new(),
             auto_sync: OnceLock::new(),
+            materials: OnceLock::new(),
+            media_server: OnceLock::new(),
+        }
+    }
+
+    /// Starts the materials' fetcher (each application's progress goes to the page as
+    /// [`MATERIALS_PROGRESS`]) and the loopback media server.
+    pub fn start_media(&self, app: tauri::AppHandle) -> Res<()> {
+        let desk = with(self, |d| d.another_connection())?;
+        let fetcher = MaterialFetcher::start(desk, move |p| {
+            let _ = app.emit(MATERIALS_PROGRESS, p);
+        });
+        let _ = self.materials.set(fetcher);
+        let files = with(self, |d| d.media_files())?;
+        let _ = self.media_server.set(MediaServer::start(files)?);
+        Ok(())
+    }
+
+    /// After a good sync: the pulled applications' materials come down in the background.
+    pub fn fetch_materials_after_sync(&self) {
+        if let Some(f) = self.materials.get() {
+            f.fetch_all();
         }
     }
 
@@ -66,6 +93,11 @@ impl Shell {
             std::time::Duration::from_secs(3),
             move |status| {
                 let _ = app.emit(SYNC_STATUS, status);
+                if status.state == casedesk_app::AutoSyncState::Synced {
+                    if let Some(shell) = app.try_state::<Arc<Shell>>() {
+                        shell.fetch_materials_after_sync();
+                    }
+                }
             },
         );
         let _ = self.auto_sync.set(runner);
@@ -76,12 +108,24 @@ impl Shell {
 /// The event carrying the background sync's status after each attempt ([`AutoSyncStatus`]).
 pub const SYNC_STATUS: &str = "sync-status";
 
+/// The event carrying an application's materials download ([`ApplicationFetch`]).
+pub const MATERIALS_PROGRESS: &str = "materials-progress";
+
 /// 同步 pressed: on the background sync's desk, so the window's desk stays free meanwhile.
 fn sync_in_background(shell: &Shell) -> Res<SyncReport> {
-    match shell.auto_sync.get() {
+    let report = match shell.auto_sync.get() {
         Some(auto) => auto.sync_now(),
         None => with(shell, |d| d.sync()),
-    }
+    }?;
+    shell.fetch_materials_after_sync();
+    Ok(report)
+}
+
+/// A review opened: its application's materials are fetched before anything else waiting.
+fn fetch_materials_first(shell: &Shell, application_id: &str) -> Res<Option<ApplicationFetch>> {
+    let fetcher = shell.materials.get().ok_or_else(AppError::internal)?;
+    fetcher.fetch_first(application_id);
+    Ok(fetcher.progress(application_id))
 }
 
 /// A sign-in or sign-out: the background sync starts its schedule over.
@@ -354,6 +398,21 @@ commands! {
     };
     /// Records an entry's credit repair today (needs the network); it cannot be undone.
     fn repair_dishonest(id: i64) -> DishonestView = |s| with(s, |d| d.repair_dishonest(id));
+    /// 远程审核: one application's declaration beside its materials, each with whether it is held,
+    /// its metadata, findings (no EXIF, cuts) and the applications that handed it in before.
+    fn application_review(application_id: String) -> ApplicationReview =
+        |s| with(s, |d| d.application_review(&application_id));
+    /// Fetches the application's materials first (in the background); its progress so far. The
+    /// page then follows the `materials-progress` event.
+    fn fetch_materials(application_id: String) -> Option<ApplicationFetch> =
+        |s| fetch_materials_first(s, &application_id);
+    /// An application's materials download as it stands (none asked for since start: null).
+    fn materials_progress(application_id: String) -> Option<ApplicationFetch> =
+        |s| Ok(s.materials.get().and_then(|f| f.progress(&application_id)));
+    /// `http://127.0.0.1:PORT/TOKEN`: where `<video>` finds a held file, at `{base}/{sha256}`;
+    /// null when the loopback server could not start.
+    fn media_base_url() -> Option<String> =
+        |s| Ok(s.media_server.get().map(MediaServer::base_url));
     /// Pushes the outbox (uploading the evidence files it refers to first), then pulls the
     /// hub's changes; on the background sync's desk, so the window's desk stays free.
     fn sync_now() -> SyncReport = |s| sync_in_background(s);
@@ -543,7 +602,9 @@ mod tests {
             "\n/** The event carrying files dropped on the window (DroppedFiles). */\n\
              export const EVIDENCE_DROPPED = \"{EVIDENCE_DROPPED}\";\n\n\
              /** The event carrying the background sync's status after each attempt (AutoSyncStatus). */\n\
-             export const SYNC_STATUS = \"{SYNC_STATUS}\";\n"
+             export const SYNC_STATUS = \"{SYNC_STATUS}\";\n\n\
+             /** The event carrying an application's materials download (ApplicationFetch). */\n\
+             export const MATERIALS_PROGRESS = \"{MATERIALS_PROGRESS}\";\n"
         ));
         std::fs::write(bindings.join("commands.ts"), out).expect("write commands.ts");
         assert!(specs.len() >= 20);

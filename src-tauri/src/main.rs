@@ -51,6 +51,10 @@ fn main() {
                 // The window still works offline; 同步 then runs on the window's own desk.
                 eprintln!("casedesk: {} / {}", e.text(Lang::Zh), e.text(Lang::En));
             }
+            if let Err(e) = for_setup.start_media(app.handle().clone()) {
+                // Review still shows the declaration and photos; videos cannot play.
+                eprintln!("casedesk: {} / {}", e.text(Lang::Zh), e.text(Lang::En));
+            }
             Ok(())
         })
         // Files dropped on the window are granted here, from the window system's event; the page

@@ -18,7 +18,8 @@ function gaps(a: Catalogue, b: Catalogue): string[] {
     for (const k of Object.keys(x)) if (!(k in y)) out.push(`second lacks ${s}.${k}`);
     for (const k of Object.keys(y)) if (!(k in x)) out.push(`first lacks ${s}.${k}`);
     for (const k of Object.keys(x)) {
-      if (!(k in y) || k === "hub_says") continue;
+      // Two-language texts (the hub's own, or one kept in the cache) show one parameter each.
+      if (!(k in y) || k === "hub_says" || k === "kept_text") continue;
       const p = placeholders(x[k]).sort().join(",");
       const q = placeholders(y[k]).sort().join(",");
       if (p !== q) out.push(`${s}.${k}: {${p}} vs {${q}}`);

@@ -4,6 +4,7 @@ import { useDeskStore } from "../src/stores/desk";
 import OversizeView from "../src/views/OversizeView.vue";
 import type { ApplicationView } from "../src/bindings/ApplicationView";
 import type { PermitDayView } from "../src/bindings/PermitDayView";
+import type { ApplicationReview } from "../src/bindings/ApplicationReview";
 import { deskStatus, freshPinia, mountApp, settle } from "./helpers";
 import { appError } from "./app-error";
 
@@ -194,5 +195,89 @@ describe("大件运输 page", () => {
     await settle();
     expect(document.querySelector('[data-testid="oversize-error"]')!.textContent).toContain("重试");
     w2.unmount();
+  });
+
+  it("a row opens its review: declaration, the video with findings, a reuse link that opens the earlier application, and back", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    const first = application("DJ202611300000021");
+    const reused = application("DJ202611300000024");
+    m.permitApplications.mockResolvedValue([first, reused]);
+    m.permitDay.mockResolvedValue(day);
+    const video = { ...reused.materials[0], sha256: "cd".repeat(32) };
+    const review = (a: ApplicationView, held: boolean): ApplicationReview => ({
+      application: a,
+      files: [
+        {
+          material: a === reused ? video : a.materials[0],
+          held,
+          kind: held ? "video" : null,
+          facts: held ? { kind: "video", duration_s: 6, width: 320, height: 240, codec: "h264", created_at: null } : null,
+          findings: a === reused ? [{ finding: "cuts", at_seconds: [2.48] }] : [],
+          unreadable: null,
+          repeats:
+            a === reused
+              ? [{ application_id: first.application_id, received_at: first.received_at, earlier: true, material: "measurement_video", file_name: "measurement.mp4", sha256: "ab".repeat(32), how: { how: "shared_footage", shared_frames: 9, frames: 12 } }]
+              : [],
+        },
+      ],
+    });
+    m.applicationReview.mockImplementation(async (id: string) => (id === first.application_id ? review(first, true) : review(reused, true)));
+    const w = mountApp(OversizeView, pinia);
+    await settle();
+    const rows = [...document.querySelectorAll<HTMLElement>('[data-testid="oversize-row"]')];
+    rows[1].dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    await settle();
+    expect(m.applicationReview).toHaveBeenLastCalledWith("DJ202611300000024");
+    expect(document.querySelector('[data-testid="review-plates"]')!.textContent).toContain("豫G·A1234");
+    expect(document.querySelector('[data-testid="review-declared"]')!.textContent).toContain("6 轴（单胎 0 轴，双胎 6 轴）");
+    expect(document.querySelector<HTMLVideoElement>('[data-testid="video-element"]')!.getAttribute("src")).toBe(`http://127.0.0.1:4321/t0ken/${"cd".repeat(32)}`);
+    expect(document.querySelector('[data-testid="finding-reused"]')!.textContent).toContain("视频画面重复（9/12 帧相同）");
+    expect(document.querySelector('[data-testid="finding-cut"]')!.textContent).toBe("00:02.480");
+    expect(document.querySelector('[data-testid="review-verdict-slot"]')!.textContent).toContain("审核结论");
+    // Materials all held: nothing to fetch.
+    expect(m.fetchMaterials).not.toHaveBeenCalled();
+    // N pins a note at the current time; it is listed with a time and marked on the timeline.
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "n" }));
+    await settle();
+    expect(document.querySelectorAll('[data-testid="review-note"]')).toHaveLength(1);
+    expect(document.querySelectorAll('[data-testid="video-note-marker"]')).toHaveLength(1);
+    // The reuse link opens the earlier application; back returns to the later one, then the list.
+    document.querySelector<HTMLElement>('[data-testid="finding-reused-link"]')!.click();
+    await settle();
+    expect(m.applicationReview).toHaveBeenLastCalledWith("DJ202611300000021");
+    expect(document.querySelector('[data-testid="review"]')!.getAttribute("data-id")).toBe("DJ202611300000021");
+    document.querySelector<HTMLElement>('[data-testid="review-back"]')!.click();
+    await settle();
+    expect(document.querySelector('[data-testid="review"]')!.getAttribute("data-id")).toBe("DJ202611300000024");
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
+    await settle();
+    expect(document.querySelector('[data-testid="review"]')).toBeNull();
+    w.unmount();
+  });
+
+  it("materials not yet held are fetched when the review opens, with progress", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    const a = application("DJ202611300000021");
+    m.permitApplications.mockResolvedValue([a]);
+    m.permitDay.mockResolvedValue(day);
+    m.applicationReview.mockResolvedValue({
+      application: a,
+      files: [{ material: a.materials[0], held: false, kind: null, facts: null, findings: [], unreadable: null, repeats: [] }],
+    });
+    m.fetchMaterials.mockResolvedValue({
+      application_id: a.application_id, state: "fetching", files_total: 1, files_held: 0, bytes_total: 1000, bytes_done: 400, current: "measurement.mp4", refusals: [], error: null,
+    });
+    const w = mountApp(OversizeView, pinia);
+    await settle();
+    document.querySelector<HTMLElement>('[data-testid="oversize-row"]')!.click();
+    await settle();
+    expect(m.fetchMaterials).toHaveBeenCalledWith("DJ202611300000021");
+    const progress = document.querySelector('[data-testid="review-progress"]')!;
+    expect(progress.textContent).toContain("0/1 个文件");
+    expect(progress.textContent).toContain("40%");
+    expect(document.querySelector('[data-testid="review-material"]')!.getAttribute("data-held")).toBe("no");
+    w.unmount();
   });
 });

@@ -9,8 +9,9 @@
 //! expired, refuses the whole record before anything is copied or written.
 //!
 //! **Serving.** [`EvidenceServer`] answers the window's `evidence:` URI scheme: by hash only,
-//! only for hashes an order of this cache refers to, with the recorded Content-Type and byte
-//! ranges (pdf.js reads large PDFs by range). Anything else is 404; no path is ever built from
+//! only for hashes an order of this cache refers to or a held permit material, with the
+//! recorded Content-Type and byte ranges (`crate::byte_range`; pdf.js reads large PDFs by
+//! range). Anything else is 404; no path is ever built from
 //! the request except through the hash check.
 
 use std::collections::HashMap;
@@ -20,10 +21,11 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use casedesk_store::{EvidenceStore, Store, ACCEPTED_KINDS};
+use casedesk_store::{EvidenceStore, Store};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::byte_range::{plan, served_type};
 use crate::desk::Desk;
 use crate::dto::OrderDetail;
 use crate::error::{AppError, ErrorCode};
@@ -270,132 +272,41 @@ pub struct EvidenceServer {
 
 impl EvidenceServer {
     /// `path` is the request's path (`/<sha256>`), `range` its `Range` header. Only a hash that
-    /// an order of this cache names is served; anything else is 404.
+    /// an order of this cache names, or a held permit material, is served; anything else is 404.
     pub fn answer(&self, path: &str, range: Option<&str>) -> Served {
         let hash = path.strip_prefix('/').unwrap_or(path);
         if !casedesk_store::evidence::is_hash(hash) {
             return Served::status_only(404);
         }
-        let mime = match self.store.evidence_mime(hash) {
+        let mime = match self.store.served_mime(hash) {
             Ok(Some(m)) => m,
             Ok(None) => return Served::status_only(404),
             Err(_) => return Served::status_only(500),
         };
-        // The recorded type, if it is one the store accepts; never a type the page could pick.
-        let content_type = ACCEPTED_KINDS
-            .iter()
-            .find(|k| k.mime == mime)
-            .map_or("application/octet-stream", |k| k.mime);
+        let content_type = served_type(&mime);
         match self.files.open_stored(hash) {
-            Ok(Some(f)) => serve_file(f, content_type, range).unwrap_or(Served::status_only(500)),
+            Ok(Some(f)) => read_answer(f, content_type, range).unwrap_or(Served::status_only(500)),
             Ok(None) => Served::status_only(404),
             Err(_) => Served::status_only(500),
         }
     }
 }
 
-fn serve_file(
+/// The whole answer in memory (the `evidence:` scheme hands the webview a body, not a stream).
+fn read_answer(
     mut f: File,
     content_type: &'static str,
     range: Option<&str>,
 ) -> std::io::Result<Served> {
     let size = f.metadata()?.len();
-    match range.map(|r| byte_range(r, size)) {
-        None | Some(RangeAsked::Ignored) => {
-            let mut body = Vec::with_capacity(size as usize);
-            f.read_to_end(&mut body)?;
-            Ok(Served {
-                status: 200,
-                content_type,
-                content_range: None,
-                body,
-            })
-        }
-        Some(RangeAsked::Unsatisfiable) => Ok(Served {
-            content_range: Some(format!("bytes */{size}")),
-            ..Served::status_only(416)
-        }),
-        Some(RangeAsked::Bytes(first, last)) => {
-            f.seek(SeekFrom::Start(first))?;
-            let mut body = vec![0u8; (last - first + 1) as usize];
-            f.read_exact(&mut body)?;
-            Ok(Served {
-                status: 206,
-                content_type,
-                content_range: Some(format!("bytes {first}-{last}/{size}")),
-                body,
-            })
-        }
-    }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum RangeAsked {
-    /// First and last byte, inclusive, within the file.
-    Bytes(u64, u64),
-    Unsatisfiable,
-    /// Not a single byte range we read (several ranges, another unit, malformed): the whole
-    /// file is sent, as HTTP allows.
-    Ignored,
-}
-
-/// Reads a `Range` header (`bytes=0-99`, `bytes=100-`, `bytes=-500`) against a file's size.
-fn byte_range(header: &str, size: u64) -> RangeAsked {
-    let Some(spec) = header.trim().strip_prefix("bytes=") else {
-        return RangeAsked::Ignored;
-    };
-    if spec.contains(',') {
-        return RangeAsked::Ignored;
-    }
-    let Some((first, last)) = spec.trim().split_once('-') else {
-        return RangeAsked::Ignored;
-    };
-    let number = |s: &str| s.trim().parse::<u64>().ok();
-    match (first.trim().is_empty(), last.trim().is_empty()) {
-        // The last N bytes.
-        (true, false) => match number(last) {
-            Some(0) => RangeAsked::Unsatisfiable,
-            Some(n) if size > 0 => RangeAsked::Bytes(size.saturating_sub(n), size - 1),
-            Some(_) => RangeAsked::Unsatisfiable,
-            None => RangeAsked::Ignored,
-        },
-        (false, true) => match number(first) {
-            Some(a) if a < size => RangeAsked::Bytes(a, size - 1),
-            Some(_) => RangeAsked::Unsatisfiable,
-            None => RangeAsked::Ignored,
-        },
-        (false, false) => match (number(first), number(last)) {
-            (Some(a), Some(b)) if a <= b && a < size => RangeAsked::Bytes(a, b.min(size - 1)),
-            (Some(a), Some(b)) if a <= b => RangeAsked::Unsatisfiable,
-            _ => RangeAsked::Ignored,
-        },
-        (true, true) => RangeAsked::Ignored,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ranges_are_read_as_http_says() {
-        assert_eq!(byte_range("bytes=0-99", 1000), RangeAsked::Bytes(0, 99));
-        assert_eq!(byte_range("bytes=900-", 1000), RangeAsked::Bytes(900, 999));
-        assert_eq!(byte_range("bytes=-100", 1000), RangeAsked::Bytes(900, 999));
-        assert_eq!(byte_range("bytes=-5000", 1000), RangeAsked::Bytes(0, 999));
-        assert_eq!(
-            byte_range("bytes=990-2000", 1000),
-            RangeAsked::Bytes(990, 999)
-        );
-        assert_eq!(byte_range("bytes=1000-", 1000), RangeAsked::Unsatisfiable);
-        assert_eq!(
-            byte_range("bytes=1000-1001", 1000),
-            RangeAsked::Unsatisfiable
-        );
-        assert_eq!(byte_range("bytes=-0", 1000), RangeAsked::Unsatisfiable);
-        assert_eq!(byte_range("bytes=0-1,5-9", 1000), RangeAsked::Ignored);
-        assert_eq!(byte_range("items=0-1", 1000), RangeAsked::Ignored);
-        assert_eq!(byte_range("bytes=9-1", 1000), RangeAsked::Ignored);
-        assert_eq!(byte_range("bytes=x-", 1000), RangeAsked::Ignored);
-    }
+    let plan = plan(range, size);
+    f.seek(SeekFrom::Start(plan.first))?;
+    let mut body = vec![0u8; plan.len as usize];
+    f.read_exact(&mut body)?;
+    Ok(Served {
+        status: plan.status,
+        content_type,
+        content_range: plan.content_range,
+        body,
+    })
 }

@@ -7,6 +7,7 @@
 mod attention;
 mod auto_sync;
 mod batch;
+mod byte_range;
 pub mod demo;
 mod desk;
 mod dishonest;
@@ -14,7 +15,10 @@ mod dto;
 mod error;
 mod evidence;
 mod export;
+mod material_fetcher;
+mod materials;
 mod media_check;
+mod media_server;
 pub mod message;
 pub mod permit;
 mod permit_day;
@@ -40,7 +44,13 @@ pub use evidence::{
     OfferedFile, Served, GRANT_TTL,
 };
 pub use export::ExportSummary;
+pub use material_fetcher::MaterialFetcher;
+pub use materials::{
+    ApplicationFetch, ApplicationReview, FetchState, FetchStatus, FetchedFile, MaterialProgress,
+    MaterialRefusal, Repeat, ReviewedMaterial,
+};
 pub use media_check::{demo_media, IndexedFile, MediaCheck, MediaIndexed, MediaMatch};
+pub use media_server::{MediaFiles, MediaServer};
 pub use message::{Lang, Message, MessageKey, Param, RefusalText, Term};
 pub use permit::{
     classify_declaration, permit_classes, permit_materials, read_candidates, sample_commitment,

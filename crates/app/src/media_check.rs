@@ -72,7 +72,7 @@ fn media_check(store: &Store, file: &Path) -> Result<MediaCheck, AppError> {
 }
 
 /// The rows `fp` repeats, each with how.
-fn matches_of(rows: &[MediaFingerprintRow], fp: &Fingerprint) -> Vec<MediaMatch> {
+pub(crate) fn matches_of(rows: &[MediaFingerprintRow], fp: &Fingerprint) -> Vec<MediaMatch> {
     let mut index = DuplicateIndex::new();
     for r in rows {
         index.add(&Fingerprint {
@@ -221,7 +221,7 @@ pub fn demo_media(out_dir: &Path, count: usize, seed: u64) -> Result<Vec<DemoFol
 }
 
 /// A media error as the desk's error, in both languages.
-fn media_error(e: MediaError) -> AppError {
+pub(crate) fn media_error(e: MediaError) -> AppError {
     let path_of = |p: &Path| p.display().to_string();
     match e {
         MediaError::Read { path, source } | MediaError::Write { path, source } => {

@@ -246,6 +246,12 @@ message_keys! {
     PermitDayNotPulled => "permit_day_not_pulled" ["date"],
     PermitNeedsHub => "permit_needs_hub" ["url"],
     PermitCloseDeskStaffOnly => "permit_close_desk_staff_only" [],
+    PermitApplicationNotFound => "permit_application_not_found" ["application_id"],
+    MaterialHashMismatch => "material_hash_mismatch" ["file_name", "expected", "actual"],
+    MaterialWrongSize => "material_wrong_size" ["file_name", "expected", "got"],
+    MaterialSaveFailed => "material_save_failed" ["file_name", "detail"],
+    KeptText => "kept_text" ["message_zh", "message_en"],
+    MediaServerFailed => "media_server_failed" ["detail"],
     MediaUnreadable => "media_unreadable" ["path", "detail"],
     MediaEmpty => "media_empty" ["path"],
     MediaTooLarge => "media_too_large" ["path", "size", "limit"],
@@ -471,8 +477,9 @@ mod tests {
                 );
                 used.extend(here);
             }
-            // Only the hub's own two-language text is shown in one language each.
-            if *key != MessageKey::HubSays {
+            // Only two-language texts (the hub's own, or one kept in the cache) are shown in
+            // one language each.
+            if !matches!(key, MessageKey::HubSays | MessageKey::KeptText) {
                 for (lang, cat) in catalogues() {
                     let t = cat["error"][key.code()].as_str().expect("a string");
                     let here: BTreeSet<String> = placeholders(t).into_iter().collect();

@@ -177,6 +177,11 @@ fn candidate(a: &ApplicationChange, entries: &[DishonestEntry], day: NaiveDate) 
     .remove(0)
 }
 
+pub(crate) fn application_not_found(application_id: &str) -> AppError {
+    AppError::new(ErrorCode::NotFound, MessageKey::PermitApplicationNotFound)
+        .with("application_id", application_id)
+}
+
 fn stamp_time(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok()
 }
@@ -238,6 +243,20 @@ impl Desk {
         apps.iter()
             .map(|a| self.application_view(a, drawn.as_ref(), &entries))
             .collect()
+    }
+
+    /// One pulled application, whatever its day, with what the domain computes for it.
+    pub fn permit_application(&self, application_id: &str) -> Result<ApplicationView, AppError> {
+        let a = self
+            .store
+            .permit_application(application_id)?
+            .ok_or_else(|| application_not_found(application_id))?;
+        let drawn = self
+            .store
+            .permit_day(&a.submission.service_point, &a.day)?
+            .and_then(|d| d.draw);
+        let entries = self.store.dishonest_entries(None)?;
+        self.application_view(&a, drawn.as_ref(), &entries)
     }
 
     fn application_view(

@@ -2,13 +2,17 @@
 //! sides: carriers' applications reach the service point's desk (and no other county's), with
 //! what the domain computes for each; the day's commitment comes before its first application;
 //! after closure the desk recomputes the draw from the revealed seed over its own list, and a
-//! seed changed on the hub is caught.
+//! seed changed on the hub is caught. Applications' materials come down to the desk by hash
+//! (resumable, verified, fingerprinted) and the loopback media server serves them.
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use casedesk_app::{Desk, MessageKey, Sampled, TokenStoreKind, Verification};
+use casedesk_app::{
+    ApplicationReview, Desk, FetchStatus, FetchedFile, MaterialProgress, MediaServer, MessageKey,
+    ReviewedMaterial, Sampled, TokenStoreKind, Verification,
+};
 use casedesk_domain::permit::{Acceptance, ListPenalty, PermitClass};
 use casedesk_domain::Role;
 use casedesk_hub::evidence::EvidenceBucket;
@@ -16,6 +20,8 @@ use casedesk_hub::jurisdiction::Jurisdiction;
 use casedesk_hub::permit::{submit, Poster};
 use casedesk_hub::storage::{self, HubStore, NewUser};
 use casedesk_hub::{app_with_evidence, HubConfig};
+use casedesk_media::index::MatchHow;
+use casedesk_media::inspect::{Facts, Finding};
 use casedesk_wire::{ApplicationSubmitted, Submission};
 
 const PASSWORD: &str = casedesk_hub::demo::DEMO_PASSWORD;
@@ -423,4 +429,321 @@ fn the_demo_generators_folders_are_valid_submissions() {
             assert!(m.kind.looks_right(bytes), "{}: {}", f.folder, m.file);
         }
     }
+}
+
+impl Hub {
+    /// Takes in a submission folder (the demo generator's, with real media) as a carrier's
+    /// portal would, dated a few minutes ago.
+    fn submit_folder(&self, folder: &Path) -> String {
+        let (mut s, files) = casedesk_hub::permit::read_folder(folder).expect("folder");
+        s.submitted_at = (casedesk_hub::clock::beijing_now() - chrono::Duration::minutes(3))
+            .format("%Y-%m-%dT%H:%M:%S+08:00")
+            .to_string();
+        let poster = Poster {
+            username: "admin".into(),
+            device_id: "carrier-portal".into(),
+            scope: Jurisdiction::Province,
+        };
+        match self
+            .rt
+            .block_on(submit(&*self.store, &self.bucket, s, files, &poster))
+            .expect("taken")
+        {
+            ApplicationSubmitted::Created { application_id, .. } => application_id,
+            other => panic!("expected a new application: {other:?}"),
+        }
+    }
+}
+
+fn material<'a>(review: &'a ApplicationReview, file_name: &str) -> &'a ReviewedMaterial {
+    review
+        .files
+        .iter()
+        .find(|f| f.material.file_name == file_name)
+        .unwrap_or_else(|| panic!("{file_name} is a material"))
+}
+
+fn status_of<'a>(fetched: &'a [FetchedFile], app: &str, file_name: &str) -> &'a FetchStatus {
+    &fetched
+        .iter()
+        .find(|f| f.application_id == app && f.file_name == file_name)
+        .unwrap_or_else(|| panic!("{app} {file_name} fetched"))
+        .status
+}
+
+/// Materials come down by hash from the real hub: a download cut short continues from the
+/// bytes kept (and verifies), a corrupted partial file is caught and nothing of it kept, the
+/// next attempt fetches it whole; photos and videos are read and fingerprinted under the hub's
+/// application ids, so the re-encoded video names the application it was first handed in
+/// with; another county's desk is refused the files.
+#[test]
+fn materials_come_down_resumably_verified_and_fingerprinted_under_the_hubs_ids() {
+    let hub = start_hub();
+    let media = tempfile::tempdir().expect("media dir");
+    // 0 clean, 3 the first folder's video re-encoded, 4 a video with a cut, 5 a photo without EXIF.
+    let folders = casedesk_app::demo_media(media.path(), 6, 2026).expect("demo media");
+    let ids: Vec<String> = [0, 3, 4, 5]
+        .iter()
+        .map(|&i| hub.submit_folder(&media.path().join(&folders[i].folder)))
+        .collect();
+    let here = tempfile::tempdir().expect("desk dir");
+    let mut desk = signed_in(&hub, here.path(), "chen.jing");
+    desk.sync().expect("sync");
+
+    // Before any download: the review lists the materials, none held.
+    let before = desk.application_review(&ids[0]).expect("review");
+    assert!(before.files.iter().all(|f| !f.held));
+    assert_eq!(
+        before.application.carrier_reference,
+        folders[0].carrier_reference
+    );
+
+    // An interrupted download: half of the first video kept; a corrupted partial photo.
+    let video = std::fs::read(
+        media
+            .path()
+            .join(&folders[0].folder)
+            .join("measurement.mp4"),
+    )
+    .expect("video");
+    let video_hash = casedesk_store::evidence::hash_of(&video);
+    let photo =
+        std::fs::read(media.path().join(&folders[0].folder).join("front.jpg")).expect("photo");
+    let photo_hash = casedesk_store::evidence::hash_of(&photo);
+    let evidence = desk.evidence_store();
+    let half = video.len() / 2;
+    evidence
+        .open_partial(&video_hash, false)
+        .expect("partial")
+        .append(&video[..half])
+        .expect("half written");
+    let mut bad = photo[..photo.len() / 3].to_vec();
+    bad[100] ^= 0xFF;
+    evidence
+        .open_partial(&photo_hash, false)
+        .expect("partial")
+        .append(&bad)
+        .expect("corrupted part written");
+
+    let progress = MaterialProgress::default();
+    let fetched = desk
+        .fetch_materials(Some(&ids[0]), &progress)
+        .expect("fetched");
+    assert_eq!(
+        status_of(&fetched, &ids[0], "measurement.mp4"),
+        &FetchStatus::Downloaded {
+            resumed_from: half as u64
+        }
+    );
+    match status_of(&fetched, &ids[0], "front.jpg") {
+        FetchStatus::Refused { error } => {
+            assert_eq!(error.message.key, MessageKey::MaterialHashMismatch)
+        }
+        other => panic!("the corrupted partial must be caught: {other:?}"),
+    }
+    assert!(!evidence.holds(&photo_hash), "nothing of it kept");
+    assert_eq!(evidence.partial_len(&photo_hash).expect("len"), 0);
+    assert!(evidence.verify(&video_hash).expect("verify"));
+    let p = progress.of(&ids[0]).expect("progress");
+    assert_eq!(p.state, casedesk_app::FetchState::Done);
+    assert_eq!(p.refusals.len(), 1);
+    assert_eq!(p.files_held + 1, p.files_total);
+
+    // The next attempt (all applications) fetches the photo whole and the other files once.
+    let fetched = desk.fetch_materials(None, &progress).expect("fetched");
+    assert_eq!(
+        status_of(&fetched, &ids[0], "front.jpg"),
+        &FetchStatus::Downloaded { resumed_from: 0 }
+    );
+    assert_eq!(
+        status_of(&fetched, &ids[0], "measurement.mp4"),
+        &FetchStatus::Held
+    );
+    assert!(fetched
+        .iter()
+        .all(|f| !matches!(f.status, FetchStatus::Refused { .. })));
+    let p = progress.of(&ids[0]).expect("progress");
+    assert_eq!(p.bytes_done, p.bytes_total);
+    assert_eq!((p.files_held, p.refusals.len()), (p.files_total, 0));
+    // Nothing is missing now: the fetch after the next sync has nothing to do.
+    assert!(desk
+        .fetch_materials(None, &MaterialProgress::default())
+        .expect("fetched")
+        .is_empty());
+
+    // Findings, kept at the desk under the hub's application ids.
+    let clean = desk.application_review(&ids[0]).expect("review");
+    assert!(clean.files.iter().all(|f| f.held));
+    let front = material(&clean, "front.jpg");
+    match &front.facts {
+        Some(Facts::Photo(p)) => {
+            let exif = p.exif.as_ref().expect("the demo photo has EXIF");
+            assert!(exif.captured_at.is_some() && exif.gps.is_some());
+        }
+        other => panic!("a photo's facts: {other:?}"),
+    }
+    assert!(front.findings.is_empty() && front.repeats.is_empty());
+    // The first application's video was reused later: named, as a later application.
+    let first_video = material(&clean, "measurement.mp4");
+    assert_eq!(first_video.repeats.len(), 1);
+    assert_eq!(first_video.repeats[0].application_id, ids[1]);
+    assert!(!first_video.repeats[0].earlier);
+    let reused = desk.application_review(&ids[1]).expect("review");
+    let v = material(&reused, "measurement.mp4");
+    assert_eq!(v.repeats.len(), 1, "{:?}", v.repeats);
+    assert_eq!(v.repeats[0].application_id, ids[0]);
+    assert!(v.repeats[0].received_at.is_some());
+    assert!(v.repeats[0].earlier);
+    assert!(matches!(v.repeats[0].how, MatchHow::SharedFootage { .. }));
+    let cut = desk.application_review(&ids[2]).expect("review");
+    assert!(matches!(
+        material(&cut, "measurement.mp4").findings.as_slice(),
+        [Finding::Cuts { at_seconds }] if !at_seconds.is_empty()
+    ));
+    let no_exif = desk.application_review(&ids[3]).expect("review");
+    assert_eq!(
+        material(&no_exif, "front.jpg").findings,
+        vec![Finding::NoExif]
+    );
+    let unknown = desk
+        .application_review("NO-SUCH-ID")
+        .expect_err("not in the cache");
+    assert_eq!(unknown.message.key, MessageKey::PermitApplicationNotFound);
+
+    // Another county's desk staff is refused the file by the hub.
+    let mut other = casedesk_sync::HubClient::new(&hub.base).expect("client");
+    hub.rt
+        .block_on(other.login("liu.yang", PASSWORD, "other-desk"))
+        .expect("login");
+    match hub.rt.block_on(other.download_evidence(&video_hash, 0)) {
+        Err(casedesk_sync::SyncError::Refused { status, .. }) => assert_eq!(status, 403),
+        Err(e) => panic!("expected 403, got {e}"),
+        Ok(_) => panic!("another county must be refused"),
+    }
+    // The service point's own staff may fetch it, from an offset.
+    let mut own = casedesk_sync::HubClient::new(&hub.base).expect("client");
+    hub.rt
+        .block_on(own.login("chen.jing", PASSWORD, "desk-2"))
+        .expect("login");
+    assert!(matches!(
+        hub.rt.block_on(own.download_evidence(&video_hash, 10)),
+        Ok(casedesk_sync::DownloadStart::FromOffset(_))
+    ));
+}
+
+/// The loopback media server: a held material by hash with ranges and its type; a wrong
+/// token, an unknown hash, another method or a path trick is 404.
+#[test]
+fn the_media_server_serves_held_materials_by_range_and_nothing_else() {
+    use std::io::{Read, Write};
+    let hub = start_hub();
+    let media = tempfile::tempdir().expect("media dir");
+    let folders = casedesk_app::demo_media(media.path(), 1, 7).expect("demo media");
+    let id = hub.submit_folder(&media.path().join(&folders[0].folder));
+    let here = tempfile::tempdir().expect("desk dir");
+    let mut desk = signed_in(&hub, here.path(), "chen.jing");
+    desk.sync().expect("sync");
+    let server = MediaServer::start(desk.media_files().expect("files")).expect("server");
+    let video = std::fs::read(
+        media
+            .path()
+            .join(&folders[0].folder)
+            .join("measurement.mp4"),
+    )
+    .expect("video");
+    let hash = casedesk_store::evidence::hash_of(&video);
+    let base = server.base_url();
+    let (addr, token) = {
+        let rest = base.strip_prefix("http://").expect("http");
+        let (a, t) = rest.split_once('/').expect("token");
+        (a.to_string(), t.to_string())
+    };
+    assert!(addr.starts_with("127.0.0.1:"));
+    assert_eq!(token.len(), 32);
+
+    // One request on its own connection: the status line, the head, the body.
+    let ask = |head: &str| -> (String, String, Vec<u8>) {
+        let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+        s.write_all(head.as_bytes()).expect("send");
+        let mut all = Vec::new();
+        s.read_to_end(&mut all).expect("read");
+        let split = all
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a head");
+        let text = String::from_utf8_lossy(&all[..split]).to_string();
+        let status = text.lines().next().unwrap_or_default().to_string();
+        (status, text, all[split + 4..].to_vec())
+    };
+    let get = |path: &str, extra: &str| {
+        ask(&format!(
+            "GET {path} HTTP/1.1\r\nHost: x\r\n{extra}Connection: close\r\n\r\n"
+        ))
+    };
+
+    // Not yet held: 404, though the hash is an application's.
+    assert!(get(&format!("/{token}/{hash}"), "").0.contains("404"));
+    desk.fetch_materials(Some(&id), &MaterialProgress::default())
+        .expect("fetched");
+
+    let (status, head, body) = get(&format!("/{token}/{hash}"), "");
+    assert!(status.contains("200"), "{status}");
+    assert!(head.contains("Content-Type: video/mp4"), "{head}");
+    assert!(head.contains("Accept-Ranges: bytes"), "{head}");
+    assert_eq!(body, video);
+    let (status, head, body) = get(&format!("/{token}/{hash}"), "Range: bytes=100-199\r\n");
+    assert!(status.contains("206"), "{status}");
+    assert!(
+        head.contains(&format!("Content-Range: bytes 100-199/{}", video.len())),
+        "{head}"
+    );
+    assert_eq!(body, video[100..200]);
+    let (status, _, body) = get(&format!("/{token}/{hash}"), "Range: bytes=-10\r\n");
+    assert!(status.contains("206"));
+    assert_eq!(body, video[video.len() - 10..]);
+    let (status, head, _) = get(
+        &format!("/{token}/{hash}"),
+        &format!("Range: bytes={}-\r\n", video.len()),
+    );
+    assert!(status.contains("416"), "{status}");
+    assert!(head.contains(&format!("Content-Range: bytes */{}", video.len())));
+    let (status, head, body) = ask(&format!(
+        "HEAD /{token}/{hash} HTTP/1.1\r\nConnection: close\r\n\r\n"
+    ));
+    assert!(status.contains("200") && head.contains(&format!("Content-Length: {}", video.len())));
+    assert!(body.is_empty());
+
+    // Two ranges on one kept-alive connection, as the player asks.
+    let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+    s.write_all(
+        format!(
+            "GET /{token}/{hash} HTTP/1.1\r\nRange: bytes=0-3\r\n\r\n\
+             GET /{token}/{hash} HTTP/1.1\r\nRange: bytes=4-7\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .expect("send");
+    let mut all = Vec::new();
+    s.read_to_end(&mut all).expect("read");
+    let text = String::from_utf8_lossy(&all);
+    assert_eq!(text.matches("206 Partial Content").count(), 2, "{text}");
+
+    let wrong_token = format!("{:032x}", 1u128);
+    let other_hash = "0".repeat(64);
+    for path in [
+        format!("/{wrong_token}/{hash}"),
+        format!("/{token}/{other_hash}"),
+        format!("/{token}/{hash}?download=1"),
+        format!("/{token}/../{token}/{hash}"),
+        format!("/{token}/%2e%2e/{hash}"),
+        format!("/{token}"),
+        format!("/{hash}"),
+        "/".into(),
+    ] {
+        assert!(get(&path, "").0.contains("404"), "{path}");
+    }
+    let (status, _, _) = ask(&format!(
+        "POST /{token}/{hash} HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    ));
+    assert!(status.contains("404"), "{status}");
 }

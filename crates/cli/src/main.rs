@@ -8,8 +8,8 @@ use casedesk_app::{
     classify_declaration, default_data_dir, explain_refusal, load_calendar, permit_classes,
     permit_materials, read_candidates, sample_commitment, sample_draw, sample_verify, AppError,
     AutoSync, AutoSyncState, AutoSyncStatus, BatchAction, BatchItem, DeclarationText, Desk,
-    DueFilter, ErrorCode, ExplainedRefusal, HandlingMethod, InboxFilter, Lang, MessageKey,
-    NaiveDate, SortKey, Term,
+    DueFilter, ErrorCode, ExplainedRefusal, FetchStatus, HandlingMethod, InboxFilter, Lang,
+    MaterialProgress, MessageKey, NaiveDate, SortKey, Term,
 };
 use casedesk_domain::permit::sample::Draw;
 use casedesk_domain::permit::{Configuration, Measure, PermitClass, Route, Track, Trips};
@@ -17,7 +17,7 @@ use casedesk_domain::{
     Industry, InterceptionOutcome, ReturnReason, Role, Status, WhitelistKind, WhitelistStatus,
 };
 use casedesk_media::index::MatchHow;
-use casedesk_media::inspect::Finding;
+use casedesk_media::inspect::{Facts, Finding};
 use casedesk_papers::text::{owner_zh, time_left_zh};
 use chrono::Datelike;
 use clap::{Parser, Subcommand};
@@ -292,6 +292,15 @@ enum PermitCommand {
     /// stands in for the application id until applications come through the hub. A bad file
     /// refuses the whole folder and records nothing.
     MediaIndex { folder: PathBuf },
+    /// 远程审核: download applications' materials from the hub into the cache (all pulled
+    /// applications, or APPLICATION_ID's), resuming what an interrupted download kept, each file
+    /// checked against its SHA-256 before it is kept; photos and videos are read and
+    /// fingerprinted under the hub's application id. Progress on stderr; --json prints per file
+    /// its sha256, bytes and status (held, downloaded, refused with the reason).
+    FetchMaterials { application_id: Option<String> },
+    /// What the media checks found in APPLICATION_ID's held materials: metadata, no EXIF, cuts,
+    /// and the other applications that handed in the same file or the same picture or footage.
+    Findings { application_id: String },
     /// Which limits of article 3 a declaration exceeds, its class and its time limit.
     Classify {
         /// Overall height in metres (e.g. 4.35).
@@ -425,6 +434,8 @@ impl PermitCommand {
                 | PermitCommand::Day { .. }
                 | PermitCommand::Close { .. }
                 | PermitCommand::Dishonest { .. }
+                | PermitCommand::FetchMaterials { .. }
+                | PermitCommand::Findings { .. }
         )
     }
 }
@@ -1697,7 +1708,9 @@ fn permit(json: bool, data: &std::path::Path, command: &PermitCommand) -> Result
         PermitCommand::Applications { .. }
         | PermitCommand::Day { .. }
         | PermitCommand::Close { .. }
-        | PermitCommand::Dishonest { .. } => Err(AppError::internal()),
+        | PermitCommand::Dishonest { .. }
+        | PermitCommand::FetchMaterials { .. }
+        | PermitCommand::Findings { .. } => Err(AppError::internal()),
         PermitCommand::MediaCheck { file } => media_check(json, &Desk::open(data)?, file),
         PermitCommand::MediaIndex { folder } => media_index(json, &mut Desk::open(data)?, folder),
         PermitCommand::Classes => {
@@ -1859,6 +1872,10 @@ fn permit_desk(
 ) -> Result<(), AppError> {
     match command {
         PermitCommand::Dishonest { command } => dishonest(desk, json, command),
+        PermitCommand::FetchMaterials { application_id } => {
+            fetch_materials(desk, json, application_id.as_deref())
+        }
+        PermitCommand::Findings { application_id } => findings(desk, json, application_id),
         PermitCommand::Close { date: d } => {
             let day = desk.close_permit_day(d.as_deref())?;
             if let casedesk_app::Verification::Mismatch { error } = &day.verification {
@@ -2005,6 +2022,119 @@ fn media_check(json: bool, desk: &Desk, file: &std::path::Path) -> Result<(), Ap
                 match_how(&m.how)
             )
         }));
+        lines.join("\n")
+    })
+}
+
+fn fetch_materials(desk: &mut Desk, json: bool, id: Option<&str>) -> Result<(), AppError> {
+    let progress = MaterialProgress::with_listener(|p| {
+        eprintln!(
+            "{}\t{}/{} files\t{}/{} bytes{}",
+            p.application_id,
+            p.files_held,
+            p.files_total,
+            p.bytes_done,
+            p.bytes_total,
+            p.current
+                .as_deref()
+                .map(|f| format!("\t{f}"))
+                .unwrap_or_default()
+        )
+    });
+    let fetched = desk.fetch_materials(id, &progress)?;
+    let refused = fetched
+        .iter()
+        .filter(|f| matches!(f.status, FetchStatus::Refused { .. }))
+        .count();
+    print(json, &fetched, |list| {
+        let mut lines: Vec<String> = list
+            .iter()
+            .map(|f| {
+                let status = match &f.status {
+                    FetchStatus::Held => "已有 held".to_string(),
+                    FetchStatus::Downloaded { resumed_from: 0 } => "已下载 downloaded".into(),
+                    FetchStatus::Downloaded { resumed_from } => {
+                        format!("已续传 resumed from byte {resumed_from}")
+                    }
+                    FetchStatus::Refused { error } => format!(
+                        "未取得 refused: {} / {}",
+                        error.text(Lang::Zh),
+                        error.text(Lang::En)
+                    ),
+                };
+                format!(
+                    "{}\t{}\t{} bytes\t{}\t{status}",
+                    f.application_id, f.file_name, f.bytes, f.sha256
+                )
+            })
+            .collect();
+        lines.push(format!(
+            "共 {} 个文件，{refused} 个未取得 files: {}, refused: {refused}",
+            list.len(),
+            list.len()
+        ));
+        lines.join("\n")
+    })
+}
+
+fn findings(desk: &Desk, json: bool, id: &str) -> Result<(), AppError> {
+    let review = desk.application_review(id)?;
+    print(json, &review.files, |files| {
+        let mut lines = Vec::new();
+        for f in files {
+            let m = &f.material;
+            let held = if f.held {
+                "已缓存 held"
+            } else {
+                "未缓存 not held"
+            };
+            lines.push(format!(
+                "{}\t{}\t{}\t{held}",
+                m.name_zh, m.file_name, m.sha256
+            ));
+            if let Some(e) = &f.unreadable {
+                lines.push(format!("  无法读取 unreadable\t{}", e.text(Lang::Zh)));
+            }
+            match &f.facts {
+                Some(Facts::Photo(p)) => {
+                    let exif = p.exif.as_ref();
+                    lines.push(format!(
+                        "  {}x{}\t拍摄 captured {}\tGPS {}\t相机 camera {}",
+                        p.width,
+                        p.height,
+                        exif.and_then(|e| e.captured_at.clone())
+                            .unwrap_or("-".into()),
+                        exif.and_then(|e| e.gps)
+                            .map(|g| format!("{:.5},{:.5}", g.latitude, g.longitude))
+                            .unwrap_or("-".into()),
+                        exif.map(|e| format!(
+                            "{} {}",
+                            e.make.as_deref().unwrap_or(""),
+                            e.model.as_deref().unwrap_or("")
+                        ))
+                        .unwrap_or("-".into())
+                    ));
+                }
+                Some(Facts::Video(v)) => lines.push(format!(
+                    "  {}x{}\t{:.2} s\t{}",
+                    v.width, v.height, v.duration_s, v.codec
+                )),
+                _ => {}
+            }
+            lines.extend(
+                f.findings
+                    .iter()
+                    .map(|x| format!("  注意 finding\t{}", finding_text(x))),
+            );
+            lines.extend(f.repeats.iter().map(|r| {
+                format!(
+                    "  重复 repeat\t{}\t{}\t{}",
+                    r.application_id,
+                    r.file_name,
+                    match_how(&r.how)
+                )
+            }));
+        }
         lines.join("\n")
     })
 }

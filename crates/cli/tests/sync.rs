@@ -440,6 +440,34 @@ fn the_permit_desk_from_the_command_line() {
     let day: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(day["verification"]["state"], "not_closed");
 
+    // The materials come down by hash, with progress on stderr; a second run holds them.
+    let o = cli(&data, &["--json", "permit", "fetch-materials"], "", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let files: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(files[0]["status"], "downloaded");
+    assert_eq!(files[0]["bytes"], 20);
+    assert_eq!(files[0]["sha256"].as_str().map(str::len), Some(64));
+    assert!(
+        text(&o.stderr).contains("20/20 bytes"),
+        "{}",
+        text(&o.stderr)
+    );
+    let id = list[0]["application_id"].as_str().expect("id");
+    let o = cli(&data, &["--json", "permit", "fetch-materials", id], "", &[]);
+    let files: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(files[0]["status"], "held");
+    // The stand-in bytes are no video: held, and the findings say why they cannot be shown.
+    let o = cli(&data, &["permit", "findings", id], "", &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("已缓存") && text(&o.stdout).contains("无法读取"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = cli(&data, &["permit", "findings", "NO-SUCH"], "", &[]);
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("NO-SUCH"), "{}", text(&o.stderr));
+
     let o = cli(
         &data,
         &[

@@ -771,7 +771,7 @@ fn byte_range(headers: &HeaderMap, size: u64) -> Result<Option<(u64, u64)>, Evid
         (status = 200, description = "The whole file", content_type = "application/octet-stream"),
         (status = 206, description = "The range asked for, with Content-Range"),
         (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 403, description = "None of the file's orders is within the caller's jurisdiction", body = ErrorBody),
+        (status = 403, description = "None of the file's orders or permit applications is within the caller's jurisdiction", body = ErrorBody),
         (status = 404, description = "No such file", body = ErrorBody),
         (status = 416, description = "The range starts past the end; Content-Range: bytes */size", body = ErrorBody),
     ),

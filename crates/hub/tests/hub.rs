@@ -2734,6 +2734,17 @@ async fn applications_are_taken_once_and_the_day_is_drawn(backend: Backend) {
         .expect("download");
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.bytes().await.expect("bytes").to_vec(), f1[1].1);
+    // The desk resumes a download cut short from the bytes it kept.
+    let r = hub
+        .http
+        .get(hub.url(&format!("/api/v1/evidence/{sha}")))
+        .bearer_auth(&desk)
+        .header("Range", "bytes=2-")
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(r.bytes().await.expect("bytes").to_vec(), f1[1].1[2..]);
     let r = hub
         .http
         .get(hub.url(&format!("/api/v1/evidence/{sha}")))

@@ -33,8 +33,9 @@ pub struct Fingerprint {
 }
 
 /// How a new file repeats a stored one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(tag = "how", rename_all = "snake_case")]
+#[ts(export)]
 pub enum MatchHow {
     /// Byte for byte the same file.
     SameBytes,

@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::digest::sha256_file;
 use crate::error::MediaError;
@@ -16,8 +17,9 @@ use crate::photo::{read_photo, PhotoFacts};
 use crate::video::{read_video, VideoFacts};
 
 /// What a reviewer is warned about on the file itself.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "finding", rename_all = "snake_case")]
+#[ts(export)]
 pub enum Finding {
     /// The photo carries no EXIF: ask for the original (messaging apps strip it; not by itself
     /// a sign of fraud).
@@ -27,8 +29,9 @@ pub enum Finding {
 }
 
 /// The metadata of the file's kind.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
 pub enum Facts {
     Photo(PhotoFacts),
     Video(VideoFacts),

@@ -6,13 +6,15 @@ use std::path::Path;
 
 use image::DynamicImage;
 use nom_exif::{Exif, ExifTag};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::MediaError;
 use crate::kind::MediaKind;
 
 /// What a photo's EXIF says, when it has any.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct PhotoExif {
     /// `DateTimeOriginal` (else `CreateDate`) as written by the camera, ISO 8601; with its
     /// offset when the camera recorded one.
@@ -23,14 +25,16 @@ pub struct PhotoExif {
 }
 
 /// A position in decimal degrees (WGS 84 as cameras record it).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct GpsPoint {
     pub latitude: f64,
     pub longitude: f64,
 }
 
 /// A photo's size and metadata.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct PhotoFacts {
     pub width: u32,
     pub height: u32,

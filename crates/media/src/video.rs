@@ -11,7 +11,8 @@ use crate::kind::MediaKind;
 use crate::tool::{self, Bounds};
 
 /// What the container and its video stream say.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct VideoFacts {
     pub duration_s: f64,
     pub width: u32,

@@ -76,7 +76,7 @@ impl EvidenceError {
 /// desk.
 #[derive(Debug, Clone)]
 pub struct EvidenceStore {
-    root: PathBuf,
+    pub(crate) root: PathBuf,
     max_bytes: u64,
 }
 
@@ -122,6 +122,9 @@ impl EvidenceStore {
         let tmp = root.join(TMP_DIR);
         files::private_dir_all(&tmp).map_err(EvidenceError::Write)?;
         clear(&tmp).map_err(EvidenceError::Write)?;
+        // Not cleared: a download cut short continues from its partial file after a restart.
+        files::private_dir_all(&root.join(crate::evidence_download::PARTIAL_DIR))
+            .map_err(EvidenceError::Write)?;
         Ok(EvidenceStore { root, max_bytes })
     }
 
@@ -265,7 +268,12 @@ impl EvidenceStore {
     }
 
     /// Moves a complete, fsynced copy to its place and makes its folder entry durable.
-    fn put_in_place(&self, tmp_path: &Path, hash: &str, size: u64) -> Result<(), EvidenceError> {
+    pub(crate) fn put_in_place(
+        &self,
+        tmp_path: &Path,
+        hash: &str,
+        size: u64,
+    ) -> Result<(), EvidenceError> {
         let dest = self.path_of(hash);
         let dir = dest
             .parent()

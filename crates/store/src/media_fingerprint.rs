@@ -33,6 +33,35 @@ fn unpack(blob: &[u8]) -> Vec<u64> {
         .collect()
 }
 
+/// Inserts fingerprint rows inside the caller's transaction; a file already recorded for the
+/// same application is replaced.
+pub(crate) fn insert_fingerprints(
+    tx: &rusqlite::Transaction<'_>,
+    rows: &[MediaFingerprintRow],
+) -> Result<(), StoreError> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO media_fingerprints
+           (sha256, application_id, material, file_name, kind, hashes, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(sha256, application_id) DO UPDATE SET
+           material = excluded.material, file_name = excluded.file_name,
+           kind = excluded.kind, hashes = excluded.hashes,
+           recorded_at = excluded.recorded_at",
+    )?;
+    for r in rows {
+        insert.execute(params![
+            r.sha256,
+            r.application_id,
+            r.material,
+            r.file_name,
+            r.kind,
+            pack(&r.hashes),
+            r.recorded_at
+        ])?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Records the fingerprints of one indexing in one transaction (all or none); a file
     /// already recorded for the same application is replaced.
@@ -43,28 +72,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO media_fingerprints
-                   (sha256, application_id, material, file_name, kind, hashes, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT(sha256, application_id) DO UPDATE SET
-                   material = excluded.material, file_name = excluded.file_name,
-                   kind = excluded.kind, hashes = excluded.hashes,
-                   recorded_at = excluded.recorded_at",
-            )?;
-            for r in rows {
-                insert.execute(params![
-                    r.sha256,
-                    r.application_id,
-                    r.material,
-                    r.file_name,
-                    r.kind,
-                    pack(&r.hashes),
-                    r.recorded_at
-                ])?;
-            }
-        }
+        insert_fingerprints(&tx, rows)?;
         tx.commit()?;
         Ok(())
     }

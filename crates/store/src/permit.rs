@@ -115,6 +115,19 @@ impl Store {
         Ok(out)
     }
 
+    /// One application by the hub's id, if pulled.
+    pub fn permit_application(
+        &self,
+        application_id: &str,
+    ) -> Result<Option<ApplicationChange>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT change FROM permit_applications WHERE application_id = ?1")?
+            .query_row([application_id], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|json| serde_json::from_str(&json).map_err(json_err))
+            .transpose()
+    }
+
     /// `service_point`'s permit day `day`, if pulled.
     pub fn permit_day(
         &self,

@@ -8,11 +8,13 @@
 //! `CASEDESK_TOKEN_STORE=file` is set for tests and headless machines. The cache is not touched
 //! here: `casedesk-app` reads the outbox and applies pulled pages through `casedesk-store`.
 //! [`Backoff`] is the background sync's schedule: when to try again after a good or a failed sync.
+//! [`HubClient::download_evidence`] fetches a stored file by hash from an offset (resumable).
 //! [`PagePrefetch`] fetches pull pages ahead on a thread of its own while the desk applies them.
 
 mod attention;
 mod backoff;
 mod client;
+mod download;
 mod error;
 mod permit;
 mod prefetch;
@@ -21,6 +23,7 @@ mod upload;
 
 pub use backoff::{Backoff, BUSY_INTERVAL, FIRST_RETRY, IDLE_INTERVAL, MAX_RETRY};
 pub use client::{HubClient, Tokens};
+pub use download::{DownloadBody, DownloadStart};
 pub use error::SyncError;
 pub use prefetch::{Fetched, PagePrefetch};
 pub use tokens::{TokenStore, TokenStoreKind, TOKEN_FILE, TOKEN_STORE_ENV};

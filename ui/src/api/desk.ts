@@ -8,7 +8,8 @@ import type { AppError } from "../bindings/AppError";
 import type { DroppedFiles } from "../bindings/DroppedFiles";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { Message } from "../bindings/Message";
-import { commands, EVIDENCE_DROPPED, SYNC_STATUS } from "../bindings/commands";
+import { commands, EVIDENCE_DROPPED, MATERIALS_PROGRESS, SYNC_STATUS } from "../bindings/commands";
+import type { ApplicationFetch } from "../bindings/ApplicationFetch";
 import type { AutoSyncStatus } from "../bindings/AutoSyncStatus";
 
 /** Error code used when the backend rejected with something that is not an AppError. */
@@ -101,6 +102,10 @@ export const {
   dishonestList,
   listDishonest,
   repairDishonest,
+  applicationReview,
+  fetchMaterials,
+  materialsProgress,
+  mediaBaseUrl,
   approveWhitelist,
   declineWhitelist,
   revokeWhitelist,
@@ -174,4 +179,21 @@ export async function pickExportPath(defaultName: string, label: string): Promis
 /** The background sync's status after each attempt. Returns the function that stops listening. */
 export function onSyncStatus(handler: (status: AutoSyncStatus) => void): Promise<UnlistenFn> {
   return listen<AutoSyncStatus>(SYNC_STATUS, (e) => handler(e.payload));
+}
+
+/** An application's materials download as it goes. Returns the function that stops listening. */
+export function onMaterialsProgress(handler: (progress: ApplicationFetch) => void): Promise<UnlistenFn> {
+  return listen<ApplicationFetch>(MATERIALS_PROGRESS, (e) => handler(e.payload));
+}
+
+let mediaBase: Promise<string | null> | null = null;
+
+/**
+ * Where `<video>` plays a held material: the app's loopback server (`http://127.0.0.1:PORT/TOKEN`,
+ * asked once per run), by hash. Null when the server could not start.
+ */
+export async function mediaUrl(hash: string): Promise<string | null> {
+  mediaBase ??= desk.mediaBaseUrl().catch(() => null);
+  const base = await mediaBase;
+  return base ? `${base}/${hash}` : null;
 }

@@ -1,4 +1,6 @@
 // Generated from src-tauri/src/commands.rs by `cargo test -p casedesk`; do not edit.
+import type { ApplicationFetch } from "./ApplicationFetch";
+import type { ApplicationReview } from "./ApplicationReview";
 import type { ApplicationView } from "./ApplicationView";
 import type { AttachedEvidence } from "./AttachedEvidence";
 import type { Attention } from "./Attention";
@@ -106,6 +108,14 @@ export function commands(call: Call) {
     listDishonest: (creditId: string, enterpriseName: string, behaviour: string, penalty: ListPenalty, repairConditions: string) => call<DishonestView>("list_dishonest", { creditId, enterpriseName, behaviour, penalty, repairConditions }),
     /** Records an entry's credit repair today (needs the network); it cannot be undone. */
     repairDishonest: (id: number) => call<DishonestView>("repair_dishonest", { id }),
+    /** 远程审核: one application's declaration beside its materials, each with whether it is held, its metadata, findings (no EXIF, cuts) and the applications that handed it in before. */
+    applicationReview: (applicationId: string) => call<ApplicationReview>("application_review", { applicationId }),
+    /** Fetches the application's materials first (in the background); its progress so far. The page then follows the `materials-progress` event. */
+    fetchMaterials: (applicationId: string) => call<ApplicationFetch | null>("fetch_materials", { applicationId }),
+    /** An application's materials download as it stands (none asked for since start: null). */
+    materialsProgress: (applicationId: string) => call<ApplicationFetch | null>("materials_progress", { applicationId }),
+    /** `http://127.0.0.1:PORT/TOKEN`: where `<video>` finds a held file, at `{base}/{sha256}`; null when the loopback server could not start. */
+    mediaBaseUrl: () => call<string | null>("media_base_url"),
     /** Pushes the outbox (uploading the evidence files it refers to first), then pulls the hub's changes; on the background sync's desk, so the window's desk stays free. */
     syncNow: () => call<SyncReport>("sync_now"),
     /** The background sync: its last outcome and when it tries next (also sent as an event). */
@@ -136,3 +146,6 @@ export const EVIDENCE_DROPPED = "evidence-dropped";
 
 /** The event carrying the background sync's status after each attempt (AutoSyncStatus). */
 export const SYNC_STATUS = "sync-status";
+
+/** The event carrying an application's materials download (ApplicationFetch). */
+export const MATERIALS_PROGRESS = "materials-progress";
