@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0012_media_fingerprints.sql"),
     include_str!("../../../migrations/desk/0013_refusal_params.sql"),
     include_str!("../../../migrations/desk/0014_permits.sql"),
+    include_str!("../../../migrations/desk/0015_permit_reviews.sql"),
 ];
 
 /// The schema version this build writes.
