@@ -45,6 +45,8 @@ function application(id: string, patch: Partial<ApplicationView> = {}): Applicat
     fast_track: { requested: true, eligible: true, refusals: [] },
     on_top: [],
     sampled: "not_drawn",
+    verdict: null,
+    notice: { received_on: "2026-11-30", due: "2026-12-07", days_left: 5, given_on: null, late: false },
     ...patch,
   };
 }
@@ -60,6 +62,7 @@ const day: PermitDayView = {
   applications: 2,
   draw: null,
   verification: { state: "not_closed" },
+  report: { applications: 2, decided: 0, passed: 0, refused: 0, more_material: 0, unsynced: 0, sampled: 0, sampled_reviewed: 0, undecided: [], pending: [] },
 };
 
 describe("大件运输 page", () => {

@@ -98,6 +98,10 @@ export const {
   permitApplications,
   permitDay,
   closePermitDay,
+  permitReview,
+  savePermitReview,
+  decidePermitReview,
+  permitNotice,
   approveWhitelist,
   declineWhitelist,
   revokeWhitelist,
@@ -163,6 +167,18 @@ export function evidenceUrl(hash: string): string {
 export async function pickExportPath(defaultName: string, label: string): Promise<string | null> {
   try {
     return await save({ defaultPath: defaultName, filters: [{ name: label, extensions: ["xlsx"] }] });
+  } catch (e) {
+    throw toDeskError(e);
+  }
+}
+
+/**
+ * Native "save as" for a one-time notice: starts with `defaultName`, offers only .pdf. Returns the
+ * chosen path, or null when the user cancelled.
+ */
+export async function pickNoticePath(defaultName: string, label: string): Promise<string | null> {
+  try {
+    return await save({ defaultPath: defaultName, filters: [{ name: label, extensions: ["pdf"] }] });
   } catch (e) {
     throw toDeskError(e);
   }
