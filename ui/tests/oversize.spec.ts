@@ -176,6 +176,51 @@ describe("大件运输 page", () => {
     w2.unmount();
   });
 
+  it("shows each verdict, the day's report, and refuses 日结 while a complete application is undecided", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus, role: "desk_staff", user_name: "chen.jing" };
+    m.permitApplications.mockResolvedValue([
+      application("DJ202611300000021", { verdict: { verdict: "pass", decided_by: "chen.jing", decided_at: "2026-11-30 10:00", synced: false } }),
+      application("DJ202611300000022"),
+    ]);
+    m.permitDay.mockResolvedValue({
+      ...day,
+      report: {
+        applications: 2, decided: 1, passed: 1, refused: 0, more_material: 0, unsynced: 1, sampled: 0, sampled_reviewed: 0,
+        undecided: ["DJ202611300000022"],
+        pending: [{ application_id: "DJ202611300000022", carrier_name: "长垣市宏达重型运输有限公司", reason: "awaiting_verdict" }],
+      },
+    });
+    m.permitReview.mockResolvedValue({
+      application_id: "DJ202611300000022", carrier_name: "长垣市宏达重型运输有限公司", day: "2026-11-30", class: "two",
+      checklist: [], draft: { items: [], notes: [] }, verdict: null, refused_code: null, editable: true, missing: [], materials: [],
+      notice: { received_on: "2026-11-30", due: "2026-12-07", days_left: 5, given_on: null, late: false }, notice_lines: [],
+    });
+    const w = mountApp(OversizeView, pinia);
+    await settle();
+    const rows = [...document.querySelectorAll('[data-testid="oversize-row"]')];
+    const tag = rows[0].querySelector('[data-testid="oversize-verdict-tag"]')!;
+    expect(tag.getAttribute("data-verdict")).toBe("pass");
+    expect(rows[0].querySelector('[data-testid="oversize-verdict"]')!.textContent).toContain("待同步");
+    expect(rows[1].querySelector('[data-testid="oversize-verdict"]')!.textContent).toContain("告知期限 2026-12-07");
+    const report = document.querySelector('[data-testid="oversize-report"]')!;
+    expect(report.textContent).toContain("已审核 1（通过 1");
+    expect(document.querySelector('[data-testid="oversize-pending"]')!.getAttribute("data-reason")).toBe("awaiting_verdict");
+
+    (document.querySelector('[data-testid="oversize-close"]') as HTMLElement).click();
+    await settle();
+    expect(document.querySelector(".el-message-box")).toBeNull();
+    expect(document.body.textContent).toContain("还有 1 份材料齐全的申报未审核（DJ202611300000022）");
+    expect(m.closePermitDay).not.toHaveBeenCalled();
+
+    // The row's 审核 opens the review panel in a dialog.
+    (rows[1].querySelector('[data-testid="oversize-review"]') as HTMLElement).click();
+    await settle(10);
+    expect(m.permitReview).toHaveBeenCalledWith("DJ202611300000022");
+    expect(document.querySelector('[data-testid="review-panel"]')).not.toBeNull();
+    w.unmount();
+  });
+
   it("an empty day says why; a failed load gives the reason and 重试", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };

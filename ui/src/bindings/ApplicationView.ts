@@ -4,6 +4,7 @@ import type { Classification } from "./Classification";
 import type { Declared } from "./Declared";
 import type { FastTrackView } from "./FastTrackView";
 import type { MaterialItem } from "./MaterialItem";
+import type { NoticeClock } from "./NoticeClock";
 import type { OnTopReason } from "./OnTopReason";
 import type { PresentMaterial } from "./PresentMaterial";
 import type { Route } from "./Route";
@@ -11,6 +12,7 @@ import type { Sampled } from "./Sampled";
 import type { TimeLimitView } from "./TimeLimitView";
 import type { Track } from "./Track";
 import type { Trips } from "./Trips";
+import type { VerdictView } from "./VerdictView";
 
 /**
  * One application with what the domain computes for it.
@@ -27,4 +29,12 @@ acceptance: Acceptance, time_limit: TimeLimitView | null, required: Array<Materi
 /**
  * The files handed in (metadata and hash; the bytes are fetched later).
  */
-materials: Array<PresentMaterial>, fast_track: FastTrackView, on_top: Array<OnTopReason>, sampled: Sampled, };
+materials: Array<PresentMaterial>, fast_track: FastTrackView, on_top: Array<OnTopReason>, sampled: Sampled, 
+/**
+ * The review's verdict, from the hub or given here and not yet sent.
+ */
+verdict: VerdictView | null, 
+/**
+ * The one-time notice's clock (5 working days from receipt).
+ */
+notice: NoticeClock, };
