@@ -12,11 +12,12 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 use casedesk_app::{
-    record_rectification_granted, AppError, ApplicationView, NoticeWritten, ReviewView, AttachedEvidence, Attention, AutoSync,
+    record_rectification_granted, AppError, ApplicationView, AttachedEvidence, Attention, AutoSync,
     AutoSyncRunner, AutoSyncStatus, BatchAction, BatchItem, DemoSummary, Desk, DeskStatus,
     DroppedFiles, ExportSummary, FileGrants, HandlingMethod, InboxCount, InboxFilter, InboxPage,
-    InboxReader, OfferedFile, OrderDetail, OutboxEntry, PermitDayView, SavedFilter, SignedIn,
-    SyncOverview, SyncProgress, SyncReport, UploadProgress, VehicleDetail, Violation, WhitelistRow,
+    InboxReader, NoticeWritten, OfferedFile, OrderDetail, OutboxEntry, PermitDayView, ReviewView,
+    SavedFilter, SignedIn, SyncOverview, SyncProgress, SyncReport, UploadProgress, VehicleDetail,
+    Violation, WhitelistRow,
 };
 use casedesk_domain::permit::{ReviewDraft, Verdict};
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};

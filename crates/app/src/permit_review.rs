@@ -94,7 +94,10 @@ pub struct NoticeWritten {
 }
 
 /// The verdict of an application: the hub's wins; else one given here and not refused.
-pub(crate) fn verdict_of(a: &ApplicationChange, local: Option<&LocalReview>) -> Option<VerdictView> {
+pub(crate) fn verdict_of(
+    a: &ApplicationChange,
+    local: Option<&LocalReview>,
+) -> Option<VerdictView> {
     if let Some(r) = &a.review {
         return Some(VerdictView {
             verdict: r.review.verdict,
@@ -169,11 +172,12 @@ impl From<ReviewError> for AppError {
 impl From<ReviewStoreError> for AppError {
     fn from(e: ReviewStoreError) -> AppError {
         match e {
-            ReviewStoreError::AlreadyDecided { by, verdict } => {
-                AppError::new(ErrorCode::RefusedTransition, MessageKey::ReviewAlreadyDecided)
-                    .with("by", by)
-                    .with("verdict", verdict)
-            }
+            ReviewStoreError::AlreadyDecided { by, verdict } => AppError::new(
+                ErrorCode::RefusedTransition,
+                MessageKey::ReviewAlreadyDecided,
+            )
+            .with("by", by)
+            .with("verdict", verdict),
             ReviewStoreError::UnknownApplication(id) => not_found(&id),
             ReviewStoreError::Store(e) => e.into(),
         }
@@ -259,8 +263,7 @@ impl Desk {
             .filter(|m| !m.ticked)
             .map(|m| (m.item.clone(), m.remark.clone()))
             .collect();
-        let notice_lines =
-            casedesk_domain::permit::notice_lines(&assessment.missing, &not_met);
+        let notice_lines = casedesk_domain::permit::notice_lines(&assessment.missing, &not_met);
         let editable = verdict.is_none() && class.is_some() && !self.day_closed(&a)?;
         Ok(ReviewView {
             application_id: a.application_id.clone(),
@@ -298,16 +301,19 @@ impl Desk {
     fn check_reviewer(&self) -> Result<(), AppError> {
         match self.profile.role {
             Role::DeskStaff | Role::Supervisor => Ok(()),
-            role => Err(AppError::new(
-                ErrorCode::RefusedTransition,
-                MessageKey::ReviewNotReviewer,
-            )
-            .with("role", role)),
+            role => Err(
+                AppError::new(ErrorCode::RefusedTransition, MessageKey::ReviewNotReviewer)
+                    .with("role", role),
+            ),
         }
     }
 
     /// Keeps the reviewer's marks and notes (nothing lost on a crash); refused once decided.
-    pub fn save_permit_review(&mut self, id: &str, draft: &ReviewDraft) -> Result<ReviewView, AppError> {
+    pub fn save_permit_review(
+        &mut self,
+        id: &str,
+        draft: &ReviewDraft,
+    ) -> Result<ReviewView, AppError> {
         self.check_reviewer()?;
         let a = self.cached_application(id)?;
         let class = self.review_class(&a)?;
@@ -329,12 +335,11 @@ impl Desk {
 
     fn check_day_open(&self, a: &ApplicationChange) -> Result<(), AppError> {
         if self.day_closed(a)? {
-            return Err(AppError::new(
-                ErrorCode::RefusedTransition,
-                MessageKey::ReviewDayClosed,
-            )
-            .with("id", a.application_id.clone())
-            .with("day", a.day.clone()));
+            return Err(
+                AppError::new(ErrorCode::RefusedTransition, MessageKey::ReviewDayClosed)
+                    .with("id", a.application_id.clone())
+                    .with("day", a.day.clone()),
+            );
         }
         Ok(())
     }

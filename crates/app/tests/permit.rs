@@ -378,7 +378,13 @@ fn reviews_are_given_offline_synced_once_and_the_day_closes_after_them() {
     let first = hub.submit("RV-001", true);
     let second = hub.submit("RV-002", true);
     let incomplete = hub.submit("RV-003", false);
-    for d in [&mut desk, &mut colleague, &mut officer, &mut other_county, &mut supervisor] {
+    for d in [
+        &mut desk,
+        &mut colleague,
+        &mut officer,
+        &mut other_county,
+        &mut supervisor,
+    ] {
         d.sync().expect("sync");
     }
 
@@ -401,7 +407,9 @@ fn reviews_are_given_offline_synced_once_and_the_day_closes_after_them() {
         .decide_permit_review(&first, Verdict::Pass, &all_ticked(PermitClass::Two))
         .expect_err("an officer");
     assert_eq!(err.message.key, MessageKey::ReviewNotReviewer);
-    let err = other_county.permit_review(&first).expect_err("not pulled there");
+    let err = other_county
+        .permit_review(&first)
+        .expect_err("not pulled there");
     assert_eq!(err.message.key, MessageKey::PermitApplicationNotFound);
 
     // The draft survives a restart; a pass with an item not ticked is refused.
@@ -432,7 +440,10 @@ fn reviews_are_given_offline_synced_once_and_the_day_closes_after_them() {
     let v = given.verdict.expect("verdict");
     assert!(!v.synced && v.verdict == Verdict::Pass && !given.editable);
     assert_eq!(desk.outbox().expect("outbox").len(), 1);
-    assert_eq!(desk.outbox().expect("outbox")[0].entity, "permit_application");
+    assert_eq!(
+        desk.outbox().expect("outbox")[0].entity,
+        "permit_application"
+    );
     let again = desk
         .decide_permit_review(&first, Verdict::Fail, &full)
         .expect_err("decided once");
@@ -459,7 +470,11 @@ fn reviews_are_given_offline_synced_once_and_the_day_closes_after_them() {
     assert_eq!(refusal.code, "already_decided");
     assert_eq!(refusal.params["by"], "chen.jing");
     let said = casedesk_app::explain_refusal(refusal, casedesk_app::Lang::Zh);
-    assert!(said.reason.contains("chen.jing") && said.reason.contains("通过"), "{}", said.reason);
+    assert!(
+        said.reason.contains("chen.jing") && said.reason.contains("通过"),
+        "{}",
+        said.reason
+    );
     let seen = colleague.permit_review(&first).expect("review");
     assert_eq!(seen.verdict.expect("the hub's").decided_by, "chen.jing");
     assert_eq!(seen.refused_code.as_deref(), Some("already_decided"));
@@ -477,7 +492,10 @@ fn reviews_are_given_offline_synced_once_and_the_day_closes_after_them() {
     let bytes = std::fs::read(&out).expect("written");
     assert!(bytes.starts_with(b"%PDF-"));
     let text = pdf_text(&out);
-    assert!(text.contains("不是一镜到底拍摄") && text.contains("01:02处画面跳切"), "{text}");
+    assert!(
+        text.contains("不是一镜到底拍摄") && text.contains("01:02处画面跳切"),
+        "{text}"
+    );
     assert!(text.contains(&second));
     let err = desk
         .permit_notice(&first, &out)
@@ -487,12 +505,19 @@ fn reviews_are_given_offline_synced_once_and_the_day_closes_after_them() {
     // The day's report, then the closure; a verdict on the closed day is refused at the desk.
     let day = desk.permit_day(None).expect("day").expect("pulled");
     let r = &day.report;
-    assert_eq!((r.applications, r.decided, r.passed, r.more_material), (3, 2, 1, 1));
+    assert_eq!(
+        (r.applications, r.decided, r.passed, r.more_material),
+        (3, 2, 1, 1)
+    );
     assert!(r.undecided.is_empty());
     assert_eq!(r.pending.len(), 2, "{:?}", r.pending);
     let day = desk.close_permit_day(None).expect("closed");
     assert!(day.closed_at.is_some());
-    assert_eq!(day.report.sampled, day.draw.as_ref().expect("draw").random.len() + day.draw.as_ref().expect("draw").on_top.len());
+    assert_eq!(
+        day.report.sampled,
+        day.draw.as_ref().expect("draw").random.len()
+            + day.draw.as_ref().expect("draw").on_top.len()
+    );
     let late = desk
         .decide_permit_review(&incomplete, Verdict::Fail, &defect)
         .expect_err("the day is closed");

@@ -1914,7 +1914,9 @@ fn permit_desk(
                     None => (u.trim(), None),
                 };
                 if item.is_empty() {
-                    return Err(AppError::invalid(MessageKey::ReviewBadMark).with("text", u.as_str()));
+                    return Err(
+                        AppError::invalid(MessageKey::ReviewBadMark).with("text", u.as_str())
+                    );
                 }
                 mark(&mut draft, item, false, remark);
             }
@@ -1950,10 +1952,22 @@ fn permit_desk(
                     "出具 issued {}\t告知期限 due {}{}",
                     w.issued_on,
                     w.notice_due,
-                    if w.late { "\t逾期：申请已视为受理 LATE: counts as accepted" } else { "" }
+                    if w.late {
+                        "\t逾期：申请已视为受理 LATE: counts as accepted"
+                    } else {
+                        ""
+                    }
                 ));
                 lines.extend(w.lines.iter().enumerate().map(|(i, l)| {
-                    format!("{}. {}{}", i + 1, l.zh, l.remark.as_deref().map(|r| format!("（{r}）")).unwrap_or_default())
+                    format!(
+                        "{}. {}{}",
+                        i + 1,
+                        l.zh,
+                        l.remark
+                            .as_deref()
+                            .map(|r| format!("（{r}）"))
+                            .unwrap_or_default()
+                    )
                 }));
                 lines.join("\n")
             })
@@ -2016,7 +2030,12 @@ fn parse_note(text: &str) -> Result<PinnedNote, AppError> {
 
 /// A time of a video as the panel shows it: mm:ss.mmm.
 fn at_text(ms: u64) -> String {
-    format!("{:02}:{:02}.{:03}", ms / 60_000, (ms / 1000) % 60, ms % 1000)
+    format!(
+        "{:02}:{:02}.{:03}",
+        ms / 60_000,
+        (ms / 1000) % 60,
+        ms % 1000
+    )
 }
 
 fn review_text(r: &casedesk_app::ReviewView) -> String {
@@ -2041,7 +2060,11 @@ fn review_text(r: &casedesk_app::ReviewView) -> String {
     }
     for n in &r.draft.notes {
         let at = n.at_ms.map(at_text).unwrap_or_else(|| "—".into());
-        lines.push(format!("备注 note\t{}\t{at}\t{}", &n.sha256[..n.sha256.len().min(12)], n.text));
+        lines.push(format!(
+            "备注 note\t{}\t{at}\t{}",
+            &n.sha256[..n.sha256.len().min(12)],
+            n.text
+        ));
     }
     lines.push(match &r.verdict {
         Some(v) => format!(
@@ -2058,7 +2081,11 @@ fn review_text(r: &casedesk_app::ReviewView) -> String {
         (Some(on), _) => format!(
             "一次性告知 {on} 已出具（期限 {}）{}",
             c.due,
-            if c.late { "，逾期：申请视为受理" } else { "" }
+            if c.late {
+                "，逾期：申请视为受理"
+            } else {
+                ""
+            }
         ),
         (None, Some(left)) if left >= 0 => {
             format!("一次性告知期限 {}，剩余 {left} 个工作日", c.due)
@@ -2076,7 +2103,10 @@ fn review_text(r: &casedesk_app::ReviewView) -> String {
                 "  {}. {}{}",
                 i + 1,
                 l.zh,
-                l.remark.as_deref().map(|r| format!("（{r}）")).unwrap_or_default()
+                l.remark
+                    .as_deref()
+                    .map(|r| format!("（{r}）"))
+                    .unwrap_or_default()
             )
         }));
     }
@@ -2122,8 +2152,13 @@ fn day_text(d: &casedesk_app::PermitDayView) -> String {
     ));
     for p in &r.pending {
         let why = match &p.reason {
-            casedesk_app::PendingReason::AwaitingVerdict => "材料齐全，待审核结论（未审不能日结）".to_string(),
-            casedesk_app::PendingReason::MaterialsMissing { missing, notice_due } => {
+            casedesk_app::PendingReason::AwaitingVerdict => {
+                "材料齐全，待审核结论（未审不能日结）".to_string()
+            }
+            casedesk_app::PendingReason::MaterialsMissing {
+                missing,
+                notice_due,
+            } => {
                 let names: Vec<&str> = missing.iter().map(|m| m.name_zh).collect();
                 format!("缺 {}：一次性告知书 {notice_due} 前送达", names.join("、"))
             }
@@ -2131,7 +2166,10 @@ fn day_text(d: &casedesk_app::PermitDayView) -> String {
                 format!("{notice_given_on} 已告知补正，待承运人补齐")
             }
         };
-        lines.push(format!("待办 pending\t{}\t{}\t{why}", p.application_id, p.carrier_name));
+        lines.push(format!(
+            "待办 pending\t{}\t{}\t{why}",
+            p.application_id, p.carrier_name
+        ));
     }
     lines.join("\n")
 }

@@ -23,12 +23,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
 use casedesk_domain::permit::sample::{self, Candidate, Draw};
-use casedesk_domain::permit::{check_review, ReviewDraft, MAX_MATERIAL_BYTES, MAX_SUBMISSION_BYTES};
+use casedesk_domain::permit::{
+    check_review, ReviewDraft, MAX_MATERIAL_BYTES, MAX_SUBMISSION_BYTES,
+};
 use casedesk_domain::Role;
 use casedesk_wire::{
     check_submission, ApplicationChange, ApplicationSubmitted, ApplicationUpload, DecidedReview,
-    DishonestEntry, ErrorBody, PermitDay, Rejection, RejectionCode, Submission,
-    SubmissionRefusal,
+    DishonestEntry, ErrorBody, PermitDay, Rejection, RejectionCode, Submission, SubmissionRefusal,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use rand::RngCore;
@@ -41,7 +42,7 @@ use crate::clock::beijing_now;
 use crate::evidence::EvidenceBucket;
 use crate::jurisdiction::{city_of, Jurisdiction};
 use crate::storage::{
-    ApplicationTaken, AuditEntry, DayClosure, Decision, DayRequest, HubStore, MutationContext,
+    ApplicationTaken, AuditEntry, DayClosure, DayRequest, Decision, HubStore, MutationContext,
     NewApplication, NewMaterialRow, StoreError,
 };
 
@@ -678,10 +679,7 @@ pub fn decide_review(
     if day_closed {
         return Err(Rejection::new(
             RejectionCode::PermitDayClosed,
-            [
-                ("application_id", id.to_string()),
-                ("day", app.day.clone()),
-            ],
+            [("application_id", id.to_string()), ("day", app.day.clone())],
             format!("申报 {id} 所在的 {} 已日结，不能再审核", app.day),
             format!(
                 "the day of application {id} ({}) is closed; it cannot be reviewed",

@@ -3157,9 +3157,15 @@ async fn reviews_are_given_once_and_closing_waits_for_them(backend: Backend) {
     // refused, naming who decided.
     let m = review_mutation(&ids[0], pass.clone());
     let r = hub.push(&desk, std::slice::from_ref(&m)).await;
-    assert!(matches!(r[0], MutationResult::Applied { new_version: 2, .. }), "{r:?}");
+    assert!(
+        matches!(r[0], MutationResult::Applied { new_version: 2, .. }),
+        "{r:?}"
+    );
     let r = hub.push(&desk, std::slice::from_ref(&m)).await;
-    assert!(matches!(r[0], MutationResult::AlreadyApplied { .. }), "{r:?}");
+    assert!(
+        matches!(r[0], MutationResult::AlreadyApplied { .. }),
+        "{r:?}"
+    );
     let more = json!({"verdict": "more_material",
         "items": [{"item": "continuous_shot", "ticked": false, "remark": "01:02 处有剪辑"}],
         "notes": []});

@@ -332,12 +332,23 @@ mod tests {
             "2026年12月7日前告知",
             "逾期不告知的，自收到申请材料之日起即为受理",
         ] {
-            assert!(text.contains(want), "{want:?} missing from the notice: {text}");
+            assert!(
+                text.contains(want),
+                "{want:?} missing from the notice: {text}"
+            );
         }
-        assert!(!text.contains("视为受理。"), "issued in time: no late warning");
+        assert!(
+            !text.contains("视为受理。"),
+            "issued in time: no late warning"
+        );
         let mut late = notice.clone();
         late.issued_on = d("2026-12-08");
-        let text = pdf_text(&Typesetter::shared().expect("fonts").notice_pdf(&late).expect("pdf"));
+        let text = pdf_text(
+            &Typesetter::shared()
+                .expect("fonts")
+                .notice_pdf(&late)
+                .expect("pdf"),
+        );
         assert!(text.contains("已晚于告知期限"), "{text}");
     }
 
@@ -356,7 +367,9 @@ mod tests {
         let Err(e) = Typesetter::load(&[PathBuf::from("/nonexistent")]) else {
             panic!("no fonts there")
         };
-        assert!(matches!(e, NoticeError::FontMissing { ref file, .. } if file == "NotoSerifCJK-Regular.ttc"));
+        assert!(
+            matches!(e, NoticeError::FontMissing { ref file, .. } if file == "NotoSerifCJK-Regular.ttc")
+        );
     }
 
     #[test]

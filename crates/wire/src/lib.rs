@@ -38,10 +38,9 @@ pub use order::OrderStateWire;
 pub use permit::{
     check_submission, entries_at, is_plain_file_name, is_valid_vehicle_plate, listed_at,
     ApplicationChange, ApplicationSubmitted, ApplicationUpload, AssessError, Assessment,
-    CheckedMaterial, CheckedSubmission, DecidedReview,
-    DishonestEntry, DishonestListing, DishonestRepair, MaterialFile, Party, PermitDay, Submission,
-    SubmissionFile, SubmissionRefusal, SubmittedMaterial, MAX_CARRIER_REFERENCE_CHARS,
-    MAX_MATERIAL_FILES, MAX_SUBMISSION_TEXT_CHARS,
+    CheckedMaterial, CheckedSubmission, DecidedReview, DishonestEntry, DishonestListing,
+    DishonestRepair, MaterialFile, Party, PermitDay, Submission, SubmissionFile, SubmissionRefusal,
+    SubmittedMaterial, MAX_CARRIER_REFERENCE_CHARS, MAX_MATERIAL_FILES, MAX_SUBMISSION_TEXT_CHARS,
 };
 pub use rejection::{Rejection, RejectionCode};
 

@@ -29,9 +29,13 @@ impl Entity {
     }
 
     pub fn from_code(code: &str) -> Option<Entity> {
-        [Entity::WorkOrder, Entity::Whitelist, Entity::PermitApplication]
-            .into_iter()
-            .find(|e| e.code() == code)
+        [
+            Entity::WorkOrder,
+            Entity::Whitelist,
+            Entity::PermitApplication,
+        ]
+        .into_iter()
+        .find(|e| e.code() == code)
     }
 }
 
@@ -210,7 +214,11 @@ mod tests {
         assert_eq!(r.notes[0].at_ms, Some(1500));
         m.action = "claim".into();
         assert!(matches!(m.review(), Err(PayloadError::CodeMismatch { .. })));
-        for e in [Entity::WorkOrder, Entity::Whitelist, Entity::PermitApplication] {
+        for e in [
+            Entity::WorkOrder,
+            Entity::Whitelist,
+            Entity::PermitApplication,
+        ] {
             assert_eq!(Entity::from_code(e.code()), Some(e));
         }
     }

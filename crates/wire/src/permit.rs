@@ -6,12 +6,11 @@
 
 use casedesk_domain::credit_id::is_valid_credit_id;
 use casedesk_domain::permit::materials::check_repeated_validity;
-use casedesk_domain::permit::sample::{Candidate, Draw};
 use casedesk_domain::permit::materials::{missing, required};
+use casedesk_domain::permit::sample::{Candidate, Draw};
 use casedesk_domain::permit::{
-    classify, Classification, Review,
-    accepted_kinds, Declared, ListEntry, ListPenalty, Material, MaterialFileKind, Route, Track,
-    Trips, Vehicle, VehicleError,
+    accepted_kinds, classify, Classification, Declared, ListEntry, ListPenalty, Material,
+    MaterialFileKind, Review, Route, Track, Trips, Vehicle, VehicleError,
 };
 use casedesk_domain::{plate, Divisions};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime};

@@ -170,9 +170,8 @@ mod tests {
     #[test]
     fn escort_equipment_is_checked_for_class_iii_only() {
         let c = checklist();
-        let codes = |class| -> Vec<String> {
-            c.items_for(class).iter().map(|i| i.code.clone()).collect()
-        };
+        let codes =
+            |class| -> Vec<String> { c.items_for(class).iter().map(|i| i.code.clone()).collect() };
         assert!(codes(PermitClass::Three).contains(&"escort_equipment".to_string()));
         assert_eq!(codes(PermitClass::Three).len(), 8);
         for class in [PermitClass::One, PermitClass::Two] {
@@ -195,7 +194,12 @@ mod tests {
         // Materials in the given order, then items in the checklist's order.
         assert_eq!(
             codes,
-            ["dispatch_note", "escort_plan", "plates_match", "continuous_shot"]
+            [
+                "dispatch_note",
+                "escort_plan",
+                "plates_match",
+                "continuous_shot"
+            ]
         );
         assert_eq!(lines[0].source, NoticeSource::MissingMaterial);
         assert!(lines[0].zh.contains("调运单"));

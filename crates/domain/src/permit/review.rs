@@ -178,12 +178,12 @@ pub fn check_draft(
             });
         }
         let remark = match &m.remark {
-            Some(r) => text::optional(TextField::Finding, r).map_err(|error| {
-                ReviewError::Remark {
+            Some(r) => {
+                text::optional(TextField::Finding, r).map_err(|error| ReviewError::Remark {
                     item: item.to_string(),
                     error,
-                }
-            })?,
+                })?
+            }
             None => String::new(),
         };
         items.push(ItemMark {
@@ -428,9 +428,13 @@ mod tests {
             Err("review_unknown_material_file")
         );
         // A partial draft is fine: the reviewer is still at work.
-        assert!(check_draft(class, &items(vec![mark("plates_match", true, Some("  "))]), &files())
-            .expect("partial")
-            .items[0]
+        assert!(check_draft(
+            class,
+            &items(vec![mark("plates_match", true, Some("  "))]),
+            &files()
+        )
+        .expect("partial")
+        .items[0]
             .remark
             .is_none());
     }

@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use casedesk_domain::action::EvidenceRef;
 use casedesk_domain::{OrderState, Role, WhitelistEntry, WhitelistKind};
 use casedesk_wire::{
-    ApplicationChange, AttentionItem, Change, DecidedReview, DishonestEntry, Mutation, MutationResult, OrderFacts,
-    PermitDay, Rejection, Submission,
+    ApplicationChange, AttentionItem, Change, DecidedReview, DishonestEntry, Mutation,
+    MutationResult, OrderFacts, PermitDay, Rejection, Submission,
 };
 use thiserror::Error;
 

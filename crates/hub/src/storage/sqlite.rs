@@ -1849,7 +1849,9 @@ pub(crate) fn application_from(
 fn application_row(conn: &Connection, id: &str) -> Result<Option<ApplicationChange>, StoreError> {
     let Some(row) = conn
         .query_row(
-            &format!("SELECT {APPLICATION_COLUMNS} FROM permit_applications WHERE application_id = ?1"),
+            &format!(
+                "SELECT {APPLICATION_COLUMNS} FROM permit_applications WHERE application_id = ?1"
+            ),
             [id],
             read_application,
         )
