@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use casedesk_domain::permit::deadline::notice_due;
 use casedesk_domain::permit::{
-    check_draft, check_review, checklist, ChecklistItem, NoticeLine, PermitClass, Review,
-    ReviewDraft, ReviewError, Verdict,
+    check_draft, check_review, checklist, notice_lines, ChecklistItem, NoticeLine, PermitClass,
+    Review, ReviewDraft, ReviewError, Verdict,
 };
 use casedesk_domain::{Divisions, Role};
 use casedesk_papers::{NoticeError, NoticeItem, OneTimeNotice, Typesetter};
@@ -127,10 +127,7 @@ fn date_of(stamp: &str) -> Option<NaiveDate> {
 /// The review's marks and notes as they stand: the hub's decided review, else this desk's.
 fn current_review(a: &ApplicationChange, local: Option<&LocalReview>) -> ReviewDraft {
     match (&a.review, local) {
-        (Some(r), _) => ReviewDraft {
-            items: r.review.items.clone(),
-            notes: r.review.notes.clone(),
-        },
+        (Some(r), _) => r.review.draft(),
         (None, Some(l)) => l.draft.clone(),
         (None, None) => ReviewDraft::default(),
     }
@@ -317,15 +314,7 @@ impl Desk {
         self.check_reviewer()?;
         let a = self.cached_application(id)?;
         let class = self.review_class(&a)?;
-        if let Some(v) = verdict_of(&a, self.store.permit_review(&a.application_id)?.as_ref()) {
-            return Err(AppError::new(
-                ErrorCode::RefusedTransition,
-                MessageKey::ReviewAlreadyDecided,
-            )
-            .with("by", v.decided_by)
-            .with("verdict", v.verdict));
-        }
-        self.check_day_open(&a)?;
+        self.check_open_for_review(&a)?;
         let checked = check_draft(class, draft, &a.file_hashes())?;
         let now = self.now_text();
         self.store
@@ -333,7 +322,17 @@ impl Desk {
         self.permit_review(&a.application_id)
     }
 
-    fn check_day_open(&self, a: &ApplicationChange) -> Result<(), AppError> {
+    /// A review is worked on while the application has no verdict (the hub's, or one given
+    /// here and not refused) and its day is open.
+    fn check_open_for_review(&self, a: &ApplicationChange) -> Result<(), AppError> {
+        if let Some(v) = verdict_of(a, self.store.permit_review(&a.application_id)?.as_ref()) {
+            return Err(AppError::new(
+                ErrorCode::RefusedTransition,
+                MessageKey::ReviewAlreadyDecided,
+            )
+            .with("by", v.decided_by)
+            .with("verdict", v.verdict));
+        }
         if self.day_closed(a)? {
             return Err(
                 AppError::new(ErrorCode::RefusedTransition, MessageKey::ReviewDayClosed)
@@ -355,15 +354,7 @@ impl Desk {
         self.check_reviewer()?;
         let a = self.cached_application(id)?;
         let class = self.review_class(&a)?;
-        if let Some(v) = verdict_of(&a, self.store.permit_review(&a.application_id)?.as_ref()) {
-            return Err(AppError::new(
-                ErrorCode::RefusedTransition,
-                MessageKey::ReviewAlreadyDecided,
-            )
-            .with("by", v.decided_by)
-            .with("verdict", v.verdict));
-        }
-        self.check_day_open(&a)?;
+        self.check_open_for_review(&a)?;
         let missing = a.assess()?.missing;
         let review: Review = check_review(class, verdict, draft, &missing, &a.file_hashes())?;
         let now = self.now_text();
@@ -388,15 +379,8 @@ impl Desk {
             )
             .with("id", a.application_id.clone()));
         };
-        let review = current_review(&a, local.as_ref());
         let missing = a.assess()?.missing;
-        let not_met: Vec<(String, Option<String>)> = review
-            .items
-            .iter()
-            .filter(|m| !m.ticked)
-            .map(|m| (m.item.clone(), m.remark.clone()))
-            .collect();
-        let lines = casedesk_domain::permit::notice_lines(&missing, &not_met);
+        let lines = notice_lines(&missing, &current_review(&a, local.as_ref()).not_met());
         let clock = self.notice_clock(&a, Some(&v));
         let issued_on = clock.given_on.unwrap_or_else(|| self.today());
         let service_point = Divisions::embedded()

@@ -299,10 +299,7 @@ impl Store {
             .ok_or_else(|| ReviewStoreError::UnknownApplication(id.to_string()))?;
         check_undecided(&tx, id)?;
         let mutation_id = uuid::Uuid::now_v7().to_string();
-        let draft = ReviewDraft {
-            items: review.items.clone(),
-            notes: review.notes.clone(),
-        };
+        let draft = review.draft();
         tx.prepare_cached(
             "INSERT INTO permit_reviews(application_id, draft, verdict, decided_by, decided_at,
                  mutation_id, updated_at)

@@ -82,6 +82,18 @@ pub struct ReviewDraft {
     pub notes: Vec<PinnedNote>,
 }
 
+impl ReviewDraft {
+    /// The items marked as not met, with their remarks: what a one-time notice lists besides
+    /// the missing materials.
+    pub fn not_met(&self) -> Vec<(String, Option<String>)> {
+        self.items
+            .iter()
+            .filter(|m| !m.ticked)
+            .map(|m| (m.item.clone(), m.remark.clone()))
+            .collect()
+    }
+}
+
 /// A decided review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Review {
@@ -91,18 +103,17 @@ pub struct Review {
 }
 
 impl Review {
-    /// The items marked as not met, with their remarks.
-    pub fn not_met(&self) -> Vec<(String, Option<String>)> {
-        self.items
-            .iter()
-            .filter(|m| !m.ticked)
-            .map(|m| (m.item.clone(), m.remark.clone()))
-            .collect()
+    /// The marks and notes without the verdict.
+    pub fn draft(&self) -> ReviewDraft {
+        ReviewDraft {
+            items: self.items.clone(),
+            notes: self.notes.clone(),
+        }
     }
 
     /// The one-time notice's lines for this review of an application missing `missing`.
     pub fn notice_lines(&self, missing: &[Material]) -> Vec<NoticeLine> {
-        notice_lines(missing, &self.not_met())
+        notice_lines(missing, &self.draft().not_met())
     }
 }
 
