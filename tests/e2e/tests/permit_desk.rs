@@ -169,6 +169,8 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
             .await?;
         s.click("[data-testid=review-dialog] .el-dialog__headerbtn")
             .await?;
+        s.wait_gone("[data-testid=review-panel]").await?;
+        s.wait_hidden(".el-overlay-dialog").await?;
     }
     s.wait_text("[data-testid=oversize-report]", |t| t.contains("已审核 2"))
         .await?;
