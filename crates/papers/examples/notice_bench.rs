@@ -28,7 +28,9 @@ fn notice(i: usize) -> OneTimeNotice {
         decided_at: "2026-12-01 10:15".into(),
         items: (0..6)
             .map(|k| NoticeItem {
-                text: format!("第 {k} 项：测量视频未显示卷尺实测车货总体长、宽、高，请重新测量并拍摄卷尺读数"),
+                text: format!(
+                    "第 {k} 项：测量视频未显示卷尺实测车货总体长、宽、高，请重新测量并拍摄卷尺读数"
+                ),
                 remark: (k % 2 == 0).then(|| format!("{:02}:{:02}.500 处读数不清", k, i % 60)),
             })
             .collect(),
