@@ -16,10 +16,11 @@ use casedesk_app::{
     AttachedEvidence, Attention, AutoSync, AutoSyncRunner, AutoSyncStatus, BatchAction, BatchItem,
     DemoSummary, Desk, DeskStatus, DishonestView, DroppedFiles, ExportSummary, FileGrants,
     HandlingMethod, InboxCount, InboxFilter, InboxPage, InboxReader, MaterialFetcher, MediaServer,
-    OfferedFile, OrderDetail, OutboxEntry, PermitDayView, SavedFilter, SignedIn, SyncOverview,
-    SyncProgress, SyncReport, UploadProgress, VehicleDetail, Violation, WhitelistRow,
+    NoticeWritten, OfferedFile, OrderDetail, OutboxEntry, PermitDayView, ReviewView, SavedFilter,
+    SignedIn, SyncOverview, SyncProgress, SyncReport, UploadProgress, VehicleDetail, Violation,
+    WhitelistRow,
 };
-use casedesk_domain::permit::ListPenalty;
+use casedesk_domain::permit::{ListPenalty, ReviewDraft, Verdict};
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
 use tauri::{Emitter, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -413,6 +414,20 @@ commands! {
     /// null when the loopback server could not start.
     fn media_base_url() -> Option<String> =
         |s| Ok(s.media_server.get().map(MediaServer::base_url));
+    /// 审核: an application's review (checklist for its class, marks, notes, verdict, the
+    /// one-time notice's clock and lines).
+    fn permit_review(application_id: String) -> ReviewView =
+        |s| with(s, |d| d.permit_review(&application_id));
+    /// Keeps the reviewer's marks and notes as a draft (refused once decided).
+    fn save_permit_review(application_id: String, draft: ReviewDraft) -> ReviewView =
+        |s| with(s, |d| d.save_permit_review(&application_id, &draft));
+    /// Gives the verdict (pass, fail, more_material) on the draft, with its outbox mutation.
+    fn decide_permit_review(application_id: String, verdict: Verdict, draft: ReviewDraft) -> ReviewView =
+        |s| with(s, |d| d.decide_permit_review(&application_id, verdict, &draft));
+    /// 一次性告知书: the notice of an application sent back for more material, as PDF at
+    /// `path` (chosen in the save dialog).
+    fn permit_notice(application_id: String, path: PathBuf) -> NoticeWritten =
+        |s| with(s, |d| d.permit_notice(&application_id, &path));
     /// Pushes the outbox (uploading the evidence files it refers to first), then pulls the
     /// hub's changes; on the background sync's desk, so the window's desk stays free.
     fn sync_now() -> SyncReport = |s| sync_in_background(s);

@@ -4,6 +4,7 @@ import { useDeskStore } from "../src/stores/desk";
 import OversizeView from "../src/views/OversizeView.vue";
 import type { ApplicationView } from "../src/bindings/ApplicationView";
 import type { PermitDayView } from "../src/bindings/PermitDayView";
+import type { ReviewDraft } from "../src/bindings/ReviewDraft";
 import type { ApplicationReview } from "../src/bindings/ApplicationReview";
 import { deskStatus, freshPinia, mountApp, settle } from "./helpers";
 import { appError } from "./app-error";
@@ -47,6 +48,8 @@ function application(id: string, patch: Partial<ApplicationView> = {}): Applicat
     fast_track: { requested: true, eligible: true, refusals: [] },
     on_top: [],
     sampled: "not_drawn",
+    verdict: null,
+    notice: { received_on: "2026-11-30", due: "2026-12-07", days_left: 5, given_on: null, late: false },
     ...patch,
   };
 }
@@ -62,6 +65,7 @@ const day: PermitDayView = {
   applications: 2,
   draw: null,
   verification: { state: "not_closed" },
+  report: { applications: 2, decided: 0, passed: 0, refused: 0, more_material: 0, unsynced: 0, sampled: 0, sampled_reviewed: 0, undecided: [], pending: [] },
 };
 
 describe("大件运输 page", () => {
@@ -179,6 +183,53 @@ describe("大件运输 page", () => {
     w2.unmount();
   });
 
+  it("shows each verdict, the day's report, and refuses 日结 while a complete application is undecided", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus, role: "desk_staff", user_name: "chen.jing" };
+    m.permitApplications.mockResolvedValue([
+      application("DJ202611300000021", { verdict: { verdict: "pass", decided_by: "chen.jing", decided_at: "2026-11-30 10:00", synced: false } }),
+      application("DJ202611300000022"),
+    ]);
+    m.permitDay.mockResolvedValue({
+      ...day,
+      report: {
+        applications: 2, decided: 1, passed: 1, refused: 0, more_material: 0, unsynced: 1, sampled: 0, sampled_reviewed: 0,
+        undecided: ["DJ202611300000022"],
+        pending: [{ application_id: "DJ202611300000022", carrier_name: "长垣市宏达重型运输有限公司", reason: "awaiting_verdict" }],
+      },
+    });
+    m.permitReview.mockResolvedValue({
+      application_id: "DJ202611300000022", carrier_name: "长垣市宏达重型运输有限公司", day: "2026-11-30", class: "two",
+      checklist: [], draft: { items: [], notes: [] }, verdict: null, refused_code: null, editable: true, missing: [], materials: [],
+      notice: { received_on: "2026-11-30", due: "2026-12-07", days_left: 5, given_on: null, late: false }, notice_lines: [],
+    });
+    const w = mountApp(OversizeView, pinia);
+    await settle();
+    const rows = [...document.querySelectorAll('[data-testid="oversize-row"]')];
+    const tag = rows[0].querySelector('[data-testid="oversize-verdict-tag"]')!;
+    expect(tag.getAttribute("data-verdict")).toBe("pass");
+    expect(rows[0].querySelector('[data-testid="oversize-verdict"]')!.textContent).toContain("待同步");
+    expect(rows[1].querySelector('[data-testid="oversize-verdict"]')!.textContent).toContain("告知期限 2026-12-07");
+    const report = document.querySelector('[data-testid="oversize-report"]')!;
+    expect(report.textContent).toContain("已审核 1（通过 1");
+    expect(document.querySelector('[data-testid="oversize-pending"]')!.getAttribute("data-reason")).toBe("awaiting_verdict");
+
+    (document.querySelector('[data-testid="oversize-close"]') as HTMLElement).click();
+    await settle();
+    expect(document.querySelector(".el-message-box")).toBeNull();
+    expect(document.body.textContent).toContain("还有 1 份材料齐全的申报未审核（DJ202611300000022）");
+    expect(m.closePermitDay).not.toHaveBeenCalled();
+
+    // The row's 审核 opens the review screen, its verdict panel on the right.
+    m.applicationReview.mockResolvedValue({ application: application("DJ202611300000022"), files: [] });
+    (rows[1].querySelector('[data-testid="oversize-review"]') as HTMLElement).click();
+    await settle(10);
+    expect(m.applicationReview).toHaveBeenLastCalledWith("DJ202611300000022");
+    expect(m.permitReview).toHaveBeenCalledWith("DJ202611300000022");
+    expect(document.querySelector('[data-testid="review-verdict-slot"] [data-testid="review-panel"]')).not.toBeNull();
+    w.unmount();
+  });
+
   it("an empty day says why; a failed load gives the reason and 重试", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };
@@ -223,6 +274,13 @@ describe("大件运输 page", () => {
       ],
     });
     m.applicationReview.mockImplementation(async (id: string) => (id === first.application_id ? review(first, true) : review(reused, true)));
+    m.permitReview.mockImplementation(async (id: string) => ({
+      application_id: id, carrier_name: "长垣市宏达重型运输有限公司", day: "2026-11-30", class: "two",
+      checklist: [], draft: { items: [], notes: [] }, verdict: null, refused_code: null, editable: true, missing: [],
+      materials: [{ material: "measurement_video", name_zh: "测量视频", name_en: "measurement video", file_name: "measurement.mp4", sha256: "cd".repeat(32), size: 1000, mime: "video/mp4" }],
+      notice: { received_on: "2026-11-30", due: "2026-12-07", days_left: 5, given_on: null, late: false }, notice_lines: [],
+    }));
+    m.savePermitReview.mockImplementation(async (id: string, draft: ReviewDraft) => ({ ...(await m.permitReview(id)), draft }));
     const w = mountApp(OversizeView, pinia);
     await settle();
     const rows = [...document.querySelectorAll<HTMLElement>('[data-testid="oversize-row"]')];
@@ -237,10 +295,19 @@ describe("大件运输 page", () => {
     expect(document.querySelector('[data-testid="review-verdict-slot"]')!.textContent).toContain("审核结论");
     // Materials all held: nothing to fetch.
     expect(m.fetchMaterials).not.toHaveBeenCalled();
-    // N pins a note at the current time; it is listed with a time and marked on the timeline.
+    // N pins a note at the current time in the verdict panel: written there, it is listed with its
+    // time, kept in the review's draft and marked on the timeline.
+    expect(document.querySelector('[data-testid="review-verdict-slot"] [data-testid="review-panel"]')).not.toBeNull();
     window.dispatchEvent(new KeyboardEvent("keydown", { key: "n" }));
     await settle();
+    const text = document.querySelector<HTMLInputElement>('input[data-testid="review-note-text"]')!;
+    text.value = "卷尺未入镜";
+    text.dispatchEvent(new Event("input"));
+    await settle();
+    document.querySelector<HTMLElement>('[data-testid="review-note-save"]')!.click();
+    await settle();
     expect(document.querySelectorAll('[data-testid="review-note"]')).toHaveLength(1);
+    expect(document.querySelector('[data-testid="review-note"]')!.textContent).toContain("卷尺未入镜");
     expect(document.querySelectorAll('[data-testid="video-note-marker"]')).toHaveLength(1);
     // The reuse link opens the earlier application; back returns to the later one, then the list.
     document.querySelector<HTMLElement>('[data-testid="finding-reused-link"]')!.click();

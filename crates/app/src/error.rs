@@ -202,6 +202,15 @@ impl From<VehicleError> for AppError {
     }
 }
 
+impl From<casedesk_wire::AssessError> for AppError {
+    fn from(e: casedesk_wire::AssessError) -> AppError {
+        match e {
+            casedesk_wire::AssessError::Vehicle(e) => e.into(),
+            casedesk_wire::AssessError::Limit(e) => e.into(),
+        }
+    }
+}
+
 impl From<LimitError> for AppError {
     fn from(e: LimitError) -> AppError {
         use MessageKey as K;

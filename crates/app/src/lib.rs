@@ -22,6 +22,7 @@ mod media_server;
 pub mod message;
 pub mod permit;
 mod permit_day;
+mod permit_review;
 mod reader;
 mod refusal;
 mod rules;
@@ -57,9 +58,10 @@ pub use permit::{
     sample_draw, sample_verify, DeclarationText, MaterialItem, MaterialsCheck,
 };
 pub use permit_day::{
-    verify_day, ApplicationView, FastTrackView, PermitDayView, PresentMaterial, Sampled,
-    TimeLimitView, Verification,
+    verify_day, ApplicationView, DayReport, FastTrackView, PendingApplication, PendingReason,
+    PermitDayView, PresentMaterial, Sampled, TimeLimitView, Verification,
 };
+pub use permit_review::{NoticeClock, NoticeWritten, ReviewView, VerdictView};
 pub use reader::InboxReader;
 pub use refusal::{explain_refusal, ExplainedRefusal};
 pub use rules::{load_calendar, load_catalog, CALENDAR_FILE, CATALOG_FILE};

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use casedesk_domain::permit::{Configuration, Measure};
+use casedesk_domain::permit::{Configuration, Measure, Verdict};
 use casedesk_domain::text::TextField;
 use casedesk_domain::{ActionKind, Role, Status, WhitelistKind};
 use serde::Serialize;
@@ -75,6 +75,8 @@ pub enum Param {
     Measure(Measure),
     /// Truck or combination, in a permit declaration.
     Configuration(Configuration),
+    /// A review's verdict (通过 / 不予许可 / 补正材料).
+    Verdict(Verdict),
 }
 
 impl Param {
@@ -96,6 +98,7 @@ impl Param {
             Param::WhitelistKind(k) => Some(("whitelistKind", code(k))),
             Param::Measure(m) => Some(("measure", code(m))),
             Param::Configuration(c) => Some(("configuration", code(c))),
+            Param::Verdict(v) => Some(("verdict", code(v))),
         }
     }
 }
@@ -119,7 +122,7 @@ macro_rules! param_from {
         }
     )*};
 }
-param_from!(Status => Status, Role => Role, ActionKind => Action, TextField => Field, Term => Term, WhitelistKind => WhitelistKind, Measure => Measure, Configuration => Configuration);
+param_from!(Status => Status, Role => Role, ActionKind => Action, TextField => Field, Term => Term, WhitelistKind => WhitelistKind, Measure => Measure, Configuration => Configuration, Verdict => Verdict);
 macro_rules! param_from_display {
     ($($t:ty),* $(,)?) => {$(
         impl From<$t> for Param {
@@ -252,6 +255,26 @@ message_keys! {
     MaterialSaveFailed => "material_save_failed" ["file_name", "detail"],
     KeptText => "kept_text" ["message_zh", "message_en"],
     MediaServerFailed => "media_server_failed" ["detail"],
+    PermitCloseUndecided => "permit_close_undecided" ["count", "ids"],
+    PermitNoPermitNeeded => "permit_no_permit_needed" ["id"],
+    ReviewUnknownItem => "review_unknown_item" ["item"],
+    ReviewItemNotForClass => "review_item_not_for_class" ["item"],
+    ReviewItemTwice => "review_item_twice" ["item"],
+    ReviewUnknownMaterialFile => "review_unknown_material_file" ["sha256"],
+    ReviewTooManyNotes => "review_too_many_notes" ["max"],
+    ReviewPassWithItemsNotTicked => "review_pass_with_items_not_ticked" ["items"],
+    ReviewPassWithMissingMaterials => "review_pass_with_missing_materials" ["materials"],
+    ReviewNothingToNotify => "review_nothing_to_notify" [],
+    ReviewRefusalWithoutReason => "review_refusal_without_reason" [],
+    ReviewAlreadyDecided => "review_already_decided" ["by", "verdict"],
+    ReviewUnknownVerdict => "review_unknown_verdict" ["text"],
+    ReviewBadMark => "review_bad_mark" ["text"],
+    ReviewBadNote => "review_bad_note" ["text"],
+    ReviewNotReviewer => "review_not_reviewer" ["role"],
+    ReviewDayClosed => "review_day_closed" ["id", "day"],
+    NoticeNeedsMoreMaterial => "notice_needs_more_material" ["id"],
+    NoticeRenderFailed => "notice_render_failed" ["detail"],
+    NoticeSaveFailed => "notice_save_failed" ["path", "detail"],
     MediaUnreadable => "media_unreadable" ["path", "detail"],
     MediaEmpty => "media_empty" ["path"],
     MediaTooLarge => "media_too_large" ["path", "size", "limit"],

@@ -7,15 +7,16 @@
 
 use casedesk_domain::permit::deadline::{acceptance, decision_clock, Acceptance, Intake};
 use casedesk_domain::permit::eligibility::{fast_track_refusals, CarrierRecord, FastTrackRefusal};
-use casedesk_domain::permit::materials::{self, Material, Track, Trips};
+use casedesk_domain::permit::materials::{Material, Track, Trips};
 use casedesk_domain::permit::sample::{
     check_committed_in_time, on_top_reasons, Candidate, Draw, OnTopReason,
 };
-use casedesk_domain::permit::{classify, Classification, Declared, Route, Vehicle};
+use casedesk_domain::permit::{Classification, Declared, Route, Verdict};
 use casedesk_domain::{CreditCode, Role};
 use casedesk_sync::{HubClient, SyncError};
 use casedesk_wire::{
-    day_candidates, entries_at, ApplicationChange, DayApplication, DishonestEntry, PermitDay,
+    day_candidates, entries_at, ApplicationChange, DayApplication, DishonestEntry, MaterialFile,
+    PermitDay,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -24,6 +25,7 @@ use ts_rs::TS;
 use crate::error::{AppError, ErrorCode};
 use crate::message::{MessageKey, Term};
 use crate::permit::{sample_verify, MaterialItem};
+use crate::permit_review::{verdict_of, NoticeClock, VerdictView};
 use crate::sync::{not_signed_in, runtime};
 use crate::Desk;
 
@@ -129,6 +131,143 @@ pub struct ApplicationView {
     pub fast_track: FastTrackView,
     pub on_top: Vec<OnTopReason>,
     pub sampled: Sampled,
+    /// The review's verdict, from the hub or given here and not yet sent.
+    pub verdict: Option<VerdictView>,
+    /// The one-time notice's clock (5 working days from receipt).
+    pub notice: NoticeClock,
+}
+
+impl From<&MaterialFile> for PresentMaterial {
+    fn from(m: &MaterialFile) -> PresentMaterial {
+        let known = Material::from_code(&m.material);
+        PresentMaterial {
+            material: known.map_or("", Material::code),
+            name_zh: known.map_or("", Material::name_zh),
+            name_en: known.map_or("", Material::name_en),
+            file_name: m.file_name.clone(),
+            sha256: m.sha256.clone(),
+            size: m.size,
+            mime: m.mime.clone(),
+        }
+    }
+}
+
+/// Why an application of the day is still open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum PendingReason {
+    /// Complete and accepted: waiting for the review's verdict (it holds the closure).
+    AwaitingVerdict,
+    /// Materials missing and no notice yet: the one-time notice is due by `notice_due`.
+    MaterialsMissing {
+        missing: Vec<MaterialItem>,
+        notice_due: NaiveDate,
+    },
+    /// Sent back for more material on `notice_given_on`; waiting for the carrier.
+    AwaitingCorrection { notice_given_on: NaiveDate },
+}
+
+/// An application of the day still open, and why.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PendingApplication {
+    pub application_id: String,
+    pub carrier_name: String,
+    #[serde(flatten)]
+    pub reason: PendingReason,
+}
+
+/// The day's report (日结报表): how many applications, decided (by verdict), sampled and
+/// reviewed, and those still open with the reason.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct DayReport {
+    #[ts(type = "number")]
+    pub applications: usize,
+    #[ts(type = "number")]
+    pub decided: usize,
+    #[ts(type = "number")]
+    pub passed: usize,
+    #[ts(type = "number")]
+    pub refused: usize,
+    #[ts(type = "number")]
+    pub more_material: usize,
+    /// Verdicts given at this desk and not yet on the hub.
+    #[ts(type = "number")]
+    pub unsynced: usize,
+    /// Taken by the day's draw (random share and on top); 0 before closure.
+    #[ts(type = "number")]
+    pub sampled: usize,
+    /// Sampled and decided.
+    #[ts(type = "number")]
+    pub sampled_reviewed: usize,
+    /// Complete applications with no verdict: what holds the closure (日结).
+    pub undecided: Vec<String>,
+    pub pending: Vec<PendingApplication>,
+}
+
+impl DayReport {
+    /// The report over the day's application views.
+    pub fn of(apps: &[ApplicationView]) -> DayReport {
+        let mut r = DayReport {
+            applications: apps.len(),
+            ..DayReport::default()
+        };
+        for a in apps {
+            let sampled = matches!(a.sampled, Sampled::Random | Sampled::OnTop);
+            if sampled {
+                r.sampled += 1;
+            }
+            match &a.verdict {
+                Some(v) => {
+                    r.decided += 1;
+                    if sampled {
+                        r.sampled_reviewed += 1;
+                    }
+                    if !v.synced {
+                        r.unsynced += 1;
+                    }
+                    match v.verdict {
+                        Verdict::Pass => r.passed += 1,
+                        Verdict::Fail => r.refused += 1,
+                        Verdict::MoreMaterial => {
+                            r.more_material += 1;
+                            r.pending.push(PendingApplication {
+                                application_id: a.application_id.clone(),
+                                carrier_name: a.carrier_name.clone(),
+                                reason: PendingReason::AwaitingCorrection {
+                                    notice_given_on: a
+                                        .notice
+                                        .given_on
+                                        .unwrap_or(a.notice.received_on),
+                                },
+                            });
+                        }
+                    }
+                }
+                // Within every limit: no permit, nothing to decide.
+                None if a.classification.class.is_none() => {}
+                None if a.missing.is_empty() => {
+                    r.undecided.push(a.application_id.clone());
+                    r.pending.push(PendingApplication {
+                        application_id: a.application_id.clone(),
+                        carrier_name: a.carrier_name.clone(),
+                        reason: PendingReason::AwaitingVerdict,
+                    });
+                }
+                None => r.pending.push(PendingApplication {
+                    application_id: a.application_id.clone(),
+                    carrier_name: a.carrier_name.clone(),
+                    reason: PendingReason::MaterialsMissing {
+                        missing: a.missing.clone(),
+                        notice_due: a.notice.due,
+                    },
+                }),
+            }
+        }
+        r
+    }
 }
 
 /// The outcome of the desk's check of a closed day.
@@ -161,11 +300,10 @@ pub struct PermitDayView {
     pub applications: usize,
     pub draw: Option<Draw>,
     pub verification: Verification,
+    /// The day's report: decided, sampled and reviewed, pending with reasons.
+    pub report: DayReport,
 }
 
-/// What the draw is made from, as the hub builds it: the hub's first-application mark and the
-/// dishonest-list entries this desk has (`casedesk_wire::listed_at`). Carriers' credit codes are
-/// not kept yet (the hub draws with the same empty input).
 /// An application as the day's draw reads it, by the rule the hub draws with.
 fn candidate(a: &ApplicationChange, entries: &[DishonestEntry], day: NaiveDate) -> Candidate {
     day_candidates(
@@ -182,7 +320,7 @@ pub(crate) fn application_not_found(application_id: &str) -> AppError {
         .with("application_id", application_id)
 }
 
-fn stamp_time(s: &str) -> Option<NaiveDateTime> {
+pub(crate) fn stamp_time(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok()
 }
 
@@ -267,31 +405,23 @@ impl Desk {
     ) -> Result<ApplicationView, AppError> {
         let s = &a.submission;
         let today = self.today();
-        let vehicle = Vehicle::new(s.vehicle)?;
-        let classification = classify(&vehicle, s.route)?;
-        let present: Vec<Material> = a
-            .materials
-            .iter()
-            .filter_map(|m| Material::from_code(&m.material))
-            .collect();
-        let (required, missing) = match classification.class {
-            Some(class) => {
-                let required = materials::required(class, s.track, s.trips);
-                let missing = materials::missing(&required, &present);
-                (required, missing)
-            }
-            // Within every limit: no permit, so nothing is required.
-            None => (Vec::new(), Vec::new()),
+        let assessment = a.assess()?;
+        let classification = assessment.classification;
+        let (required, missing) = (assessment.required, assessment.missing);
+        let local = self.store.permit_review(&a.application_id)?;
+        let verdict = verdict_of(a, local.as_ref());
+        let notice = self.notice_clock(a, verdict.as_ref());
+        let received_on = notice.received_on;
+        let intake = match (&verdict, missing.is_empty()) {
+            // More material: the one-time notice went back to the carrier that day.
+            (Some(v), _) if v.verdict == Verdict::MoreMaterial => Intake::NoticeGiven {
+                on: notice.given_on.unwrap_or(today),
+                corrected_on: None,
+            },
+            (_, true) => Intake::Complete,
+            (_, false) => Intake::Incomplete,
         };
-        let received_on = stamp_time(&a.received_at)
-            .map(|t| t.date())
-            .unwrap_or(today);
-        let intake = if missing.is_empty() {
-            Intake::Complete
-        } else {
-            Intake::Incomplete
-        };
-        // Without a notice date or pauses, neither rule has anything to refuse.
+        // The notice is dated on or after receipt, and no pauses are kept: nothing to refuse.
         let accepted = acceptance(&self.calendar, received_on, intake, today)
             .map_err(|_| AppError::internal())?;
         let time_limit = match (accepted, classification.time_limit_days) {
@@ -354,22 +484,7 @@ impl Desk {
             time_limit,
             required: required.into_iter().map(MaterialItem::from).collect(),
             missing: missing.into_iter().map(MaterialItem::from).collect(),
-            materials: a
-                .materials
-                .iter()
-                .map(|m| {
-                    let known = Material::from_code(&m.material);
-                    PresentMaterial {
-                        material: known.map_or("", Material::code),
-                        name_zh: known.map_or("", Material::name_zh),
-                        name_en: known.map_or("", Material::name_en),
-                        file_name: m.file_name.clone(),
-                        sha256: m.sha256.clone(),
-                        size: m.size,
-                        mime: m.mime.clone(),
-                    }
-                })
-                .collect(),
+            materials: a.materials.iter().map(PresentMaterial::from).collect(),
             carrier_standing: a.carrier_standing.as_ref().map(|c| CarrierStandingView {
                 credit_code: c.credit_code,
                 unrepaired_penalties: record.unrepaired_penalties(today),
@@ -381,6 +496,8 @@ impl Desk {
             },
             on_top: on_top_reasons(&c),
             sampled,
+            verdict,
+            notice,
         })
     }
 
@@ -396,6 +513,21 @@ impl Desk {
                 ErrorCode::RefusedTransition,
                 MessageKey::PermitCloseDeskStaffOnly,
             ));
+        }
+        // Closing waits for decisions: said here before asking the hub (which refuses too).
+        let views = self.permit_applications(Some(&key))?;
+        let undecided = DayReport::of(&views).undecided;
+        if !undecided.is_empty() {
+            return Err(AppError::new(
+                ErrorCode::RefusedTransition,
+                MessageKey::PermitCloseUndecided,
+            )
+            .with("count", undecided.len())
+            .with("ids", undecided.join("、")));
+        }
+        // Verdicts given here go first, so the hub counts them; offline, the closure below says so.
+        if self.store.outbox_len()? > 0 {
+            let _ = self.sync();
         }
         let (mut client, account) = self.permit_hub()?;
         let service_point = self.service_point().to_string();
@@ -442,6 +574,10 @@ impl Desk {
         let apps = self.store.permit_applications(self.service_point(), &key)?;
         let entries = self.store.dishonest_entries(None)?;
         let verification = verify_day(&d, &apps, &entries);
+        let views = apps
+            .iter()
+            .map(|a| self.application_view(a, d.draw.as_ref(), &entries))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(PermitDayView {
             service_point: d.service_point,
             day: d.day,
@@ -453,6 +589,7 @@ impl Desk {
             applications: apps.len(),
             draw: d.draw,
             verification,
+            report: DayReport::of(&views),
         }))
     }
 }

@@ -13,7 +13,9 @@ use casedesk_app::{
     ApplicationReview, Desk, FetchStatus, FetchedFile, MaterialProgress, MediaServer, MessageKey,
     ReviewedMaterial, Sampled, TokenStoreKind, Verification,
 };
-use casedesk_domain::permit::{Acceptance, ListPenalty, PermitClass};
+use casedesk_domain::permit::{
+    checklist, Acceptance, ItemMark, ListPenalty, PermitClass, PinnedNote, ReviewDraft, Verdict,
+};
 use casedesk_domain::Role;
 use casedesk_hub::evidence::EvidenceBucket;
 use casedesk_hub::jurisdiction::Jurisdiction;
@@ -60,6 +62,18 @@ fn start_hub() -> Hub {
             )
             .await
             .expect("another county's desk staff");
+        store
+            .add_user(
+                NewUser {
+                    username: "wu.qiang".into(),
+                    password_hash: casedesk_hub::auth::hash_password(PASSWORD).expect("hash"),
+                    role: Role::DeskStaff,
+                    jurisdiction: Jurisdiction::parse("410783").expect("长垣市"),
+                },
+                "2026-11-30 08:00:00",
+            )
+            .await
+            .expect("a colleague at the same service point");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
@@ -270,6 +284,12 @@ fn the_desk_pulls_the_days_applications_and_verifies_its_draw() {
         .expect_err("officers do not close");
     assert_eq!(refused.message.key, MessageKey::PermitCloseDeskStaffOnly);
 
+    // Closing waits for the complete application's verdict.
+    let waits = desk.close_permit_day(None).expect_err("undecided");
+    assert_eq!(waits.message.key, MessageKey::PermitCloseUndecided);
+    desk.decide_permit_review(&complete, Verdict::Pass, &all_ticked(PermitClass::Two))
+        .expect("pass");
+
     // 日结 from the desk: the hub reveals the seed, the desk syncs and verifies.
     let day = desk.close_permit_day(None).expect("closed");
     assert!(
@@ -388,7 +408,12 @@ fn a_carriers_penalties_and_code_judge_its_applications() {
         .on_top
         .contains(&casedesk_domain::permit::OnTopReason::YellowCode));
 
-    // The hub draws with the codes the applications arrived with; the desk's check agrees.
+    // Both are complete: each gets its verdict before 日结. The hub draws with the codes the
+    // applications arrived with; the desk's check agrees.
+    for id in [&refused, &eligible] {
+        desk.decide_permit_review(id, Verdict::Pass, &all_ticked(PermitClass::Two))
+            .expect("a verdict");
+    }
     let day = desk.close_permit_day(None).expect("closed");
     assert!(
         matches!(day.verification, Verification::Verified),
@@ -403,6 +428,197 @@ fn a_carriers_penalties_and_code_judge_its_applications() {
                     .contains(&casedesk_domain::permit::OnTopReason::YellowCode)),
         "{draw:?}"
     );
+}
+
+/// Every checklist item of `class` ticked.
+fn all_ticked(class: PermitClass) -> ReviewDraft {
+    ReviewDraft {
+        items: checklist()
+            .items_for(class)
+            .iter()
+            .map(|i| ItemMark {
+                item: i.code.clone(),
+                ticked: true,
+                remark: None,
+            })
+            .collect(),
+        notes: Vec::new(),
+    }
+}
+
+/// The text of a PDF as pdftotext reads it, white space removed.
+fn pdf_text(path: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by scripts/setup.sh)");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+#[test]
+fn reviews_are_given_offline_synced_once_and_the_day_closes_after_them() {
+    let hub = start_hub();
+    let dirs: Vec<tempfile::TempDir> = (0..5)
+        .map(|_| tempfile::tempdir().expect("desk dir"))
+        .collect();
+    let mut desk = signed_in(&hub, dirs[0].path(), "chen.jing");
+    let mut colleague = signed_in(&hub, dirs[1].path(), "wu.qiang");
+    let mut officer = signed_in(&hub, dirs[2].path(), "zhang.wei");
+    let mut other_county = signed_in(&hub, dirs[3].path(), "liu.yang");
+    let mut supervisor = signed_in(&hub, dirs[4].path(), "zhao.lei");
+
+    let first = hub.submit("RV-001", true);
+    let second = hub.submit("RV-002", true);
+    let incomplete = hub.submit("RV-003", false);
+    for d in [
+        &mut desk,
+        &mut colleague,
+        &mut officer,
+        &mut other_county,
+        &mut supervisor,
+    ] {
+        d.sync().expect("sync");
+    }
+
+    // The panel: class II's seven items, nothing decided, the notice clock running.
+    let view = desk.permit_review(&first).expect("review");
+    assert_eq!(view.class, Some(PermitClass::Two));
+    assert_eq!(view.checklist.len(), 7);
+    assert!(view.editable && view.verdict.is_none());
+    assert_eq!(view.notice.days_left, Some(5));
+    let video = view.materials[0].sha256.clone();
+
+    // The closure is refused at the desk, naming both complete applications.
+    let waits = desk.close_permit_day(None).expect_err("undecided");
+    assert_eq!(waits.message.key, MessageKey::PermitCloseUndecided);
+    let ids = format!("{:?}", waits.message.params.get("ids"));
+    assert!(ids.contains(&first) && ids.contains(&second) && !ids.contains(&incomplete));
+
+    // Officers and other counties do not review.
+    let err = officer
+        .decide_permit_review(&first, Verdict::Pass, &all_ticked(PermitClass::Two))
+        .expect_err("an officer");
+    assert_eq!(err.message.key, MessageKey::ReviewNotReviewer);
+    let err = other_county
+        .permit_review(&first)
+        .expect_err("not pulled there");
+    assert_eq!(err.message.key, MessageKey::PermitApplicationNotFound);
+
+    // The draft survives a restart; a pass with an item not ticked is refused.
+    let mut draft = all_ticked(PermitClass::Two);
+    draft.items.pop();
+    draft.notes.push(PinnedNote {
+        sha256: video.clone(),
+        at_ms: Some(83_250),
+        text: "卷尺读数 21.0 m，与申报一致".into(),
+    });
+    desk.save_permit_review(&first, &draft).expect("draft kept");
+    drop(desk);
+    let mut desk = signed_in(&hub, dirs[0].path(), "chen.jing");
+    let kept = desk.permit_review(&first).expect("review");
+    assert_eq!(kept.draft.notes[0].at_ms, Some(83_250));
+    assert_eq!(kept.draft.items.len(), 6);
+    let err = desk
+        .decide_permit_review(&first, Verdict::Pass, &kept.draft)
+        .expect_err("an item not ticked");
+    assert_eq!(err.message.key, MessageKey::ReviewPassWithItemsNotTicked);
+
+    // The verdict is kept offline with its outbox row; the hub has nothing yet.
+    let mut full = all_ticked(PermitClass::Two);
+    full.notes = kept.draft.notes.clone();
+    let given = desk
+        .decide_permit_review(&first, Verdict::Pass, &full)
+        .expect("pass");
+    let v = given.verdict.expect("verdict");
+    assert!(!v.synced && v.verdict == Verdict::Pass && !given.editable);
+    assert_eq!(desk.outbox().expect("outbox").len(), 1);
+    assert_eq!(
+        desk.outbox().expect("outbox")[0].entity,
+        "permit_application"
+    );
+    let again = desk
+        .decide_permit_review(&first, Verdict::Fail, &full)
+        .expect_err("decided once");
+    assert_eq!(again.message.key, MessageKey::ReviewAlreadyDecided);
+
+    // A colleague decides the same application before the first desk syncs: whoever reaches
+    // the hub first wins, the other is refused with who decided.
+    let mut defect = ReviewDraft::default();
+    defect.items.push(ItemMark {
+        item: "continuous_shot".into(),
+        ticked: false,
+        remark: Some("01:02 处画面跳切".into()),
+    });
+    colleague
+        .decide_permit_review(&first, Verdict::MoreMaterial, &defect)
+        .expect("kept at the colleague's desk");
+    let report = desk.sync().expect("sync");
+    assert_eq!(report.pushed, 1);
+    let synced = desk.permit_review(&first).expect("review");
+    assert!(synced.verdict.expect("verdict").synced);
+    let report = colleague.sync().expect("sync");
+    assert_eq!(report.refused.len(), 1);
+    let refusal = &colleague.sync_overview().expect("overview").refusals[0];
+    assert_eq!(refusal.code, "already_decided");
+    assert_eq!(refusal.params["by"], "chen.jing");
+    let said = casedesk_app::explain_refusal(refusal, casedesk_app::Lang::Zh);
+    assert!(
+        said.reason.contains("chen.jing") && said.reason.contains("通过"),
+        "{}",
+        said.reason
+    );
+    let seen = colleague.permit_review(&first).expect("review");
+    assert_eq!(seen.verdict.expect("the hub's").decided_by, "chen.jing");
+    assert_eq!(seen.refused_code.as_deref(), Some("already_decided"));
+
+    // The supervisor sends the second back for more material; the one-time notice is its PDF.
+    supervisor
+        .decide_permit_review(&second, Verdict::MoreMaterial, &defect)
+        .expect("more material");
+    supervisor.sync().expect("sync");
+    desk.sync().expect("sync");
+    let out = dirs[0].path().join("告知书.pdf");
+    let written = desk.permit_notice(&second, &out).expect("notice");
+    assert!(!written.late);
+    assert_eq!(written.lines.len(), 1);
+    let bytes = std::fs::read(&out).expect("written");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = pdf_text(&out);
+    assert!(
+        text.contains("不是一镜到底拍摄") && text.contains("01:02处画面跳切"),
+        "{text}"
+    );
+    assert!(text.contains(&second));
+    let err = desk
+        .permit_notice(&first, &out)
+        .expect_err("a pass has no notice");
+    assert_eq!(err.message.key, MessageKey::NoticeNeedsMoreMaterial);
+
+    // The day's report, then the closure; a verdict on the closed day is refused at the desk.
+    let day = desk.permit_day(None).expect("day").expect("pulled");
+    let r = &day.report;
+    assert_eq!(
+        (r.applications, r.decided, r.passed, r.more_material),
+        (3, 2, 1, 1)
+    );
+    assert!(r.undecided.is_empty());
+    assert_eq!(r.pending.len(), 2, "{:?}", r.pending);
+    let day = desk.close_permit_day(None).expect("closed");
+    assert!(day.closed_at.is_some());
+    assert_eq!(
+        day.report.sampled,
+        day.draw.as_ref().expect("draw").random.len()
+            + day.draw.as_ref().expect("draw").on_top.len()
+    );
+    let late = desk
+        .decide_permit_review(&incomplete, Verdict::Fail, &defect)
+        .expect_err("the day is closed");
+    assert_eq!(late.message.key, MessageKey::ReviewDayClosed);
 }
 
 /// The demo generator's submission folders (`casedesk-cli demo-media`) are what the hub's

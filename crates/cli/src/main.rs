@@ -12,7 +12,10 @@ use casedesk_app::{
     MaterialProgress, MessageKey, NaiveDate, SortKey, Term,
 };
 use casedesk_domain::permit::sample::Draw;
-use casedesk_domain::permit::{Configuration, Measure, PermitClass, Route, Track, Trips};
+use casedesk_domain::permit::{
+    Configuration, ItemMark, Measure, PermitClass, PinnedNote, ReviewDraft, Route, Track, Trips,
+    Verdict,
+};
 use casedesk_domain::{
     Industry, InterceptionOutcome, ReturnReason, Role, Status, WhitelistKind, WhitelistStatus,
 };
@@ -379,10 +382,40 @@ enum PermitCommand {
     },
     /// 日结: close the service point's day on the hub (desk staff; needs the network). The seed
     /// is revealed and the draw stored; then the desk syncs and verifies it. Cannot be undone.
+    /// Refused while a complete application of the day has no verdict.
     Close {
         /// YYYY-MM-DD [default: today]
         #[arg(long)]
         date: Option<String>,
+    },
+    /// 审核: mark checklist items, pin notes to a time of a material, and (with --verdict) give
+    /// the verdict. Without --verdict the marks and notes are kept as a draft. A verdict is kept
+    /// with its outbox mutation (works offline) and sent by the next sync; it cannot be changed.
+    Review {
+        application_id: String,
+        /// Items met, by code (comma-separated or repeated): plates_match, axles_tyres_match,
+        /// vin_nameplate_visible, dimensions_measured, watermark_in_window,
+        /// goods_match_dispatch, escort_equipment (class III), continuous_shot.
+        #[arg(long, value_delimiter = ',')]
+        tick: Vec<String>,
+        /// An item not met, with an optional remark: ITEM or ITEM:remark (repeatable).
+        #[arg(long)]
+        untick: Vec<String>,
+        /// A note on a material: SHA256@MS:TEXT at a time of a video, SHA256:TEXT without one.
+        #[arg(long)]
+        note: Vec<String>,
+        /// pass (通过), fail (不予许可) or more-material (补正材料: the one-time notice).
+        #[arg(long)]
+        verdict: Option<String>,
+    },
+    /// The review of an application: the checklist for its class with the marks, the notes,
+    /// the verdict, the one-time notice's clock and what the notice would list.
+    ReviewShow { application_id: String },
+    /// 一次性告知书: the one-time notice of an application sent back for more material, as PDF.
+    Notice {
+        application_id: String,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -436,6 +469,9 @@ impl PermitCommand {
                 | PermitCommand::Dishonest { .. }
                 | PermitCommand::FetchMaterials { .. }
                 | PermitCommand::Findings { .. }
+                | PermitCommand::Review { .. }
+                | PermitCommand::ReviewShow { .. }
+                | PermitCommand::Notice { .. }
         )
     }
 }
@@ -1711,6 +1747,9 @@ fn permit(json: bool, data: &std::path::Path, command: &PermitCommand) -> Result
         | PermitCommand::Dishonest { .. }
         | PermitCommand::FetchMaterials { .. }
         | PermitCommand::Findings { .. } => Err(AppError::internal()),
+        PermitCommand::Review { .. }
+        | PermitCommand::ReviewShow { .. }
+        | PermitCommand::Notice { .. } => Err(AppError::internal()),
         PermitCommand::MediaCheck { file } => media_check(json, &Desk::open(data)?, file),
         PermitCommand::MediaIndex { folder } => media_index(json, &mut Desk::open(data)?, folder),
         PermitCommand::Classes => {
@@ -1886,6 +1925,81 @@ fn permit_desk(
             }
             print(json, &day, day_text)
         }
+        PermitCommand::Review {
+            application_id,
+            tick,
+            untick,
+            note,
+            verdict,
+        } => {
+            let mut draft = desk.permit_review(application_id)?.draft;
+            for item in tick.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+                mark(&mut draft, item, true, None);
+            }
+            for u in untick {
+                let (item, remark) = match u.split_once(':') {
+                    Some((item, remark)) => (item.trim(), Some(remark.to_string())),
+                    None => (u.trim(), None),
+                };
+                if item.is_empty() {
+                    return Err(
+                        AppError::invalid(MessageKey::ReviewBadMark).with("text", u.as_str())
+                    );
+                }
+                mark(&mut draft, item, false, remark);
+            }
+            for n in note {
+                draft.notes.push(parse_note(n)?);
+            }
+            let view = match verdict {
+                Some(v) => {
+                    let verdict = Verdict::from_code(v).ok_or_else(|| {
+                        AppError::invalid(MessageKey::ReviewUnknownVerdict).with("text", v.as_str())
+                    })?;
+                    desk.decide_permit_review(application_id, verdict, &draft)?
+                }
+                None => desk.save_permit_review(application_id, &draft)?,
+            };
+            print(json, &view, review_text)
+        }
+        PermitCommand::ReviewShow { application_id } => {
+            let view = desk.permit_review(application_id)?;
+            print(json, &view, review_text)
+        }
+        PermitCommand::Notice {
+            application_id,
+            out,
+        } => {
+            let written = desk.permit_notice(application_id, out)?;
+            print(json, &written, |w| {
+                let mut lines = vec![format!(
+                    "一次性告知书 one-time notice\t{}（{} 字节 bytes）",
+                    w.path, w.bytes
+                )];
+                lines.push(format!(
+                    "出具 issued {}\t告知期限 due {}{}",
+                    w.issued_on,
+                    w.notice_due,
+                    if w.late {
+                        "\t逾期：申请已视为受理 LATE: counts as accepted"
+                    } else {
+                        ""
+                    }
+                ));
+                lines.extend(w.lines.iter().enumerate().map(|(i, l)| {
+                    format!(
+                        "{}. {}{}",
+                        i + 1,
+                        l.zh,
+                        l.remark
+                            .as_deref()
+                            .map(|r| format!("（{r}）"))
+                            .unwrap_or_default()
+                    )
+                }));
+                lines.join("\n")
+            })
+        }
         PermitCommand::Applications { date: d } => {
             let list = desk.permit_applications(d.as_deref())?;
             print(json, &list, |l| {
@@ -1912,6 +2026,119 @@ fn permit_desk(
         }
         _ => permit(json, data, command),
     }
+}
+
+/// Sets the mark of `item` in the draft (replacing an earlier one).
+fn mark(draft: &mut ReviewDraft, item: &str, ticked: bool, remark: Option<String>) {
+    draft.items.retain(|m| m.item != item);
+    draft.items.push(ItemMark {
+        item: item.to_string(),
+        ticked,
+        remark,
+    });
+}
+
+/// `SHA256@MS:TEXT` (a time of a video) or `SHA256:TEXT`.
+fn parse_note(text: &str) -> Result<PinnedNote, AppError> {
+    let bad = || AppError::invalid(MessageKey::ReviewBadNote).with("text", text);
+    let (head, body) = text.split_once(':').ok_or_else(bad)?;
+    let (sha256, at_ms) = match head.split_once('@') {
+        Some((sha, ms)) => (sha, Some(ms.trim().parse::<u64>().map_err(|_| bad())?)),
+        None => (head, None),
+    };
+    if sha256.trim().is_empty() {
+        return Err(bad());
+    }
+    Ok(PinnedNote {
+        sha256: sha256.trim().to_string(),
+        at_ms,
+        text: body.to_string(),
+    })
+}
+
+/// A time of a video as the panel shows it: mm:ss.mmm.
+fn at_text(ms: u64) -> String {
+    format!(
+        "{:02}:{:02}.{:03}",
+        ms / 60_000,
+        (ms / 1000) % 60,
+        ms % 1000
+    )
+}
+
+fn review_text(r: &casedesk_app::ReviewView) -> String {
+    let mut lines = vec![format!(
+        "{}\t{}\t{}",
+        r.application_id,
+        r.carrier_name,
+        r.class.map_or("未超限", |c| c.name_zh())
+    )];
+    for item in &r.checklist {
+        let m = r.draft.items.iter().find(|m| m.item == item.code);
+        let state = match m {
+            Some(m) if m.ticked => "[x]",
+            Some(_) => "[ ]不符",
+            None => "[ ]",
+        };
+        let remark = m
+            .and_then(|m| m.remark.as_deref())
+            .map(|r| format!("（{r}）"))
+            .unwrap_or_default();
+        lines.push(format!("{state} {}\t{}{remark}", item.code, item.label_zh));
+    }
+    for n in &r.draft.notes {
+        let at = n.at_ms.map(at_text).unwrap_or_else(|| "—".into());
+        lines.push(format!(
+            "备注 note\t{}\t{at}\t{}",
+            &n.sha256[..n.sha256.len().min(12)],
+            n.text
+        ));
+    }
+    lines.push(match &r.verdict {
+        Some(v) => format!(
+            "结论 verdict\t{}\t{} {}{}",
+            v.verdict.name_zh(),
+            v.decided_by,
+            v.decided_at,
+            if v.synced { "" } else { "\t待同步 unsent" }
+        ),
+        None => "结论 verdict\t未审核 undecided".to_string(),
+    });
+    let c = &r.notice;
+    lines.push(match (c.given_on, c.days_left) {
+        (Some(on), _) => format!(
+            "一次性告知 {on} 已出具（期限 {}）{}",
+            c.due,
+            if c.late {
+                "，逾期：申请视为受理"
+            } else {
+                ""
+            }
+        ),
+        (None, Some(left)) if left >= 0 => {
+            format!("一次性告知期限 {}，剩余 {left} 个工作日", c.due)
+        }
+        (None, Some(left)) => format!(
+            "一次性告知期限 {}，已逾期 {} 个工作日：申请视为受理",
+            c.due, -left
+        ),
+        (None, None) => format!("一次性告知期限 {}（已作结论）", c.due),
+    });
+    if !r.notice_lines.is_empty() {
+        lines.push("告知书将列明 notice lists:".to_string());
+        lines.extend(r.notice_lines.iter().enumerate().map(|(i, l)| {
+            format!(
+                "  {}. {}{}",
+                i + 1,
+                l.zh,
+                l.remark
+                    .as_deref()
+                    .map(|r| format!("（{r}）"))
+                    .unwrap_or_default()
+            )
+        }));
+    }
+    lines.join("\n")
 }
 
 fn day_text(d: &casedesk_app::PermitDayView) -> String {
@@ -1946,6 +2173,32 @@ fn day_text(d: &casedesk_app::PermitDayView) -> String {
         }
         casedesk_app::Verification::Mismatch { .. } => "核验失败 MISMATCH".to_string(),
     });
+    let r = &d.report;
+    lines.push(format!(
+        "已审核 decided {}（通过 {}，不予许可 {}，补正材料 {}；待同步 {}）\t抽查 sampled {}，已审 reviewed {}",
+        r.decided, r.passed, r.refused, r.more_material, r.unsynced, r.sampled, r.sampled_reviewed
+    ));
+    for p in &r.pending {
+        let why = match &p.reason {
+            casedesk_app::PendingReason::AwaitingVerdict => {
+                "材料齐全，待审核结论（未审不能日结）".to_string()
+            }
+            casedesk_app::PendingReason::MaterialsMissing {
+                missing,
+                notice_due,
+            } => {
+                let names: Vec<&str> = missing.iter().map(|m| m.name_zh).collect();
+                format!("缺 {}：一次性告知书 {notice_due} 前送达", names.join("、"))
+            }
+            casedesk_app::PendingReason::AwaitingCorrection { notice_given_on } => {
+                format!("{notice_given_on} 已告知补正，待承运人补齐")
+            }
+        };
+        lines.push(format!(
+            "待办 pending\t{}\t{}\t{why}",
+            p.application_id, p.carrier_name
+        ));
+    }
     lines.join("\n")
 }
 

@@ -496,6 +496,92 @@ fn the_permit_desk_from_the_command_line() {
         text(&o.stdout)
     );
 
+    // 审核 from the CLI: a verdict word it does not know changes nothing; more material with a
+    // remark and a note at a time of the video; the review shown; the one-time notice written.
+    let id = list[0]["application_id"].as_str().expect("id").to_string();
+    let video = list[0]["materials"][0]["sha256"]
+        .as_str()
+        .expect("sha256")
+        .to_string();
+    let o = cli(
+        &data,
+        &["permit", "review", &id, "--verdict", "maybe"],
+        "",
+        &[],
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("more-material"),
+        "{}",
+        text(&o.stderr)
+    );
+    let note = format!("{video}@62000:剪辑处");
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "permit",
+            "review",
+            &id,
+            "--tick",
+            "plates_match,axles_tyres_match",
+            "--untick",
+            "continuous_shot:01:02 处有剪辑",
+            "--note",
+            &note,
+            "--verdict",
+            "more-material",
+        ],
+        "",
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let review: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(review["verdict"]["verdict"], "more_material");
+    assert_eq!(review["verdict"]["synced"], false);
+    assert_eq!(review["draft"]["notes"][0]["at_ms"], 62000);
+    let shot = review["draft"]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|m| m["item"] == "continuous_shot")
+        .expect("marked")
+        .clone();
+    assert_eq!(shot["remark"], "01:02 处有剪辑");
+    let o = cli(&data, &["permit", "review-show", &id], "", &[]);
+    let shown = text(&o.stdout);
+    assert!(
+        shown.contains("补正材料") && shown.contains("01:02.000"),
+        "{shown}"
+    );
+    let pdf = dir.path().join("notice.pdf");
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "permit",
+            "notice",
+            &id,
+            "--out",
+            &pdf.display().to_string(),
+        ],
+        "",
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(std::fs::read(&pdf).expect("written").starts_with(b"%PDF-"));
+    let written: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    // The missing materials and the item not met, at once.
+    assert!(written["lines"].as_array().expect("lines").len() > 1);
+    let o = cli(
+        &data,
+        &["permit", "review", &id, "--verdict", "pass"],
+        "",
+        &[],
+    );
+    assert!(!o.status.success(), "decided once");
+    assert!(cli(&data, &["sync"], "", &[]).status.success());
+
     // An officer's desk cannot close the day; the desk staff closes it once.
     let officer = dir.path().join("officer");
     login(&officer, "zhang.wei");

@@ -23,11 +23,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
 use casedesk_domain::permit::sample::{self, Candidate, Draw};
-use casedesk_domain::permit::{MAX_MATERIAL_BYTES, MAX_SUBMISSION_BYTES};
+use casedesk_domain::permit::{
+    check_review, ReviewDraft, MAX_MATERIAL_BYTES, MAX_SUBMISSION_BYTES,
+};
 use casedesk_domain::Role;
 use casedesk_wire::{
-    check_submission, ApplicationSubmitted, ApplicationUpload, DishonestEntry, ErrorBody,
-    PermitDay, Submission, SubmissionRefusal,
+    check_submission, ApplicationChange, ApplicationSubmitted, ApplicationUpload, DecidedReview,
+    DishonestEntry, ErrorBody, PermitDay, Rejection, RejectionCode, Submission, SubmissionRefusal,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use rand::RngCore;
@@ -40,8 +42,8 @@ use crate::clock::beijing_now;
 use crate::evidence::EvidenceBucket;
 use crate::jurisdiction::{city_of, Jurisdiction};
 use crate::storage::{
-    ApplicationTaken, AuditEntry, DayClosure, DayRequest, HubStore, NewApplication, NewMaterialRow,
-    StoreError,
+    ApplicationTaken, AuditEntry, DayClosure, DayRequest, Decision, HubStore, MutationContext,
+    NewApplication, NewMaterialRow, StoreError,
 };
 
 /// The largest body `POST /permit/applications` reads: every file at most, base64 (4/3), plus
@@ -525,7 +527,7 @@ pub async fn get_day(
         (status = 400, description = "Not a date, or a day that has not begun", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "Not desk staff, or another service point", body = ErrorBody),
-        (status = 409, description = "The day was closed before", body = ErrorBody),
+        (status = 409, description = "The day was closed before (`already_closed`), or complete applications of the day have no verdict yet (`undecided_applications`, naming how many and which)", body = ErrorBody),
     ),
     security(("bearer" = [])),
     tag = "permit"
@@ -551,6 +553,19 @@ pub async fn close_day(
     }
     match state.store.close_permit_day(req).await? {
         DayClosure::Closed(d) => Ok(Json(*d)),
+        DayClosure::Undecided(ids) => Err(ApiError::Conflict {
+            code: "undecided_applications",
+            zh: format!(
+                "{day} 还有 {} 件材料齐全的申报未作审核结论，不能日结：{}",
+                ids.len(),
+                ids.join("、")
+            ),
+            en: format!(
+                "{} complete application(s) of {day} have no verdict yet; the day cannot be closed: {}",
+                ids.len(),
+                ids.join(", ")
+            ),
+        }),
         DayClosure::AlreadyClosed(d) => {
             let at = d.closed_at.as_deref().unwrap_or_default();
             Err(ApiError::Conflict {
@@ -560,6 +575,144 @@ pub async fn close_day(
             })
         }
     }
+}
+
+/// The complete applications of a day that have no verdict yet: what holds its closure.
+pub fn undecided(apps: &[ApplicationChange]) -> Vec<String> {
+    apps.iter()
+        .filter(|a| a.awaits_verdict())
+        .map(|a| a.application_id.clone())
+        .collect()
+}
+
+fn bad_review(id: &str, problem: &str, zh: String, en: String) -> Rejection {
+    Rejection::new(
+        RejectionCode::BadReview,
+        [
+            ("application_id", id.to_string()),
+            ("problem", problem.to_string()),
+        ],
+        zh,
+        en,
+    )
+}
+
+/// Decides a review of `application` (None: the hub has no such application): desk staff or a
+/// supervisor whose jurisdiction covers the service point, on an application of a day not
+/// closed, given once, and a review the domain's `check_review` accepts for the application's
+/// class, missing materials and files. Pure, like every decision of a push.
+pub fn decide_review(
+    ctx: &MutationContext,
+    application: Option<&ApplicationChange>,
+    day_closed: bool,
+) -> Result<Decision, Rejection> {
+    let m = &ctx.mutation;
+    let review = m.review().map_err(crate::push::payload_rejection)?;
+    let id = m.entity_key.trim();
+    let Some(app) = application else {
+        return Err(Rejection::new(
+            RejectionCode::UnknownEntity,
+            [("key", id.to_string())],
+            format!("申报 {id} 不存在"),
+            format!("there is no application {id}"),
+        ));
+    };
+    let user = &ctx.user;
+    if !matches!(user.role, Role::DeskStaff | Role::Supervisor) {
+        return Err(Rejection::new(
+            RejectionCode::NotReviewer,
+            [("role", crate::push::code_of(&user.role))],
+            format!("{}不能审核大件运输申报", user.role.name_zh()),
+            format!(
+                "a {} may not review permit applications; desk staff and supervisors do",
+                crate::push::code_of(&user.role)
+            ),
+        ));
+    }
+    if !user
+        .jurisdiction
+        .covers_county(&app.submission.service_point)
+    {
+        return Err(crate::push::outside(id));
+    }
+    if day_closed {
+        return Err(Rejection::new(
+            RejectionCode::PermitDayClosed,
+            [("application_id", id.to_string()), ("day", app.day.clone())],
+            format!("申报 {id} 所在的 {} 已日结，不能再审核", app.day),
+            format!(
+                "the day of application {id} ({}) is closed; it cannot be reviewed",
+                app.day
+            ),
+        ));
+    }
+    if let Some(done) = &app.review {
+        let verdict = done.review.verdict;
+        return Err(Rejection::new(
+            RejectionCode::AlreadyDecided,
+            [
+                ("application_id", id.to_string()),
+                ("verdict", verdict.code().to_string()),
+                ("by", done.decided_by.clone()),
+            ],
+            format!(
+                "申报 {id} 已由 {} 作出审核结论（{}）",
+                done.decided_by,
+                verdict.name_zh()
+            ),
+            format!(
+                "application {id} was decided by {} ({})",
+                done.decided_by,
+                verdict.name_en()
+            ),
+        ));
+    }
+    let assessment = app.assess().map_err(|e| {
+        bad_review(
+            id,
+            "not_assessable",
+            format!("申报 {id} 的申报数据无法判定：{e}"),
+            format!("application {id} cannot be assessed: {e}"),
+        )
+    })?;
+    let Some(class) = assessment.classification.class else {
+        return Err(bad_review(
+            id,
+            "not_over_limit",
+            format!("申报 {id} 的车辆未超限，无需许可"),
+            format!("the vehicle of application {id} is within every limit; no permit is needed"),
+        ));
+    };
+    let draft = ReviewDraft {
+        items: review.items,
+        notes: review.notes,
+    };
+    let checked = check_review(
+        class,
+        review.verdict,
+        &draft,
+        &assessment.missing,
+        &app.file_hashes(),
+    )
+    .map_err(|e| {
+        bad_review(
+            id,
+            e.code(),
+            format!("审核内容不符合要求：{e}"),
+            e.to_string(),
+        )
+    })?;
+    let decided = DecidedReview {
+        review: checked,
+        decided_by: user.username.clone(),
+        decided_at: crate::clock::stamp(ctx.now),
+    };
+    let after = serde_json::json!({ "review": decided }).to_string();
+    Ok(Decision::Review {
+        review: Box::new(decided),
+        before: "null".into(),
+        after,
+    })
 }
 
 #[cfg(test)]

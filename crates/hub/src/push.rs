@@ -1,8 +1,9 @@
 //! `POST /api/v1/push`: a batch of the desk's mutations, each decided at most once.
 //!
 //! Each mutation is decided by [`decide`] on the hub's state of the entity (left by the ones
-//! before it): `lifecycle::apply` for an order, `whitelist::decide` for a whitelist entry, with
-//! the user's role and jurisdiction. The store's
+//! before it): `lifecycle::apply` for an order, `whitelist::decide` for a whitelist entry,
+//! [`crate::permit::decide_review`] for a permit application's review, with the user's role and
+//! jurisdiction. The store's
 //! [`crate::storage::HubStore::apply_mutations`] commits the whole batch in one transaction on
 //! SQLite, each mutation on its own on PostgreSQL. The answer is one result per mutation, in
 //! order. A storage failure stops the batch with 500: on SQLite nothing of it is kept and the
@@ -51,7 +52,7 @@ pub fn digest(m: &Mutation) -> String {
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
-fn payload_rejection(e: PayloadError) -> Rejection {
+pub(crate) fn payload_rejection(e: PayloadError) -> Rejection {
     match e {
         PayloadError::Unreadable(detail) => Rejection::new(
             Code::BadPayload,
@@ -75,7 +76,7 @@ fn payload_rejection(e: PayloadError) -> Rejection {
 }
 
 /// The code of a named value, as its parameter carries it (`submitted`, `county_officer`).
-fn code_of<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn code_of<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
@@ -223,7 +224,7 @@ fn whitelist_rejection(plate: &str, e: &WhitelistError) -> Rejection {
     }
 }
 
-fn outside(key: &str) -> Rejection {
+pub(crate) fn outside(key: &str) -> Rejection {
     Rejection::new(
         Code::OutsideJurisdiction,
         [("key", key.to_string())],
@@ -256,6 +257,10 @@ pub fn decide(ctx: &MutationContext, loaded: &Loaded) -> Decision {
             missing_evidence,
         } => decide_order(ctx, order.as_deref(), whitelist, missing_evidence),
         Loaded::Whitelist { plate_entries } => decide_whitelist(ctx, plate_entries),
+        Loaded::Application {
+            application,
+            day_closed,
+        } => crate::permit::decide_review(ctx, application.as_deref(), *day_closed),
     };
     result.unwrap_or_else(Decision::Reject)
 }

@@ -3208,6 +3208,209 @@ async fn a_carriers_credit_record_judges_its_applications(backend: Backend) {
     assert_eq!(report.first_broken, None);
 }
 
+/// A submission with every material its class (II, fast track, single trip) needs.
+fn complete_submission(reference: &str) -> (serde_json::Value, Vec<(String, Vec<u8>)>) {
+    let (mut s, mut files) = submission(reference, "410783");
+    for (material, file) in [
+        ("application_form", "form.pdf"),
+        ("operating_licence", "licence.pdf"),
+        ("vehicle_licence", "xingshizheng.pdf"),
+        ("agent_id", "agent-id.pdf"),
+        ("agent_authorisation", "authorisation.pdf"),
+        ("carrier_commitment", "carrier-commitment.pdf"),
+        ("manufacturer_commitment", "maker-commitment.pdf"),
+    ] {
+        s["materials"]
+            .as_array_mut()
+            .expect("materials")
+            .push(json!({"material": material, "file": file}));
+        files.push((file.to_string(), pdf_bytes(&format!("{reference} {file}"))));
+    }
+    (s, files)
+}
+
+fn review_mutation(application_id: &str, review: serde_json::Value) -> Mutation {
+    Mutation {
+        mutation_id: uuid::Uuid::now_v7().to_string(),
+        device_id: "desk-7".into(),
+        entity: Entity::PermitApplication,
+        entity_key: application_id.into(),
+        action: casedesk_wire::REVIEW_ACTION.into(),
+        payload: review,
+        base_version: 1,
+        created_at: "2026-11-30 09:00".into(),
+    }
+}
+
+fn all_ticked(class: casedesk_domain::permit::PermitClass) -> Vec<serde_json::Value> {
+    casedesk_domain::permit::checklist()
+        .items_for(class)
+        .iter()
+        .map(|i| json!({"item": i.code, "ticked": true}))
+        .collect()
+}
+
+async fn reviews_are_given_once_and_closing_waits_for_them(backend: Backend) {
+    use casedesk_domain::permit::{PermitClass, Verdict};
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("portal", Role::Administrator, "41").await;
+    hub.add_user("chen.jing", Role::DeskStaff, "410783").await;
+    hub.add_user("wang.fang", Role::DeskStaff, "410783").await;
+    hub.add_user("li.na", Role::DeskStaff, "410724").await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    let portal = hub.token("portal").await;
+    let desk = hub.token("chen.jing").await;
+    let colleague = hub.token("wang.fang").await;
+    let other_county = hub.token("li.na").await;
+    let officer = hub.token("zhang.wei").await;
+    let day = today();
+
+    let mut ids = Vec::new();
+    for reference in ["RV-001", "RV-002"] {
+        let (s, f) = complete_submission(reference);
+        let r = hub.submit(&portal, &upload_body(&s, &f)).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let ApplicationSubmitted::Created { application_id, .. } = r.json().await.expect("answer")
+        else {
+            panic!("created expected")
+        };
+        ids.push(application_id);
+    }
+    // An incomplete one (materials missing) does not hold the closure: it waits for its notice.
+    let (s, f) = submission("RV-003", "410783");
+    assert_eq!(
+        hub.submit(&portal, &upload_body(&s, &f)).await.status(),
+        StatusCode::CREATED
+    );
+    let apps = applications(&hub.pull(&desk, 0, 1000).await);
+    assert_eq!(apps.len(), 3);
+    assert!(apps[0].awaits_verdict() && apps[1].awaits_verdict() && !apps[2].awaits_verdict());
+    let video = apps[0].materials[0].sha256.clone();
+
+    // Closing is refused while the two complete ones have no verdict; nothing changes.
+    let head = hub.store.audit_head().await.expect("head");
+    let r = hub.close(&desk, "410783", &day).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let body: ErrorBody = r.json().await.expect("error body");
+    assert_eq!(body.code, "undecided_applications");
+    assert!(body.message_zh.contains("2 件"), "{}", body.message_zh);
+    assert!(body.message_en.contains(&ids[0]) && body.message_en.contains(&ids[1]));
+    assert_eq!(hub.store.audit_head().await.expect("head"), head);
+
+    let pass = json!({"verdict": "pass", "items": all_ticked(PermitClass::Two),
+        "notes": [{"sha256": video, "at_ms": 83_250, "text": "卷尺读数 21.0 m"}]});
+    // An officer and another county's desk are refused; a pass with an item not ticked too.
+    let r = hub
+        .push(&officer, &[review_mutation(&ids[0], pass.clone())])
+        .await;
+    assert_eq!(rejected_code(&r[0]).0, "not_reviewer");
+    let r = hub
+        .push(&other_county, &[review_mutation(&ids[0], pass.clone())])
+        .await;
+    assert_eq!(rejected_code(&r[0]).0, "outside_jurisdiction");
+    let mut half = pass.clone();
+    half["items"].as_array_mut().expect("items").pop();
+    let r = hub.push(&desk, &[review_mutation(&ids[0], half)]).await;
+    assert_eq!(rejected_code(&r[0]).0, "bad_review");
+    match &r[0] {
+        MutationResult::Rejected { rejection, .. } => assert_eq!(
+            rejection.params["problem"],
+            "review_pass_with_items_not_ticked"
+        ),
+        other => panic!("{other:?}"),
+    }
+
+    // The desk's pass applies once; a retry is already applied; a colleague's second verdict is
+    // refused, naming who decided.
+    let m = review_mutation(&ids[0], pass.clone());
+    let r = hub.push(&desk, std::slice::from_ref(&m)).await;
+    assert!(
+        matches!(r[0], MutationResult::Applied { new_version: 2, .. }),
+        "{r:?}"
+    );
+    let r = hub.push(&desk, std::slice::from_ref(&m)).await;
+    assert!(
+        matches!(r[0], MutationResult::AlreadyApplied { .. }),
+        "{r:?}"
+    );
+    let more = json!({"verdict": "more_material",
+        "items": [{"item": "continuous_shot", "ticked": false, "remark": "01:02 处有剪辑"}],
+        "notes": []});
+    let r = hub
+        .push(&colleague, &[review_mutation(&ids[0], more.clone())])
+        .await;
+    let (code, _) = rejected_code(&r[0]);
+    assert_eq!(code, "already_decided");
+    match &r[0] {
+        MutationResult::Rejected { rejection, .. } => {
+            assert_eq!(rejection.params["by"], "chen.jing");
+            assert_eq!(rejection.params["verdict"], "pass");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Still one undecided: the closure names it alone.
+    let r = hub.close(&desk, "410783", &day).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let body: ErrorBody = r.json().await.expect("error body");
+    assert!(body.message_en.contains(&ids[1]) && !body.message_en.contains(&ids[0]));
+
+    // More material on the second, from a colleague's desk: pulled back by every desk there.
+    let r = hub
+        .push(&colleague, &[review_mutation(&ids[1], more)])
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+    let pulled = applications(&hub.pull(&desk, 0, 1000).await);
+    let decided = |id: &str| {
+        pulled
+            .iter()
+            .find(|a| a.application_id == id)
+            .and_then(|a| a.review.clone())
+            .expect("decided")
+    };
+    let first = decided(&ids[0]);
+    assert_eq!(first.review.verdict, Verdict::Pass);
+    assert_eq!(first.decided_by, "chen.jing");
+    assert_eq!(first.review.notes[0].at_ms, Some(83_250));
+    let second = decided(&ids[1]);
+    assert_eq!(second.review.verdict, Verdict::MoreMaterial);
+    assert_eq!(second.decided_by, "wang.fang");
+    assert_eq!(
+        second.review.items[0].remark.as_deref(),
+        Some("01:02 处有剪辑")
+    );
+    assert!(applications(&hub.pull(&other_county, 0, 1000).await).is_empty());
+
+    // Now the day closes; a verdict on an application of a closed day is refused.
+    let r = hub.close(&desk, "410783", &day).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let late = apps[2].application_id.clone();
+    let r = hub
+        .push(
+            &desk,
+            &[review_mutation(
+                &late,
+                json!({"verdict": "fail", "items": [], "notes": [{"sha256": apps[2].materials[0].sha256, "at_ms": null, "text": "车货不符"}]}),
+            )],
+        )
+        .await;
+    assert_eq!(rejected_code(&r[0]).0, "permit_day_closed");
+
+    let rows = hub.store.audit_rows(0, 10_000).await.expect("audit");
+    let reviews: Vec<_> = rows
+        .iter()
+        .filter(|r| r.action == "permit_review")
+        .collect();
+    assert_eq!(reviews.len(), 2, "each review audited once");
+    assert_eq!(reviews[0].entity, "permit_application");
+    assert!(reviews[0].mutation_id.is_some());
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken, None);
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -3265,4 +3468,5 @@ on_both_engines!(
     bad_submissions_change_nothing,
     the_dishonest_list_is_kept_and_puts_carriers_on_top,
     a_carriers_credit_record_judges_its_applications,
+    reviews_are_given_once_and_closing_waits_for_them,
 );

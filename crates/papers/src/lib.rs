@@ -1,5 +1,6 @@
-//! CaseDesk's papers: the documents and exports that leave the desk as files. For now the
-//! inbox as an Excel workbook ([`xlsx`]); the printed letters (责令整改通知书, 抄告函) will live
+//! CaseDesk's papers: the documents and exports that leave the desk as files: the inbox as an
+//! Excel workbook ([`xlsx`]) and the permit desk's one-time notice as PDF ([`notice`], typst);
+//! the printed letters (责令整改通知书, 抄告函) will live
 //! here too. The crate writes files from rows it is given and reads no cache itself, so the
 //! window, the CLI and the benchmark produce the same file from the same query.
 //!
@@ -7,7 +8,9 @@
 //! and temporary-file dependencies) is built and tested on its own, and the services crate stays
 //! about the rules.
 
+pub mod notice;
 pub mod text;
 pub mod xlsx;
 
+pub use notice::{NoticeError, NoticeItem, OneTimeNotice, Typesetter};
 pub use xlsx::{InboxWorkbook, PapersError, COLUMNS, SHEET_ROWS};

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/desk/0014_permits.sql"),
     include_str!("../../../migrations/desk/0015_attention_params.sql"),
     include_str!("../../../migrations/desk/0016_permit_material_files.sql"),
+    include_str!("../../../migrations/desk/0017_permit_reviews.sql"),
 ];
 
 /// The schema version this build writes.

@@ -1,9 +1,12 @@
 //! The permit desk's cache (大件运输): applications and permit days as the hub sent them
 //! (desk schema 14). The pull writes them (`sync.rs`); the app layer reads a day's list and a
-//! day's commitment and draw, and computes the rest with the domain's rules.
+//! day's commitment and draw, and computes the rest with the domain's rules. The review of an
+//! application (desk schema 15): the reviewer's draft, and the verdict written with its outbox
+//! mutation in one transaction.
 
-use casedesk_wire::{ApplicationChange, DishonestEntry, PermitDay};
-use rusqlite::{params, Connection, OptionalExtension};
+use casedesk_domain::permit::{Review, ReviewDraft, Verdict};
+use casedesk_wire::{ApplicationChange, DishonestEntry, PermitDay, REVIEW_ACTION};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::{Store, StoreError};
 
@@ -140,5 +143,200 @@ impl Store {
             .optional()?
             .map(|json| serde_json::from_str(&json).map_err(json_err))
             .transpose()
+    }
+}
+
+/// A review as this desk keeps it: the reviewer's draft and, once given here, the verdict with
+/// the outbox row carrying it (`refused`: the hub refused that row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalReview {
+    pub application_id: String,
+    pub draft: ReviewDraft,
+    pub verdict: Option<Verdict>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub mutation_id: Option<String>,
+    /// The outbox row is still waiting to be sent (not refused, not yet answered).
+    pub unsent: bool,
+    /// The hub refused the verdict (its code), kept in the outbox's refusal list.
+    pub refused_code: Option<String>,
+    pub updated_at: String,
+}
+
+/// Why a review could not be kept.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewStoreError {
+    /// A verdict was given at this desk already (by `by`): the review is no longer edited.
+    #[error("a verdict was given at this desk already")]
+    AlreadyDecided { by: String, verdict: Verdict },
+    #[error("no application {0} in the cache")]
+    UnknownApplication(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ReviewStoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        ReviewStoreError::Store(e.into())
+    }
+}
+
+fn local_review(conn: &Connection, id: &str) -> Result<Option<LocalReview>, StoreError> {
+    let row = conn
+        .prepare_cached(
+            "SELECT r.draft, r.verdict, r.decided_by, r.decided_at, r.mutation_id, r.updated_at,
+                    o.seq IS NOT NULL AND o.refused_at IS NULL, o.refused_code
+             FROM permit_reviews r LEFT JOIN outbox o ON o.mutation_id = r.mutation_id
+             WHERE r.application_id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, bool>(6)?,
+                r.get::<_, Option<String>>(7)?,
+            ))
+        })
+        .optional()?;
+    let Some((draft, verdict, decided_by, decided_at, mutation_id, updated_at, unsent, refused)) =
+        row
+    else {
+        return Ok(None);
+    };
+    let verdict = match verdict {
+        Some(v) => Some(
+            Verdict::from_code(&v)
+                .ok_or_else(|| StoreError::Corrupt(format!("review verdict {v}")))?,
+        ),
+        None => None,
+    };
+    Ok(Some(LocalReview {
+        application_id: id.to_string(),
+        draft: serde_json::from_str(&draft).map_err(json_err)?,
+        verdict,
+        decided_by,
+        decided_at,
+        mutation_id,
+        unsent,
+        refused_code: refused,
+        updated_at,
+    }))
+}
+
+fn check_undecided(conn: &Connection, id: &str) -> Result<(), ReviewStoreError> {
+    if let Some(LocalReview {
+        verdict: Some(verdict),
+        decided_by,
+        refused_code: None,
+        ..
+    }) = local_review(conn, id)?
+    {
+        return Err(ReviewStoreError::AlreadyDecided {
+            by: decided_by.unwrap_or_default(),
+            verdict,
+        });
+    }
+    Ok(())
+}
+
+impl Store {
+    /// This desk's review of an application, if one was begun here.
+    pub fn permit_review(&self, id: &str) -> Result<Option<LocalReview>, StoreError> {
+        local_review(&self.conn, id)
+    }
+
+    /// Keeps the reviewer's draft (checked by the caller). Refused once a verdict was given here
+    /// (unless the hub refused it: then the reviewer may work on).
+    pub fn save_review_draft(
+        &mut self,
+        id: &str,
+        draft: &ReviewDraft,
+        now: &str,
+    ) -> Result<LocalReview, ReviewStoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        check_undecided(&tx, id)?;
+        tx.prepare_cached(
+            "INSERT INTO permit_reviews(application_id, draft, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(application_id) DO UPDATE SET draft = excluded.draft,
+                 verdict = NULL, decided_by = NULL, decided_at = NULL, mutation_id = NULL,
+                 updated_at = excluded.updated_at",
+        )?
+        .execute(params![
+            id,
+            serde_json::to_string(draft).map_err(json_err)?,
+            now
+        ])?;
+        let kept = local_review(&tx, id)?
+            .ok_or_else(|| StoreError::Corrupt(format!("review {id} vanished")))?;
+        tx.commit()?;
+        Ok(kept)
+    }
+
+    /// Gives the verdict (checked by the caller against the application): the review row and
+    /// its outbox mutation (entity `permit_application`, action `permit_review`, the review as
+    /// payload) in one transaction, so it works offline and is sent by the next sync.
+    pub fn record_review(
+        &mut self,
+        id: &str,
+        review: &Review,
+        by: &str,
+        now: &str,
+        device_id: &str,
+    ) -> Result<LocalReview, ReviewStoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx
+            .prepare_cached("SELECT change FROM permit_applications WHERE application_id = ?1")?
+            .query_row([id], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|json| serde_json::from_str::<ApplicationChange>(&json).map_err(json_err))
+            .transpose()?
+            .map(|a| a.version)
+            .ok_or_else(|| ReviewStoreError::UnknownApplication(id.to_string()))?;
+        check_undecided(&tx, id)?;
+        let mutation_id = uuid::Uuid::now_v7().to_string();
+        let draft = review.draft();
+        tx.prepare_cached(
+            "INSERT INTO permit_reviews(application_id, draft, verdict, decided_by, decided_at,
+                 mutation_id, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)
+             ON CONFLICT(application_id) DO UPDATE SET draft = excluded.draft,
+                 verdict = excluded.verdict, decided_by = excluded.decided_by,
+                 decided_at = excluded.decided_at, mutation_id = excluded.mutation_id,
+                 updated_at = excluded.updated_at",
+        )?
+        .execute(params![
+            id,
+            serde_json::to_string(&draft).map_err(json_err)?,
+            review.verdict.code(),
+            by,
+            now,
+            mutation_id
+        ])?;
+        tx.prepare_cached(
+            "INSERT INTO outbox(mutation_id, device_id, entity, entity_key, order_id, action,
+                payload, base_version, created_at)
+             VALUES (?1, ?2, 'permit_application', ?3, NULL, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            mutation_id,
+            device_id,
+            id,
+            REVIEW_ACTION,
+            serde_json::to_string(review).map_err(json_err)?,
+            version,
+            now
+        ])?;
+        let kept = local_review(&tx, id)?
+            .ok_or_else(|| StoreError::Corrupt(format!("review {id} vanished")))?;
+        tx.commit()?;
+        Ok(kept)
     }
 }

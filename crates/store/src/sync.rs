@@ -182,11 +182,8 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (seq, mutation_id, device_id, entity, entity_key, action, payload, base, at) = row?;
-            let entity = match entity.as_str() {
-                "work_order" => Entity::WorkOrder,
-                "whitelist" => Entity::Whitelist,
-                other => return Err(StoreError::Corrupt(format!("outbox entity {other}"))),
-            };
+            let entity = Entity::from_code(&entity)
+                .ok_or_else(|| StoreError::Corrupt(format!("outbox entity {entity}")))?;
             // An unreadable payload still goes out (as text): the hub refuses that one
             // mutation with its reason instead of the queue stopping here.
             let payload =

@@ -31,15 +31,17 @@ pub use evidence::{
     UPLOAD_OFFSET_HEADER,
 };
 pub use ingest::{IngestRecord, IngestRequest, IngestResponse, IngestResult, MAX_INGEST_BATCH};
-pub use mutation::{Entity, Mutation, MutationResult, PayloadError, PushRequest, PushResponse};
+pub use mutation::{
+    Entity, Mutation, MutationResult, PayloadError, PushRequest, PushResponse, REVIEW_ACTION,
+};
 pub use order::OrderStateWire;
 pub use permit::{
     check_submission, day_candidates, entries_at, is_plain_file_name, is_valid_vehicle_plate,
-    listed_at, ApplicationChange, ApplicationSubmitted, ApplicationUpload, CarrierCredit,
-    CarrierCreditUpdate, CarrierStanding, CheckedMaterial, CheckedSubmission, DayApplication,
-    DishonestEntry, DishonestListing, DishonestRepair, MaterialFile, Party, PermitDay, Submission,
-    SubmissionFile, SubmissionRefusal, SubmittedMaterial, MAX_CARRIER_REFERENCE_CHARS,
-    MAX_MATERIAL_FILES, MAX_SUBMISSION_TEXT_CHARS,
+    listed_at, ApplicationChange, ApplicationSubmitted, ApplicationUpload, AssessError, Assessment,
+    CarrierCredit, CarrierCreditUpdate, CarrierStanding, CheckedMaterial, CheckedSubmission,
+    DayApplication, DecidedReview, DishonestEntry, DishonestListing, DishonestRepair, MaterialFile,
+    Party, PermitDay, Submission, SubmissionFile, SubmissionRefusal, SubmittedMaterial,
+    MAX_CARRIER_REFERENCE_CHARS, MAX_MATERIAL_FILES, MAX_SUBMISSION_TEXT_CHARS,
 };
 pub use rejection::{Rejection, RejectionCode};
 

@@ -1,19 +1,22 @@
 //! Pushing: the desk's outbox rows as mutations, and the hub's answer for each.
 
+use casedesk_domain::permit::Review;
 use casedesk_domain::whitelist::WhitelistAction;
 use casedesk_domain::OrderAction;
 use serde::{Deserialize, Serialize};
 
 use crate::Rejection;
 
-/// What a mutation is about: a work order (keyed by its number) or a vehicle's whitelist entry
-/// (keyed by its plate), as in the desk's outbox (`entity`).
+/// What a mutation is about: a work order (keyed by its number), a vehicle's whitelist entry
+/// (keyed by its plate) or a permit application (keyed by its id: its review), as in the desk's
+/// outbox (`entity`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     WorkOrder,
     Whitelist,
+    PermitApplication,
 }
 
 impl Entity {
@@ -21,9 +24,23 @@ impl Entity {
         match self {
             Entity::WorkOrder => "work_order",
             Entity::Whitelist => "whitelist",
+            Entity::PermitApplication => "permit_application",
         }
     }
+
+    pub fn from_code(code: &str) -> Option<Entity> {
+        [
+            Entity::WorkOrder,
+            Entity::Whitelist,
+            Entity::PermitApplication,
+        ]
+        .into_iter()
+        .find(|e| e.code() == code)
+    }
 }
+
+/// The action code of a permit application's review (its payload: the domain's `Review`).
+pub const REVIEW_ACTION: &str = "permit_review";
 
 /// One outbox row of a desk, sent as it was queued.
 ///
@@ -77,6 +94,21 @@ impl Mutation {
             });
         }
         Ok(action)
+    }
+
+    /// The payload as a permit application's review, checked against `entity` and `action`.
+    pub fn review(&self) -> Result<Review, PayloadError> {
+        if self.entity != Entity::PermitApplication {
+            return Err(PayloadError::WrongEntity);
+        }
+        if self.action != REVIEW_ACTION {
+            return Err(PayloadError::CodeMismatch {
+                code: self.action.clone(),
+                payload: REVIEW_ACTION.to_string(),
+            });
+        }
+        serde_json::from_value(self.payload.clone())
+            .map_err(|e| PayloadError::Unreadable(e.to_string()))
     }
 
     /// The payload as a whitelist decision, checked against `entity` and `action`.
@@ -166,6 +198,29 @@ mod tests {
             Err(PayloadError::CodeMismatch { .. })
         ));
         assert_eq!(claim().whitelist_action(), Err(PayloadError::WrongEntity));
+        assert_eq!(claim().review(), Err(PayloadError::WrongEntity));
+    }
+
+    #[test]
+    fn a_review_payload_reads_and_entities_read_back() {
+        let mut m = claim();
+        m.entity = Entity::PermitApplication;
+        m.action = REVIEW_ACTION.into();
+        m.payload = serde_json::json!({"verdict": "more_material",
+            "items": [{"item": "plates_match", "ticked": false, "remark": "挂车号牌不清"}],
+            "notes": [{"sha256": "ab", "at_ms": 1500, "text": "看这里"}]});
+        let r = m.review().expect("review");
+        assert_eq!(r.verdict, casedesk_domain::permit::Verdict::MoreMaterial);
+        assert_eq!(r.notes[0].at_ms, Some(1500));
+        m.action = "claim".into();
+        assert!(matches!(m.review(), Err(PayloadError::CodeMismatch { .. })));
+        for e in [
+            Entity::WorkOrder,
+            Entity::Whitelist,
+            Entity::PermitApplication,
+        ] {
+            assert_eq!(Entity::from_code(e.code()), Some(e));
+        }
     }
 
     #[test]

@@ -7,10 +7,11 @@
 use casedesk_domain::credit::CreditCode;
 use casedesk_domain::credit_id::is_valid_credit_id;
 use casedesk_domain::permit::materials::check_repeated_validity;
+use casedesk_domain::permit::materials::{missing, required};
 use casedesk_domain::permit::sample::{Candidate, Draw};
 use casedesk_domain::permit::{
-    accepted_kinds, AdministrativePenalty, Declared, ListEntry, ListPenalty, Material,
-    MaterialFileKind, Route, Track, Trips, Vehicle, VehicleError,
+    accepted_kinds, classify, AdministrativePenalty, Classification, Declared, ListEntry,
+    ListPenalty, Material, MaterialFileKind, Review, Route, Track, Trips, Vehicle, VehicleError,
 };
 use casedesk_domain::{plate, Divisions};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime};
@@ -508,7 +509,96 @@ pub struct ApplicationChange {
     /// the carrier (no code, no penalties known).
     #[serde(default)]
     pub carrier_standing: Option<CarrierStanding>,
+    /// The review decision once given (审核结论); None while undecided, and from a hub older
+    /// than reviews.
+    #[serde(default)]
+    pub review: Option<DecidedReview>,
     pub updated_at: String,
+}
+
+/// A review as the hub applied it: the verdict with its marks and notes, who gave it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecidedReview {
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub review: Review,
+    pub decided_by: String,
+    /// Beijing time, `YYYY-MM-DD HH:MM`: for more material, the day the one-time notice was given.
+    pub decided_at: String,
+}
+
+impl DecidedReview {
+    /// The day it was given.
+    pub fn decided_on(&self) -> Option<NaiveDate> {
+        self.decided_at
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    }
+}
+
+/// Why an application's declaration cannot be assessed (the hub checked it on receipt, so only
+/// a rule changed since can cause it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssessError {
+    #[error(transparent)]
+    Vehicle(#[from] VehicleError),
+    #[error(transparent)]
+    Limit(#[from] casedesk_domain::permit::LimitError),
+}
+
+/// What the rules say about an application's papers: its class (None: within every limit, no
+/// permit needed) and the required materials it lacks. The one rule the hub's closure check and
+/// the desk's views read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub classification: Classification,
+    pub required: Vec<Material>,
+    pub missing: Vec<Material>,
+}
+
+impl Assessment {
+    /// Complete: over the limit (a permit is needed) and every required material handed in,
+    /// so accepted on receipt and waiting for a decision.
+    pub fn complete(&self) -> bool {
+        self.classification.class.is_some() && self.missing.is_empty()
+    }
+}
+
+impl ApplicationChange {
+    /// The application's class and its missing materials, by the domain's rules.
+    pub fn assess(&self) -> Result<Assessment, AssessError> {
+        let s = &self.submission;
+        let vehicle = Vehicle::new(s.vehicle)?;
+        let classification = classify(&vehicle, s.route)?;
+        let present: Vec<Material> = self
+            .materials
+            .iter()
+            .filter_map(|m| Material::from_code(&m.material))
+            .collect();
+        let (required, missing) = match classification.class {
+            Some(class) => {
+                let required = required(class, s.track, s.trips);
+                let missing = missing(&required, &present);
+                (required, missing)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        Ok(Assessment {
+            classification,
+            required,
+            missing,
+        })
+    }
+
+    /// Hashes of the application's files (what a review's notes may be pinned to).
+    pub fn file_hashes(&self) -> Vec<String> {
+        self.materials.iter().map(|m| m.sha256.clone()).collect()
+    }
+
+    /// Complete and without a verdict: what holds the day's closure (日结).
+    pub fn awaits_verdict(&self) -> bool {
+        self.review.is_none() && self.assess().is_ok_and(|a| a.complete())
+    }
 }
 
 /// A service point's permit day: the commitment to its seed, published before its first

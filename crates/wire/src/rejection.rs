@@ -142,6 +142,15 @@ rejection_codes! {
     EventDetailsRequired => "event_details_required" [],
     EndsBeforeItBegins => "ends_before_it_begins" ["from", "until"],
     DateOutOfRange => "date_out_of_range" ["date"],
+    /// Only the service point's desk staff and supervisors review applications (`role` a role
+    /// code).
+    NotReviewer => "not_reviewer" ["role"],
+    /// The application's day was closed (日结): its applications are locked.
+    PermitDayClosed => "permit_day_closed" ["application_id", "day"],
+    /// The application has its verdict already (`verdict` a verdict code, `by` who gave it).
+    AlreadyDecided => "already_decided" ["application_id", "verdict", "by"],
+    /// The review does not hold (`problem`: the domain's `ReviewError` code).
+    BadReview => "bad_review" ["application_id", "problem"],
 }
 
 #[cfg(test)]

@@ -138,6 +138,43 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
     s.quiet().await?;
     s.screenshot("oversize.png").await?;
 
+    // 日结 waits for decisions: with two complete applications undecided it says so, asking
+    // nothing. Each is reviewed in the 审核 dialog: every item ticked, then 通过, confirmed.
+    s.click("[data-testid=oversize-close]").await?;
+    s.wait_text(".el-message", |t| t.contains("未审核")).await?;
+    for row in [0usize, 2] {
+        let selector = format!(
+            "[data-testid=oversize-row]:nth-child({}) [data-testid=oversize-review]",
+            row + 1
+        );
+        s.click(&selector).await?;
+        s.find("[data-testid=review-checklist]").await?;
+        let items = s.texts("[data-testid=review-met]").await?;
+        for i in 0..items.len() {
+            s.click(&format!(
+                ".review-item:nth-child({}) [data-testid=review-met]",
+                i + 1
+            ))
+            .await?;
+        }
+        if row == 0 {
+            s.quiet().await?;
+            s.screenshot("review-panel.png").await?;
+        }
+        s.click("[data-testid=review-pass]").await?;
+        s.wait_text(".el-message-box", |t| t.contains("不能修改"))
+            .await?;
+        s.click(".el-message-box .el-button--primary").await?;
+        s.wait_text("[data-testid=review-verdict]", |t| t.contains("通过"))
+            .await?;
+        s.click("[data-testid=review-dialog] .el-dialog__headerbtn")
+            .await?;
+        s.wait_gone("[data-testid=review-panel]").await?;
+        s.wait_hidden(".el-overlay-dialog").await?;
+    }
+    s.wait_text("[data-testid=oversize-report]", |t| t.contains("已审核 2"))
+        .await?;
+
     // 日结 asks first, says it cannot be undone, then the desk verifies the revealed draw.
     s.click("[data-testid=oversize-close]").await?;
     s.wait_text(".el-message-box", |t| t.contains("不能撤销"))

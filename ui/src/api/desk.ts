@@ -106,6 +106,10 @@ export const {
   fetchMaterials,
   materialsProgress,
   mediaBaseUrl,
+  permitReview,
+  savePermitReview,
+  decidePermitReview,
+  permitNotice,
   approveWhitelist,
   declineWhitelist,
   revokeWhitelist,
@@ -171,6 +175,18 @@ export function evidenceUrl(hash: string): string {
 export async function pickExportPath(defaultName: string, label: string): Promise<string | null> {
   try {
     return await save({ defaultPath: defaultName, filters: [{ name: label, extensions: ["xlsx"] }] });
+  } catch (e) {
+    throw toDeskError(e);
+  }
+}
+
+/**
+ * Native "save as" for a one-time notice: starts with `defaultName`, offers only .pdf. Returns the
+ * chosen path, or null when the user cancelled.
+ */
+export async function pickNoticePath(defaultName: string, label: string): Promise<string | null> {
+  try {
+    return await save({ defaultPath: defaultName, filters: [{ name: label, extensions: ["pdf"] }] });
   } catch (e) {
     throw toDeskError(e);
   }

@@ -5,6 +5,7 @@ import type { Classification } from "./Classification";
 import type { Declared } from "./Declared";
 import type { FastTrackView } from "./FastTrackView";
 import type { MaterialItem } from "./MaterialItem";
+import type { NoticeClock } from "./NoticeClock";
 import type { OnTopReason } from "./OnTopReason";
 import type { PresentMaterial } from "./PresentMaterial";
 import type { Route } from "./Route";
@@ -12,6 +13,7 @@ import type { Sampled } from "./Sampled";
 import type { TimeLimitView } from "./TimeLimitView";
 import type { Track } from "./Track";
 import type { Trips } from "./Trips";
+import type { VerdictView } from "./VerdictView";
 
 /**
  * One application with what the domain computes for it.
@@ -33,4 +35,12 @@ materials: Array<PresentMaterial>,
  * The carrier's credit code and unrepaired penalties as the application arrived; None when
  * the hub had no record of the carrier.
  */
-carrier_standing: CarrierStandingView | null, fast_track: FastTrackView, on_top: Array<OnTopReason>, sampled: Sampled, };
+carrier_standing: CarrierStandingView | null, fast_track: FastTrackView, on_top: Array<OnTopReason>, sampled: Sampled, 
+/**
+ * The review's verdict, from the hub or given here and not yet sent.
+ */
+verdict: VerdictView | null, 
+/**
+ * The one-time notice's clock (5 working days from receipt).
+ */
+notice: NoticeClock, };

@@ -6,9 +6,10 @@ import type { Role } from "./Role";
 import type { Status } from "./Status";
 import type { Term } from "./Term";
 import type { TextField } from "./TextField";
+import type { Verdict } from "./Verdict";
 import type { WhitelistKind } from "./WhitelistKind";
 
 /**
  * One parameter of a message.
  */
-export type Param = { "kind": "text", "value": string } | { "kind": "status", "value": Status } | { "kind": "role", "value": Role } | { "kind": "action", "value": ActionKind } | { "kind": "field", "value": TextField } | { "kind": "term", "value": Term } | { "kind": "whitelist_kind", "value": WhitelistKind } | { "kind": "measure", "value": Measure } | { "kind": "configuration", "value": Configuration };
+export type Param = { "kind": "text", "value": string } | { "kind": "status", "value": Status } | { "kind": "role", "value": Role } | { "kind": "action", "value": ActionKind } | { "kind": "field", "value": TextField } | { "kind": "term", "value": Term } | { "kind": "whitelist_kind", "value": WhitelistKind } | { "kind": "measure", "value": Measure } | { "kind": "configuration", "value": Configuration } | { "kind": "verdict", "value": Verdict };

@@ -17,11 +17,14 @@ import type { InboxPage } from "./InboxPage";
 import type { InboxQuery } from "./InboxQuery";
 import type { InterceptionOutcome } from "./InterceptionOutcome";
 import type { ListPenalty } from "./ListPenalty";
+import type { NoticeWritten } from "./NoticeWritten";
 import type { OfferedFile } from "./OfferedFile";
 import type { OrderDetail } from "./OrderDetail";
 import type { OutboxEntry } from "./OutboxEntry";
 import type { PermitDayView } from "./PermitDayView";
 import type { ReturnReason } from "./ReturnReason";
+import type { ReviewDraft } from "./ReviewDraft";
+import type { ReviewView } from "./ReviewView";
 import type { Role } from "./Role";
 import type { SavedFilter } from "./SavedFilter";
 import type { SignedIn } from "./SignedIn";
@@ -29,6 +32,7 @@ import type { SyncOverview } from "./SyncOverview";
 import type { SyncReport } from "./SyncReport";
 import type { UploadProgress } from "./UploadProgress";
 import type { VehicleDetail } from "./VehicleDetail";
+import type { Verdict } from "./Verdict";
 import type { Violation } from "./Violation";
 import type { WhitelistKind } from "./WhitelistKind";
 import type { WhitelistRow } from "./WhitelistRow";
@@ -116,6 +120,14 @@ export function commands(call: Call) {
     materialsProgress: (applicationId: string) => call<ApplicationFetch | null>("materials_progress", { applicationId }),
     /** `http://127.0.0.1:PORT/TOKEN`: where `<video>` finds a held file, at `{base}/{sha256}`; null when the loopback server could not start. */
     mediaBaseUrl: () => call<string | null>("media_base_url"),
+    /** 审核: an application's review (checklist for its class, marks, notes, verdict, the one-time notice's clock and lines). */
+    permitReview: (applicationId: string) => call<ReviewView>("permit_review", { applicationId }),
+    /** Keeps the reviewer's marks and notes as a draft (refused once decided). */
+    savePermitReview: (applicationId: string, draft: ReviewDraft) => call<ReviewView>("save_permit_review", { applicationId, draft }),
+    /** Gives the verdict (pass, fail, more_material) on the draft, with its outbox mutation. */
+    decidePermitReview: (applicationId: string, verdict: Verdict, draft: ReviewDraft) => call<ReviewView>("decide_permit_review", { applicationId, verdict, draft }),
+    /** 一次性告知书: the notice of an application sent back for more material, as PDF at `path` (chosen in the save dialog). */
+    permitNotice: (applicationId: string, path: string) => call<NoticeWritten>("permit_notice", { applicationId, path }),
     /** Pushes the outbox (uploading the evidence files it refers to first), then pulls the hub's changes; on the background sync's desk, so the window's desk stays free. */
     syncNow: () => call<SyncReport>("sync_now"),
     /** The background sync: its last outcome and when it tries next (also sent as an event). */

@@ -29,6 +29,7 @@ const SECTION: Record<Exclude<Param["kind"], "text">, string> = {
   whitelist_kind: "whitelistKind",
   measure: "measure",
   configuration: "configuration",
+  verdict: "verdict",
 };
 
 /** Replaces each `{name}` by its value; an unknown name stays as written (as in Rust's `fill`). */

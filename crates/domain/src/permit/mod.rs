@@ -3,18 +3,22 @@
 //! and statutory time limits of article 15 ([`class`]), the decision and one-time-notice clocks
 //! in working days ([`deadline`]), the materials each class and track needs ([`materials`]),
 //! credit fast-track eligibility and the dishonest-enterprise list ([`eligibility`]), and the
-//! daily random sample with its commitment ([`sample`]). The numbers of the regulation are
+//! daily random sample with its commitment ([`sample`]), the remote review's checklist
+//! ([`checklist`]) and the review decision with its one-time notice lines ([`review`]). The numbers of the regulation are
 //! data in `assets/permit/`, embedded, each file naming its source.
 
+pub mod checklist;
 pub mod class;
 pub mod deadline;
 pub mod eligibility;
 pub mod limits;
 pub mod material_file;
 pub mod materials;
+pub mod review;
 pub mod sample;
 pub mod vehicle;
 
+pub use checklist::{checklist, notice_lines, Checklist, ChecklistItem, NoticeLine, NoticeSource};
 pub use class::{class_table, classify, ClassRow, ClassTable, Classification, PermitClass, Route};
 pub use deadline::{
     acceptance, decision_clock, notice_due, Acceptance, DeadlineError, DecisionClock, Intake,
@@ -29,6 +33,9 @@ pub use material_file::{
     accepted_kinds, MaterialFileKind, MAX_MATERIAL_BYTES, MAX_SUBMISSION_BYTES,
 };
 pub use materials::{missing, required, Material, Track, Trips};
+pub use review::{
+    check_draft, check_review, ItemMark, PinnedNote, Review, ReviewDraft, ReviewError, Verdict,
+};
 pub use sample::{
     check_committed_in_time, commitment, draw, verify, Candidate, Draw, OnTop, OnTopReason,
     SampleError,

@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use casedesk_domain::action::EvidenceRef;
 use casedesk_domain::{OrderState, Role, WhitelistEntry, WhitelistKind};
 use casedesk_wire::{
-    ApplicationChange, AttentionItem, Change, DishonestEntry, Mutation, MutationResult, OrderFacts,
-    PermitDay, Rejection, Submission,
+    ApplicationChange, AttentionItem, Change, DecidedReview, DishonestEntry, Mutation,
+    MutationResult, OrderFacts, PermitDay, Rejection, Submission,
 };
 use thiserror::Error;
 
@@ -157,6 +157,11 @@ pub enum Loaded {
     Whitelist {
         plate_entries: Vec<WhitelistRow>,
     },
+    /// A permit application to review, and whether its day is closed (日结).
+    Application {
+        application: Option<Box<ApplicationChange>>,
+        day_closed: bool,
+    },
 }
 
 /// The audit row of a whitelist entry the hub proposed after `ctx`'s interception: by the
@@ -180,7 +185,7 @@ impl Loaded {
     pub fn order(&self) -> Option<&OrderRecord> {
         match self {
             Loaded::Order { order, .. } => order.as_deref(),
-            Loaded::Whitelist { .. } => None,
+            Loaded::Whitelist { .. } | Loaded::Application { .. } => None,
         }
     }
 
@@ -210,6 +215,12 @@ pub enum Decision {
         id: Option<i64>,
         division: String,
         entry: WhitelistEntry,
+        before: String,
+        after: String,
+    },
+    /// A permit application's review decision.
+    Review {
+        review: Box<DecidedReview>,
         before: String,
         after: String,
     },
@@ -370,6 +381,8 @@ pub struct DayRequest {
 pub enum DayClosure {
     Closed(Box<PermitDay>),
     AlreadyClosed(Box<PermitDay>),
+    /// Refused: complete applications of the day have no verdict yet (their ids).
+    Undecided(Vec<String>),
 }
 
 /// A dishonest-list entry to record (see [`crate::permit`]).
@@ -582,7 +595,9 @@ pub trait HubStore: Send + Sync {
         req: DayRequest,
         create: bool,
     ) -> Result<Option<PermitDay>, StoreError>;
-    /// Closes the day (日结) in one transaction: commits to it first if it had no commitment,
+    /// Closes the day (日结) in one transaction: refused ([`DayClosure::Undecided`]) while a
+    /// complete application of the day has no verdict
+    /// (`casedesk_wire::ApplicationChange::awaits_verdict`); commits to it first if it had no commitment,
     /// draws over its applications with [`crate::permit::draw_day`], stores the candidates, the
     /// draw and the closure, reveals the seed to the pull, with a change number and an audit row.
     async fn close_permit_day(&self, req: DayRequest) -> Result<DayClosure, StoreError>;

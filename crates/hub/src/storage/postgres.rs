@@ -47,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/postgres/0007_permits.sql"),
     include_str!("../../../../migrations/hub/postgres/0008_carrier_credit.sql"),
     include_str!("../../../../migrations/hub/postgres/0009_attention_params.sql"),
+    include_str!("../../../../migrations/hub/postgres/0010_permit_reviews.sql"),
 ];
 
 /// The advisory lock that keeps two hubs starting at once from migrating together.
@@ -835,6 +836,19 @@ impl HubStore for PgStore {
             Entity::Whitelist => Loaded::Whitelist {
                 plate_entries: whitelist_rows(&mut tx, key).await?,
             },
+            Entity::PermitApplication => {
+                let application = application_by_id(&mut tx, key).await?;
+                let day_closed = match &application {
+                    Some(a) => day_row(&mut tx, &a.submission.service_point, &a.day)
+                        .await?
+                        .is_some_and(|(d, _)| d.closed_at.is_some()),
+                    None => false,
+                };
+                Loaded::Application {
+                    application: application.map(Box::new),
+                    day_closed,
+                }
+            }
         };
         let at = crate::clock::stamp(ctx.now);
         let audit = |before: String, after: String| AuditEntry {
@@ -944,6 +958,30 @@ impl HubStore for PgStore {
                         .await?
                     }
                 };
+                append_audit(&mut tx, &audit(before, after)).await?;
+                MutationResult::Applied {
+                    mutation_id: m.mutation_id.clone(),
+                    new_version: version,
+                }
+            }
+            Decision::Review {
+                review,
+                before,
+                after,
+            } => {
+                let seq = next_counter(&mut tx, "change").await?;
+                let version: i64 = sqlx::query_scalar(
+                    "UPDATE permit_applications SET review = $1, verdict = $2,
+                         version = version + 1, seq = $3, updated_at = $4
+                     WHERE application_id = $5 RETURNING version",
+                )
+                .bind(serde_json::to_string(&review)?)
+                .bind(review.review.verdict.code())
+                .bind(seq)
+                .bind(&at)
+                .bind(key)
+                .fetch_one(&mut *tx)
+                .await?;
                 append_audit(&mut tx, &audit(before, after)).await?;
                 MutationResult::Applied {
                     mutation_id: m.mutation_id.clone(),
@@ -1469,6 +1507,7 @@ fn application_record(
             r.try_get("seq")?,
             r.try_get("updated_at")?,
             r.try_get("carrier_standing")?,
+            r.try_get("review")?,
         ),
         materials,
     )
@@ -1499,6 +1538,47 @@ where
         ))
     })
     .transpose()
+}
+
+/// One application with its materials.
+async fn application_by_id(
+    conn: &mut sqlx::PgConnection,
+    id: &str,
+) -> Result<Option<ApplicationChange>, StoreError> {
+    let Some(row) = sqlx::query(&format!(
+        "SELECT {APPLICATION_COLUMNS} FROM permit_applications WHERE application_id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let materials = materials_of(&mut *conn, id).await?;
+    application_record(&row, materials).map(Some)
+}
+
+/// A service point's applications of a day, with their materials, in the order taken.
+async fn day_applications(
+    conn: &mut sqlx::PgConnection,
+    service_point: &str,
+    day: &str,
+) -> Result<Vec<ApplicationChange>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {APPLICATION_COLUMNS} FROM permit_applications
+         WHERE service_point = $1 AND day = $2 ORDER BY seq"
+    ))
+    .bind(service_point)
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: String = r.try_get("application_id")?;
+        let materials = materials_of(&mut *conn, &id).await?;
+        out.push(application_record(r, materials)?);
+    }
+    Ok(out)
 }
 
 fn day_record(r: &PgRow) -> Result<(PermitDay, String), StoreError> {
@@ -1858,6 +1938,7 @@ impl PgStore {
                 submission: a.submission,
                 materials,
                 carrier_standing: standing,
+                review: None,
                 updated_at: at,
             }),
             commitment: day.commitment,
@@ -1997,25 +2078,13 @@ impl PgStore {
         if day.closed_at.is_some() {
             return Ok(DayClosure::AlreadyClosed(Box::new(day)));
         }
-        let apps: Vec<casedesk_wire::DayApplication> = sqlx::query(
-            "SELECT application_id, carrier_credit_id, first_application, carrier_standing
-             FROM permit_applications WHERE service_point = $1 AND day = $2 ORDER BY seq",
-        )
-        .bind(&req.service_point)
-        .bind(&key)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|r| -> Result<_, StoreError> {
-            let standing: Option<String> = r.try_get("carrier_standing")?;
-            Ok(casedesk_wire::DayApplication {
-                application_id: r.try_get("application_id")?,
-                carrier_credit_id: r.try_get("carrier_credit_id")?,
-                first_application: r.try_get::<i64, _>("first_application")? != 0,
-                carrier_standing: standing.map(|j| serde_json::from_str(&j)).transpose()?,
-            })
-        })
-        .collect::<Result<_, StoreError>>()?;
+        let full = day_applications(&mut tx, &req.service_point, &key).await?;
+        let undecided = crate::permit::undecided(&full);
+        if !undecided.is_empty() {
+            // Rolled back: nothing of this transaction is kept.
+            return Ok(DayClosure::Undecided(undecided));
+        }
+        let apps: Vec<casedesk_wire::DayApplication> = full.iter().map(Into::into).collect();
         let mut entries = Vec::new();
         for a in &apps {
             entries.extend(dishonest_of(&mut *tx, &a.carrier_credit_id).await?);

@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/sqlite/0007_permits.sql"),
     include_str!("../../../../migrations/hub/sqlite/0008_carrier_credit.sql"),
     include_str!("../../../../migrations/hub/sqlite/0009_attention_params.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0010_permit_reviews.sql"),
 ];
 
 pub struct SqliteStore {
@@ -620,6 +621,18 @@ fn decide_and_record(
         Entity::Whitelist => Loaded::Whitelist {
             plate_entries: whitelist_rows(tx, key)?,
         },
+        Entity::PermitApplication => {
+            let application = application_row(tx, key)?;
+            let day_closed = match &application {
+                Some(a) => day_row(tx, &a.submission.service_point, &a.day)?
+                    .is_some_and(|(d, _)| d.closed_at.is_some()),
+                None => false,
+            };
+            Loaded::Application {
+                application: application.map(Box::new),
+                day_closed,
+            }
+        }
     };
     let at = crate::clock::stamp(ctx.now);
     let audit = |before: String, after: String| AuditEntry {
@@ -710,6 +723,31 @@ fn decide_and_record(
                     |r| r.get(0),
                 )?,
             };
+            append_audit(tx, &audit(before, after))?;
+            MutationResult::Applied {
+                mutation_id: m.mutation_id.clone(),
+                new_version: version,
+            }
+        }
+        Decision::Review {
+            review,
+            before,
+            after,
+        } => {
+            let seq = next_counter(tx, "change")?;
+            let version: i64 = tx.query_row(
+                "UPDATE permit_applications SET review = ?1, verdict = ?2, version = version + 1,
+                     seq = ?3, updated_at = ?4
+                 WHERE application_id = ?5 RETURNING version",
+                params![
+                    serde_json::to_string(&review)?,
+                    review.review.verdict.code(),
+                    seq,
+                    at,
+                    key
+                ],
+                |r| r.get(0),
+            )?;
             append_audit(tx, &audit(before, after))?;
             MutationResult::Applied {
                 mutation_id: m.mutation_id.clone(),
@@ -1786,7 +1824,7 @@ impl HubStore for SqliteStore {
 // The permit desk (crate::permit): applications, their materials and the service points' days.
 
 pub(crate) const APPLICATION_COLUMNS: &str = "application_id, day, received_at, \
-     first_application, submission, version, seq, updated_at, carrier_standing";
+     first_application, submission, version, seq, updated_at, carrier_standing, review";
 
 pub(crate) type ApplicationColumns = (
     String,
@@ -1797,6 +1835,7 @@ pub(crate) type ApplicationColumns = (
     i64,
     i64,
     String,
+    Option<String>,
     Option<String>,
 );
 
@@ -1811,11 +1850,23 @@ fn read_application(r: &Row<'_>) -> rusqlite::Result<ApplicationColumns> {
         r.get(6)?,
         r.get(7)?,
         r.get(8)?,
+        r.get(9)?,
     ))
 }
 
 pub(crate) fn application_from(
-    (application_id, day, received_at, first, submission, version, seq, updated_at, standing): ApplicationColumns,
+    (
+        application_id,
+        day,
+        received_at,
+        first,
+        submission,
+        version,
+        seq,
+        updated_at,
+        standing,
+        review,
+    ): ApplicationColumns,
     materials: Vec<MaterialFile>,
 ) -> Result<ApplicationChange, StoreError> {
     Ok(ApplicationChange {
@@ -1828,8 +1879,48 @@ pub(crate) fn application_from(
         submission: serde_json::from_str(&submission)?,
         materials,
         carrier_standing: facts_from(standing)?,
+        review: facts_from(review)?,
         updated_at,
     })
+}
+
+/// One application with its materials.
+fn application_row(conn: &Connection, id: &str) -> Result<Option<ApplicationChange>, StoreError> {
+    let Some(row) = conn
+        .query_row(
+            &format!(
+                "SELECT {APPLICATION_COLUMNS} FROM permit_applications WHERE application_id = ?1"
+            ),
+            [id],
+            read_application,
+        )
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let materials = materials_of(conn, id)?;
+    application_from(row, materials).map(Some)
+}
+
+/// A service point's applications of a day, with their materials, in the order taken.
+fn day_applications(
+    conn: &Connection,
+    service_point: &str,
+    day: &str,
+) -> Result<Vec<ApplicationChange>, StoreError> {
+    let rows = conn
+        .prepare(&format!(
+            "SELECT {APPLICATION_COLUMNS} FROM permit_applications
+             WHERE service_point = ?1 AND day = ?2 ORDER BY seq"
+        ))?
+        .query_map([service_point, day], read_application)?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|r| {
+            let materials = materials_of(conn, &r.0)?;
+            application_from(r, materials)
+        })
+        .collect()
 }
 
 pub(crate) const MATERIALS_QUERY: &str = "SELECT m.material, m.file_name, m.sha256, e.size, \
@@ -2367,6 +2458,7 @@ pub(crate) fn take_application_sqlite(
             submission: a.submission,
             materials,
             carrier_standing: standing,
+            review: None,
             updated_at: at,
         }),
         commitment: day.commitment,
@@ -2421,31 +2513,13 @@ pub(crate) fn close_permit_day_sqlite(
     if day.closed_at.is_some() {
         return Ok(DayClosure::AlreadyClosed(Box::new(day)));
     }
-    let apps = {
-        let mut stmt = tx.prepare(
-            "SELECT application_id, carrier_credit_id, first_application, carrier_standing
-             FROM permit_applications WHERE service_point = ?1 AND day = ?2 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([&req.service_point, &key], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)? != 0,
-                r.get::<_, Option<String>>(3)?,
-            ))
-        })?;
-        rows.collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .map(|(application_id, carrier_credit_id, first, standing)| {
-                Ok(casedesk_wire::DayApplication {
-                    application_id,
-                    carrier_credit_id,
-                    first_application: first,
-                    carrier_standing: facts_from(standing)?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?
-    };
+    let full = day_applications(&tx, &req.service_point, &key)?;
+    let undecided = crate::permit::undecided(&full);
+    if !undecided.is_empty() {
+        // Nothing of this transaction is kept (a commitment made just now included).
+        return Ok(DayClosure::Undecided(undecided));
+    }
+    let apps: Vec<casedesk_wire::DayApplication> = full.iter().map(Into::into).collect();
     let mut entries = Vec::new();
     for a in &apps {
         entries.extend(dishonest_of(&tx, &a.carrier_credit_id)?);
