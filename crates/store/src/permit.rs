@@ -1,7 +1,7 @@
 //! The permit desk's cache (大件运输): applications and permit days as the hub sent them
 //! (desk schema 14). The pull writes them (`sync.rs`); the app layer reads a day's list and a
 //! day's commitment and draw, and computes the rest with the domain's rules. The review of an
-//! application (desk schema 15): the reviewer's draft, and the verdict written with its outbox
+//! application (desk schema 17): the reviewer's draft, and the verdict written with its outbox
 //! mutation in one transaction.
 
 use casedesk_domain::permit::{Review, ReviewDraft, Verdict};
