@@ -139,7 +139,8 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
     s.screenshot("oversize.png").await?;
 
     // 日结 waits for decisions: with two complete applications undecided it says so, asking
-    // nothing. Each is reviewed in the 审核 dialog: every item ticked, then 通过, confirmed.
+    // nothing. Each is reviewed from its row's 审核 (the review screen's panel): every item ticked,
+    // then 通过, confirmed.
     s.click("[data-testid=oversize-close]").await?;
     s.wait_text(".el-message", |t| t.contains("未审核")).await?;
     for row in [0usize, 2] {
@@ -167,10 +168,9 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
         s.click(".el-message-box .el-button--primary").await?;
         s.wait_text("[data-testid=review-verdict]", |t| t.contains("通过"))
             .await?;
-        s.click("[data-testid=review-dialog] .el-dialog__headerbtn")
-            .await?;
+        s.click("[data-testid=review-back]").await?;
         s.wait_gone("[data-testid=review-panel]").await?;
-        s.wait_hidden(".el-overlay-dialog").await?;
+        s.find("[data-testid=oversize-view]").await?;
     }
     s.wait_text("[data-testid=oversize-report]", |t| t.contains("已审核 2"))
         .await?;

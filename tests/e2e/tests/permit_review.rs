@@ -252,15 +252,86 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
         )
         .await?;
     assert_eq!(rate.as_f64(), Some(0.5));
+    // The pin opens the verdict panel's note form at that time; the note is kept in the review's
+    // draft (in the cache) and marks the timeline.
     s.click("[data-testid=video-pin]").await?;
-    s.find("[data-testid=review-note] input").await?;
-    s.type_into("[data-testid=review-note] input", "卷尺未入镜")
+    s.find("[data-testid=review-note-form]").await?;
+    s.type_into("input[data-testid=review-note-text]", "卷尺未入镜")
+        .await?;
+    s.click("[data-testid=review-note-save]").await?;
+    s.wait_text("[data-testid=review-note]", |t| t.contains("卷尺未入镜"))
         .await?;
     assert_eq!(s.count("[data-testid=video-note-marker]").await?, 1);
+    let at = s.texts("[data-testid=review-note-at]").await?;
+    assert!(at[0].starts_with("00:0"), "{at:?}");
     s.wait_text("[data-testid=video-time]", |t| t.contains("00:0"))
         .await?;
     s.quiet().await?;
     s.screenshot("review-video.png").await?;
+
+    // The note's time seeks the video there.
+    s.client
+        .execute(
+            "document.querySelector('[data-testid=video-element]').currentTime = 0; return true;",
+            vec![],
+        )
+        .await?;
+    wait_video(&s, "back at 0", |v| v["t"].as_f64() < Some(0.01)).await?;
+    s.click("[data-testid=review-note-at]").await?;
+    wait_video(&s, "at the note", |v| {
+        v["t"].as_f64().is_some_and(|t| (t - before).abs() < 0.1)
+    })
+    .await?;
+
+    // The verdict: one item not met with a remark, the rest met, 补正材料 (confirmed); the
+    // one-time notice lists the unmet item.
+    let items = s.texts("[data-testid=review-met]").await?;
+    for i in 1..items.len() {
+        s.click(&format!(
+            ".review-item:nth-child({}) [data-testid=review-met]",
+            i + 1
+        ))
+        .await?;
+    }
+    s.click(".review-item:nth-child(1) [data-testid=review-not-met]")
+        .await?;
+    s.type_into(
+        ".review-item:nth-child(1) input[data-testid=review-remark]",
+        "行驶证照片模糊",
+    )
+    .await?;
+    s.wait_text("[data-testid=review-notice-lines]", |t| {
+        t.contains("行驶证照片模糊")
+    })
+    .await?;
+    s.click("[data-testid=review-more-material]").await?;
+    s.wait_text(".el-message-box", |t| t.contains("一次性告知书"))
+        .await?;
+    s.click(".el-message-box .el-button--primary").await?;
+    s.wait_text("[data-testid=review-verdict]", |t| t.contains("补正材料"))
+        .await?;
+    s.quiet().await?;
+    s.screenshot("review-verdict.png").await?;
+    // The notice's native save dialog (GTK) cannot be driven through WebDriver: the page calls
+    // the window's own `permit_notice` command with a path, as the dialog would.
+    let notice = home.path().join("notice.pdf");
+    let written = s
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             window.__TAURI_INTERNALS__.invoke('permit_notice', { applicationId: arguments[0], path: arguments[1] }) \
+               .then((r) => done(JSON.stringify(r)), (e) => done(JSON.stringify({ failed: e })));",
+            vec![ids[0].clone().into(), notice.display().to_string().into()],
+        )
+        .await?;
+    let written: serde_json::Value = serde_json::from_str(written.as_str().ok_or("an answer")?)?;
+    assert!(written.get("failed").is_none(), "notice refused: {written}");
+    let pdf = std::fs::read(&notice)?;
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    let text = Command::new("pdftotext").arg(&notice).arg("-").output()?;
+    let text = String::from_utf8_lossy(&text.stdout).replace(char::is_whitespace, "");
+    assert!(text.contains("行驶证照片模糊"), "{text}");
+    assert!(text.contains(&ids[0]), "{text}");
 
     // A photo with its EXIF beside the declaration.
     s.click("[data-testid=review-material][data-file=\"front.jpg\"]")
