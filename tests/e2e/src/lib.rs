@@ -588,6 +588,32 @@ impl Session {
         Ok(())
     }
 
+    /// Signs in on the 同步 page as `user` (the demo password) to the hub at `url`.
+    pub async fn sign_in(&self, url: &str, user: &str) -> Res<()> {
+        self.click("[data-testid=nav-sync]").await?;
+        self.find("[data-testid=sync-signin]").await?;
+        self.type_into("[data-testid=sync-hub-url] input", url)
+            .await?;
+        self.type_into("[data-testid=sync-username] input", user)
+            .await?;
+        self.type_into("[data-testid=sync-password] input", "casedesk-demo")
+            .await?;
+        self.click("[data-testid=sync-signin-submit]").await?;
+        self.wait_text("[data-testid=sync-user]", |t| t.contains(user))
+            .await?;
+        Ok(())
+    }
+
+    /// 立即同步 on the 同步 page; the result line once it has its counts.
+    pub async fn sync_now(&self) -> Res<String> {
+        self.click("[data-testid=nav-sync]").await?;
+        self.click("[data-testid=sync-now]").await?;
+        self.wait_text("[data-testid=sync-result]", |t| {
+            t.chars().any(|c| c.is_ascii_digit())
+        })
+        .await
+    }
+
     pub async fn screenshot(&self, name: &str) -> Res<PathBuf> {
         let png = self.client.screenshot().await?;
         let path = artifacts_dir().join(name);

@@ -104,22 +104,8 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
     }
 
     let s = Session::start(home.path()).await?;
-    s.click("[data-testid=nav-sync]").await?;
-    s.find("[data-testid=sync-signin]").await?;
-    s.type_into("[data-testid=sync-hub-url] input", &url)
-        .await?;
-    s.type_into("[data-testid=sync-username] input", "chen.jing")
-        .await?;
-    s.type_into("[data-testid=sync-password] input", "casedesk-demo")
-        .await?;
-    s.click("[data-testid=sync-signin-submit]").await?;
-    s.wait_text("[data-testid=sync-user]", |t| t.contains("chen.jing"))
-        .await?;
-    s.click("[data-testid=sync-now]").await?;
-    s.wait_text("[data-testid=sync-result]", |t| {
-        t.chars().any(|c| c.is_ascii_digit())
-    })
-    .await?;
+    s.sign_in(&url, "chen.jing").await?;
+    s.sync_now().await?;
 
     s.click("[data-testid=nav-oversize]").await?;
     s.wait_text("[data-testid=oversize-count]", |t| t.contains('3'))

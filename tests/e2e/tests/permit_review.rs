@@ -164,22 +164,8 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
     }
 
     let s = Session::start(home.path()).await?;
-    s.click("[data-testid=nav-sync]").await?;
-    s.find("[data-testid=sync-signin]").await?;
-    s.type_into("[data-testid=sync-hub-url] input", &url)
-        .await?;
-    s.type_into("[data-testid=sync-username] input", "chen.jing")
-        .await?;
-    s.type_into("[data-testid=sync-password] input", "casedesk-demo")
-        .await?;
-    s.click("[data-testid=sync-signin-submit]").await?;
-    s.wait_text("[data-testid=sync-user]", |t| t.contains("chen.jing"))
-        .await?;
-    s.click("[data-testid=sync-now]").await?;
-    s.wait_text("[data-testid=sync-result]", |t| {
-        t.chars().any(|c| c.is_ascii_digit())
-    })
-    .await?;
+    s.sign_in(&url, "chen.jing").await?;
+    s.sync_now().await?;
 
     s.click("[data-testid=nav-oversize]").await?;
     s.wait_text("[data-testid=oversize-count]", |t| t.contains('3'))
@@ -423,6 +409,58 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
     .await?;
     s.quiet().await?;
     s.screenshot("review-en.png").await?;
+
+    // 日结: the complete applications still undecided get their verdicts from their rows' 审核
+    // (every item met, 通过); then the day closes, the desk verifies the revealed draw, and the list shows which
+    // were sampled.
+    s.click("[data-testid=language-switch] label:nth-child(1)")
+        .await?;
+    s.click("[data-testid=review-back]").await?;
+    s.find("[data-testid=oversize-view]").await?;
+    // The day's report names the complete applications still awaiting a verdict.
+    let awaiting = s
+        .texts("[data-testid=oversize-pending][data-reason=awaiting_verdict] span:first-child")
+        .await?;
+    for id in &awaiting {
+        s.click(&format!(
+            "[data-testid=oversize-row][data-id=\"{id}\"] [data-testid=oversize-review]"
+        ))
+        .await?;
+        s.find("[data-testid=review-checklist]").await?;
+        let items = s.texts("[data-testid=review-met]").await?;
+        for i in 0..items.len() {
+            s.click(&format!(
+                ".review-item:nth-child({}) [data-testid=review-met]",
+                i + 1
+            ))
+            .await?;
+        }
+        s.click("[data-testid=review-pass]").await?;
+        s.wait_text(".el-message-box", |t| t.contains("不能修改"))
+            .await?;
+        s.click(".el-message-box .el-button--primary").await?;
+        s.wait_text("[data-testid=review-verdict]", |t| t.contains("通过"))
+            .await?;
+        s.click("[data-testid=review-back]").await?;
+        s.find("[data-testid=oversize-view]").await?;
+    }
+    s.click("[data-testid=oversize-close]").await?;
+    s.wait_text(".el-message-box", |t| t.contains("不能撤销"))
+        .await?;
+    s.click(".el-message-box .el-button--primary").await?;
+    s.wait_text("[data-testid=oversize-verification]", |t| {
+        t.contains("核验通过")
+    })
+    .await?;
+    let sampled = s
+        .attrs("[data-testid=oversize-row]", "data-sampled")
+        .await?;
+    assert!(
+        sampled.iter().any(|m| m == "random"),
+        "at least one drawn at random: {sampled:?}"
+    );
+    s.quiet().await?;
+    s.screenshot("review-day-closed.png").await?;
     s.stop().await?;
     Ok(())
 }

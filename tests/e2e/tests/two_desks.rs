@@ -12,29 +12,6 @@ use casedesk_e2e::{cli_json, start_hub, Res, Session};
 
 const INBOX: &str = "[data-testid=inbox-view]";
 
-async fn sign_in(s: &Session, url: &str, user: &str) -> Res<()> {
-    s.click("[data-testid=nav-sync]").await?;
-    s.find("[data-testid=sync-signin]").await?;
-    s.type_into("[data-testid=sync-hub-url] input", url).await?;
-    s.type_into("[data-testid=sync-username] input", user)
-        .await?;
-    s.type_into("[data-testid=sync-password] input", "casedesk-demo")
-        .await?;
-    s.click("[data-testid=sync-signin-submit]").await?;
-    s.wait_text("[data-testid=sync-user]", |t| t.contains(user))
-        .await?;
-    Ok(())
-}
-
-async fn sync_now(s: &Session) -> Res<String> {
-    s.click("[data-testid=nav-sync]").await?;
-    s.click("[data-testid=sync-now]").await?;
-    s.wait_text("[data-testid=sync-result]", |t| {
-        t.chars().any(|c| c.is_ascii_digit())
-    })
-    .await
-}
-
 /// Opens the order by its number among all orders (an exact number opens it; the default view,
 /// 待我办理, leaves out an order someone else holds).
 async fn open_order(s: &Session, order_no: &str) -> Res<()> {
@@ -66,8 +43,8 @@ async fn two_desks_claim_the_same_order_while_the_hub_is_away() -> Res<()> {
     let b = Session::start(home_b.path()).await?;
     let desks = [(&a, "zhang.wei"), (&b, "li.na")];
     for (s, user) in desks {
-        sign_in(s, &url, user).await?;
-        sync_now(s).await?;
+        s.sign_in(&url, user).await?;
+        s.sync_now().await?;
     }
     let page = cli_json(
         &home_a.path().join("casedesk"),
@@ -87,11 +64,11 @@ async fn two_desks_claim_the_same_order_while_the_hub_is_away() -> Res<()> {
     // buttons do: whoever reaches the hub first keeps the order, which is the rule.
     let (_hub, _) = start_hub(hubdir.path(), Some(&listen))?;
     for (s, _) in desks {
-        sync_now(s).await?;
+        s.sync_now().await?;
     }
     // Once more, so that the first desk's pull brings the other's state too.
     for (s, _) in desks {
-        sync_now(s).await?;
+        s.sync_now().await?;
     }
 
     let refused: Vec<usize> = [
@@ -133,8 +110,8 @@ async fn two_desks_claim_the_same_order_while_the_hub_is_away() -> Res<()> {
     // with a note.
     let home_s = tempfile::tempdir()?;
     let sup = Session::start(home_s.path()).await?;
-    sign_in(&sup, &url, "zhao.lei").await?;
-    sync_now(&sup).await?;
+    sup.sign_in(&url, "zhao.lei").await?;
+    sup.sync_now().await?;
     let item = sup
         .wait_any_text("[data-testid=attention-row]", |t| t.contains(&no))
         .await?;
