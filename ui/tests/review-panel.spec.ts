@@ -174,6 +174,33 @@ describe("the review panel", () => {
     w.unmount();
   });
 
+  it("a slow save that answers after the verdict does not bring the buttons back", async () => {
+    m.permitReview.mockResolvedValue(view());
+    let answerSlowSave: (() => void) | null = null;
+    m.savePermitReview.mockImplementationOnce(
+      (_id: string, draft: ReviewDraft) => new Promise((done) => (answerSlowSave = () => done(view({ draft })))),
+    );
+    echoSave();
+    const decided = view({ editable: false, verdict: { verdict: "pass", decided_by: "chen.jing", decided_at: "2026-11-30 10:00", synced: false } });
+    m.decidePermitReview.mockResolvedValue(decided);
+    const w = mountPanel();
+    await settle();
+    // A mark starts the debounced save; it is sent and hangs.
+    (document.querySelector('[data-item="plates_match"] [data-testid="review-met"]') as HTMLElement).click();
+    await new Promise((r) => setTimeout(r, 700));
+    expect(m.savePermitReview).toHaveBeenCalledTimes(1);
+    (document.querySelector('[data-testid="review-pass"]') as HTMLElement).click();
+    await settle(10);
+    (document.querySelector(".el-message-box .el-button--primary") as HTMLElement).click();
+    await settle(10);
+    expect(document.querySelector('[data-testid="review-verdict"]')!.textContent).toContain("通过");
+    answerSlowSave!();
+    await settle(10);
+    expect(document.querySelector('[data-testid="review-verdict"]')!.textContent).toContain("通过");
+    expect(document.querySelector('[data-testid="review-pass"]')).toBeNull();
+    w.unmount();
+  });
+
   it("a refused verdict shows the backend's reason and changes nothing", async () => {
     m.permitReview.mockResolvedValue(view());
     echoSave();

@@ -407,7 +407,7 @@ async fn import_carriers(
     let mut refused = 0;
     for (i, value) in lines.into_iter().enumerate() {
         let outcome = serde_json::from_value::<CarrierLine>(value)
-            .map_err(|e| crate::permit::CarrierCreditRefusal {
+            .map_err(|e| casedesk_wire::SubmissionRefusal {
                 code: "malformed_record",
                 zh: format!("记录格式不对：{e}"),
                 en: format!("malformed record: {e}"),

@@ -873,31 +873,17 @@ pub async fn repair_dishonest(
         .ok_or_else(already)
 }
 
-/// Why a carrier's credit record is refused: a code and the sentence in both languages (the
-/// HTTP answer's and the command line's).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CarrierCreditRefusal {
-    pub code: &'static str,
-    pub zh: String,
-    pub en: String,
-}
-
-impl From<CarrierCreditRefusal> for ApiError {
-    fn from(r: CarrierCreditRefusal) -> ApiError {
-        ApiError::bad_request(r.code, r.zh, r.en)
-    }
-}
-
 /// Checks a carrier's record as the platform sends it and makes it ready to store: a valid
-/// credit id, a name, penalties whose dates hold on `today`. Nothing is stored when it fails.
+/// credit id, a name, penalties whose dates hold on `today`. Nothing is stored when it fails; the
+/// refusal (400) is worded like a submission's.
 pub fn carrier_credit_record(
     credit_id: &str,
     update: casedesk_wire::CarrierCreditUpdate,
     by: &str,
     now: chrono::NaiveDateTime,
-) -> Result<crate::storage::NewCarrierCredit, CarrierCreditRefusal> {
+) -> Result<crate::storage::NewCarrierCredit, SubmissionRefusal> {
     if !casedesk_domain::credit_id::is_valid_credit_id(credit_id) {
-        return Err(CarrierCreditRefusal {
+        return Err(SubmissionRefusal {
             code: "bad_credit_id",
             zh: format!("统一社会信用代码 {credit_id:?} 无效"),
             en: format!("{credit_id:?} is not a valid unified social credit identifier"),
@@ -905,7 +891,7 @@ pub fn carrier_credit_record(
     }
     let name = update.enterprise_name.trim();
     if name.is_empty() || name.chars().count() > casedesk_wire::MAX_SUBMISSION_TEXT_CHARS {
-        return Err(CarrierCreditRefusal {
+        return Err(SubmissionRefusal {
             code: "bad_enterprise_name",
             zh: "企业名称不能为空，且不超过 200 个字符".into(),
             en: "the enterprise name must be given, at most 200 characters".into(),
@@ -926,7 +912,7 @@ pub fn carrier_credit_record(
                 }
                 E::TooMany { count, max } => format!("处罚记录 {count} 条，超过上限 {max} 条"),
             };
-            CarrierCreditRefusal {
+            SubmissionRefusal {
                 code: e.code(),
                 zh,
                 en: e.to_string(),
@@ -969,7 +955,8 @@ pub async fn put_carrier(
             en: "carriers' credit records come from the platform (an administrator account)",
         });
     }
-    let record = carrier_credit_record(&credit_id, req, &user.username, beijing_now())?;
+    let record = carrier_credit_record(&credit_id, req, &user.username, beijing_now())
+        .map_err(|r| ApiError::bad_request(r.code, r.zh, r.en))?;
     Ok(Json(state.store.set_carrier_credit(record).await?))
 }
 

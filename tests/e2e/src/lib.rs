@@ -239,7 +239,10 @@ impl Session {
                 Err(e) if is_stale(&e) && !left.is_zero() => {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
-                Err(e) => return Err(format!("element {css} did not appear: {e}").into()),
+                Err(e) => {
+                    let said = self.failure_evidence(css).await;
+                    return Err(format!("element {css} did not appear: {e}; {said}").into());
+                }
             }
         }
     }
@@ -311,7 +314,10 @@ impl Session {
                     let _ = e;
                     tokio::time::sleep(Duration::from_millis(150)).await;
                 }
-                Err(e) => return Err(format!("cannot click {css}: {e}").into()),
+                Err(e) => {
+                    let said = self.failure_evidence(css).await;
+                    return Err(format!("cannot click {css}: {e}; {said}").into());
+                }
             }
         }
     }
@@ -366,7 +372,26 @@ impl Session {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Err(format!("text of {css} never matched; last seen {last:?}").into())
+        let said = self.failure_evidence(css).await;
+        Err(format!("text of {css} never matched; last seen {last:?}; {said}").into())
+    }
+
+    /// What a failed wait leaves for whoever reads the CI log: the messages on screen and a
+    /// screenshot named after the selector (an intermittent failure is otherwise guesswork).
+    async fn failure_evidence(&self, css: &str) -> String {
+        let messages = self
+            .inner_texts(".el-message, .el-message-box, .el-notification")
+            .await
+            .unwrap_or_default();
+        let name: String = css
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let shot = match self.screenshot(&format!("failed-{name}.png")).await {
+            Ok(path) => path.display().to_string(),
+            Err(e) => format!("no screenshot: {e}"),
+        };
+        format!("messages on screen {messages:?}; screenshot {shot}")
     }
 
     /// The `innerText` of every element matching `css`, in document order.
@@ -397,7 +422,8 @@ impl Session {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Err(format!("{css} is still there after 20 s").into())
+        let said = self.failure_evidence(css).await;
+        Err(format!("{css} is still there after 20 s; {said}").into())
     }
 
     /// Texts of all elements matching `css`.
@@ -423,7 +449,8 @@ impl Session {
             last = texts;
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Err(format!("no {css} matched; last seen {last:?}").into())
+        let said = self.failure_evidence(css).await;
+        Err(format!("no {css} matched; last seen {last:?}; {said}").into())
     }
 
     /// Types `term` into the search box of the list in `scope` and presses Enter.
@@ -545,7 +572,8 @@ impl Session {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Err(format!("{css} did not become visible in 20 s").into())
+        let said = self.failure_evidence(css).await;
+        Err(format!("{css} did not become visible in 20 s; {said}").into())
     }
 
     /// Waits until no element matching `css` is visible (a closed dialog stays in the page,
@@ -612,6 +640,53 @@ impl Session {
             t.chars().any(|c| c.is_ascii_digit())
         })
         .await
+    }
+
+    /// Answers the confirmation box that says `says` with its primary button, and waits until
+    /// the box has gone: a box still fading out would otherwise take the next click.
+    pub async fn confirm(&self, says: &str) -> Res<()> {
+        self.wait_text(".el-message-box", |t| t.contains(says))
+            .await?;
+        self.click(".el-message-box .el-button--primary").await?;
+        self.wait_gone(".el-message-box").await
+    }
+
+    /// On an open review (大件运输): marks every checklist item met (符合).
+    pub async fn mark_every_item_met(&self) -> Res<()> {
+        self.find("[data-testid=review-checklist]").await?;
+        let items = self.texts("[data-testid=review-met]").await?;
+        for i in 0..items.len() {
+            self.click(&format!(
+                ".review-item:nth-child({}) [data-testid=review-met]",
+                i + 1
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// On an open review: 通过, confirmed (it cannot be changed), then back to the list.
+    pub async fn pass_review_and_go_back(&self) -> Res<()> {
+        self.click("[data-testid=review-pass]").await?;
+        self.confirm("不能修改").await?;
+        self.wait_text("[data-testid=review-verdict]", |t| t.contains("通过"))
+            .await?;
+        self.click("[data-testid=review-back]").await?;
+        self.wait_gone("[data-testid=review-panel]").await?;
+        self.find("[data-testid=oversize-view]").await?;
+        Ok(())
+    }
+
+    /// 日结 on the 大件运输 page: it asks first (it cannot be undone), then the desk verifies the
+    /// revealed draw.
+    pub async fn close_permit_day(&self) -> Res<()> {
+        self.click("[data-testid=oversize-close]").await?;
+        self.confirm("不能撤销").await?;
+        self.wait_text("[data-testid=oversize-verification]", |t| {
+            t.contains("核验通过")
+        })
+        .await?;
+        Ok(())
     }
 
     pub async fn screenshot(&self, name: &str) -> Res<PathBuf> {

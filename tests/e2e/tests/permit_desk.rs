@@ -135,41 +135,18 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
             row + 1
         );
         s.click(&selector).await?;
-        s.find("[data-testid=review-checklist]").await?;
-        let items = s.texts("[data-testid=review-met]").await?;
-        for i in 0..items.len() {
-            s.click(&format!(
-                ".review-item:nth-child({}) [data-testid=review-met]",
-                i + 1
-            ))
-            .await?;
-        }
+        s.mark_every_item_met().await?;
         if row == 0 {
             s.quiet().await?;
             s.screenshot("review-panel.png").await?;
         }
-        s.click("[data-testid=review-pass]").await?;
-        s.wait_text(".el-message-box", |t| t.contains("不能修改"))
-            .await?;
-        s.click(".el-message-box .el-button--primary").await?;
-        s.wait_text("[data-testid=review-verdict]", |t| t.contains("通过"))
-            .await?;
-        s.click("[data-testid=review-back]").await?;
-        s.wait_gone("[data-testid=review-panel]").await?;
-        s.find("[data-testid=oversize-view]").await?;
+        s.pass_review_and_go_back().await?;
     }
     s.wait_text("[data-testid=oversize-report]", |t| t.contains("已审核 2"))
         .await?;
 
     // 日结 asks first, says it cannot be undone, then the desk verifies the revealed draw.
-    s.click("[data-testid=oversize-close]").await?;
-    s.wait_text(".el-message-box", |t| t.contains("不能撤销"))
-        .await?;
-    s.click(".el-message-box .el-button--primary").await?;
-    s.wait_text("[data-testid=oversize-verification]", |t| {
-        t.contains("核验通过")
-    })
-    .await?;
+    s.close_permit_day().await?;
     let marks = s
         .attrs("[data-testid=oversize-row]", "data-sampled")
         .await?;

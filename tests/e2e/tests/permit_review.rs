@@ -291,9 +291,7 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
     })
     .await?;
     s.click("[data-testid=review-more-material]").await?;
-    s.wait_text(".el-message-box", |t| t.contains("一次性告知书"))
-        .await?;
-    s.click(".el-message-box .el-button--primary").await?;
+    s.confirm("一次性告知书").await?;
     s.wait_text("[data-testid=review-verdict]", |t| t.contains("补正材料"))
         .await?;
     s.quiet().await?;
@@ -426,32 +424,10 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
             "[data-testid=oversize-row][data-id=\"{id}\"] [data-testid=oversize-review]"
         ))
         .await?;
-        s.find("[data-testid=review-checklist]").await?;
-        let items = s.texts("[data-testid=review-met]").await?;
-        for i in 0..items.len() {
-            s.click(&format!(
-                ".review-item:nth-child({}) [data-testid=review-met]",
-                i + 1
-            ))
-            .await?;
-        }
-        s.click("[data-testid=review-pass]").await?;
-        s.wait_text(".el-message-box", |t| t.contains("不能修改"))
-            .await?;
-        s.click(".el-message-box .el-button--primary").await?;
-        s.wait_text("[data-testid=review-verdict]", |t| t.contains("通过"))
-            .await?;
-        s.click("[data-testid=review-back]").await?;
-        s.find("[data-testid=oversize-view]").await?;
+        s.mark_every_item_met().await?;
+        s.pass_review_and_go_back().await?;
     }
-    s.click("[data-testid=oversize-close]").await?;
-    s.wait_text(".el-message-box", |t| t.contains("不能撤销"))
-        .await?;
-    s.click(".el-message-box .el-button--primary").await?;
-    s.wait_text("[data-testid=oversize-verification]", |t| {
-        t.contains("核验通过")
-    })
-    .await?;
+    s.close_permit_day().await?;
     let sampled = s
         .attrs("[data-testid=oversize-row]", "data-sampled")
         .await?;
