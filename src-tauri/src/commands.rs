@@ -20,7 +20,7 @@ use casedesk_app::{
     SignedIn, SyncOverview, SyncProgress, SyncReport, UploadProgress, VehicleDetail, Violation,
     WhitelistRow,
 };
-use casedesk_domain::permit::{ListPenalty, ReviewDraft, Verdict};
+use casedesk_domain::permit::{ClockAction, ListPenalty, ReviewDraft, Verdict};
 use casedesk_domain::{InterceptionOutcome, ReturnReason, WhitelistKind, WhitelistStatus};
 use tauri::{Emitter, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -424,6 +424,10 @@ commands! {
     /// Gives the verdict (pass, fail, more_material) on the draft, with its outbox mutation.
     fn decide_permit_review(application_id: String, verdict: Verdict, draft: ReviewDraft) -> ReviewView =
         |s| with(s, |d| d.decide_permit_review(&application_id, verdict, &draft));
+    /// 暂停计时 / 恢复计时: pauses or resumes an application's decision clock (road or bridge
+    /// reinforcement, technical assessment), with its outbox mutation; the application after it.
+    fn permit_clock(application_id: String, action: ClockAction) -> ApplicationView =
+        |s| with(s, |d| d.permit_clock(&application_id, action));
     /// 一次性告知书: the notice of an application sent back for more material, as PDF at
     /// `path` (chosen in the save dialog).
     fn permit_notice(application_id: String, path: PathBuf) -> NoticeWritten =

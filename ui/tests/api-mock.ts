@@ -47,6 +47,7 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
     permitReview: vi.fn(),
     savePermitReview: vi.fn(),
     decidePermitReview: vi.fn(),
+    permitClock: vi.fn(),
     permitNotice: vi.fn(),
     pickNoticePath: vi.fn(async () => null),
     approveWhitelist: vi.fn(),

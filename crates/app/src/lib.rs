@@ -21,6 +21,7 @@ mod media_check;
 mod media_server;
 pub mod message;
 pub mod permit;
+mod permit_clock;
 mod permit_day;
 mod permit_review;
 mod reader;

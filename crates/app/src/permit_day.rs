@@ -11,7 +11,9 @@ use casedesk_domain::permit::materials::{Material, Track, Trips};
 use casedesk_domain::permit::sample::{
     check_committed_in_time, on_top_reasons, Candidate, Draw, OnTopReason,
 };
-use casedesk_domain::permit::{Classification, Declared, Route, Verdict};
+use casedesk_domain::permit::{
+    open_pause, Classification, Declared, Pause, PauseReason, Route, Verdict,
+};
 use casedesk_domain::{CreditCode, Role};
 use casedesk_sync::{HubClient, SyncError};
 use casedesk_wire::{
@@ -29,7 +31,8 @@ use crate::permit_review::{verdict_of, NoticeClock, VerdictView};
 use crate::sync::{not_signed_in, runtime};
 use crate::Desk;
 
-/// The decision clock of an accepted application: statutory working days from acceptance.
+/// The decision clock of an accepted application: statutory working days from acceptance,
+/// less the working days of its pauses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct TimeLimitView {
@@ -40,6 +43,17 @@ pub struct TimeLimitView {
     /// Working days left today (negative: overdue).
     #[ts(type = "number | null")]
     pub days_left: Option<i64>,
+    /// Its pauses (加固改造, 技术评估), oldest first; the last may still be open.
+    pub pauses: Vec<Pause>,
+    /// Working days not counted because of them so far.
+    pub paused_working_days: u32,
+}
+
+impl TimeLimitView {
+    /// The pause holding the clock now, if any.
+    pub fn open_pause(&self) -> Option<&Pause> {
+        open_pause(&self.pauses)
+    }
 }
 
 /// A file handed in: its material (code and names), and the file's metadata and hash.
@@ -166,6 +180,12 @@ pub enum PendingReason {
     },
     /// Sent back for more material on `notice_given_on`; waiting for the carrier.
     AwaitingCorrection { notice_given_on: NaiveDate },
+    /// Complete, its decision clock stopped since `since` for `pause_reason` (road works, an
+    /// assessment): it does not hold the closure and stays open for review after it.
+    ClockPaused {
+        pause_reason: PauseReason,
+        since: NaiveDate,
+    },
 }
 
 /// An application of the day still open, and why.
@@ -219,8 +239,9 @@ impl DayReport {
             if sampled {
                 r.sampled += 1;
             }
-            match &a.verdict {
-                Some(v) => {
+            let paused = a.time_limit.as_ref().and_then(TimeLimitView::open_pause);
+            match (&a.verdict, paused) {
+                (Some(v), _) => {
                     r.decided += 1;
                     if sampled {
                         r.sampled_reviewed += 1;
@@ -247,8 +268,16 @@ impl DayReport {
                     }
                 }
                 // Within every limit: no permit, nothing to decide.
-                None if a.classification.class.is_none() => {}
-                None if a.missing.is_empty() => {
+                (None, _) if a.classification.class.is_none() => {}
+                (None, Some(p)) => r.pending.push(PendingApplication {
+                    application_id: a.application_id.clone(),
+                    carrier_name: a.carrier_name.clone(),
+                    reason: PendingReason::ClockPaused {
+                        pause_reason: p.reason,
+                        since: p.from,
+                    },
+                }),
+                (None, None) if a.missing.is_empty() => {
                     r.undecided.push(a.application_id.clone());
                     r.pending.push(PendingApplication {
                         application_id: a.application_id.clone(),
@@ -256,7 +285,7 @@ impl DayReport {
                         reason: PendingReason::AwaitingVerdict,
                     });
                 }
-                None => r.pending.push(PendingApplication {
+                (None, None) => r.pending.push(PendingApplication {
                     application_id: a.application_id.clone(),
                     carrier_name: a.carrier_name.clone(),
                     reason: PendingReason::MaterialsMissing {
@@ -421,18 +450,22 @@ impl Desk {
             (_, true) => Intake::Complete,
             (_, false) => Intake::Incomplete,
         };
-        // The notice is dated on or after receipt, and no pauses are kept: nothing to refuse.
+        // The notice is dated on or after receipt: nothing to refuse.
         let accepted = acceptance(&self.calendar, received_on, intake, today)
             .map_err(|_| AppError::internal())?;
         let time_limit = match (accepted, classification.time_limit_days) {
             (Acceptance::Accepted { on, .. }, Some(limit)) => {
-                let clock = decision_clock(&self.calendar, on, limit, &[])
+                // Pauses begin on or after arrival, which is the acceptance of a complete
+                // application (the only kind whose clock may stop): nothing to refuse here.
+                let clock = decision_clock(&self.calendar, on, limit, &a.pauses)
                     .map_err(|_| AppError::internal())?;
                 Some(TimeLimitView {
                     accepted_on: on,
                     limit_days: limit,
                     due: clock.due,
-                    days_left: clock.days_left(&self.calendar, &[], today),
+                    days_left: clock.days_left(&self.calendar, &a.pauses, today),
+                    pauses: a.pauses.clone(),
+                    paused_working_days: clock.paused_working_days,
                 })
             }
             _ => None,

@@ -193,18 +193,36 @@ impl From<NoticeError> for AppError {
 }
 
 impl Desk {
-    fn cached_application(&self, id: &str) -> Result<ApplicationChange, AppError> {
+    pub(crate) fn cached_application(&self, id: &str) -> Result<ApplicationChange, AppError> {
         self.store
             .permit_application(id.trim())?
             .ok_or_else(|| not_found(id.trim()))
     }
 
     /// Whether the application's day is closed (日结) as far as this desk knows.
-    fn day_closed(&self, a: &ApplicationChange) -> Result<bool, AppError> {
+    pub(crate) fn day_closed(&self, a: &ApplicationChange) -> Result<bool, AppError> {
         Ok(self
             .store
             .permit_day(&a.submission.service_point, &a.day)?
             .is_some_and(|d| d.closed_at.is_some()))
+    }
+
+    /// Its day is open, or closed without waiting for it (a paused clock carries it over), as
+    /// the hub decides it (`check_open_to`).
+    fn open_after_closure(&self, a: &ApplicationChange) -> Result<bool, AppError> {
+        Ok(a.carries_over() || !self.day_closed(a)?)
+    }
+
+    /// Refused on a closed day, unless a pause carries the application over.
+    pub(crate) fn check_day_open_for(&self, a: &ApplicationChange) -> Result<(), AppError> {
+        if self.open_after_closure(a)? {
+            return Ok(());
+        }
+        Err(
+            AppError::new(ErrorCode::RefusedTransition, MessageKey::ReviewDayClosed)
+                .with("id", a.application_id.clone())
+                .with("day", a.day.clone()),
+        )
     }
 
     /// The one-time notice's clock of `a` with its verdict (if any), today.
@@ -261,7 +279,7 @@ impl Desk {
             .map(|m| (m.item.clone(), m.remark.clone()))
             .collect();
         let notice_lines = casedesk_domain::permit::notice_lines(&assessment.missing, &not_met);
-        let editable = verdict.is_none() && class.is_some() && !self.day_closed(&a)?;
+        let editable = verdict.is_none() && class.is_some() && self.open_after_closure(&a)?;
         Ok(ReviewView {
             application_id: a.application_id.clone(),
             carrier_name: a.submission.carrier.name.clone(),
@@ -295,7 +313,7 @@ impl Desk {
 
     /// Only the service point's desk staff and supervisors review: the hub refuses anyone else,
     /// so the desk says so before anything is kept.
-    fn check_reviewer(&self) -> Result<(), AppError> {
+    pub(crate) fn check_reviewer(&self) -> Result<(), AppError> {
         match self.profile.role {
             Role::DeskStaff | Role::Supervisor => Ok(()),
             role => Err(
@@ -323,8 +341,8 @@ impl Desk {
     }
 
     /// A review is worked on while the application has no verdict (the hub's, or one given
-    /// here and not refused) and its day is open.
-    fn check_open_for_review(&self, a: &ApplicationChange) -> Result<(), AppError> {
+    /// here and not refused) and its day is open (or a pause carried it over).
+    pub(crate) fn check_open_for_review(&self, a: &ApplicationChange) -> Result<(), AppError> {
         if let Some(v) = verdict_of(a, self.store.permit_review(&a.application_id)?.as_ref()) {
             return Err(AppError::new(
                 ErrorCode::RefusedTransition,
@@ -333,14 +351,7 @@ impl Desk {
             .with("by", v.decided_by)
             .with("verdict", v.verdict));
         }
-        if self.day_closed(a)? {
-            return Err(
-                AppError::new(ErrorCode::RefusedTransition, MessageKey::ReviewDayClosed)
-                    .with("id", a.application_id.clone())
-                    .with("day", a.day.clone()),
-            );
-        }
-        Ok(())
+        self.check_day_open_for(a)
     }
 
     /// Gives the verdict on the draft: checked by the domain's rule (as the hub checks it

@@ -13,8 +13,8 @@ use casedesk_app::{
 };
 use casedesk_domain::permit::sample::Draw;
 use casedesk_domain::permit::{
-    Configuration, ItemMark, Measure, PermitClass, PinnedNote, ReviewDraft, Route, Track, Trips,
-    Verdict,
+    ClockAction, Configuration, ItemMark, Measure, PauseReason, PermitClass, PinnedNote,
+    ReviewDraft, Route, Track, Trips, Verdict,
 };
 use casedesk_domain::{
     Industry, InterceptionOutcome, ReturnReason, Role, Status, WhitelistKind, WhitelistStatus,
@@ -411,6 +411,26 @@ enum PermitCommand {
     /// The review of an application: the checklist for its class with the marks, the notes,
     /// the verdict, the one-time notice's clock and what the notice would list.
     ReviewShow { application_id: String },
+    /// 暂停计时: stop the decision clock of a complete application without a verdict while
+    /// roads or bridges are strengthened or the route is assessed. Kept with its outbox
+    /// mutation (works offline); a paused application does not hold the day's closure.
+    Pause {
+        application_id: String,
+        /// reinforcement (加固改造) or technical-assessment (技术评估).
+        #[arg(long)]
+        reason: String,
+        /// The first day not counted, YYYY-MM-DD [default: today].
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// 恢复计时: the open pause lasted until UNTIL (that day not counted); counting resumes the
+    /// next day.
+    Resume {
+        application_id: String,
+        /// The last day not counted, YYYY-MM-DD [default: today].
+        #[arg(long)]
+        until: Option<String>,
+    },
     /// 一次性告知书: the one-time notice of an application sent back for more material, as PDF.
     Notice {
         application_id: String,
@@ -471,6 +491,8 @@ impl PermitCommand {
                 | PermitCommand::Findings { .. }
                 | PermitCommand::Review { .. }
                 | PermitCommand::ReviewShow { .. }
+                | PermitCommand::Pause { .. }
+                | PermitCommand::Resume { .. }
                 | PermitCommand::Notice { .. }
         )
     }
@@ -1749,6 +1771,8 @@ fn permit(json: bool, data: &std::path::Path, command: &PermitCommand) -> Result
         | PermitCommand::Findings { .. } => Err(AppError::internal()),
         PermitCommand::Review { .. }
         | PermitCommand::ReviewShow { .. }
+        | PermitCommand::Pause { .. }
+        | PermitCommand::Resume { .. }
         | PermitCommand::Notice { .. } => Err(AppError::internal()),
         PermitCommand::MediaCheck { file } => media_check(json, &Desk::open(data)?, file),
         PermitCommand::MediaIndex { folder } => media_index(json, &mut Desk::open(data)?, folder),
@@ -1791,7 +1815,10 @@ fn application_text(a: &casedesk_app::ApplicationView) -> String {
         (Some(t), _) => match (t.due, t.days_left) {
             (Some(due), Some(left)) if left >= 0 => format!("{due} 到期，剩余 {left} 个工作日"),
             (Some(due), Some(left)) => format!("{due} 到期，逾期 {} 个工作日", -left),
-            _ => "暂停计时".to_string(),
+            _ => match t.open_pause() {
+                Some(p) => format!("{}暂停计时（自 {} 起）", p.reason.name_zh(), p.from),
+                None => "暂停计时".to_string(),
+            },
         },
         (None, casedesk_domain::permit::Acceptance::NoticeDue { notice_due }) => {
             format!("材料不全：一次性告知书 {notice_due} 前送达")
@@ -1965,6 +1992,35 @@ fn permit_desk(
         PermitCommand::ReviewShow { application_id } => {
             let view = desk.permit_review(application_id)?;
             print(json, &view, review_text)
+        }
+        PermitCommand::Pause {
+            application_id,
+            reason,
+            from,
+        } => {
+            let reason = PauseReason::from_code(&reason.replace('-', "_")).ok_or_else(|| {
+                AppError::invalid(MessageKey::PermitUnknownPauseReason)
+                    .with("text", reason.as_str())
+            })?;
+            let from = from
+                .as_deref()
+                .map(parse_date)
+                .transpose()?
+                .unwrap_or(desk.today());
+            let view = desk.permit_clock(application_id, ClockAction::Pause { reason, from })?;
+            print(json, &view, application_text)
+        }
+        PermitCommand::Resume {
+            application_id,
+            until,
+        } => {
+            let until = until
+                .as_deref()
+                .map(parse_date)
+                .transpose()?
+                .unwrap_or(desk.today());
+            let view = desk.permit_clock(application_id, ClockAction::Resume { until })?;
+            print(json, &view, application_text)
         }
         PermitCommand::Notice {
             application_id,
@@ -2193,6 +2249,10 @@ fn day_text(d: &casedesk_app::PermitDayView) -> String {
             casedesk_app::PendingReason::AwaitingCorrection { notice_given_on } => {
                 format!("{notice_given_on} 已告知补正，待承运人补齐")
             }
+            casedesk_app::PendingReason::ClockPaused {
+                pause_reason,
+                since,
+            } => format!("{since} 起{}暂停计时（不影响日结）", pause_reason.name_zh()),
         };
         lines.push(format!(
             "待办 pending\t{}\t{}\t{why}",

@@ -24,7 +24,7 @@ use axum::Json;
 use base64::Engine;
 use casedesk_domain::permit::sample::{self, Candidate, Draw};
 use casedesk_domain::permit::{
-    check_review, ReviewDraft, MAX_MATERIAL_BYTES, MAX_SUBMISSION_BYTES,
+    check_review, ClockAction, ReviewDraft, MAX_MATERIAL_BYTES, MAX_SUBMISSION_BYTES,
 };
 use casedesk_domain::Role;
 use casedesk_wire::{
@@ -597,17 +597,29 @@ fn bad_review(id: &str, problem: &str, zh: String, en: String) -> Rejection {
     )
 }
 
-/// Decides a review of `application` (None: the hub has no such application): desk staff or a
-/// supervisor whose jurisdiction covers the service point, on an application of a day not
-/// closed, given once, and a review the domain's `check_review` accepts for the application's
-/// class, missing materials and files. Pure, like every decision of a push.
-pub fn decide_review(
+/// Decides a mutation of `application` (None: the hub has no such application): its review, or
+/// a pause or resumption of its decision clock. Pure, like every decision of a push.
+pub fn decide_application(
     ctx: &MutationContext,
     application: Option<&ApplicationChange>,
     day_closed: bool,
 ) -> Result<Decision, Rejection> {
+    if ClockAction::is_code(&ctx.mutation.action) {
+        decide_clock(ctx, application, day_closed)
+    } else {
+        decide_review(ctx, application, day_closed)
+    }
+}
+
+/// What a review and a clock action both need: the application exists, the user is desk staff
+/// or a supervisor whose jurisdiction covers its service point, it has no verdict yet, and its
+/// day is open, or closed without waiting for it (its clock was paused: it carries over).
+fn check_open_to(
+    ctx: &MutationContext,
+    application: Option<&ApplicationChange>,
+    day_closed: bool,
+) -> Result<ApplicationChange, Rejection> {
     let m = &ctx.mutation;
-    let review = m.review().map_err(crate::push::payload_rejection)?;
     let id = m.entity_key.trim();
     let Some(app) = application else {
         return Err(Rejection::new(
@@ -635,7 +647,7 @@ pub fn decide_review(
     {
         return Err(crate::push::outside(id));
     }
-    if day_closed {
+    if day_closed && !app.carries_over() {
         return Err(Rejection::new(
             RejectionCode::PermitDayClosed,
             [("application_id", id.to_string()), ("day", app.day.clone())],
@@ -667,6 +679,21 @@ pub fn decide_review(
             ),
         ));
     }
+    Ok(app.clone())
+}
+
+/// Decides a review: on an application open to the user ([`check_open_to`]), a review the
+/// domain's `check_review` accepts for the application's class, missing materials and files.
+fn decide_review(
+    ctx: &MutationContext,
+    application: Option<&ApplicationChange>,
+    day_closed: bool,
+) -> Result<Decision, Rejection> {
+    let m = &ctx.mutation;
+    let review = m.review().map_err(crate::push::payload_rejection)?;
+    let id = m.entity_key.trim();
+    let app = check_open_to(ctx, application, day_closed)?;
+    let user = &ctx.user;
     let assessment = app.assess().map_err(|e| {
         bad_review(
             id,
@@ -712,6 +739,36 @@ pub fn decide_review(
         review: Box::new(decided),
         before: "null".into(),
         after,
+    })
+}
+
+/// Decides a pause or a resumption of the decision clock: on an application open to the user
+/// ([`check_open_to`]; a pause needs its day open, unless an earlier pause carries it over), an
+/// action that fits its pauses as of today (`ApplicationChange::apply_clock`).
+fn decide_clock(
+    ctx: &MutationContext,
+    application: Option<&ApplicationChange>,
+    day_closed: bool,
+) -> Result<Decision, Rejection> {
+    let m = &ctx.mutation;
+    let action = m.clock_action().map_err(crate::push::payload_rejection)?;
+    let id = m.entity_key.trim();
+    let app = check_open_to(ctx, application, day_closed)?;
+    let pauses = app.apply_clock(action, ctx.now.date()).map_err(|e| {
+        Rejection::new(
+            RejectionCode::BadClockAction,
+            [
+                ("application_id", id.to_string()),
+                ("clock_problem", e.code().to_string()),
+            ],
+            format!("申报 {id} 的计时不能这样调整：{e}"),
+            format!("the clock of application {id} cannot be changed so: {e}"),
+        )
+    })?;
+    Ok(Decision::Clock {
+        before: serde_json::json!({ "pauses": app.pauses }).to_string(),
+        after: serde_json::json!({ "pauses": pauses }).to_string(),
+        pauses,
     })
 }
 

@@ -2,13 +2,12 @@
 //!
 //! Each mutation is decided by [`decide`] on the hub's state of the entity (left by the ones
 //! before it): `lifecycle::apply` for an order, `whitelist::decide` for a whitelist entry,
-//! [`crate::permit::decide_review`] for a permit application's review, with the user's role and
-//! jurisdiction. The store's
-//! [`crate::storage::HubStore::apply_mutations`] commits the whole batch in one transaction on
-//! SQLite, each mutation on its own on PostgreSQL. The answer is one result per mutation, in
-//! order. A storage failure stops the batch with 500: on SQLite nothing of it is kept and the
-//! retry decides it again; on PostgreSQL what was decided before it is committed and answered
-//! again on the retry.
+//! [`crate::permit::decide_application`] for a permit application's review or its clock, with
+//! the user's role and jurisdiction. The store's [`crate::storage::HubStore::apply_mutations`]
+//! commits the whole batch in one transaction on SQLite, each mutation on its own on
+//! PostgreSQL. The answer is one result per mutation, in order. A storage failure stops the
+//! batch with 500: on SQLite nothing of it is kept and the retry decides it again; on
+//! PostgreSQL what was decided before it is committed and answered again on the retry.
 
 use std::sync::OnceLock;
 
@@ -260,7 +259,7 @@ pub fn decide(ctx: &MutationContext, loaded: &Loaded) -> Decision {
         Loaded::Application {
             application,
             day_closed,
-        } => crate::permit::decide_review(ctx, application.as_deref(), *day_closed),
+        } => crate::permit::decide_application(ctx, application.as_deref(), *day_closed),
     };
     result.unwrap_or_else(Decision::Reject)
 }

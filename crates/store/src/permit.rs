@@ -2,10 +2,15 @@
 //! (desk schema 14). The pull writes them (`sync.rs`); the app layer reads a day's list and a
 //! day's commitment and draw, and computes the rest with the domain's rules. The review of an
 //! application (desk schema 17): the reviewer's draft, and the verdict written with its outbox
-//! mutation in one transaction.
+//! mutation in one transaction. A pause or resumption of an application's decision clock is an
+//! outbox row only: until the hub has it and the pull brings it back, an application reads with
+//! its unsent clock actions replayed over the hub's pauses.
 
-use casedesk_domain::permit::{Review, ReviewDraft, Verdict};
+use casedesk_domain::permit::{
+    apply_clock_action, ClockAction, Review, ReviewDraft, Verdict, PAUSE_ACTION, RESUME_ACTION,
+};
 use casedesk_wire::{ApplicationChange, DishonestEntry, PermitDay, REVIEW_ACTION};
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::{Store, StoreError};
@@ -37,6 +42,38 @@ pub(crate) fn write_application(
         serde_json::to_string(a).map_err(json_err)?
     ])?;
     Ok(())
+}
+
+/// `a` as pulled, with this desk's clock actions not yet sent (nor refused) replayed over its
+/// pauses in the order recorded. They were checked when recorded; one that no longer fits (the
+/// hub's pauses changed meanwhile) is left out here and will be refused by the hub.
+fn with_unsent_clock_actions(
+    conn: &Connection,
+    mut a: ApplicationChange,
+) -> Result<ApplicationChange, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT payload FROM outbox
+         WHERE entity = 'permit_application' AND entity_key = ?1 AND refused_at IS NULL
+             AND action IN (?2, ?3)
+         ORDER BY seq",
+    )?;
+    let payloads = stmt.query_map(
+        params![a.application_id, PAUSE_ACTION, RESUME_ACTION],
+        |r| r.get::<_, String>(0),
+    )?;
+    for payload in payloads {
+        let action: ClockAction = serde_json::from_str(&payload?).map_err(json_err)?;
+        // The dates were checked against the desk's day when recorded: replayed as they are.
+        if let Ok(after) = apply_clock_action(&a.pauses, action, NaiveDate::MIN, NaiveDate::MAX) {
+            a.pauses = after;
+        }
+    }
+    Ok(a)
+}
+
+fn read_application(conn: &Connection, json: &str) -> Result<ApplicationChange, StoreError> {
+    let a = serde_json::from_str(json).map_err(json_err)?;
+    with_unsent_clock_actions(conn, a)
 }
 
 /// Writes a pulled permit day over the cached one (a newer change number wins).
@@ -113,12 +150,12 @@ impl Store {
         let rows = stmt.query_map([service_point, day], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for json in rows {
-            out.push(serde_json::from_str(&json?).map_err(json_err)?);
+            out.push(read_application(&self.conn, &json?)?);
         }
         Ok(out)
     }
 
-    /// One application by the hub's id, if pulled.
+    /// One application by the hub's id, if pulled (with this desk's unsent clock actions).
     pub fn permit_application(
         &self,
         application_id: &str,
@@ -127,8 +164,40 @@ impl Store {
             .prepare_cached("SELECT change FROM permit_applications WHERE application_id = ?1")?
             .query_row([application_id], |r| r.get::<_, String>(0))
             .optional()?
-            .map(|json| serde_json::from_str(&json).map_err(json_err))
+            .map(|json| read_application(&self.conn, &json))
             .transpose()
+    }
+
+    /// Records a pause or resumption of an application's decision clock (checked by the
+    /// caller against `base_version` of the application) as its outbox mutation, sent by the
+    /// next sync.
+    pub fn record_clock_action(
+        &mut self,
+        application_id: &str,
+        base_version: i64,
+        action: &ClockAction,
+        now: &str,
+        device_id: &str,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.prepare_cached(
+            "INSERT INTO outbox(mutation_id, device_id, entity, entity_key, order_id, action,
+                payload, base_version, created_at)
+             VALUES (?1, ?2, 'permit_application', ?3, NULL, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            uuid::Uuid::now_v7().to_string(),
+            device_id,
+            application_id,
+            action.code(),
+            serde_json::to_string(action).map_err(json_err)?,
+            base_version,
+            now
+        ])?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// `service_point`'s permit day `day`, if pulled.

@@ -1,6 +1,6 @@
 //! Pushing: the desk's outbox rows as mutations, and the hub's answer for each.
 
-use casedesk_domain::permit::Review;
+use casedesk_domain::permit::{ClockAction, Review};
 use casedesk_domain::whitelist::WhitelistAction;
 use casedesk_domain::OrderAction;
 use serde::{Deserialize, Serialize};
@@ -111,6 +111,23 @@ impl Mutation {
             .map_err(|e| PayloadError::Unreadable(e.to_string()))
     }
 
+    /// The payload as a pause or resumption of a permit application's decision clock, checked
+    /// against `entity` and `action`.
+    pub fn clock_action(&self) -> Result<ClockAction, PayloadError> {
+        if self.entity != Entity::PermitApplication {
+            return Err(PayloadError::WrongEntity);
+        }
+        let action: ClockAction = serde_json::from_value(self.payload.clone())
+            .map_err(|e| PayloadError::Unreadable(e.to_string()))?;
+        if action.code() != self.action {
+            return Err(PayloadError::CodeMismatch {
+                code: self.action.clone(),
+                payload: action.code().to_string(),
+            });
+        }
+        Ok(action)
+    }
+
     /// The payload as a whitelist decision, checked against `entity` and `action`.
     pub fn whitelist_action(&self) -> Result<WhitelistAction, PayloadError> {
         if self.entity != Entity::Whitelist {
@@ -214,6 +231,15 @@ mod tests {
         assert_eq!(r.notes[0].at_ms, Some(1500));
         m.action = "claim".into();
         assert!(matches!(m.review(), Err(PayloadError::CodeMismatch { .. })));
+        m.action = "permit_pause".into();
+        m.payload =
+            serde_json::json!({"action": "pause", "reason": "reinforcement", "from": "2026-11-04"});
+        assert!(matches!(m.clock_action(), Ok(ClockAction::Pause { .. })));
+        m.action = "permit_resume".into();
+        assert!(matches!(
+            m.clock_action(),
+            Err(PayloadError::CodeMismatch { .. })
+        ));
         for e in [
             Entity::WorkOrder,
             Entity::Whitelist,

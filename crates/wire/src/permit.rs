@@ -10,8 +10,9 @@ use casedesk_domain::permit::materials::check_repeated_validity;
 use casedesk_domain::permit::materials::{missing, required};
 use casedesk_domain::permit::sample::{Candidate, Draw};
 use casedesk_domain::permit::{
-    accepted_kinds, classify, AdministrativePenalty, Classification, Declared, ListEntry,
-    ListPenalty, Material, MaterialFileKind, Review, Route, Track, Trips, Vehicle, VehicleError,
+    accepted_kinds, apply_clock_action, classify, open_pause, AdministrativePenalty,
+    Classification, ClockAction, ClockActionError, Declared, ListEntry, ListPenalty, Material,
+    MaterialFileKind, Pause, Review, Route, Track, Trips, Vehicle, VehicleError,
 };
 use casedesk_domain::{plate, Divisions};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime};
@@ -513,6 +514,10 @@ pub struct ApplicationChange {
     /// than reviews.
     #[serde(default)]
     pub review: Option<DecidedReview>,
+    /// The pauses of its decision clock (加固改造, 技术评估), oldest first; the last may be open.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub pauses: Vec<Pause>,
     pub updated_at: String,
 }
 
@@ -595,9 +600,37 @@ impl ApplicationChange {
         self.materials.iter().map(|m| m.sha256.clone()).collect()
     }
 
-    /// Complete and without a verdict: what holds the day's closure (日结).
+    /// Complete, without a verdict and its clock running: what holds the day's closure (日结).
+    /// An application whose clock is paused waits for the road works, not for the reviewer.
     pub fn awaits_verdict(&self) -> bool {
-        self.review.is_none() && self.assess().is_ok_and(|a| a.complete())
+        self.review.is_none()
+            && open_pause(&self.pauses).is_none()
+            && self.assess().is_ok_and(|a| a.complete())
+    }
+
+    /// Whether its review and its clock stay open after its day is closed: the day's closure
+    /// does not wait for a paused application, so the pause carries it past the closure.
+    pub fn carries_over(&self) -> bool {
+        !self.pauses.is_empty()
+    }
+
+    /// Its pauses after `action` as of `today`: the decision clock runs (and so may stop) only
+    /// for a complete application without a verdict, from the day it arrived. The one check
+    /// the desk makes before queueing the action and the hub makes on receiving it.
+    pub fn apply_clock(
+        &self,
+        action: ClockAction,
+        today: NaiveDate,
+    ) -> Result<Vec<Pause>, ClockActionError> {
+        if self.review.is_some() || !self.assess().is_ok_and(|a| a.complete()) {
+            return Err(ClockActionError::NotRunning);
+        }
+        let received_on = self
+            .received_at
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .unwrap_or(today);
+        apply_clock_action(&self.pauses, action, received_on, today)
     }
 }
 

@@ -151,6 +151,9 @@ rejection_codes! {
     AlreadyDecided => "already_decided" ["application_id", "verdict", "by"],
     /// The review does not hold (`problem`: the domain's `ReviewError` code).
     BadReview => "bad_review" ["application_id", "problem"],
+    /// A pause or resumption of the decision clock that does not fit the pauses recorded
+    /// (`clock_problem`: the domain's `ClockActionError` code).
+    BadClockAction => "bad_clock_action" ["application_id", "clock_problem"],
 }
 
 #[cfg(test)]

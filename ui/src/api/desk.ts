@@ -109,6 +109,7 @@ export const {
   permitReview,
   savePermitReview,
   decidePermitReview,
+  permitClock,
   permitNotice,
   approveWhitelist,
   declineWhitelist,

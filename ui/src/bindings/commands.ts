@@ -7,6 +7,7 @@ import type { Attention } from "./Attention";
 import type { AutoSyncStatus } from "./AutoSyncStatus";
 import type { BatchAction } from "./BatchAction";
 import type { BatchItem } from "./BatchItem";
+import type { ClockAction } from "./ClockAction";
 import type { DemoSummary } from "./DemoSummary";
 import type { DeskStatus } from "./DeskStatus";
 import type { DishonestView } from "./DishonestView";
@@ -126,6 +127,8 @@ export function commands(call: Call) {
     savePermitReview: (applicationId: string, draft: ReviewDraft) => call<ReviewView>("save_permit_review", { applicationId, draft }),
     /** Gives the verdict (pass, fail, more_material) on the draft, with its outbox mutation. */
     decidePermitReview: (applicationId: string, verdict: Verdict, draft: ReviewDraft) => call<ReviewView>("decide_permit_review", { applicationId, verdict, draft }),
+    /** 暂停计时 / 恢复计时: pauses or resumes an application's decision clock (road or bridge reinforcement, technical assessment), with its outbox mutation; the application after it. */
+    permitClock: (applicationId: string, action: ClockAction) => call<ApplicationView>("permit_clock", { applicationId, action }),
     /** 一次性告知书: the notice of an application sent back for more material, as PDF at `path` (chosen in the save dialog). */
     permitNotice: (applicationId: string, path: string) => call<NoticeWritten>("permit_notice", { applicationId, path }),
     /** Pushes the outbox (uploading the evidence files it refers to first), then pulls the hub's changes; on the background sync's desk, so the window's desk stays free. */

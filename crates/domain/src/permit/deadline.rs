@@ -23,7 +23,7 @@ use crate::calendar::WorkingCalendar;
 pub const NOTICE_WORKING_DAYS: u32 = 5;
 
 /// Why the decision clock stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum PauseReason {
     /// 技术评估 (route and bridge assessment).
@@ -33,6 +33,13 @@ pub enum PauseReason {
 }
 
 impl PauseReason {
+    pub const ALL: [PauseReason; 2] =
+        [PauseReason::Reinforcement, PauseReason::TechnicalAssessment];
+
+    pub fn from_code(code: &str) -> Option<PauseReason> {
+        PauseReason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             PauseReason::TechnicalAssessment => "technical_assessment",
@@ -57,7 +64,7 @@ impl PauseReason {
 
 /// A period whose days are not counted, both ends included; `until: None` while it is still
 /// running.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Pause {
     pub reason: PauseReason,
     pub from: NaiveDate,

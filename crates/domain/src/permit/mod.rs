@@ -14,6 +14,7 @@ pub mod eligibility;
 pub mod limits;
 pub mod material_file;
 pub mod materials;
+pub mod pause;
 pub mod review;
 pub mod sample;
 pub mod vehicle;
@@ -33,6 +34,9 @@ pub use material_file::{
     accepted_kinds, MaterialFileKind, MAX_MATERIAL_BYTES, MAX_SUBMISSION_BYTES,
 };
 pub use materials::{missing, required, Material, Track, Trips};
+pub use pause::{
+    apply_clock_action, open_pause, ClockAction, ClockActionError, PAUSE_ACTION, RESUME_ACTION,
+};
 pub use review::{
     check_draft, check_review, ItemMark, PinnedNote, Review, ReviewDraft, ReviewError, Verdict,
 };

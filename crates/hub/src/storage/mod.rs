@@ -9,6 +9,7 @@
 
 use async_trait::async_trait;
 use casedesk_domain::action::EvidenceRef;
+use casedesk_domain::permit::Pause;
 use casedesk_domain::{OrderState, Role, WhitelistEntry, WhitelistKind};
 use casedesk_wire::{
     ApplicationChange, AttentionItem, Change, DecidedReview, DishonestEntry, Mutation,
@@ -221,6 +222,12 @@ pub enum Decision {
     /// A permit application's review decision.
     Review {
         review: Box<DecidedReview>,
+        before: String,
+        after: String,
+    },
+    /// A permit application's decision clock paused or resumed: its pauses after the action.
+    Clock {
+        pauses: Vec<Pause>,
         before: String,
         after: String,
     },

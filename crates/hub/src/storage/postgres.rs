@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/postgres/0008_carrier_credit.sql"),
     include_str!("../../../../migrations/hub/postgres/0009_attention_params.sql"),
     include_str!("../../../../migrations/hub/postgres/0010_permit_reviews.sql"),
+    include_str!("../../../../migrations/hub/postgres/0011_permit_pauses.sql"),
 ];
 
 /// The advisory lock that keeps two hubs starting at once from migrating together.
@@ -988,6 +989,29 @@ impl HubStore for PgStore {
                     new_version: version,
                 }
             }
+            Decision::Clock {
+                pauses,
+                before,
+                after,
+            } => {
+                let seq = next_counter(&mut tx, "change").await?;
+                let version: i64 = sqlx::query_scalar(
+                    "UPDATE permit_applications SET pauses = $1, version = version + 1,
+                         seq = $2, updated_at = $3
+                     WHERE application_id = $4 RETURNING version",
+                )
+                .bind(serde_json::to_string(&pauses)?)
+                .bind(seq)
+                .bind(&at)
+                .bind(key)
+                .fetch_one(&mut *tx)
+                .await?;
+                append_audit(&mut tx, &audit(before, after)).await?;
+                MutationResult::Applied {
+                    mutation_id: m.mutation_id.clone(),
+                    new_version: version,
+                }
+            }
         };
         sqlx::query(
             "INSERT INTO applied_mutations(mutation_id, digest, user_id, device_id, entity,
@@ -1508,6 +1532,7 @@ fn application_record(
             r.try_get("updated_at")?,
             r.try_get("carrier_standing")?,
             r.try_get("review")?,
+            r.try_get("pauses")?,
         ),
         materials,
     )
@@ -1939,6 +1964,7 @@ impl PgStore {
                 materials,
                 carrier_standing: standing,
                 review: None,
+                pauses: Vec::new(),
                 updated_at: at,
             }),
             commitment: day.commitment,

@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/hub/sqlite/0008_carrier_credit.sql"),
     include_str!("../../../../migrations/hub/sqlite/0009_attention_params.sql"),
     include_str!("../../../../migrations/hub/sqlite/0010_permit_reviews.sql"),
+    include_str!("../../../../migrations/hub/sqlite/0011_permit_pauses.sql"),
 ];
 
 pub struct SqliteStore {
@@ -746,6 +747,25 @@ fn decide_and_record(
                     at,
                     key
                 ],
+                |r| r.get(0),
+            )?;
+            append_audit(tx, &audit(before, after))?;
+            MutationResult::Applied {
+                mutation_id: m.mutation_id.clone(),
+                new_version: version,
+            }
+        }
+        Decision::Clock {
+            pauses,
+            before,
+            after,
+        } => {
+            let seq = next_counter(tx, "change")?;
+            let version: i64 = tx.query_row(
+                "UPDATE permit_applications SET pauses = ?1, version = version + 1, seq = ?2,
+                     updated_at = ?3
+                 WHERE application_id = ?4 RETURNING version",
+                params![serde_json::to_string(&pauses)?, seq, at, key],
                 |r| r.get(0),
             )?;
             append_audit(tx, &audit(before, after))?;
@@ -1824,7 +1844,7 @@ impl HubStore for SqliteStore {
 // The permit desk (crate::permit): applications, their materials and the service points' days.
 
 pub(crate) const APPLICATION_COLUMNS: &str = "application_id, day, received_at, \
-     first_application, submission, version, seq, updated_at, carrier_standing, review";
+     first_application, submission, version, seq, updated_at, carrier_standing, review, pauses";
 
 pub(crate) type ApplicationColumns = (
     String,
@@ -1837,6 +1857,7 @@ pub(crate) type ApplicationColumns = (
     String,
     Option<String>,
     Option<String>,
+    String,
 );
 
 fn read_application(r: &Row<'_>) -> rusqlite::Result<ApplicationColumns> {
@@ -1851,6 +1872,7 @@ fn read_application(r: &Row<'_>) -> rusqlite::Result<ApplicationColumns> {
         r.get(7)?,
         r.get(8)?,
         r.get(9)?,
+        r.get(10)?,
     ))
 }
 
@@ -1866,6 +1888,7 @@ pub(crate) fn application_from(
         updated_at,
         standing,
         review,
+        pauses,
     ): ApplicationColumns,
     materials: Vec<MaterialFile>,
 ) -> Result<ApplicationChange, StoreError> {
@@ -1880,6 +1903,7 @@ pub(crate) fn application_from(
         materials,
         carrier_standing: facts_from(standing)?,
         review: facts_from(review)?,
+        pauses: serde_json::from_str(&pauses)?,
         updated_at,
     })
 }
@@ -2459,6 +2483,7 @@ pub(crate) fn take_application_sqlite(
             materials,
             carrier_standing: standing,
             review: None,
+            pauses: Vec::new(),
             updated_at: at,
         }),
         commitment: day.commitment,
