@@ -40,7 +40,7 @@ function application(id: string, patch: Partial<ApplicationView> = {}): Applicat
       time_limit_days: 5,
     },
     acceptance: { state: "accepted", on: "2026-11-30", deemed: false },
-    time_limit: { accepted_on: "2026-11-30", limit_days: 5, due: "2026-12-07", days_left: 5 },
+    time_limit: { accepted_on: "2026-11-30", limit_days: 5, due: "2026-12-07", days_left: 5, pauses: [], paused_working_days: 0 },
     required: [],
     missing: [],
     materials: [{ material: "measurement_video", name_zh: "测量视频", name_en: "measurement video", file_name: "measurement.mp4", sha256: "ab".repeat(32), size: 1000, mime: "video/mp4" }],
@@ -346,5 +346,75 @@ describe("大件运输 page", () => {
     expect(progress.textContent).toContain("40%");
     expect(document.querySelector('[data-testid="review-material"]')!.getAttribute("data-held")).toBe("no");
     w.unmount();
+  });
+});
+
+describe("the decision clock beside the declaration", () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+  });
+  afterEach(() => {
+    document.body.innerHTML = "";
+  });
+
+  async function mountClock(app: ApplicationView, role: "desk_staff" | "county_officer" = "desk_staff") {
+    const { default: DecisionClock } = await import("../src/components/permit/DecisionClock.vue");
+    const pinia = freshPinia();
+    const store = useDeskStore();
+    store.status = { ...deskStatus, role, today: "2026-12-02" };
+    return mountApp(DecisionClock, pinia, { props: { application: app } });
+  }
+
+  const paused = (from: string) =>
+    application("DJ202611300000001", {
+      time_limit: { accepted_on: "2026-11-30", limit_days: 5, due: null, days_left: null, pauses: [{ reason: "reinforcement", from, until: null }], paused_working_days: 0 },
+    });
+
+  it("pauses the clock for reinforcement from today, and shows it stopped", async () => {
+    m.permitClock.mockResolvedValue(paused("2026-12-02"));
+    const w = await mountClock(application("DJ202611300000001"));
+    await settle();
+    expect(document.querySelector('[data-testid="decision-clock-text"]')!.textContent).toContain("2026-12-07");
+    (document.querySelector('[data-testid="decision-clock-pause"]') as HTMLElement).click();
+    await settle();
+    expect(document.querySelector('[data-testid="decision-clock-form"]')!.textContent).toContain("不影响日结");
+    (document.querySelector('[data-testid="decision-clock-confirm"]') as HTMLElement).click();
+    await settle(10);
+    expect(m.permitClock).toHaveBeenCalledWith("DJ202611300000001", { action: "pause", reason: "reinforcement", from: "2026-12-02" });
+    const [after] = w.emitted("changed")![0] as [ApplicationView];
+    await w.setProps({ application: after });
+    await settle();
+    const clock = document.querySelector('[data-testid="decision-clock"]')!;
+    expect(clock.getAttribute("data-state")).toBe("paused");
+    expect(clock.textContent).toContain("公路桥梁加固改造，自 2026-12-02 起暂停计时");
+    expect(document.querySelector('[data-testid="decision-clock-resume"]')).not.toBeNull();
+    w.unmount();
+  });
+
+  it("resumes with the last paused day; a refusal is explained and nothing changes", async () => {
+    m.permitClock.mockRejectedValueOnce(appError("invalid_input", "permit_pause_ends_before_it_begins", { from: "2026-12-01", until: "2026-11-30" }));
+    const w = await mountClock(paused("2026-12-01"));
+    await settle();
+    (document.querySelector('[data-testid="decision-clock-resume"]') as HTMLElement).click();
+    await settle();
+    (document.querySelector('[data-testid="decision-clock-confirm"]') as HTMLElement).click();
+    await settle(10);
+    expect(m.permitClock).toHaveBeenCalledWith("DJ202611300000001", { action: "resume", until: "2026-12-02" });
+    expect(document.body.textContent).toContain("暂停结束日期 2026-11-30 早于开始日期 2026-12-01");
+    expect(w.emitted("changed")).toBeUndefined();
+    expect(document.querySelector('[data-testid="decision-clock-form"]')).not.toBeNull();
+    w.unmount();
+  });
+
+  it("offers nothing to an officer, nor on a decided application", async () => {
+    const w = await mountClock(application("DJ202611300000001"), "county_officer");
+    await settle();
+    expect(document.querySelector('[data-testid="decision-clock-pause"]')).toBeNull();
+    w.unmount();
+    const decided = application("DJ202611300000001", { verdict: { verdict: "pass", decided_by: "chen.jing", decided_at: "2026-11-30 10:00", synced: true } });
+    const v = await mountClock(decided);
+    await settle();
+    expect(document.querySelector('[data-testid="decision-clock-pause"]')).toBeNull();
+    v.unmount();
   });
 });

@@ -11,10 +11,11 @@ use std::sync::Arc;
 
 use casedesk_app::{
     ApplicationReview, Desk, FetchStatus, FetchedFile, MaterialProgress, MediaServer, MessageKey,
-    ReviewedMaterial, Sampled, TokenStoreKind, Verification,
+    PendingReason, ReviewedMaterial, Sampled, TokenStoreKind, Verification,
 };
 use casedesk_domain::permit::{
-    checklist, Acceptance, ItemMark, ListPenalty, PermitClass, PinnedNote, ReviewDraft, Verdict,
+    checklist, Acceptance, ClockAction, ItemMark, ListPenalty, PauseReason, PermitClass,
+    PinnedNote, ReviewDraft, Verdict,
 };
 use casedesk_domain::Role;
 use casedesk_hub::evidence::EvidenceBucket;
@@ -624,6 +625,101 @@ fn reviews_are_given_offline_synced_once_and_the_day_closes_after_them() {
         .decide_permit_review(&incomplete, Verdict::Fail, &defect)
         .expect_err("the day is closed");
     assert_eq!(late.message.key, MessageKey::ReviewDayClosed);
+}
+
+#[test]
+fn a_paused_clock_is_kept_offline_lets_the_day_close_and_resumes_after_it() {
+    let hub = start_hub();
+    let dirs: Vec<tempfile::TempDir> = (0..3)
+        .map(|_| tempfile::tempdir().expect("desk dir"))
+        .collect();
+    let mut desk = signed_in(&hub, dirs[0].path(), "chen.jing");
+    let mut colleague = signed_in(&hub, dirs[1].path(), "wu.qiang");
+    let mut officer = signed_in(&hub, dirs[2].path(), "zhang.wei");
+    let bridge = hub.submit("PA-001", true);
+    let plain = hub.submit("PA-002", true);
+    let incomplete = hub.submit("PA-003", false);
+    for d in [&mut desk, &mut colleague, &mut officer] {
+        d.sync().expect("sync");
+    }
+    let today = desk.today();
+    let pause = ClockAction::Pause {
+        reason: PauseReason::Reinforcement,
+        from: today,
+    };
+
+    // Before: due on a known day. Officers do not touch the clock; an incomplete application
+    // has no clock running; a pause from tomorrow did not happen yet.
+    let running = desk.permit_application(&bridge).expect("view");
+    let limit = running.time_limit.expect("a clock");
+    assert!(limit.due.is_some() && limit.pauses.is_empty());
+    let err = officer
+        .permit_clock(&bridge, pause)
+        .expect_err("an officer");
+    assert_eq!(err.message.key, MessageKey::ReviewNotReviewer);
+    let err = desk.permit_clock(&incomplete, pause).expect_err("no clock");
+    assert_eq!(err.message.key, MessageKey::PermitClockNotRunning);
+    let tomorrow = ClockAction::Pause {
+        reason: PauseReason::Reinforcement,
+        from: today + chrono::Duration::days(1),
+    };
+    let err = desk.permit_clock(&bridge, tomorrow).expect_err("future");
+    assert_eq!(err.message.key, MessageKey::PermitClockDateInFuture);
+    let err = desk
+        .permit_clock(&bridge, ClockAction::Resume { until: today })
+        .expect_err("not paused");
+    assert_eq!(err.message.key, MessageKey::PermitClockNotPaused);
+    assert!(desk.outbox().expect("outbox").is_empty(), "nothing kept");
+
+    // Paused offline: shown at once, kept in the outbox, and it survives a restart.
+    let paused = desk.permit_clock(&bridge, pause).expect("paused");
+    let limit = paused.time_limit.expect("a clock");
+    assert_eq!(limit.due, None, "unknown while paused");
+    assert_eq!(limit.open_pause().map(|p| p.from), Some(today));
+    let outbox = desk.outbox().expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].action, "permit_pause");
+    drop(desk);
+    let mut desk = signed_in(&hub, dirs[0].path(), "chen.jing");
+    let err = desk.permit_clock(&bridge, pause).expect_err("twice");
+    assert_eq!(err.message.key, MessageKey::PermitClockAlreadyPaused);
+
+    // The day's report lists it as paused, not as holding the closure: only the other one does.
+    let day = desk.permit_day(None).expect("day").expect("pulled");
+    assert_eq!(day.report.undecided, vec![plain.clone()]);
+    assert!(day.report.pending.iter().any(|p| p.application_id == bridge
+        && matches!(p.reason, PendingReason::ClockPaused { since, .. } if since == today)));
+
+    // Synced: the hub has it and the colleague's desk pulls it.
+    assert_eq!(desk.sync().expect("sync").pushed, 1);
+    assert!(desk.outbox().expect("outbox").is_empty());
+    colleague.sync().expect("sync");
+    let there = colleague.permit_application(&bridge).expect("view");
+    assert!(there.time_limit.expect("clock").open_pause().is_some());
+
+    // The other one decided, the day closes while the bridge is under reinforcement.
+    desk.decide_permit_review(&plain, Verdict::Pass, &all_ticked(PermitClass::Two))
+        .expect("pass");
+    desk.sync().expect("sync");
+    desk.close_permit_day(None).expect("closed");
+
+    // After the closure the paused one resumes and is decided; the clock counts again.
+    let resumed = desk
+        .permit_clock(&bridge, ClockAction::Resume { until: today })
+        .expect("resumed");
+    let limit = resumed.time_limit.expect("clock");
+    assert!(limit.due.is_some() && limit.open_pause().is_none());
+    let review = desk.permit_review(&bridge).expect("review");
+    assert!(review.editable, "carried over past the closure");
+    desk.decide_permit_review(&bridge, Verdict::Pass, &all_ticked(PermitClass::Two))
+        .expect("pass after the closure");
+    let report = desk.sync().expect("sync");
+    assert_eq!((report.pushed, report.refused.len()), (2, 0));
+    // Decided: the clock stopped for good.
+    let err = desk
+        .permit_clock(&bridge, pause)
+        .expect_err("decided: the clock stopped for good");
+    assert_eq!(err.message.key, MessageKey::ReviewAlreadyDecided);
 }
 
 /// The demo generator's submission folders (`casedesk-cli demo-media`) are what the hub's

@@ -3411,6 +3411,161 @@ async fn reviews_are_given_once_and_closing_waits_for_them(backend: Backend) {
     assert_eq!(report.first_broken, None);
 }
 
+fn clock_mutation(application_id: &str, action: serde_json::Value) -> Mutation {
+    let code = match action["action"].as_str() {
+        Some("pause") => casedesk_domain::permit::PAUSE_ACTION,
+        _ => casedesk_domain::permit::RESUME_ACTION,
+    };
+    Mutation {
+        action: code.into(),
+        payload: action,
+        ..review_mutation(application_id, json!(null))
+    }
+}
+
+async fn a_paused_clock_lets_the_day_close_and_carries_its_application_over(backend: Backend) {
+    use casedesk_domain::permit::{open_pause, PauseReason, PermitClass};
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("portal", Role::Administrator, "41").await;
+    hub.add_user("chen.jing", Role::DeskStaff, "410783").await;
+    hub.add_user("li.na", Role::DeskStaff, "410724").await;
+    hub.add_user("zhang.wei", Role::CountyOfficer, "410783")
+        .await;
+    let portal = hub.token("portal").await;
+    let desk = hub.token("chen.jing").await;
+    let other_county = hub.token("li.na").await;
+    let officer = hub.token("zhang.wei").await;
+    let day = today();
+    let tomorrow = (chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").expect("day")
+        + chrono::Duration::days(1))
+    .to_string();
+
+    let mut ids = Vec::new();
+    for reference in ["PA-001", "PA-002"] {
+        let (s, f) = complete_submission(reference);
+        let r = hub.submit(&portal, &upload_body(&s, &f)).await;
+        let ApplicationSubmitted::Created { application_id, .. } = r.json().await.expect("answer")
+        else {
+            panic!("created expected")
+        };
+        ids.push(application_id);
+    }
+    let pause = json!({"action": "pause", "reason": "reinforcement", "from": day});
+
+    // Only the service point's reviewers stop its clock.
+    let r = hub
+        .push(&officer, &[clock_mutation(&ids[0], pause.clone())])
+        .await;
+    assert_eq!(rejected_code(&r[0]).0, "not_reviewer");
+    let r = hub
+        .push(&other_county, &[clock_mutation(&ids[0], pause.clone())])
+        .await;
+    assert_eq!(rejected_code(&r[0]).0, "outside_jurisdiction");
+    // A payload that is not the action its code names.
+    let mut mismatched = clock_mutation(&ids[0], pause.clone());
+    mismatched.action = casedesk_domain::permit::RESUME_ACTION.into();
+    let r = hub.push(&desk, &[mismatched]).await;
+    assert_eq!(rejected_code(&r[0]).0, "action_mismatch");
+
+    // The pause applies; a second one and a pause from tomorrow are refused with the reason.
+    let r = hub
+        .push(&desk, &[clock_mutation(&ids[0], pause.clone())])
+        .await;
+    assert!(
+        matches!(r[0], MutationResult::Applied { new_version: 2, .. }),
+        "{r:?}"
+    );
+    let r = hub
+        .push(
+            &desk,
+            &[
+                clock_mutation(&ids[0], pause.clone()),
+                clock_mutation(
+                    &ids[1],
+                    json!({"action": "pause", "reason": "technical_assessment", "from": tomorrow}),
+                ),
+                clock_mutation(&ids[1], json!({"action": "resume", "until": day})),
+            ],
+        )
+        .await;
+    let problem = |r: &MutationResult| match r {
+        MutationResult::Rejected { rejection, .. } => {
+            assert_eq!(rejection.code, "bad_clock_action");
+            rejection.params["clock_problem"].clone()
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(problem(&r[0]), "permit_clock_already_paused");
+    assert_eq!(problem(&r[1]), "permit_clock_date_in_future");
+    assert_eq!(problem(&r[2]), "permit_clock_not_paused");
+
+    // Every desk of the service point pulls the pause; the paused one does not hold the day.
+    let apps = applications(&hub.pull(&desk, 0, 1000).await);
+    let paused = apps
+        .iter()
+        .find(|a| a.application_id == ids[0])
+        .expect("paused");
+    let open = open_pause(&paused.pauses).expect("open pause");
+    assert_eq!(open.reason, PauseReason::Reinforcement);
+    assert_eq!(open.from.to_string(), day);
+    assert!(!paused.awaits_verdict() && paused.carries_over());
+    let r = hub.close(&desk, "410783", &day).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "the running one holds it");
+    let pass = json!({"verdict": "pass", "items": all_ticked(PermitClass::Two), "notes": []});
+    let r = hub
+        .push(&desk, &[review_mutation(&ids[1], pass.clone())])
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+    let r = hub.close(&desk, "410783", &day).await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // After the closure the paused application resumes and is decided; the other one, not
+    // carried over, takes no pause.
+    let r = hub
+        .push(
+            &desk,
+            &[
+                clock_mutation(&ids[0], json!({"action": "resume", "until": day})),
+                review_mutation(&ids[0], pass),
+                clock_mutation(&ids[1], pause.clone()),
+            ],
+        )
+        .await;
+    assert!(matches!(r[0], MutationResult::Applied { .. }), "{r:?}");
+    assert!(matches!(r[1], MutationResult::Applied { .. }), "{r:?}");
+    assert_eq!(rejected_code(&r[2]).0, "permit_day_closed");
+    let apps = applications(&hub.pull(&desk, 0, 1000).await);
+    let done = apps
+        .iter()
+        .find(|a| a.application_id == ids[0])
+        .expect("done");
+    assert_eq!(done.pauses.len(), 1);
+    assert_eq!(done.pauses[0].until.map(|u| u.to_string()), Some(day));
+    assert!(done.review.is_some());
+    // Decided: its clock no longer moves.
+    let r = hub.push(&desk, &[clock_mutation(&ids[0], pause)]).await;
+    assert_eq!(rejected_code(&r[0]).0, "already_decided");
+
+    let rows = hub.store.audit_rows(0, 10_000).await.expect("audit");
+    let clock: Vec<_> = rows
+        .iter()
+        .filter(|r| r.action.starts_with("permit_pause") || r.action == "permit_resume")
+        .collect();
+    assert_eq!(
+        clock.len(),
+        2,
+        "the pause and the resumption, audited once each"
+    );
+    assert!(clock[0].before.contains("[]") && clock[0].after.contains("reinforcement"));
+    assert!(clock[1]
+        .after
+        .contains(&format!("\"until\":\"{}\"", today())));
+    let report = casedesk_hub::audit::verify(hub.store.as_ref())
+        .await
+        .expect("verify");
+    assert_eq!(report.first_broken, None);
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -3468,5 +3623,6 @@ on_both_engines!(
     bad_submissions_change_nothing,
     the_dishonest_list_is_kept_and_puts_carriers_on_top,
     a_carriers_credit_record_judges_its_applications,
+    a_paused_clock_lets_the_day_close_and_carries_its_application_over,
     reviews_are_given_once_and_closing_waits_for_them,
 );
