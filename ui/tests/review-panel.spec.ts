@@ -201,6 +201,19 @@ describe("the review panel", () => {
     w.unmount();
   });
 
+  it("a double click on a verdict asks once", async () => {
+    m.permitReview.mockResolvedValue(view());
+    echoSave();
+    const w = mountPanel();
+    await settle();
+    const pass = document.querySelector('[data-testid="review-pass"]') as HTMLElement;
+    pass.click();
+    pass.click();
+    await settle(10);
+    expect(document.querySelectorAll(".el-message-box")).toHaveLength(1);
+    w.unmount();
+  });
+
   it("a refused verdict shows the backend's reason and changes nothing", async () => {
     m.permitReview.mockResolvedValue(view());
     echoSave();

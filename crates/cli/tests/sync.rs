@@ -496,6 +496,35 @@ fn the_permit_desk_from_the_command_line() {
         text(&o.stdout)
     );
 
+    // 暂停计时 from the CLI: a reason it does not know, and an application whose clock does not
+    // run (materials missing), are refused and change nothing.
+    let id = list[0]["application_id"].as_str().expect("id").to_string();
+    let o = cli(
+        &data,
+        &["permit", "pause", &id, "--reason", "holiday"],
+        "",
+        &[],
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("technical-assessment"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = cli(
+        &data,
+        &["permit", "pause", &id, "--reason", "reinforcement"],
+        "",
+        &[],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("材料齐全"), "{}", text(&o.stderr));
+    let o = cli(&data, &["--json", "outbox"], "", &[]);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).expect("json"),
+        serde_json::json!([])
+    );
+
     // 审核 from the CLI: a verdict word it does not know changes nothing; more material with a
     // remark and a note at a time of the video; the review shown; the one-time notice written.
     let id = list[0]["application_id"].as_str().expect("id").to_string();

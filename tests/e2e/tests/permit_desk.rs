@@ -125,24 +125,39 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
     s.screenshot("oversize.png").await?;
 
     // 日结 waits for decisions: with two complete applications undecided it says so, asking
-    // nothing. Each is reviewed from its row's 审核 (the review screen's panel): every item ticked,
-    // then 通过, confirmed.
+    // nothing.
     s.click("[data-testid=oversize-close]").await?;
     s.wait_text(".el-message", |t| t.contains("未审核")).await?;
-    for row in [0usize, 2] {
-        let selector = format!(
-            "[data-testid=oversize-row]:nth-child({}) [data-testid=oversize-review]",
-            row + 1
-        );
-        s.click(&selector).await?;
-        s.mark_every_item_met().await?;
-        if row == 0 {
-            s.quiet().await?;
-            s.screenshot("review-panel.png").await?;
-        }
-        s.pass_review_and_go_back().await?;
-    }
-    s.wait_text("[data-testid=oversize-report]", |t| t.contains("已审核 2"))
+    let review = |row: usize| {
+        format!("[data-testid=oversize-row]:nth-child({row}) [data-testid=oversize-review]")
+    };
+    // The first one's route crosses a bridge being strengthened: its review screen's 暂停计时
+    // (reinforcement, from today) stops its clock, and it no longer holds the closure.
+    s.click(&review(1)).await?;
+    s.click("[data-testid=decision-clock-pause]").await?;
+    s.click("[data-testid=decision-clock-confirm]").await?;
+    s.wait_text("[data-testid=decision-clock-text]", |t| {
+        t.contains("加固改造") && t.contains("暂停计时")
+    })
+    .await?;
+    s.quiet().await?;
+    s.screenshot("review-clock-paused.png").await?;
+    s.click("[data-testid=review-back]").await?;
+    s.wait_text(
+        "[data-testid=oversize-row]:nth-child(1) [data-testid=oversize-clock]",
+        |t| t.contains("暂停"),
+    )
+    .await?;
+    // The other is reviewed from its row's 审核 (the review screen's panel): every item ticked,
+    // then 通过, confirmed.
+    s.click(&review(3)).await?;
+    s.mark_every_item_met().await?;
+    s.quiet().await?;
+    s.screenshot("review-panel.png").await?;
+    s.pass_review_and_go_back().await?;
+    s.wait_text("[data-testid=oversize-report]", |t| t.contains("已审核 1"))
+        .await?;
+    s.find("[data-testid=oversize-pending][data-reason=clock_paused]")
         .await?;
 
     // 日结 asks first, says it cannot be undone, then the desk verifies the revealed draw.
@@ -156,6 +171,18 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
         "{marks:?}"
     );
     s.find("[data-testid=oversize-seed]").await?;
+
+    // The paused application carried over the closure: the reinforcement done, its clock
+    // resumes (恢复计时) and it is decided.
+    s.click(&review(1)).await?;
+    s.click("[data-testid=decision-clock-resume]").await?;
+    s.click("[data-testid=decision-clock-confirm]").await?;
+    s.wait_text("[data-testid=decision-clock-text]", |t| t.contains("到期"))
+        .await?;
+    s.mark_every_item_met().await?;
+    s.pass_review_and_go_back().await?;
+    s.wait_text("[data-testid=oversize-report]", |t| t.contains("已审核 2"))
+        .await?;
     s.quiet().await?;
     s.screenshot("oversize-closed.png").await?;
 
