@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds the UI and the app, fills the local cache with demo data on
-# first use, starts a local hub on SQLite beside it (demo users, see the README), and opens
+# first use, starts a local hub on SQLite beside it (demo users and, on its first start, a day of
+# demo permit applications with real media; see the README), and opens
 # CaseDesk. Data lives in $XDG_DATA_HOME/casedesk (~/.local/share/casedesk); the hub's file is
 # hub.db in the same folder.
 set -euo pipefail
@@ -23,6 +24,18 @@ fi
 HUB_LISTEN="${CASEDESK_HUB_LISTEN:-127.0.0.1:8740}"
 hub_pid=""
 if ! (exec 3<>"/dev/tcp/${HUB_LISTEN%:*}/${HUB_LISTEN#*:}") 2>/dev/null; then
+  if [ ! -f "$DATA/hub.db" ]; then
+    # The hub's first start: the demo carriers' credit records and their submissions (real media
+    # made now, some deliberately wrong), taken in as the credit platform and the carrier portal
+    # would, so chen.jing (desk staff at 长垣) has a day of applications to review.
+    demo="$DATA/demo-submissions"
+    echo "run: making the demo carriers' applications (8, with video and photos) in $demo"
+    "$CARGO_TARGET_DIR/debug/casedesk-cli" demo-media "$demo" --count 8 >/dev/null
+    "$CARGO_TARGET_DIR/debug/casedesk-hub" --db "$DATA/hub.db" carrier import "$demo/carriers.json" >/dev/null
+    for folder in "$demo"/HD-*; do
+      "$CARGO_TARGET_DIR/debug/casedesk-hub" --db "$DATA/hub.db" ingest-application "$folder" >/dev/null
+    done
+  fi
   "$CARGO_TARGET_DIR/debug/casedesk-hub" serve --db "$DATA/hub.db" --listen "$HUB_LISTEN" --demo \
     >"$DATA/hub.log" 2>&1 &
   hub_pid=$!

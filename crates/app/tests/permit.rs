@@ -746,6 +746,34 @@ fn the_demo_generators_folders_are_valid_submissions() {
             assert!(m.kind.looks_right(bytes), "{}: {}", f.folder, m.file);
         }
     }
+    // Its carriers' credit records are what the hub's `carrier import` takes, and one of them
+    // has lost the fast track (ten unrepaired penalties).
+    let lines: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(dir.path().join("carriers.json")).expect("carriers"))
+            .expect("a JSON array");
+    assert_eq!(lines.len(), 4);
+    let mut refused = 0;
+    for mut line in lines {
+        let credit_id = line["credit_id"].as_str().expect("credit id").to_string();
+        line["device_id"] = "".into();
+        let update: casedesk_wire::CarrierCreditUpdate =
+            serde_json::from_value(line).expect("a carrier record");
+        let record = casedesk_hub::permit::carrier_credit_record(
+            &credit_id,
+            update,
+            "carrier-import",
+            evening,
+        )
+        .unwrap_or_else(|r| panic!("{credit_id}: {} {}", r.code, r.en));
+        let carrier = casedesk_domain::permit::CarrierRecord {
+            penalties: record.standing.penalties.clone(),
+            list_entries: Vec::new(),
+        };
+        if !casedesk_domain::permit::fast_track_refusals(&carrier, evening.date()).is_empty() {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 1, "one carrier has lost the fast track");
 }
 
 impl Hub {

@@ -2,11 +2,15 @@
 //! (`application.json` plus the files it names), with real media made at generation time and
 //! some deliberately wrong so review has something to find. Deterministic for a seed (same
 //! bytes: x264 runs single-threaded with bit-exact flags). `demo-manifest.json` beside the
-//! folders lists what is wrong in each.
+//! folders lists what is wrong in each; `carriers.json` holds the demo carriers' credit records
+//! as the credit platform sends them (the hub's `carrier import` format), so the fast-track
+//! rules have something to judge: one carrier with ten unrepaired penalties, one yellow, one red.
 
 use std::path::{Path, PathBuf};
 
-use casedesk_domain::permit::{Configuration, Declared, Material, Route, Track, Trips};
+use casedesk_domain::permit::{
+    classify, required, Configuration, Declared, Material, Route, Track, Trips, Vehicle,
+};
 use chrono::{Duration as Days, NaiveDate, NaiveDateTime, NaiveTime};
 use image::imageops::FilterType;
 use rand::rngs::SmallRng;
@@ -35,6 +39,9 @@ pub enum Defect {
     PhotoWithoutExif,
     /// A photo is another folder's, resized.
     ReusedPhoto,
+    /// The application form and the operating licence are not handed in: the desk owes the
+    /// carrier a one-time notice.
+    MaterialsMissing,
 }
 
 impl Defect {
@@ -47,13 +54,15 @@ impl Defect {
             Defect::VideoCut => "video_cut",
             Defect::PhotoWithoutExif => "photo_without_exif",
             Defect::ReusedPhoto => "reused_photo",
+            Defect::MaterialsMissing => "materials_missing",
         }
     }
 }
 
-/// The defect of the folder at `i`; the first seven folders are one clean and one of each.
+/// The defect of the folder at `i`; the first eight folders are one clean and one of each.
 fn defect_of(i: usize) -> Option<Defect> {
     match i {
+        7 => Some(Defect::MaterialsMissing),
         1 => Some(Defect::PlateMismatch),
         2 => Some(Defect::OldWatermark),
         3 => Some(Defect::ReusedVideo),
@@ -73,7 +82,7 @@ struct Party {
 #[derive(Serialize)]
 struct SubmittedFile {
     material: &'static str,
-    file: &'static str,
+    file: String,
 }
 
 /// `application.json`, in the shared submission format.
@@ -285,7 +294,56 @@ pub fn write_submissions(
         std::fs::write(folder.join("carrier-commitment.pdf"), commitment)
             .map_err(write_err(&folder))?;
 
-        let height_mm = rng.gen_range(40..48) * 100;
+        let declared = Declared {
+            height_mm: rng.gen_range(40..48) * 100,
+            width_mm: rng.gen_range(28..36) * 100,
+            length_mm: rng.gen_range(18..26) * 1000,
+            total_mass_kg: rng.gen_range(60..95) * 1000,
+            axles: scene.truck.axles,
+            configuration: Configuration::Combination,
+            single_drive_axle: false,
+            single_tyre_axles: 0,
+        };
+        let file = |material: Material, file: &str| SubmittedFile {
+            material: material.code(),
+            file: file.to_string(),
+        };
+        let mut materials = vec![
+            file(Material::MeasurementVideo, "measurement.mp4"),
+            file(Material::WatermarkedPhotos, "front.jpg"),
+            file(Material::WatermarkedPhotos, "side.jpg"),
+            file(Material::DispatchNote, "dispatch.pdf"),
+            file(Material::CarrierCommitment, "carrier-commitment.pdf"),
+        ];
+        // The ordinary papers its class needs (forms, licences, the agent's, the manufacturer's
+        // commitment; for class III the outline drawing and the escort plan), as short PDFs;
+        // the incomplete folder lacks two.
+        let class = Vehicle::new(declared)
+            .ok()
+            .and_then(|v| classify(&v, Route::WithinProvince).ok())
+            .and_then(|c| c.class);
+        if let Some(class) = class {
+            for m in required(class, Track::CreditFastTrack, Trips::Single) {
+                let held = materials.iter().any(|f| f.material == m.code());
+                let left_out = defect == Some(Defect::MaterialsMissing)
+                    && matches!(m, Material::ApplicationForm | Material::OperatingLicence);
+                if held || left_out {
+                    continue;
+                }
+                let name = format!("{}.pdf", m.code().replace('_', "-"));
+                let paper = text_pdf(
+                    m.name_zh(),
+                    &[
+                        format!("申报单位 {carrier}（统一社会信用代码 {credit}）"),
+                        format!("车辆 Vehicle: {plate} / {trailer}"),
+                        format!("货物 Goods: {goods}"),
+                        format!("日期 Date: {}", submitted.date()),
+                    ],
+                );
+                std::fs::write(folder.join(&name), paper).map_err(write_err(&folder))?;
+                materials.push(file(m, &name));
+            }
+        }
         let submission = Submission {
             carrier_reference: reference.clone(),
             service_point: "410783",
@@ -301,44 +359,14 @@ pub fn write_submissions(
             goods,
             tractor_plate: plate,
             trailer_plate: trailer,
-            vehicle: Declared {
-                height_mm,
-                width_mm: rng.gen_range(28..36) * 100,
-                length_mm: rng.gen_range(18..26) * 1000,
-                total_mass_kg: rng.gen_range(60..95) * 1000,
-                axles: scene.truck.axles,
-                configuration: Configuration::Combination,
-                single_drive_axle: false,
-                single_tyre_axles: 0,
-            },
+            vehicle: declared,
             route: Route::WithinProvince,
             route_text,
             trips: Trips::Single,
             track: Track::CreditFastTrack,
             travel_from,
             travel_to: travel_from + Days::days(2),
-            materials: vec![
-                SubmittedFile {
-                    material: Material::MeasurementVideo.code(),
-                    file: "measurement.mp4",
-                },
-                SubmittedFile {
-                    material: Material::WatermarkedPhotos.code(),
-                    file: "front.jpg",
-                },
-                SubmittedFile {
-                    material: Material::WatermarkedPhotos.code(),
-                    file: "side.jpg",
-                },
-                SubmittedFile {
-                    material: Material::DispatchNote.code(),
-                    file: "dispatch.pdf",
-                },
-                SubmittedFile {
-                    material: Material::CarrierCommitment.code(),
-                    file: "carrier-commitment.pdf",
-                },
-            ],
+            materials,
         };
         let json = serde_json::to_vec_pretty(&submission).unwrap_or_default();
         let manifest = folder.join("application.json");
@@ -356,7 +384,43 @@ pub fn write_submissions(
         serde_json::to_vec_pretty(&written).unwrap_or_default(),
     )
     .map_err(write_err(&manifest))?;
+    let carriers = out_dir.join("carriers.json");
+    std::fs::write(
+        &carriers,
+        serde_json::to_vec_pretty(&carrier_records()).unwrap_or_default(),
+    )
+    .map_err(write_err(&carriers))?;
     Ok(written)
+}
+
+/// The demo carriers' credit records (`carrier import` format): 宏达 clean and green, 豫通
+/// yellow with one of two penalties repaired, 中原重载 green but with ten unrepaired penalties
+/// (its fast track is refused), 恒运 red.
+fn carrier_records() -> serde_json::Value {
+    let penalty = |decided: &str, repaired: Option<&str>| serde_json::json!({"decided_on": decided, "repaired_on": repaired});
+    let ten: Vec<serde_json::Value> = (1..=10)
+        .map(|m| penalty(&format!("2026-{m:02}-15"), None))
+        .collect();
+    let standing = [
+        ("green", Vec::new()),
+        (
+            "yellow",
+            vec![
+                penalty("2026-02-10", Some("2026-06-30")),
+                penalty("2026-09-03", None),
+            ],
+        ),
+        ("green", ten),
+        ("red", vec![penalty("2026-08-21", None)]),
+    ];
+    CARRIERS
+        .iter()
+        .zip(standing)
+        .map(|((name, credit_id), (code, penalties))| {
+            serde_json::json!({"credit_id": credit_id, "enterprise_name": name,
+                "credit_code": code, "penalties": penalties})
+        })
+        .collect()
 }
 
 /// The folder of a submission under `out_dir`.
