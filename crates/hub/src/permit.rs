@@ -735,8 +735,9 @@ fn decide_review(
         decided_at: crate::clock::stamp(ctx.now),
     };
     let after = serde_json::json!({ "review": decided }).to_string();
-    Ok(Decision::Review {
-        review: Box::new(decided),
+    Ok(Decision::Application {
+        review: Some(Box::new(decided)),
+        pauses: app.pauses,
         before: "null".into(),
         after,
     })
@@ -765,9 +766,10 @@ fn decide_clock(
             format!("the clock of application {id} cannot be changed so: {e}"),
         )
     })?;
-    Ok(Decision::Clock {
+    Ok(Decision::Application {
         before: serde_json::json!({ "pauses": app.pauses }).to_string(),
         after: serde_json::json!({ "pauses": pauses }).to_string(),
+        review: None,
         pauses,
     })
 }

@@ -219,14 +219,10 @@ pub enum Decision {
         before: String,
         after: String,
     },
-    /// A permit application's review decision.
-    Review {
-        review: Box<DecidedReview>,
-        before: String,
-        after: String,
-    },
-    /// A permit application's decision clock paused or resumed: its pauses after the action.
-    Clock {
+    /// A permit application after its review decision or a pause or resumption of its clock:
+    /// what it then holds of both.
+    Application {
+        review: Option<Box<DecidedReview>>,
         pauses: Vec<Pause>,
         before: String,
         after: String,

@@ -965,41 +965,20 @@ impl HubStore for PgStore {
                     new_version: version,
                 }
             }
-            Decision::Review {
+            Decision::Application {
                 review,
-                before,
-                after,
-            } => {
-                let seq = next_counter(&mut tx, "change").await?;
-                let version: i64 = sqlx::query_scalar(
-                    "UPDATE permit_applications SET review = $1, verdict = $2,
-                         version = version + 1, seq = $3, updated_at = $4
-                     WHERE application_id = $5 RETURNING version",
-                )
-                .bind(serde_json::to_string(&review)?)
-                .bind(review.review.verdict.code())
-                .bind(seq)
-                .bind(&at)
-                .bind(key)
-                .fetch_one(&mut *tx)
-                .await?;
-                append_audit(&mut tx, &audit(before, after)).await?;
-                MutationResult::Applied {
-                    mutation_id: m.mutation_id.clone(),
-                    new_version: version,
-                }
-            }
-            Decision::Clock {
                 pauses,
                 before,
                 after,
             } => {
                 let seq = next_counter(&mut tx, "change").await?;
                 let version: i64 = sqlx::query_scalar(
-                    "UPDATE permit_applications SET pauses = $1, version = version + 1,
-                         seq = $2, updated_at = $3
-                     WHERE application_id = $4 RETURNING version",
+                    "UPDATE permit_applications SET review = $1, verdict = $2, pauses = $3,
+                         version = version + 1, seq = $4, updated_at = $5
+                     WHERE application_id = $6 RETURNING version",
                 )
+                .bind(review.as_ref().map(serde_json::to_string).transpose()?)
+                .bind(review.as_ref().map(|r| r.review.verdict.code()))
                 .bind(serde_json::to_string(&pauses)?)
                 .bind(seq)
                 .bind(&at)

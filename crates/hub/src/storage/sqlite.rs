@@ -730,42 +730,25 @@ fn decide_and_record(
                 new_version: version,
             }
         }
-        Decision::Review {
+        Decision::Application {
             review,
-            before,
-            after,
-        } => {
-            let seq = next_counter(tx, "change")?;
-            let version: i64 = tx.query_row(
-                "UPDATE permit_applications SET review = ?1, verdict = ?2, version = version + 1,
-                     seq = ?3, updated_at = ?4
-                 WHERE application_id = ?5 RETURNING version",
-                params![
-                    serde_json::to_string(&review)?,
-                    review.review.verdict.code(),
-                    seq,
-                    at,
-                    key
-                ],
-                |r| r.get(0),
-            )?;
-            append_audit(tx, &audit(before, after))?;
-            MutationResult::Applied {
-                mutation_id: m.mutation_id.clone(),
-                new_version: version,
-            }
-        }
-        Decision::Clock {
             pauses,
             before,
             after,
         } => {
             let seq = next_counter(tx, "change")?;
             let version: i64 = tx.query_row(
-                "UPDATE permit_applications SET pauses = ?1, version = version + 1, seq = ?2,
-                     updated_at = ?3
-                 WHERE application_id = ?4 RETURNING version",
-                params![serde_json::to_string(&pauses)?, seq, at, key],
+                "UPDATE permit_applications SET review = ?1, verdict = ?2, pauses = ?3,
+                     version = version + 1, seq = ?4, updated_at = ?5
+                 WHERE application_id = ?6 RETURNING version",
+                params![
+                    review.as_ref().map(serde_json::to_string).transpose()?,
+                    review.as_ref().map(|r| r.review.verdict.code()),
+                    serde_json::to_string(&pauses)?,
+                    seq,
+                    at,
+                    key
+                ],
                 |r| r.get(0),
             )?;
             append_audit(tx, &audit(before, after))?;
