@@ -71,6 +71,35 @@ fn with_unsent_clock_actions(
     Ok(a)
 }
 
+/// An outbox row of a permit application (entity `permit_application`, keyed by its id).
+struct Queued<'a> {
+    mutation_id: &'a str,
+    device_id: &'a str,
+    application_id: &'a str,
+    action: &'a str,
+    payload: String,
+    base_version: i64,
+    now: &'a str,
+}
+
+fn queue_mutation(conn: &Connection, q: &Queued<'_>) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO outbox(mutation_id, device_id, entity, entity_key, order_id, action,
+            payload, base_version, created_at)
+         VALUES (?1, ?2, 'permit_application', ?3, NULL, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        q.mutation_id,
+        q.device_id,
+        q.application_id,
+        q.action,
+        q.payload,
+        q.base_version,
+        q.now
+    ])?;
+    Ok(())
+}
+
 fn read_application(conn: &Connection, json: &str) -> Result<ApplicationChange, StoreError> {
     let a = serde_json::from_str(json).map_err(json_err)?;
     with_unsent_clock_actions(conn, a)
@@ -179,25 +208,18 @@ impl Store {
         now: &str,
         device_id: &str,
     ) -> Result<(), StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.prepare_cached(
-            "INSERT INTO outbox(mutation_id, device_id, entity, entity_key, order_id, action,
-                payload, base_version, created_at)
-             VALUES (?1, ?2, 'permit_application', ?3, NULL, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            uuid::Uuid::now_v7().to_string(),
-            device_id,
-            application_id,
-            action.code(),
-            serde_json::to_string(action).map_err(json_err)?,
-            base_version,
-            now
-        ])?;
-        tx.commit()?;
-        Ok(())
+        queue_mutation(
+            &self.conn,
+            &Queued {
+                mutation_id: &uuid::Uuid::now_v7().to_string(),
+                device_id,
+                application_id,
+                action: action.code(),
+                payload: serde_json::to_string(action).map_err(json_err)?,
+                base_version,
+                now,
+            },
+        )
     }
 
     /// `service_point`'s permit day `day`, if pulled.
@@ -389,20 +411,18 @@ impl Store {
             now,
             mutation_id
         ])?;
-        tx.prepare_cached(
-            "INSERT INTO outbox(mutation_id, device_id, entity, entity_key, order_id, action,
-                payload, base_version, created_at)
-             VALUES (?1, ?2, 'permit_application', ?3, NULL, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            mutation_id,
-            device_id,
-            id,
-            REVIEW_ACTION,
-            serde_json::to_string(review).map_err(json_err)?,
-            version,
-            now
-        ])?;
+        queue_mutation(
+            &tx,
+            &Queued {
+                mutation_id: &mutation_id,
+                device_id,
+                application_id: id,
+                action: REVIEW_ACTION,
+                payload: serde_json::to_string(review).map_err(json_err)?,
+                base_version: version,
+                now,
+            },
+        )?;
         let kept = local_review(&tx, id)?
             .ok_or_else(|| StoreError::Corrupt(format!("review {id} vanished")))?;
         tx.commit()?;
