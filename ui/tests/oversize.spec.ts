@@ -268,7 +268,10 @@ describe("大件运输 page", () => {
           unreadable: null,
           repeats:
             a === reused
-              ? [{ application_id: first.application_id, received_at: first.received_at, earlier: true, material: "measurement_video", file_name: "measurement.mp4", sha256: "ab".repeat(32), how: { how: "shared_footage", shared_frames: 9, frames: 12 } }]
+              ? [
+                  { application_id: first.application_id, received_at: first.received_at, earlier: true, material: "measurement_video", file_name: "measurement.mp4", sha256: "ab".repeat(32), how: { how: "shared_footage", shared_frames: 9, frames: 12 }, elsewhere: null },
+                  { application_id: "DJ202611290000007", received_at: null, earlier: true, material: "measurement_video", file_name: "video.mp4", sha256: "cd".repeat(32), how: { how: "same_bytes" }, elsewhere: "获嘉县大件运输申报服务点" },
+                ]
               : [],
         },
       ],
@@ -291,6 +294,11 @@ describe("大件运输 page", () => {
     expect(document.querySelector('[data-testid="review-declared"]')!.textContent).toContain("6 轴（单胎 0 轴，双胎 6 轴）");
     expect(document.querySelector<HTMLVideoElement>('[data-testid="video-element"]')!.getAttribute("src")).toBe(`http://127.0.0.1:4321/t0ken/${"cd".repeat(32)}`);
     expect(document.querySelector('[data-testid="finding-reused"]')!.textContent).toContain("视频画面重复（9/12 帧相同）");
+    // The hub found the very file at another service point: named there, not a link (not here).
+    const elsewhere = document.querySelectorAll('[data-testid="finding-reused"]')[1];
+    expect(elsewhere.textContent).toContain("DJ202611290000007");
+    expect(elsewhere.querySelector('[data-testid="finding-reused-elsewhere"]')!.textContent).toContain("获嘉县大件运输申报服务点，不在本服务点");
+    expect(elsewhere.querySelector('[data-testid="finding-reused-link"]')).toBeNull();
     expect(document.querySelector('[data-testid="finding-cut"]')!.textContent).toBe("00:02.480");
     expect(document.querySelector('[data-testid="review-verdict-slot"]')!.textContent).toContain("审核结论");
     // Materials all held: nothing to fetch.

@@ -25,7 +25,9 @@ use crate::desk::Desk;
 use crate::error::{AppError, ErrorCode};
 use crate::media_check::{matches_of, media_error};
 use crate::message::{Lang, MessageKey};
-use crate::permit_day::{application_not_found, ApplicationView, PresentMaterial};
+use crate::permit_day::{
+    application_not_found, service_point_name, ApplicationView, PresentMaterial,
+};
 use crate::sync::runtime;
 
 /// Where one application's materials stand.
@@ -240,6 +242,9 @@ pub struct Repeat {
     pub file_name: String,
     pub sha256: String,
     pub how: MatchHow,
+    /// The other application's service point, named when it is not this one's: the hub found
+    /// the same file handed in elsewhere in the province.
+    pub elsewhere: Option<String>,
 }
 
 /// One handed-in file as the review screen shows it.
@@ -672,6 +677,7 @@ impl Desk {
     /// handed in the same file or the same picture or footage.
     pub fn application_review(&self, application_id: &str) -> Result<ApplicationReview, AppError> {
         let application = self.permit_application(application_id)?;
+        let pulled = self.cached_application(application_id)?;
         let rows = self.store.media_fingerprints()?;
         let (own, others): (Vec<_>, Vec<_>) = rows
             .into_iter()
@@ -721,8 +727,36 @@ impl Desk {
                         file_name: found.file_name,
                         sha256: found.sha256,
                         how: found.how,
+                        elsewhere: None,
                     });
                 }
+            }
+            // The hub's earlier uses of the very same file anywhere in the province; those in
+            // this desk's own index are named above already.
+            let before = pulled
+                .materials
+                .iter()
+                .filter(|m| m.sha256 == material.sha256)
+                .flat_map(|m| &m.handed_in_before);
+            for u in before {
+                if repeats.iter().any(|r| r.application_id == u.application_id) {
+                    continue;
+                }
+                let received_at = self
+                    .store
+                    .permit_application(&u.application_id)?
+                    .map(|a| a.received_at);
+                repeats.push(Repeat {
+                    application_id: u.application_id.clone(),
+                    received_at,
+                    earlier: true,
+                    material: u.material.clone(),
+                    file_name: u.file_name.clone(),
+                    sha256: material.sha256.clone(),
+                    how: MatchHow::SameBytes,
+                    elsewhere: (u.service_point != application.service_point)
+                        .then(|| service_point_name(&u.service_point)),
+                });
             }
             // The earlier applications first: that is where the file came from.
             repeats.sort_by_key(|r| !r.earlier);

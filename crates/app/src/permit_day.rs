@@ -31,6 +31,15 @@ use crate::permit_review::{verdict_of, NoticeClock, VerdictView};
 use crate::sync::{not_signed_in, runtime};
 use crate::Desk;
 
+/// A service point's name, `长垣市大件运输申报服务点`, from its county code (the code itself when
+/// the code is not a county's).
+pub(crate) fn service_point_name(code: &str) -> String {
+    casedesk_domain::Divisions::embedded()
+        .county(code)
+        .map(|(_, c)| format!("{}大件运输申报服务点", c.name))
+        .unwrap_or_else(|| code.to_string())
+}
+
 /// The decision clock of an accepted application: statutory working days from acceptance,
 /// less the working days of its pauses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

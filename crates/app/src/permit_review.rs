@@ -11,7 +11,7 @@ use casedesk_domain::permit::{
     check_draft, check_review, checklist, notice_lines, ChecklistItem, NoticeLine, PermitClass,
     Review, ReviewDraft, ReviewError, Verdict,
 };
-use casedesk_domain::{Divisions, Role};
+use casedesk_domain::Role;
 use casedesk_papers::{NoticeError, NoticeItem, OneTimeNotice, Typesetter};
 use casedesk_store::permit::{LocalReview, ReviewStoreError};
 use casedesk_wire::ApplicationChange;
@@ -22,7 +22,7 @@ use ts_rs::TS;
 use crate::error::{AppError, ErrorCode};
 use crate::message::MessageKey;
 use crate::permit::MaterialItem;
-use crate::permit_day::{stamp_time, PresentMaterial};
+use crate::permit_day::{service_point_name, stamp_time, PresentMaterial};
 use crate::Desk;
 
 /// A verdict as the desk shows it: from the hub (pulled back), or given here and still in the
@@ -200,7 +200,7 @@ impl Desk {
     }
 
     /// Whether the application's day is closed (日结) as far as this desk knows.
-    pub(crate) fn day_closed(&self, a: &ApplicationChange) -> Result<bool, AppError> {
+    fn day_closed(&self, a: &ApplicationChange) -> Result<bool, AppError> {
         Ok(self
             .store
             .permit_day(&a.submission.service_point, &a.day)?
@@ -214,7 +214,7 @@ impl Desk {
     }
 
     /// Refused on a closed day, unless a pause carries the application over.
-    pub(crate) fn check_day_open_for(&self, a: &ApplicationChange) -> Result<(), AppError> {
+    fn check_day_open_for(&self, a: &ApplicationChange) -> Result<(), AppError> {
         if self.open_after_closure(a)? {
             return Ok(());
         }
@@ -394,10 +394,7 @@ impl Desk {
         let lines = notice_lines(&missing, &current_review(&a, local.as_ref()).not_met());
         let clock = self.notice_clock(&a, Some(&v));
         let issued_on = clock.given_on.unwrap_or_else(|| self.today());
-        let service_point = Divisions::embedded()
-            .county(&a.submission.service_point)
-            .map(|(_, c)| format!("{}大件运输申报服务点", c.name))
-            .unwrap_or_else(|| a.submission.service_point.clone());
+        let service_point = service_point_name(&a.submission.service_point);
         let s = &a.submission;
         let notice = OneTimeNotice {
             service_point,

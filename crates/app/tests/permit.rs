@@ -722,6 +722,33 @@ fn a_paused_clock_is_kept_offline_lets_the_day_close_and_resumes_after_it() {
     assert_eq!(err.message.key, MessageKey::ReviewAlreadyDecided);
 }
 
+#[test]
+fn a_video_handed_in_before_at_another_service_point_is_named_with_it() {
+    let hub = start_hub();
+    let dir = tempfile::tempdir().expect("desk dir");
+    let mut huojia = signed_in(&hub, dir.path(), "liu.yang");
+    // The same video, first at 长垣, then at 获嘉县: this desk holds only the later one.
+    let first = hub.submit("EL-001", true);
+    let (mut s, files) = submission("EL-002", true);
+    s.service_point = "410724".into();
+    let later = hub.take(s, files);
+    huojia.sync().expect("sync");
+    assert!(
+        huojia.permit_application(&first).is_err(),
+        "not this desk's"
+    );
+    let review = huojia.application_review(&later).expect("review");
+    let video = material(&review, "measurement.mp4");
+    assert_eq!(video.repeats.len(), 1, "{:?}", video.repeats);
+    let r = &video.repeats[0];
+    assert_eq!(r.application_id, first);
+    assert!(r.earlier && r.received_at.is_none());
+    assert!(matches!(r.how, MatchHow::SameBytes));
+    assert_eq!(r.elsewhere.as_deref(), Some("长垣市大件运输申报服务点"));
+    // Papers are not compared: the same licence comes with every application.
+    assert!(material(&review, "dispatch.pdf").repeats.is_empty());
+}
+
 /// The demo generator's submission folders (`casedesk-cli demo-media`) are what the hub's
 /// carrier ingest takes: the shared format, valid credit ids and plates, files of their kinds.
 #[test]

@@ -3566,6 +3566,53 @@ async fn a_paused_clock_lets_the_day_close_and_carries_its_application_over(back
     assert_eq!(report.first_broken, None);
 }
 
+async fn a_photo_or_video_handed_in_before_elsewhere_is_named(backend: Backend) {
+    let hub = start(backend, HubConfig::default()).await;
+    hub.add_user("portal", Role::Administrator, "41").await;
+    hub.add_user("chen.jing", Role::DeskStaff, "410783").await;
+    hub.add_user("li.na", Role::DeskStaff, "410724").await;
+    let portal = hub.token("portal").await;
+    let changyuan = hub.token("chen.jing").await;
+    let huojia = hub.token("li.na").await;
+    let mut ids = Vec::new();
+    // The same video and photos (the helper's bytes), first at 长垣, then at 获嘉县.
+    for (reference, point) in [("SP-001", "410783"), ("SP-002", "410724")] {
+        let (s, f) = submission(reference, point);
+        let r = hub.submit(&portal, &upload_body(&s, &f)).await;
+        let ApplicationSubmitted::Created { application_id, .. } = r.json().await.expect("answer")
+        else {
+            panic!("created expected")
+        };
+        ids.push(application_id);
+    }
+    let there = applications(&hub.pull(&huojia, 0, 1000).await);
+    assert_eq!(there.len(), 1, "获嘉县 sees its own application only");
+    let later = &there[0];
+    for m in &later.materials {
+        if m.material == "dispatch_note" {
+            assert!(m.handed_in_before.is_empty(), "papers are not compared");
+            continue;
+        }
+        assert_eq!(
+            m.handed_in_before.len(),
+            1,
+            "{}: {:?}",
+            m.file_name,
+            m.handed_in_before
+        );
+        let u = &m.handed_in_before[0];
+        assert_eq!(u.application_id, ids[0]);
+        assert_eq!(u.service_point, "410783");
+        assert_eq!(u.file_name, m.file_name);
+    }
+    // The earlier one names nothing: it came first.
+    let first = applications(&hub.pull(&changyuan, 0, 1000).await);
+    assert!(first[0]
+        .materials
+        .iter()
+        .all(|m| m.handed_in_before.is_empty()));
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -3624,5 +3671,6 @@ on_both_engines!(
     the_dishonest_list_is_kept_and_puts_carriers_on_top,
     a_carriers_credit_record_judges_its_applications,
     a_paused_clock_lets_the_day_close_and_carries_its_application_over,
+    a_photo_or_video_handed_in_before_elsewhere_is_named,
     reviews_are_given_once_and_closing_waits_for_them,
 );

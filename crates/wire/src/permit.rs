@@ -449,6 +449,23 @@ pub struct MaterialFile {
     pub sha256: String,
     pub size: u64,
     pub mime: String,
+    /// For a photo or a video: the applications that handed in the very same file before this
+    /// one, anywhere in the province (the hub sees them all; a desk only its jurisdiction's).
+    /// Papers are left out: a carrier hands in the same licence with every application.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handed_in_before: Vec<EarlierUse>,
+}
+
+/// An earlier application that handed in the same file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EarlierUse {
+    pub application_id: String,
+    pub service_point: String,
+    /// When the hub took it, Beijing time with microseconds.
+    pub received_at: String,
+    pub material: String,
+    pub file_name: String,
 }
 
 /// A carrier's credit standing as the hub held it when an application arrived: its credit code

@@ -14,4 +14,9 @@ received_at: string | null,
 /**
  * The other application came in before this one (an indexed folder counts as earlier).
  */
-earlier: boolean, material: string, file_name: string, sha256: string, how: MatchHow, };
+earlier: boolean, material: string, file_name: string, sha256: string, how: MatchHow, 
+/**
+ * The other application's service point, named when it is not this one's: the hub found
+ * the same file handed in elsewhere in the province.
+ */
+elsewhere: string | null, };

@@ -933,6 +933,7 @@ const en: Messages = {
     },
     finding: {
       reused: "Already handed in with an earlier application ({how}, {file}, {at}):",
+      elsewhere: " ({where}, another service point)",
       reusedLater: "Handed in again with a later application ({how}, {file}, {at}):",
       cuts: "The video is not one continuous shot; cuts at (click to seek):",
       noExif: "The photo has no EXIF: ask the carrier for the original file (messaging apps strip EXIF; this alone is not a sign of fraud).",

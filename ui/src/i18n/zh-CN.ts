@@ -931,6 +931,7 @@ const zhCN = {
     },
     finding: {
       reused: "该材料已在先前的申报中提交过（{how}，{file}，{at}）：",
+      elsewhere: "（{where}，不在本服务点）",
       reusedLater: "之后的申报再次提交了该材料（{how}，{file}，{at}）：",
       cuts: "视频不是一镜到底，剪辑点（单击跳转）：",
       noExif: "照片没有 EXIF 信息：请承运人提供原始文件（聊天软件会去除 EXIF，这本身不能说明造假）。",

@@ -8,16 +8,17 @@
 use async_trait::async_trait;
 use casedesk_domain::{InterceptionOutcome, OrderState};
 use casedesk_wire::{
-    ApplicationChange, AttentionItem, Change, DishonestEntry, Entity, MaterialFile, MutationResult,
-    OrderDeparture, OrderFacts, OrderStateWire, PermitDay,
+    ApplicationChange, AttentionItem, Change, DishonestEntry, EarlierUse, Entity, MaterialFile,
+    MutationResult, OrderDeparture, OrderFacts, OrderStateWire, PermitDay,
 };
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
 use super::sqlite::with_payload;
 use super::sqlite::{
-    application_from, carrier_credit_from, day_from, dishonest_from, APPLICATION_COLUMNS,
-    CARRIER_CREDIT_COLUMNS, DAY_COLUMNS, DISHONEST_COLUMNS, MATERIALS_QUERY,
+    application_from, carrier_credit_from, day_from, dishonest_from, with_earlier_uses,
+    APPLICATION_COLUMNS, CARRIER_CREDIT_COLUMNS, DAY_COLUMNS, DISHONEST_COLUMNS,
+    EARLIER_USES_QUERY, MATERIALS_QUERY,
 };
 use super::sqlite::{
     departure_filter, division_filter, facts_json, order_audit, order_change, order_from, page,
@@ -1602,15 +1603,16 @@ fn day_record(r: &PgRow) -> Result<(PermitDay, String), StoreError> {
     ))
 }
 
-async fn materials_of<'c, E>(conn: E, id: &str) -> Result<Vec<MaterialFile>, StoreError>
-where
-    E: sqlx::Executor<'c, Database = Postgres>,
-{
+async fn materials_of(
+    conn: &mut sqlx::PgConnection,
+    id: &str,
+) -> Result<Vec<MaterialFile>, StoreError> {
     let rows = sqlx::query(&MATERIALS_QUERY.replace("?1", "$1"))
         .bind(id)
-        .fetch_all(conn)
+        .fetch_all(&mut *conn)
         .await?;
-    rows.iter()
+    let materials = rows
+        .iter()
         .map(|r| {
             Ok(MaterialFile {
                 material: r.try_get("material")?,
@@ -1618,9 +1620,29 @@ where
                 sha256: r.try_get("sha256")?,
                 size: r.try_get::<i64, _>("size")? as u64,
                 mime: r.try_get("mime")?,
+                handed_in_before: Vec::new(),
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let uses = sqlx::query(&EARLIER_USES_QUERY.replace("?1", "$1"))
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("sha256")?,
+                EarlierUse {
+                    application_id: r.try_get("application_id")?,
+                    service_point: r.try_get("service_point")?,
+                    received_at: r.try_get("received_at")?,
+                    material: r.try_get("material")?,
+                    file_name: r.try_get("file_name")?,
+                },
+            ))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(with_earlier_uses(materials, uses))
 }
 
 async fn day_row(
@@ -1929,7 +1951,7 @@ impl PgStore {
             ),
         )
         .await?;
-        let materials = materials_of(&mut *tx, &application_id).await?;
+        let materials = materials_of(&mut tx, &application_id).await?;
         tx.commit().await?;
         Ok(ApplicationTaken::Created {
             application: Box::new(ApplicationChange {

@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use casedesk_domain::{InterceptionOutcome, OrderState, Role, WhitelistEntry};
 use casedesk_wire::{
-    ApplicationChange, AttentionItem, Change, DishonestEntry, Entity, MaterialFile, MutationResult,
-    OrderChange, OrderDeparture, OrderFacts, OrderStateWire, PermitDay, WhitelistChange,
+    ApplicationChange, AttentionItem, Change, DishonestEntry, EarlierUse, Entity, MaterialFile,
+    MutationResult, OrderChange, OrderDeparture, OrderFacts, OrderStateWire, PermitDay,
+    WhitelistChange,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
@@ -1934,18 +1935,64 @@ pub(crate) const MATERIALS_QUERY: &str = "SELECT m.material, m.file_name, m.sha2
      e.mime FROM permit_materials m JOIN evidence e ON e.sha256 = m.sha256 \
      WHERE m.application_id = ?1 ORDER BY m.position";
 
+/// The applications taken before `?1` that handed in one of its photos or videos, byte for
+/// byte (by the materials' SHA-256 index), oldest first. Papers are left out: the same licence
+/// comes with every application of a carrier.
+pub(crate) const EARLIER_USES_QUERY: &str = "SELECT DISTINCT m.sha256, o.application_id, \
+     a.service_point, a.received_at, o.material, o.file_name \
+     FROM permit_materials m \
+     JOIN permit_materials o ON o.sha256 = m.sha256 AND o.application_id <> m.application_id \
+     JOIN permit_applications a ON a.application_id = o.application_id \
+     JOIN permit_applications me ON me.application_id = m.application_id \
+     WHERE m.application_id = ?1 \
+       AND m.material IN ('measurement_video', 'watermarked_photos') \
+       AND a.received_at < me.received_at \
+     ORDER BY a.received_at, o.application_id";
+
+/// Gives each material the earlier uses found for it (rows of [`EARLIER_USES_QUERY`] as
+/// `(sha256, use)`).
+pub(crate) fn with_earlier_uses(
+    mut materials: Vec<MaterialFile>,
+    uses: Vec<(String, EarlierUse)>,
+) -> Vec<MaterialFile> {
+    for (sha256, found) in uses {
+        for m in materials.iter_mut().filter(|m| m.sha256 == sha256) {
+            m.handed_in_before.push(found.clone());
+        }
+    }
+    materials
+}
+
 fn materials_of(conn: &Connection, id: &str) -> Result<Vec<MaterialFile>, StoreError> {
     let mut stmt = conn.prepare_cached(MATERIALS_QUERY)?;
-    let rows = stmt.query_map([id], |r| {
-        Ok(MaterialFile {
-            material: r.get(0)?,
-            file_name: r.get(1)?,
-            sha256: r.get(2)?,
-            size: r.get::<_, i64>(3)? as u64,
-            mime: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    let materials = stmt
+        .query_map([id], |r| {
+            Ok(MaterialFile {
+                material: r.get(0)?,
+                file_name: r.get(1)?,
+                sha256: r.get(2)?,
+                size: r.get::<_, i64>(3)? as u64,
+                mime: r.get(4)?,
+                handed_in_before: Vec::new(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let uses = conn
+        .prepare_cached(EARLIER_USES_QUERY)?
+        .query_map([id], |r| {
+            Ok((
+                r.get(0)?,
+                EarlierUse {
+                    application_id: r.get(1)?,
+                    service_point: r.get(2)?,
+                    received_at: r.get(3)?,
+                    material: r.get(4)?,
+                    file_name: r.get(5)?,
+                },
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(with_earlier_uses(materials, uses))
 }
 
 pub(crate) const DAY_COLUMNS: &str = "service_point, day, seed, commitment, committed_at, \
