@@ -1,11 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { i18n } from "../src/i18n";
 import {
-  checkDeadline, clockLevel, clockNameKey, countLabel, formatBytes, formatDateTime, formatInt, formatPercent,
+  checkDeadline, clockLevel, clockNameKey, dueLevel, countLabel, formatBytes, formatDateTime, formatInt, formatPercent,
   formatPlate, isFinished, minutesLabel, timeLeftLabel, workingDaysLabel, weekdayOf,
 } from "../src/utils/format";
 
 const t = i18n.global.t as unknown as Parameters<typeof workingDaysLabel>[1];
+
+describe("a working-days clock's style", () => {
+  it("is overdue below 0 and due soon at 1 day or less", () => {
+    expect([-1, 0, 1, 2].map(dueLevel)).toEqual(["is-overdue", "is-soon", "is-soon", ""]);
+  });
+});
 
 describe("working-days label", () => {
   it("speaks Chinese by default", () => {

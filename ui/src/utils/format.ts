@@ -56,6 +56,12 @@ export function clockLevel(tl: TimeLeft, mine: boolean): ClockLevel {
   return "ok";
 }
 
+/** The permit desk's working-days clocks as a style class, by `clockLevel`'s rule. */
+export function dueLevel(left: number): "" | "is-soon" | "is-overdue" {
+  const level = clockLevel({ unit: "working_days", left }, true);
+  return level === "overdue" ? "is-overdue" : level === "soon" ? "is-soon" : "";
+}
+
 /** The i18n key naming a clock by its owner (and, for the supervisor, the state it waits in). */
 export function clockNameKey(owner: ClockOwner, status: Status): string {
   if (owner === "supervisor") return status === "returned" ? "reassign" : "spot_check";
