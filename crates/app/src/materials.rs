@@ -676,12 +676,12 @@ impl Desk {
     /// with whether it is held, its metadata and findings, and the other applications that
     /// handed in the same file or the same picture or footage.
     pub fn application_review(&self, application_id: &str) -> Result<ApplicationReview, AppError> {
-        let application = self.permit_application(application_id)?;
         let pulled = self.cached_application(application_id)?;
+        let application = self.view_of(&pulled)?;
         let rows = self.store.media_fingerprints()?;
         let (own, others): (Vec<_>, Vec<_>) = rows
             .into_iter()
-            .partition(|r| r.application_id == application_id);
+            .partition(|r| r.application_id == pulled.application_id);
         let mut files = Vec::with_capacity(application.materials.len());
         for material in &application.materials {
             let held = self.evidence.holds(&material.sha256);

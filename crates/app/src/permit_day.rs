@@ -358,7 +358,7 @@ pub(crate) fn application_not_found(application_id: &str) -> AppError {
         .with("application_id", application_id)
 }
 
-pub(crate) fn stamp_time(s: &str) -> Option<NaiveDateTime> {
+fn stamp_time(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok()
 }
 
@@ -427,12 +427,17 @@ impl Desk {
             .store
             .permit_application(application_id)?
             .ok_or_else(|| application_not_found(application_id))?;
+        self.view_of(&a)
+    }
+
+    /// A pulled application as the list shows it, with its day's draw and the dishonest list.
+    pub(crate) fn view_of(&self, a: &ApplicationChange) -> Result<ApplicationView, AppError> {
         let drawn = self
             .store
             .permit_day(&a.submission.service_point, &a.day)?
             .and_then(|d| d.draw);
         let entries = self.store.dishonest_entries(None)?;
-        self.application_view(&a, drawn.as_ref(), &entries)
+        self.application_view(a, drawn.as_ref(), &entries)
     }
 
     fn application_view(

@@ -14,7 +14,7 @@ use casedesk_domain::permit::{
 use casedesk_domain::Role;
 use casedesk_papers::{NoticeError, NoticeItem, OneTimeNotice, Typesetter};
 use casedesk_store::permit::{LocalReview, ReviewStoreError};
-use casedesk_wire::ApplicationChange;
+use casedesk_wire::{day_of, ApplicationChange};
 use chrono::NaiveDate;
 use serde::Serialize;
 use ts_rs::TS;
@@ -22,7 +22,7 @@ use ts_rs::TS;
 use crate::error::{AppError, ErrorCode};
 use crate::message::MessageKey;
 use crate::permit::MaterialItem;
-use crate::permit_day::{service_point_name, stamp_time, PresentMaterial};
+use crate::permit_day::{service_point_name, PresentMaterial};
 use crate::Desk;
 
 /// A verdict as the desk shows it: from the hub (pulled back), or given here and still in the
@@ -116,12 +116,6 @@ pub(crate) fn verdict_of(
         }),
         _ => None,
     }
-}
-
-fn date_of(stamp: &str) -> Option<NaiveDate> {
-    stamp
-        .get(..10)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
 /// The review's marks and notes as they stand: the hub's decided review, else this desk's.
@@ -232,13 +226,11 @@ impl Desk {
         verdict: Option<&VerdictView>,
     ) -> NoticeClock {
         let today = self.today();
-        let received_on = stamp_time(&a.received_at)
-            .map(|t| t.date())
-            .unwrap_or(today);
+        let received_on = a.received_on().unwrap_or(today);
         let due = notice_due(&self.calendar, received_on);
         match verdict {
             Some(v) if v.verdict == Verdict::MoreMaterial => {
-                let given = date_of(&v.decided_at).unwrap_or(today);
+                let given = day_of(&v.decided_at).unwrap_or(today);
                 NoticeClock {
                     received_on,
                     due,

@@ -36,12 +36,13 @@ pub use mutation::{
 };
 pub use order::OrderStateWire;
 pub use permit::{
-    check_submission, day_candidates, entries_at, is_plain_file_name, is_valid_vehicle_plate,
-    listed_at, ApplicationChange, ApplicationSubmitted, ApplicationUpload, AssessError, Assessment,
-    CarrierCredit, CarrierCreditUpdate, CarrierStanding, CheckedMaterial, CheckedSubmission,
-    DayApplication, DecidedReview, DishonestEntry, DishonestListing, DishonestRepair, EarlierUse,
-    MaterialFile, Party, PermitDay, Submission, SubmissionFile, SubmissionRefusal,
-    SubmittedMaterial, MAX_CARRIER_REFERENCE_CHARS, MAX_MATERIAL_FILES, MAX_SUBMISSION_TEXT_CHARS,
+    check_submission, day_candidates, day_of, entries_at, is_plain_file_name,
+    is_valid_vehicle_plate, listed_at, ApplicationChange, ApplicationSubmitted, ApplicationUpload,
+    AssessError, Assessment, CarrierCredit, CarrierCreditUpdate, CarrierStanding, CheckedMaterial,
+    CheckedSubmission, DayApplication, DecidedReview, DishonestEntry, DishonestListing,
+    DishonestRepair, EarlierUse, MaterialFile, Party, PermitDay, Submission, SubmissionFile,
+    SubmissionRefusal, SubmittedMaterial, MAX_CARRIER_REFERENCE_CHARS, MAX_MATERIAL_FILES,
+    MAX_SUBMISSION_TEXT_CHARS,
 };
 pub use rejection::{Rejection, RejectionCode};
 

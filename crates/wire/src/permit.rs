@@ -552,10 +552,15 @@ pub struct DecidedReview {
 impl DecidedReview {
     /// The day it was given.
     pub fn decided_on(&self) -> Option<NaiveDate> {
-        self.decided_at
-            .get(..10)
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        day_of(&self.decided_at)
     }
+}
+
+/// The day of a stamp `YYYY-MM-DD HH:MM[:SS.ffffff]` (the hub's and the desk's).
+pub fn day_of(stamp: &str) -> Option<NaiveDate> {
+    stamp
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
 /// Why an application's declaration cannot be assessed (the hub checked it on receipt, so only
@@ -642,12 +647,13 @@ impl ApplicationChange {
         if self.review.is_some() || !self.assess().is_ok_and(|a| a.complete()) {
             return Err(ClockActionError::NotRunning);
         }
-        let received_on = self
-            .received_at
-            .get(..10)
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .unwrap_or(today);
+        let received_on = self.received_on().unwrap_or(today);
         apply_clock_action(&self.pauses, action, received_on, today)
+    }
+
+    /// The day the hub took it.
+    pub fn received_on(&self) -> Option<NaiveDate> {
+        day_of(&self.received_at)
     }
 }
 
