@@ -18,9 +18,11 @@ use casedesk_hub::jurisdiction::Jurisdiction;
 use casedesk_hub::permit::{submit, Poster};
 use casedesk_hub::storage::{self, NewUser};
 use casedesk_hub::{app_with_evidence, HubConfig};
-use casedesk_wire::{ApplicationSubmitted, Submission, TokenResponse};
+use casedesk_wire::{ApplicationSubmitted, TokenResponse};
 use reqwest::StatusCode;
 use serde_json::json;
+
+mod common;
 
 /// moto's server, stopped when dropped.
 struct Moto(Child);
@@ -73,53 +75,6 @@ fn start_moto() -> Option<(Moto, String)> {
         std::thread::sleep(Duration::from_millis(100));
     }
     Some((moto, format!("http://127.0.0.1:{port}")))
-}
-
-/// A photo's and a video's bytes as their kinds begin, with a body long enough for ranges.
-fn files() -> Vec<(String, Vec<u8>)> {
-    let mut video = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41".to_vec();
-    video.extend((0..300_000u32).map(|i| (i % 251) as u8));
-    let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    photo.extend((0..40_000u32).map(|i| (i % 13) as u8));
-    vec![
-        ("measurement.mp4".into(), video),
-        ("front.jpg".into(), photo),
-        (
-            "dispatch.pdf".into(),
-            b"%PDF-1.7\n% S3-001\n%%EOF\n".to_vec(),
-        ),
-    ]
-}
-
-fn submission() -> Submission {
-    let submitted = (casedesk_hub::clock::beijing_now() - chrono::Duration::minutes(3))
-        .format("%Y-%m-%dT%H:%M:%S+08:00")
-        .to_string();
-    serde_json::from_value(json!({
-        "carrier_reference": "S3-001",
-        "service_point": "410783",
-        "submitted_at": submitted,
-        "carrier": {"name": "长垣市宏达重型运输有限公司", "credit_id": "91410783MA9XL0HJ8A"},
-        "manufacturer": {"name": "河南森源电气股份有限公司", "credit_id": "91410700725822691A"},
-        "goods": "110kV 油浸式变压器",
-        "tractor_plate": "豫GA1234",
-        "trailer_plate": "豫GB567挂",
-        "vehicle": {"height_mm": 4300, "width_mm": 3200, "length_mm": 21000,
-                    "total_mass_kg": 79000, "axles": 6, "configuration": "combination",
-                    "single_drive_axle": false, "single_tyre_axles": 0},
-        "route": "within_province",
-        "route_text": "长垣市 G230 → G4 京港澳高速 → 郑州市航空港区",
-        "trips": "single",
-        "track": "credit_fast_track",
-        "travel_from": "2026-12-01",
-        "travel_to": "2026-12-03",
-        "materials": [
-            {"material": "measurement_video", "file": "measurement.mp4"},
-            {"material": "watermarked_photos", "file": "front.jpg"},
-            {"material": "dispatch_note", "file": "dispatch.pdf"}
-        ]
-    }))
-    .expect("the shared format")
 }
 
 #[test]
@@ -176,7 +131,10 @@ fn materials_are_kept_in_an_s3_bucket_and_served_by_range() {
             device_id: "carrier-portal".into(),
             scope: Jurisdiction::Province,
         };
-        let taken = submit(&*store, &bucket, submission(), files(), &poster)
+        let (manifest, files) = common::submission("S3-001", "410783");
+        let video = files[0].1.clone();
+        let manifest = serde_json::from_value(manifest).expect("the shared format");
+        let taken = submit(&*store, &bucket, manifest, files, &poster)
             .await
             .expect("taken");
         assert!(matches!(taken, ApplicationSubmitted::Created { .. }));
@@ -192,7 +150,6 @@ fn materials_are_kept_in_an_s3_bucket_and_served_by_range() {
             .text()
             .await
             .expect("listing");
-        let video = files().remove(0).1;
         let sha = {
             use sha2::Digest;
             hex::encode(sha2::Sha256::digest(&video))
@@ -237,12 +194,9 @@ fn materials_are_kept_in_an_s3_bucket_and_served_by_range() {
             whole.bytes().await.expect("bytes").as_ref(),
             video.as_slice()
         );
-        let part = get(Some("bytes=100000-")).await.expect("range");
+        let part = get(Some("bytes=1000-")).await.expect("range");
         assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
-        assert_eq!(
-            part.bytes().await.expect("bytes").as_ref(),
-            &video[100_000..]
-        );
+        assert_eq!(part.bytes().await.expect("bytes").as_ref(), &video[1000..]);
         let past = get(Some("bytes=999999999-")).await.expect("past the end");
         assert_eq!(past.status(), StatusCode::RANGE_NOT_SATISFIABLE);
     });
