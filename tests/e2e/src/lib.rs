@@ -118,6 +118,25 @@ impl Drop for HubProcess {
     }
 }
 
+/// Takes a carrier's submission folder in with `casedesk-hub ingest-application`, as the carrier
+/// portal would, into the hub whose SQLite file is `db`.
+pub fn ingest_application(db: &Path, folder: &Path) -> Res<()> {
+    let out = Command::new(hub_binary())
+        .arg("--db")
+        .arg(db)
+        .arg("ingest-application")
+        .arg(folder)
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "ingest-application: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// Starts the built hub with its demo users and orders on a database in `dir`, listening on
 /// `listen` (a free loopback port when none); returns it and its address once it accepts
 /// connections. Started again on the same folder and address, it is the same hub back.

@@ -8,9 +8,8 @@
 //! The tokens go to a 0600 file in the data folder (`CASEDESK_TOKEN_STORE=file`).
 
 use std::path::Path;
-use std::process::Command;
 
-use casedesk_e2e::{hub_binary, start_hub, Res, Session};
+use casedesk_e2e::{ingest_application, start_hub, Res, Session};
 
 /// A carrier's submission folder (the shared format), with every material a class II
 /// fast-track application needs when `complete`.
@@ -68,23 +67,6 @@ fn submission_folder(dir: &Path, reference: &str, carrier_id: &str, complete: bo
     Ok(())
 }
 
-fn ingest(db: &Path, folder: &Path) -> Res<()> {
-    let out = Command::new(hub_binary())
-        .arg("--db")
-        .arg(db)
-        .arg("ingest-application")
-        .arg(folder)
-        .output()?;
-    if !out.status.success() {
-        return Err(format!(
-            "ingest-application: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )
-        .into());
-    }
-    Ok(())
-}
-
 #[tokio::test]
 async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
     std::env::set_var("CASEDESK_TOKEN_STORE", "file");
@@ -100,7 +82,7 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
     ] {
         let dir = folders.join(reference);
         submission_folder(&dir, reference, carrier, complete)?;
-        ingest(&db, &dir)?;
+        ingest_application(&db, &dir)?;
     }
 
     let s = Session::start(home.path()).await?;

@@ -17,29 +17,16 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use casedesk_e2e::{artifacts_dir, cli_binary, hub_binary, start_hub, Res, Session};
+use casedesk_e2e::{artifacts_dir, cli_binary, ingest_application, start_hub, Res, Session};
 
-fn ingest(db: &Path, folder: &Path) -> Res<()> {
+fn redated_ingest(db: &Path, folder: &Path) -> Res<()> {
     // Dated a few minutes ago: the generator's times of day may be later than now.
     let manifest = folder.join("application.json");
     let mut app: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest)?)?;
     let now = chrono::Utc::now() + chrono::Duration::hours(8) - chrono::Duration::minutes(3);
     app["submitted_at"] = now.format("%Y-%m-%dT%H:%M:%S+08:00").to_string().into();
     std::fs::write(&manifest, app.to_string())?;
-    let out = Command::new(hub_binary())
-        .arg("--db")
-        .arg(db)
-        .arg("ingest-application")
-        .arg(folder)
-        .output()?;
-    if !out.status.success() {
-        return Err(format!(
-            "ingest-application: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )
-        .into());
-    }
-    Ok(())
+    ingest_application(db, folder)
 }
 
 /// The video element's state, as the page sees it.
@@ -160,7 +147,7 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
     };
     // Folder 1 (clean), folder 4 (folder 1's video re-encoded), folder 5 (a video with a cut).
     for i in [0, 3, 4] {
-        ingest(&db, &media.join(folder(i)?))?;
+        redated_ingest(&db, &media.join(folder(i)?))?;
     }
 
     let s = Session::start(home.path()).await?;
@@ -271,14 +258,7 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
 
     // The verdict: one item not met with a remark, the rest met, 补正材料 (confirmed); the
     // one-time notice lists the unmet item.
-    let items = s.texts("[data-testid=review-met]").await?;
-    for i in 1..items.len() {
-        s.click(&format!(
-            ".review-item:nth-child({}) [data-testid=review-met]",
-            i + 1
-        ))
-        .await?;
-    }
+    s.mark_every_item_met().await?;
     s.click(".review-item:nth-child(1) [data-testid=review-not-met]")
         .await?;
     s.type_into(
