@@ -13,10 +13,17 @@ source scripts/env.sh
 cargo build -p casedesk -p casedesk-cli -p casedesk-hub
 
 DATA="${CASEDESK_DATA:-${XDG_DATA_HOME:-$HOME/.local/share}/casedesk}"
+# The desk's demo and the hub's are made by one generator for zhang.wei as of one moment (Beijing
+# time, kept in the data folder), so the cache holds the very orders the hub has and work on
+# them syncs. The moment is kept so that a hub made again later still matches the cache.
+mkdir -p "$DATA"
+[ -s "$DATA/demo-at" ] || date -u -d '+8 hours' +'%Y-%m-%d %H:%M' >"$DATA/demo-at"
+DEMO_AT=$(cat "$DATA/demo-at")
 ORDERS=$("$CARGO_TARGET_DIR/debug/casedesk-cli" --data "$DATA" --json status | grep -o '"order_count": [0-9]*' | grep -o '[0-9]*$')
 if [ "$ORDERS" = 0 ]; then
-  echo "run: loading demo data (10 000 work orders) into $DATA"
-  "$CARGO_TARGET_DIR/debug/casedesk-cli" --data "$DATA" demo --orders 10000
+  echo "run: loading demo data (10 000 work orders of 长垣, for zhang.wei, as of $DEMO_AT) into $DATA"
+  "$CARGO_TARGET_DIR/debug/casedesk-cli" --data "$DATA" profile --user zhang.wei --role county-officer --county 410783 >/dev/null
+  "$CARGO_TARGET_DIR/debug/casedesk-cli" --data "$DATA" demo --orders 10000 --at "$DEMO_AT"
 fi
 
 # A hub to sign in to from the 同步 page (http://127.0.0.1:8740, e.g. zhang.wei / casedesk-demo);
@@ -37,7 +44,7 @@ if ! (exec 3<>"/dev/tcp/${HUB_LISTEN%:*}/${HUB_LISTEN#*:}") 2>/dev/null; then
     done
   fi
   "$CARGO_TARGET_DIR/debug/casedesk-hub" serve --db "$DATA/hub.db" --listen "$HUB_LISTEN" --demo \
-    >"$DATA/hub.log" 2>&1 &
+    --demo-orders 10000 --demo-at "$DEMO_AT" >"$DATA/hub.log" 2>&1 &
   hub_pid=$!
   trap '[ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null || true' EXIT
   echo "run: hub on http://$HUB_LISTEN (log: $DATA/hub.log)"

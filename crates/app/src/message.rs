@@ -214,6 +214,8 @@ message_keys! {
     DemoCacheNotEmpty => "demo_cache_not_empty" [],
     DemoDataDamaged => "demo_data_damaged" ["detail"],
     DemoNoRoads => "demo_no_roads" ["county"],
+    DemoInFuture => "demo_in_future" ["at"],
+    DemoMomentInvalid => "demo_moment_invalid" ["value"],
     HubOffline => "hub_offline" ["url"],
     /// A message the hub (or the sync client) wrote in both languages: shown as it came.
     HubSays => "hub_says" ["message_zh", "message_en"],

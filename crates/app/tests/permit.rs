@@ -50,7 +50,9 @@ fn start_hub() -> Hub {
     let bucket = EvidenceBucket::open(&evidence).expect("evidence folder");
     let (store, addr) = rt.block_on(async {
         let store = storage::open(&db).await.expect("open the hub's store");
-        assert!(casedesk_hub::demo::fill(&*store).await.expect("demo"));
+        assert!(casedesk_hub::demo::fill_open_orders(&*store)
+            .await
+            .expect("demo"));
         store
             .add_user(
                 NewUser {

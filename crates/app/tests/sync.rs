@@ -8,13 +8,13 @@ use std::sync::Arc;
 
 use casedesk_app::{
     explain_refusal, AutoSync, AutoSyncRunner, AutoSyncState, Desk, ErrorCode, HandlingMethod,
-    InboxFilter, Lang, TokenStoreKind,
+    InboxFilter, Lang, Profile, TokenStoreKind,
 };
 use casedesk_domain::{
-    Catalog, InterceptionOutcome, OrderState, Status, WhitelistStatus, WorkingCalendar,
+    Catalog, InterceptionOutcome, OrderState, Role, Status, WhitelistStatus, WorkingCalendar,
 };
 use casedesk_hub::evidence::EvidenceBucket;
-use casedesk_hub::storage::{self, HubStore};
+use casedesk_hub::storage::{self, HubStore, SeedOrder};
 use casedesk_hub::{app_with_evidence, HubConfig};
 use casedesk_store::Store;
 use casedesk_sync::HubClient;
@@ -55,6 +55,11 @@ async fn serve(
 }
 
 fn start_hub(config: HubConfig) -> Hub {
+    start_hub_with(config, None)
+}
+
+/// A hub filled by `serve --demo`'s generator (`Some`) or with the 16 open orders.
+fn start_hub_with(config: HubConfig, demo: Option<casedesk_hub::demo::DemoPlan>) -> Hub {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -65,7 +70,11 @@ fn start_hub(config: HubConfig) -> Hub {
     let evidence = dir.path().join("hub.db.evidence");
     let (store, addr, server) = rt.block_on(async {
         let store = storage::open(&db).await.expect("open the hub's store");
-        assert!(casedesk_hub::demo::fill(&*store).await.expect("demo"));
+        let filled = match &demo {
+            Some(plan) => casedesk_hub::demo::fill(&*store, plan).await,
+            None => casedesk_hub::demo::fill_open_orders(&*store).await,
+        };
+        assert!(filled.expect("demo"));
         let (addr, server) = serve(store.clone(), config.clone(), &evidence, "127.0.0.1:0").await;
         (store, addr, server)
     });
@@ -484,9 +493,12 @@ fn a_page_that_cannot_be_applied_leaves_the_checkpoint_and_the_cache_unchanged()
     };
     hub.rt
         .block_on(hub.store.insert_order(
-            "GD-UNKNOWN",
-            &facts,
-            &state,
+            &SeedOrder {
+                order_no: "GD-UNKNOWN".into(),
+                facts,
+                state,
+                version: 1,
+            },
             "test",
             "2026-11-29 09:00:00",
         ))
@@ -795,7 +807,12 @@ fn add_orders(hub: &Hub, county: &str, tag: &str, n: usize) {
                 enterprise: None,
                 driver: None,
             };
-            (format!("GD20261130{tag}{i:06}"), facts, state)
+            SeedOrder {
+                order_no: format!("GD20261130{tag}{i:06}"),
+                facts,
+                state,
+                version: 1,
+            }
         })
         .collect();
     hub.rt
@@ -1091,6 +1108,100 @@ fn cache_states(dir: &Path) -> Vec<(String, i64, String, Option<String>)> {
         .collect::<Result<Vec<_>, _>>()
         .expect("read");
     rows
+}
+
+/// What a pull would overwrite of each cached order: its state columns and version.
+fn cache_rows(dir: &Path) -> Vec<Vec<String>> {
+    let conn = rusqlite::Connection::open(dir.join("cache.sqlite")).expect("open the cache");
+    let mut stmt = conn
+        .prepare(
+            "SELECT order_no, version, status, county_code, coalesce(claimed_by, ''),
+                    coalesce(due_at, ''), coalesce(handling_due, ''), clock_owner,
+                    coalesce(rectification_deadline, ''), rectifications,
+                    coalesce(notice_authority, ''), coalesce(outcome, ''),
+                    coalesce(transfer_to, '')
+             FROM work_order ORDER BY order_no",
+        )
+        .expect("query");
+    let rows = stmt
+        .query_map([], |r| {
+            (0..13)
+                .map(|i| {
+                    r.get::<_, rusqlite::types::Value>(i)
+                        .map(|v| format!("{v:?}"))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .expect("rows")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("read");
+    rows
+}
+
+#[test]
+fn a_desks_demo_made_for_zhang_wei_is_the_demo_hubs_own_orders() {
+    use chrono::Timelike;
+    let now = casedesk_hub::clock::beijing_now();
+    let at = now.with_second(0).expect("a minute") - chrono::Duration::minutes(3);
+    let plan = casedesk_hub::demo::DemoPlan {
+        orders: 600,
+        seed: 2026,
+        at,
+    };
+    let hub = start_hub_with(HubConfig::default(), Some(plan));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut d = desk(dir.path());
+    // As scripts/run.sh makes it: for the hub's officer, as of the hub's moment.
+    d.set_profile(Profile {
+        user_name: "zhang.wei".into(),
+        role: Role::CountyOfficer,
+        county_code: "410783".into(),
+    })
+    .expect("profile");
+    d.load_demo_as_of(600, 2026, at).expect("demo");
+    let made = cache_rows(dir.path());
+    assert_eq!(made.len(), 600);
+    let statuses: std::collections::HashSet<&str> = made.iter().map(|r| r[2].as_str()).collect();
+    assert!(statuses.len() >= 6, "orders in many states: {statuses:?}");
+
+    let who = d.login(&hub.base, "zhang.wei", PASSWORD).expect("login");
+    assert_eq!(who.username, "zhang.wei");
+    let r = d.sync().expect("first sync");
+    assert_eq!(r.pulled_orders, 600, "长垣's orders, not 获嘉's");
+    assert_eq!(
+        cache_rows(dir.path()),
+        made,
+        "the hub's states and versions are the desk's own: the pull changed nothing"
+    );
+    assert_eq!(hub_view(&hub, "410783").len(), 600);
+    assert_eq!(
+        hub_view(&hub, "410724").len(),
+        60,
+        "a tenth as many in 获嘉"
+    );
+
+    // Work on the demo's orders reaches the hub and is applied there.
+    let (id, no) = first_pending(&d);
+    d.claim(id).expect("claim");
+    let mine = orders(&d)
+        .into_iter()
+        .find(|o| o.status == Status::Claimed && o.claimed_by.as_deref() == Some("zhang.wei"))
+        .expect("an order the demo has zhang.wei claim");
+    d.handle(mine.id, HandlingMethod::PhoneWarning, "已电话警示", "")
+        .expect("handle");
+    let r = d.sync().expect("sync");
+    assert_eq!((r.pushed, r.refused.len()), (2, 0), "{:?}", r.refused);
+    assert_eq!(
+        hub.order(&no).state.claimed_by.as_deref(),
+        Some("zhang.wei")
+    );
+    assert_eq!(hub.order(&mine.order_no).state.status, Status::Handled);
+    let detail = d.order(mine.id).expect("detail");
+    assert_eq!(
+        detail.timeline.len() as i64,
+        detail.version - 1,
+        "the demo's history stays on the desk's timeline"
+    );
 }
 
 #[test]

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use casedesk_app::{Desk, TokenStoreKind, CACHE_FILE};
 use casedesk_bench::{figure, percentile};
 use casedesk_domain::{Catalog, OrderAction, OrderState, WorkingCalendar};
-use casedesk_hub::storage::{self, HubStore};
+use casedesk_hub::storage::{self, HubStore, SeedOrder};
 use casedesk_hub::{app, HubConfig};
 use casedesk_sync::HubClient;
 use casedesk_wire::{
@@ -117,7 +117,7 @@ fn start_hub(db: Option<&str>) -> Hub {
         let store = storage::open(&db)
             .await
             .unwrap_or_else(|e| fail(format!("open the hub's store {db}: {e}")));
-        casedesk_hub::demo::fill(&*store)
+        casedesk_hub::demo::fill_open_orders(&*store)
             .await
             .unwrap_or_else(|e| fail(format!("demo users: {e}")));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -147,7 +147,7 @@ fn order_no(i: u64) -> String {
 
 /// The `i`th seeded order: violations in catalog turn, detection over the last 90 days, 5 000
 /// plates, and for a third of them an enterprise (one of 1 500, by credit id) with its driver.
-fn seeded_order(i: u64, now: NaiveDate) -> (String, OrderFacts, OrderState) {
+fn seeded_order(i: u64, now: NaiveDate) -> SeedOrder {
     let catalog = Catalog::embedded();
     let violations = catalog.all();
     let v = &violations[(i as usize * 7) % violations.len()];
@@ -193,7 +193,12 @@ fn seeded_order(i: u64, now: NaiveDate) -> (String, OrderFacts, OrderState) {
         driver,
     };
     let state = OrderState::open(v, detected, county, &WorkingCalendar::embedded());
-    (order_no(i), facts, state)
+    SeedOrder {
+        order_no: order_no(i),
+        facts,
+        state,
+        version: 1,
+    }
 }
 
 /// Gives the hub `total` orders (none when the last one is there already), in transactions of

@@ -55,6 +55,11 @@ enum Command {
         orders: u64,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Make it as of this Beijing time, "YYYY-MM-DD HH:MM" (not later than now), for the
+        /// desk's user: a hub started with `serve --demo --demo-at` the same moment holds the
+        /// same orders [default: now]
+        #[arg(long)]
+        at: Option<String>,
     },
     /// 大件运输 demo: write COUNT carriers' submission folders (application.json with a
     /// measurement video, two watermarked photos with EXIF, a dispatch note and a commitment)
@@ -1034,8 +1039,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
     }
     let mut desk = Desk::open(&data)?;
     match cli.command {
-        Command::Demo { orders, seed } => {
-            let s = desk.load_demo(orders, seed)?;
+        Command::Demo { orders, seed, at } => {
+            let s = match at {
+                Some(at) => desk.load_demo_as_of(orders, seed, demo_moment(&at)?)?,
+                None => desk.load_demo(orders, seed)?,
+            };
             print(json, &s, |s| {
                 format!(
                     "loaded {} orders, {} enterprises, {} vehicles in {} ms",
@@ -1636,6 +1644,12 @@ struct CalendarDay {
     working_day: bool,
     provisional: bool,
     holiday: Option<String>,
+}
+
+/// `demo --at`: a Beijing time written "YYYY-MM-DD HH:MM".
+fn demo_moment(s: &str) -> Result<chrono::NaiveDateTime, AppError> {
+    chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M")
+        .map_err(|_| AppError::invalid(MessageKey::DemoMomentInvalid).with("value", s))
 }
 
 /// A date written exactly YYYY-MM-DD (four-digit year), as in the calendar files.

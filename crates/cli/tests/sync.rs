@@ -25,7 +25,9 @@ fn start_hub() -> Hub {
         .expect("evidence folder");
     let (base, store) = rt.block_on(async {
         let store = casedesk_hub::storage::open(&db).await.expect("open");
-        casedesk_hub::demo::fill(&*store).await.expect("demo");
+        casedesk_hub::demo::fill_open_orders(&*store)
+            .await
+            .expect("demo");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

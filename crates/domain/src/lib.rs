@@ -37,6 +37,7 @@ pub use handling::HandlingMethod;
 pub use industry::Industry;
 pub use interception::InterceptionOutcome;
 pub use jurisdiction::{City, County, Divisions};
+pub use lifecycle::history::{replay, HistoryStep, Replayed};
 pub use lifecycle::{apply, Actor, Applied, OrderEvent, OrderState, Outcome, Situation};
 pub use return_reason::ReturnReason;
 pub use text::{TextError, TextField};

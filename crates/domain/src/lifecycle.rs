@@ -20,6 +20,8 @@ use crate::text::{self, TextField};
 use crate::whitelist::{WhitelistKind, MAX_DAYS_AHEAD};
 use crate::work_order::{next_status, ActionKind, Role, Status, TransitionError};
 
+pub mod history;
+
 /// How a closed order ended, for the figures: a violation confirmed, or a clue found groundless.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -43,6 +43,17 @@ enum Command {
         /// Fill an empty hub with demo users and orders (see README).
         #[arg(long)]
         demo: bool,
+        /// How many demo orders 长垣 gets (获嘉 a tenth as many); the desk's `demo --orders`.
+        #[arg(long, default_value_t = 10_000, requires = "demo",
+              value_parser = clap::value_parser!(u64).range(1..=crate::demo::MAX_DEMO_ORDERS))]
+        demo_orders: u64,
+        /// The demo's seed; the desk's `demo --seed`.
+        #[arg(long, default_value_t = 2026, requires = "demo")]
+        demo_seed: u64,
+        /// The moment the demo is made as of, Beijing time "YYYY-MM-DD HH:MM" (not later than
+        /// now); the desk's `demo --at`, so that both make the same orders [default: now]
+        #[arg(long, requires = "demo")]
+        demo_at: Option<String>,
         /// Where evidence files go: a folder, or s3://bucket[/prefix] with the AWS_* variables
         /// [default: DB.evidence beside a SQLite file; casedesk-hub-evidence for PostgreSQL]
         #[arg(long)]
@@ -254,13 +265,21 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Serve {
             listen,
             demo,
+            demo_orders,
+            demo_seed,
+            demo_at,
             evidence,
         } => {
             let evidence = evidence.unwrap_or_else(|| crate::evidence::default_location(&db));
             let bucket = crate::evidence::EvidenceBucket::open(&evidence)
                 .map_err(|e| CliError::Usage(e.to_string()))?;
+            let plan = crate::demo::DemoPlan {
+                orders: demo_orders,
+                seed: demo_seed,
+                at: demo_moment(demo_at.as_deref())?,
+            };
             if demo
-                && crate::demo::fill(store.as_ref())
+                && crate::demo::fill(store.as_ref(), &plan)
                     .await
                     .map_err(|e| CliError::Usage(e.to_string()))?
             {
@@ -695,6 +714,30 @@ async fn user(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--demo-at`, or now (to the minute); a moment after now is refused (no demo history may lie
+/// in the future).
+fn demo_moment(at: Option<&str>) -> Result<chrono::NaiveDateTime, CliError> {
+    use chrono::Timelike;
+    let now = beijing_now();
+    let Some(text) = at else {
+        return Ok(now
+            .with_second(0)
+            .and_then(|t| t.with_nanosecond(0))
+            .unwrap_or(now));
+    };
+    let at = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").map_err(|_| {
+        CliError::Usage(format!(
+            "--demo-at {text}: not a Beijing time \"YYYY-MM-DD HH:MM\" / 不是北京时间“年-月-日 时:分”"
+        ))
+    })?;
+    if at > now {
+        return Err(CliError::Usage(format!(
+            "--demo-at {text} is later than now / 演示数据的生成时刻晚于现在"
+        )));
+    }
+    Ok(at)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -704,5 +747,20 @@ mod tests {
             "postgres://hub@db.example:5432/casedesk"
         );
         assert_eq!(super::shown("/var/lib/hub.db"), "/var/lib/hub.db");
+    }
+
+    #[test]
+    fn the_demos_moment_is_a_beijing_minute_not_later_than_now() {
+        let past = super::demo_moment(Some("2026-11-30 09:00")).expect("a past minute");
+        assert_eq!(past.to_string(), "2026-11-30 09:00:00");
+        let future = super::demo_moment(Some("2099-01-01 00:00")).expect_err("the future");
+        assert!(future.to_string().contains("later than now"), "{future}");
+        let malformed = super::demo_moment(Some("yesterday")).expect_err("not a time");
+        assert!(
+            malformed.to_string().contains("YYYY-MM-DD HH:MM"),
+            "{malformed}"
+        );
+        let now = super::demo_moment(None).expect("now");
+        assert_eq!(now.and_utc().timestamp() % 60, 0, "whole minutes");
     }
 }

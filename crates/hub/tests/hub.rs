@@ -15,7 +15,7 @@ use casedesk_hub::auth::hash_password;
 use casedesk_hub::clock::{beijing_now, stamp};
 use casedesk_hub::evidence::EvidenceBucket;
 use casedesk_hub::jurisdiction::Jurisdiction;
-use casedesk_hub::storage::{self, HubStore, NewUser};
+use casedesk_hub::storage::{self, HubStore, NewUser, SeedOrder};
 use casedesk_hub::{app_with_evidence, HubConfig};
 use casedesk_wire::{
     ApplicationChange, ApplicationSubmitted, AttentionItem, AttentionList, AttentionResolved,
@@ -157,8 +157,14 @@ impl Hub {
             enterprise: None,
             driver: None,
         };
+        let order = SeedOrder {
+            order_no: order_no.into(),
+            facts,
+            state,
+            version: 1,
+        };
         self.store
-            .insert_order(order_no, &facts, &state, "test", &stamp(beijing_now()))
+            .insert_order(&order, "test", &stamp(beijing_now()))
             .await
             .expect("insert order");
     }
@@ -182,8 +188,14 @@ impl Hub {
             }),
             driver: None,
         };
+        let order = SeedOrder {
+            order_no: order_no.into(),
+            facts,
+            state,
+            version: 1,
+        };
         self.store
-            .insert_order(order_no, &facts, &state, "test", &stamp(beijing_now()))
+            .insert_order(&order, "test", &stamp(beijing_now()))
             .await
             .expect("insert order");
     }

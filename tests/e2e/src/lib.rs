@@ -146,7 +146,16 @@ pub fn start_hub(dir: &Path, listen: Option<&str>) -> Res<(HubProcess, String)> 
         None => format!("127.0.0.1:{}", free_port()),
     };
     let child = Command::new(hub_binary())
-        .args(["serve", "--listen", &listen, "--demo", "--db"])
+        // A small demo: the tests pick their orders from what they pull.
+        .args([
+            "serve",
+            "--listen",
+            &listen,
+            "--demo",
+            "--demo-orders",
+            "300",
+            "--db",
+        ])
         .arg(dir.join("hub.db"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -83,6 +83,16 @@ pub enum RefreshOutcome {
     Reused,
 }
 
+/// An order made on the hub other than from a platform alarm: its number, facts, state and
+/// version (1, or one more per action of the history it was replayed from).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedOrder {
+    pub order_no: String,
+    pub facts: OrderFacts,
+    pub state: OrderState,
+    pub version: i64,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderRecord {
     pub order_no: String,
@@ -490,29 +500,27 @@ pub trait HubStore: Send + Sync {
         now: i64,
     ) -> Result<RefreshOutcome, StoreError>;
 
-    /// A new order (from the platform's clue; the demo for now), with its change number and
+    /// A new order made on the hub itself (the demo's, a test's), with its change number and
     /// an audit row by `by`.
     async fn insert_order(
         &self,
-        order_no: &str,
-        facts: &OrderFacts,
-        state: &OrderState,
+        order: &SeedOrder,
         by: &str,
         at: &str,
     ) -> Result<OrderRecord, StoreError>;
     async fn order(&self, order_no: &str) -> Result<Option<OrderRecord>, StoreError>;
-    /// Several new orders, each as [`HubStore::insert_order`] makes it (the benchmark's and
-    /// tests' seeding). The embedded store writes them in one transaction; the default, one
-    /// by one.
+    /// Several new orders, each as [`HubStore::insert_order`] makes it (the demo's, the
+    /// benchmark's and tests' seeding). The embedded store writes them in one transaction; the
+    /// default, one by one.
     async fn insert_orders(
         &self,
-        orders: Vec<(String, OrderFacts, OrderState)>,
+        orders: Vec<SeedOrder>,
         by: &str,
         at: &str,
     ) -> Result<u64, StoreError> {
         let n = orders.len() as u64;
-        for (order_no, facts, state) in &orders {
-            self.insert_order(order_no, facts, state, by, at).await?;
+        for order in &orders {
+            self.insert_order(order, by, at).await?;
         }
         Ok(n)
     }

@@ -6,10 +6,10 @@
 //! so two instances cannot decide the same id twice.
 
 use async_trait::async_trait;
-use casedesk_domain::{InterceptionOutcome, OrderState};
+use casedesk_domain::InterceptionOutcome;
 use casedesk_wire::{
     ApplicationChange, AttentionItem, Change, DishonestEntry, EarlierUse, Entity, MaterialFile,
-    MutationResult, OrderDeparture, OrderFacts, OrderStateWire, PermitDay,
+    MutationResult, OrderDeparture, OrderStateWire, PermitDay,
 };
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
@@ -27,8 +27,8 @@ use super::sqlite::{
 use super::{
     answer_again, evidence_audit, proposal_audit, stored_result, AlarmOrder, AuditEntry, AuditRow,
     ChangePage, ChunkRecord, Decision, EvidenceRecord, HubStore, Ingested, Loaded, MutationContext,
-    NewRefresh, NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord,
-    UploadStart, UserRecord, WhitelistRow,
+    NewRefresh, NewUpload, NewUser, OrderRecord, RefreshOutcome, SeedOrder, StoreError,
+    UploadRecord, UploadStart, UserRecord, WhitelistRow,
 };
 use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
 use super::{
@@ -331,7 +331,7 @@ async fn insert_order_row(tx: &mut Tx, o: &NewOrderRow<'_>) -> Result<bool, Stor
         "INSERT INTO work_orders(order_no, violation_code, plate, place, detected_at,
              county_code, city_code, status, claimed_by, state, version, seq, updated_at,
              alarm_id, enterprise, driver)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $13, $14, $15)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $16, $11, $12, $13, $14, $15)
          ON CONFLICT (order_no) DO NOTHING",
     )
     .bind(o.order_no)
@@ -349,6 +349,7 @@ async fn insert_order_row(tx: &mut Tx, o: &NewOrderRow<'_>) -> Result<bool, Stor
     .bind(o.alarm_id)
     .bind(facts_json(&o.facts.enterprise)?)
     .bind(facts_json(&o.facts.driver)?)
+    .bind(o.version)
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -675,39 +676,42 @@ impl HubStore for PgStore {
 
     async fn insert_order(
         &self,
-        order_no: &str,
-        facts: &OrderFacts,
-        state: &OrderState,
+        order: &SeedOrder,
         by: &str,
         at: &str,
     ) -> Result<OrderRecord, StoreError> {
         let mut tx = self.pool.begin().await?;
         let seq = next_counter(&mut tx, "change").await?;
         let new = NewOrderRow {
-            order_no,
-            facts,
-            state,
+            order_no: &order.order_no,
+            facts: &order.facts,
+            state: &order.state,
             alarm_id: None,
+            version: order.version,
             seq,
             at,
         };
         if !insert_order_row(&mut tx, &new).await? {
             return Err(StoreError::Conflict(format!(
-                "work order {order_no} already exists"
+                "work order {} already exists",
+                order.order_no
             )));
         }
-        let after = serde_json::json!({ "facts": facts, "state": OrderStateWire::from(state) });
+        let after = serde_json::json!({
+            "facts": order.facts,
+            "state": OrderStateWire::from(&order.state),
+        });
         append_audit(
             &mut tx,
-            &order_audit("order_create", order_no, by, "", at, after),
+            &order_audit("order_create", &order.order_no, by, "", at, after),
         )
         .await?;
         tx.commit().await?;
         Ok(OrderRecord {
-            order_no: order_no.to_string(),
-            facts: facts.clone(),
-            state: state.clone(),
-            version: 1,
+            order_no: order.order_no.clone(),
+            facts: order.facts.clone(),
+            state: order.state.clone(),
+            version: order.version,
             seq,
             updated_at: at.to_string(),
         })
@@ -741,6 +745,7 @@ impl HubStore for PgStore {
             facts: &alarm.facts,
             state: &alarm.state,
             alarm_id: Some(&alarm.alarm_id),
+            version: 1,
             seq,
             at: &at,
         };

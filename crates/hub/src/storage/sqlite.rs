@@ -19,8 +19,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, Transact
 use super::{
     answer_again, evidence_audit, proposal_audit, stored_result, AlarmOrder, AuditEntry, AuditRow,
     ChangePage, ChunkRecord, Decision, EvidenceRecord, HubStore, Ingested, Loaded, MutationContext,
-    NewRefresh, NewUpload, NewUser, OrderRecord, RefreshOutcome, StoreError, UploadRecord,
-    UploadStart, UserRecord, WhitelistRow,
+    NewRefresh, NewUpload, NewUser, OrderRecord, RefreshOutcome, SeedOrder, StoreError,
+    UploadRecord, UploadStart, UserRecord, WhitelistRow,
 };
 use super::{attention_audit, AttentionResolution, ATTENTION_COLUMNS};
 use super::{
@@ -514,6 +514,7 @@ pub(crate) struct NewOrderRow<'a> {
     pub facts: &'a OrderFacts,
     pub state: &'a OrderState,
     pub alarm_id: Option<&'a str>,
+    pub version: i64,
     pub seq: i64,
     pub at: &'a str,
 }
@@ -781,12 +782,16 @@ fn decide_and_record(
 /// A new order with its change number and audit row, in the caller's transaction.
 fn insert_new_order(
     tx: &Transaction<'_>,
-    order_no: String,
-    facts: OrderFacts,
-    state: OrderState,
+    order: SeedOrder,
     by: &str,
     at: String,
 ) -> Result<OrderRecord, StoreError> {
+    let SeedOrder {
+        order_no,
+        facts,
+        state,
+        version,
+    } = order;
     if order_row(tx, &order_no)?.is_some() {
         return Err(StoreError::Conflict(format!(
             "work order {order_no} already exists"
@@ -798,6 +803,7 @@ fn insert_new_order(
         facts: &facts,
         state: &state,
         alarm_id: None,
+        version,
         seq,
         at: &at,
     };
@@ -811,7 +817,7 @@ fn insert_new_order(
         order_no,
         facts,
         state,
-        version: 1,
+        version,
         seq,
         updated_at: at,
     })
@@ -822,7 +828,7 @@ fn insert_order_row(tx: &Transaction<'_>, o: &NewOrderRow<'_>) -> Result<(), Sto
         "INSERT INTO work_orders(order_no, violation_code, plate, place, detected_at,
              county_code, city_code, status, claimed_by, state, version, seq, updated_at,
              alarm_id, enterprise, driver)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12, ?13, ?14, ?15)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?16, ?11, ?12, ?13, ?14, ?15)",
         params![
             o.order_no,
             o.facts.violation_code,
@@ -839,6 +845,7 @@ fn insert_order_row(tx: &Transaction<'_>, o: &NewOrderRow<'_>) -> Result<(), Sto
             o.alarm_id,
             facts_json(&o.facts.enterprise)?,
             facts_json(&o.facts.driver)?,
+            o.version,
         ],
     )?;
     Ok(())
@@ -1213,17 +1220,15 @@ impl HubStore for SqliteStore {
 
     async fn insert_order(
         &self,
-        order_no: &str,
-        facts: &OrderFacts,
-        state: &OrderState,
+        order: &SeedOrder,
         by: &str,
         at: &str,
     ) -> Result<OrderRecord, StoreError> {
-        let (order_no, facts, state) = (order_no.to_string(), facts.clone(), state.clone());
+        let order = order.clone();
         let (by, at) = (by.to_string(), at.to_string());
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let record = insert_new_order(&tx, order_no, facts, state, &by, at)?;
+            let record = insert_new_order(&tx, order, &by, at)?;
             tx.commit()?;
             Ok(record)
         })
@@ -1232,7 +1237,7 @@ impl HubStore for SqliteStore {
 
     async fn insert_orders(
         &self,
-        orders: Vec<(String, OrderFacts, OrderState)>,
+        orders: Vec<SeedOrder>,
         by: &str,
         at: &str,
     ) -> Result<u64, StoreError> {
@@ -1241,8 +1246,8 @@ impl HubStore for SqliteStore {
             // One transaction for all: one fsync instead of one per order.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let n = orders.len() as u64;
-            for (order_no, facts, state) in orders {
-                insert_new_order(&tx, order_no, facts, state, &by, at.clone())?;
+            for order in orders {
+                insert_new_order(&tx, order, &by, at.clone())?;
             }
             tx.commit()?;
             Ok(n)
@@ -1278,6 +1283,7 @@ impl HubStore for SqliteStore {
                     facts: &alarm.facts,
                     state: &alarm.state,
                     alarm_id: Some(&alarm.alarm_id),
+                    version: 1,
                     seq,
                     at: &at,
                 },
