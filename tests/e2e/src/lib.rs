@@ -49,6 +49,35 @@ pub fn cli(data: &Path, args: &[&str]) -> Res<String> {
     Ok(String::from_utf8(out.stdout)?)
 }
 
+/// `casedesk-cli login` to the hub at `url` as `user`, the demo password on stdin (tokens in a
+/// file: the test machine has no keyring).
+pub fn cli_login(data: &Path, url: &str, user: &str) -> Res<()> {
+    use std::io::Write;
+    let mut child = Command::new(cli_binary())
+        .env("CASEDESK_TOKEN_STORE", "file")
+        .arg("--data")
+        .arg(data)
+        .args(["login", "--hub", url, "--user", user])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .ok_or("casedesk-cli's stdin")?
+        .write_all(b"casedesk-demo\n")?;
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "casedesk-cli login {user}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// casedesk-cli with `--json`, parsed.
 pub fn cli_json(data: &Path, args: &[&str]) -> Res<serde_json::Value> {
     let mut all = vec!["--json"];
