@@ -22,7 +22,7 @@ use rand::{Rng, SeedableRng};
 use names::{person, pick, short_place, Names};
 use places::{Places, Roads};
 use plan::{demo_plan, demo_status, timed};
-pub use records::{NewDriver, NewEnterprise, NewOrder, NewVehicle};
+pub use records::{NewDriver, NewEnterprise, NewOrder, NewVehicle, ReplayError};
 
 const NAMES: &str = include_str!("../../../assets/demo/names.json");
 const ROADS: &str = include_str!("../../../assets/demo/roads.json");
@@ -343,12 +343,12 @@ pub fn generate<S: Sink>(spec: &Spec, catalog: &Catalog, sink: &mut S) -> Result
 mod tests {
     use super::*;
 
-    /// Keeps what it is handed, as (order number, plate, detected, each step's moment, actor and
-    /// action) lines.
-    #[derive(Default)]
+    /// Keeps what it is handed: each order as a line (number, plate, place, detection, each
+    /// step's moment, actor and action), how many reference rows came, and the latest moment.
     struct Kept {
         orders: Vec<String>,
         reference: usize,
+        latest: NaiveDateTime,
     }
 
     impl Sink for Kept {
@@ -383,6 +383,8 @@ mod tests {
                 o.detected_at,
                 steps.join("; ")
             ));
+            let last = o.history.last().map_or(o.detected_at, |s| s.at);
+            self.latest = self.latest.max(last).max(o.detected_at);
             Ok(())
         }
     }
@@ -399,15 +401,20 @@ mod tests {
         }
     }
 
-    fn made(spec: &Spec) -> Kept {
-        let mut kept = Kept::default();
-        generate(spec, Catalog::embedded(), &mut kept).expect("the demo");
-        kept
+    fn made(spec: &Spec) -> Result<Kept, DemoError> {
+        let mut kept = Kept {
+            orders: Vec::new(),
+            reference: 0,
+            latest: NaiveDateTime::MIN,
+        };
+        generate(spec, Catalog::embedded(), &mut kept)?;
+        Ok(kept)
     }
 
     #[test]
     fn the_same_spec_makes_the_same_rows() {
-        let (a, b) = (made(&spec("zhang.wei")), made(&spec("zhang.wei")));
+        let a = made(&spec("zhang.wei")).expect("the demo");
+        let b = made(&spec("zhang.wei")).expect("the demo");
         assert_eq!(a.orders.len(), 500);
         assert_eq!(a.orders, b.orders);
         assert_eq!(a.reference, b.reference);
@@ -416,7 +423,8 @@ mod tests {
 
     #[test]
     fn the_officer_is_who_acts_and_nothing_else_changes() {
-        let (a, b) = (made(&spec("zhang.wei")), made(&spec("li.na")));
+        let a = made(&spec("zhang.wei")).expect("the demo");
+        let b = made(&spec("li.na")).expect("the demo");
         assert!(a.orders.iter().any(|o| o.contains("zhang.wei")));
         let renamed: Vec<String> = a
             .orders
@@ -429,29 +437,7 @@ mod tests {
     #[test]
     fn no_step_is_taken_after_the_demos_moment() {
         let s = spec("zhang.wei");
-        let mut latest = NaiveDateTime::MIN;
-        struct Latest<'a>(&'a mut NaiveDateTime);
-        impl Sink for Latest<'_> {
-            type Error = DemoError;
-            fn enterprise(&mut self, _: &NewEnterprise) -> Result<(), DemoError> {
-                Ok(())
-            }
-            fn driver(&mut self, _: &NewDriver) -> Result<(), DemoError> {
-                Ok(())
-            }
-            fn vehicle(&mut self, _: &NewVehicle) -> Result<(), DemoError> {
-                Ok(())
-            }
-            fn whitelist(&mut self, _: &WhitelistEntry) -> Result<(), DemoError> {
-                Ok(())
-            }
-            fn order(&mut self, o: &NewOrder) -> Result<(), DemoError> {
-                let last = o.history.last().map_or(o.detected_at, |s| s.at);
-                *self.0 = (*self.0).max(last).max(o.detected_at);
-                Ok(())
-            }
-        }
-        generate(&s, Catalog::embedded(), &mut Latest(&mut latest)).expect("the demo");
+        let latest = made(&s).expect("the demo").latest;
         assert!(latest <= s.now, "{latest} is after {}", s.now);
         assert!(latest > s.now - Duration::days(1), "recent orders too");
     }
@@ -460,7 +446,9 @@ mod tests {
     fn a_count_out_of_range_is_refused() {
         let mut s = spec("zhang.wei");
         s.orders = 0;
-        let refused = generate(&s, Catalog::embedded(), &mut Kept::default());
-        assert!(matches!(refused, Err(DemoError::Count { max: MAX_ORDERS })));
+        assert!(matches!(
+            made(&s),
+            Err(DemoError::Count { max: MAX_ORDERS })
+        ));
     }
 }

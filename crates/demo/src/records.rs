@@ -1,7 +1,9 @@
 //! What the generator hands its sink: reference rows and orders with their histories. The
 //! desk's bulk loader stores them as they are; the hub keeps the orders' replayed states.
 
-use casedesk_domain::{HistoryStep, Industry};
+use casedesk_domain::{
+    replay, Catalog, HistoryStep, Industry, Replayed, TransitionError, Violation, WorkingCalendar,
+};
 use chrono::NaiveDateTime;
 
 pub struct NewEnterprise {
@@ -44,4 +46,43 @@ pub struct NewOrder {
     pub place: String,
     pub detected_at: NaiveDateTime,
     pub history: Vec<HistoryStep>,
+}
+
+/// Why a generated order could not be replayed (a catalog or rules the generator did not expect).
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    #[error("unknown violation {0}")]
+    UnknownViolation(String),
+    #[error("order {order_no}: {source}")]
+    Refused {
+        order_no: String,
+        source: TransitionError,
+    },
+}
+
+impl NewOrder {
+    /// The order's violation, and its history replayed through the rules from its detection.
+    pub fn replay<'c>(
+        &self,
+        catalog: &'c Catalog,
+        calendar: &WorkingCalendar,
+    ) -> Result<(&'c Violation, Replayed), ReplayError> {
+        let violation = catalog
+            .get(&self.violation_code)
+            .ok_or_else(|| ReplayError::UnknownViolation(self.violation_code.clone()))?;
+        let replayed = replay(
+            violation,
+            self.detected_at,
+            &self.county_code,
+            &self.plate,
+            &self.history,
+            calendar,
+            catalog.clocks(),
+        )
+        .map_err(|source| ReplayError::Refused {
+            order_no: self.order_no.clone(),
+            source,
+        })?;
+        Ok((violation, replayed))
+    }
 }

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use casedesk_demo::{NewDriver, NewEnterprise, NewOrder, NewVehicle, Sink, Spec};
-use casedesk_domain::{replay, Catalog, OrderState, Role, WhitelistEntry, WorkingCalendar};
+use casedesk_domain::{Catalog, OrderState, Role, WhitelistEntry, WorkingCalendar};
 use casedesk_wire::{DriverFacts, EnterpriseFacts, OrderFacts};
 use chrono::{Duration, NaiveDateTime, Timelike};
 
@@ -145,20 +145,9 @@ impl Sink for HubSink<'_> {
         Ok(())
     }
     fn order(&mut self, o: &NewOrder) -> Result<(), DemoError> {
-        let violation = self
-            .catalog
-            .get(&o.violation_code)
-            .ok_or_else(|| DemoError::Setup(format!("unknown violation {}", o.violation_code)))?;
-        let replayed = replay(
-            violation,
-            o.detected_at,
-            &o.county_code,
-            &o.plate,
-            &o.history,
-            self.calendar,
-            self.catalog.clocks(),
-        )
-        .map_err(|e| DemoError::Setup(format!("demo order {}: {e}", o.order_no)))?;
+        let (_, replayed) = o
+            .replay(self.catalog, self.calendar)
+            .map_err(|e| DemoError::Setup(e.to_string()))?;
         let version = replayed.version();
         self.orders.push(SeedOrder {
             order_no: o.order_no.clone(),

@@ -1,10 +1,11 @@
 //! Bulk loading of the demo generator's rows in one transaction. Rows loaded this way come from
 //! elsewhere, so they write no outbox.
 
-use casedesk_domain::{replay, CreditCode, WhitelistEntry};
+use casedesk_domain::{CreditCode, WhitelistEntry};
 use chrono::NaiveDateTime;
 use rusqlite::{params, Transaction};
 
+use casedesk_demo::ReplayError;
 pub use casedesk_demo::{NewDriver, NewEnterprise, NewOrder, NewVehicle};
 
 use crate::order::{insert_order, write_event, NewOrderRow, Rules, StateColumns};
@@ -75,18 +76,14 @@ impl Loader<'_> {
 
     /// Inserts an order after replaying its history; a step the rules refuse refuses the order.
     pub fn order(&self, o: &NewOrder, rules: &Rules<'_>) -> Result<i64, StoreError> {
-        let violation = rules.catalog.get(&o.violation_code).ok_or_else(|| {
-            StoreError::Corrupt(format!("unknown violation {}", o.violation_code))
-        })?;
-        let replayed = replay(
-            violation,
-            o.detected_at,
-            &o.county_code,
-            &o.plate,
-            &o.history,
-            rules.calendar,
-            rules.catalog.clocks(),
-        )?;
+        let (violation, replayed) =
+            o.replay(rules.catalog, rules.calendar)
+                .map_err(|e| match e {
+                    ReplayError::UnknownViolation(code) => {
+                        StoreError::Corrupt(format!("unknown violation {code}"))
+                    }
+                    ReplayError::Refused { source, .. } => source.into(),
+                })?;
         let text = |t: NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
         let detected = text(o.detected_at);
         let updated_at = o
