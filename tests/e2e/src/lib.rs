@@ -390,6 +390,16 @@ impl Session {
                 Ok(()) => return Ok(()),
                 Err(e) if started.elapsed() < Duration::from_secs(10) => {
                     let _ = e;
+                    // WebKitWebDriver scrolls only the window: a button inside the window but
+                    // clipped by a scrolling panel (the review's bottom edge) is not clicked.
+                    // Scroll it into its panel's view, as the user would, and try again.
+                    let _ = self
+                        .client
+                        .execute(
+                            "arguments[0].scrollIntoView({block: 'nearest'})",
+                            vec![serde_json::to_value(&el)?],
+                        )
+                        .await;
                     tokio::time::sleep(Duration::from_millis(150)).await;
                 }
                 Err(e) => {
