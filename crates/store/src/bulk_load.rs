@@ -7,6 +7,9 @@
 //! that drops them, so a desk killed in between gets them back when it next opens the cache
 //! ([`Store::open`] finishes a load it finds begun). Each pulled page still commits with its
 //! checkpoint; only the indexes wait. The per-status counts are kept by their triggers all along.
+//!
+//! A load begun on an empty cache (a first sync) also skips, for an order it has not written
+//! yet, the lookups that can only miss: its row, its unsent actions and a kept copy.
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
@@ -34,6 +37,11 @@ impl Store {
         if deferred(&tx)?.is_some() {
             return Ok(());
         }
+        let empty: bool = tx.query_row(
+            "SELECT NOT EXISTS(SELECT 1 FROM work_order) AND NOT EXISTS(SELECT 1 FROM sync_deferred)",
+            [],
+            |r| r.get(0),
+        )?;
         let objects: Vec<(String, String)> = tx
             .prepare(DEFERRABLE)?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -53,6 +61,7 @@ impl Store {
             tx.execute_batch(&format!("DROP {kind} \"{name}\""))?;
         }
         tx.commit()?;
+        self.fresh_load = empty.then(std::collections::HashSet::new);
         // Pulled pages can be pulled again: a power cut may cost the last ones (with their
         // checkpoint, atomically), never the officer's own actions, which other connections
         // write and fsync (docs/decisions.md, "A bulk load is not fsynced page by page").
@@ -63,9 +72,13 @@ impl Store {
     /// Builds again what [`Store::begin_bulk_load`] dropped and rebuilds the search index, in
     /// one transaction. Returns whether a bulk load was under way.
     pub fn finish_bulk_load(&mut self) -> Result<bool, StoreError> {
-        // FULL again first: the finishing commit is fsynced like any other.
+        self.fresh_load = None;
+        // The finishing commit is not fsynced either: it holds only what can be built again
+        // (lost to a power cut, the definitions are still saved and `Store::open` builds
+        // them). FULL again after it, for everything the officer writes.
+        let finished = finish(&mut self.conn);
         self.conn.pragma_update(None, "synchronous", "FULL")?;
-        finish(&mut self.conn)
+        finished
     }
 
     /// Whether a bulk load is under way (its indexes are not there).
@@ -119,7 +132,7 @@ mod tests {
     use casedesk_domain::Catalog;
 
     use super::*;
-    use crate::sync::tests::{page, pulled_tables, signed_in, varied_changes};
+    use crate::sync::tests::{claim, order_change, page, pulled_tables, signed_in, varied_changes};
 
     /// The cache's schema objects on `work_order`: what a bulk load must give back.
     fn schema(store: &Store) -> Vec<(String, String)> {
@@ -194,6 +207,53 @@ mod tests {
             !bulk.finish_bulk_load().expect("finish"),
             "nothing left to do"
         );
+    }
+
+    #[test]
+    fn an_order_acted_on_during_a_load_is_kept_aside_whether_or_not_the_load_began_empty() {
+        let catalog = Catalog::embedded();
+        let code = catalog.all()[0].code.clone();
+        // A first load: GD1 arrives, the officer claims it before the next page, whose newer
+        // GD1 must not overwrite the unsent claim.
+        let (_a, mut first) = signed_in();
+        first.begin_bulk_load().expect("begin");
+        first
+            .apply_pull_page(0, &page(vec![order_change(1, "GD1", &code)], 1), catalog)
+            .expect("page 1");
+        claim(&mut first, "GD1");
+        let t = first
+            .apply_pull_page(
+                1,
+                &page(
+                    vec![order_change(2, "GD1", &code), order_change(3, "GD2", &code)],
+                    3,
+                ),
+                catalog,
+            )
+            .expect("page 2");
+        assert_eq!((t.orders, t.deferred), (1, 1), "{t:?}");
+        assert!(first.finish_bulk_load().expect("finish"));
+        assert_eq!(first.deferred_len().expect("kept"), 1);
+
+        // A load into a cache that has orders (a catch-up): the same.
+        let (_b, mut later) = signed_in();
+        later
+            .apply_pull_page(0, &page(vec![order_change(1, "GD1", &code)], 1), catalog)
+            .expect("earlier sync");
+        claim(&mut later, "GD1");
+        later.begin_bulk_load().expect("begin");
+        let t = later
+            .apply_pull_page(
+                1,
+                &page(
+                    vec![order_change(2, "GD1", &code), order_change(3, "GD2", &code)],
+                    3,
+                ),
+                catalog,
+            )
+            .expect("page");
+        assert_eq!((t.orders, t.deferred), (1, 1), "{t:?}");
+        assert!(later.finish_bulk_load().expect("finish"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Several processes may open one cache at once (the window and the CLI, a double launch), even
 //! a new, empty one: the first to take the write lock migrates, the others find nothing to do.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -45,6 +46,9 @@ const OPEN_WAIT: Duration = Duration::from_secs(5);
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// During a bulk load begun on an empty cache, the orders it has written so far: any other
+    /// order has no row, no unsent action and no kept copy here yet (`bulk_load`).
+    pub(crate) fresh_load: Option<HashSet<String>>,
 }
 
 impl Store {
@@ -97,6 +101,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            fresh_load: None,
         })
     }
 
@@ -125,6 +130,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            fresh_load: None,
         })
     }
 

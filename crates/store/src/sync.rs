@@ -8,7 +8,7 @@
 //! not written over: it is kept in `sync_deferred` and applied by a later pull once nothing is
 //! unsent for it any more.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use casedesk_domain::lifecycle::OrderState;
 use casedesk_domain::{Catalog, CreditCode, WhitelistEntry};
@@ -294,7 +294,12 @@ impl Store {
         }
         let mut tally = PullTally::default();
         for change in &page.changes {
-            tally.add(apply_change(&tx, change, catalog)?);
+            tally.add(apply_change(
+                &tx,
+                change,
+                catalog,
+                self.fresh_load.as_mut(),
+            )?);
         }
         tx.execute(
             "UPDATE sync_state SET checkpoint = ?1 WHERE id = 1",
@@ -316,7 +321,7 @@ impl Store {
         let mut tally = PullTally::default();
         for json in kept {
             let change: Change = serde_json::from_str(&json).map_err(json_err)?;
-            tally.add(apply_change(&tx, &change, catalog)?);
+            tally.add(apply_change(&tx, &change, catalog, None)?);
         }
         tx.commit()?;
         // Rows still deferred are counted by the pull that deferred them, not again here.
@@ -397,11 +402,23 @@ fn defer(conn: &Connection, entity: &str, key: &str, change: &Change) -> Result<
     Ok(())
 }
 
+/// Writes one pulled change, or keeps it aside while this desk has unsent work on its order or
+/// plate. `fresh`: the orders a bulk load into an empty cache has written so far.
 fn apply_change(
     conn: &Connection,
     change: &Change,
     catalog: &Catalog,
+    fresh: Option<&mut HashSet<String>>,
 ) -> Result<PullTally, StoreError> {
+    if let (Change::WorkOrder(o), Some(written)) = (change, fresh) {
+        if written.insert(o.order_no.clone()) {
+            insert_pulled_order(conn, o, catalog)?;
+            return Ok(PullTally {
+                orders: 1,
+                ..PullTally::default()
+            });
+        }
+    }
     let (entity, key, plate) = match change {
         Change::WorkOrder(o) => ("work_order", o.order_no.clone(), o.order_no.clone()),
         Change::Whitelist(w) => ("whitelist", w.id.to_string(), w.entry.plate.clone()),
@@ -508,22 +525,31 @@ fn drop_order(conn: &Connection, order_no: &str) -> Result<bool, StoreError> {
 }
 
 /// The hub's row over the cache's: the state columns and version of a known order, or a new
-/// order from the facts the hub sends, linked to its vehicle, enterprise and driver (found in
-/// the cache or made from the facts: [`link_parties`]).
+/// order ([`insert_pulled_order`]).
 fn write_order(conn: &Connection, o: &OrderChange, catalog: &Catalog) -> Result<(), StoreError> {
-    let state = OrderState::from(o.state.clone());
-    let c = StateColumns::of(&state);
-    let updated_at = minute(&o.updated_at);
+    let c = StateColumns::of(&OrderState::from(o.state.clone()));
     let changed = write_state(
         conn,
         OrderKey::OrderNo(&o.order_no),
         &c,
         Some(o.version),
-        &updated_at,
+        &minute(&o.updated_at),
     )?;
     if changed == 1 {
         return Ok(());
     }
+    insert_pulled_order(conn, o, catalog)
+}
+
+/// A new order from the facts the hub sends, linked to its vehicle, enterprise and driver
+/// (found in the cache or made from the facts: [`link_parties`]).
+fn insert_pulled_order(
+    conn: &Connection,
+    o: &OrderChange,
+    catalog: &Catalog,
+) -> Result<(), StoreError> {
+    let c = StateColumns::of(&OrderState::from(o.state.clone()));
+    let updated_at = minute(&o.updated_at);
     let violation = catalog
         .get(&o.facts.violation_code)
         .ok_or_else(|| StoreError::UnknownViolation(o.facts.violation_code.clone()))?;
@@ -788,7 +814,7 @@ pub(crate) mod tests {
         (dir, store)
     }
 
-    fn claim(store: &mut Store, order_no: &str) -> String {
+    pub(crate) fn claim(store: &mut Store, order_no: &str) -> String {
         let id = store.resolve_order(order_no).expect("order");
         let now = NaiveDate::from_ymd_opt(2026, 11, 24)
             .and_then(|d| d.and_hms_opt(9, 0, 0))
