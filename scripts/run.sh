@@ -20,13 +20,15 @@ mkdir -p "$DATA"
 [ -s "$DATA/demo-at" ] || date -u -d '+8 hours' +'%Y-%m-%d %H:%M' >"$DATA/demo-at"
 DEMO_AT=$(cat "$DATA/demo-at")
 ORDERS=$("$CARGO_TARGET_DIR/debug/casedesk-cli" --data "$DATA" --json status | grep -o '"order_count": [0-9]*' | grep -o '[0-9]*$')
+FRESH=0
 if [ "$ORDERS" = 0 ]; then
+  FRESH=1
   echo "run: loading demo data (10 000 work orders of 长垣, for zhang.wei, as of $DEMO_AT) into $DATA"
   "$CARGO_TARGET_DIR/debug/casedesk-cli" --data "$DATA" profile --user zhang.wei --role county-officer --county 410783 >/dev/null
   "$CARGO_TARGET_DIR/debug/casedesk-cli" --data "$DATA" demo --orders 10000 --at "$DEMO_AT"
 fi
 
-# A hub to sign in to from the 同步 page (http://127.0.0.1:8740, e.g. zhang.wei / casedesk-demo);
+# The local hub (http://127.0.0.1:8740; users below in the README, e.g. zhang.wei / casedesk-demo);
 # stopped when the window closes. A hub already listening there is used as it is.
 HUB_LISTEN="${CASEDESK_HUB_LISTEN:-127.0.0.1:8740}"
 hub_pid=""
@@ -48,6 +50,22 @@ if ! (exec 3<>"/dev/tcp/${HUB_LISTEN%:*}/${HUB_LISTEN#*:}") 2>/dev/null; then
   hub_pid=$!
   trap '[ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null || true' EXIT
   echo "run: hub on http://$HUB_LISTEN (log: $DATA/hub.log)"
+fi
+
+# A new cache signs in to the hub as zhang.wei once it answers (its first start makes its demo,
+# a few seconds), so the window starts signed in and syncing. Where no keyring can be reached
+# (a machine without a desktop session) it says why, and sign-in is left to the 同步 page.
+if [ "$FRESH" = 1 ]; then
+  for _ in $(seq 1 150); do
+    (exec 3<>"/dev/tcp/${HUB_LISTEN%:*}/${HUB_LISTEN#*:}") 2>/dev/null && break
+    sleep 0.2
+  done
+  if echo casedesk-demo | "$CARGO_TARGET_DIR/debug/casedesk-cli" --data "$DATA" login \
+      --hub "http://$HUB_LISTEN" --user zhang.wei >/dev/null; then
+    echo "run: signed in to the hub as zhang.wei"
+  else
+    echo "run: not signed in (see above); sign in from the 同步 page as zhang.wei / casedesk-demo"
+  fi
 fi
 
 export CASEDESK_DATA="$DATA"
