@@ -9,11 +9,26 @@
 //! checkpoint; only the indexes wait. The per-status counts are kept by their triggers all along.
 //!
 //! A load begun on an empty cache (a first sync) also skips, for an order it has not written
-//! yet, the lookups that can only miss: its row, its unsent actions and a kept copy.
+//! yet, the lookups that can only miss: its row, its unsent actions and a kept copy. And it
+//! keeps the vehicles and drivers it makes by their keys ([`FreshLoad`]): only the pull writes
+//! those rows, so what it made is all there is.
+
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use crate::{Store, StoreError};
+
+/// What a bulk load begun on an empty cache knows without asking the cache.
+#[derive(Debug, Default)]
+pub(crate) struct FreshLoad {
+    /// The orders it has written.
+    pub orders: HashSet<String>,
+    /// The vehicles it has made or linked, by plate: id and enterprise.
+    pub vehicles: HashMap<String, (i64, Option<i64>)>,
+    /// The drivers it has made, by (enterprise, name, phone).
+    pub drivers: HashMap<(i64, String, String), i64>,
+}
 
 /// The setting that holds the dropped definitions, as JSON `[[name, sql], ...]`, while a bulk
 /// load is under way.
@@ -61,7 +76,7 @@ impl Store {
             tx.execute_batch(&format!("DROP {kind} \"{name}\""))?;
         }
         tx.commit()?;
-        self.fresh_load = empty.then(std::collections::HashSet::new);
+        self.fresh_load = empty.then(FreshLoad::default);
         // Pulled pages can be pulled again: a power cut may cost the last ones (with their
         // checkpoint, atomically), never the officer's own actions, which other connections
         // write and fsync (docs/decisions.md, "A bulk load is not fsynced page by page").

@@ -2,7 +2,6 @@
 //! Several processes may open one cache at once (the window and the CLI, a double launch), even
 //! a new, empty one: the first to take the write lock migrates, the others find nothing to do.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -46,9 +45,8 @@ const OPEN_WAIT: Duration = Duration::from_secs(5);
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
-    /// During a bulk load begun on an empty cache, the orders it has written so far: any other
-    /// order has no row, no unsent action and no kept copy here yet (`bulk_load`).
-    pub(crate) fresh_load: Option<HashSet<String>>,
+    /// During a bulk load begun on an empty cache, what it has written so far (`bulk_load`).
+    pub(crate) fresh_load: Option<crate::bulk_load::FreshLoad>,
 }
 
 impl Store {

@@ -8,7 +8,7 @@
 //! not written over: it is kept in `sync_deferred` and applied by a later pull once nothing is
 //! unsent for it any more.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use casedesk_domain::lifecycle::OrderState;
 use casedesk_domain::{Catalog, CreditCode, WhitelistEntry};
@@ -19,6 +19,7 @@ use casedesk_wire::{
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
+use crate::bulk_load::FreshLoad;
 use crate::order::{insert_order, write_state, NewOrderRow, OrderKey, StateColumns};
 use crate::{Store, StoreError};
 
@@ -403,16 +404,16 @@ fn defer(conn: &Connection, entity: &str, key: &str, change: &Change) -> Result<
 }
 
 /// Writes one pulled change, or keeps it aside while this desk has unsent work on its order or
-/// plate. `fresh`: the orders a bulk load into an empty cache has written so far.
+/// plate. `fresh`: what a bulk load into an empty cache has written so far.
 fn apply_change(
     conn: &Connection,
     change: &Change,
     catalog: &Catalog,
-    fresh: Option<&mut HashSet<String>>,
+    mut fresh: Option<&mut FreshLoad>,
 ) -> Result<PullTally, StoreError> {
-    if let (Change::WorkOrder(o), Some(written)) = (change, fresh) {
-        if written.insert(o.order_no.clone()) {
-            insert_pulled_order(conn, o, catalog)?;
+    if let (Change::WorkOrder(o), Some(f)) = (change, fresh.as_deref_mut()) {
+        if f.orders.insert(o.order_no.clone()) {
+            insert_pulled_order(conn, o, catalog, Some(f))?;
             return Ok(PullTally {
                 orders: 1,
                 ..PullTally::default()
@@ -466,7 +467,7 @@ fn apply_change(
         .execute([entity, &key])?;
     match change {
         Change::WorkOrder(o) => {
-            write_order(conn, o, catalog)?;
+            write_order(conn, o, catalog, fresh)?;
             Ok(PullTally {
                 orders: 1,
                 ..PullTally::default()
@@ -526,7 +527,12 @@ fn drop_order(conn: &Connection, order_no: &str) -> Result<bool, StoreError> {
 
 /// The hub's row over the cache's: the state columns and version of a known order, or a new
 /// order ([`insert_pulled_order`]).
-fn write_order(conn: &Connection, o: &OrderChange, catalog: &Catalog) -> Result<(), StoreError> {
+fn write_order(
+    conn: &Connection,
+    o: &OrderChange,
+    catalog: &Catalog,
+    fresh: Option<&mut FreshLoad>,
+) -> Result<(), StoreError> {
     let c = StateColumns::of(&OrderState::from(o.state.clone()));
     let changed = write_state(
         conn,
@@ -538,7 +544,7 @@ fn write_order(conn: &Connection, o: &OrderChange, catalog: &Catalog) -> Result<
     if changed == 1 {
         return Ok(());
     }
-    insert_pulled_order(conn, o, catalog)
+    insert_pulled_order(conn, o, catalog, fresh)
 }
 
 /// A new order from the facts the hub sends, linked to its vehicle, enterprise and driver
@@ -547,13 +553,14 @@ fn insert_pulled_order(
     conn: &Connection,
     o: &OrderChange,
     catalog: &Catalog,
+    fresh: Option<&mut FreshLoad>,
 ) -> Result<(), StoreError> {
     let c = StateColumns::of(&OrderState::from(o.state.clone()));
     let updated_at = minute(&o.updated_at);
     let violation = catalog
         .get(&o.facts.violation_code)
         .ok_or_else(|| StoreError::UnknownViolation(o.facts.violation_code.clone()))?;
-    let parties = link_parties(conn, &o.facts, &c.county_code)?;
+    let parties = link_parties(conn, &o.facts, &c.county_code, fresh)?;
     insert_order(
         conn,
         &NewOrderRow {
@@ -591,20 +598,25 @@ struct Parties {
 /// else by name; a new one is placed in the order's county) and, for an enterprise, its driver.
 /// A vehicle the cache knows without an enterprise is linked to the reported one; one with an
 /// enterprise keeps it. Without a reported enterprise the order takes the vehicle's, if any.
+/// A first load (`fresh`) knows its vehicles and drivers without asking.
 fn link_parties(
     conn: &Connection,
     facts: &OrderFacts,
     county_code: &str,
+    mut fresh: Option<&mut FreshLoad>,
 ) -> Result<Parties, StoreError> {
     let reported = facts
         .enterprise
         .as_ref()
         .map(|e| enterprise_of(conn, e, county_code))
         .transpose()?;
-    let vehicle: Option<(i64, Option<i64>)> = conn
-        .prepare_cached("SELECT id, enterprise_id FROM vehicle WHERE plate = ?1")?
-        .query_row([&facts.plate], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let vehicle: Option<(i64, Option<i64>)> = match fresh.as_deref() {
+        Some(f) => f.vehicles.get(&facts.plate).copied(),
+        None => conn
+            .prepare_cached("SELECT id, enterprise_id FROM vehicle WHERE plate = ?1")?
+            .query_row([&facts.plate], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+    };
     let industry = facts.enterprise.as_ref().map(|e| e.industry.code());
     let (vehicle_id, known) = match vehicle {
         Some((id, Some(e))) => (id, Some(e)),
@@ -614,6 +626,9 @@ fn link_parties(
                     "UPDATE vehicle SET enterprise_id = ?1, industry = ?2 WHERE id = ?3",
                 )?
                 .execute(params![e, industry, id])?;
+                if let Some(f) = fresh.as_deref_mut() {
+                    f.vehicles.insert(facts.plate.clone(), (id, Some(*e)));
+                }
             }
             (id, None)
         }
@@ -626,7 +641,12 @@ fn link_parties(
                 reported.as_ref().map(|e| e.0),
                 industry
             ])?;
-            (conn.last_insert_rowid(), None)
+            let id = conn.last_insert_rowid();
+            if let Some(f) = fresh.as_deref_mut() {
+                f.vehicles
+                    .insert(facts.plate.clone(), (id, reported.as_ref().map(|e| e.0)));
+            }
+            (id, None)
         }
     };
     let enterprise = match (reported, known) {
@@ -639,7 +659,7 @@ fn link_parties(
         (None, None) => None,
     };
     let driver_id = match (&facts.driver, &enterprise) {
-        (Some(d), Some((e, _))) => Some(driver_of(conn, d, *e)?),
+        (Some(d), Some((e, _))) => Some(driver_of(conn, d, *e, fresh)?),
         _ => None,
     };
     Ok(Parties {
@@ -688,20 +708,33 @@ fn enterprise_of(
     Ok((conn.last_insert_rowid(), e.name.clone()))
 }
 
-fn driver_of(conn: &Connection, d: &DriverFacts, enterprise_id: i64) -> Result<i64, StoreError> {
-    let found: Option<i64> = conn
-        .prepare_cached(
-            "SELECT id FROM driver WHERE enterprise_id = ?1 AND name = ?2 AND phone = ?3
-             ORDER BY id LIMIT 1",
-        )?
-        .query_row(params![enterprise_id, d.name, d.phone], |r| r.get(0))
-        .optional()?;
+fn driver_of(
+    conn: &Connection,
+    d: &DriverFacts,
+    enterprise_id: i64,
+    fresh: Option<&mut FreshLoad>,
+) -> Result<i64, StoreError> {
+    let key = (enterprise_id, d.name.clone(), d.phone.clone());
+    let found: Option<i64> = match fresh.as_deref() {
+        Some(f) => f.drivers.get(&key).copied(),
+        None => conn
+            .prepare_cached(
+                "SELECT id FROM driver WHERE enterprise_id = ?1 AND name = ?2 AND phone = ?3
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row(params![enterprise_id, d.name, d.phone], |r| r.get(0))
+            .optional()?,
+    };
     if let Some(id) = found {
         return Ok(id);
     }
     conn.prepare_cached("INSERT INTO driver(name, phone, enterprise_id) VALUES (?1, ?2, ?3)")?
         .execute(params![d.name, d.phone, enterprise_id])?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    if let Some(f) = fresh {
+        f.drivers.insert(key, id);
+    }
+    Ok(id)
 }
 
 /// The hub stamps seconds; the cache's moments are `YYYY-MM-DD HH:MM`.
