@@ -413,7 +413,8 @@ fn apply_change(
 ) -> Result<PullTally, StoreError> {
     if let (Change::WorkOrder(o), Some(f)) = (change, fresh.as_deref_mut()) {
         if f.orders.insert(o.order_no.clone()) {
-            insert_pulled_order(conn, o, catalog, Some(f))?;
+            let c = StateColumns::of(&OrderState::from(o.state.clone()));
+            insert_pulled_order(conn, o, &c, catalog, Some(f))?;
             return Ok(PullTally {
                 orders: 1,
                 ..PullTally::default()
@@ -544,7 +545,7 @@ fn write_order(
     if changed == 1 {
         return Ok(());
     }
-    insert_pulled_order(conn, o, catalog, fresh)
+    insert_pulled_order(conn, o, &c, catalog, fresh)
 }
 
 /// A new order from the facts the hub sends, linked to its vehicle, enterprise and driver
@@ -552,10 +553,10 @@ fn write_order(
 fn insert_pulled_order(
     conn: &Connection,
     o: &OrderChange,
+    c: &StateColumns,
     catalog: &Catalog,
     fresh: Option<&mut FreshLoad>,
 ) -> Result<(), StoreError> {
-    let c = StateColumns::of(&OrderState::from(o.state.clone()));
     let updated_at = minute(&o.updated_at);
     let violation = catalog
         .get(&o.facts.violation_code)
@@ -581,7 +582,7 @@ fn insert_pulled_order(
             version: o.version,
             updated_at: &updated_at,
         },
-        &c,
+        c,
     )?;
     Ok(())
 }
