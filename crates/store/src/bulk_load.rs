@@ -272,6 +272,37 @@ mod tests {
     }
 
     #[test]
+    fn a_page_refused_during_a_first_load_leaves_nothing_remembered() {
+        let catalog = Catalog::embedded();
+        let code = catalog.all()[0].code.clone();
+        let (_a, mut store) = signed_in();
+        store.begin_bulk_load().expect("begin");
+        // GD1 makes its vehicle, then GD2 is refused: the page is rolled back whole.
+        let bad = page(
+            vec![
+                order_change(1, "GD1", &code),
+                order_change(2, "GD2", "NO-SUCH"),
+            ],
+            2,
+        );
+        assert!(store.apply_pull_page(0, &bad, catalog).is_err());
+        let good = page(vec![order_change(1, "GD1", &code)], 1);
+        store
+            .apply_pull_page(0, &good, catalog)
+            .expect("the page again");
+        assert!(store.finish_bulk_load().expect("finish"));
+        let linked: (String, i64) = store
+            .conn
+            .query_row(
+                "SELECT v.plate, count(*) FROM work_order o JOIN vehicle v ON v.id = o.vehicle_id",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("the order and its vehicle");
+        assert_eq!(linked.1, 1, "the order points at a vehicle the cache holds");
+    }
+
+    #[test]
     fn a_desk_killed_during_a_bulk_load_gets_its_indexes_back_on_open() {
         let (dir, mut store) = signed_in();
         let before = schema(&store);

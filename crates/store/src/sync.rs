@@ -293,21 +293,25 @@ impl Store {
                 found,
             });
         }
-        let mut tally = PullTally::default();
-        for change in &page.changes {
-            tally.add(apply_change(
-                &tx,
-                change,
-                catalog,
-                self.fresh_load.as_mut(),
-            )?);
+        let mut fresh = self.fresh_load.as_mut();
+        let applied = (|| {
+            let mut tally = PullTally::default();
+            for change in &page.changes {
+                tally.add(apply_change(&tx, change, catalog, fresh.as_deref_mut())?);
+            }
+            tx.execute(
+                "UPDATE sync_state SET checkpoint = ?1 WHERE id = 1",
+                [page.next_checkpoint.max(after)],
+            )?;
+            tx.commit()?;
+            Ok(tally)
+        })();
+        if applied.is_err() {
+            // The page is rolled back, but a first load's memory of it is not: the rest of the
+            // load asks the cache.
+            self.fresh_load = None;
         }
-        tx.execute(
-            "UPDATE sync_state SET checkpoint = ?1 WHERE id = 1",
-            [page.next_checkpoint.max(after)],
-        )?;
-        tx.commit()?;
-        Ok(tally)
+        applied
     }
 
     /// Applies the deferred rows whose order or plate has nothing unsent any more.
