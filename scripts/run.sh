@@ -31,8 +31,9 @@ fi
 # The local hub (http://127.0.0.1:8740; users below in the README, e.g. zhang.wei / casedesk-demo);
 # stopped when the window closes. A hub already listening there is used as it is.
 HUB_LISTEN="${CASEDESK_HUB_LISTEN:-127.0.0.1:8740}"
+hub_answers() { (exec 3<>"/dev/tcp/${HUB_LISTEN%:*}/${HUB_LISTEN#*:}") 2>/dev/null; }
 hub_pid=""
-if ! (exec 3<>"/dev/tcp/${HUB_LISTEN%:*}/${HUB_LISTEN#*:}") 2>/dev/null; then
+if ! hub_answers; then
   if [ ! -f "$DATA/hub.db" ]; then
     # The hub's first start: the demo carriers' credit records and their submissions (real media
     # made now, some deliberately wrong), taken in as the credit platform and the carrier portal
@@ -57,7 +58,7 @@ fi
 # (a machine without a desktop session) it says why, and sign-in is left to the 同步 page.
 if [ "$FRESH" = 1 ]; then
   for _ in $(seq 1 150); do
-    (exec 3<>"/dev/tcp/${HUB_LISTEN%:*}/${HUB_LISTEN#*:}") 2>/dev/null && break
+    hub_answers && break
     sleep 0.2
   done
   if echo casedesk-demo | "$CARGO_TARGET_DIR/debug/casedesk-cli" --data "$DATA" login \
