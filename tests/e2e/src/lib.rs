@@ -729,27 +729,34 @@ impl Session {
     /// Answers the confirmation box that says `says` with its primary button, and waits until
     /// the box has gone: a box still fading out would otherwise take the next click.
     ///
-    /// WebKitWebDriver now and then reports a click on the box's button as done while the page
-    /// never saw it (the box stays, seen in CI and locally, about one run in ten); a box still
-    /// there after 3 s is clicked again. A second click cannot answer twice: the box takes the
-    /// first answer only.
+    /// A click the page never saw is made again ([`Session::click_until_gone`]).
     pub async fn confirm(&self, says: &str) -> Res<()> {
         self.wait_text(".el-message-box", |t| t.contains(says))
             .await?;
+        self.click_until_gone(".el-message-box .el-button--primary", ".el-message-box")
+            .await
+    }
+
+    /// Clicks `button` and waits until `gone` has left the page. WebKitWebDriver now and then
+    /// reports a click as done while the page never saw it (seen on message boxes and the batch
+    /// dialog's OK, about one run in ten): still there after 3 s, the button is clicked again.
+    /// Only for a button that cannot act twice (a box takes its first answer; a loading button
+    /// ignores clicks until it is gone).
+    pub async fn click_until_gone(&self, button: &str, gone: &str) -> Res<()> {
         for attempt in 0..3 {
             if attempt > 0 {
-                eprintln!("confirm {says:?}: the box is still there 3 s after the click; again");
+                eprintln!("{button}: {gone} is still there 3 s after the click; again");
             }
-            self.click(".el-message-box .el-button--primary").await?;
+            self.click(button).await?;
             let clicked = Instant::now();
             while clicked.elapsed() < Duration::from_secs(3) {
-                if self.count(".el-message-box").await? == 0 {
+                if self.count(gone).await? == 0 {
                     return Ok(());
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
-        self.wait_gone(".el-message-box").await
+        self.wait_gone(gone).await
     }
 
     /// On an open review (大件运输): marks every checklist item met (符合).

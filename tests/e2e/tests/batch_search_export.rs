@@ -227,7 +227,8 @@ async fn search_batch_undo_and_export() -> Res<()> {
         three.iter().all(|n| dialog.contains(n.as_str())),
         "{dialog}"
     );
-    s.click("[data-testid=batch-ok]").await?;
+    s.click_until_gone("[data-testid=batch-ok]", "[data-testid=batch-ok]")
+        .await?;
     s.wait_text("[data-testid=batch-summary]", |t| {
         t.contains("已认领 2 条，未认领 1 条")
     })
@@ -265,7 +266,8 @@ async fn search_batch_undo_and_export() -> Res<()> {
     })
     .await?;
     s.click("[data-testid=batch-reason-not_our_county]").await?;
-    s.click("[data-testid=batch-ok]").await?;
+    s.click_until_gone("[data-testid=batch-ok]", "[data-testid=batch-ok]")
+        .await?;
     s.wait_text("[data-testid=batch-summary]", |t| {
         t.contains("已退回 2 条，未退回 0 条")
     })
