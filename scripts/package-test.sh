@@ -4,9 +4,16 @@
 # warm runs only unpack it), `apt-get install ./casedesk.deb` must resolve every dependency the
 # package declares, the menu entry and icon must be installed, and the installed app must start
 # under Xvfb on demo data made by the installed `casedesk-cli` and paint its inbox.
-# Usage: scripts/package-test.sh PATH/TO/CaseDesk_*.deb   (needs root for the chroot)
+# Given an AppImage too, the same chroot checks it: before the .deb, on a system without
+# WebKitGTK, it must name the missing libraries; after the .deb is purged (its dependencies
+# stay), its `casedesk-cli` must make demo data and its window must paint the inbox, run
+# without FUSE (APPIMAGE_EXTRACT_AND_RUN) as in a container.
+# Usage: scripts/package-test.sh PATH/TO/CaseDesk_*.deb [PATH/TO/CaseDesk_*.AppImage]
+# (needs root for the chroot)
 set -euo pipefail
-deb=$(readlink -f "${1:?usage: $0 PATH/TO/package.deb}")
+deb=$(readlink -f "${1:?usage: $0 PATH/TO/package.deb [PATH/TO/package.AppImage]}")
+appimage=$(readlink -f "${2:-/nonexistent}" || true)
+[ -f "$appimage" ] || appimage=""
 if [ "$(id -u)" != 0 ]; then
   echo "package-test: skipped: the clean chroot needs root (CI runs as root)" >&2
   exit 0
@@ -48,6 +55,32 @@ cp "$deb" "$root/tmp/casedesk.deb"
 
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 
+# Waits in the chroot until the window started by $1 paints its inbox on /root/$2's demo data.
+paints() {
+  in_root sh -c "rm -f /tmp/painted; CASEDESK_DATA=/root/$2 CASEDESK_STARTUP_FILE=/tmp/painted \
+    APPIMAGE_EXTRACT_AND_RUN=1 timeout 120 xvfb-run -a -s '-screen 0 1440x900x24' $1 >/tmp/app.log 2>&1 & \
+    for i in \$(seq 1 240); do [ -s /tmp/painted ] && break; sleep 0.5; done; \
+    pkill -x casedesk || true; \
+    if [ -s /tmp/painted ]; then echo \"package-test: $1: inbox painted \$(cat /tmp/painted) ms after start\"; \
+    else echo \"package-test: $1 did not paint its inbox\" >&2; cat /tmp/app.log >&2; exit 1; fi"
+}
+
+if [ -n "$appimage" ]; then
+  cp "$appimage" "$root/tmp/CaseDesk.AppImage"
+  ln -s CaseDesk.AppImage "$root/tmp/casedesk-cli"
+  echo "package-test: the AppImage on a system without WebKitGTK names what is missing"
+  set +e
+  in_root env APPIMAGE_EXTRACT_AND_RUN=1 /tmp/CaseDesk.AppImage >/dev/null 2>"$root/tmp/missing.log"
+  status=$?
+  set -e
+  if [ "$status" != 127 ] || ! grep -q "libwebkit2gtk-4.1.so.0" "$root/tmp/missing.log"; then
+    echo "package-test: expected exit 127 naming libwebkit2gtk-4.1.so.0, got $status:" >&2
+    cat "$root/tmp/missing.log" >&2
+    exit 1
+  fi
+  sed 's/^/package-test:   /' "$root/tmp/missing.log"
+fi
+
 echo "package-test: installing $(basename "$deb") with its declared dependencies"
 in_root apt-get -o APT::Sandbox::User=root update -qq
 in_root env DEBIAN_FRONTEND=noninteractive apt-get -o APT::Sandbox::User=root install -y -qq --no-install-recommends /tmp/casedesk.deb \
@@ -61,10 +94,16 @@ in_root sh -c "ls /usr/share/icons/hicolor/*/apps/$icon.png" >/dev/null \
 
 echo "package-test: starting the installed app under Xvfb"
 in_root casedesk-cli --data /root/casedesk demo --orders 300 >/dev/null
-in_root sh -c 'CASEDESK_DATA=/root/casedesk CASEDESK_STARTUP_FILE=/tmp/painted \
-  timeout 120 xvfb-run -a -s "-screen 0 1440x900x24" casedesk >/tmp/app.log 2>&1 & \
-  for i in $(seq 1 240); do [ -s /tmp/painted ] && break; sleep 0.5; done; \
-  pkill -x casedesk || true; \
-  if [ -s /tmp/painted ]; then echo "package-test: inbox painted $(cat /tmp/painted) ms after start"; \
-  else echo "package-test: the installed app did not paint its inbox" >&2; cat /tmp/app.log >&2; exit 1; fi'
+paints casedesk casedesk
+
+if [ -n "$appimage" ]; then
+  echo "package-test: the AppImage on the .deb's dependencies, the .deb purged"
+  in_root env DEBIAN_FRONTEND=noninteractive apt-get -o APT::Sandbox::User=root purge -y -qq case-desk >/dev/null
+  if in_root sh -c 'command -v casedesk || command -v casedesk-cli'; then
+    echo "package-test: the purged .deb left its programs" >&2
+    exit 1
+  fi
+  in_root env APPIMAGE_EXTRACT_AND_RUN=1 /tmp/casedesk-cli --data /root/appimage demo --orders 300 >/dev/null
+  paints /tmp/CaseDesk.AppImage appimage
+fi
 echo "package-test: ok"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the installable packages: a .deb (always) and an AppImage (with --appimage; Tauri's
-# AppImage bundler downloads linuxdeploy from GitHub, so it needs that site). The .deb carries
+# Builds the installable packages: a .deb (always) and an AppImage (with --appimage; packed from
+# the .deb's files by scripts/appimage.sh, since Tauri's AppImage bundler needs GitHub). The .deb carries
 # the window (`casedesk`) and the command line (`casedesk-cli`), a menu entry and its icons,
 # and declares what it needs from Debian (WebKitGTK, GStreamer plugins, CJK fonts).
 # Prints the paths of what it built, one per line, on its last lines.
@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
 
-bundles=deb
-if [ "${1:-}" = "--appimage" ]; then bundles=deb,appimage; fi
+appimage=no
+if [ "${1:-}" = "--appimage" ]; then appimage=yes; fi
 
 (cd ui && npm run build)
 cargo build --release -p casedesk-cli
@@ -18,9 +18,11 @@ cargo build --release -p casedesk-cli
 # the clone), so it is merged into the configuration on the command line.
 extra=$(printf '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/casedesk-cli":"%s"}}}}}' \
   "$CARGO_TARGET_DIR/release/casedesk-cli")
-ui/node_modules/.bin/tauri build --ci --bundles "$bundles" --config "$extra"
+ui/node_modules/.bin/tauri build --ci --bundles deb --config "$extra"
 
 version=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' src-tauri/tauri.conf.json)
 out="$CARGO_TARGET_DIR/release/bundle"
-if [ "$bundles" = deb,appimage ]; then ls "$out"/appimage/*_"$version"_*.AppImage; fi
+if [ "$appimage" = yes ]; then
+  bash scripts/appimage.sh "$out/deb/CaseDesk_${version}_amd64/data" "$version" "$out/appimage"
+fi
 ls "$out"/deb/*_"$version"_*.deb

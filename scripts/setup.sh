@@ -12,7 +12,7 @@ PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libssl-dev libxdo
   libayatana-appindicator3-dev librsvg2-dev pkg-config xvfb xauth webkit2gtk-driver
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav ffmpeg fonts-noto-cjk
   dbus dbus-x11 gnome-keyring libsecret-tools imagemagick git postgresql
-  poppler-utils)
+  poppler-utils squashfs-tools)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -3,7 +3,7 @@
 # type check and Vitest tests, all Rust tests (domain, store on real SQLite files, services,
 # CLI, the hub on SQLite and on a throwaway PostgreSQL cluster), the drift check of the generated
 # TypeScript types, the end-to-end test of the built app under Xvfb through tauri-driver, and
-# the .deb installed into a clean Debian 12 chroot and started.
+# the .deb and the AppImage installed into a clean Debian 12 chroot and started.
 # Exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +43,6 @@ export CASEDESK_ARTIFACTS="${CASEDESK_ARTIFACTS:-$PWD/artifacts}"
 xvfb-run -a -s "-screen 0 1440x900x24" cargo test -p casedesk-e2e
 echo "screenshots: $CASEDESK_ARTIFACTS"
 
-step "Package: the .deb installs on a clean Debian 12 and its app starts"
-deb=$(bash scripts/package.sh | tail -n 1)
-bash scripts/package-test.sh "$deb"
+step "Package: the .deb installs on a clean Debian 12 and its app starts, and so does the AppImage"
+built=$(bash scripts/package.sh --appimage)
+bash scripts/package-test.sh "$(tail -n 1 <<<"$built")" "$(tail -n 2 <<<"$built" | head -n 1)"
