@@ -16,13 +16,8 @@ data=$(readlink -f "${1:?usage: $0 DEB_DATA_DIR VERSION OUT_DIR}")
 version=${2:?version}
 out=$(readlink -f "${3:?out dir}")
 
-command -v mksquashfs >/dev/null || {
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  # To stderr: the last line of stdout is the AppImage's path.
-  { $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends squashfs-tools
-  } >&2
-}
+command -v mksquashfs >/dev/null \
+  || { echo "appimage: mksquashfs is missing (scripts/setup.sh installs squashfs-tools)" >&2; exit 1; }
 
 # The runtime: a 185 kB ELF that mounts (or, without FUSE, extracts) the SquashFS appended to it
 # and runs its AppRun. Kept in the cache; the hash pins the exact file.
