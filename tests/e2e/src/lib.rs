@@ -623,8 +623,8 @@ impl Session {
     /// Switches who works at the desk through the header's profile dialog, and waits until
     /// the header shows the new user.
     pub async fn switch_profile(&self, user: &str, role: &str) -> Res<()> {
-        self.click("[data-testid=user-button]").await?;
-        self.wait_visible("[data-testid=profile-form]").await?;
+        self.click_until_visible("[data-testid=user-button]", "[data-testid=profile-form]")
+            .await?;
         self.wait_gone(".dialog-fade-enter-active").await?;
         self.type_into("[data-testid=profile-user] input", user)
             .await?;
@@ -757,6 +757,26 @@ impl Session {
             }
         }
         self.wait_gone(gone).await
+    }
+
+    /// Clicks `button` and waits until `shown` is visible: the same lost click as above, for a
+    /// button that opens a dialog. Clicked again only after 5 s with nothing shown (a dialog
+    /// opens in well under one), so a second click never lands on an open dialog's overlay.
+    pub async fn click_until_visible(&self, button: &str, shown: &str) -> Res<()> {
+        for attempt in 0..3 {
+            if attempt > 0 {
+                eprintln!("{button}: {shown} is not shown 5 s after the click; again");
+            }
+            self.click(button).await?;
+            let clicked = Instant::now();
+            while clicked.elapsed() < Duration::from_secs(5) {
+                if self.visible(shown).await? {
+                    return Ok(());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        self.wait_visible(shown).await
     }
 
     /// On an open review (大件运输): marks every checklist item met (符合).

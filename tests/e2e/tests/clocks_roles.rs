@@ -284,8 +284,11 @@ async fn scenario(
     s.click("[data-testid=nav-whitelist]").await?;
     let row = format!("[data-testid=whitelist-row][data-plate=\"{coach_plate}\"]");
     s.wait_text(&row, |t| t.contains("待审批")).await?;
-    s.click(&format!("{row} [data-testid=wl-approve]")).await?;
-    s.wait_visible("[data-testid=decision-form]").await?;
+    s.click_until_visible(
+        &format!("{row} [data-testid=wl-approve]"),
+        "[data-testid=decision-form]",
+    )
+    .await?;
     s.wait_gone(".dialog-fade-enter-active").await?;
     // Approving needs a reason.
     s.click("[data-testid=decision-ok]").await?;

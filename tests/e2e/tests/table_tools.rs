@@ -104,8 +104,8 @@ async fn table_tools_and_a_saved_filter_across_a_restart() -> Res<()> {
 
     // All orders, then two statuses at once: only those show, as many as the CLI counts.
     s.click("[data-testid=view-all]").await?;
-    s.click("[data-testid=filter-status]").await?;
-    s.wait_visible(".el-select-dropdown__item").await?;
+    s.click_until_visible("[data-testid=filter-status]", ".el-select-dropdown__item")
+        .await?;
     for name in ["已认领", "整改中"] {
         let index = s
             .client
@@ -157,8 +157,8 @@ async fn table_tools_and_a_saved_filter_across_a_restart() -> Res<()> {
 
     // Save it under a name.
     s.click("[data-testid=saved-filters]").await?;
-    s.click("[data-testid=save-filter]").await?;
-    s.wait_visible(".el-message-box__input input").await?;
+    s.click_until_visible("[data-testid=save-filter]", ".el-message-box__input input")
+        .await?;
     s.type_into(".el-message-box__input input", FILTER_NAME)
         .await?;
     s.click(".el-message-box__btns .el-button--primary").await?;
