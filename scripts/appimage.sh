@@ -58,7 +58,7 @@ if [ "$status" = 127 ]; then
   missing=$(ldd "$here/usr/bin/$program" 2>/dev/null | sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p' | tr '\n' ' ')
   if [ -n "$missing" ]; then
     echo "CaseDesk: 系统缺少运行所需的库 / the system lacks libraries it needs: $missing" >&2
-    echo "CaseDesk: Debian 12: apt-get install libwebkit2gtk-4.1-0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav fonts-noto-cjk" >&2
+    echo "CaseDesk: Debian 12: apt-get install libwebkit2gtk-4.1-0 libssl3 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav fonts-noto-cjk" >&2
   fi
 fi
 exit "$status"
