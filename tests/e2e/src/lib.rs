@@ -743,40 +743,53 @@ impl Session {
     /// Only for a button that cannot act twice (a box takes its first answer; a loading button
     /// ignores clicks until it is gone).
     pub async fn click_until_gone(&self, button: &str, gone: &str) -> Res<()> {
-        for attempt in 0..3 {
-            if attempt > 0 {
-                eprintln!("{button}: {gone} is still there 3 s after the click; again");
-            }
-            self.click(button).await?;
-            let clicked = Instant::now();
-            while clicked.elapsed() < Duration::from_secs(3) {
-                if self.count(gone).await? == 0 {
-                    return Ok(());
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-        self.wait_gone(gone).await
+        self.click_until(button, AfterClick::Gone(gone)).await
     }
 
-    /// Clicks `button` and waits until `shown` is visible: the same lost click as above, for a
-    /// button that opens a dialog. Clicked again only after 5 s with nothing shown (a dialog
-    /// opens in well under one), so a second click never lands on an open dialog's overlay.
+    /// Clicks `button` and waits until `shown` is visible: the same lost click, for a button
+    /// that opens a dialog. Clicked again only after 5 s with nothing shown (a dialog opens in
+    /// well under one), so a second click never lands on an open dialog's overlay.
     pub async fn click_until_visible(&self, button: &str, shown: &str) -> Res<()> {
+        self.click_until(button, AfterClick::Shown(shown)).await
+    }
+
+    /// Clicks `button` up to three times, each time waiting its patience for `after`, then
+    /// waits for it as usual (which fails with the evidence).
+    async fn click_until(&self, button: &str, after: AfterClick<'_>) -> Res<()> {
+        let patience = match after {
+            AfterClick::Gone(_) => Duration::from_secs(3),
+            AfterClick::Shown(_) => Duration::from_secs(5),
+        };
         for attempt in 0..3 {
             if attempt > 0 {
-                eprintln!("{button}: {shown} is not shown 5 s after the click; again");
+                match after {
+                    AfterClick::Gone(css) => eprintln!(
+                        "{button}: {css} is still there {} s after the click; again",
+                        patience.as_secs()
+                    ),
+                    AfterClick::Shown(css) => eprintln!(
+                        "{button}: {css} is not shown {} s after the click; again",
+                        patience.as_secs()
+                    ),
+                }
             }
             self.click(button).await?;
             let clicked = Instant::now();
-            while clicked.elapsed() < Duration::from_secs(5) {
-                if self.visible(shown).await? {
+            while clicked.elapsed() < patience {
+                let done = match after {
+                    AfterClick::Gone(css) => self.count(css).await? == 0,
+                    AfterClick::Shown(css) => self.visible(css).await?,
+                };
+                if done {
                     return Ok(());
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
-        self.wait_visible(shown).await
+        match after {
+            AfterClick::Gone(css) => self.wait_gone(css).await,
+            AfterClick::Shown(css) => self.wait_visible(css).await,
+        }
     }
 
     /// On an open review (大件运输): marks every checklist item met (符合).
@@ -932,4 +945,14 @@ pub fn small_pdf(pages: usize) -> Vec<u8> {
         kids.join(" ")
     );
     casedesk_media::demo::pdf::assemble(&objects)
+}
+
+/// What a click made again ([`Session::click_until_gone`], [`Session::click_until_visible`])
+/// waits for.
+#[derive(Clone, Copy)]
+enum AfterClick<'a> {
+    /// The element leaves the page.
+    Gone(&'a str),
+    /// The element becomes visible.
+    Shown(&'a str),
 }
