@@ -236,17 +236,7 @@ mod tests {
             .apply_pull_page(0, &page(vec![order_change(1, "GD1", &code)], 1), catalog)
             .expect("page 1");
         claim(&mut first, "GD1");
-        let t = first
-            .apply_pull_page(
-                1,
-                &page(
-                    vec![order_change(2, "GD1", &code), order_change(3, "GD2", &code)],
-                    3,
-                ),
-                catalog,
-            )
-            .expect("page 2");
-        assert_eq!((t.orders, t.deferred), (1, 1), "{t:?}");
+        newer_gd1_and_gd2_keep_the_claimed_one_aside(&mut first, catalog, &code);
         assert!(first.finish_bulk_load().expect("finish"));
         assert_eq!(first.deferred_len().expect("kept"), 1);
 
@@ -257,18 +247,22 @@ mod tests {
             .expect("earlier sync");
         claim(&mut later, "GD1");
         later.begin_bulk_load().expect("begin");
-        let t = later
-            .apply_pull_page(
-                1,
-                &page(
-                    vec![order_change(2, "GD1", &code), order_change(3, "GD2", &code)],
-                    3,
-                ),
-                catalog,
-            )
-            .expect("page");
-        assert_eq!((t.orders, t.deferred), (1, 1), "{t:?}");
+        newer_gd1_and_gd2_keep_the_claimed_one_aside(&mut later, catalog, &code);
         assert!(later.finish_bulk_load().expect("finish"));
+    }
+
+    /// The page after the officer claimed GD1: a newer GD1 (kept aside) and a new GD2 (written).
+    fn newer_gd1_and_gd2_keep_the_claimed_one_aside(
+        store: &mut Store,
+        catalog: &Catalog,
+        code: &str,
+    ) {
+        let next = page(
+            vec![order_change(2, "GD1", code), order_change(3, "GD2", code)],
+            3,
+        );
+        let t = store.apply_pull_page(1, &next, catalog).expect("page 2");
+        assert_eq!((t.orders, t.deferred), (1, 1), "{t:?}");
     }
 
     #[test]
