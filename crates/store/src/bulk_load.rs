@@ -12,12 +12,23 @@
 //! yet, the lookups that can only miss: its row, its unsent actions and a kept copy. And it
 //! keeps the vehicles and drivers it makes by their keys ([`FreshLoad`]): only the pull writes
 //! those rows, so what it made is all there is.
+//!
+//! The finishing step has two parts that need not wait for each other: the B-tree indexes,
+//! which only a connection to the cache can build, and the search index, whose build (about a
+//! third of the step) is cut up text. So the search index is built on a second core, in a file
+//! of its own beside the cache ([`build_search_aside`]), while the indexes are built, and its
+//! tables are then copied into the cache in the finishing transaction. The copy is FTS5's own
+//! tables of a table defined by the same statement over the same rows, so it is the index a
+//! rebuild in place would have made (tested with FTS5's integrity check).
 
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::thread;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use crate::{Store, StoreError};
+use crate::db::BUSY_TIMEOUT;
+use crate::{files, Store, StoreError};
 
 /// What a bulk load begun on an empty cache knows without asking the cache.
 #[derive(Debug, Default)]
@@ -33,6 +44,13 @@ pub(crate) struct FreshLoad {
 /// The setting that holds the dropped definitions, as JSON `[[name, sql], ...]`, while a bulk
 /// load is under way.
 const DEFERRED_KEY: &str = "bulk_load.deferred";
+
+/// How many pages of write-ahead log the loading connection lets gather before it copies them
+/// into the cache: 64 MiB (docs/benchmarks.md, "First sync"). The finishing commit, on a
+/// connection with the usual threshold, copies the rest.
+const LOAD_CHECKPOINT_PAGES: i64 = 16_384;
+/// SQLite's default threshold, which the loading connection gets back.
+const USUAL_CHECKPOINT_PAGES: i64 = 1_000;
 
 /// The secondary indexes of `work_order` (its unique ones stay: the apply looks orders up by
 /// number) and the triggers that keep the search index.
@@ -81,6 +99,10 @@ impl Store {
         // checkpoint, atomically), never the officer's own actions, which other connections
         // write and fsync (docs/decisions.md, "A bulk load is not fsynced page by page").
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A pulled page writes some 5 MiB; at SQLite's usual threshold (1 000 pages, 4 MiB) every
+        // commit would copy the log back into the cache, the same hot pages again and again.
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", LOAD_CHECKPOINT_PAGES)?;
         Ok(())
     }
 
@@ -91,9 +113,11 @@ impl Store {
         // The finishing commit is not fsynced either: it holds only what can be built again
         // (lost to a power cut, the definitions are still saved and `Store::open` builds
         // them). FULL again after it, for everything the officer writes.
-        let finished = finish(&mut self.conn);
+        let finished = finish(&self.conn, self.path());
         self.conn.pragma_update(None, "synchronous", "FULL")?;
-        finished
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", USUAL_CHECKPOINT_PAGES)?;
+        Ok(finished?.is_some())
     }
 
     /// Whether a bulk load is under way (its indexes are not there).
@@ -102,26 +126,206 @@ impl Store {
     }
 }
 
-/// [`Store::finish_bulk_load`] on a bare connection, for [`Store::open`]. Reads without a lock
-/// first: the usual open finds nothing to do and must not wait for another process's write.
-pub(crate) fn finish(conn: &mut Connection) -> Result<bool, StoreError> {
+/// How the search index of a finished load was built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SearchBuilt {
+    /// On a second core, beside the cache, and copied in.
+    Aside,
+    /// In the cache, after the indexes: the build aside failed.
+    InPlace,
+}
+
+/// The search index's FTS5 table in the cache.
+const SEARCH_TABLE: &str = "work_order_fts";
+
+/// [`Store::finish_bulk_load`] for the cache at `path` whose connection is `conn`, also run by
+/// [`Store::open`]. Reads without a lock first: the usual open finds nothing to do and must not
+/// wait for another process's write. Returns how the search index was built, or `None` when no
+/// load was under way.
+///
+/// The finishing transaction runs on a connection of its own: FTS5 keeps an index's layout
+/// cached per connection, and one that has searched before would read the copied tables through
+/// its stale layout (SQLite then reports the file as malformed). Every other connection sees
+/// another connection's commit and reads the layout again.
+pub(crate) fn finish(conn: &Connection, path: &Path) -> Result<Option<SearchBuilt>, StoreError> {
     if deferred(conn)?.is_none() {
-        return Ok(false);
+        return Ok(None);
     }
+    let build = build_path(path);
+    let mut aside: Aside = None;
+    let finished = finish_with(path, &build, &mut aside);
+    // Whatever happened, the build is over before its file goes.
+    built_aside(&mut aside);
+    remove_build_file(&build);
+    finished
+}
+
+type Aside = Option<thread::JoinHandle<Result<(), StoreError>>>;
+
+/// Whether the build aside succeeded (waiting for it).
+fn built_aside(aside: &mut Aside) -> bool {
+    matches!(aside.take().map(thread::JoinHandle::join), Some(Ok(Ok(()))))
+}
+
+/// The finishing transaction, with the search index built aside (`aside` is its build, which
+/// the caller waits for on every way out).
+fn finish_with(
+    path: &Path,
+    build: &Path,
+    aside: &mut Aside,
+) -> Result<Option<SearchBuilt>, StoreError> {
+    let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    // As the pulled pages: what it writes can be built again (the definitions stay saved until
+    // this transaction commits).
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Another connection may have finished it while this one waited for the lock.
     let Some(json) = deferred(&tx)? else {
-        return Ok(false);
+        return Ok(None);
     };
+    // Begun under this transaction's lock, so the build reads the orders as they stay until it
+    // commits: nobody else can write them in between. Where the file cannot be made, the index
+    // is built in place.
+    *aside = new_build_file(build).ok().map(|()| {
+        let (cache, build) = (path.to_path_buf(), build.to_path_buf());
+        thread::spawn(move || build_search_aside(&cache, &build))
+    });
     let objects: Vec<(String, String)> = serde_json::from_str(&json)
         .map_err(|e| StoreError::Corrupt(format!("bulk load definitions: {e}")))?;
     for (_, sql) in &objects {
         tx.execute_batch(sql)?;
     }
-    tx.execute_batch("INSERT INTO work_order_fts(work_order_fts) VALUES ('rebuild')")?;
+    let built = if built_aside(aside) && copied(build, &tx)? {
+        SearchBuilt::Aside
+    } else {
+        // Whatever stopped it (a full disk, a panic), the same index is built here.
+        tx.execute_batch(&format!(
+            "INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('rebuild')"
+        ))?;
+        SearchBuilt::InPlace
+    };
     tx.execute("DELETE FROM setting WHERE key = ?1", [DEFERRED_KEY])?;
     tx.commit()?;
-    Ok(true)
+    Ok(Some(built))
+}
+
+/// Copies the index built aside into the cache; a copy that fails half way is undone whole.
+fn copied(build: &Path, conn: &Connection) -> Result<bool, StoreError> {
+    conn.execute_batch("SAVEPOINT search_copy")?;
+    let ok = copy_search_tables(build, conn).is_ok();
+    if !ok {
+        conn.execute_batch("ROLLBACK TO search_copy")?;
+    }
+    conn.execute_batch("RELEASE search_copy")?;
+    Ok(ok)
+}
+
+/// The build file beside the cache `path`.
+fn build_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".search-build");
+    PathBuf::from(name)
+}
+
+/// The build file holds plates, names and phone numbers: it goes as soon as it is copied.
+fn remove_build_file(build: &Path) {
+    for suffix in ["", "-journal"] {
+        let mut name = build.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+}
+
+/// An empty owner-only build file at `build`, in place of one a killed finish left.
+fn new_build_file(build: &Path) -> Result<(), StoreError> {
+    remove_build_file(build);
+    files::create_new_private(build)
+        .map(drop)
+        .map_err(|source| StoreError::Access {
+            path: build.to_path_buf(),
+            source,
+        })
+}
+
+/// Builds the search index of the cache at `cache` in the file `build`: a copy of the indexed
+/// columns under the same table name, the FTS5 table made by the cache's own statement over
+/// them, and one rebuild. It is written without a journal: a failed build is simply not used.
+fn build_search_aside(cache: &Path, build: &Path) -> Result<(), StoreError> {
+    let conn = Connection::open(build).map_err(|source| StoreError::Open {
+        path: build.to_path_buf(),
+        source,
+    })?;
+    conn.pragma_update(None, "journal_mode", "OFF")?;
+    conn.pragma_update(None, "synchronous", "OFF")?;
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.execute("ATTACH ?1 AS cache", [cache.display().to_string()])?;
+    let create: String = conn.query_row(
+        "SELECT sql FROM cache.sqlite_master WHERE type = 'table' AND name = ?1",
+        [SEARCH_TABLE],
+        |r| r.get(0),
+    )?;
+    let columns: Vec<String> = conn
+        .prepare(&format!(
+            "SELECT name FROM pragma_table_info('{SEARCH_TABLE}', 'cache')"
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let columns = columns
+        .iter()
+        .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    conn.execute_batch(&format!(
+        "BEGIN;
+         CREATE TABLE main.work_order(id INTEGER PRIMARY KEY, {columns});
+         INSERT INTO main.work_order SELECT id, {columns} FROM cache.work_order;
+         COMMIT;
+         DETACH cache;"
+    ))?;
+    conn.execute_batch(&format!(
+        "BEGIN;
+         {create};
+         INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('rebuild');
+         COMMIT;"
+    ))?;
+    Ok(())
+}
+
+/// Replaces the cache's search index tables with the ones built aside in the file `build`,
+/// read on a connection of its own (attached, it would be locked by the finishing
+/// transaction while the build writes it).
+fn copy_search_tables(build: &Path, conn: &Connection) -> Result<(), StoreError> {
+    let from = Connection::open_with_flags(build, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|source| StoreError::Open {
+            path: build.to_path_buf(),
+            source,
+        })?;
+    let tables: Vec<String> = from
+        .prepare(&format!(
+            "SELECT name FROM sqlite_master
+              WHERE type = 'table' AND name LIKE '{SEARCH_TABLE}\\_%' ESCAPE '\\'"
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for t in &tables {
+        conn.execute(&format!("DELETE FROM main.\"{t}\""), [])?;
+        let mut read = from.prepare(&format!("SELECT * FROM \"{t}\""))?;
+        let marks = vec!["?"; read.column_count()].join(", ");
+        let mut write = conn.prepare(&format!("INSERT INTO main.\"{t}\" VALUES ({marks})"))?;
+        let mut rows = read.query([])?;
+        while let Some(row) = rows.next()? {
+            let values = (0..row.as_ref().column_count())
+                .map(|i| row.get::<_, rusqlite::types::Value>(i))
+                .collect::<Result<Vec<_>, _>>()?;
+            write.execute(rusqlite::params_from_iter(values))?;
+        }
+    }
+    Ok(())
 }
 
 fn deferred(conn: &Connection) -> Result<Option<String>, StoreError> {
@@ -166,10 +370,17 @@ mod tests {
 
     /// Applies the varied changes in pages of 50, with or without a bulk load around them.
     fn pull_in_pages(store: &mut Store, bulk: bool) {
-        let catalog = Catalog::embedded();
         if bulk {
             store.begin_bulk_load().expect("begin");
         }
+        apply_varied(store);
+        if bulk {
+            assert!(store.finish_bulk_load().expect("finish"));
+        }
+    }
+
+    fn apply_varied(store: &mut Store) {
+        let catalog = Catalog::embedded();
         let changes = varied_changes();
         let mut after = 0;
         for chunk in changes.chunks(50) {
@@ -179,9 +390,64 @@ mod tests {
                 .expect("page");
             after = next;
         }
-        if bulk {
-            assert!(store.finish_bulk_load().expect("finish"));
-        }
+    }
+
+    /// FTS5's own check that the search index holds exactly the orders' indexed columns.
+    fn assert_search_index_sound(store: &Store) {
+        store
+            .conn
+            .execute_batch("INSERT INTO work_order_fts(work_order_fts) VALUES ('integrity-check')")
+            .expect("the search index matches the orders");
+    }
+
+    /// What a row-by-row pull of the varied changes leaves in the cache.
+    fn pulled_row_by_row() -> Vec<String> {
+        let (_dir, mut plain) = signed_in();
+        pull_in_pages(&mut plain, false);
+        pulled_tables(&plain)
+    }
+
+    #[test]
+    fn the_search_index_built_aside_is_the_one_a_rebuild_makes_and_its_file_goes() {
+        let (dir, mut store) = signed_in();
+        // This connection reads the (empty) index before the load: it must not go on reading
+        // that index's layout once the built one is copied in.
+        let found: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM work_order_fts WHERE work_order_fts MATCH '\"运输公司\"'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("search");
+        assert_eq!(found, 0);
+        store.begin_bulk_load().expect("begin");
+        apply_varied(&mut store);
+        let built = finish(&store.conn, store.path()).expect("finish");
+        assert_eq!(built, Some(SearchBuilt::Aside));
+        assert_search_index_sound(&store);
+        assert_eq!(pulled_tables(&store), pulled_row_by_row());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("search-build"))
+            .collect();
+        assert!(left.is_empty(), "build files left: {left:?}");
+        assert_eq!(finish(&store.conn, store.path()).expect("again"), None);
+    }
+
+    #[test]
+    fn when_the_build_aside_fails_the_search_index_is_rebuilt_in_place() {
+        let (dir, mut store) = signed_in();
+        // A folder where the build file would go: it cannot be made.
+        std::fs::create_dir(dir.path().join("cache.sqlite.search-build")).expect("folder");
+        store.begin_bulk_load().expect("begin");
+        apply_varied(&mut store);
+        let built = finish(&store.conn, store.path()).expect("finish");
+        assert_eq!(built, Some(SearchBuilt::InPlace));
+        assert!(!store.bulk_loading().expect("state"));
+        assert_search_index_sound(&store);
+        assert_eq!(pulled_tables(&store), pulled_row_by_row());
     }
 
     #[test]
@@ -191,6 +457,12 @@ mod tests {
         assert!(before.len() > 15, "{before:?}");
         bulk.begin_bulk_load().expect("begin");
         assert!(bulk.bulk_loading().expect("state"));
+        let checkpoint = |s: &Store| -> i64 {
+            s.conn
+                .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+                .expect("pragma")
+        };
+        assert_eq!(checkpoint(&bulk), LOAD_CHECKPOINT_PAGES);
         let during = schema(&bulk);
         assert!(
             during.iter().all(|(n, _)| !n.starts_with("wo_fts_")),
@@ -202,7 +474,13 @@ mod tests {
         bulk.finish_bulk_load().expect("finish");
         pull_in_pages(&mut bulk, true);
         assert!(!bulk.bulk_loading().expect("state"));
+        assert_eq!(
+            checkpoint(&bulk),
+            USUAL_CHECKPOINT_PAGES,
+            "the officer's writes as before"
+        );
         assert_eq!(schema(&bulk), before);
+        assert_search_index_sound(&bulk);
         let (_b, mut plain) = signed_in();
         pull_in_pages(&mut plain, false);
         let (a, b) = (pulled_tables(&bulk), pulled_tables(&plain));
@@ -310,6 +588,7 @@ mod tests {
         let reopened = Store::open(&dir.path().join("cache.sqlite")).expect("open");
         assert!(!reopened.bulk_loading().expect("state"));
         assert_eq!(schema(&reopened), before);
+        assert_search_index_sound(&reopened);
         let found: i64 = reopened
             .conn
             .query_row(

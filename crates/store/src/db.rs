@@ -38,7 +38,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub(crate) const DEVICE_ID_KEY: &str = "device_id";
 
 /// How long one statement waits for another process's lock.
-const BUSY_TIMEOUT: Duration = Duration::from_millis(2000);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_millis(2000);
 /// How long opening keeps retrying while other processes switch the journal mode or migrate.
 const OPEN_WAIT: Duration = Duration::from_secs(5);
 
@@ -87,7 +87,7 @@ impl Store {
         // again and again once a county's orders outgrow it.
         conn.pragma_update(None, "cache_size", -65_536)?;
         // Before the migrations: the definitions a killed bulk load kept are this schema's.
-        retry_busy(deadline, || bulk_load::finish(&mut conn).map(drop))?;
+        retry_busy(deadline, || bulk_load::finish(&conn, path).map(drop))?;
         retry_busy(deadline, || prepare(&mut conn, path))?;
         // They exist now; a cache of an earlier version may have them world-readable.
         for suffix in ["-wal", "-shm"] {
