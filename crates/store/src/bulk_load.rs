@@ -148,10 +148,12 @@ const SEARCH_TABLE: &str = "work_order_fts";
 /// its stale layout (SQLite then reports the file as malformed). Every other connection sees
 /// another connection's commit and reads the layout again.
 pub(crate) fn finish(conn: &Connection, path: &Path) -> Result<Option<SearchBuilt>, StoreError> {
+    let build = build_path(path);
     if deferred(conn)?.is_none() {
+        // A desk killed between the finishing commit and the file's removal left it.
+        remove_build_file(&build);
         return Ok(None);
     }
-    let build = build_path(path);
     let mut aside: Aside = None;
     let finished = finish_with(path, &build, &mut aside);
     // Whatever happened, the build is over before its file goes.
@@ -434,6 +436,16 @@ mod tests {
             .collect();
         assert!(left.is_empty(), "build files left: {left:?}");
         assert_eq!(finish(&store.conn, store.path()).expect("again"), None);
+    }
+
+    #[test]
+    fn a_build_file_left_by_a_killed_desk_is_removed_on_open() {
+        let (dir, store) = signed_in();
+        drop(store);
+        let left = dir.path().join("cache.sqlite.search-build");
+        std::fs::write(&left, "豫G00001 张三 13903730000").expect("left");
+        Store::open(&dir.path().join("cache.sqlite")).expect("open");
+        assert!(!left.exists());
     }
 
     #[test]
