@@ -394,6 +394,18 @@ mod tests {
         }
     }
 
+    /// The orders the search index finds for `term` (a phrase).
+    fn search_count(store: &Store, term: &str) -> i64 {
+        store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM work_order_fts WHERE work_order_fts MATCH ?1",
+                [format!("\"{term}\"")],
+                |r| r.get(0),
+            )
+            .expect("search")
+    }
+
     /// FTS5's own check that the search index holds exactly the orders' indexed columns.
     fn assert_search_index_sound(store: &Store) {
         store
@@ -414,15 +426,7 @@ mod tests {
         let (dir, mut store) = signed_in();
         // This connection reads the (empty) index before the load: it must not go on reading
         // that index's layout once the built one is copied in.
-        let found: i64 = store
-            .conn
-            .query_row(
-                "SELECT count(*) FROM work_order_fts WHERE work_order_fts MATCH '\"运输公司\"'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("search");
-        assert_eq!(found, 0);
+        assert_eq!(search_count(&store, "运输公司"), 0);
         store.begin_bulk_load().expect("begin");
         apply_varied(&mut store);
         let built = finish(&store.conn, store.path()).expect("finish");
@@ -601,16 +605,9 @@ mod tests {
         assert!(!reopened.bulk_loading().expect("state"));
         assert_eq!(schema(&reopened), before);
         assert_search_index_sound(&reopened);
-        let found: i64 = reopened
-            .conn
-            .query_row(
-                "SELECT count(*) FROM work_order_fts WHERE work_order_fts MATCH '\"GD0042\"'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("search");
         assert_eq!(
-            found, 1,
+            search_count(&reopened, "GD0042"),
+            1,
             "the search index holds the rows pulled before the kill"
         );
         let plan: String = reopened
