@@ -27,7 +27,7 @@ use std::thread;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use crate::db::BUSY_TIMEOUT;
+use crate::db::{BUSY_TIMEOUT, CACHE_SIZE};
 use crate::{files, Store, StoreError};
 
 /// What a bulk load begun on an empty cache knows without asking the cache.
@@ -181,7 +181,7 @@ fn finish_with(
         source,
     })?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "cache_size", CACHE_SIZE)?;
     // As the pulled pages: what it writes can be built again (the definitions stay saved until
     // this transaction commits).
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -264,7 +264,7 @@ fn build_search_aside(cache: &Path, build: &Path) -> Result<(), StoreError> {
     })?;
     conn.pragma_update(None, "journal_mode", "OFF")?;
     conn.pragma_update(None, "synchronous", "OFF")?;
-    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "cache_size", CACHE_SIZE)?;
     conn.execute("ATTACH ?1 AS cache", [cache.display().to_string()])?;
     let create: String = conn.query_row(
         "SELECT sql FROM cache.sqlite_master WHERE type = 'table' AND name = ?1",

@@ -39,6 +39,11 @@ pub(crate) const DEVICE_ID_KEY: &str = "device_id";
 
 /// How long one statement waits for another process's lock.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_millis(2000);
+/// The page cache of a connection that writes orders and their indexes: 64 MiB (`cache_size` in KiB when
+/// negative; SQLite's default is 2 MiB). A pulled page updates some twenty indexes and the
+/// search index, and with the default their pages are read and written again and again once a
+/// county's orders outgrow it.
+pub(crate) const CACHE_SIZE: i64 = -65_536;
 /// How long opening keeps retrying while other processes switch the journal mode or migrate.
 const OPEN_WAIT: Duration = Duration::from_secs(5);
 
@@ -82,10 +87,7 @@ impl Store {
         // survives a power cut too (NORMAL may lose the last commits, see docs/decisions.md).
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // 64 MiB of page cache (SQLite's default is 2 MiB): a pulled page updates some twenty
-        // indexes and the search index, and with the default their pages are read and written
-        // again and again once a county's orders outgrow it.
-        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.pragma_update(None, "cache_size", CACHE_SIZE)?;
         // Before the migrations: the definitions a killed bulk load kept are this schema's.
         retry_busy(deadline, || bulk_load::finish(&conn, path).map(drop))?;
         retry_busy(deadline, || prepare(&mut conn, path))?;
