@@ -756,31 +756,19 @@ impl Session {
     /// Clicks `button` up to three times, each time waiting its patience for `after`, then
     /// waits for it as usual (which fails with the evidence).
     async fn click_until(&self, button: &str, after: AfterClick<'_>) -> Res<()> {
-        let patience = match after {
-            AfterClick::Gone(_) => Duration::from_secs(3),
-            AfterClick::Shown(_) => Duration::from_secs(5),
-        };
+        let patience = after.patience();
         for attempt in 0..3 {
             if attempt > 0 {
-                match after {
-                    AfterClick::Gone(css) => eprintln!(
-                        "{button}: {css} is still there {} s after the click; again",
-                        patience.as_secs()
-                    ),
-                    AfterClick::Shown(css) => eprintln!(
-                        "{button}: {css} is not shown {} s after the click; again",
-                        patience.as_secs()
-                    ),
-                }
+                eprintln!(
+                    "{button}: {} {} s after the click; again",
+                    after.not_yet(),
+                    patience.as_secs()
+                );
             }
             self.click(button).await?;
             let clicked = Instant::now();
             while clicked.elapsed() < patience {
-                let done = match after {
-                    AfterClick::Gone(css) => self.count(css).await? == 0,
-                    AfterClick::Shown(css) => self.visible(css).await?,
-                };
-                if done {
+                if self.reached(after).await? {
                     return Ok(());
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
@@ -790,6 +778,14 @@ impl Session {
             AfterClick::Gone(css) => self.wait_gone(css).await,
             AfterClick::Shown(css) => self.wait_visible(css).await,
         }
+    }
+
+    /// Whether the page is as `after` waits for, now.
+    async fn reached(&self, after: AfterClick<'_>) -> Res<bool> {
+        Ok(match after {
+            AfterClick::Gone(css) => self.count(css).await? == 0,
+            AfterClick::Shown(css) => self.visible(css).await?,
+        })
     }
 
     /// On an open review (大件运输): marks every checklist item met (符合).
@@ -955,4 +951,23 @@ enum AfterClick<'a> {
     Gone(&'a str),
     /// The element becomes visible.
     Shown(&'a str),
+}
+
+impl AfterClick<'_> {
+    /// How long a click is given before it is taken as lost: a dialog opens in well under 5 s,
+    /// and a second click must not land on its overlay.
+    fn patience(self) -> Duration {
+        match self {
+            AfterClick::Gone(_) => Duration::from_secs(3),
+            AfterClick::Shown(_) => Duration::from_secs(5),
+        }
+    }
+
+    /// What the log says when it has not happened yet.
+    fn not_yet(self) -> String {
+        match self {
+            AfterClick::Gone(css) => format!("{css} is still there"),
+            AfterClick::Shown(css) => format!("{css} is not shown"),
+        }
+    }
 }
