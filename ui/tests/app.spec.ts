@@ -3,7 +3,7 @@ import * as api from "../src/api/desk";
 import App from "../src/App.vue";
 import { useDeskStore } from "../src/stores/desk";
 import { i18n } from "../src/i18n";
-import { deskStatus, freshPinia, makeRow, mountApp, settle, waitFor } from "./helpers";
+import { deskStatus, freshPinia, makeRow, mountApp, settle, waitFor, supervisorStatus } from "./helpers";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
@@ -121,7 +121,7 @@ describe("app shell", () => {
     user.value = "王主任";
     user.dispatchEvent(new Event("input"));
     (document.querySelector('[data-testid="profile-role-supervisor"] input') as HTMLInputElement).click();
-    m.setProfile.mockResolvedValue({ ...deskStatus, user_name: "王主任", role: "supervisor" });
+    m.setProfile.mockResolvedValue({ ...supervisorStatus });
     await settle(1);
     (document.querySelector('[data-testid="profile-submit"]') as HTMLElement).click();
     await settle(10);

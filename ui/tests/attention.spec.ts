@@ -7,7 +7,7 @@ import type { Attention } from "../src/bindings/Attention";
 import type { SignedIn } from "../src/bindings/SignedIn";
 import type { SyncOverview } from "../src/bindings/SyncOverview";
 import { attentionAction, attentionNote } from "../src/utils/sync";
-import { deskStatus, freshPinia, mountApp, settle, settleErrors } from "./helpers";
+import { deskStatus, freshPinia, mountApp, settle, settleErrors, officerRights, supervisorRights } from "./helpers";
 import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
@@ -17,6 +17,7 @@ const supervisor: SignedIn = {
   hub_url: "http://10.41.7.2:8740",
   username: "zhao.lei",
   role: "supervisor",
+  rights: supervisorRights,
   jurisdiction: "4107",
   token_store: "keyring",
 };
@@ -82,7 +83,7 @@ describe("attention list on the 同步 page", () => {
   it("a county officer does not see the section", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };
-    m.syncOverview.mockResolvedValue(overview({ ...supervisor, username: "li.na", role: "county_officer", jurisdiction: "410783" }));
+    m.syncOverview.mockResolvedValue(overview({ ...supervisor, username: "li.na", role: "county_officer", rights: officerRights, jurisdiction: "410783" }));
     const w = mountApp(SyncView, pinia);
     await settle();
     expect(q("sync-summary")).not.toBeNull();

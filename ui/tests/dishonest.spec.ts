@@ -3,7 +3,7 @@ import * as api from "../src/api/desk";
 import { useDeskStore } from "../src/stores/desk";
 import DishonestDrawer from "../src/components/permit/DishonestDrawer.vue";
 import type { DishonestView } from "../src/bindings/DishonestView";
-import { deskStatus, freshPinia, mountApp, settle, settleErrors } from "./helpers";
+import { deskStatus, freshPinia, mountApp, settle, settleErrors, deskStaffStatus, supervisorStatus } from "./helpers";
 import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
@@ -62,7 +62,7 @@ describe("失信企业库 drawer", () => {
 
   it("desk staff list a carrier: the form checks the credit id and a suspension's last day", async () => {
     const pinia = freshPinia();
-    useDeskStore().status = { ...deskStatus, role: "desk_staff", user_name: "chen.jing" };
+    useDeskStore().status = { ...deskStaffStatus };
     m.dishonestList.mockResolvedValue([]);
     m.listDishonest.mockResolvedValue(entry(3, { penalty: { grade: "fast_track_suspended", until: "2099-06-30" } }));
     const w = mountApp(DishonestDrawer, pinia, { props: { open: true } });
@@ -101,7 +101,7 @@ describe("失信企业库 drawer", () => {
 
   it("a repair asks first, then goes to the hub; offline it says why and nothing changes", async () => {
     const pinia = freshPinia();
-    useDeskStore().status = { ...deskStatus, role: "supervisor", user_name: "zhao.lei" };
+    useDeskStore().status = { ...supervisorStatus, user_name: "zhao.lei" };
     m.dishonestList.mockResolvedValue([entry(2)]);
     m.repairDishonest.mockRejectedValue(appError("offline", "hub_offline", { url: "http://127.0.0.1:8740", detail: "connection refused" }));
     const w = mountApp(DishonestDrawer, pinia, { props: { open: true } });

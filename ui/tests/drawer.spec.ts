@@ -4,7 +4,7 @@ import OrderDrawer from "../src/components/OrderDrawer.vue";
 import { useOrderStore } from "../src/stores/order";
 import type { ActionKind } from "../src/bindings/ActionKind";
 import { useDeskStore } from "../src/stores/desk";
-import { deskStatus, freshPinia, makeDetail, makeEvent, makeWhitelistRow, mountApp, settle, waitFor } from "./helpers";
+import { deskStatus, freshPinia, makeDetail, makeEvent, makeWhitelistRow, mountApp, settle, waitFor, supervisorStatus } from "./helpers";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
@@ -61,9 +61,7 @@ describe("order drawer", () => {
   });
 
   it("a supervisor's submitted order offers the two verdicts, each with its form", async () => {
-    const w = await mountWith(["spot_check_pass", "spot_check_fail"], {}, { status: "submitted", clock_owner: "supervisor" }, {
-      ...deskStatus, role: "supervisor", user_name: "王主任",
-    });
+    const w = await mountWith(["spot_check_pass", "spot_check_fail"], {}, { status: "submitted", clock_owner: "supervisor" }, supervisorStatus);
     expect(shownActions()).toEqual(["action-spot-check-pass", "action-spot-check-fail"]);
     (document.querySelector('[data-testid="action-spot-check-fail"]') as HTMLElement).click();
     expect((await waitFor('[data-testid="spot_check_fail-form"]')).textContent).toContain("不通过原因");

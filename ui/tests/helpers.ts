@@ -7,6 +7,7 @@ import { i18n } from "../src/i18n";
 import type { InboxRow } from "../src/bindings/InboxRow";
 import type { OrderDetail } from "../src/bindings/OrderDetail";
 import type { DeskStatus } from "../src/bindings/DeskStatus";
+import type { Rights } from "../src/bindings/Rights";
 import type { TimelineEntry } from "../src/bindings/TimelineEntry";
 import type { WhitelistRow } from "../src/bindings/WhitelistRow";
 import type { WhitelistEntry } from "../src/bindings/WhitelistEntry";
@@ -105,9 +106,29 @@ export function makeWhitelistRow(id: number, entry: Partial<WhitelistEntry> = {}
   };
 }
 
+/** What the backend sends with each role (crates/domain/src/rights.rs), as the tests' data. */
+export const officerRights: Rights = {
+  review_permits: false,
+  keep_dishonest_list: false,
+  close_permit_day: false,
+  decide_whitelist: false,
+  resolve_attention: false,
+  spot_check: false,
+};
+export const deskStaffRights: Rights = { ...officerRights, review_permits: true, keep_dishonest_list: true, close_permit_day: true };
+export const supervisorRights: Rights = {
+  ...officerRights,
+  review_permits: true,
+  keep_dishonest_list: true,
+  decide_whitelist: true,
+  resolve_attention: true,
+  spot_check: true,
+};
+
 export const deskStatus: DeskStatus = {
   user_name: "李明",
   role: "county_officer",
+  rights: officerRights,
   county_code: "410783",
   county_name: "长垣市",
   city_name: "新乡市",
@@ -117,6 +138,8 @@ export const deskStatus: DeskStatus = {
   today: "2026-11-24",
   data_dir: "/tmp/casedesk",
 };
+export const deskStaffStatus: DeskStatus = { ...deskStatus, user_name: "chen.jing", role: "desk_staff", rights: deskStaffRights };
+export const supervisorStatus: DeskStatus = { ...deskStatus, user_name: "王主任", role: "supervisor", rights: supervisorRights };
 
 export function freshPinia(): Pinia {
   const pinia = createPinia();

@@ -6,7 +6,7 @@ import type { ApplicationView } from "../src/bindings/ApplicationView";
 import type { PermitDayView } from "../src/bindings/PermitDayView";
 import type { ReviewDraft } from "../src/bindings/ReviewDraft";
 import type { ApplicationReview } from "../src/bindings/ApplicationReview";
-import { deskStatus, freshPinia, mountApp, settle } from "./helpers";
+import { deskStatus, freshPinia, mountApp, settle, deskStaffStatus } from "./helpers";
 import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
@@ -151,7 +151,7 @@ describe("大件运输 page", () => {
 
   it("desk staff close the day after confirming; others have no 日结 button", async () => {
     const pinia = freshPinia();
-    useDeskStore().status = { ...deskStatus, role: "desk_staff", user_name: "chen.jing" };
+    useDeskStore().status = { ...deskStaffStatus };
     m.permitApplications.mockResolvedValue([application("DJ202611300000021")]);
     m.permitDay.mockResolvedValue(day);
     const closed: PermitDayView = {
@@ -185,7 +185,7 @@ describe("大件运输 page", () => {
 
   it("shows each verdict, the day's report, and refuses 日结 while a complete application is undecided", async () => {
     const pinia = freshPinia();
-    useDeskStore().status = { ...deskStatus, role: "desk_staff", user_name: "chen.jing" };
+    useDeskStore().status = { ...deskStaffStatus };
     m.permitApplications.mockResolvedValue([
       application("DJ202611300000021", { verdict: { verdict: "pass", decided_by: "chen.jing", decided_at: "2026-11-30 10:00", synced: false } }),
       application("DJ202611300000022"),
@@ -369,7 +369,7 @@ describe("the decision clock beside the declaration", () => {
     const { default: DecisionClock } = await import("../src/components/permit/DecisionClock.vue");
     const pinia = freshPinia();
     const store = useDeskStore();
-    store.status = { ...deskStatus, role, today: "2026-12-02" };
+    store.status = { ...(role === "desk_staff" ? deskStaffStatus : deskStatus), today: "2026-12-02" };
     return mountApp(DecisionClock, pinia, { props: { application: app } });
   }
 

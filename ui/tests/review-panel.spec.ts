@@ -5,7 +5,7 @@ import ReviewPanel from "../src/components/permit/ReviewPanel.vue";
 import type { ReviewView } from "../src/bindings/ReviewView";
 import type { ReviewDraft } from "../src/bindings/ReviewDraft";
 import { atLabel } from "../src/utils/permit";
-import { deskStatus, freshPinia, mountApp, settle } from "./helpers";
+import { freshPinia, mountApp, settle, deskStaffStatus } from "./helpers";
 import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
@@ -53,7 +53,7 @@ function echoSave() {
 
 function mountPanel() {
   const pinia = freshPinia();
-  useDeskStore().status = { ...deskStatus, role: "desk_staff" };
+  useDeskStore().status = { ...deskStaffStatus };
   return mountApp(ReviewPanel, pinia, { props: { applicationId: "DJ202611300000021" } });
 }
 

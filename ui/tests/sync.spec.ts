@@ -12,7 +12,7 @@ import type { SignedIn } from "../src/bindings/SignedIn";
 import type { AutoSyncStatus } from "../src/bindings/AutoSyncStatus";
 import { actionLabel, isHubUrl, refusalNote, shortTime } from "../src/utils/sync";
 import { renderRefusal } from "../src/i18n/messages";
-import { deskStatus, freshPinia, makeDetail, mountApp, settle, settleErrors, waitFor } from "./helpers";
+import { deskStatus, freshPinia, makeDetail, mountApp, settle, settleErrors, waitFor, officerRights } from "./helpers";
 import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
@@ -22,6 +22,7 @@ const me: SignedIn = {
   hub_url: "http://10.41.7.2:8740",
   username: "liming",
   role: "county_officer",
+  rights: officerRights,
   jurisdiction: "新乡市 · 长垣市",
   token_store: "keyring",
 };

@@ -3,7 +3,7 @@ import * as api from "../src/api/desk";
 import { useWhitelistStore, sortEntries, decisionsFor, isPlate, normalizePlate } from "../src/stores/whitelist";
 import { useDeskStore } from "../src/stores/desk";
 import WhitelistView from "../src/views/WhitelistView.vue";
-import { deskStatus, freshPinia, makeWhitelistRow, mountApp, settle, settleErrors, waitFor } from "./helpers";
+import { deskStatus, freshPinia, makeWhitelistRow, mountApp, settle, settleErrors, waitFor, supervisorStatus } from "./helpers";
 import { appError } from "./app-error";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
@@ -18,7 +18,7 @@ describe("whitelist store", () => {
   beforeEach(() => {
     freshPinia();
     vi.clearAllMocks();
-    m.deskStatus.mockResolvedValue({ ...deskStatus, role: "supervisor", user_name: "王主任" });
+    m.deskStatus.mockResolvedValue({ ...supervisorStatus });
   });
 
   it("lists proposals first (newest first), then approved, declined, revoked", () => {
@@ -54,7 +54,7 @@ describe("whitelist store", () => {
     const desk = useDeskStore();
     desk.status = { ...deskStatus };
     expect(store.canDecide).toBe(false);
-    desk.status = { ...deskStatus, role: "supervisor" };
+    desk.status = { ...supervisorStatus };
     expect(store.canDecide).toBe(true);
   });
 
@@ -135,9 +135,9 @@ describe("whitelist page", () => {
 
   it("a supervisor approves a proposal with a reason, after confirming", async () => {
     const pinia = freshPinia();
-    useDeskStore().status = { ...deskStatus, role: "supervisor", user_name: "王主任" };
+    useDeskStore().status = { ...supervisorStatus };
     m.listWhitelist.mockResolvedValue([proposedOld, approved]);
-    m.deskStatus.mockResolvedValue({ ...deskStatus, role: "supervisor", user_name: "王主任" });
+    m.deskStatus.mockResolvedValue({ ...supervisorStatus });
     const w = mountApp(WhitelistView, pinia);
     await settle();
     (document.querySelector('[data-testid="whitelist-row"] [data-testid="wl-approve"]') as HTMLElement).click();
@@ -162,7 +162,7 @@ describe("whitelist page", () => {
 
   it("the add dialog requires the event's name and dates for an event rental", async () => {
     const pinia = freshPinia();
-    useDeskStore().status = { ...deskStatus, role: "supervisor", user_name: "王主任" };
+    useDeskStore().status = { ...supervisorStatus };
     m.listWhitelist.mockResolvedValue([]);
     const w = mountApp(WhitelistView, pinia);
     await settle();

@@ -2,7 +2,6 @@
 //! actions another officer's claim refused. The sync keeps the list; resolving an item is
 //! done on the hub (it needs the network) and then removes it here.
 
-use casedesk_domain::Role;
 use casedesk_store::Attention;
 use casedesk_sync::{HubClient, SyncError};
 
@@ -28,7 +27,7 @@ impl Desk {
             ));
         }
         let state = self.store.sync_state()?.ok_or_else(not_signed_in)?;
-        if state.role != Role::Supervisor.code() {
+        if !state.role().is_some_and(|r| r.rights().resolve_attention) {
             return Err(AppError::new(
                 ErrorCode::RefusedTransition,
                 MessageKey::AttentionSupervisorsOnly,

@@ -200,6 +200,7 @@ impl Desk {
         Ok(DeskStatus {
             user_name: self.profile.user_name.clone(),
             role: self.profile.role,
+            rights: self.profile.role.rights(),
             county_code: self.profile.county_code.clone(),
             county_name: county,
             city_name: city,

@@ -1,7 +1,7 @@
 //! The DTOs the window and the CLI receive. Field names and shapes are the UI contract
 //! (`docs/ui-contract.md`); ts-rs keeps the TypeScript side identical.
 
-use casedesk_domain::{ActionKind, ClueSource, Outcome, Role, WhitelistKind};
+use casedesk_domain::{ActionKind, ClueSource, Outcome, Rights, Role, WhitelistKind};
 use casedesk_store::order::{EnterpriseRecord, TimelineEvent};
 use casedesk_store::{InboxRow, InterceptionRow, WhitelistRow};
 use serde::Serialize;
@@ -51,6 +51,8 @@ pub struct VehicleDetail {
 pub struct DeskStatus {
     pub user_name: String,
     pub role: Role,
+    /// What the role may do besides acting on orders: the window shows only those controls.
+    pub rights: Rights,
     pub county_code: String,
     pub county_name: String,
     pub city_name: String,

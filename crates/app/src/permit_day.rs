@@ -14,7 +14,7 @@ use casedesk_domain::permit::sample::{
 use casedesk_domain::permit::{
     open_pause, Classification, Declared, Pause, PauseReason, Route, Verdict,
 };
-use casedesk_domain::{CreditCode, Role};
+use casedesk_domain::CreditCode;
 use casedesk_sync::{HubClient, SyncError};
 use casedesk_wire::{
     day_candidates, entries_at, ApplicationChange, DayApplication, DishonestEntry, MaterialFile,
@@ -555,7 +555,7 @@ impl Desk {
     pub fn close_permit_day(&mut self, day: Option<&str>) -> Result<PermitDayView, AppError> {
         let key = self.permit_date(day)?;
         let state = self.store.sync_state()?.ok_or_else(not_signed_in)?;
-        if state.role != Role::DeskStaff.code() {
+        if !state.role().is_some_and(|r| r.rights().close_permit_day) {
             return Err(AppError::new(
                 ErrorCode::RefusedTransition,
                 MessageKey::PermitCloseDeskStaffOnly,

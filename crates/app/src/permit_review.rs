@@ -11,7 +11,6 @@ use casedesk_domain::permit::{
     check_draft, check_review, checklist, notice_lines, ChecklistItem, NoticeLine, PermitClass,
     Review, ReviewDraft, ReviewError, Verdict,
 };
-use casedesk_domain::Role;
 use casedesk_papers::{NoticeError, NoticeItem, OneTimeNotice, Typesetter};
 use casedesk_store::permit::{LocalReview, ReviewStoreError};
 use casedesk_wire::{day_of, ApplicationChange};
@@ -303,16 +302,17 @@ impl Desk {
         })
     }
 
-    /// Only the service point's desk staff and supervisors review: the hub refuses anyone else,
-    /// so the desk says so before anything is kept.
+    /// Only those who review permits ([`Role::rights`]): the hub refuses anyone else, so the
+    /// desk says so before anything is kept.
     pub(crate) fn check_reviewer(&self) -> Result<(), AppError> {
-        match self.profile.role {
-            Role::DeskStaff | Role::Supervisor => Ok(()),
-            role => Err(
-                AppError::new(ErrorCode::RefusedTransition, MessageKey::ReviewNotReviewer)
-                    .with("role", role),
-            ),
+        let role = self.profile.role;
+        if role.rights().review_permits {
+            return Ok(());
         }
+        Err(
+            AppError::new(ErrorCode::RefusedTransition, MessageKey::ReviewNotReviewer)
+                .with("role", role),
+        )
     }
 
     /// Keeps the reviewer's marks and notes (nothing lost on a crash); refused once decided.

@@ -6,7 +6,7 @@
 //! pushed. The HTTP work runs on a small tokio runtime of its own, because the desk's services
 //! are called from plain threads (the CLI, Tauri's blocking pool, tests).
 
-use casedesk_domain::{Divisions, Role};
+use casedesk_domain::{Divisions, Rights, Role};
 use casedesk_store::{PullTally, Refusal, SyncState};
 use casedesk_sync::{HubClient, PagePrefetch, SyncError, TokenStore, TokenStoreKind, Tokens};
 use casedesk_wire::{PullResponse, MAX_PULL_LIMIT, MAX_PUSH_BATCH};
@@ -24,6 +24,8 @@ pub struct SignedIn {
     pub hub_url: String,
     pub username: String,
     pub role: Role,
+    /// What that role may do on the hub besides acting on orders.
+    pub rights: Rights,
     pub jurisdiction: String,
     /// `keyring` or `file` (`CASEDESK_TOKEN_STORE=file`).
     pub token_store: String,
@@ -200,6 +202,7 @@ impl Desk {
             hub_url,
             username: user.username,
             role: user.role,
+            rights: user.role.rights(),
             jurisdiction: user.jurisdiction,
             token_store: token_store_name(self.tokens.kind()).into(),
         })
@@ -226,8 +229,10 @@ impl Desk {
         {
             return Ok(None);
         }
+        let role = s.role().unwrap_or(self.profile.role);
         Ok(Some(SignedIn {
-            role: Role::from_code(&s.role).unwrap_or(self.profile.role),
+            role,
+            rights: role.rights(),
             hub_url: s.hub_url,
             username: s.username,
             jurisdiction: s.jurisdiction,
@@ -345,8 +350,8 @@ impl Desk {
             self.store.finish_bulk_load()?;
         }
         pulled.add(pages?);
-        // A supervisor's attention list comes whole from the hub after the pull.
-        if state.role == Role::Supervisor.code() {
+        // The attention list comes whole from the hub after the pull, to those who resolve it.
+        if state.role().is_some_and(|r| r.rights().resolve_attention) {
             let items = client.attention().await?;
             self.save_refreshed(client, account)?;
             self.store.replace_attention(&items)?;

@@ -399,6 +399,12 @@ fn a_supervisor_spot_checks_what_an_officer_submitted() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("监管负责人"));
+    // What the role may do travels with the status, for scripts and for the window.
+    let o = cli(&data, &["--json", "status"]);
+    let s: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("status json");
+    assert_eq!(s["rights"]["spot_check"], true);
+    assert_eq!(s["rights"]["decide_whitelist"], true);
+    assert_eq!(s["rights"]["close_permit_day"], false);
     let o = cli(
         &data,
         &["--json", "spot-check", &no, "--pass", "--notes", "整改到位"],

@@ -3,7 +3,8 @@
 //! and the one function that applies an action to an order ([`lifecycle::apply`]), the clocks
 //! that say whose turn it is, the violation catalog, Henan's jurisdictions, working-day
 //! deadlines over the official holiday calendar, credit codes, interceptions and the whitelist,
-//! and the permit desk's rules for oversized transport ([`permit`]).
+//! the permit desk's rules for oversized transport ([`permit`]), and what each role may do
+//! besides acting on orders ([`rights`]).
 //! Everything the desk, the CLI and the hub must agree on lives here, so that they cannot
 //! disagree.
 
@@ -22,6 +23,7 @@ pub mod lifecycle;
 pub mod permit;
 pub mod plate;
 pub mod return_reason;
+pub mod rights;
 pub mod text;
 pub mod whitelist;
 pub mod withdrawal;
@@ -40,6 +42,7 @@ pub use jurisdiction::{City, County, Divisions};
 pub use lifecycle::history::{replay, HistoryStep, Replayed};
 pub use lifecycle::{apply, Actor, Applied, OrderEvent, OrderState, Outcome, Situation};
 pub use return_reason::ReturnReason;
+pub use rights::Rights;
 pub use text::{TextError, TextField};
 pub use whitelist::{WhitelistEntry, WhitelistKind, WhitelistStatus};
 pub use withdrawal::{withdraw_claim, LatestClaim, UndoRefusal};

@@ -7,7 +7,6 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use casedesk_domain::Role;
 use casedesk_wire::{
     AttentionItem, AttentionList, AttentionResolved, Rejection, RejectionCode,
     ResolveAttentionRequest, MAX_ATTENTION_NOTE_CHARS,
@@ -61,7 +60,7 @@ pub fn item_for(
 }
 
 fn supervisor_only(user: &UserRecord) -> Result<(), ApiError> {
-    if user.role == Role::Supervisor {
+    if user.role.rights().resolve_attention {
         return Ok(());
     }
     Err(ApiError::NotPermitted {

@@ -537,7 +537,7 @@ pub async fn close_day(
     AuthUser(user): AuthUser,
     Path((service_point, day)): Path<(String, String)>,
 ) -> Result<Json<PermitDay>, ApiError> {
-    if user.role != Role::DeskStaff {
+    if !user.role.rights().close_permit_day {
         return Err(ApiError::NotPermitted {
             zh: "只有服务点工作人员可以日结",
             en: "only the service point's desk staff may close the day",
@@ -630,7 +630,7 @@ fn check_open_to(
         ));
     };
     let user = &ctx.user;
-    if !matches!(user.role, Role::DeskStaff | Role::Supervisor) {
+    if !user.role.rights().review_permits {
         return Err(Rejection::new(
             RejectionCode::NotReviewer,
             [("role", crate::push::code_of(&user.role))],
@@ -788,15 +788,15 @@ mod tests {
     }
 }
 
-/// Who keeps the dishonest-enterprise list: the service points' desk staff and supervisors.
+/// Who keeps the dishonest-enterprise list ([`Role::rights`]).
 fn may_keep_list(role: Role) -> Result<(), ApiError> {
-    match role {
-        Role::DeskStaff | Role::Supervisor => Ok(()),
-        _ => Err(ApiError::NotPermitted {
-            zh: "只有服务点工作人员和监管负责人可以维护失信企业库",
-            en: "only desk staff and supervisors keep the dishonest-enterprise list",
-        }),
+    if role.rights().keep_dishonest_list {
+        return Ok(());
     }
+    Err(ApiError::NotPermitted {
+        zh: "只有服务点工作人员和监管负责人可以维护失信企业库",
+        en: "only desk staff and supervisors keep the dishonest-enterprise list",
+    })
 }
 
 fn list_entry_refusal(e: casedesk_domain::permit::ListEntryError) -> ApiError {

@@ -17,7 +17,7 @@ use casedesk_domain::action::EvidenceRef;
 use casedesk_domain::text::TextError;
 use casedesk_domain::whitelist::{self, WhitelistError};
 use casedesk_domain::{
-    apply, Actor, Catalog, OrderAction, Role, Situation, TransitionError, WorkingCalendar,
+    apply, Actor, Catalog, OrderAction, Situation, TransitionError, WorkingCalendar,
 };
 use casedesk_wire::{
     Mutation, MutationResult, OrderStateWire, PayloadError, PushRequest, PushResponse, Rejection,
@@ -365,7 +365,7 @@ fn decide_whitelist(
     let m = &ctx.mutation;
     let action = m.whitelist_action().map_err(payload_rejection)?;
     let user = &ctx.user;
-    if user.role != Role::Supervisor {
+    if !user.role.rights().decide_whitelist {
         return Err(whitelist_rejection(
             &m.entity_key,
             &WhitelistError::NotSupervisor,

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use casedesk_domain::lifecycle::OrderState;
-use casedesk_domain::{Catalog, CreditCode, WhitelistEntry};
+use casedesk_domain::{Catalog, CreditCode, Role, WhitelistEntry};
 use casedesk_wire::{
     Change, DriverFacts, EnterpriseFacts, Entity, Mutation, MutationResult, OrderChange,
     OrderFacts, PullResponse, WhitelistChange,
@@ -34,6 +34,13 @@ pub struct SyncState {
     pub checkpoint: i64,
     /// When the last sync finished without error, `YYYY-MM-DD HH:MM`.
     pub last_sync_at: Option<String>,
+}
+
+impl SyncState {
+    /// The role the hub gave the signed-in user; None for a code this build does not know.
+    pub fn role(&self) -> Option<Role> {
+        Role::from_code(&self.role)
+    }
 }
 
 /// A mutation the hub refused, kept in the outbox with its reason.

@@ -4,6 +4,7 @@ import * as api from "../api/desk";
 import type { DeskStatus } from "../bindings/DeskStatus";
 import type { Violation } from "../bindings/Violation";
 import type { Role } from "../bindings/Role";
+import type { Rights } from "../bindings/Rights";
 import { i18n, LOCALE_KEY, initialLocale, type AppLocale } from "../i18n";
 
 export type TextSize = 100 | 125 | 150;
@@ -56,7 +57,8 @@ export const useDeskStore = defineStore("desk", () => {
 
   const today = computed(() => status.value?.today ?? "");
   const role = computed<Role | null>(() => status.value?.role ?? null);
-  const isSupervisor = computed(() => role.value === "supervisor");
+  /** What the role may do besides acting on orders (the backend's one table); none until loaded. */
+  const rights = computed<Rights | null>(() => status.value?.rights ?? null);
   /** Changes when someone else starts working at the desk (not when only the counts change). */
   const profileKey = computed(() => {
     const s = status.value;
@@ -115,7 +117,7 @@ export const useDeskStore = defineStore("desk", () => {
   }
 
   return {
-    status, violations, locale, textSize, statusError, today, role, isSupervisor, profileKey,
+    status, violations, locale, textSize, statusError, today, role, rights, profileKey,
     loadStatus, loadCatalog, setProfile, setLocale, setTextSize, violationName,
   };
 });

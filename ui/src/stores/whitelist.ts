@@ -67,7 +67,7 @@ export const useWhitelistStore = defineStore("whitelist", () => {
   const sorted = computed(() => sortEntries(rows.value));
   const proposed = computed(() => rows.value.filter((r) => r.entry.status === "proposed").length);
   /** Only a supervisor decides; everyone else sees the page read-only. */
-  const canDecide = computed(() => useDeskStore().isSupervisor);
+  const canDecide = computed(() => useDeskStore().rights?.decide_whitelist === true);
 
   async function load(): Promise<void> {
     const my = ++seq;
