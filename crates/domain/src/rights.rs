@@ -8,7 +8,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::work_order::{allowed_actions, ActionKind, Role, Status};
+use crate::work_order::{ActionKind, Role, TRANSITIONS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -37,10 +37,8 @@ impl Role {
             close_permit_day: self == Role::DeskStaff,
             decide_whitelist: supervisor,
             resolve_attention: supervisor,
-            spot_check: Status::ALL.into_iter().any(|s| {
-                allowed_actions(self, s)
-                    .iter()
-                    .any(|a| matches!(a, ActionKind::SpotCheckPass | ActionKind::SpotCheckFail))
+            spot_check: TRANSITIONS.iter().any(|(r, _, a, _)| {
+                *r == self && matches!(a, ActionKind::SpotCheckPass | ActionKind::SpotCheckFail)
             }),
         }
     }
