@@ -35,7 +35,7 @@ async fn video_state(s: &Session) -> Res<serde_json::Value> {
         .execute(
             "const v = document.querySelector('[data-testid=video-element]'); \
              return v ? JSON.stringify({ready: v.readyState, t: v.currentTime, d: v.duration, \
-             paused: v.paused, src: v.currentSrc, error: v.error ? v.error.code : null}) : 'null';",
+             paused: v.paused, rate: v.playbackRate, src: v.currentSrc, error: v.error ? v.error.code : null}) : 'null';",
             vec![],
         )
         .await?
@@ -217,14 +217,9 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
     // 0.5x, and a note pinned at the current time.
     s.click("[data-testid=video-speed] label:nth-child(1)")
         .await?;
-    let rate = s
-        .client
-        .execute(
-            "return document.querySelector('[data-testid=video-element]').playbackRate;",
-            vec![],
-        )
-        .await?;
-    assert_eq!(rate.as_f64(), Some(0.5));
+    // WebKit's WebDriver returns from a click before the page has handled it, so the rate is
+    // waited for rather than read once (CI once read 1.0 here).
+    wait_video(&s, "0.5x", |v| v["rate"].as_f64() == Some(0.5)).await?;
     // The pin opens the verdict panel's note form at that time; the note is kept in the review's
     // draft (in the cache) and marks the timeline.
     s.click("[data-testid=video-pin]").await?;
@@ -322,11 +317,12 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
     wait_video(&s, "readyState >= 2", |v| v["ready"].as_u64() >= Some(2)).await?;
     s.quiet().await?;
     s.screenshot("review-reused.png").await?;
+    // Waited for by its id: the review that was open also reads 豫, and a click returns before
+    // the page has handled it.
     s.click("[data-testid=finding-reused-link]").await?;
-    s.wait_text("[data-testid=review-declared]", |t| t.contains("豫"))
+    s.find(&format!("[data-testid=review][data-id=\"{}\"]", ids[0]))
         .await?;
-    let shown = s.attrs("[data-testid=review]", "data-id").await?;
-    assert_eq!(shown, vec![ids[0].clone()]);
+    assert_eq!(s.count("[data-testid=review]").await?, 1);
     // Its video was handed in again later (folder 4): said as such, not as a reuse.
     s.wait_text("[data-testid=finding-reused-later]", |t| {
         t.contains(&ids[1])
@@ -334,8 +330,9 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
     .await?;
     assert_eq!(s.count("[data-testid=finding-reused]").await?, 0);
     s.click("[data-testid=review-back]").await?;
-    let shown = s.attrs("[data-testid=review]", "data-id").await?;
-    assert_eq!(shown, vec![ids[1].clone()]);
+    s.find(&format!("[data-testid=review][data-id=\"{}\"]", ids[1]))
+        .await?;
+    assert_eq!(s.count("[data-testid=review]").await?, 1);
     s.click("[data-testid=review-back]").await?;
 
     // The video with a cut says where.
