@@ -10,18 +10,30 @@ bash scripts/setup.sh
 source scripts/env.sh
 
 appimage=no
-if [ "${1:-}" = "--appimage" ]; then appimage=yes; fi
+# --debug packages the dev-profile build that the tests already made (CI: the package test checks
+# the packaging, and a second, optimised compile of every crate would cost it 20 minutes cold).
+profile=release
+for arg in "$@"; do
+  case "$arg" in
+    --appimage) appimage=yes ;;
+    --debug) profile=debug ;;
+    *) echo "usage: $0 [--appimage] [--debug]" >&2; exit 2 ;;
+  esac
+done
+cargo_profile=(--release)
+tauri_profile=()
+if [ "$profile" = debug ]; then cargo_profile=(); tauri_profile=(--debug); fi
 
 (cd ui && npm run build)
-cargo build --release -p casedesk-cli
+cargo build "${cargo_profile[@]}" -p casedesk-cli
 # The CLI goes into the same package; its path is only known here (the target dir is outside
 # the clone), so it is merged into the configuration on the command line.
 extra=$(printf '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/casedesk-cli":"%s"}}}}}' \
-  "$CARGO_TARGET_DIR/release/casedesk-cli")
-ui/node_modules/.bin/tauri build --ci --bundles deb --config "$extra"
+  "$CARGO_TARGET_DIR/$profile/casedesk-cli")
+ui/node_modules/.bin/tauri build --ci "${tauri_profile[@]}" --bundles deb --config "$extra"
 
 version=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' src-tauri/tauri.conf.json)
-out="$CARGO_TARGET_DIR/release/bundle"
+out="$CARGO_TARGET_DIR/$profile/bundle"
 if [ "$appimage" = yes ]; then
   bash scripts/appimage.sh "$out/deb/CaseDesk_${version}_amd64/data" "$version" "$out/appimage"
 fi
