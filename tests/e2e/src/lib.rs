@@ -823,6 +823,9 @@ impl Session {
             t.contains("核验通过")
         })
         .await?;
+        // The list reloads once the verification shows; its rows carry the draw only after.
+        self.find("[data-testid=oversize-table]:not([aria-busy=true])")
+            .await?;
         Ok(())
     }
 
