@@ -59,15 +59,45 @@ describe("app shell", () => {
     const w = mountApp(App, freshPinia());
     await settle();
     const desk = useDeskStore();
-    desk.setLocale("en");
-    desk.setTextSize(150);
+    // Both choices sit behind the header's 显示 button, which names what is in use.
+    const button = document.querySelector('[data-testid="display-settings"]') as HTMLElement;
+    expect(button.textContent).toContain("100% · 中文");
+    button.click();
+    await waitFor('[data-testid="display-settings-panel"]');
+    (document.querySelector('[data-testid="language-switch"] input[value="en"]') as HTMLInputElement).click();
+    (document.querySelector('[data-testid="text-size"] input[value="150"]') as HTMLInputElement).click();
     await settle();
+    expect(desk.locale).toBe("en");
+    expect(button.textContent).toContain("150% · English");
     expect(document.querySelector(".app-header")!.textContent).toContain("Working offline · 3 unsent");
     expect(localStorage.getItem("casedesk.locale")).toBe("en");
     expect(localStorage.getItem("casedesk.textSize")).toBe("150");
     expect(document.documentElement.style.getPropertyValue("--el-font-size-base")).toBe("21px");
     desk.setLocale("zh-CN");
     i18n.global.locale.value = "zh-CN";
+    w.unmount();
+  });
+
+  it("Ctrl + and Ctrl − step the text size, Ctrl 0 resets it", async () => {
+    m.deskStatus.mockResolvedValue({ ...deskStatus });
+    m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });
+    m.countInbox.mockResolvedValue({ total: 0, capped: false });
+    const w = mountApp(App, freshPinia());
+    await settle();
+    const desk = useDeskStore();
+    const press = (key: string) => window.dispatchEvent(new KeyboardEvent("keydown", { key, ctrlKey: true, cancelable: true }));
+    press("=");
+    expect(desk.textSize).toBe(125);
+    press("+");
+    press("+");
+    expect(desk.textSize).toBe(150);
+    press("-");
+    expect(desk.textSize).toBe(125);
+    press("0");
+    expect(desk.textSize).toBe(100);
+    // Without Ctrl the keys are text.
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "=" }));
+    expect(desk.textSize).toBe(100);
     w.unmount();
   });
 

@@ -674,6 +674,16 @@ impl Session {
         Err(format!("{css} is still visible after 20 s").into())
     }
 
+    /// Makes a choice behind the header's 显示 button (`css`: a text size or language button in
+    /// its panel), then closes the panel so that it covers nothing.
+    pub async fn choose_display(&self, css: &str) -> Res<()> {
+        self.click("[data-testid=display-settings]").await?;
+        self.wait_visible(css).await?;
+        self.click(css).await?;
+        self.click("[data-testid=display-settings]").await?;
+        self.wait_hidden("[data-testid=display-settings-panel]").await
+    }
+
     /// Waits until toasts have faded and no dialog is sliding, for a clean screenshot.
     /// Also waits (up to 3 s) for CSS transitions and finite animations to end: a checker that
     /// reads colours mid-transition (a switch button fading between its states) sees colours

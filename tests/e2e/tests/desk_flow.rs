@@ -202,9 +202,9 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
     // Larger text and the English switch: the page itself never scrolls sideways (the table
     // may, inside its own box), and the screen is in one language.
     s.click(".el-drawer__close-btn").await?;
-    s.click("[data-testid=text-size] label:nth-child(3)")
+    s.choose_display("[data-testid=text-size] label:nth-child(3)")
         .await?;
-    s.click("[data-testid=language-switch] label:nth-child(2)")
+    s.choose_display("[data-testid=language-switch] label:nth-child(2)")
         .await?;
     s.wait_text("[data-testid=nav-orders]", |t| t.contains("Work orders"))
         .await?;

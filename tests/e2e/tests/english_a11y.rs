@@ -134,7 +134,7 @@ async fn english_screens_have_no_chinese_interface_text_and_pass_axe() -> Res<()
 
     let s = Session::start(home.path()).await?;
     s.find("[data-testid=inbox-row]").await?;
-    s.click("[data-testid=language-switch] label:nth-child(2)")
+    s.choose_display("[data-testid=language-switch] label:nth-child(2)")
         .await?;
     s.wait_text("[data-testid=nav-orders]", |t| t.contains("Work orders"))
         .await?;

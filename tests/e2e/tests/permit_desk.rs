@@ -169,7 +169,7 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
     s.screenshot("oversize-closed.png").await?;
 
     // The same page in English: the computed texts and the verification follow the language.
-    s.click("[data-testid=language-switch] label:nth-child(2)")
+    s.choose_display("[data-testid=language-switch] label:nth-child(2)")
         .await?;
     s.wait_text("[data-testid=oversize-verification]", |t| {
         t.contains("Verified")

@@ -374,7 +374,7 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
     )?;
 
     // The same screen in English.
-    s.click("[data-testid=language-switch] label:nth-child(2)")
+    s.choose_display("[data-testid=language-switch] label:nth-child(2)")
         .await?;
     s.wait_text("[data-testid=review]", |t| t.contains("Remote review"))
         .await?;
@@ -388,7 +388,7 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
     // 日结: the complete applications still undecided get their verdicts from their rows' 审核
     // (every item met, 通过); then the day closes, the desk verifies the revealed draw, and the list shows which
     // were sampled.
-    s.click("[data-testid=language-switch] label:nth-child(1)")
+    s.choose_display("[data-testid=language-switch] label:nth-child(1)")
         .await?;
     s.click("[data-testid=review-back]").await?;
     s.find("[data-testid=oversize-view]").await?;

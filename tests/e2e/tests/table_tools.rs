@@ -308,7 +308,7 @@ async fn table_tools_and_a_saved_filter_across_a_restart() -> Res<()> {
     s.close_drawer().await?;
 
     // 150 %: still no sideways scrolling of the page, and the tools all there.
-    s.click("[data-testid=text-size] label:nth-child(3)")
+    s.choose_display("[data-testid=text-size] label:nth-child(3)")
         .await?;
     let overflow = s
         .client

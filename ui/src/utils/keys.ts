@@ -5,3 +5,8 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   const tag = target.tagName;
   return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
 }
+
+/** True while a dialog (the evidence viewer, a confirmation) is open: its keys are its own. */
+export function dialogIsOpen(): boolean {
+  return document.querySelector(".el-overlay:not([style*='display: none'])") !== null;
+}
