@@ -681,7 +681,10 @@ impl Session {
         self.wait_visible(css).await?;
         self.click(css).await?;
         self.click("[data-testid=display-settings]").await?;
-        self.wait_hidden("[data-testid=display-settings-panel]").await
+        self.wait_hidden("[data-testid=display-settings-panel]")
+            .await?;
+        // The panel fades out; a screenshot taken during the fade shows its ghost.
+        self.quiet().await
     }
 
     /// Waits until toasts have faded and no dialog is sliding, for a clean screenshot.
