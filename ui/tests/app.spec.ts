@@ -3,10 +3,22 @@ import * as api from "../src/api/desk";
 import App from "../src/App.vue";
 import { useDeskStore } from "../src/stores/desk";
 import { i18n } from "../src/i18n";
+import type { DeskStatus } from "../src/bindings/DeskStatus";
+import type { InboxRow } from "../src/bindings/InboxRow";
 import { deskStatus, freshPinia, makeRow, mountApp, settle, waitFor, supervisorStatus } from "./helpers";
 
 vi.mock("../src/api/desk", async (importOriginal) => (await import("./api-mock")).apiMock(importOriginal));
 const m = vi.mocked(api);
+
+/** The whole window over the mocked backend: `status` at the desk and `rows` in the inbox. */
+async function mountShell(status: DeskStatus = { ...deskStatus }, rows: InboxRow[] = []) {
+  m.deskStatus.mockResolvedValue(status);
+  m.listInbox.mockResolvedValue({ rows, page: 1, page_size: 50, has_more: false });
+  m.countInbox.mockResolvedValue({ total: rows.length, capped: false });
+  const w = mountApp(App, freshPinia());
+  await settle();
+  return w;
+}
 
 describe("app shell", () => {
   afterEach(() => {
@@ -15,11 +27,7 @@ describe("app shell", () => {
   });
 
   it("shows user, jurisdiction, calm offline state, and later-release modules", async () => {
-    m.deskStatus.mockResolvedValue({ ...deskStatus });
-    m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });
-    m.countInbox.mockResolvedValue({ total: 0, capped: false });
-    const w = mountApp(App, freshPinia());
-    await settle();
+    const w = await mountShell();
     const header = document.querySelector(".app-header")!.textContent!;
     expect(header).toContain("李明");
     expect(header).toContain("县区执法人员");
@@ -34,11 +42,7 @@ describe("app shell", () => {
   });
 
   it("同步 opens the sync page (loaded when first visited); the header tag leads there too", async () => {
-    m.deskStatus.mockResolvedValue({ ...deskStatus });
-    m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });
-    m.countInbox.mockResolvedValue({ total: 0, capped: false });
-    const w = mountApp(App, freshPinia());
-    await settle();
+    const w = await mountShell();
     expect(m.syncOverview).toHaveBeenCalled();
     expect(document.querySelector('[data-testid="sync-view"]')).toBeNull();
     (document.querySelector('[data-testid="sync-state"]') as HTMLElement).click();
@@ -53,11 +57,7 @@ describe("app shell", () => {
   });
 
   it("switches language and text size, persisting both", async () => {
-    m.deskStatus.mockResolvedValue({ ...deskStatus });
-    m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });
-    m.countInbox.mockResolvedValue({ total: 0, capped: false });
-    const w = mountApp(App, freshPinia());
-    await settle();
+    const w = await mountShell();
     const desk = useDeskStore();
     // Both choices sit behind the header's 显示 button, which names what is in use.
     const button = document.querySelector('[data-testid="display-settings"]') as HTMLElement;
@@ -79,11 +79,7 @@ describe("app shell", () => {
   });
 
   it("Ctrl + and Ctrl − step the text size, Ctrl 0 resets it", async () => {
-    m.deskStatus.mockResolvedValue({ ...deskStatus });
-    m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });
-    m.countInbox.mockResolvedValue({ total: 0, capped: false });
-    const w = mountApp(App, freshPinia());
-    await settle();
+    const w = await mountShell();
     const desk = useDeskStore();
     const press = (key: string) => window.dispatchEvent(new KeyboardEvent("keydown", { key, ctrlKey: true, cancelable: true }));
     press("=");
@@ -102,11 +98,7 @@ describe("app shell", () => {
   });
 
   it("shows 实时预警 N 件 while minutes clocks run, and nothing when none do", async () => {
-    m.deskStatus.mockResolvedValue({ ...deskStatus, running_alarms: 3 });
-    m.listInbox.mockResolvedValue({ rows: [], page: 1, page_size: 50, has_more: false });
-    m.countInbox.mockResolvedValue({ total: 0, capped: false });
-    const w = mountApp(App, freshPinia());
-    await settle();
+    const w = await mountShell({ ...deskStatus, running_alarms: 3 });
     expect(document.querySelector('[data-testid="running-alarms"]')!.textContent).toContain("实时预警 3 件");
     useDeskStore().status = { ...deskStatus, running_alarms: 0 };
     await settle();
@@ -115,12 +107,8 @@ describe("app shell", () => {
   });
 
   it("offers 待抽查 and 白名单 in the navigation; 待抽查 lists the submitted orders on their own", async () => {
-    m.deskStatus.mockResolvedValue({ ...deskStatus });
-    m.listInbox.mockResolvedValue({ rows: [makeRow(1)], page: 1, page_size: 50, has_more: false });
-    m.countInbox.mockResolvedValue({ total: 1, capped: false });
     m.listWhitelist.mockResolvedValue([]);
-    const w = mountApp(App, freshPinia());
-    await settle();
+    const w = await mountShell({ ...deskStatus }, [makeRow(1)]);
     const nav = [...document.querySelectorAll(".app-menu .el-menu-item")].map((e) => e.textContent!.trim());
     expect(nav.slice(0, 3)).toEqual(["工单", "待抽查", "白名单"]);
     expect(document.querySelector('[data-testid="spot-check-view"]')).toBeNull();
@@ -139,11 +127,7 @@ describe("app shell", () => {
   });
 
   it("switches who works at the desk: 王主任 as supervisor, and the lists reload", async () => {
-    m.deskStatus.mockResolvedValue({ ...deskStatus, user_name: "张伟" });
-    m.listInbox.mockResolvedValue({ rows: [makeRow(1)], page: 1, page_size: 50, has_more: false });
-    m.countInbox.mockResolvedValue({ total: 1, capped: false });
-    const w = mountApp(App, freshPinia());
-    await settle();
+    const w = await mountShell({ ...deskStatus, user_name: "张伟" }, [makeRow(1)]);
     const before = m.listInbox.mock.calls.length;
     (document.querySelector('[data-testid="user-button"]') as HTMLElement).click();
     const user = (await waitFor('[data-testid="profile-user"] input')) as HTMLInputElement;
