@@ -10,8 +10,9 @@ bash scripts/setup.sh
 source scripts/env.sh
 
 appimage=no
-# --debug packages the dev-profile build that the tests already made (CI: the package test checks
-# the packaging, and a second, optimised compile of every crate would cost it 20 minutes cold).
+# --debug packs the dev-profile binaries (CI: the package test checks the packaging, and a second,
+# optimised compile of every crate would cost it 20 minutes cold). They are built by the same
+# command as the end-to-end tests', so CI packs the binaries it has just tested, compiled once.
 profile=release
 for arg in "$@"; do
   case "$arg" in
@@ -20,17 +21,21 @@ for arg in "$@"; do
     *) echo "usage: $0 [--appimage] [--debug]" >&2; exit 2 ;;
   esac
 done
-cargo_profile=(--release)
-tauri_profile=()
-if [ "$profile" = debug ]; then cargo_profile=(); tauri_profile=(--debug); fi
 
 (cd ui && npm run build)
-cargo build "${cargo_profile[@]}" -p casedesk-cli
 # The CLI goes into the same package; its path is only known here (the target dir is outside
 # the clone), so it is merged into the configuration on the command line.
 extra=$(printf '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/casedesk-cli":"%s"}}}}}' \
   "$CARGO_TARGET_DIR/$profile/casedesk-cli")
-ui/node_modules/.bin/tauri build --ci "${tauri_profile[@]}" --bundles deb --config "$extra"
+if [ "$profile" = debug ]; then
+  build_debug_apps
+  # `bundle` packs the binary as built; `build` would compile the window again on its own, with
+  # another feature set.
+  ui/node_modules/.bin/tauri bundle --ci --debug --bundles deb --config "$extra"
+else
+  cargo build --release -p casedesk-cli
+  ui/node_modules/.bin/tauri build --ci --bundles deb --config "$extra"
+fi
 
 version=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' src-tauri/tauri.conf.json)
 out="$CARGO_TARGET_DIR/$profile/bundle"

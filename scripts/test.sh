@@ -37,7 +37,7 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
 fi
 
 step "End to end: the built app under Xvfb"
-cargo build -p casedesk -p casedesk-cli -p casedesk-hub
+build_debug_apps
 export CASEDESK_APP_BIN="$CARGO_TARGET_DIR/debug/casedesk"
 export CASEDESK_CLI_BIN="$CARGO_TARGET_DIR/debug/casedesk-cli"
 export CASEDESK_HUB_BIN="$CARGO_TARGET_DIR/debug/casedesk-hub"
@@ -46,9 +46,9 @@ xvfb-run -a -s "-screen 0 1440x900x24" cargo test -p casedesk-e2e
 echo "screenshots: $CASEDESK_ARTIFACTS"
 
 step "Package: the .deb installs on a clean Debian 12 and its app starts, and so does the AppImage"
-# Packed from the dev-profile build the end-to-end step made: the test is of the packaging (declared
-# dependencies, menu entry, start-up on a clean system), and a release compile would add about
-# 20 minutes to a cold run. `bash scripts/package.sh` (README) builds the release packages.
+# Packed from the dev-profile binaries the end-to-end step tested: the test is of the packaging
+# (declared dependencies, menu entry, start-up on a clean system), and a release compile would add
+# about 20 minutes to a cold run. `bash scripts/package.sh` (README) builds the release packages.
 built=$(bash scripts/package.sh --appimage --debug)
 bash scripts/package-test.sh "$(tail -n 1 <<<"$built")" "$(tail -n 2 <<<"$built" | head -n 1)"
 step "All checks passed"
