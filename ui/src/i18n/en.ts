@@ -853,7 +853,7 @@ const en: Messages = {
     complete: "Complete ({n} files)",
     missing: "{n} missing: ",
     listSep: ", ",
-    standing: { none: "no credit record from the platform", penalties: "{n} unrepaired penalties" },
+    standing: { none: "No credit record from the platform", penalties: "{n} unrepaired penalties" },
     fastTrack: {
       ordinary: "Ordinary",
       eligible: "Eligible",
