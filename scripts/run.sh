@@ -10,7 +10,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 
 (cd ui && npm run build)
-cargo build -p casedesk -p casedesk-cli -p casedesk-hub
+build_debug_apps
 
 DATA="${CASEDESK_DATA:-${XDG_DATA_HOME:-$HOME/.local/share}/casedesk}"
 # The desk's demo and the hub's are made by one generator for zhang.wei as of one moment (Beijing
