@@ -19,6 +19,7 @@ const supervisor: SignedIn = {
   role: "supervisor",
   rights: supervisorRights,
   jurisdiction: "4107",
+  jurisdiction_name: "新乡市",
   token_store: "keyring",
 };
 
@@ -83,7 +84,7 @@ describe("attention list on the 同步 page", () => {
   it("a county officer does not see the section", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };
-    m.syncOverview.mockResolvedValue(overview({ ...supervisor, username: "li.na", role: "county_officer", rights: officerRights, jurisdiction: "410783" }));
+    m.syncOverview.mockResolvedValue(overview({ ...supervisor, username: "li.na", role: "county_officer", rights: officerRights, jurisdiction: "410783", jurisdiction_name: "新乡市 · 长垣市" }));
     const w = mountApp(SyncView, pinia);
     await settle();
     expect(q("sync-summary")).not.toBeNull();

@@ -23,7 +23,8 @@ const me: SignedIn = {
   username: "liming",
   role: "county_officer",
   rights: officerRights,
-  jurisdiction: "新乡市 · 长垣市",
+  jurisdiction: "410783",
+  jurisdiction_name: "新乡市 · 长垣市",
   token_store: "keyring",
 };
 
@@ -353,7 +354,7 @@ describe("sync page", () => {
     expect(summary).toContain("http://10.41.7.2:8740");
     expect(summary).toContain("liming");
     expect(summary).toContain("县区执法人员");
-    expect(summary).toContain("新乡市 · 长垣市");
+    expect(summary).toContain("新乡市 · 长垣市（410783）");
     expect(summary).toContain("系统凭据管理器");
     expect(summary).toContain("从未同步");
     expect(summary).toContain("3 条未发送");

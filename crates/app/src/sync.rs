@@ -27,6 +27,8 @@ pub struct SignedIn {
     /// What that role may do on the hub besides acting on orders.
     pub rights: Rights,
     pub jurisdiction: String,
+    /// The jurisdiction's name (新乡市 · 长垣市), or its code when the division table has none.
+    pub jurisdiction_name: String,
     /// `keyring` or `file` (`CASEDESK_TOKEN_STORE=file`).
     pub token_store: String,
 }
@@ -203,6 +205,7 @@ impl Desk {
             username: user.username,
             role: user.role,
             rights: user.role.rights(),
+            jurisdiction_name: jurisdiction_name(&user.jurisdiction),
             jurisdiction: user.jurisdiction,
             token_store: token_store_name(self.tokens.kind()).into(),
         })
@@ -235,6 +238,7 @@ impl Desk {
             rights: role.rights(),
             hub_url: s.hub_url,
             username: s.username,
+            jurisdiction_name: jurisdiction_name(&s.jurisdiction),
             jurisdiction: s.jurisdiction,
             token_store: token_store_name(self.tokens.kind()).into(),
         }))
@@ -425,6 +429,12 @@ fn token_store_name(kind: TokenStoreKind) -> &'static str {
 }
 
 /// The first county of a city (4 digits) or of the province (2), by division code.
+fn jurisdiction_name(code: &str) -> String {
+    Divisions::embedded()
+        .jurisdiction_name(code)
+        .unwrap_or_else(|| code.to_string())
+}
+
 fn first_county(jurisdiction: &str) -> Option<String> {
     Divisions::embedded()
         .cities

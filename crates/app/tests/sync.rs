@@ -126,6 +126,10 @@ fn signed_in(hub: &Hub, dir: &Path, user: &str) -> Desk {
     let mut d = desk(dir);
     let who = d.login(&hub.base, user, PASSWORD).expect("login");
     assert_eq!(who.username, user);
+    assert_ne!(
+        who.jurisdiction_name, who.jurisdiction,
+        "the division table names every demo user's jurisdiction"
+    );
     assert_eq!(
         d.profile().user_name,
         user,
@@ -659,6 +663,7 @@ fn the_background_sync_stops_when_the_session_ends_and_keeps_the_queue() {
         .login(&hub.base, "zhang.wei", PASSWORD)
         .expect("login again");
     assert_eq!(who.username, "zhang.wei");
+    assert_eq!(who.jurisdiction_name, "新乡市 · 长垣市");
     auto.signed_in_again();
     auto.attempt();
     assert_eq!(

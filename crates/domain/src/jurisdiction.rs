@@ -7,6 +7,9 @@ use serde::Deserialize;
 
 const EMBEDDED: &str = include_str!("../../../assets/divisions/henan.json");
 
+/// The province's code in a jurisdiction: a user who sees all of Henan.
+pub const PROVINCE_CODE: &str = "41";
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct County {
     pub code: String,
@@ -48,6 +51,26 @@ impl Divisions {
     pub fn city(&self, code: &str) -> Option<&City> {
         self.cities.iter().find(|c| c.code == code)
     }
+
+    /// A jurisdiction's name as people read it: 河南省 for the province (`41`), the city for
+    /// its 4-digit prefix (`4107`: 新乡市), city and county for a county (`410783`: 新乡市 ·
+    /// 长垣市). `None` for a code that is none of these.
+    pub fn jurisdiction_name(&self, code: &str) -> Option<String> {
+        if code == PROVINCE_CODE {
+            return Some("河南省".to_string());
+        }
+        match code.len() {
+            4 => self
+                .cities
+                .iter()
+                .find(|c| c.code.starts_with(code))
+                .map(|c| c.name.clone()),
+            6 => self
+                .county(code)
+                .map(|(city, county)| format!("{} · {}", city.name, county.name)),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -72,5 +95,19 @@ mod tests {
             }
         }
         assert!(d.county("110101").is_none());
+    }
+
+    #[test]
+    fn jurisdictions_are_named_at_each_level() {
+        let d = Divisions::embedded();
+        assert_eq!(d.jurisdiction_name("41").as_deref(), Some("河南省"));
+        assert_eq!(d.jurisdiction_name("4107").as_deref(), Some("新乡市"));
+        assert_eq!(
+            d.jurisdiction_name("410783").as_deref(),
+            Some("新乡市 · 长垣市")
+        );
+        for unknown in ["", "11", "1101", "110101", "4199", "41078"] {
+            assert_eq!(d.jurisdiction_name(unknown), None, "{unknown}");
+        }
     }
 }

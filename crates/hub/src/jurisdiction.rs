@@ -6,7 +6,7 @@
 use casedesk_domain::{Divisions, Role};
 use thiserror::Error;
 
-pub const PROVINCE: &str = "41";
+pub const PROVINCE: &str = casedesk_domain::jurisdiction::PROVINCE_CODE;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Jurisdiction {

@@ -11,6 +11,10 @@ export type SignedIn = { hub_url: string, username: string, role: Role,
  */
 rights: Rights, jurisdiction: string, 
 /**
+ * The jurisdiction's name (新乡市 · 长垣市), or its code when the division table has none.
+ */
+jurisdiction_name: string, 
+/**
  * `keyring` or `file` (`CASEDESK_TOKEN_STORE=file`).
  */
 token_store: string, };
