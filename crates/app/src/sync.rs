@@ -428,13 +428,14 @@ fn token_store_name(kind: TokenStoreKind) -> &'static str {
     }
 }
 
-/// The first county of a city (4 digits) or of the province (2), by division code.
+/// The jurisdiction's name for the window, or its code when the division table has none.
 fn jurisdiction_name(code: &str) -> String {
     Divisions::embedded()
         .jurisdiction_name(code)
         .unwrap_or_else(|| code.to_string())
 }
 
+/// The first county of a city (4 digits) or of the province (2), by division code.
 fn first_county(jurisdiction: &str) -> Option<String> {
     Divisions::embedded()
         .cities
