@@ -12,7 +12,8 @@ source scripts/env.sh
 appimage=no
 # --debug packs the dev-profile binaries (CI: the package test checks the packaging, and a second,
 # optimised compile of every crate would cost it 20 minutes cold). They are built by the same
-# command as the end-to-end tests', so CI packs the binaries it has just tested, compiled once.
+# command as the end-to-end tests', so CI compiles their dependencies once; only the window's own
+# crate is compiled again (seconds), since the page it embeds is built again here.
 profile=release
 for arg in "$@"; do
   case "$arg" in

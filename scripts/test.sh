@@ -46,7 +46,7 @@ xvfb-run -a -s "-screen 0 1440x900x24" cargo test -p casedesk-e2e
 echo "screenshots: $CASEDESK_ARTIFACTS"
 
 step "Package: the .deb installs on a clean Debian 12 and its app starts, and so does the AppImage"
-# Packed from the dev-profile binaries the end-to-end step tested: the test is of the packaging
+# Packed from the end-to-end step's dev-profile build: the test is of the packaging
 # (declared dependencies, menu entry, start-up on a clean system), and a release compile would add
 # about 20 minutes to a cold run. `bash scripts/package.sh` (README) builds the release packages.
 built=$(bash scripts/package.sh --appimage --debug)
