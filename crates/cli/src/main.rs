@@ -1453,9 +1453,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let who = desk.login(&hub, &user, &password)?;
             print(json, &who, |w| {
                 format!(
-                    "已登录 signed in: {} ({}) · {} · {} · tokens in the {}",
+                    "已登录 signed in: {} ({}) · {}（{}） · {} · tokens in the {}",
                     w.username,
                     w.role.name_zh(),
+                    w.jurisdiction_name,
                     w.jurisdiction,
                     w.hub_url,
                     w.token_store

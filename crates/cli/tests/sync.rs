@@ -260,6 +260,12 @@ fn refused_actions_are_listed_dismissed_or_redone() {
             &[],
         );
         assert!(o.status.success(), "{}", text(&o.stderr));
+        // Both officers are of 长垣市: the line names the county, not only its code.
+        assert!(
+            text(&o.stdout).contains("新乡市 · 长垣市（410783）"),
+            "{}",
+            text(&o.stdout)
+        );
         assert!(cli(data, &["sync"], "", &[]).status.success());
     }
     let o = cli(&a, &["--json", "list", "--status", "pending"], "", &[]);

@@ -52,25 +52,45 @@ impl Divisions {
         self.cities.iter().find(|c| c.code == code)
     }
 
-    /// A jurisdiction's name as people read it: 河南省 for the province (`41`), the city for
-    /// its 4-digit prefix (`4107`: 新乡市), city and county for a county (`410783`: 新乡市 ·
-    /// 长垣市). `None` for a code that is none of these.
-    pub fn jurisdiction_name(&self, code: &str) -> Option<String> {
+    /// What a jurisdiction code names: the province (`41`), a city by its 4-digit prefix
+    /// (`4107`) or a county by its 6 digits (`410783`). `None` for a code that is none of
+    /// these. The one place that decides a code's level (the hub's scopes and the names
+    /// people read both ask here).
+    pub fn level(&self, code: &str) -> Option<Level<'_>> {
         if code == PROVINCE_CODE {
-            return Some("河南省".to_string());
+            return Some(Level::Province);
         }
         match code.len() {
             4 => self
                 .cities
                 .iter()
                 .find(|c| c.code.starts_with(code))
-                .map(|c| c.name.clone()),
+                .map(Level::City),
             6 => self
                 .county(code)
-                .map(|(city, county)| format!("{} · {}", city.name, county.name)),
+                .map(|(city, county)| Level::County(city, county)),
             _ => None,
         }
     }
+
+    /// A jurisdiction's name as people read it: 河南省 for the province (`41`), the city for
+    /// its 4-digit prefix (`4107`: 新乡市), city and county for a county (`410783`: 新乡市 ·
+    /// 长垣市). `None` for a code that is none of these.
+    pub fn jurisdiction_name(&self, code: &str) -> Option<String> {
+        Some(match self.level(code)? {
+            Level::Province => "河南省".to_string(),
+            Level::City(city) => city.name.clone(),
+            Level::County(city, county) => format!("{} · {}", city.name, county.name),
+        })
+    }
+}
+
+/// The level of a jurisdiction code, with the division it names.
+#[derive(Debug, Clone, Copy)]
+pub enum Level<'a> {
+    Province,
+    City(&'a City),
+    County(&'a City, &'a County),
 }
 
 #[cfg(test)]

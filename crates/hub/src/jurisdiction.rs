@@ -3,6 +3,7 @@
 //! the domain's division table, not by string prefix alone, so a county the table places under
 //! a city (Jiyuan's) is always found there.
 
+use casedesk_domain::jurisdiction::Level;
 use casedesk_domain::{Divisions, Role};
 use thiserror::Error;
 
@@ -41,17 +42,12 @@ pub fn city_of(county: &str) -> String {
 impl Jurisdiction {
     pub fn parse(code: &str) -> Result<Jurisdiction, JurisdictionError> {
         let code = code.trim();
-        let divisions = Divisions::embedded();
-        if code == PROVINCE {
-            return Ok(Jurisdiction::Province);
+        match Divisions::embedded().level(code) {
+            Some(Level::Province) => Ok(Jurisdiction::Province),
+            Some(Level::City(_)) => Ok(Jurisdiction::City(code.to_string())),
+            Some(Level::County(..)) => Ok(Jurisdiction::County(code.to_string())),
+            None => Err(JurisdictionError::Unknown(code.to_string())),
         }
-        if code.len() == 4 && divisions.cities.iter().any(|c| c.code.starts_with(code)) {
-            return Ok(Jurisdiction::City(code.to_string()));
-        }
-        if code.len() == 6 && divisions.county(code).is_some() {
-            return Ok(Jurisdiction::County(code.to_string()));
-        }
-        Err(JurisdictionError::Unknown(code.to_string()))
     }
 
     pub fn code(&self) -> &str {
