@@ -33,7 +33,9 @@ describe("app shell", () => {
     expect(header).toContain("县区执法人员");
     expect(header).toContain("新乡市 · 长垣市");
     expect(header).toContain("离线工作 · 3 条未发送");
-    expect(header).toContain("2026-11-24 星期二");
+    // The working day sits at the foot of the navigation, with the 显示 control.
+    expect(document.querySelector('[data-testid="today"]')!.textContent).toContain("2026-11-24 星期二");
+    expect(document.querySelector('.app-nav [data-testid="display-settings"]')).toBeTruthy();
     expect(document.querySelector('[data-testid="nav-orders"]')).toBeTruthy();
     (document.querySelector('[data-testid="nav-credit"]') as HTMLElement).click();
     await settle();
@@ -59,7 +61,7 @@ describe("app shell", () => {
   it("switches language and text size, persisting both", async () => {
     const w = await mountShell();
     const desk = useDeskStore();
-    // Both choices sit behind the header's 显示 button, which names what is in use.
+    // Both choices sit behind the 显示 button, which names what is in use.
     const button = document.querySelector('[data-testid="display-settings"]') as HTMLElement;
     expect(button.textContent).toContain("100% · 中文");
     button.click();

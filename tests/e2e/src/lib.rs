@@ -674,7 +674,40 @@ impl Session {
         Err(format!("{css} is still visible after 20 s").into())
     }
 
-    /// Makes a choice behind the header's 显示 button (`css`: a text size or language button in
+    /// Whether the window's layout holds at the text size in use: the page does not scroll
+    /// sideways, the header (user, role, jurisdiction, alarms, sync state) is one line, and no
+    /// navigation entry is cut off.
+    pub async fn check_layout(&self) -> Res<()> {
+        let v = self
+            .read_page(
+                "const d = document.documentElement;
+                 const mids = [...document.querySelector('.app-header').children]
+                   .map(c => c.getBoundingClientRect())
+                   .filter(r => r.height > 0)
+                   .map(r => r.top + r.height / 2);
+                 const cut = [...document.querySelectorAll('.app-menu .el-menu-item')]
+                   .filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent.trim());
+                 return [d.scrollWidth - d.clientWidth, Math.max(...mids) - Math.min(...mids), cut];",
+                vec![],
+            )
+            .await?;
+        let overflow = v[0].as_f64().ok_or("overflow")?;
+        let spread = v[1].as_f64().ok_or("header spread")?;
+        if overflow > 0.0 {
+            return Err(format!("the page overflows sideways by {overflow}px").into());
+        }
+        // Items on one line share their middle (the header centres them); a second line puts
+        // its items a line's height lower.
+        if spread > 6.0 {
+            return Err(format!("the header runs onto a second line ({spread}px apart)").into());
+        }
+        if let Some(cut) = v[2].as_array().filter(|c| !c.is_empty()) {
+            return Err(format!("navigation entries cut off: {cut:?}").into());
+        }
+        Ok(())
+    }
+
+    /// Makes a choice behind the navigation's 显示 button (`css`: a text size or language button in
     /// its panel), then closes the panel so that it covers nothing.
     pub async fn choose_display(&self, css: &str) -> Res<()> {
         self.click("[data-testid=display-settings]").await?;

@@ -208,19 +208,7 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
         .await?;
     s.wait_text("[data-testid=nav-orders]", |t| t.contains("Work orders"))
         .await?;
-    let overflow = s
-        .client
-        .execute(
-            "const d = document.documentElement; return d.scrollWidth - d.clientWidth;",
-            vec![],
-        )
-        .await?
-        .as_i64()
-        .unwrap_or(i64::MAX);
-    assert!(
-        overflow <= 0,
-        "the page overflows sideways by {overflow}px at 150%"
-    );
+    s.check_layout().await?;
     let body = s.text_of("body").await?;
     assert!(
         !body.contains("工单列表") && !body.contains("只看未办结"),

@@ -140,6 +140,7 @@ async fn english_screens_have_no_chinese_interface_text_and_pass_axe() -> Res<()
         .await?;
     s.quiet().await?;
     check_screen(&s, &axe_js, "inbox", &mut problems).await?;
+    s.check_layout().await?;
     s.screenshot("english-inbox.png").await?;
 
     // The drawer of a pending order.

@@ -234,7 +234,7 @@ const en: Messages = {
     spotCheckTitle: "Spot checks",
     spotCheckHint: "Orders of the jurisdiction submitted for spot check, by spot-check deadline; open one to record the verdict.",
     spotCheckReadOnly: "Spot-check verdicts are a supervisor's; in your role you can only look.",
-    shortcuts: "Shortcuts: J / ↓ next   K / ↑ previous   C claim   Esc close   / or Ctrl+F search",
+    shortcuts: "Shortcuts: J / ↓ next · K / ↑ previous · C claim · Esc close · / or Ctrl+F search",
     pageSize: "Rows per page",
     loading: "Loading…",
   },
