@@ -326,6 +326,9 @@ commands! {
         |s| with(s, |d| d.override_whitelist(id, &reason));
     fn list_whitelist(status: Option<WhitelistStatus>) -> Vec<WhitelistRow> =
         |s| with(s, |d| d.whitelist(status));
+    /// 导出Excel of the whitelist page: every entry with the status (all when none) to `path`.
+    fn export_whitelist(status: Option<WhitelistStatus>, path: PathBuf) -> ExportSummary =
+        |s| with(s, |d| d.export_whitelist_xlsx(status, &path));
     fn approve_whitelist(plate: String, reason: String) -> WhitelistRow =
         |s| with(s, |d| d.approve_whitelist(&plate, &reason));
     fn decline_whitelist(plate: String, reason: String) -> WhitelistRow =

@@ -32,6 +32,7 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
     reassignOrder: vi.fn(),
     overrideWhitelist: vi.fn(),
     listWhitelist: vi.fn(async () => []),
+    exportWhitelist: vi.fn(),
     permitApplications: vi.fn(async () => []),
     permitDay: vi.fn(async () => null),
     closePermitDay: vi.fn(),

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../src/api/desk";
-import { useWhitelistStore, sortEntries, decisionsFor, isPlate, normalizePlate } from "../src/stores/whitelist";
+import { useWhitelistStore, decisionsFor, isPlate, normalizePlate } from "../src/stores/whitelist";
 import { useDeskStore } from "../src/stores/desk";
 import WhitelistView from "../src/views/WhitelistView.vue";
 import { deskStatus, freshPinia, makeWhitelistRow, mountApp, settle, settleErrors, waitFor, supervisorStatus } from "./helpers";
@@ -21,10 +21,6 @@ describe("whitelist store", () => {
     m.deskStatus.mockResolvedValue({ ...supervisorStatus });
   });
 
-  it("lists proposals first (newest first), then approved, declined, revoked", () => {
-    expect(sortEntries([approved, proposedOld, declined, proposedNew]).map((r) => r.id)).toEqual([4, 2, 1, 3]);
-  });
-
   it("offers approve/decline on a proposal, revoke on an approved entry, nothing on the rest", () => {
     expect(decisionsFor(proposedOld)).toEqual(["approve", "decline"]);
     expect(decisionsFor(approved)).toEqual(["revoke"]);
@@ -43,10 +39,11 @@ describe("whitelist store", () => {
 
   it("loads by status; only a supervisor may decide", async () => {
     const store = useWhitelistStore();
-    m.listWhitelist.mockResolvedValue([approved, proposedOld]);
+    // In the backend's order (proposals first: the store's query, tested in Rust).
+    m.listWhitelist.mockResolvedValue([proposedOld, approved]);
     await store.load();
     expect(m.listWhitelist).toHaveBeenLastCalledWith(null);
-    expect(store.sorted.map((r) => r.id)).toEqual([2, 1]);
+    expect(store.rows.map((r) => r.id)).toEqual([2, 1]);
     expect(store.proposed).toBe(1);
     m.listWhitelist.mockResolvedValue([proposedOld]);
     await store.setStatus("proposed");
@@ -64,18 +61,26 @@ describe("whitelist store", () => {
     await store.setStatus("proposed");
     const nowApproved = makeWhitelistRow(2, { plate: "豫G22222", status: "approved", decided_by: "王主任", decision_reason: "核实无违法记录" });
     m.approveWhitelist.mockResolvedValue(nowApproved);
+    m.listWhitelist.mockClear();
+    m.listWhitelist.mockResolvedValue([proposedNew]);
     await store.decide("approve", "豫G22222", "核实无违法记录");
     expect(m.approveWhitelist).toHaveBeenCalledWith("豫G22222", "核实无违法记录");
     expect(store.rows.map((r) => r.id)).toEqual([4]);
     expect(m.deskStatus).toHaveBeenCalled();
+    // The list is read again, for the backend's order.
+    expect(m.listWhitelist).toHaveBeenCalledWith("proposed");
+    await settle();
+    expect(store.rows.map((r) => r.id)).toEqual([4]);
     await store.setStatus(null);
     m.listWhitelist.mockResolvedValue([proposedNew, nowApproved]);
     await store.load();
     const declinedNow = makeWhitelistRow(4, { plate: "豫G44444", status: "declined" });
     m.declineWhitelist.mockResolvedValue(declinedNow);
+    m.listWhitelist.mockResolvedValue([nowApproved, declinedNow]);
     await store.decide("decline", "豫G44444", "有违法记录");
     expect(store.rows.find((r) => r.id === 4)?.entry.status).toBe("declined");
     m.revokeWhitelist.mockResolvedValue(makeWhitelistRow(2, { status: "revoked" }));
+    m.listWhitelist.mockResolvedValue([declinedNow, makeWhitelistRow(2, { status: "revoked" })]);
     await store.decide("revoke", "豫G22222", "企业已停业");
     expect(m.revokeWhitelist).toHaveBeenCalledWith("豫G22222", "企业已停业");
     expect(store.busy).toBeNull();
@@ -118,7 +123,7 @@ describe("whitelist page", () => {
   it("an officer sees the entries read-only", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };
-    m.listWhitelist.mockResolvedValue([approved, proposedOld]);
+    m.listWhitelist.mockResolvedValue([proposedOld, approved]);
     const w = mountApp(WhitelistView, pinia);
     await settle();
     expect(document.querySelector('[data-testid="whitelist-read-only"]')!.textContent).toContain("只能查看");
@@ -183,6 +188,29 @@ describe("whitelist page", () => {
     expect(text).toContain("请选择结束日期");
     expect(text).toContain("请填写原因");
     expect(m.addWhitelist).not.toHaveBeenCalled();
+    w.unmount();
+  });
+
+  it("导出Excel asks where to save and writes the status shown; a cancelled dialog writes nothing", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.listWhitelist.mockResolvedValue([proposedOld, approved]);
+    const w = mountApp(WhitelistView, pinia);
+    await settle();
+    const button = document.querySelector('[data-testid="whitelist-export"]') as HTMLElement;
+    expect(button.textContent).toContain("导出Excel");
+    button.click();
+    await settle();
+    expect(m.pickExportPath).toHaveBeenCalledWith(expect.stringMatching(/^白名单导出-\d{8}-\d{4}\.xlsx$/), "Excel 工作簿");
+    expect(m.exportWhitelist).not.toHaveBeenCalled();
+    m.pickExportPath.mockResolvedValueOnce("/tmp/白名单.xlsx");
+    m.exportWhitelist.mockResolvedValueOnce({ rows: 1, path: "/tmp/白名单.xlsx", millis: 12 });
+    (document.querySelector('[data-testid="whitelist-status-proposed"]') as HTMLElement).click();
+    await settle();
+    button.click();
+    await settle();
+    expect(m.exportWhitelist).toHaveBeenCalledWith("proposed", "/tmp/白名单.xlsx");
+    expect(document.body.textContent).toContain("已导出 1 条白名单记录到 /tmp/白名单.xlsx。");
     w.unmount();
   });
 

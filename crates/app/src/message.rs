@@ -79,15 +79,17 @@ pub enum Param {
     Verdict(Verdict),
 }
 
+/// A unit enum's code as it travels (its serde name, `approved`), the key of its catalogue name.
+fn code<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
 impl Param {
     /// The catalogue section and key this parameter's name is found under (None for data).
     fn lookup(&self) -> Option<(&'static str, String)> {
-        fn code<T: Serialize>(v: &T) -> String {
-            match serde_json::to_value(v) {
-                Ok(Value::String(s)) => s,
-                _ => String::new(),
-            }
-        }
         match self {
             Param::Text(_) => None,
             Param::Status(s) => Some(("status", code(s))),
@@ -372,6 +374,13 @@ impl Catalogue {
         self.0.get(section)?.get(key)?.as_str()
     }
 
+    /// The name of `value` in one of the catalogue's name sections (`whitelistKind`,
+    /// `whitelistStatus`, ...): what the window shows for it. Its code when the section lacks it.
+    pub fn name<T: Serialize>(&self, section: &str, value: &T) -> String {
+        let key = code(value);
+        self.entry(section, &key).unwrap_or(&key).to_string()
+    }
+
     /// The name of a typed parameter in this language (data as it is).
     pub fn param(&self, p: &Param) -> String {
         match (p, p.lookup()) {
@@ -647,6 +656,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_whitelist_status_has_a_name_in_both_languages() {
+        use casedesk_domain::WhitelistStatus as S;
+        for lang in [Lang::Zh, Lang::En] {
+            for s in [S::Proposed, S::Approved, S::Declined, S::Revoked] {
+                let name = Catalogue::get(lang).name("whitelistStatus", &s);
+                assert_ne!(name, s.code(), "{lang:?}: no whitelistStatus.{}", s.code());
+            }
+        }
+        assert_eq!(
+            Catalogue::get(Lang::Zh).name("whitelistStatus", &S::Declined),
+            "未批准"
+        );
     }
 
     #[test]

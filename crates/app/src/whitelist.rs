@@ -14,7 +14,8 @@ use crate::work_orders::parse_date;
 const LIST_LIMIT: u32 = 500;
 
 impl Desk {
-    /// Whitelist entries with a status (all when None), newest first.
+    /// Whitelist entries with a status (all when None), proposals first, then by status,
+    /// newest first within each.
     pub fn whitelist(
         &self,
         status: Option<WhitelistStatus>,

@@ -136,3 +136,96 @@ fn a_missing_folder_is_refused_with_a_message() {
     assert_eq!(e.code, ErrorCode::InvalidInput);
     assert!(e.text(Lang::Zh).contains("不存在"), "{}", e.text(Lang::Zh));
 }
+
+/// The whitelist's export: every entry of the status asked for, in the page's order, with the
+/// names the page shows; an added and a revoked entry among the demo's.
+#[test]
+fn the_whitelist_export_holds_the_pages_entries_by_their_names() {
+    use casedesk_app::Profile;
+    use casedesk_domain::{Role, WhitelistKind, WhitelistStatus};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut desk = desk(&dir.path().join("data"), 200);
+    desk.set_profile(Profile {
+        user_name: "王主任".into(),
+        role: Role::Supervisor,
+        county_code: "410783".into(),
+    })
+    .expect("supervisor");
+    desk.add_whitelist(
+        "豫G12345",
+        WhitelistKind::LargeEventRental,
+        "博览会接驳",
+        Some("2026新乡博览会"),
+        Some("2026-11-24"),
+        Some("2026-11-27"),
+    )
+    .expect("added");
+    desk.add_whitelist(
+        "豫G54321",
+        WhitelistKind::EnterpriseSelfUse,
+        "企业自有车辆",
+        None,
+        None,
+        None,
+    )
+    .expect("added");
+    desk.revoke_whitelist("豫G54321", "车辆已转让")
+        .expect("revoked");
+
+    let path = dir.path().join("白名单.xlsx");
+    let listed = desk.whitelist(None).expect("list");
+    let summary = desk.export_whitelist_xlsx(None, &path).expect("export");
+    assert_eq!(summary.rows, listed.len() as u64);
+    let mut book: Xlsx<_> = open_workbook(&path).expect("open the export");
+    assert_eq!(book.sheet_names(), ["白名单"]);
+    let cells: Vec<Vec<String>> = book
+        .worksheet_range("白名单")
+        .expect("sheet")
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(cells[0][..4], ["车牌", "类型", "状态", "今日生效"]);
+    let plates: Vec<&str> = cells[1..].iter().map(|l| l[0].as_str()).collect();
+    let want: Vec<&str> = listed.iter().map(|r| r.entry.plate.as_str()).collect();
+    assert_eq!(plates, want, "the page's order");
+    // Proposals, approved, declined, revoked; the revoked entry, the newest, comes last.
+    let rank = |s: &str| {
+        ["待审批", "已批准", "未批准", "已撤销"]
+            .iter()
+            .position(|n| *n == s)
+    };
+    let ranks: Vec<_> = cells[1..]
+        .iter()
+        .map(|l| rank(&l[2]).expect("a status"))
+        .collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+    assert_eq!(plates.last(), Some(&"豫G54321"));
+    let rental = &cells[1..][want.iter().position(|p| *p == "豫G12345").expect("rental")];
+    assert_eq!(
+        rental[1..8],
+        [
+            "大型活动租用车辆",
+            "已批准",
+            "是",
+            "博览会接驳",
+            "2026新乡博览会",
+            "2026-11-24",
+            "2026-11-27"
+        ]
+    );
+    assert_eq!(rental[8], "王主任");
+    let revoked = &cells[1..][want.iter().position(|p| *p == "豫G54321").expect("revoked")];
+    assert_eq!(revoked[2], "已撤销");
+    assert_eq!(revoked[3], "");
+    assert_eq!(revoked[10..12], ["王主任", "车辆已转让"]);
+
+    // A status narrows it as it narrows the page.
+    let summary = desk
+        .export_whitelist_xlsx(Some(WhitelistStatus::Revoked), &path)
+        .expect("export");
+    assert_eq!(summary.rows, 1);
+    let e = desk
+        .export_whitelist_xlsx(None, &dir.path().join("没有这个文件夹").join("w.xlsx"))
+        .expect_err("no folder");
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+}

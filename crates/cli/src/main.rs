@@ -757,10 +757,14 @@ enum EvidenceCommand {
 
 #[derive(Subcommand)]
 enum WhitelistCommand {
-    /// Entries, newest first (all, or with a status: proposed, approved, declined, revoked).
+    /// Entries, proposals first, then by status, newest first within each (all, or with a
+    /// status: proposed, approved, declined, revoked).
     List {
         #[arg(long, value_parser = code::<WhitelistStatus>)]
         status: Option<WhitelistStatus>,
+        /// Write every matching entry (no cap) to this Excel file instead, as the window's 导出Excel.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
     },
     /// Approve the vehicle's proposal.
     Approve {
@@ -1363,7 +1367,16 @@ fn run(cli: Cli) -> Result<(), AppError> {
         },
         Command::Whitelist { command } => {
             let row = match command {
-                WhitelistCommand::List { status } => {
+                WhitelistCommand::List {
+                    status,
+                    xlsx: Some(file),
+                } => {
+                    let summary = desk.export_whitelist_xlsx(status, &file)?;
+                    return print(json, &summary, |s| {
+                        format!("已导出 {} 条白名单记录到 {}", s.rows, s.path)
+                    });
+                }
+                WhitelistCommand::List { status, xlsx: None } => {
                     let rows = desk.whitelist(status)?;
                     return print(json, &rows, |r| whitelist_text(r));
                 }

@@ -465,6 +465,24 @@ fn a_coach_intercepted_twice_clean_is_proposed_approved_and_then_not_intercepted
     assert_eq!(v["whitelist"][0]["entry"]["status"], "proposed");
     let o = cli(&data, &["whitelist", "list", "--status", "proposed"]);
     assert!(stdout(&o).contains(&plate), "{}", stdout(&o));
+    // The same list to Excel, as the window's 导出Excel writes it.
+    let xlsx = dir.path().join("白名单.xlsx");
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "whitelist",
+            "list",
+            "--status",
+            "proposed",
+            "--xlsx",
+            xlsx.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(summary["rows"].as_u64(), Some(1));
+    assert!(std::fs::metadata(&xlsx).expect("written").len() > 0);
     // Only a supervisor approves.
     let o = cli(
         &data,

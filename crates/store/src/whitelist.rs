@@ -164,7 +164,9 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Whitelist entries with a given status (proposals for the supervisor), newest first.
+    /// Whitelist entries with a given status (all when None) in the whitelist page's order:
+    /// proposals first (they wait for a decision), then approved, declined and revoked entries,
+    /// newest first within each. The page and its Excel export both list them so.
     pub fn whitelist_entries(
         &self,
         status: Option<WhitelistStatus>,
@@ -173,7 +175,10 @@ impl Store {
     ) -> Result<Vec<WhitelistRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {ENTRY_COLUMNS} FROM whitelist WHERE ?1 IS NULL OR status = ?1
-             ORDER BY id DESC LIMIT ?2"
+             ORDER BY CASE status WHEN 'proposed' THEN 0 WHEN 'approved' THEN 1
+                                  WHEN 'declined' THEN 2 ELSE 3 END,
+                      created_at DESC, id DESC
+             LIMIT ?2"
         ))?;
         let rows = stmt.query_map(params![status.map(|s| s.code()), limit], |r| {
             read_entry(r, today)

@@ -8,7 +8,8 @@
 //! The export's native save dialog (GTK) cannot be driven through WebDriver, and the app has no
 //! test hook to bypass it: the test calls the window's own `export_inbox` command from the page
 //! (the command the 导出Excel button runs once a path is chosen) with the current filter and a
-//! path of its own, and checks the CLI's `list --xlsx` gives the same workbook rows.
+//! path of its own, and checks the CLI's `list --xlsx` gives the same workbook rows; the same
+//! for the whitelist's export (`export_whitelist`, `whitelist list --xlsx`).
 
 use std::path::Path;
 
@@ -19,6 +20,11 @@ const INBOX: &str = "[data-testid=inbox-view]";
 
 /// The order numbers of a workbook's data rows (the header row skipped).
 fn xlsx_order_numbers(path: &Path) -> Res<Vec<String>> {
+    xlsx_first_column(path, "工单号")
+}
+
+/// The first column of a workbook's data rows, under the header `title`.
+fn xlsx_first_column(path: &Path, title: &str) -> Res<Vec<String>> {
     let mut book: Xlsx<_> = open_workbook(path)?;
     let sheet = book
         .sheet_names()
@@ -28,7 +34,7 @@ fn xlsx_order_numbers(path: &Path) -> Res<Vec<String>> {
     let range = book.worksheet_range(&sheet)?;
     let mut rows = range.rows();
     let header = rows.next().ok_or("no header row")?;
-    assert_eq!(header.first(), Some(&Data::String("工单号".into())));
+    assert_eq!(header.first(), Some(&Data::String(title.into())));
     Ok(rows.map(|r| r[0].to_string()).collect())
 }
 
@@ -183,6 +189,39 @@ async fn search_batch_undo_and_export() -> Res<()> {
         ],
     )?;
     assert_eq!(xlsx_order_numbers(&cli_xlsx)?, by_driver);
+
+    // --- The whitelist's 导出Excel: the window's command and the CLI write the list's plates,
+    // in the list's order (the save dialog is skipped as above).
+    let plates: Vec<String> = cli_json(&data, &["whitelist", "list"])?
+        .as_array()
+        .ok_or("a list")?
+        .iter()
+        .filter_map(|r| r["entry"]["plate"].as_str().map(str::to_string))
+        .collect();
+    assert!(!plates.is_empty(), "the demo has whitelist entries");
+    let window_wl = out.path().join("白名单窗口导出.xlsx");
+    let summary = s
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             window.__TAURI_INTERNALS__.invoke('export_whitelist', { status: null, path: arguments[0] })\
+               .then(done, (e) => done({ error: e }));",
+            vec![serde_json::json!(window_wl)],
+        )
+        .await?;
+    assert!(summary.get("error").is_none(), "export refused: {summary}");
+    assert_eq!(xlsx_first_column(&window_wl, "车牌")?, plates);
+    let cli_wl = out.path().join("白名单命令行导出.xlsx");
+    cli(
+        &data,
+        &[
+            "whitelist",
+            "list",
+            "--xlsx",
+            cli_wl.to_str().ok_or("utf8")?,
+        ],
+    )?;
+    assert_eq!(xlsx_first_column(&cli_wl, "车牌")?, plates);
 
     // --- Batch claim of three pending orders; a colleague claims one from the CLI meanwhile.
     s.search(INBOX, "").await?;

@@ -96,6 +96,7 @@ export const {
   reassignOrder,
   overrideWhitelist,
   listWhitelist,
+  exportWhitelist,
   permitApplications,
   permitDay,
   closePermitDay,

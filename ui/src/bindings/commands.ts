@@ -81,6 +81,8 @@ export function commands(call: Call) {
     reassignOrder: (id: number, countyCode: string, reason: string) => call<OrderDetail>("reassign_order", { id, countyCode, reason }),
     overrideWhitelist: (id: number, reason: string) => call<OrderDetail>("override_whitelist", { id, reason }),
     listWhitelist: (status: WhitelistStatus | null) => call<Array<WhitelistRow>>("list_whitelist", { status }),
+    /** 导出Excel of the whitelist page: every entry with the status (all when none) to `path`. */
+    exportWhitelist: (status: WhitelistStatus | null, path: string) => call<ExportSummary>("export_whitelist", { status, path }),
     approveWhitelist: (plate: string, reason: string) => call<WhitelistRow>("approve_whitelist", { plate, reason }),
     declineWhitelist: (plate: string, reason: string) => call<WhitelistRow>("decline_whitelist", { plate, reason }),
     revokeWhitelist: (plate: string, reason: string) => call<WhitelistRow>("revoke_whitelist", { plate, reason }),

@@ -105,12 +105,7 @@ const en: Messages = {
   whitelistReason: catalogue.whitelistReason,
   field: catalogue.field,
   term: catalogue.term,
-  whitelistStatus: {
-    proposed: "Proposed",
-    approved: "Approved",
-    declined: "Declined",
-    revoked: "Revoked",
-  },
+  whitelistStatus: catalogue.whitelistStatus,
   action: catalogue.action,
   event: {
     created: "Order created",
@@ -471,6 +466,8 @@ const en: Messages = {
   },
   whitelist: {
     title: "Whitelist",
+    exportFileName: "whitelist-{stamp}.xlsx",
+    exported: "Exported {n} whitelist entries to {path}.",
     hint: "Whitelisted vehicles are in principle not intercepted. Coaches intercepted repeatedly with nothing found are proposed by the system and take effect once a supervisor approves.",
     readOnly: "Approving, adding and revoking entries is a supervisor's; in your role you can only look.",
     filterStatus: "Status",

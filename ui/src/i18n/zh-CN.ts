@@ -103,12 +103,7 @@ const zhCN = {
   whitelistReason: catalogue.whitelistReason,
   field: catalogue.field,
   term: catalogue.term,
-  whitelistStatus: {
-    proposed: "待审批",
-    approved: "已批准",
-    declined: "未批准",
-    revoked: "已撤销",
-  },
+  whitelistStatus: catalogue.whitelistStatus,
   action: catalogue.action,
   event: {
     created: "生成工单",
@@ -469,6 +464,8 @@ const zhCN = {
   },
   whitelist: {
     title: "白名单",
+    exportFileName: "白名单导出-{stamp}.xlsx",
+    exported: "已导出 {n} 条白名单记录到 {path}。",
     hint: "白名单车辆原则上不予布控拦截。多次拦截均未发现违法的客车由系统提出，经监管负责人审批后生效。",
     readOnly: "审批、添加和撤销白名单由监管负责人办理，当前身份只能查看。",
     filterStatus: "状态",

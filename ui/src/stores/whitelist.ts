@@ -19,18 +19,6 @@ export type WhitelistAddition = {
   validUntil: string | null;
 };
 
-const STATUS_ORDER: Record<WhitelistStatus, number> = { proposed: 0, approved: 1, declined: 2, revoked: 3 };
-
-/** Proposals first (they wait for a decision), then by status, newest first within each. */
-export function sortEntries(rows: WhitelistRow[]): WhitelistRow[] {
-  return [...rows].sort((a, b) => {
-    const s = STATUS_ORDER[a.entry.status] - STATUS_ORDER[b.entry.status];
-    if (s !== 0) return s;
-    if (a.created_at !== b.created_at) return a.created_at < b.created_at ? 1 : -1;
-    return b.id - a.id;
-  });
-}
-
 /** Which decisions an entry admits: a proposal is approved or declined; an approved entry revoked. */
 export function decisionsFor(row: WhitelistRow): WhitelistDecision[] {
   switch (row.entry.status) {
@@ -64,7 +52,6 @@ export const useWhitelistStore = defineStore("whitelist", () => {
   const busy = ref<string | null>(null);
   let seq = 0;
 
-  const sorted = computed(() => sortEntries(rows.value));
   const proposed = computed(() => rows.value.filter((r) => r.entry.status === "proposed").length);
   /** Only a supervisor decides; everyone else sees the page read-only. */
   const canDecide = computed(() => useDeskStore().rights?.decide_whitelist === true);
@@ -105,8 +92,11 @@ export const useWhitelistStore = defineStore("whitelist", () => {
     busy.value = plate;
     try {
       const row = await call();
+      // Shown at once where it was; the reload then puts it where the backend's order has it
+      // (proposals first, by status, newest first: the page and its export list them so).
       put(row);
       void useDeskStore().loadStatus();
+      void load().catch(() => undefined);
       return row;
     } catch (e) {
       throw api.toDeskError(e);
@@ -125,5 +115,5 @@ export const useWhitelistStore = defineStore("whitelist", () => {
     return run(plate, () => api.addWhitelist(plate, a.kind, a.reason, a.eventName, a.validFrom, a.validUntil));
   }
 
-  return { rows, status, loading, loaded, error, busy, sorted, proposed, canDecide, load, setStatus, decide, add };
+  return { rows, status, loading, loaded, error, busy, proposed, canDecide, load, setStatus, decide, add };
 });
