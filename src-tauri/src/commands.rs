@@ -378,6 +378,9 @@ commands! {
     /// what the rules compute for each, as the last sync pulled them.
     fn permit_applications(date: Option<String>) -> Vec<ApplicationView> =
         |s| with(s, |d| d.permit_applications(date.as_deref()));
+    /// 导出Excel of the 大件运输 page: the day's applications (today when none) to `path`.
+    fn export_permit_applications(date: Option<String>, path: PathBuf) -> ExportSummary =
+        |s| with(s, |d| d.export_permit_xlsx(date.as_deref(), &path));
     /// The service point's permit day: commitment, and once closed the seed, the draw and the
     /// desk's verification of it; null when the hub has not published the day.
     fn permit_day(date: Option<String>) -> Option<PermitDayView> =

@@ -34,6 +34,7 @@ export async function apiMock(importOriginal: () => Promise<unknown>) {
     listWhitelist: vi.fn(async () => []),
     exportWhitelist: vi.fn(),
     permitApplications: vi.fn(async () => []),
+    exportPermitApplications: vi.fn(),
     permitDay: vi.fn(async () => null),
     closePermitDay: vi.fn(),
     dishonestList: vi.fn(async () => []),

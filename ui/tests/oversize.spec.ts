@@ -230,6 +230,27 @@ describe("大件运输 page", () => {
     w.unmount();
   });
 
+  it("导出Excel writes the day shown to the file chosen; a cancelled dialog writes nothing", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.permitApplications.mockResolvedValue([application("DJ202611300000021")]);
+    m.permitDay.mockResolvedValue(day);
+    const w = mountApp(OversizeView, pinia);
+    await settle();
+    const button = document.querySelector('[data-testid="oversize-export"]') as HTMLElement;
+    button.click();
+    await settle();
+    expect(m.pickExportPath).toHaveBeenCalledWith(expect.stringMatching(/^大件运输申报-\d{8}-\d{4}\.xlsx$/), "Excel 工作簿");
+    expect(m.exportPermitApplications).not.toHaveBeenCalled();
+    m.pickExportPath.mockResolvedValueOnce("/tmp/大件运输.xlsx");
+    m.exportPermitApplications.mockResolvedValueOnce({ rows: 1, path: "/tmp/大件运输.xlsx", millis: 9 });
+    button.click();
+    await settle();
+    expect(m.exportPermitApplications).toHaveBeenCalledWith(null, "/tmp/大件运输.xlsx");
+    expect(document.body.textContent).toContain("已导出 1 份申报到 /tmp/大件运输.xlsx。");
+    w.unmount();
+  });
+
   it("an empty day says why; a failed load gives the reason and 重试", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };

@@ -75,7 +75,7 @@ fn export(
 }
 
 /// A destination in a folder that does not exist is refused before any work.
-fn check_folder(path: &Path) -> Result<(), AppError> {
+pub(crate) fn check_folder(path: &Path) -> Result<(), AppError> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
             Err(AppError::invalid(MessageKey::FolderMissing)

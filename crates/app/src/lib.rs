@@ -23,6 +23,7 @@ pub mod message;
 pub mod permit;
 mod permit_clock;
 mod permit_day;
+mod permit_listing;
 mod permit_review;
 mod reader;
 mod refusal;
@@ -62,6 +63,7 @@ pub use permit_day::{
     verify_day, ApplicationView, DayReport, FastTrackView, PendingApplication, PendingReason,
     PermitDayView, PresentMaterial, Sampled, TimeLimitView, Verification,
 };
+pub use permit_listing::ApplicationZh;
 pub use permit_review::{NoticeClock, NoticeWritten, ReviewView, VerdictView};
 pub use reader::InboxReader;
 pub use refusal::{explain_refusal, ExplainedRefusal};

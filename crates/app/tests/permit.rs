@@ -260,6 +260,30 @@ fn the_desk_pulls_the_days_applications_and_verifies_its_draw() {
 
     // Another county's desk staff never sees them.
     assert!(other.permit_applications(None).expect("list").is_empty());
+
+    // 导出Excel of the page: the day's three, in the list's order, each fact in words.
+    let xlsx = here.path().join("大件运输.xlsx");
+    let summary = desk.export_permit_xlsx(None, &xlsx).expect("export");
+    assert_eq!(summary.rows, 3);
+    let cells = xlsx_cells(&xlsx, "大件运输");
+    assert_eq!(cells[0][..3], ["申报号", "申报时间", "承运人"]);
+    let ids_in_file: Vec<&str> = cells[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids_in_file, ids);
+    let (c, i) = (&cells[1], &cells[2]);
+    assert!(c[11].starts_with("二类（"), "{}", c[11]);
+    assert!(c[12].ends_with("剩余 5 个工作日"), "{}", c[12]);
+    assert!(c[13].starts_with("材料齐全（"), "{}", c[13]);
+    assert_eq!(c[14], "信用+申报：可用");
+    assert_eq!(c[16], "未抽取（日结后抽取）");
+    assert!(c[17].starts_with("加抽理由："), "{}", c[17]);
+    assert!(i[12].starts_with("材料不全：一次性告知书"), "{}", i[12]);
+    assert!(
+        i[13].starts_with("缺 ") && i[13].contains("申请表"),
+        "{}",
+        i[13]
+    );
+    assert_eq!(i[17], "");
+    assert_eq!(i[18], "", "no verdict yet");
     assert!(other.permit_day(None).expect("day").is_none());
 
     // Listing the carrier on the dishonest-enterprise list removes its fast track at once; the
@@ -439,6 +463,23 @@ fn a_carriers_penalties_and_code_judge_its_applications() {
 }
 
 /// Every checklist item of `class` ticked.
+/// A workbook's sheet as text, row by row.
+fn xlsx_cells(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(path).expect("open the export");
+    assert_eq!(book.sheet_names(), [sheet]);
+    let range = book.worksheet_range(sheet).expect("sheet");
+    let width = range.width();
+    range
+        .rows()
+        .map(|r| {
+            let mut line: Vec<String> = r.iter().map(|c| c.to_string()).collect();
+            line.resize(width, String::new());
+            line
+        })
+        .collect()
+}
+
 fn all_ticked(class: PermitClass) -> ReviewDraft {
     ReviewDraft {
         items: checklist()
@@ -544,6 +585,14 @@ fn reviews_are_given_offline_synced_once_and_the_day_closes_after_them() {
         .expect("pass");
     let v = given.verdict.expect("verdict");
     assert!(!v.synced && v.verdict == Verdict::Pass && !given.editable);
+    // The page's export shows it, unsent as it is.
+    let xlsx = dirs[0].path().join("大件运输.xlsx");
+    desk.export_permit_xlsx(None, &xlsx).expect("export");
+    let row = xlsx_cells(&xlsx, "大件运输")
+        .into_iter()
+        .find(|r| r[0] == first)
+        .expect("the first application");
+    assert_eq!(row[18..20], ["通过", "chen.jing"]);
     assert_eq!(desk.outbox().expect("outbox").len(), 1);
     assert_eq!(
         desk.outbox().expect("outbox")[0].entity,

@@ -371,6 +371,9 @@ enum PermitCommand {
         /// YYYY-MM-DD [default: today]
         #[arg(long)]
         date: Option<String>,
+        /// Write them to this Excel file instead, as the 大件运输 page's 导出Excel.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
     },
     /// The service point's permit day: the commitment, and once closed the revealed seed, the
     /// draw and the desk's verification of it (a mismatch fails with the reason).
@@ -1822,61 +1825,11 @@ fn permit(json: bool, data: &std::path::Path, command: &PermitCommand) -> Result
     }
 }
 
-fn sampled_zh(s: casedesk_app::Sampled) -> &'static str {
-    match s {
-        casedesk_app::Sampled::NotDrawn => "未抽取（日结后抽取）",
-        casedesk_app::Sampled::Random => "抽查（随机）",
-        casedesk_app::Sampled::OnTop => "抽查（加抽）",
-        casedesk_app::Sampled::NotTaken => "未抽中",
-    }
-}
-
 fn application_text(a: &casedesk_app::ApplicationView) -> String {
     let v = &a.vehicle;
-    let class = match (a.classification.class, a.classification.time_limit_days) {
-        (Some(c), Some(days)) => {
-            format!("{}（{}，{days} 个工作日）", c.name_zh(), a.route.name_zh())
-        }
-        _ => "未超限".to_string(),
-    };
-    let clock = match (&a.time_limit, &a.acceptance) {
-        (Some(t), _) => match (t.due, t.days_left) {
-            (Some(due), Some(left)) if left >= 0 => format!("{due} 到期，剩余 {left} 个工作日"),
-            (Some(due), Some(left)) => format!("{due} 到期，逾期 {} 个工作日", -left),
-            _ => match t.open_pause() {
-                Some(p) => format!("{}暂停计时（自 {} 起）", p.reason.name_zh(), p.from),
-                None => "暂停计时".to_string(),
-            },
-        },
-        (None, casedesk_domain::permit::Acceptance::NoticeDue { notice_due }) => {
-            format!("材料不全：一次性告知书 {notice_due} 前送达")
-        }
-        _ => String::new(),
-    };
-    let missing: Vec<&str> = a.missing.iter().map(|m| m.name_zh).collect();
-    let materials = if missing.is_empty() {
-        format!("材料齐全（{} 个文件）", a.materials.len())
-    } else {
-        format!("缺 {} 项：{}", missing.len(), missing.join("、"))
-    };
-    let fast = match (a.fast_track.requested, a.fast_track.eligible) {
-        (false, _) => "普通申报",
-        (true, true) => "信用+申报：可用",
-        (true, false) => "信用+申报：不可用",
-    };
-    let standing = match a.carrier_standing {
-        None => "无平台信用记录".to_string(),
-        Some(s) => format!(
-            "{}未修复行政处罚 {} 起",
-            s.credit_code
-                .map(|c| format!("{}，", c.name_zh()))
-                .unwrap_or_default(),
-            s.unrepaired_penalties
-        ),
-    };
-    let on_top: Vec<&str> = a.on_top.iter().map(|r| r.name_zh()).collect();
+    let zh = casedesk_app::ApplicationZh::of(a);
     format!(
-        "{}\t{}\t{}\t{}\t{}/{}\t{} 轴 高{} 宽{} 长{} mm {} kg\n  {class}\t{clock}\n  {materials}\t{fast}（{standing}）\t{}{}",
+        "{}\t{}\t{}\t{}\t{}/{}\t{} 轴 高{} 宽{} 长{} mm {} kg\n  {}\t{}\n  {}\t{}（{}）\t{}{}",
         a.application_id,
         a.received_at.get(11..16).unwrap_or(""),
         a.carrier_name,
@@ -1888,17 +1841,16 @@ fn application_text(a: &casedesk_app::ApplicationView) -> String {
         v.width_mm,
         v.length_mm,
         v.total_mass_kg,
-        sampled_zh(a.sampled),
-        // The on-top reasons matter while the day is open and for those added on top.
-        if on_top.is_empty()
-            || matches!(
-                a.sampled,
-                casedesk_app::Sampled::Random | casedesk_app::Sampled::NotTaken
-            )
-        {
+        zh.class,
+        zh.clock,
+        zh.materials,
+        zh.fast_track,
+        zh.standing,
+        zh.sampled,
+        if zh.on_top.is_empty() {
             String::new()
         } else {
-            format!("（加抽理由：{}）", on_top.join("、"))
+            format!("（{}）", zh.on_top)
         }
     )
 }
@@ -2084,7 +2036,19 @@ fn permit_desk(
                 lines.join("\n")
             })
         }
-        PermitCommand::Applications { date: d } => {
+        PermitCommand::Applications {
+            date: d,
+            xlsx: Some(file),
+        } => {
+            let summary = desk.export_permit_xlsx(d.as_deref(), file)?;
+            print(json, &summary, |s| {
+                format!("已导出 {} 份申报到 {}", s.rows, s.path)
+            })
+        }
+        PermitCommand::Applications {
+            date: d,
+            xlsx: None,
+        } => {
             let list = desk.permit_applications(d.as_deref())?;
             print(json, &list, |l| {
                 let mut lines: Vec<String> = l.iter().map(application_text).collect();

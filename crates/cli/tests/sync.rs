@@ -503,6 +503,27 @@ fn the_permit_desk_from_the_command_line() {
         "{}",
         text(&o.stdout)
     );
+    // The same list to Excel, as the page's 导出Excel writes it.
+    let xlsx = dir.path().join("大件运输.xlsx");
+    let o = cli(
+        &data,
+        &[
+            "--json",
+            "permit",
+            "applications",
+            "--xlsx",
+            xlsx.to_str().expect("utf-8 path"),
+        ],
+        "",
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(
+        summary["rows"].as_u64(),
+        list.as_array().map(|l| l.len() as u64)
+    );
+    assert!(std::fs::metadata(&xlsx).expect("written").len() > 0);
 
     // 暂停计时 from the CLI: a reason it does not know, and an application whose clock does not
     // run (materials missing), are refused and change nothing.

@@ -674,6 +674,28 @@ impl Session {
         Err(format!("{css} is still visible after 20 s").into())
     }
 
+    /// Calls one of the window's own commands from the page, as its buttons do, and returns
+    /// its answer; a refusal is an error with the command's message. For the steps behind a
+    /// native dialog (save as) that WebDriver cannot drive: the test passes the path the dialog
+    /// would have returned.
+    pub async fn invoke(&self, command: &str, args: serde_json::Value) -> Res<serde_json::Value> {
+        let answer = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])\
+                   .then((r) => done(JSON.stringify({ ok: r ?? null })), (e) => done(JSON.stringify({ failed: e })));",
+                vec![command.into(), args],
+            )
+            .await?;
+        let mut answer: serde_json::Value =
+            serde_json::from_str(answer.as_str().ok_or("an answer")?)?;
+        if let Some(failed) = answer.get("failed") {
+            return Err(format!("{command} refused: {failed}").into());
+        }
+        Ok(answer["ok"].take())
+    }
+
     /// Whether the window's layout holds at the text size in use: the page does not scroll
     /// sideways, the header (user, role, jurisdiction, alarms, sync state) is one line, and no
     /// navigation entry is cut off.

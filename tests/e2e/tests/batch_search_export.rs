@@ -161,15 +161,11 @@ async fn search_batch_undo_and_export() -> Res<()> {
         "page": 1, "page_size": 50,
     });
     let summary = s
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];\
-             window.__TAURI_INTERNALS__.invoke('export_inbox', { query: arguments[0], path: arguments[1] })\
-               .then(done, (e) => done({ error: e }));",
-            vec![query, serde_json::json!(window_xlsx)],
+        .invoke(
+            "export_inbox",
+            serde_json::json!({ "query": query, "path": window_xlsx }),
         )
         .await?;
-    assert!(summary.get("error").is_none(), "export refused: {summary}");
     assert_eq!(summary["rows"].as_u64(), Some(by_driver.len() as u64));
     assert_eq!(
         xlsx_order_numbers(&window_xlsx)?,
@@ -201,15 +197,12 @@ async fn search_batch_undo_and_export() -> Res<()> {
     assert!(!plates.is_empty(), "the demo has whitelist entries");
     let window_wl = out.path().join("白名单窗口导出.xlsx");
     let summary = s
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];\
-             window.__TAURI_INTERNALS__.invoke('export_whitelist', { status: null, path: arguments[0] })\
-               .then(done, (e) => done({ error: e }));",
-            vec![serde_json::json!(window_wl)],
+        .invoke(
+            "export_whitelist",
+            serde_json::json!({ "status": null, "path": window_wl }),
         )
         .await?;
-    assert!(summary.get("error").is_none(), "export refused: {summary}");
+    assert_eq!(summary["rows"].as_u64(), Some(plates.len() as u64));
     assert_eq!(xlsx_first_column(&window_wl, "车牌")?, plates);
     let cli_wl = out.path().join("白名单命令行导出.xlsx");
     cli(

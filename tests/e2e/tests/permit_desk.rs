@@ -9,6 +9,7 @@
 
 use std::path::Path;
 
+use calamine::{open_workbook, Reader, Xlsx};
 use casedesk_e2e::{ingest_application, start_hub, Res, Session};
 
 /// A carrier's submission folder (the shared format), with every material a class II
@@ -105,6 +106,22 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
     .await?;
     s.quiet().await?;
     s.screenshot("oversize.png").await?;
+
+    // 导出Excel of the day (the save dialog skipped, as in the other export tests): the rows
+    // the page lists, in its order, with the texts the CLI prints.
+    let xlsx = home.path().join("大件运输.xlsx");
+    s.invoke(
+        "export_permit_applications",
+        serde_json::json!({ "date": null, "path": xlsx }),
+    )
+    .await?;
+    let listed = s.attrs("[data-testid=oversize-row]", "data-id").await?;
+    let mut book: Xlsx<_> = open_workbook(&xlsx)?;
+    let range = book.worksheet_range("大件运输")?;
+    let ids: Vec<String> = range.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert_eq!(ids, listed);
+    let materials: Vec<String> = range.rows().skip(1).map(|r| r[13].to_string()).collect();
+    assert!(materials[1].starts_with("缺 5 项"), "{materials:?}");
 
     // 日结 waits for decisions: with two complete applications undecided it says so, asking
     // nothing.

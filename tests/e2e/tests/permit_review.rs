@@ -274,17 +274,11 @@ async fn an_application_is_reviewed_from_its_video_and_photos() -> Res<()> {
     // The notice's native save dialog (GTK) cannot be driven through WebDriver: the page calls
     // the window's own `permit_notice` command with a path, as the dialog would.
     let notice = home.path().join("notice.pdf");
-    let written = s
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; \
-             window.__TAURI_INTERNALS__.invoke('permit_notice', { applicationId: arguments[0], path: arguments[1] }) \
-               .then((r) => done(JSON.stringify(r)), (e) => done(JSON.stringify({ failed: e })));",
-            vec![ids[0].clone().into(), notice.display().to_string().into()],
-        )
-        .await?;
-    let written: serde_json::Value = serde_json::from_str(written.as_str().ok_or("an answer")?)?;
-    assert!(written.get("failed").is_none(), "notice refused: {written}");
+    s.invoke(
+        "permit_notice",
+        serde_json::json!({ "applicationId": ids[0], "path": notice }),
+    )
+    .await?;
     let pdf = std::fs::read(&notice)?;
     assert!(pdf.starts_with(b"%PDF"), "a PDF");
     let text = Command::new("pdftotext").arg(&notice).arg("-").output()?;

@@ -98,6 +98,7 @@ export const {
   listWhitelist,
   exportWhitelist,
   permitApplications,
+  exportPermitApplications,
   permitDay,
   closePermitDay,
   dishonestList,

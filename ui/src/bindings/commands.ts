@@ -105,6 +105,8 @@ export function commands(call: Call) {
     resolveAttention: (id: number, note: string) => call<null>("resolve_attention", { id, note }),
     /** 大件运输: the service point's applications of a day (`YYYY-MM-DD`, today when null) with what the rules compute for each, as the last sync pulled them. */
     permitApplications: (date: string | null) => call<Array<ApplicationView>>("permit_applications", { date }),
+    /** 导出Excel of the 大件运输 page: the day's applications (today when none) to `path`. */
+    exportPermitApplications: (date: string | null, path: string) => call<ExportSummary>("export_permit_applications", { date, path }),
     /** The service point's permit day: commitment, and once closed the seed, the draw and the desk's verification of it; null when the hub has not published the day. */
     permitDay: (date: string | null) => call<PermitDayView | null>("permit_day", { date }),
     /** 日结: closes the day on the hub (desk staff; needs the network), then syncs and verifies the revealed draw. */

@@ -821,6 +821,8 @@ const en: Messages = {
   },
   oversize: {
     title: "Oversized transport",
+    exportFileName: "oversize-applications-{stamp}.xlsx",
+    exported: "Exported {n} applications to {path}.",
     hint: "This service point's oversized-transport applications of the day (from the hub), with class, time limit, materials and sample mark.",
     date: "Day",
     today: "Today",

@@ -819,6 +819,8 @@ const zhCN = {
   },
   oversize: {
     title: "大件运输",
+    exportFileName: "大件运输申报-{stamp}.xlsx",
+    exported: "已导出 {n} 份申报到 {path}。",
     hint: "本服务点当日的超限运输申报（同步自服务器），含类别、办理时限、材料和抽查标记。",
     date: "申报日",
     today: "今天",
