@@ -31,6 +31,17 @@ pub struct ExportSummary {
     pub millis: u64,
 }
 
+impl ExportSummary {
+    /// What an export begun at `started` wrote to `path`.
+    pub(crate) fn written(rows: u64, path: &Path, started: Instant) -> ExportSummary {
+        ExportSummary {
+            rows,
+            path: path.display().to_string(),
+            millis: started.elapsed().as_millis() as u64,
+        }
+    }
+}
+
 impl From<PapersError> for AppError {
     fn from(e: PapersError) -> AppError {
         match e {
@@ -67,11 +78,7 @@ fn export(
     })?;
     let rows = book.save(path)?;
     progress(rows);
-    Ok(ExportSummary {
-        rows,
-        path: path.display().to_string(),
-        millis: started.elapsed().as_millis() as u64,
-    })
+    Ok(ExportSummary::written(rows, path, started))
 }
 
 /// A destination in a folder that does not exist is refused before any work.
@@ -140,11 +147,7 @@ impl Desk {
             ])?;
         }
         let rows = book.save(path)?;
-        Ok(ExportSummary {
-            rows,
-            path: path.display().to_string(),
-            millis: started.elapsed().as_millis() as u64,
-        })
+        Ok(ExportSummary::written(rows, path, started))
     }
 
     /// 导出Excel on the desk's own connection (the CLI).

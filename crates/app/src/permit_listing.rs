@@ -169,10 +169,6 @@ impl Desk {
             ])?;
         }
         let rows = book.save(path)?;
-        Ok(ExportSummary {
-            rows,
-            path: path.display().to_string(),
-            millis: started.elapsed().as_millis() as u64,
-        })
+        Ok(ExportSummary::written(rows, path, started))
     }
 }
