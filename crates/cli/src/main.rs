@@ -993,6 +993,7 @@ fn whitelist_text(rows: &[casedesk_app::WhitelistRow]) -> String {
     if rows.is_empty() {
         return "白名单中没有符合条件的记录".into();
     }
+    let names = casedesk_app::message::Catalogue::get(Lang::Zh);
     rows.iter()
         .map(|w| {
             let e = &w.entry;
@@ -1000,7 +1001,7 @@ fn whitelist_text(rows: &[casedesk_app::WhitelistRow]) -> String {
                 "{}\t{}\t{}\t{}\t{} 至 {}\t{}{}",
                 e.plate,
                 e.kind.name_zh(),
-                e.status.code(),
+                names.name("whitelistStatus", &e.status),
                 e.reason,
                 e.valid_from,
                 e.valid_until

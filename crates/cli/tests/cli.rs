@@ -465,6 +465,7 @@ fn a_coach_intercepted_twice_clean_is_proposed_approved_and_then_not_intercepted
     assert_eq!(v["whitelist"][0]["entry"]["status"], "proposed");
     let o = cli(&data, &["whitelist", "list", "--status", "proposed"]);
     assert!(stdout(&o).contains(&plate), "{}", stdout(&o));
+    assert!(stdout(&o).contains("\t待审批\t"), "{}", stdout(&o));
     // The same list to Excel, as the window's 导出Excel writes it.
     let xlsx = dir.path().join("白名单.xlsx");
     let o = cli(
