@@ -215,6 +215,12 @@ async fn officer_flow_survives_a_restart() -> Res<()> {
         "Chinese left on the English screen"
     );
     s.screenshot("inbox-150-english.png").await?;
+    // The UI guide's smallest window: the header drops the role (the user button still names
+    // it) rather than run onto a second line.
+    s.client.set_window_size(1280, 800).await?;
+    s.wait_hidden("[data-testid=user-role]").await?;
+    s.check_layout().await?;
+    s.screenshot("inbox-150-english-1280.png").await?;
     s.stop().await?;
     Ok(())
 }
