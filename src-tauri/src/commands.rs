@@ -324,11 +324,13 @@ commands! {
         |s| with(s, |d| d.reassign(id, &county_code, &reason));
     fn override_whitelist(id: i64, reason: String) -> OrderDetail =
         |s| with(s, |d| d.override_whitelist(id, &reason));
-    fn list_whitelist(status: Option<WhitelistStatus>) -> Vec<WhitelistRow> =
-        |s| with(s, |d| d.whitelist(status));
-    /// 导出Excel of the whitelist page: every entry with the status (all when none) to `path`.
-    fn export_whitelist(status: Option<WhitelistStatus>, path: PathBuf) -> ExportSummary =
-        |s| with(s, |d| d.export_whitelist_xlsx(status, &path));
+    /// The whitelist page: entries with the status and a plate containing `plate` (all when
+    /// none).
+    fn list_whitelist(status: Option<WhitelistStatus>, plate: Option<String>) -> Vec<WhitelistRow> =
+        |s| with(s, |d| d.whitelist(status, plate.as_deref()));
+    /// 导出Excel of the whitelist page: every entry the page's filters keep, to `path`.
+    fn export_whitelist(status: Option<WhitelistStatus>, plate: Option<String>, path: PathBuf) -> ExportSummary =
+        |s| with(s, |d| d.export_whitelist_xlsx(status, plate.as_deref(), &path));
     fn approve_whitelist(plate: String, reason: String) -> WhitelistRow =
         |s| with(s, |d| d.approve_whitelist(&plate, &reason));
     fn decline_whitelist(plate: String, reason: String) -> WhitelistRow =

@@ -56,8 +56,8 @@ describe("the backend API comes from the generated commands", () => {
     expect(invoke).toHaveBeenLastCalledWith("spot_check", { id: 5, passed: false, notes: "照片不清晰" });
     await api.reassignOrder(5, "410782", "车辆属辉县市");
     expect(invoke).toHaveBeenLastCalledWith("reassign_order", { id: 5, countyCode: "410782", reason: "车辆属辉县市" });
-    await api.listWhitelist(null);
-    expect(invoke).toHaveBeenLastCalledWith("list_whitelist", { status: null });
+    await api.listWhitelist(null, "G123");
+    expect(invoke).toHaveBeenLastCalledWith("list_whitelist", { status: null, plate: "G123" });
     await api.addWhitelist("豫G12345", "large_event_rental", "马拉松保障用车", "2026 新乡马拉松", "2026-12-01", "2026-12-03");
     expect(invoke).toHaveBeenLastCalledWith("add_whitelist", {
       plate: "豫G12345", kind: "large_event_rental", reason: "马拉松保障用车", eventName: "2026 新乡马拉松",

@@ -42,12 +42,12 @@ describe("whitelist store", () => {
     // In the backend's order (proposals first: the store's query, tested in Rust).
     m.listWhitelist.mockResolvedValue([proposedOld, approved]);
     await store.load();
-    expect(m.listWhitelist).toHaveBeenLastCalledWith(null);
+    expect(m.listWhitelist).toHaveBeenLastCalledWith(null, null);
     expect(store.rows.map((r) => r.id)).toEqual([2, 1]);
     expect(store.proposed).toBe(1);
     m.listWhitelist.mockResolvedValue([proposedOld]);
     await store.setStatus("proposed");
-    expect(m.listWhitelist).toHaveBeenLastCalledWith("proposed");
+    expect(m.listWhitelist).toHaveBeenLastCalledWith("proposed", null);
     const desk = useDeskStore();
     desk.status = { ...deskStatus };
     expect(store.canDecide).toBe(false);
@@ -68,7 +68,7 @@ describe("whitelist store", () => {
     expect(store.rows.map((r) => r.id)).toEqual([4]);
     expect(m.deskStatus).toHaveBeenCalled();
     // The list is read again, for the backend's order.
-    expect(m.listWhitelist).toHaveBeenCalledWith("proposed");
+    expect(m.listWhitelist).toHaveBeenCalledWith("proposed", null);
     await settle();
     expect(store.rows.map((r) => r.id)).toEqual([4]);
     await store.setStatus(null);
@@ -209,8 +209,42 @@ describe("whitelist page", () => {
     await settle();
     button.click();
     await settle();
-    expect(m.exportWhitelist).toHaveBeenCalledWith("proposed", "/tmp/白名单.xlsx");
+    expect(m.exportWhitelist).toHaveBeenCalledWith("proposed", null, "/tmp/白名单.xlsx");
     expect(document.body.textContent).toContain("已导出 1 条白名单记录到 /tmp/白名单.xlsx。");
+    w.unmount();
+  });
+
+  it("finds a plate as it is typed; the empty result names the plate; the export keeps it", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.listWhitelist.mockResolvedValue([proposedOld, approved]);
+    const w = mountApp(WhitelistView, pinia);
+    await settle();
+    m.listWhitelist.mockResolvedValue([]);
+    const input = document.querySelector('input[data-testid="whitelist-plate"]') as HTMLInputElement;
+    input.value = "g·999";
+    input.dispatchEvent(new Event("input"));
+    await settle();
+    expect(m.listWhitelist).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(350);
+    await settle();
+    expect(m.listWhitelist).toHaveBeenLastCalledWith(null, "g·999");
+    expect(document.querySelector('[data-testid="whitelist-empty"]')!.textContent).toContain("没有车牌含“g·999”的白名单记录");
+    // Enter searches at once.
+    m.listWhitelist.mockResolvedValue([proposedOld]);
+    input.value = "g·222";
+    input.dispatchEvent(new Event("input"));
+    input.dispatchEvent(new KeyboardEvent("keyup", { key: "Enter" }));
+    await settle();
+    expect(m.listWhitelist).toHaveBeenLastCalledWith(null, "g·222");
+    expect(document.querySelectorAll('[data-testid="whitelist-row"]')).toHaveLength(1);
+    m.pickExportPath.mockResolvedValueOnce("/tmp/w.xlsx");
+    m.exportWhitelist.mockResolvedValueOnce({ rows: 1, path: "/tmp/w.xlsx", millis: 3 });
+    (document.querySelector('[data-testid="whitelist-export"]') as HTMLElement).click();
+    await settle();
+    expect(m.exportWhitelist).toHaveBeenCalledWith(null, "g·222", "/tmp/w.xlsx");
+    vi.useRealTimers();
     w.unmount();
   });
 

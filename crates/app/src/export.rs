@@ -111,12 +111,13 @@ const WHITELIST_COLUMNS: [Column; 14] = [
 ];
 
 impl Desk {
-    /// 导出Excel of the whitelist page: every entry with `status` (all when None), newest first
-    /// as the page lists them, without the page's cap. Kind and status by the names the page
+    /// 导出Excel of the whitelist page: every entry with `status` and `plate` (as
+    /// [`Desk::whitelist`] lists them), without the page's cap. Kind and status by the names the page
     /// shows (the Chinese catalogue).
     pub fn export_whitelist_xlsx(
         &self,
         status: Option<WhitelistStatus>,
+        plate: Option<&str>,
         path: &Path,
     ) -> Result<ExportSummary, AppError> {
         let started = Instant::now();
@@ -125,7 +126,7 @@ impl Desk {
         let mut book = ListWorkbook::new("白名单", &WHITELIST_COLUMNS)?;
         for row in self
             .store
-            .whitelist_entries(status, self.today(), u32::MAX)?
+            .whitelist_entries(status, plate, self.today(), u32::MAX)?
         {
             let e = &row.entry;
             let until = e.valid_until.map(|d| d.to_string());

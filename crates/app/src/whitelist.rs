@@ -14,15 +14,16 @@ use crate::work_orders::parse_date;
 const LIST_LIMIT: u32 = 500;
 
 impl Desk {
-    /// Whitelist entries with a status (all when None), proposals first, then by status,
-    /// newest first within each.
+    /// Whitelist entries with a status (all when None) and a plate containing `plate` (any when
+    /// None), proposals first, then by status, newest first within each.
     pub fn whitelist(
         &self,
         status: Option<WhitelistStatus>,
+        plate: Option<&str>,
     ) -> Result<Vec<WhitelistRow>, AppError> {
         Ok(self
             .store
-            .whitelist_entries(status, self.today(), LIST_LIMIT)?)
+            .whitelist_entries(status, plate, self.today(), LIST_LIMIT)?)
     }
 
     fn decide_whitelist(

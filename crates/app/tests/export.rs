@@ -173,8 +173,10 @@ fn the_whitelist_export_holds_the_pages_entries_by_their_names() {
         .expect("revoked");
 
     let path = dir.path().join("白名单.xlsx");
-    let listed = desk.whitelist(None).expect("list");
-    let summary = desk.export_whitelist_xlsx(None, &path).expect("export");
+    let listed = desk.whitelist(None, None).expect("list");
+    let summary = desk
+        .export_whitelist_xlsx(None, None, &path)
+        .expect("export");
     assert_eq!(summary.rows, listed.len() as u64);
     let mut book: Xlsx<_> = open_workbook(&path).expect("open the export");
     assert_eq!(book.sheet_names(), ["白名单"]);
@@ -221,11 +223,33 @@ fn the_whitelist_export_holds_the_pages_entries_by_their_names() {
 
     // A status narrows it as it narrows the page.
     let summary = desk
-        .export_whitelist_xlsx(Some(WhitelistStatus::Revoked), &path)
+        .export_whitelist_xlsx(Some(WhitelistStatus::Revoked), None, &path)
         .expect("export");
     assert_eq!(summary.rows, 1);
+    // A plate narrows the page and its export alike, as typed (lower case, with a dot).
+    let found = desk.whitelist(None, Some("g·5432")).expect("by plate");
+    assert_eq!(
+        found
+            .iter()
+            .map(|r| r.entry.plate.as_str())
+            .collect::<Vec<_>>(),
+        ["豫G54321"]
+    );
+    let summary = desk
+        .export_whitelist_xlsx(None, Some("g·5432"), &path)
+        .expect("export");
+    assert_eq!(summary.rows, 1);
+    assert!(desk.whitelist(None, Some("京A")).expect("none").is_empty());
+    assert_eq!(
+        desk.whitelist(None, Some(" ")).expect("all").len(),
+        listed.len()
+    );
     let e = desk
-        .export_whitelist_xlsx(None, &dir.path().join("没有这个文件夹").join("w.xlsx"))
+        .export_whitelist_xlsx(
+            None,
+            None,
+            &dir.path().join("没有这个文件夹").join("w.xlsx"),
+        )
         .expect_err("no folder");
     assert_eq!(e.code, ErrorCode::InvalidInput);
 }

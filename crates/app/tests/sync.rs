@@ -1412,7 +1412,7 @@ fn a_coach_intercepted_clean_at_two_desks_is_proposed_by_the_hub_and_approved() 
         d.intercept(id, InterceptionOutcome::NothingFound, "未发现违法行为")
             .expect("intercept");
         assert!(
-            d.whitelist(None).expect("list").is_empty(),
+            d.whitelist(None, None).expect("list").is_empty(),
             "one interception here"
         );
         d.sync().expect("sync");
@@ -1420,7 +1420,7 @@ fn a_coach_intercepted_clean_at_two_desks_is_proposed_by_the_hub_and_approved() 
     // The hub counted both and proposed; the supervisor decides it.
     zhao.sync().expect("supervisor pulls");
     let proposed = zhao
-        .whitelist(Some(WhitelistStatus::Proposed))
+        .whitelist(Some(WhitelistStatus::Proposed), None)
         .expect("proposals");
     assert_eq!(proposed.len(), 1, "{proposed:?}");
     assert_eq!(proposed[0].entry.plate, "豫GB2468");
@@ -1429,7 +1429,7 @@ fn a_coach_intercepted_clean_at_two_desks_is_proposed_by_the_hub_and_approved() 
     zhao.sync().expect("supervisor pushes");
     for d in [&mut zhang, &mut li] {
         d.sync().expect("officer pulls");
-        let entries = d.whitelist(None).expect("list");
+        let entries = d.whitelist(None, None).expect("list");
         assert_eq!(entries.len(), 1, "{entries:?}");
         assert_eq!(entries[0].entry.status, WhitelistStatus::Approved);
         assert!(entries[0].in_force);
@@ -1450,11 +1450,11 @@ fn a_desks_own_proposal_is_the_hubs_when_it_arrives() {
         d.intercept(o.id, InterceptionOutcome::NothingFound, "未发现违法行为")
             .expect("intercept");
     }
-    let local = d.whitelist(None).expect("list");
+    let local = d.whitelist(None, None).expect("list");
     assert_eq!(local.len(), 1, "proposed here: {local:?}");
     assert_eq!(local[0].entry.status, WhitelistStatus::Proposed);
     d.sync().expect("sync");
-    let after = d.whitelist(None).expect("list");
+    let after = d.whitelist(None, None).expect("list");
     assert_eq!(after.len(), 1, "one proposal, not two: {after:?}");
     assert_eq!(
         after[0].id, local[0].id,

@@ -765,6 +765,9 @@ enum WhitelistCommand {
     List {
         #[arg(long, value_parser = code::<WhitelistStatus>)]
         status: Option<WhitelistStatus>,
+        /// Only plates containing this (豫G123, g·123).
+        #[arg(long)]
+        plate: Option<String>,
         /// Write every matching entry (no cap) to this Excel file instead, as the window's 导出Excel.
         #[arg(long, value_name = "FILE")]
         xlsx: Option<PathBuf>,
@@ -1373,15 +1376,20 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let row = match command {
                 WhitelistCommand::List {
                     status,
+                    plate,
                     xlsx: Some(file),
                 } => {
-                    let summary = desk.export_whitelist_xlsx(status, &file)?;
+                    let summary = desk.export_whitelist_xlsx(status, plate.as_deref(), &file)?;
                     return print(json, &summary, |s| {
                         format!("已导出 {} 条白名单记录到 {}", s.rows, s.path)
                     });
                 }
-                WhitelistCommand::List { status, xlsx: None } => {
-                    let rows = desk.whitelist(status)?;
+                WhitelistCommand::List {
+                    status,
+                    plate,
+                    xlsx: None,
+                } => {
+                    let rows = desk.whitelist(status, plate.as_deref())?;
                     return print(json, &rows, |r| whitelist_text(r));
                 }
                 WhitelistCommand::Approve { plate, reason } => {

@@ -466,6 +466,17 @@ fn a_coach_intercepted_twice_clean_is_proposed_approved_and_then_not_intercepted
     let o = cli(&data, &["whitelist", "list", "--status", "proposed"]);
     assert!(stdout(&o).contains(&plate), "{}", stdout(&o));
     assert!(stdout(&o).contains("\t待审批\t"), "{}", stdout(&o));
+    // Found by part of its plate, as typed.
+    let part = plate
+        .chars()
+        .skip(1)
+        .take(4)
+        .collect::<String>()
+        .to_lowercase();
+    let o = cli(&data, &["whitelist", "list", "--plate", &part]);
+    assert!(stdout(&o).contains(&plate), "{part}: {}", stdout(&o));
+    let o = cli(&data, &["whitelist", "list", "--plate", "京A"]);
+    assert_eq!(stdout(&o).trim(), "白名单中没有符合条件的记录");
     // The same list to Excel, as the window's 导出Excel writes it.
     let xlsx = dir.path().join("白名单.xlsx");
     let o = cli(

@@ -167,20 +167,27 @@ impl Store {
     /// Whitelist entries with a given status (all when None) in the whitelist page's order:
     /// proposals first (they wait for a decision), then approved, declined and revoked entries,
     /// newest first within each. The page and its Excel export both list them so.
+    ///
+    /// `plate` keeps the entries whose plate contains it (normalized: `g·123` finds 豫G12345).
     pub fn whitelist_entries(
         &self,
         status: Option<WhitelistStatus>,
+        plate: Option<&str>,
         today: NaiveDate,
         limit: u32,
     ) -> Result<Vec<WhitelistRow>, StoreError> {
+        let plate = plate
+            .map(casedesk_domain::plate::normalize)
+            .filter(|p| !p.is_empty());
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM whitelist WHERE ?1 IS NULL OR status = ?1
+            "SELECT {ENTRY_COLUMNS} FROM whitelist
+             WHERE (?1 IS NULL OR status = ?1) AND (?3 IS NULL OR instr(plate, ?3) > 0)
              ORDER BY CASE status WHEN 'proposed' THEN 0 WHEN 'approved' THEN 1
                                   WHEN 'declined' THEN 2 ELSE 3 END,
                       created_at DESC, id DESC
              LIMIT ?2"
         ))?;
-        let rows = stmt.query_map(params![status.map(|s| s.code()), limit], |r| {
+        let rows = stmt.query_map(params![status.map(|s| s.code()), limit, plate], |r| {
             read_entry(r, today)
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -199,7 +199,7 @@ async fn search_batch_undo_and_export() -> Res<()> {
     let summary = s
         .invoke(
             "export_whitelist",
-            serde_json::json!({ "status": null, "path": window_wl }),
+            serde_json::json!({ "status": null, "plate": null, "path": window_wl }),
         )
         .await?;
     assert_eq!(summary["rows"].as_u64(), Some(plates.len() as u64));

@@ -314,6 +314,24 @@ async fn scenario(
     assert_eq!(status, "approved");
     s.quiet().await?;
     s.screenshot("whitelist.png").await?;
+    // The plate search keeps that coach alone, typed as people type it (lower case, a dot).
+    let typed = format!(
+        "{}·{}",
+        coach_plate.chars().nth(1).ok_or("a plate")?.to_lowercase(),
+        coach_plate.chars().skip(2).collect::<String>()
+    );
+    s.type_into("input[data-testid=whitelist-plate]", &typed)
+        .await?;
+    s.wait_text("[data-testid=whitelist-count]", |t| t.contains("共 1 条"))
+        .await?;
+    assert_eq!(
+        s.attrs("[data-testid=whitelist-row]", "data-plate").await?,
+        [coach_plate.clone()]
+    );
+    s.type_into("input[data-testid=whitelist-plate]", "")
+        .await?;
+    s.wait_text("[data-testid=whitelist-count]", |t| !t.contains("共 1 条"))
+        .await?;
 
     // Back as the county officer: the whitelisted coach is not intercepted.
     s.switch_profile("张伟", "county_officer").await?;

@@ -80,9 +80,10 @@ export function commands(call: Call) {
     spotCheck: (id: number, passed: boolean, notes: string) => call<OrderDetail>("spot_check", { id, passed, notes }),
     reassignOrder: (id: number, countyCode: string, reason: string) => call<OrderDetail>("reassign_order", { id, countyCode, reason }),
     overrideWhitelist: (id: number, reason: string) => call<OrderDetail>("override_whitelist", { id, reason }),
-    listWhitelist: (status: WhitelistStatus | null) => call<Array<WhitelistRow>>("list_whitelist", { status }),
-    /** 导出Excel of the whitelist page: every entry with the status (all when none) to `path`. */
-    exportWhitelist: (status: WhitelistStatus | null, path: string) => call<ExportSummary>("export_whitelist", { status, path }),
+    /** The whitelist page: entries with the status and a plate containing `plate` (all when none). */
+    listWhitelist: (status: WhitelistStatus | null, plate: string | null) => call<Array<WhitelistRow>>("list_whitelist", { status, plate }),
+    /** 导出Excel of the whitelist page: every entry the page's filters keep, to `path`. */
+    exportWhitelist: (status: WhitelistStatus | null, plate: string | null, path: string) => call<ExportSummary>("export_whitelist", { status, plate, path }),
     approveWhitelist: (plate: string, reason: string) => call<WhitelistRow>("approve_whitelist", { plate, reason }),
     declineWhitelist: (plate: string, reason: string) => call<WhitelistRow>("decline_whitelist", { plate, reason }),
     revokeWhitelist: (plate: string, reason: string) => call<WhitelistRow>("revoke_whitelist", { plate, reason }),

@@ -497,6 +497,8 @@ const en: Messages = {
     },
     empty: "There are no whitelist entries.",
     emptyFiltered: "There are no entries with status \"{status}\".",
+    emptyPlate: "No whitelist entry has a plate containing \"{plate}\".",
+    plateSearch: "Find a plate",
     loadFailed: "The whitelist could not be read: {reason}",
     retry: "Retry",
     decision: {

@@ -495,6 +495,8 @@ const zhCN = {
     },
     empty: "没有白名单记录。",
     emptyFiltered: "没有“{status}”的白名单记录。",
+    emptyPlate: "没有车牌含“{plate}”的白名单记录。",
+    plateSearch: "按车牌查找",
     loadFailed: "白名单读取失败：{reason}",
     retry: "重试",
     decision: {

@@ -45,6 +45,8 @@ export const useWhitelistStore = defineStore("whitelist", () => {
   const rows = ref<WhitelistRow[]>([]);
   /** The status shown; null shows every entry. */
   const status = ref<WhitelistStatus | null>(null);
+  /** Part of a plate the entries must contain ("" for any), as typed; the backend normalizes it. */
+  const plate = ref("");
   const loading = ref(false);
   const loaded = ref(false);
   const error = ref<unknown>(null);
@@ -61,7 +63,7 @@ export const useWhitelistStore = defineStore("whitelist", () => {
     loading.value = true;
     error.value = null;
     try {
-      const list = await api.listWhitelist(status.value);
+      const list = await api.listWhitelist(status.value, plate.value.trim() || null);
       if (my !== seq) return;
       rows.value = list;
       loaded.value = true;
@@ -76,6 +78,11 @@ export const useWhitelistStore = defineStore("whitelist", () => {
 
   function setStatus(s: WhitelistStatus | null) {
     status.value = s;
+    return load();
+  }
+
+  function setPlate(p: string) {
+    plate.value = p;
     return load();
   }
 
@@ -115,5 +122,5 @@ export const useWhitelistStore = defineStore("whitelist", () => {
     return run(plate, () => api.addWhitelist(plate, a.kind, a.reason, a.eventName, a.validFrom, a.validUntil));
   }
 
-  return { rows, status, loading, loaded, error, busy, proposed, canDecide, load, setStatus, decide, add };
+  return { rows, status, plate, loading, loaded, error, busy, proposed, canDecide, load, setStatus, setPlate, decide, add };
 });
