@@ -124,7 +124,7 @@ describe("app shell", () => {
     (document.querySelector('[data-testid="nav-whitelist"]') as HTMLElement).click();
     expect((await waitFor('[data-testid="whitelist-view"]')).textContent).toContain("白名单");
     await settle();
-    expect(m.listWhitelist).toHaveBeenCalledWith(null);
+    expect(m.listWhitelist).toHaveBeenCalledWith(null, null);
     w.unmount();
   });
 

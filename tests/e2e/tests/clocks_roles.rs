@@ -326,7 +326,7 @@ async fn scenario(
         .await?;
     assert_eq!(
         s.attrs("[data-testid=whitelist-row]", "data-plate").await?,
-        [coach_plate.clone()]
+        [coach_plate]
     );
     s.type_into("input[data-testid=whitelist-plate]", "")
         .await?;
