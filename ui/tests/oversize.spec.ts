@@ -251,6 +251,28 @@ describe("大件运输 page", () => {
     w.unmount();
   });
 
+  it("打印 prints the day's rows as the page words them", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.permitApplications.mockResolvedValue([application("DJ202611300000021", { on_top: ["first_application"] })]);
+    m.permitDay.mockResolvedValue(day);
+    const print = vi.spyOn(window, "print").mockImplementation(() => undefined);
+    const w = mountApp(OversizeView, pinia);
+    await settle();
+    (document.querySelector('[data-testid="oversize-print"]') as HTMLElement).click();
+    await settle();
+    expect(print).toHaveBeenCalledTimes(1);
+    const sheet = document.querySelector('body > [data-testid="print-sheet"]')!;
+    expect(sheet.querySelector("h1")!.textContent).toBe("大件运输");
+    expect(sheet.querySelector('[data-testid="print-filter"]')!.textContent).toContain("申报日：");
+    const cells = [...sheet.querySelectorAll('[data-testid="print-row"] td')].map((td) => td.textContent ?? "");
+    expect(cells[0]).toContain("DJ202611300000021");
+    expect(cells[4]).toContain("二类（省内，5 个工作日）");
+    expect(cells[8]).toContain("首次申报");
+    print.mockRestore();
+    w.unmount();
+  });
+
   it("an empty day says why; a failed load gives the reason and 重试", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };

@@ -248,6 +248,31 @@ describe("whitelist page", () => {
     w.unmount();
   });
 
+  it("打印 prints the rows shown, worded as on the page, and the sheet goes after printing", async () => {
+    const pinia = freshPinia();
+    useDeskStore().status = { ...deskStatus };
+    m.listWhitelist.mockResolvedValue([proposedOld, approved]);
+    const print = vi.spyOn(window, "print").mockImplementation(() => undefined);
+    const w = mountApp(WhitelistView, pinia);
+    await settle();
+    (document.querySelector('[data-testid="whitelist-print"]') as HTMLElement).click();
+    await settle();
+    expect(print).toHaveBeenCalledTimes(1);
+    const sheet = document.querySelector('body > [data-testid="print-sheet"]')!;
+    expect(sheet.querySelector("h1")!.textContent).toBe("白名单");
+    expect(sheet.querySelector('[data-testid="print-filter"]')!.textContent).toBe("全部状态");
+    expect([...sheet.querySelectorAll("th")].map((th) => th.textContent)).not.toContain("操作");
+    const rows = [...sheet.querySelectorAll('[data-testid="print-row"]')].map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent));
+    expect(rows.map((r) => r[0])).toEqual(["豫G·22222", "豫G·11111"]);
+    expect(rows[1][2]).toBe("已批准 · 生效中");
+    expect(rows[1][5]).toBe("王主任：核实为企业班车");
+    window.dispatchEvent(new Event("afterprint"));
+    await settle();
+    expect(document.querySelector('[data-testid="print-sheet"]')).toBeNull();
+    print.mockRestore();
+    w.unmount();
+  });
+
   it("a failed load says why and offers 重试", async () => {
     const pinia = freshPinia();
     useDeskStore().status = { ...deskStatus };

@@ -701,6 +701,30 @@ impl Session {
         Ok(answer["ok"].take())
     }
 
+    /// Clicks a list's 打印 button with the system's print dialog stubbed out (under Xvfb it is
+    /// modal and nobody can dismiss it), and returns the print sheet's rows, a text per cell;
+    /// then ends the printing as the dialog would.
+    pub async fn print_sheet_rows(&self, button: &str) -> Res<Vec<Vec<String>>> {
+        self.read_page(
+            "window.print = () => { window.__printed = (window.__printed ?? 0) + 1; };",
+            vec![],
+        )
+        .await?;
+        self.click(button).await?;
+        self.find("body > [data-testid=print-sheet]").await?;
+        let rows = self
+            .read_page(
+                "return [...document.querySelectorAll('[data-testid=print-sheet] [data-testid=print-row]')]\
+                   .map(r => [...r.querySelectorAll('td')].map(td => td.innerText.trim()));",
+                vec![],
+            )
+            .await?;
+        self.read_page("window.dispatchEvent(new Event('afterprint'));", vec![])
+            .await?;
+        self.wait_gone("[data-testid=print-sheet]").await?;
+        Ok(serde_json::from_value(rows)?)
+    }
+
     /// Whether the window's layout holds at the text size in use: the page does not scroll
     /// sideways, the header (user, role, jurisdiction, alarms, sync state) is one line, and no
     /// navigation entry is cut off.

@@ -328,6 +328,10 @@ async fn scenario(
         s.attrs("[data-testid=whitelist-row]", "data-plate").await?,
         [coach_plate]
     );
+    // 打印 of the found row: its status worded as the page words it.
+    let printed = s.print_sheet_rows("[data-testid=whitelist-print]").await?;
+    assert_eq!(printed.len(), 1, "{printed:?}");
+    assert!(printed[0][2].starts_with("已批准"), "{printed:?}");
     s.type_into("input[data-testid=whitelist-plate]", "")
         .await?;
     s.wait_text("[data-testid=whitelist-count]", |t| !t.contains("共 1 条"))

@@ -122,6 +122,14 @@ async fn the_days_applications_and_its_closure_on_the_permit_page() -> Res<()> {
     assert_eq!(ids, listed);
     let materials: Vec<String> = range.rows().skip(1).map(|r| r[13].to_string()).collect();
     assert!(materials[1].starts_with("缺 5 项"), "{materials:?}");
+    // 打印 of the day: the same rows, worded as the page words them.
+    let printed = s.print_sheet_rows("[data-testid=oversize-print]").await?;
+    let printed_ids: Vec<&str> = printed
+        .iter()
+        .map(|r| r[0].split(' ').next().unwrap_or(""))
+        .collect();
+    assert_eq!(printed_ids, listed);
+    assert!(printed[1][6].contains("缺 5 项"), "{printed:?}");
 
     // 日结 waits for decisions: with two complete applications undecided it says so, asking
     // nothing.

@@ -499,6 +499,7 @@ const en: Messages = {
     emptyFiltered: "There are no entries with status \"{status}\".",
     emptyPlate: "No whitelist entry has a plate containing \"{plate}\".",
     plateSearch: "Find a plate",
+    printPlate: "plates containing \"{plate}\"",
     loadFailed: "The whitelist could not be read: {reason}",
     retry: "Retry",
     decision: {
@@ -823,6 +824,7 @@ const en: Messages = {
   },
   oversize: {
     title: "Oversized transport",
+    printDay: "Day: {day}",
     exportFileName: "oversize-applications-{stamp}.xlsx",
     exported: "Exported {n} applications to {path}.",
     hint: "This service point's oversized-transport applications of the day (from the hub), with class, time limit, materials and sample mark.",

@@ -497,6 +497,7 @@ const zhCN = {
     emptyFiltered: "没有“{status}”的白名单记录。",
     emptyPlate: "没有车牌含“{plate}”的白名单记录。",
     plateSearch: "按车牌查找",
+    printPlate: "车牌含“{plate}”",
     loadFailed: "白名单读取失败：{reason}",
     retry: "重试",
     decision: {
@@ -821,6 +822,7 @@ const zhCN = {
   },
   oversize: {
     title: "大件运输",
+    printDay: "申报日：{day}",
     exportFileName: "大件运输申报-{stamp}.xlsx",
     exported: "已导出 {n} 份申报到 {path}。",
     hint: "本服务点当日的超限运输申报（同步自服务器），含类别、办理时限、材料和抽查标记。",
