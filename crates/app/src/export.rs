@@ -81,8 +81,24 @@ fn export(
     Ok(ExportSummary::written(rows, path, started))
 }
 
+/// Writes a short list to `path` as the sheet `name` of `columns`: `fill` pushes its rows. The
+/// destination's folder is checked first; the summary says how many rows and how long.
+pub(crate) fn write_list(
+    path: &Path,
+    name: &'static str,
+    columns: &'static [Column],
+    fill: impl FnOnce(&mut ListWorkbook) -> Result<(), AppError>,
+) -> Result<ExportSummary, AppError> {
+    let started = Instant::now();
+    check_folder(path)?;
+    let mut book = ListWorkbook::new(name, columns)?;
+    fill(&mut book)?;
+    let rows = book.save(path)?;
+    Ok(ExportSummary::written(rows, path, started))
+}
+
 /// A destination in a folder that does not exist is refused before any work.
-pub(crate) fn check_folder(path: &Path) -> Result<(), AppError> {
+fn check_folder(path: &Path) -> Result<(), AppError> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
             Err(AppError::invalid(MessageKey::FolderMissing)
@@ -120,35 +136,33 @@ impl Desk {
         plate: Option<&str>,
         path: &Path,
     ) -> Result<ExportSummary, AppError> {
-        let started = Instant::now();
-        check_folder(path)?;
         let names = Catalogue::get(Lang::Zh);
-        let mut book = ListWorkbook::new("白名单", &WHITELIST_COLUMNS)?;
-        for row in self
-            .store
-            .whitelist_entries(status, plate, self.today(), u32::MAX)?
-        {
-            let e = &row.entry;
-            let until = e.valid_until.map(|d| d.to_string());
-            book.push(&[
-                &e.plate,
-                &names.name("whitelistKind", &e.kind),
-                &names.name("whitelistStatus", &e.status),
-                if row.in_force { "是" } else { "" },
-                &e.reason,
-                e.event_name.as_deref().unwrap_or(""),
-                &e.valid_from.to_string(),
-                until.as_deref().unwrap_or(""),
-                e.decided_by.as_deref().unwrap_or(""),
-                e.decision_reason.as_deref().unwrap_or(""),
-                e.revoked_by.as_deref().unwrap_or(""),
-                e.revoke_reason.as_deref().unwrap_or(""),
-                &row.created_at,
-                &row.updated_at,
-            ])?;
-        }
-        let rows = book.save(path)?;
-        Ok(ExportSummary::written(rows, path, started))
+        write_list(path, "白名单", &WHITELIST_COLUMNS, |book| {
+            for row in self
+                .store
+                .whitelist_entries(status, plate, self.today(), u32::MAX)?
+            {
+                let e = &row.entry;
+                let until = e.valid_until.map(|d| d.to_string());
+                book.push(&[
+                    &e.plate,
+                    &names.name("whitelistKind", &e.kind),
+                    &names.name("whitelistStatus", &e.status),
+                    if row.in_force { "是" } else { "" },
+                    &e.reason,
+                    e.event_name.as_deref().unwrap_or(""),
+                    &e.valid_from.to_string(),
+                    until.as_deref().unwrap_or(""),
+                    e.decided_by.as_deref().unwrap_or(""),
+                    e.decision_reason.as_deref().unwrap_or(""),
+                    e.revoked_by.as_deref().unwrap_or(""),
+                    e.revoke_reason.as_deref().unwrap_or(""),
+                    &row.created_at,
+                    &row.updated_at,
+                ])?;
+            }
+            Ok(())
+        })
     }
 
     /// 导出Excel on the desk's own connection (the CLI).

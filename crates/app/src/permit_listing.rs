@@ -3,14 +3,13 @@
 //! page's 导出Excel fills its columns with them, so the two never say a fact differently.
 
 use std::path::Path;
-use std::time::Instant;
 
 use casedesk_domain::permit::Acceptance;
-use casedesk_papers::{Column, ListWorkbook};
+use casedesk_papers::Column;
 
 use crate::desk::Desk;
 use crate::error::AppError;
-use crate::export::{check_folder, ExportSummary};
+use crate::export::{write_list, ExportSummary};
 use crate::permit_day::{ApplicationView, Sampled};
 
 /// One application's facts in words.
@@ -138,37 +137,34 @@ impl Desk {
         day: Option<&str>,
         path: &Path,
     ) -> Result<ExportSummary, AppError> {
-        let started = Instant::now();
-        check_folder(path)?;
-        let list = self.permit_applications(day)?;
-        let mut book = ListWorkbook::new("大件运输", &APPLICATION_COLUMNS)?;
-        for a in &list {
-            let zh = ApplicationZh::of(a);
-            let v = &a.vehicle;
-            book.push(&[
-                &a.application_id,
-                &a.received_at,
-                &a.carrier_name,
-                &a.goods,
-                &a.tractor_plate,
-                &a.trailer_plate,
-                &v.axles.to_string(),
-                &v.height_mm.to_string(),
-                &v.width_mm.to_string(),
-                &v.length_mm.to_string(),
-                &v.total_mass_kg.to_string(),
-                &zh.class,
-                &zh.clock,
-                &zh.materials,
-                zh.fast_track,
-                &zh.standing,
-                zh.sampled,
-                &zh.on_top,
-                zh.verdict,
-                a.verdict.as_ref().map_or("", |v| v.decided_by.as_str()),
-            ])?;
-        }
-        let rows = book.save(path)?;
-        Ok(ExportSummary::written(rows, path, started))
+        write_list(path, "大件运输", &APPLICATION_COLUMNS, |book| {
+            for a in &self.permit_applications(day)? {
+                let zh = ApplicationZh::of(a);
+                let v = &a.vehicle;
+                book.push(&[
+                    &a.application_id,
+                    &a.received_at,
+                    &a.carrier_name,
+                    &a.goods,
+                    &a.tractor_plate,
+                    &a.trailer_plate,
+                    &v.axles.to_string(),
+                    &v.height_mm.to_string(),
+                    &v.width_mm.to_string(),
+                    &v.length_mm.to_string(),
+                    &v.total_mass_kg.to_string(),
+                    &zh.class,
+                    &zh.clock,
+                    &zh.materials,
+                    zh.fast_track,
+                    &zh.standing,
+                    zh.sampled,
+                    &zh.on_top,
+                    zh.verdict,
+                    a.verdict.as_ref().map_or("", |v| v.decided_by.as_str()),
+                ])?;
+            }
+            Ok(())
+        })
     }
 }
