@@ -706,23 +706,29 @@ impl Session {
     /// then ends the printing as the dialog would.
     pub async fn print_sheet_rows(&self, button: &str) -> Res<Vec<Vec<String>>> {
         self.read_page(
-            "window.print = () => { window.__printed = (window.__printed ?? 0) + 1; };",
+            "window.__printed = 0; window.print = () => { window.__printed += 1; };",
             vec![],
         )
         .await?;
         self.click(button).await?;
         self.find("body > [data-testid=print-sheet]").await?;
-        let rows = self
+        let mut sheet = self
             .read_page(
-                "return [...document.querySelectorAll('[data-testid=print-sheet] [data-testid=print-row]')]\
-                   .map(r => [...r.querySelectorAll('td')].map(td => td.innerText.trim()));",
+                "return { printed: window.__printed,\
+                   rows: [...document.querySelectorAll('[data-testid=print-sheet] [data-testid=print-row]')]\
+                     .map(r => [...r.querySelectorAll('td')].map(td => td.innerText.trim())) };",
                 vec![],
             )
             .await?;
+        if sheet["printed"] != 1 {
+            return Err(
+                format!("the print dialog was asked for {} times", sheet["printed"]).into(),
+            );
+        }
         self.read_page("window.dispatchEvent(new Event('afterprint'));", vec![])
             .await?;
         self.wait_gone("[data-testid=print-sheet]").await?;
-        Ok(serde_json::from_value(rows)?)
+        Ok(serde_json::from_value(sheet["rows"].take())?)
     }
 
     /// Whether the window's layout holds at the text size in use: the page does not scroll

@@ -1,6 +1,6 @@
 import { nextTick, onBeforeUnmount, onMounted, ref } from "vue";
 import { showError } from "../utils/errors";
-import { formatNow } from "../utils/format";
+import { formatLocalTime } from "../utils/format";
 
 /**
  * 打印 of a list: mounts the print sheet (`printing`), opens the system's print dialog and
@@ -16,7 +16,7 @@ export function useListPrint() {
   }
 
   async function print() {
-    printedAt.value = formatNow();
+    printedAt.value = formatLocalTime(new Date());
     printing.value = true;
     await nextTick();
     try {

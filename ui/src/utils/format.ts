@@ -100,7 +100,7 @@ export function formatDateTime(s: string | null | undefined): string {
   if (m) return `${m[1]} ${m[2]}`;
   const d = new Date(s);
   if (Number.isNaN(d.getTime())) return s;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return formatLocalTime(d);
 }
 
 /** "2026-11-24" from anything date-like. */
@@ -139,8 +139,8 @@ export function isIsoDate(s: string): boolean {
   return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
 }
 
-/** This machine's local time as the lists print it: 2026-12-01 09:30. */
-export function formatNow(d: Date = new Date()): string {
+/** A moment in this machine's local time, as lists show and print it: 2026-12-01 09:30. */
+export function formatLocalTime(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
